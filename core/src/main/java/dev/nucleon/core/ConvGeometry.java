@@ -1,0 +1,125 @@
+package dev.nucleon.core;
+
+import java.util.Arrays;
+
+/**
+ * The sizes of one 2-D convolution, shared by every backend's conv kernels.
+ *
+ * <p>Shapes (all contiguous, row-major):
+ * <ul>
+ *   <li>input {@code x}: (N, C_in, H, W)</li>
+ *   <li>weight {@code w}: (C_out, C_in / groups, kH, kW)</li>
+ *   <li>bias: (C_out)</li>
+ *   <li>output {@code y}: (N, C_out, H_out, W_out) with
+ *       {@code H_out = floor((H + 2·padH − dilationH·(kH − 1) − 1) / strideH) + 1}, and the same for W.</li>
+ * </ul>
+ * Output channel {@code co} of group {@code g = co / (C_out / groups)} sees input channels
+ * {@code g·C_in/groups … (g+1)·C_in/groups − 1}.
+ *
+ * <p>A transposed convolution is the backward-data pass of the convolution whose <em>input</em> is the
+ * transposed convolution's output; {@link #forTranspose} builds that geometry.
+ */
+public record ConvGeometry(int n, int inChannels, int height, int width,
+                           int outChannels, int kernelH, int kernelW,
+                           int strideH, int strideW, int padH, int padW,
+                           int dilationH, int dilationW, int groups) {
+
+    public ConvGeometry {
+        requirePositive("batch", n);
+        requirePositive("input channels", inChannels);
+        requirePositive("input height", height);
+        requirePositive("input width", width);
+        requirePositive("output channels", outChannels);
+        requirePositive("kernel height", kernelH);
+        requirePositive("kernel width", kernelW);
+        requirePositive("stride", Math.min(strideH, strideW));
+        requirePositive("dilation", Math.min(dilationH, dilationW));
+        requirePositive("groups", groups);
+        if (padH < 0 || padW < 0) {
+            throw new IllegalArgumentException("conv2d: padding must be >= 0, got (" + padH + ", " + padW + ")");
+        }
+        if (inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException("conv2d: groups=" + groups + " must divide input channels ("
+                    + inChannels + ") and output channels (" + outChannels + ")");
+        }
+        if (outHeight() < 1 || outWidth() < 1) {
+            throw new IllegalArgumentException("conv2d: input " + height + "x" + width + " with padding (" + padH + ", "
+                    + padW + ") is smaller than the dilated kernel " + ((kernelH - 1) * dilationH + 1) + "x"
+                    + ((kernelW - 1) * dilationW + 1));
+        }
+    }
+
+    /** Square kernel, same stride/padding/dilation in both directions. */
+    public static ConvGeometry of(int n, int inChannels, int height, int width, int outChannels, int kernel,
+                                  int stride, int padding, int dilation, int groups) {
+        return new ConvGeometry(n, inChannels, height, width, outChannels, kernel, kernel,
+                stride, stride, padding, padding, dilation, dilation, groups);
+    }
+
+    /**
+     * The convolution whose backward-data pass is the transposed convolution with these sizes.
+     * Transposed-conv output size: {@code H_out = (H − 1)·stride − 2·pad + dilation·(k − 1) + outputPadding + 1}.
+     *
+     * @param inChannels  channels of the transposed conv's input (= the equivalent conv's output channels)
+     * @param outChannels channels of the transposed conv's output (= the equivalent conv's input channels)
+     */
+    public static ConvGeometry forTranspose(int n, int inChannels, int height, int width, int outChannels,
+                                            int kernelH, int kernelW, int strideH, int strideW,
+                                            int padH, int padW, int outPadH, int outPadW,
+                                            int dilationH, int dilationW, int groups) {
+        if (outPadH < 0 || outPadW < 0 || outPadH >= Math.max(strideH, dilationH) || outPadW >= Math.max(strideW, dilationW)) {
+            throw new IllegalArgumentException("conv_transpose2d: output padding (" + outPadH + ", " + outPadW
+                    + ") must be >= 0 and smaller than stride or dilation (" + strideH + ", " + strideW + ")");
+        }
+        int outH = (height - 1) * strideH - 2 * padH + dilationH * (kernelH - 1) + outPadH + 1;
+        int outW = (width - 1) * strideW - 2 * padW + dilationW * (kernelW - 1) + outPadW + 1;
+        if (outH < 1 || outW < 1) {
+            throw new IllegalArgumentException("conv_transpose2d: input " + height + "x" + width
+                    + " gives an empty output " + outH + "x" + outW);
+        }
+        ConvGeometry g = new ConvGeometry(n, outChannels, outH, outW, inChannels, kernelH, kernelW,
+                strideH, strideW, padH, padW, dilationH, dilationW, groups);
+        if (g.outHeight() != height || g.outWidth() != width) {
+            throw new IllegalStateException("conv_transpose2d: geometry mismatch " + g);
+        }
+        return g;
+    }
+
+    public int outHeight() {
+        return (height + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1;
+    }
+
+    public int outWidth() {
+        return (width + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1;
+    }
+
+    public int[] inputShape() {
+        return new int[] {n, inChannels, height, width};
+    }
+
+    public int[] weightShape() {
+        return new int[] {outChannels, inChannels / groups, kernelH, kernelW};
+    }
+
+    public int[] outputShape() {
+        return new int[] {n, outChannels, outHeight(), outWidth()};
+    }
+
+    /** Multiply-adds × 2 of the forward pass (the same count for each backward pass). */
+    public double flops() {
+        return 2.0 * n * outChannels * (double) outHeight() * outWidth() * (inChannels / groups) * kernelH * kernelW;
+    }
+
+    private static void requirePositive(String what, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("conv2d: " + what + " must be >= 1, got " + v);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "conv2d(x=" + Arrays.toString(inputShape()) + ", w=" + Arrays.toString(weightShape())
+                + ", stride=(" + strideH + "," + strideW + "), pad=(" + padH + "," + padW + "), dilation=("
+                + dilationH + "," + dilationW + "), groups=" + groups + ") -> " + Arrays.toString(outputShape());
+    }
+}
