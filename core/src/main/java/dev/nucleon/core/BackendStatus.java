@@ -1,0 +1,13 @@
+package dev.nucleon.core;
+
+/**
+ * What {@code nucleon info} prints for one backend: its name, whether it can run ops here, and either its
+ * configuration (threads, vector width, device name) or the reason it is unavailable.
+ */
+public record BackendStatus(String name, boolean available, String detail) {
+
+    @Override
+    public String toString() {
+        return name + ": " + (available ? "available, " : "unavailable: ") + detail;
+    }
+}
