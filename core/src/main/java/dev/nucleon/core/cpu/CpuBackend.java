@@ -38,7 +38,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public BackendStatus status() {
-        return new BackendStatus("cpu", true, Parallel.threads() + " threads, " + VectorSupport.describe());
+        int threads = Parallel.threads();
+        return new BackendStatus("cpu", true, threads + (threads == 1 ? " thread, " : " threads, ") + VectorSupport.describe());
     }
 
     private static float[] a(Storage s) {
