@@ -20,7 +20,7 @@ public record PoolGeometry(int n, int channels, int height, int width, int kerne
             throw new IllegalArgumentException("pool2d: padding (" + padH + ", " + padW
                     + ") must be >= 0 and at most half the kernel (" + kernelH + ", " + kernelW + ")");
         }
-        if (outHeight() < 1 || outWidth() < 1) {
+        if (height + 2 * padH < kernelH || width + 2 * padW < kernelW) {
             throw new IllegalArgumentException("pool2d: input " + height + "x" + width + " is smaller than the kernel "
                     + kernelH + "x" + kernelW);
         }

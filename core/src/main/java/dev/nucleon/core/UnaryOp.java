@@ -21,7 +21,7 @@ public enum UnaryOp {
     ADD_SCALAR,
     /** y = x · p1. */
     MUL_SCALAR,
-    /** y = min(max(x, p1), p2); gradient passes only strictly inside (p1, p2) or on the bound it equals. */
+    /** y = min(max(x, p1), p2); the gradient passes where p1 ≤ x ≤ p2 (bounds included, as in PyTorch). */
     CLAMP,
     /** y = max(x, 0); dy/dx = 1 for x &gt; 0, else 0. */
     RELU,

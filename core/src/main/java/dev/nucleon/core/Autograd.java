@@ -1,0 +1,170 @@
+package dev.nucleon.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse-mode automatic differentiation.
+ *
+ * <p>Every op that has an input with {@code requiresGrad} records a {@link GradNode} on its output (see
+ * {@link #record}). {@link #backward(Tensor, Tensor)} orders the graph topologically with an explicit stack
+ * (no recursion, so graphs hundreds of layers deep are fine), then walks it from the output back, calling
+ * each node's gradient rule once with the sum of the gradients that reached it. Gradients of leaves
+ * (tensors created by the user with {@code requiresGrad}) accumulate into {@link Tensor#grad()}; gradients of
+ * intermediate tensors are dropped as soon as their node has run, and every node releases its saved
+ * buffers right after, so peak memory falls during the backward pass.
+ */
+public final class Autograd {
+
+    private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private Autograd() {
+    }
+
+    /** A scope with gradient recording off; closing it restores the previous state. */
+    public static final class NoGradScope implements AutoCloseable {
+        private boolean closed;
+
+        private NoGradScope() {
+            NO_GRAD_DEPTH.get()[0]++;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                NO_GRAD_DEPTH.get()[0]--;
+            }
+        }
+    }
+
+    /** {@code try (var scope = Autograd.noGrad()) { ... }}: nothing inside is recorded for backward. */
+    public static NoGradScope noGrad() {
+        return new NoGradScope();
+    }
+
+    /** False inside a {@link #noGrad()} scope. */
+    public static boolean isGradEnabled() {
+        return NO_GRAD_DEPTH.get()[0] == 0;
+    }
+
+    /** True when an op on these inputs must be recorded. */
+    public static boolean needsGrad(Tensor... inputs) {
+        if (!isGradEnabled()) {
+            return false;
+        }
+        for (Tensor t : inputs) {
+            if (t != null && t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Attaches {@code backward} to {@code output} when any input requires a gradient (and recording is on);
+     * returns {@code output}. Null inputs (an absent bias) are allowed; their gradient slot is ignored.
+     */
+    public static Tensor record(Tensor output, String op, BackwardFunction backward, Tensor... inputs) {
+        if (needsGrad(inputs)) {
+            output.attach(new GradNode(op, inputs.clone(), backward));
+        }
+        return output;
+    }
+
+    /**
+     * Computes ∂root/∂leaf for every leaf that requires a gradient, seeded with {@code seed} (same shape as
+     * root; ones for a scalar root when null), and adds it into each leaf's {@link Tensor#grad()}.
+     */
+    public static void backward(Tensor root, Tensor seed) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward: tensor " + Shape.str(root.shape())
+                    + " does not require grad (no input of the ops that made it had requiresGrad)");
+        }
+        if (seed == null) {
+            if (root.numel() != 1) {
+                throw new IllegalArgumentException("backward: output has shape " + Shape.str(root.shape())
+                        + "; pass a seed gradient of that shape, or reduce it to a scalar first");
+            }
+            seed = Tensor.full(1f, root.shape()).to(root.device());
+        } else if (!Arrays.equals(seed.shape(), root.shape())) {
+            throw new IllegalArgumentException("backward: seed gradient has shape " + Shape.str(seed.shape())
+                    + ", expected the output's shape " + Shape.str(root.shape()));
+        }
+        List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Tensor> pending = new IdentityHashMap<>();
+        pending.put(root, seed.detach());
+        try (NoGradScope ignored = noGrad()) {
+            if (root.gradNode() == null) { // backward on a leaf itself
+                root.accumulateGrad(pending.remove(root));
+                return;
+            }
+            for (Tensor t : order) {
+                GradNode node = t.gradNode();
+                Tensor grad = pending.remove(t);
+                if (grad == null) {
+                    continue;
+                }
+                Tensor[] inputs = node.inputs();
+                Tensor[] grads = node.apply(grad);
+                if (grads.length != inputs.length) {
+                    throw new IllegalStateException("backward of " + node.op() + " returned " + grads.length
+                            + " gradients for " + inputs.length + " inputs");
+                }
+                for (int i = 0; i < inputs.length; i++) {
+                    Tensor in = inputs[i];
+                    Tensor g = grads[i];
+                    if (in == null || g == null || !in.requiresGrad()) {
+                        continue;
+                    }
+                    if (!Arrays.equals(g.shape(), in.shape())) {
+                        throw new IllegalStateException("backward of " + node.op() + ": gradient for input " + i
+                                + " has shape " + Shape.str(g.shape()) + ", input has " + Shape.str(in.shape()));
+                    }
+                    if (in.gradNode() == null) {
+                        in.accumulateGrad(g);
+                    } else {
+                        pending.merge(in, g, Tensor::add);
+                    }
+                }
+                node.release();
+            }
+        }
+    }
+
+    /** Non-leaf tensors reachable from root, each after every tensor that consumes it (root first). */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> postOrder = new ArrayList<>();
+        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object[]> stack = new ArrayDeque<>(); // {tensor, next input index}
+        if (root.gradNode() != null) {
+            visited.add(root);
+            stack.push(new Object[] {root, 0});
+        }
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            Tensor[] inputs = t.gradNode().inputs();
+            int i = (Integer) frame[1];
+            if (i < inputs.length) {
+                frame[1] = i + 1;
+                Tensor in = inputs[i];
+                if (in != null && in.gradNode() != null && in.requiresGrad() && visited.add(in)) {
+                    stack.push(new Object[] {in, 0});
+                }
+            } else {
+                stack.pop();
+                postOrder.add(t);
+            }
+        }
+        Collections.reverse(postOrder);
+        return postOrder;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.nucleon.core;
+
+import java.util.Arrays;
+
+/**
+ * Shape arithmetic shared by the ops: element counts, broadcasting, axis normalisation and printing.
+ * A shape is an {@code int[]} of non-negative sizes, outermost first; rank 0 is a scalar.
+ */
+public final class Shape {
+
+    private Shape() {
+    }
+
+    /** Product of the sizes (1 for a scalar). */
+    public static long numel(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** Product of {@code shape[from .. to)}. */
+    public static int product(int[] shape, int from, int to) {
+        long n = 1;
+        for (int d = from; d < to; d++) {
+            n *= shape[d];
+        }
+        return Math.toIntExact(n);
+    }
+
+    /** Checks sizes are positive and the element count fits in an int-indexed buffer. */
+    public static int[] validate(String op, int[] shape) {
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException(op + ": negative size in shape " + str(shape));
+            }
+        }
+        if (numel(shape) > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(op + ": shape " + str(shape) + " has " + numel(shape)
+                    + " elements, more than one buffer can hold (" + (Integer.MAX_VALUE - 8) + ")");
+        }
+        return shape.clone();
+    }
+
+    /** Maps a possibly negative axis ({@code -1} = last) into {@code [0, rank)}. */
+    public static int axis(String op, int axis, int rank) {
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw new IllegalArgumentException(op + ": dim " + axis + " out of range for a tensor of rank " + rank);
+        }
+        return a;
+    }
+
+    /** The shape padded with leading 1s to {@code rank}. */
+    public static int[] padLeft(int[] shape, int rank) {
+        int[] out = new int[rank];
+        Arrays.fill(out, 1);
+        System.arraycopy(shape, 0, out, rank - shape.length, shape.length);
+        return out;
+    }
+
+    /** NumPy broadcasting of two shapes; the message names the op and the first clashing dim. */
+    public static int[] broadcast(String op, int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] pa = padLeft(a, rank);
+        int[] pb = padLeft(b, rank);
+        int[] out = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            if (pa[d] == pb[d] || pb[d] == 1) {
+                out[d] = pa[d];
+            } else if (pa[d] == 1) {
+                out[d] = pb[d];
+            } else {
+                throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b)
+                        + " cannot be broadcast (dim " + (d - rank) + ": " + pa[d] + " vs " + pb[d] + ")");
+            }
+        }
+        return out;
+    }
+
+    /** Row-major strides of a contiguous tensor. */
+    public static long[] strides(int[] shape) {
+        long[] s = new long[shape.length];
+        long acc = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            s[d] = acc;
+            acc *= shape[d];
+        }
+        return s;
+    }
+
+    public static String str(int[] shape) {
+        return Arrays.toString(shape);
+    }
+}

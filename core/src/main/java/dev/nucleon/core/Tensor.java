@@ -1,0 +1,490 @@
+package dev.nucleon.core;
+
+import dev.nucleon.core.cpu.CpuBackend;
+import dev.nucleon.core.ops.Arithmetic;
+import dev.nucleon.core.ops.LinearAlgebra;
+import dev.nucleon.core.ops.Reductions;
+import dev.nucleon.core.ops.Shaping;
+import dev.nucleon.core.ops.Softmax;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A float32 n-dimensional array with reverse-mode autograd.
+ *
+ * <p>Data is contiguous and row-major (NCHW for images) in a {@link Storage} owned by one {@link Backend};
+ * a tensor never strides into another's memory except through {@link #reshape}, which is a view. Every op
+ * returns a new tensor; in-place changes are limited to {@link #assign} (for optimisers and running
+ * statistics) and gradient bookkeeping.
+ *
+ * <p>Autograd: a tensor created with {@link #requiresGrad(boolean) requiresGrad(true)} is a leaf; ops on it
+ * record how to differentiate themselves, and {@link #backward()} fills {@link #grad()} of every leaf.
+ * Recording is off inside {@code try (var s = Autograd.noGrad()) { … }}.
+ *
+ * <p>Ops live in {@code dev.nucleon.core.ops} (one class per family, like {@code torch.nn.functional});
+ * the instance methods here are shortcuts to the common ones.
+ */
+public final class Tensor {
+
+    private final int[] shape;
+    private final Storage storage;
+    private boolean requiresGrad;
+    private Tensor grad;
+    private GradNode gradNode;
+
+    private Tensor(Storage storage, int[] shape) {
+        this.storage = storage;
+        this.shape = shape;
+    }
+
+    // ----- creation ---------------------------------------------------------------------------------------
+
+    /** Wraps a backend's storage (no copy) as a tensor of this shape. */
+    public static Tensor fromStorage(Storage storage, int... shape) {
+        int[] s = Shape.validate("tensor", shape);
+        if (storage.size() != Shape.numel(s)) {
+            throw new IllegalArgumentException("tensor: storage holds " + storage.size() + " floats, shape "
+                    + Shape.str(s) + " needs " + Shape.numel(s));
+        }
+        return new Tensor(storage, s);
+    }
+
+    /** A zero-filled tensor on {@code backend}. */
+    public static Tensor zeros(Backend backend, int... shape) {
+        int[] s = Shape.validate("zeros", shape);
+        return new Tensor(backend.allocate(Shape.numel(s)), s);
+    }
+
+    /** A CPU tensor holding a copy of {@code data}, whose length must equal the shape's element count. */
+    public static Tensor of(float[] data, int... shape) {
+        int[] s = Shape.validate("tensor", shape);
+        if (data.length != Shape.numel(s)) {
+            throw new IllegalArgumentException("tensor: " + data.length + " values given for shape " + Shape.str(s)
+                    + " (" + Shape.numel(s) + " elements)");
+        }
+        return new Tensor(CpuBackend.INSTANCE.upload(data, 0, data.length), s);
+    }
+
+    /** A 1-D CPU tensor of these values. */
+    public static Tensor of(float... data) {
+        return of(data, data.length);
+    }
+
+    /** A rank-0 (scalar) CPU tensor. */
+    public static Tensor scalar(float value) {
+        return of(new float[] {value}, new int[0]);
+    }
+
+    public static Tensor zeros(int... shape) {
+        return zeros(CpuBackend.INSTANCE, shape);
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        Tensor t = zeros(shape);
+        t.backend().fill(t.storage, value);
+        return t;
+    }
+
+    /** {@code [0, 1, …, n − 1]}. */
+    public static Tensor arange(int n) {
+        return arange(0, n, 1);
+    }
+
+    /** {@code start, start + step, …} while below {@code end} (above, for a negative step). */
+    public static Tensor arange(float start, float end, float step) {
+        if (step == 0 || Float.isNaN(start) || Float.isNaN(end) || Float.isNaN(step)) {
+            throw new IllegalArgumentException("arange: step must be non-zero and bounds finite, got start=" + start
+                    + " end=" + end + " step=" + step);
+        }
+        int n = (int) Math.max(0, Math.ceil((end - start) / (double) step));
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (start + (double) i * step);
+        }
+        return of(v, n);
+    }
+
+    /** Uniform on [low, high), reproducible from {@code seed} on every backend and thread count. */
+    public static Tensor uniform(long seed, float low, float high, int... shape) {
+        if (!(high > low)) {
+            throw new IllegalArgumentException("uniform: need low < high, got [" + low + ", " + high + ")");
+        }
+        Tensor t = zeros(shape);
+        t.backend().fillRandom(t.storage, RandomDistribution.UNIFORM, seed, low, high);
+        return t;
+    }
+
+    /** Normal(mean, std), reproducible from {@code seed}. */
+    public static Tensor normal(long seed, float mean, float std, int... shape) {
+        if (!(std >= 0)) {
+            throw new IllegalArgumentException("normal: std must be >= 0, got " + std);
+        }
+        Tensor t = zeros(shape);
+        t.backend().fillRandom(t.storage, RandomDistribution.NORMAL, seed, mean, std);
+        return t;
+    }
+
+    /** Zeros of this tensor's shape, on its backend. */
+    public Tensor zerosLike() {
+        return zeros(backend(), shape);
+    }
+
+    /** A tensor of this shape filled with {@code value}, on this tensor's backend. */
+    public Tensor fullLike(float value) {
+        Tensor t = zerosLike();
+        if (value != 0f) {
+            backend().fill(t.storage, value);
+        }
+        return t;
+    }
+
+    // ----- metadata and data ------------------------------------------------------------------------------
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Size of one axis; negative counts from the end. */
+    public int size(int axis) {
+        return shape[Shape.axis("size", axis, shape.length)];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public long numel() {
+        return Shape.numel(shape);
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public Backend backend() {
+        return storage.backend();
+    }
+
+    public Device device() {
+        return backend().device();
+    }
+
+    /** All values, copied to a new array in row-major order. */
+    public float[] toArray() {
+        float[] out = new float[Math.toIntExact(numel())];
+        backend().download(storage, 0, out, 0, out.length);
+        return out;
+    }
+
+    /** The value of a one-element tensor. */
+    public float item() {
+        if (numel() != 1) {
+            throw new IllegalStateException("item: tensor has shape " + Shape.str(shape) + "; only one-element tensors"
+                    + " convert to a number");
+        }
+        float[] v = new float[1];
+        backend().download(storage, 0, v, 0, 1);
+        return v[0];
+    }
+
+    /** One element, by full index. */
+    public float get(int... index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("get: " + index.length + " indices for a tensor of rank " + shape.length);
+        }
+        long offset = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (index[d] < 0 || index[d] >= shape[d]) {
+                throw new IndexOutOfBoundsException("get: index " + Arrays.toString(index) + " out of bounds for shape "
+                        + Shape.str(shape));
+            }
+            offset = offset * shape[d] + index[d];
+        }
+        float[] v = new float[1];
+        backend().download(storage, offset, v, 0, 1);
+        return v[0];
+    }
+
+    /** This tensor on {@code device} (itself when already there). The copy keeps autograd history. */
+    public Tensor to(Device device) {
+        if (device.equals(device())) {
+            return this;
+        }
+        Backend target = Backends.get(device);
+        Tensor out = new Tensor(target.upload(toArray(), 0, Math.toIntExact(numel())), shape.clone());
+        return Autograd.record(out, "to", g -> new Tensor[] {g.to(device())}, this);
+    }
+
+    // ----- autograd ---------------------------------------------------------------------------------------
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /**
+     * Marks a leaf tensor as a parameter whose gradient {@link #backward()} computes. Returns {@code this}.
+     */
+    public Tensor requiresGrad(boolean value) {
+        if (gradNode != null && !value) {
+            throw new IllegalStateException("requiresGrad: tensor is the output of '" + gradNode.op()
+                    + "'; use detach() to cut it from the graph");
+        }
+        this.requiresGrad = value;
+        return this;
+    }
+
+    /** The accumulated gradient, or null before any backward pass reached this leaf. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Forgets the accumulated gradient. */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /** The op that produced this tensor, or null for a leaf / untracked tensor. */
+    public GradNode gradNode() {
+        return gradNode;
+    }
+
+    /** Backpropagates from this scalar. */
+    public void backward() {
+        Autograd.backward(this, null);
+    }
+
+    /** Backpropagates with {@code seed} = ∂L/∂this (same shape). */
+    public void backward(Tensor seed) {
+        Autograd.backward(this, seed);
+    }
+
+    /** The same storage without autograd history; changes to one show in the other. */
+    public Tensor detach() {
+        return new Tensor(storage, shape);
+    }
+
+    /** A deep copy without history. */
+    public Tensor copy() {
+        Tensor t = zeros(backend(), shape);
+        backend().copy(storage, t.storage);
+        return t;
+    }
+
+    /**
+     * Overwrites this tensor's values with {@code source}'s (same shape; copied across devices if needed).
+     * Not recorded by autograd: for optimiser updates and running statistics.
+     */
+    public Tensor assign(Tensor source) {
+        if (!Arrays.equals(source.shape, shape)) {
+            throw new IllegalArgumentException("assign: source shape " + Shape.str(source.shape)
+                    + " differs from target shape " + Shape.str(shape));
+        }
+        Tensor s = source.device().equals(device()) ? source : source.to(device());
+        backend().copy(s.storage, storage);
+        return this;
+    }
+
+    void attach(GradNode node) {
+        this.gradNode = node;
+        this.requiresGrad = true;
+    }
+
+    void accumulateGrad(Tensor g) {
+        grad = grad == null ? g.detach().copy() : grad.add(g).detach();
+    }
+
+    // ----- shortcuts to the ops ---------------------------------------------------------------------------
+
+    public Tensor add(Tensor other) {
+        return Arithmetic.add(this, other);
+    }
+
+    public Tensor sub(Tensor other) {
+        return Arithmetic.sub(this, other);
+    }
+
+    public Tensor mul(Tensor other) {
+        return Arithmetic.mul(this, other);
+    }
+
+    public Tensor div(Tensor other) {
+        return Arithmetic.div(this, other);
+    }
+
+    public Tensor add(float s) {
+        return Arithmetic.unary(UnaryOp.ADD_SCALAR, s, 0, this);
+    }
+
+    public Tensor sub(float s) {
+        return Arithmetic.unary(UnaryOp.ADD_SCALAR, -s, 0, this);
+    }
+
+    public Tensor mul(float s) {
+        return Arithmetic.unary(UnaryOp.MUL_SCALAR, s, 0, this);
+    }
+
+    public Tensor div(float s) {
+        return Arithmetic.unary(UnaryOp.MUL_SCALAR, 1f / s, 0, this);
+    }
+
+    public Tensor neg() {
+        return Arithmetic.unary(UnaryOp.NEG, 0, 0, this);
+    }
+
+    public Tensor exp() {
+        return Arithmetic.unary(UnaryOp.EXP, 0, 0, this);
+    }
+
+    public Tensor log() {
+        return Arithmetic.unary(UnaryOp.LOG, 0, 0, this);
+    }
+
+    public Tensor sqrt() {
+        return Arithmetic.unary(UnaryOp.SQRT, 0, 0, this);
+    }
+
+    public Tensor abs() {
+        return Arithmetic.unary(UnaryOp.ABS, 0, 0, this);
+    }
+
+    public Tensor pow(float exponent) {
+        return Arithmetic.unary(UnaryOp.POW, exponent, 0, this);
+    }
+
+    public Tensor clamp(float min, float max) {
+        if (min > max) {
+            throw new IllegalArgumentException("clamp: min " + min + " > max " + max);
+        }
+        return Arithmetic.unary(UnaryOp.CLAMP, min, max, this);
+    }
+
+    public Tensor relu() {
+        return Arithmetic.unary(UnaryOp.RELU, 0, 0, this);
+    }
+
+    public Tensor elu(float alpha) {
+        return Arithmetic.unary(UnaryOp.ELU, alpha, 0, this);
+    }
+
+    public Tensor leakyRelu(float negativeSlope) {
+        return Arithmetic.unary(UnaryOp.LEAKY_RELU, negativeSlope, 0, this);
+    }
+
+    public Tensor sigmoid() {
+        return Arithmetic.unary(UnaryOp.SIGMOID, 0, 0, this);
+    }
+
+    public Tensor tanh() {
+        return Arithmetic.unary(UnaryOp.TANH, 0, 0, this);
+    }
+
+    public Tensor softmax(int dim) {
+        return Softmax.softmax(this, dim);
+    }
+
+    public Tensor logSoftmax(int dim) {
+        return Softmax.logSoftmax(this, dim);
+    }
+
+    /** Sum of all elements (rank 0). */
+    public Tensor sum() {
+        return Reductions.sum(this);
+    }
+
+    public Tensor sum(int[] dims, boolean keepDim) {
+        return Reductions.sum(this, dims, keepDim);
+    }
+
+    public Tensor mean() {
+        return Reductions.mean(this);
+    }
+
+    public Tensor mean(int[] dims, boolean keepDim) {
+        return Reductions.mean(this, dims, keepDim);
+    }
+
+    public Tensor max() {
+        return Reductions.max(this);
+    }
+
+    public Tensor max(int[] dims, boolean keepDim) {
+        return Reductions.max(this, dims, keepDim);
+    }
+
+    public Tensor matmul(Tensor other) {
+        return LinearAlgebra.matmul(this, other);
+    }
+
+    /** A view with a new shape of the same element count; one size may be -1 (inferred). */
+    public Tensor reshape(int... newShape) {
+        return Shaping.reshape(this, newShape);
+    }
+
+    public Tensor permute(int... perm) {
+        return Shaping.permute(this, perm);
+    }
+
+    /** Elements {@code start .. end-1} along {@code dim} (a copy). */
+    public Tensor slice(int dim, int start, int end) {
+        return Shaping.slice(this, dim, start, end);
+    }
+
+    public List<Tensor> split(int dim, int... sizes) {
+        return Shaping.split(this, dim, sizes);
+    }
+
+    // ----- printing ---------------------------------------------------------------------------------------
+
+    /** Shape, device, grad flag, and values (summarised with … past 6 per axis), like PyTorch. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("tensor(");
+        if (numel() <= 100_000) {
+            float[] v = toArray();
+            appendValues(sb, v, 0, 0, 8);
+        } else {
+            sb.append("<").append(numel()).append(" values>");
+        }
+        sb.append(", shape=").append(Shape.str(shape)).append(", device=").append(device());
+        if (gradNode != null) {
+            sb.append(", grad_fn=").append(gradNode.op());
+        } else if (requiresGrad) {
+            sb.append(", requires_grad=true");
+        }
+        return sb.append(')').toString();
+    }
+
+    private void appendValues(StringBuilder sb, float[] v, int axis, int offset, int indent) {
+        if (axis == shape.length) {
+            sb.append(format(v[offset]));
+            return;
+        }
+        int n = shape[axis];
+        int inner = Shape.product(shape, axis + 1, shape.length);
+        sb.append('[');
+        for (int i = 0; i < n; i++) {
+            if (n > 6 && i == 3) {
+                sb.append(axis == shape.length - 1 ? "…, " : "…,\n" + " ".repeat(indent + axis + 1));
+                i = n - 3;
+            }
+            appendValues(sb, v, axis + 1, offset + i * inner, indent);
+            if (i < n - 1) {
+                sb.append(axis == shape.length - 1 ? ", " : ",\n" + " ".repeat(indent + axis + 1));
+            }
+        }
+        sb.append(']');
+    }
+
+    private static String format(float x) {
+        if (x == Math.rint(x) && Math.abs(x) < 1e6) {
+            return String.valueOf((long) x) + ".";
+        }
+        return String.format(java.util.Locale.ROOT, Math.abs(x) >= 1e-3 && Math.abs(x) < 1e5 ? "%.4f" : "%.4e", x);
+    }
+}

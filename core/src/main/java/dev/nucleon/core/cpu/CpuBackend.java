@@ -1,0 +1,232 @@
+package dev.nucleon.core.cpu;
+
+import dev.nucleon.core.Backend;
+import dev.nucleon.core.BackendStatus;
+import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.Device;
+import dev.nucleon.core.PoolGeometry;
+import dev.nucleon.core.RandomDistribution;
+import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.Storage;
+import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.UpsampleMode;
+
+import java.util.Arrays;
+
+/**
+ * The reference backend: float[] storage on the Java heap, multi-threaded kernels in plain Java, with a
+ * Vector API SGEMM micro-kernel when {@code jdk.incubator.vector} is present ({@link VectorSupport}).
+ * Each method unwraps the arrays and calls the kernel class for its family.
+ */
+public final class CpuBackend implements Backend {
+
+    public static final CpuBackend INSTANCE = new CpuBackend();
+
+    private CpuBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public BackendStatus status() {
+        return new BackendStatus("cpu", true, Parallel.threads() + " threads, " + VectorSupport.describe());
+    }
+
+    private static float[] a(Storage s) {
+        if (s instanceof CpuStorage c) {
+            return c.data;
+        }
+        throw new IllegalArgumentException("cpu: storage of backend '" + s.backend().name()
+                + "' passed to the CPU backend; move the tensor with to(Device.CPU)");
+    }
+
+    // ----- memory ---------------------------------------------------------------------------------------
+
+    @Override
+    public Storage allocate(long size) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("cpu: cannot allocate " + size + " floats (Java arrays hold at most "
+                    + (Integer.MAX_VALUE - 8) + ")");
+        }
+        try {
+            return new CpuStorage(new float[(int) size]);
+        } catch (OutOfMemoryError e) {
+            throw new IllegalStateException("cpu: out of memory allocating " + size + " floats ("
+                    + (size * 4 >> 20) + " MiB); max heap is " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB (raise it with -Xmx)", e);
+        }
+    }
+
+    @Override
+    public Storage upload(float[] data, int offset, int length) {
+        return new CpuStorage(Arrays.copyOfRange(data, offset, offset + length));
+    }
+
+    @Override
+    public void download(Storage source, long sourceOffset, float[] target, int targetOffset, int length) {
+        System.arraycopy(a(source), Math.toIntExact(sourceOffset), target, targetOffset, length);
+    }
+
+    @Override
+    public void fill(Storage target, float value) {
+        Arrays.fill(a(target), value);
+    }
+
+    @Override
+    public void copy(Storage source, Storage target) {
+        float[] s = a(source);
+        System.arraycopy(s, 0, a(target), 0, s.length);
+    }
+
+    @Override
+    public void fillRandom(Storage target, RandomDistribution distribution, long seed, float p1, float p2) {
+        Elementwise.fillRandom(a(target), distribution, seed, p1, p2);
+    }
+
+    // ----- elementwise ----------------------------------------------------------------------------------
+
+    @Override
+    public void unary(UnaryOp op, float p1, float p2, Storage x, Storage y) {
+        Elementwise.unary(op, p1, p2, a(x), a(y));
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, float p1, float p2, Storage x, Storage y, Storage gy, Storage gx) {
+        Elementwise.unaryBackward(op, p1, p2, a(x), a(y), a(gy), a(gx));
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage x, int[] xShape, Storage y, int[] yShape, Storage out, int[] outShape) {
+        Elementwise.binary(op, a(x), xShape, a(y), yShape, a(out), outShape);
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, int[] xShape, Storage out, int[] outShape) {
+        ReductionKernels.reduce(op, a(x), xShape, a(out), outShape);
+    }
+
+    @Override
+    public void softmax(Storage x, Storage y, int outer, int dim, int inner, boolean log) {
+        ReductionKernels.softmax(a(x), a(y), outer, dim, inner, log);
+    }
+
+    @Override
+    public void softmaxBackward(Storage y, Storage gy, Storage gx, int outer, int dim, int inner, boolean log) {
+        ReductionKernels.softmaxBackward(a(y), a(gy), a(gx), outer, dim, inner, log);
+    }
+
+    @Override
+    public void nllLoss(Storage logp, Storage target, Storage loss, int outer, int classes, int inner) {
+        ReductionKernels.nllLoss(a(logp), a(target), a(loss), outer, classes, inner);
+    }
+
+    @Override
+    public void nllLossBackward(Storage target, Storage gLoss, Storage gLogp, int outer, int classes, int inner) {
+        ReductionKernels.nllLossBackward(a(target), a(gLoss), a(gLogp), outer, classes, inner);
+    }
+
+    // ----- linear algebra and convolution -----------------------------------------------------------------
+
+    @Override
+    public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
+                       Storage c, int batch, int m, int n, int k) {
+        float[] av = a(a);
+        float[] bv = a(b);
+        float[] cv = a(c);
+        // Large matrices: one at a time, SGEMM threads inside. Many small ones: threads across the batch.
+        boolean acrossBatch = batch >= Parallel.threads() && (long) m * n * k < 64L * 64 * 64 * 8;
+        Parallel.range(batch, acrossBatch ? 1 : batch, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                Sgemm.multiply(transA, transB, m, n, k, av, (int) (i * aBatchStride), bv, (int) (i * bBatchStride),
+                        cv, i * m * n, false);
+            }
+        });
+    }
+
+    @Override
+    public void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y) {
+        ConvKernels.forward(g, a(x), a(w), bias == null ? null : a(bias), a(y));
+    }
+
+    @Override
+    public void conv2dBackwardData(ConvGeometry g, Storage gy, Storage w, Storage gx) {
+        ConvKernels.backwardData(g, a(gy), a(w), a(gx));
+    }
+
+    @Override
+    public void conv2dBackwardWeight(ConvGeometry g, Storage x, Storage gy, Storage gw) {
+        ConvKernels.backwardWeight(g, a(x), a(gy), a(gw));
+    }
+
+    // ----- pooling, resampling, normalisation -----------------------------------------------------------
+
+    @Override
+    public void maxPool2d(PoolGeometry g, Storage x, Storage y) {
+        PoolingKernels.maxPool(g, a(x), a(y));
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolGeometry g, Storage x, Storage gy, Storage gx) {
+        PoolingKernels.maxPoolBackward(g, a(x), a(gy), a(gx));
+    }
+
+    @Override
+    public void avgPool2d(PoolGeometry g, Storage x, Storage y) {
+        PoolingKernels.avgPool(g, a(x), a(y));
+    }
+
+    @Override
+    public void avgPool2dBackward(PoolGeometry g, Storage gy, Storage gx) {
+        PoolingKernels.avgPoolBackward(g, a(gy), a(gx));
+    }
+
+    @Override
+    public void upsample(UpsampleMode mode, int n, int c, int h, int w, int factor, Storage x, Storage y) {
+        PoolingKernels.upsample(mode, n, c, h, w, factor, a(x), a(y), false);
+    }
+
+    @Override
+    public void upsampleBackward(UpsampleMode mode, int n, int c, int h, int w, int factor, Storage gy, Storage gx) {
+        PoolingKernels.upsample(mode, n, c, h, w, factor, a(gx), a(gy), true);
+    }
+
+    @Override
+    public void batchNormStatistics(Storage x, int n, int c, int spatial, Storage mean, Storage variance) {
+        BatchNormKernels.statistics(a(x), n, c, spatial, a(mean), a(variance));
+    }
+
+    @Override
+    public void batchNormForward(Storage x, int n, int c, int spatial, Storage mean, Storage invStd, Storage gamma,
+                                 Storage beta, Storage y) {
+        BatchNormKernels.forward(a(x), n, c, spatial, a(mean), a(invStd), a(gamma), a(beta), a(y));
+    }
+
+    @Override
+    public void batchNormBackward(Storage x, Storage gy, int n, int c, int spatial, Storage mean, Storage invStd,
+                                  Storage gamma, boolean batchStatistics, Storage gx, Storage gGamma, Storage gBeta) {
+        BatchNormKernels.backward(a(x), a(gy), n, c, spatial, a(mean), a(invStd), a(gamma), batchStatistics,
+                gx == null ? null : a(gx), gGamma == null ? null : a(gGamma), gBeta == null ? null : a(gBeta));
+    }
+
+    // ----- layout ---------------------------------------------------------------------------------------
+
+    @Override
+    public void permute(Storage x, int[] xShape, int[] perm, Storage y) {
+        LayoutKernels.permute(a(x), xShape, perm, a(y));
+    }
+
+    @Override
+    public void copyRegion(Storage src, int[] srcShape, int[] srcStart, Storage dst, int[] dstShape, int[] dstStart,
+                           int[] region, boolean accumulate) {
+        LayoutKernels.copyRegion(a(src), srcShape, srcStart, a(dst), dstShape, dstStart, region, accumulate);
+    }
+}

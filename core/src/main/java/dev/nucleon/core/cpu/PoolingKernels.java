@@ -1,0 +1,190 @@
+package dev.nucleon.core.cpu;
+
+import dev.nucleon.core.PoolGeometry;
+import dev.nucleon.core.UpsampleMode;
+
+/** CPU pooling and upsampling, one (n, c) plane per task. */
+final class PoolingKernels {
+
+    private PoolingKernels() {
+    }
+
+    static void maxPool(PoolGeometry g, float[] x, float[] y) {
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int planeIn = g.height() * g.width();
+        Parallel.range(g.n() * g.channels(), 4, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        y[(p * oh + i) * ow + j] = x[p * planeIn + argMax(g, x, p * planeIn, i, j)];
+                    }
+                }
+            }
+        });
+    }
+
+    static void maxPoolBackward(PoolGeometry g, float[] x, float[] gy, float[] gx) {
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int planeIn = g.height() * g.width();
+        java.util.Arrays.fill(gx, 0f);
+        Parallel.range(g.n() * g.channels(), 4, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        gx[p * planeIn + argMax(g, x, p * planeIn, i, j)] += gy[(p * oh + i) * ow + j];
+                    }
+                }
+            }
+        });
+    }
+
+    /** Offset within the plane of the first maximum of window (i, j); padded cells never win. */
+    private static int argMax(PoolGeometry g, float[] x, int base, int i, int j) {
+        int h0 = Math.max(0, i * g.strideH() - g.padH());
+        int h1 = Math.min(g.height(), i * g.strideH() - g.padH() + g.kernelH());
+        int w0 = Math.max(0, j * g.strideW() - g.padW());
+        int w1 = Math.min(g.width(), j * g.strideW() - g.padW() + g.kernelW());
+        int best = h0 * g.width() + w0;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int h = h0; h < h1; h++) {
+            for (int w = w0; w < w1; w++) {
+                float v = x[base + h * g.width() + w];
+                if (v > max || Float.isNaN(v)) {
+                    max = v;
+                    best = h * g.width() + w;
+                    if (Float.isNaN(v)) {
+                        return best;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    static void avgPool(PoolGeometry g, float[] x, float[] y) {
+        avg(g, x, y, false);
+    }
+
+    static void avgPoolBackward(PoolGeometry g, float[] gy, float[] gx) {
+        java.util.Arrays.fill(gx, 0f);
+        avg(g, gx, gy, true);
+    }
+
+    /** Forward (y = window mean of x) or backward (x += y / divisor over each window). */
+    private static void avg(PoolGeometry g, float[] x, float[] y, boolean backward) {
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int planeIn = g.height() * g.width();
+        Parallel.range(g.n() * g.channels(), 4, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int base = p * planeIn;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        int hs = i * g.strideH() - g.padH();
+                        int ws = j * g.strideW() - g.padW();
+                        int he = Math.min(hs + g.kernelH(), g.height() + g.padH());
+                        int we = Math.min(ws + g.kernelW(), g.width() + g.padW());
+                        int poolSize = (he - hs) * (we - ws);
+                        hs = Math.max(hs, 0);
+                        ws = Math.max(ws, 0);
+                        he = Math.min(he, g.height());
+                        we = Math.min(we, g.width());
+                        int divisor = g.countIncludePad() ? poolSize : (he - hs) * (we - ws);
+                        int o = (p * oh + i) * ow + j;
+                        if (backward) {
+                            float v = y[o] / divisor;
+                            for (int h = hs; h < he; h++) {
+                                for (int w = ws; w < we; w++) {
+                                    x[base + h * g.width() + w] += v;
+                                }
+                            }
+                        } else {
+                            double s = 0;
+                            for (int h = hs; h < he; h++) {
+                                for (int w = ws; w < we; w++) {
+                                    s += x[base + h * g.width() + w];
+                                }
+                            }
+                            y[o] = (float) (s / divisor);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Upsampling (backward = false: x → y) and its adjoint (backward = true: gy → gx, accumulating).
+     * Bilinear source coordinate: s = max(0, (d + 0.5)/f − 0.5), neighbours ⌊s⌋ and min(⌊s⌋ + 1, size − 1).
+     */
+    static void upsample(UpsampleMode mode, int n, int c, int h, int w, int f, float[] small, float[] big,
+                         boolean backward) {
+        int bh = h * f;
+        int bw = w * f;
+        if (backward) {
+            java.util.Arrays.fill(small, 0f);
+        }
+        int[] r0 = new int[bh];
+        int[] r1 = new int[bh];
+        float[] rl = new float[bh];
+        int[] c0 = new int[bw];
+        int[] c1 = new int[bw];
+        float[] cl = new float[bw];
+        sourceIndex(mode, h, f, r0, r1, rl);
+        sourceIndex(mode, w, f, c0, c1, cl);
+        Parallel.range(n * c, 4, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int sb = p * h * w;
+                int bb = p * bh * bw;
+                for (int i = 0; i < bh; i++) {
+                    for (int j = 0; j < bw; j++) {
+                        int o = bb + i * bw + j;
+                        int a00 = sb + r0[i] * w + c0[j];
+                        if (mode == UpsampleMode.NEAREST) {
+                            if (backward) {
+                                small[a00] += big[o];
+                            } else {
+                                big[o] = small[a00];
+                            }
+                            continue;
+                        }
+                        int a01 = sb + r0[i] * w + c1[j];
+                        int a10 = sb + r1[i] * w + c0[j];
+                        int a11 = sb + r1[i] * w + c1[j];
+                        float ly = rl[i];
+                        float lx = cl[j];
+                        float w00 = (1 - ly) * (1 - lx);
+                        float w01 = (1 - ly) * lx;
+                        float w10 = ly * (1 - lx);
+                        float w11 = ly * lx;
+                        if (backward) {
+                            float g = big[o];
+                            small[a00] += w00 * g;
+                            small[a01] += w01 * g;
+                            small[a10] += w10 * g;
+                            small[a11] += w11 * g;
+                        } else {
+                            big[o] = w00 * small[a00] + w01 * small[a01] + w10 * small[a10] + w11 * small[a11];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static void sourceIndex(UpsampleMode mode, int size, int f, int[] i0, int[] i1, float[] lambda) {
+        for (int d = 0; d < size * f; d++) {
+            if (mode == UpsampleMode.NEAREST) {
+                i0[d] = d / f;
+                continue;
+            }
+            float s = Math.max(0f, (d + 0.5f) / f - 0.5f);
+            int lo = Math.min((int) s, size - 1);
+            i0[d] = lo;
+            i1[d] = Math.min(lo + 1, size - 1);
+            lambda[d] = s - lo;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.nucleon.core.ops;
+
+import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Backend;
+import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.Shape;
+import dev.nucleon.core.Tensor;
+import dev.nucleon.core.UnaryOp;
+
+/**
+ * Elementwise arithmetic and activations: broadcast binary ops (add, sub, mul, div) and the unary family of
+ * {@link UnaryOp} (neg, exp, log, sqrt, abs, pow, clamp, relu, elu, leaky relu, sigmoid, tanh, scalar ops).
+ *
+ * <p>Broadcasting follows NumPy: shapes are right-aligned and a size-1 axis stretches. In the backward
+ * pass the gradient of a broadcast operand is summed back to its shape ({@link Reductions#sumTo}).
+ */
+public final class Arithmetic {
+
+    private Arithmetic() {
+    }
+
+    /** a + b. */
+    public static Tensor add(Tensor a, Tensor b) {
+        Tensor out = binary("add", BinaryOp.ADD, a, b);
+        return Autograd.record(out, "add", g -> new Tensor[] {
+                Reductions.sumTo(g, a.shape()), Reductions.sumTo(g, b.shape())}, a, b);
+    }
+
+    /** a − b. */
+    public static Tensor sub(Tensor a, Tensor b) {
+        Tensor out = binary("sub", BinaryOp.SUB, a, b);
+        return Autograd.record(out, "sub", g -> new Tensor[] {
+                Reductions.sumTo(g, a.shape()), b.requiresGrad() ? Reductions.sumTo(g.neg(), b.shape()) : null}, a, b);
+    }
+
+    /** a · b (elementwise). */
+    public static Tensor mul(Tensor a, Tensor b) {
+        Tensor out = binary("mul", BinaryOp.MUL, a, b);
+        return Autograd.record(out, "mul", g -> new Tensor[] {
+                a.requiresGrad() ? Reductions.sumTo(mul(g, b), a.shape()) : null,
+                b.requiresGrad() ? Reductions.sumTo(mul(g, a), b.shape()) : null}, a, b);
+    }
+
+    /** a / b (elementwise). */
+    public static Tensor div(Tensor a, Tensor b) {
+        Tensor out = binary("div", BinaryOp.DIV, a, b);
+        return Autograd.record(out, "div", g -> new Tensor[] {
+                a.requiresGrad() ? Reductions.sumTo(div(g, b), a.shape()) : null,
+                b.requiresGrad() ? Reductions.sumTo(mul(g, out).div(b).neg(), b.shape()) : null}, a, b);
+    }
+
+    /**
+     * {@code op(a, b)} with broadcasting and no autograd record; the building block of the ops above and of
+     * the losses. Both operands must be on the same device.
+     */
+    public static Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
+        requireSameDevice(name, a, b);
+        int[] outShape = Shape.broadcast(name, a.shape(), b.shape());
+        Tensor out = Tensor.zeros(a.backend(), outShape);
+        a.backend().binary(op, a.storage(), Shape.padLeft(a.shape(), outShape.length),
+                b.storage(), Shape.padLeft(b.shape(), outShape.length), out.storage(), outShape);
+        return out;
+    }
+
+    /** {@code y = op(x; p1, p2)}, recorded for autograd through {@link Backend#unaryBackward}. */
+    public static Tensor unary(UnaryOp op, float p1, float p2, Tensor x) {
+        Tensor y = Tensor.zeros(x.backend(), x.shape());
+        x.backend().unary(op, p1, p2, x.storage(), y.storage());
+        return Autograd.record(y, op.name().toLowerCase(java.util.Locale.ROOT), g -> {
+            Tensor gx = Tensor.zeros(x.backend(), x.shape());
+            x.backend().unaryBackward(op, p1, p2, x.storage(), y.storage(), g.storage(), gx.storage());
+            return new Tensor[] {gx};
+        }, x);
+    }
+
+    static void requireSameDevice(String op, Tensor a, Tensor b) {
+        if (!a.device().equals(b.device())) {
+            throw new IllegalArgumentException(op + ": tensors are on different devices (" + a.device() + " and "
+                    + b.device() + "); move one with to(device)");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.nucleon.core.ops;
+
+import dev.nucleon.core.Autograd;
+import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.Shape;
+import dev.nucleon.core.Tensor;
+
+/**
+ * 2-D convolution and transposed convolution (cross-correlation, as in every DL framework).
+ *
+ * <p>{@code conv2d}: x (N, C_in, H, W), weight (C_out, C_in/groups, kH, kW), bias (C_out) →
+ * (N, C_out, H_out, W_out), {@code H_out = ⌊(H + 2·pad − dilation·(kH − 1) − 1) / stride⌋ + 1}.
+ *
+ * <p>{@code convTranspose2d}: x (N, C_in, H, W), weight (C_in, C_out/groups, kH, kW), bias (C_out) →
+ * (N, C_out, H_out, W_out), {@code H_out = (H − 1)·stride − 2·pad + dilation·(kH − 1) + outputPad + 1}.
+ * It is exactly the gradient of {@code conv2d} with respect to its input, so it reuses the same three
+ * backend kernels with their roles exchanged.
+ */
+public final class Convolution {
+
+    private Convolution() {
+    }
+
+    /** Square kernel, equal stride and padding in both directions, no dilation, one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return conv2d(x, weight, bias, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {1, 1}, 1);
+    }
+
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+                                int groups) {
+        requireRank4("conv2d", "input", x);
+        requireRank4("conv2d", "weight", weight);
+        int[] xs = x.shape();
+        int[] ws = weight.shape();
+        if (xs[1] != ws[1] * groups) {
+            throw new IllegalArgumentException("conv2d: input has " + xs[1] + " channels, weight " + Shape.str(ws)
+                    + " with groups=" + groups + " expects " + ws[1] * groups);
+        }
+        ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], stride[0], stride[1],
+                padding[0], padding[1], dilation[0], dilation[1], groups);
+        requireBias("conv2d", bias, ws[0]);
+        sameDevice("conv2d", x, weight, bias);
+        Tensor y = Tensor.zeros(x.backend(), g.outputShape());
+        x.backend().conv2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage());
+        return Autograd.record(y, "conv2d", gy -> new Tensor[] {
+                x.requiresGrad() ? backwardData(g, gy, weight) : null,
+                weight.requiresGrad() ? backwardWeight(g, x, gy) : null,
+                bias != null && bias.requiresGrad() ? Reductions.sum(gy, new int[] {0, 2, 3}, false) : null
+        }, x, weight, bias);
+    }
+
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding,
+                                         int outputPadding) {
+        return convTranspose2d(x, weight, bias, new int[] {stride, stride}, new int[] {padding, padding},
+                new int[] {outputPadding, outputPadding}, new int[] {1, 1}, 1);
+    }
+
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                         int[] outputPadding, int[] dilation, int groups) {
+        requireRank4("conv_transpose2d", "input", x);
+        requireRank4("conv_transpose2d", "weight", weight);
+        int[] xs = x.shape();
+        int[] ws = weight.shape();
+        if (xs[1] != ws[0]) {
+            throw new IllegalArgumentException("conv_transpose2d: input has " + xs[1] + " channels, weight "
+                    + Shape.str(ws) + " expects " + ws[0] + " (weight layout is (C_in, C_out/groups, kH, kW))");
+        }
+        if (ws[0] % groups != 0) {
+            throw new IllegalArgumentException("conv_transpose2d: groups=" + groups + " must divide input channels " + ws[0]);
+        }
+        int outChannels = ws[1] * groups;
+        ConvGeometry g = ConvGeometry.forTranspose(xs[0], xs[1], xs[2], xs[3], outChannels, ws[2], ws[3],
+                stride[0], stride[1], padding[0], padding[1], outputPadding[0], outputPadding[1],
+                dilation[0], dilation[1], groups);
+        requireBias("conv_transpose2d", bias, outChannels);
+        sameDevice("conv_transpose2d", x, weight, bias);
+        Tensor y = Tensor.zeros(x.backend(), g.inputShape());
+        x.backend().conv2dBackwardData(g, x.storage(), weight.storage(), y.storage());
+        if (bias != null) {
+            try (var s = Autograd.noGrad()) {
+                y = Arithmetic.add(y, bias.reshape(1, outChannels, 1, 1));
+            }
+        }
+        return Autograd.record(y, "conv_transpose2d", gy -> new Tensor[] {
+                x.requiresGrad() ? forward(g, gy, weight) : null,
+                weight.requiresGrad() ? backwardWeight(g, gy, x) : null,
+                bias != null && bias.requiresGrad() ? Reductions.sum(gy, new int[] {0, 2, 3}, false) : null
+        }, x, weight, bias);
+    }
+
+    private static Tensor forward(ConvGeometry g, Tensor x, Tensor w) {
+        Tensor y = Tensor.zeros(x.backend(), g.outputShape());
+        x.backend().conv2d(g, x.storage(), w.storage(), null, y.storage());
+        return y;
+    }
+
+    private static Tensor backwardData(ConvGeometry g, Tensor gy, Tensor w) {
+        Tensor gx = Tensor.zeros(gy.backend(), g.inputShape());
+        gy.backend().conv2dBackwardData(g, gy.storage(), w.storage(), gx.storage());
+        return gx;
+    }
+
+    private static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor gy) {
+        Tensor gw = Tensor.zeros(gy.backend(), g.weightShape());
+        gy.backend().conv2dBackwardWeight(g, x.storage(), gy.storage(), gw.storage());
+        return gw;
+    }
+
+    static void requireRank4(String op, String what, Tensor t) {
+        if (t.rank() != 4) {
+            throw new IllegalArgumentException(op + ": " + what + " must be 4-D (N, C, H, W)"
+                    + (what.equals("weight") ? " / (C_out, C_in/groups, kH, kW)" : "") + ", got " + Shape.str(t.shape()));
+        }
+    }
+
+    private static void requireBias(String op, Tensor bias, int channels) {
+        if (bias != null && (bias.rank() != 1 || bias.size(0) != channels)) {
+            throw new IllegalArgumentException(op + ": bias has shape " + Shape.str(bias.shape()) + ", expected ["
+                    + channels + "]");
+        }
+    }
+
+    private static void sameDevice(String op, Tensor x, Tensor w, Tensor bias) {
+        Arithmetic.requireSameDevice(op, x, w);
+        if (bias != null) {
+            Arithmetic.requireSameDevice(op, x, bias);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.nucleon.core.ops;
+
+import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Shape;
+import dev.nucleon.core.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * Matrix products. {@code matmul(a, b)}: a (…, m, k) · b (…, k, n) → (…, m, n). The batch axes (…) of the
+ * two operands must be equal, or one operand has none / only size-1 batch axes and is shared by the
+ * whole batch.
+ */
+public final class LinearAlgebra {
+
+    private LinearAlgebra() {
+    }
+
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return product(a, false, b, false);
+    }
+
+    /** op(a) · op(b) with optional transposes of the last two axes (no copy is made). */
+    public static Tensor product(Tensor a, boolean transA, Tensor b, boolean transB) {
+        Arithmetic.requireSameDevice("matmul", a, b);
+        int[] as = a.shape();
+        int[] bs = b.shape();
+        if (as.length < 2 || bs.length < 2) {
+            throw new IllegalArgumentException("matmul: operands need at least 2 axes, got " + Shape.str(as) + " and "
+                    + Shape.str(bs));
+        }
+        int m = transA ? as[as.length - 1] : as[as.length - 2];
+        int ka = transA ? as[as.length - 2] : as[as.length - 1];
+        int kb = transB ? bs[bs.length - 1] : bs[bs.length - 2];
+        int n = transB ? bs[bs.length - 2] : bs[bs.length - 1];
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: inner sizes differ: " + Shape.str(as) + (transA ? "ᵀ" : "")
+                    + " · " + Shape.str(bs) + (transB ? "ᵀ" : "") + " (" + ka + " vs " + kb + ")");
+        }
+        int[] aBatch = Arrays.copyOf(as, as.length - 2);
+        int[] bBatch = Arrays.copyOf(bs, bs.length - 2);
+        long aCount = Shape.numel(aBatch);
+        long bCount = Shape.numel(bBatch);
+        int[] batchShape;
+        if (aCount == bCount && (Arrays.equals(aBatch, bBatch) || aCount == 1)) {
+            batchShape = aBatch.length >= bBatch.length ? aBatch : bBatch;
+        } else if (aCount == 1) {
+            batchShape = bBatch;
+        } else if (bCount == 1) {
+            batchShape = aBatch;
+        } else {
+            throw new IllegalArgumentException("matmul: batch axes " + Shape.str(aBatch) + " and " + Shape.str(bBatch)
+                    + " must be equal, or one operand must have a single matrix");
+        }
+        int batch = Math.toIntExact(Shape.numel(batchShape));
+        int[] outShape = Arrays.copyOf(batchShape, batchShape.length + 2);
+        outShape[batchShape.length] = m;
+        outShape[batchShape.length + 1] = n;
+        Tensor c = Tensor.zeros(a.backend(), outShape);
+        a.backend().matmul(a.storage(), aCount == 1 ? 0 : (long) m * ka, transA,
+                b.storage(), bCount == 1 ? 0 : (long) ka * n, transB, c.storage(), batch, m, n, ka);
+        return Autograd.record(c, "matmul", g -> new Tensor[] {
+                // ∂/∂a: g · op(b)ᵀ (transposed back when a was used transposed), summed over a shared a
+                a.requiresGrad() ? Reductions.sumTo(transA ? product(b, transB, g, true) : product(g, false, b, !transB), as) : null,
+                // ∂/∂b: op(a)ᵀ · g
+                b.requiresGrad() ? Reductions.sumTo(transB ? product(g, true, a, transA) : product(a, !transA, g, false), bs) : null
+        }, a, b);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.nucleon.core.ops;
+
+import dev.nucleon.core.Autograd;
+import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.Shape;
+import dev.nucleon.core.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * Losses averaged over every element (or every pixel, for cross-entropy). Targets are constants: no
+ * gradient flows into them.
+ */
+public final class Losses {
+
+    private Losses() {
+    }
+
+    /**
+     * Binary cross-entropy on probabilities p ∈ [0, 1]: mean of −[t·ln p + (1 − t)·ln(1 − p)], with p
+     * clamped to [ε, 1 − ε], ε = {@value BinaryOp#BCE_EPSILON} (Keras's clamp) so a saturated prediction
+     * gives a large finite loss rather than infinity.
+     */
+    public static Tensor binaryCrossEntropy(Tensor p, Tensor target) {
+        return elementwiseMean("binary_cross_entropy", BinaryOp.BCE, BinaryOp.BCE_GRAD, p, target);
+    }
+
+    /**
+     * Binary cross-entropy on logits x, stable for any x: mean of max(x, 0) − x·t + ln(1 + e^−|x|);
+     * the gradient is (σ(x) − t)/count.
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor target) {
+        return elementwiseMean("binary_cross_entropy_with_logits", BinaryOp.BCE_LOGITS, BinaryOp.BCE_LOGITS_GRAD, x,
+                target);
+    }
+
+    /**
+     * Softmax cross-entropy: logits (N, K, …) and class indices (N, …) stored as floats 0 … K−1;
+     * mean over all N·… positions of −log softmax(logits)[target].
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor target) {
+        return nllLoss(Softmax.logSoftmax(logits, 1), target);
+    }
+
+    /** Negative log-likelihood: logp (N, K, …), target (N, …) class indices; mean of −logp[target]. */
+    public static Tensor nllLoss(Tensor logp, Tensor target) {
+        int[] ls = logp.shape();
+        if (ls.length < 2) {
+            throw new IllegalArgumentException("nll_loss: scores must be (N, K, …), got " + Shape.str(ls));
+        }
+        int[] expected = new int[ls.length - 1];
+        expected[0] = ls[0];
+        System.arraycopy(ls, 2, expected, 1, ls.length - 2);
+        if (!Arrays.equals(target.shape(), expected)) {
+            throw new IllegalArgumentException("cross_entropy: target shape " + Shape.str(target.shape())
+                    + " must be the scores' shape without the class axis, " + Shape.str(expected));
+        }
+        Arithmetic.requireSameDevice("cross_entropy", logp, target);
+        int outer = ls[0];
+        int classes = ls[1];
+        int inner = Shape.product(ls, 2, ls.length);
+        Tensor perPosition = Tensor.zeros(logp.backend(), expected);
+        logp.backend().nllLoss(logp.storage(), target.storage(), perPosition.storage(), outer, classes, inner);
+        float scale = 1f / perPosition.numel();
+        Tensor loss;
+        try (var scope = Autograd.noGrad()) {
+            loss = perPosition.sum().mul(scale);
+        }
+        return Autograd.record(loss, "nll_loss", g -> {
+            Tensor gLoss = perPosition.fullLike(g.item() * scale);
+            Tensor gLogp = Tensor.zeros(logp.backend(), ls);
+            logp.backend().nllLossBackward(target.storage(), gLoss.storage(), gLogp.storage(), outer, classes, inner);
+            return new Tensor[] {gLogp, null};
+        }, logp, target);
+    }
+
+    /** Mean squared error, mean of (a − b)². */
+    public static Tensor mse(Tensor prediction, Tensor target) {
+        requireSameShape("mse", prediction, target);
+        return prediction.sub(target).pow(2f).mean();
+    }
+
+    private static Tensor elementwiseMean(String name, BinaryOp loss, BinaryOp grad, Tensor prediction, Tensor target) {
+        requireSameShape(name, prediction, target);
+        Tensor perElement = Arithmetic.binary(name, loss, prediction, target);
+        float scale = 1f / Math.max(1, perElement.numel());
+        Tensor out;
+        try (var scope = Autograd.noGrad()) {
+            out = perElement.sum().mul(scale);
+        }
+        return Autograd.record(out, name, g -> new Tensor[] {
+                Arithmetic.binary(name, grad, prediction, target).mul(g.item() * scale), null}, prediction, target);
+    }
+
+    private static void requireSameShape(String name, Tensor prediction, Tensor target) {
+        if (!Arrays.equals(prediction.shape(), target.shape())) {
+            throw new IllegalArgumentException(name + ": prediction " + Shape.str(prediction.shape()) + " and target "
+                    + Shape.str(target.shape()) + " must have the same shape");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.nucleon.core.ops;
+
+import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Shape;
+import dev.nucleon.core.Tensor;
+
+/**
+ * Batch normalisation over (N, C, H, W), per channel c:
+ * {@code y = (x − μ_c) / √(σ²_c + ε) · γ_c + β_c}.
+ *
+ * <p>Training: μ and σ² (biased) are this batch's, and the running statistics are updated in place with
+ * PyTorch's convention, {@code running = (1 − momentum)·running + momentum·batch}, using the unbiased
+ * variance (× M/(M − 1), M = N·H·W) for the running variance. Inference: the running statistics are used
+ * and are constants for autograd. Keras's {@code momentum=0.99} is PyTorch's {@code momentum=0.01}.
+ */
+public final class Normalization {
+
+    private Normalization() {
+    }
+
+    /**
+     * @param runningMean (C), updated in place when training; may be null in training (no tracking)
+     * @param runningVar  (C), likewise
+     * @param gamma       (C) scale, or null for 1
+     * @param beta        (C) shift, or null for 0
+     */
+    public static Tensor batchNorm2d(Tensor x, Tensor runningMean, Tensor runningVar, Tensor gamma, Tensor beta,
+                                     boolean training, float momentum, float eps) {
+        Convolution.requireRank4("batch_norm2d", "input", x);
+        int[] s = x.shape();
+        int n = s[0];
+        int c = s[1];
+        int spatial = s[2] * s[3];
+        for (Tensor p : new Tensor[] {runningMean, runningVar, gamma, beta}) {
+            if (p != null && (p.rank() != 1 || p.size(0) != c)) {
+                throw new IllegalArgumentException("batch_norm2d: input has " + c + " channels, a parameter has shape "
+                        + Shape.str(p.shape()) + " (expected [" + c + "])");
+            }
+        }
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException("batch_norm2d: eps must be > 0, got " + eps);
+        }
+        Tensor g = gamma != null ? gamma : Tensor.zeros(x.backend(), c).fullLike(1f);
+        Tensor b = beta != null ? beta : Tensor.zeros(x.backend(), c);
+        Tensor mean;
+        Tensor invStd;
+        if (training) {
+            long m = (long) n * spatial;
+            if (m < 2) {
+                throw new IllegalArgumentException("batch_norm2d: training needs more than one value per channel, got "
+                        + "input " + Shape.str(s));
+            }
+            mean = Tensor.zeros(x.backend(), c);
+            Tensor var = Tensor.zeros(x.backend(), c);
+            x.backend().batchNormStatistics(x.storage(), n, c, spatial, mean.storage(), var.storage());
+            try (var scope = Autograd.noGrad()) {
+                invStd = var.add(eps).pow(-0.5f);
+                if (runningMean != null) {
+                    runningMean.assign(runningMean.mul(1 - momentum).add(mean.mul(momentum)));
+                }
+                if (runningVar != null) {
+                    runningVar.assign(runningVar.mul(1 - momentum).add(var.mul(momentum * m / (float) (m - 1))));
+                }
+            }
+        } else {
+            if (runningMean == null || runningVar == null) {
+                throw new IllegalArgumentException("batch_norm2d: inference needs running mean and variance");
+            }
+            try (var scope = Autograd.noGrad()) {
+                mean = runningMean.detach();
+                invStd = runningVar.add(eps).pow(-0.5f);
+            }
+        }
+        Tensor y = Tensor.zeros(x.backend(), s);
+        x.backend().batchNormForward(x.storage(), n, c, spatial, mean.storage(), invStd.storage(), g.storage(),
+                b.storage(), y.storage());
+        Tensor savedMean = mean;
+        Tensor savedInvStd = invStd;
+        return Autograd.record(y, "batch_norm2d", gy -> {
+            Tensor gx = x.requiresGrad() ? Tensor.zeros(x.backend(), s) : null;
+            Tensor gGamma = gamma != null && gamma.requiresGrad() ? Tensor.zeros(x.backend(), c) : null;
+            Tensor gBeta = beta != null && beta.requiresGrad() ? Tensor.zeros(x.backend(), c) : null;
+            x.backend().batchNormBackward(x.storage(), gy.storage(), n, c, spatial, savedMean.storage(),
+                    savedInvStd.storage(), g.storage(), training, gx == null ? null : gx.storage(),
+                    gGamma == null ? null : gGamma.storage(), gBeta == null ? null : gBeta.storage());
+            return new Tensor[] {gx, null, null, gGamma, gBeta};
+        }, x, runningMean, runningVar, gamma, beta);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.nucleon.core.ops;
+
+import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Shape;
+import dev.nucleon.core.Tensor;
+
+/**
+ * softmax(x)ᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m) along one axis, with m the axis maximum for stability;
+ * log-softmax(x)ᵢ = xᵢ − m − ln Σⱼ e^(xⱼ − m). For (N, K, H, W) class scores use dim 1.
+ */
+public final class Softmax {
+
+    private Softmax() {
+    }
+
+    public static Tensor softmax(Tensor x, int dim) {
+        return apply("softmax", x, dim, false);
+    }
+
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        return apply("log_softmax", x, dim, true);
+    }
+
+    private static Tensor apply(String name, Tensor x, int dim, boolean log) {
+        int[] s = x.shape();
+        int a = Shape.axis(name, dim, s.length);
+        int outer = Shape.product(s, 0, a);
+        int inner = Shape.product(s, a + 1, s.length);
+        Tensor y = Tensor.zeros(x.backend(), s);
+        x.backend().softmax(x.storage(), y.storage(), outer, s[a], inner, log);
+        return Autograd.record(y, name, g -> {
+            Tensor gx = Tensor.zeros(x.backend(), s);
+            x.backend().softmaxBackward(y.storage(), g.storage(), gx.storage(), outer, s[a], inner, log);
+            return new Tensor[] {gx};
+        }, x);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.nucleon.core.ops;
+
+import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Tensor;
+import dev.nucleon.core.UpsampleMode;
+
+/**
+ * Upsampling of (N, C, H, W) by an integer factor to (N, C, H·f, W·f): nearest copies each pixel into an
+ * f×f block; bilinear interpolates with half-pixel centres ({@link UpsampleMode#BILINEAR}).
+ */
+public final class Upsampling {
+
+    private Upsampling() {
+    }
+
+    public static Tensor upsample(Tensor x, int factor, UpsampleMode mode) {
+        Convolution.requireRank4("upsample", "input", x);
+        if (factor < 1) {
+            throw new IllegalArgumentException("upsample: factor must be >= 1, got " + factor);
+        }
+        int[] s = x.shape();
+        Tensor y = Tensor.zeros(x.backend(), s[0], s[1], s[2] * factor, s[3] * factor);
+        x.backend().upsample(mode, s[0], s[1], s[2], s[3], factor, x.storage(), y.storage());
+        return Autograd.record(y, "upsample_" + mode.name().toLowerCase(java.util.Locale.ROOT), gy -> {
+            Tensor gx = Tensor.zeros(x.backend(), s);
+            x.backend().upsampleBackward(mode, s[0], s[1], s[2], s[3], factor, gy.storage(), gx.storage());
+            return new Tensor[] {gx};
+        }, x);
+    }
+}
