@@ -71,7 +71,8 @@ final class OracleCases {
             new ConvCase(1, 3, 10, 10, 2, 3, 3, 3, 3, 0, 0, 1, 1, 1, true),    // stride 3, last column dropped
             new ConvCase(2, 2, 4, 5, 3, 4, 5, 1, 1, 0, 0, 1, 1, 1, true),      // kernel covers the whole input
             new ConvCase(2, 16, 17, 15, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),  // wider: blocked GEMM paths
-            new ConvCase(1, 8, 16, 16, 8, 7, 7, 1, 1, 3, 3, 1, 1, 1, false));  // 7×7
+            new ConvCase(1, 8, 16, 16, 8, 7, 7, 1, 1, 3, 3, 1, 1, 1, false),   // 7×7
+            new ConvCase(1, 32, 24, 24, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, true)); // U-Net sized: GEMM tiling
 
     record ConvTransposeCase(int n, int cin, int h, int w, int cout, int kh, int kw, int sh, int sw, int ph, int pw,
                              int oph, int opw, int dh, int dw, int groups, boolean bias) {
@@ -124,7 +125,8 @@ final class OracleCases {
             new ConvTransposeCase(1, 4, 6, 5, 4, 3, 3, 1, 1, 1, 1, 0, 0, 1, 1, 4, true),   // depthwise
             new ConvTransposeCase(2, 3, 4, 5, 2, 2, 3, 2, 1, 1, 0, 1, 0, 1, 1, 1, true),   // non-square, anisotropic
             new ConvTransposeCase(3, 5, 7, 3, 4, 3, 2, 1, 2, 0, 1, 0, 1, 1, 2, 1, false),  // batch 3, odd sizes
-            new ConvTransposeCase(2, 16, 9, 7, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true)); // wider
+            new ConvTransposeCase(2, 16, 9, 7, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true),  // wider
+            new ConvTransposeCase(1, 64, 12, 12, 32, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true)); // U-Net sized up-conv
 
     // ---------------------------------------------------------------- pooling
 
@@ -179,5 +181,6 @@ final class OracleCases {
     }
 
     static final List<int[]> RESIZE_SHAPES = List.of(
-            new int[] {1, 1, 3, 3}, new int[] {2, 3, 5, 7}, new int[] {1, 2, 1, 4}, new int[] {2, 1, 6, 1});
+            new int[] {1, 1, 3, 3}, new int[] {2, 3, 5, 7}, new int[] {1, 2, 1, 4}, new int[] {2, 1, 6, 1},
+            new int[] {1, 1, 1, 1}, new int[] {1, 4, 16, 12});
 }
