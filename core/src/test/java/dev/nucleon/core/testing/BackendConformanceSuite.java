@@ -341,6 +341,7 @@ public abstract class BackendConformanceSuite {
                 matmul("size-1 batch a", s(1, 3, 4), s(2, 4, 5)),
                 matmul("size-1 batch b", s(2, 3, 4), s(1, 4, 5)),
                 matmul("shared a with more size-1 axes", s(1, 1, 3, 4), s(2, 4, 5)),
+                matmul("same matrices, extra leading 1", s(2, 3, 4), s(1, 2, 4, 5)),
                 product(s(4, 3), true, s(4, 5), false),
                 product(s(3, 4), false, s(5, 4), true),
                 product(s(4, 3), true, s(5, 4), true),
