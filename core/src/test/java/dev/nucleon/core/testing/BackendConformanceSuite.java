@@ -933,6 +933,17 @@ public abstract class BackendConformanceSuite {
     }
 
     @Test
+    void transposedConvolutionRejectsOutputPaddingNotBelowTheStride() {
+        Tensor x = on(new float[2 * 9], 1, 2, 3, 3);
+        Tensor w = on(new float[2 * 9], 2, 1, 3, 3);
+        // stride 1, dilation 2, output padding 1: accepted by PyTorch, not representable here; a clear error,
+        // not an internal one
+        assertMessage(() -> Convolution.convTranspose2d(x, w, null, s(1, 1), s(0, 0), s(1, 1), s(2, 2), 1),
+                "conv_transpose2d", "output padding (1, 1)", "stride (1, 1)");
+        assertMessage(() -> Convolution.convTranspose2d(x, w, null, 2, 1, 2), "conv_transpose2d", "output padding");
+    }
+
+    @Test
     void matmulInnerSizeMismatchNamesShapes() {
         Tensor a = on(new float[6], 2, 3);
         Tensor b = on(new float[20], 4, 5);
