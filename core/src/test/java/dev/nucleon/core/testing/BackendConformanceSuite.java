@@ -225,9 +225,11 @@ public abstract class BackendConformanceSuite {
 
     // ===== reductions ======================================================================================
 
-    private static OpCheck reduction(String kind, int[] shape, int[] dims, boolean keepDim) {
-        OpCheck c = OpCheck.of("reduction", kind + " " + Arrays.toString(shape) + " dims " + Arrays.toString(dims)
+    /** {@code label} ends with the kind: sum, mean or max. */
+    private static OpCheck reduction(String label, int[] shape, int[] dims, boolean keepDim) {
+        OpCheck c = OpCheck.of("reduction", label + " " + Arrays.toString(shape) + " dims " + Arrays.toString(dims)
                         + (keepDim ? " keepDim" : "")).input("x", shape);
+        String kind = label.substring(label.lastIndexOf(' ') + 1);
         int[] outShape = ReferenceReduction.shape(shape, dims, keepDim);
         return switch (kind) {
             case "sum" -> c.op(t -> Reductions.sum(t[0], dims, keepDim))
@@ -282,6 +284,7 @@ public abstract class BackendConformanceSuite {
                 {s(5, 3), 0, -3.0, 3.0, "dim 0"},
                 {s(2, 3, 4), -2, -3.0, 3.0, "middle dim, negative"},
                 {s(1, 6), 1, -3.0, 3.0, "single row"},
+                {s(3, 1), 1, -3.0, 3.0, "axis of size 1"},
                 {s(3, 5), 1, 80.0, 90.0, "logits near float32 exp overflow"},
                 {s(3, 5), 1, -90.0, -80.0, "logits near float32 exp underflow"},
                 {s(40, 1000), 1, -3.0, 3.0, "multi-threaded"},
@@ -334,6 +337,7 @@ public abstract class BackendConformanceSuite {
                 matmul("odd sizes", s(5, 7), s(7, 3)),
                 matmul("1x1", s(1, 1), s(1, 1)),
                 matmul("vector-like", s(1, 6), s(6, 1)),
+                matmul("outer product (k = 1)", s(3, 1), s(1, 4)),
                 matmul("batched", s(2, 3, 4), s(2, 4, 5)),
                 matmul("batched rank 4", s(2, 2, 3, 4), s(2, 2, 4, 5)),
                 matmul("shared b", s(3, 3, 4), s(4, 5)),
@@ -736,6 +740,14 @@ public abstract class BackendConformanceSuite {
                     .op(t -> Losses.mse(t[0], t[1]))
                     .reference(s(), a -> new double[] {ReferenceLoss.mse(a[0], a[1])}));
         }
+        checks.add(OpCheck.of("loss", "binary_cross_entropy_with_logits, saturated logits |x| ≤ 30")
+                .input("x", 3, 4).range(-30, 30).input("target", 3, 4).integers(2)
+                .op(t -> Losses.binaryCrossEntropyWithLogits(t[0], t[1]))
+                .reference(s(), a -> new double[] {ReferenceLoss.binaryCrossEntropyWithLogits(a[0], a[1])}));
+        checks.add(OpCheck.of("loss", "cross_entropy, logits near float32 exp overflow")
+                .input("logits", 4, 5).range(80, 90).input("target", 4).integers(5)
+                .op(t -> Losses.crossEntropy(t[0], t[1]))
+                .reference(s(), a -> new double[] {ReferenceLoss.crossEntropy(a[0], s(4, 5), a[1])}));
         int[][][] ce = { // logits shape, target shape
                 {s(6, 4), s(6)},
                 {s(3, 5, 7), s(3, 7)},
@@ -814,6 +826,14 @@ public abstract class BackendConformanceSuite {
                 .input("c", parts[2])
                 .op(t -> Shaping.concat(1, t[0], t[1], t[2]))
                 .reference(ReferenceShaping.concatShape(parts, 1), a -> ReferenceShaping.concat(a, parts, 1)));
+        int[][] rows = {s(2, 3), s(1, 3)};
+        checks.add(OpCheck.of("shaping", "concat dim 0 with a constant part").input("a", rows[0])
+                .input("constant", rows[1]).noGrad()
+                .op(t -> Shaping.concat(0, t[0], t[1]))
+                .reference(ReferenceShaping.concatShape(rows, 0), a -> ReferenceShaping.concat(a, rows, 0)));
+        checks.add(OpCheck.of("shaping", "pad a vector").input("x", 5)
+                .op(t -> Shaping.pad(t[0], s(2), s(1), -1f))
+                .reference(s(8), a -> ReferenceShaping.pad(a[0], s(5), s(2), s(1), -1)));
         int[][] cols = {s(3, 2), s(3, 4)};
         checks.add(OpCheck.of("shaping", "concat dim -1").input("a", cols[0]).input("b", cols[1])
                 .op(t -> Shaping.concat(-1, t[0], t[1]))
@@ -847,6 +867,194 @@ public abstract class BackendConformanceSuite {
                 .op(t -> t[0].to(Device.CPU).mul(2f).to(device()))
                 .reference(s(2, 3), a -> ReferenceElementwise.map(a[0], v -> 2 * v)));
         return run(checks);
+    }
+
+    // ===== seeded random configurations ====================================================================
+
+    /**
+     * Geometries drawn at random (from a fixed seed, so the names below are stable): conv2d,
+     * conv_transpose2d, pooling, broadcasting and reductions with sizes, strides, paddings, dilations, groups
+     * and dims the hand-picked cases above do not list. Each case's name spells out its configuration.
+     */
+    @TestFactory
+    Stream<DynamicTest> randomConfigurations() {
+        SplittableRandom r = new SplittableRandom(20_240_601);
+        List<OpCheck> checks = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            int groups = 1 + r.nextInt(3);
+            int kh = 1 + r.nextInt(4), kw = 1 + r.nextInt(4);
+            int dh = 1 + r.nextInt(2), dw = 1 + r.nextInt(2);
+            int ph = r.nextInt(kh + 1), pw = r.nextInt(kw + 1);
+            int h = Math.max(1 + r.nextInt(8), dh * (kh - 1) + 1 - 2 * ph);
+            int w = Math.max(1 + r.nextInt(8), dw * (kw - 1) + 1 - 2 * pw);
+            Conv c = new Conv("", 1 + r.nextInt(2), groups * (1 + r.nextInt(2)), h, w, groups * (1 + r.nextInt(2)),
+                    kh, kw, 1 + r.nextInt(3), 1 + r.nextInt(3), ph, pw, dh, dw, groups, r.nextBoolean());
+            checks.add(conv2d(new Conv("random #" + i + " " + describe(c), c.n, c.cin, c.h, c.w, c.cout, c.kh,
+                    c.kw, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, c.groups, c.bias)));
+        }
+        for (int i = 0; i < 8; i++) {
+            int groups = 1 + r.nextInt(2);
+            int kh = 1 + r.nextInt(4), kw = 1 + r.nextInt(4);
+            int sh = 1 + r.nextInt(3), sw = 1 + r.nextInt(3);
+            int dh = 1 + r.nextInt(2), dw = 1 + r.nextInt(2);
+            int h = 1 + r.nextInt(4), w = 1 + r.nextInt(4);
+            int ph = r.nextInt(kh), pw = r.nextInt(kw);
+            int oph = r.nextInt(sh), opw = r.nextInt(sw);
+            // keep the output non-empty: (H − 1)·s − 2p + d(k − 1) + op + 1 ≥ 1
+            ph = Math.min(ph, ((h - 1) * sh + dh * (kh - 1) + oph) / 2);
+            pw = Math.min(pw, ((w - 1) * sw + dw * (kw - 1) + opw) / 2);
+            ConvT c = new ConvT("", 1 + r.nextInt(2), groups * (1 + r.nextInt(2)), h, w, 1 + r.nextInt(2), kh, kw,
+                    sh, sw, ph, pw, oph, opw, dh, dw, groups, r.nextBoolean());
+            checks.add(convTranspose2d(new ConvT("random #" + i + " " + describe(c), c.n, c.cin, c.h, c.w,
+                    c.coutPerGroup, c.kh, c.kw, c.sh, c.sw, c.ph, c.pw, c.oph, c.opw, c.dh, c.dw, c.groups, c.bias)));
+        }
+        for (int i = 0; i < 8; i++) {
+            int k = 1 + r.nextInt(4), st = 1 + r.nextInt(3), p = r.nextInt(k / 2 + 1);
+            int[] shape = s(1 + r.nextInt(2), 1 + r.nextInt(3), Math.max(k - 2 * p, 1) + r.nextInt(6),
+                    Math.max(k - 2 * p, 1) + r.nextInt(6));
+            boolean include = r.nextBoolean();
+            String geometry = Arrays.toString(shape) + " k" + k + " s" + st + " p" + p;
+            int[] out = ReferencePool.shape(shape, k, st, p);
+            checks.add(OpCheck.of("pool", "random #" + i + " max " + geometry).input("x", shape).distinct()
+                    .op(t -> Pooling.maxPool2d(t[0], k, st, p))
+                    .reference(out, a -> ReferencePool.maxPool2d(a[0], shape, k, st, p)));
+            checks.add(OpCheck.of("pool", "random #" + i + " avg " + geometry
+                            + (include ? " countIncludePad" : " excludePad")).input("x", shape)
+                    .op(t -> Pooling.avgPool2d(t[0], k, st, p, include))
+                    .reference(out, a -> ReferencePool.avgPool2d(a[0], shape, k, st, p, include)));
+        }
+        String[] ops = {"add", "sub", "mul", "div"};
+        for (int i = 0; i < 12; i++) {
+            int rank = 1 + r.nextInt(4);
+            int[] out = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                out[d] = 2 + r.nextInt(3);
+            }
+            int[] a = randomOperand(out, r), b = randomOperand(out, r);
+            String op = ops[r.nextInt(4)];
+            OpCheck c = switch (op) {
+                case "add" -> binary("random #" + i + " add", a, b, Tensor::add, Double::sum);
+                case "sub" -> binary("random #" + i + " sub", a, b, Tensor::sub, (x, y) -> x - y);
+                case "mul" -> binary("random #" + i + " mul", a, b, Tensor::mul, (x, y) -> x * y);
+                default -> binary("random #" + i + " div", a, b, Tensor::div, (x, y) -> x / y).range(0.5, 2);
+            };
+            checks.add(c);
+        }
+        String[] kinds = {"sum", "mean", "max"};
+        for (int i = 0; i < 9; i++) {
+            int rank = 1 + r.nextInt(4);
+            int[] shape = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                shape[d] = 1 + r.nextInt(5);
+            }
+            List<Integer> dims = new ArrayList<>();
+            for (int d = 0; d < rank; d++) {
+                if (r.nextInt(2) == 0) {
+                    dims.add(r.nextBoolean() ? d : d - rank);
+                }
+            }
+            if (dims.isEmpty()) {
+                dims.add(-1);
+            }
+            checks.add(reduction("random #" + i + " " + kinds[i % 3], shape,
+                    dims.stream().mapToInt(Integer::intValue).toArray(), r.nextBoolean()));
+        }
+        return run(checks);
+    }
+
+    /** {@code out} with some leading axes dropped and some sizes set to 1: an operand that broadcasts to it. */
+    private static int[] randomOperand(int[] out, SplittableRandom r) {
+        int drop = r.nextInt(3) == 0 ? r.nextInt(out.length + 1) : 0;
+        int[] s = Arrays.copyOfRange(out, drop, out.length);
+        for (int d = 0; d < s.length; d++) {
+            if (r.nextInt(3) == 0) {
+                s[d] = 1;
+            }
+        }
+        return s;
+    }
+
+    private static String describe(Conv c) {
+        return String.format(Locale.ROOT, "x(%d,%d,%d,%d) w(%d,%d,%d,%d) s(%d,%d) p(%d,%d) d(%d,%d) g%d%s", c.n, c.cin,
+                c.h, c.w, c.cout, c.cin / c.groups, c.kh, c.kw, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, c.groups,
+                c.bias ? " bias" : "");
+    }
+
+    private static String describe(ConvT c) {
+        return String.format(Locale.ROOT, "x(%d,%d,%d,%d) w(%d,%d,%d,%d) s(%d,%d) p(%d,%d) op(%d,%d) d(%d,%d) g%d%s",
+                c.n, c.cin, c.h, c.w, c.cin, c.coutPerGroup, c.kh, c.kw, c.sh, c.sw, c.ph, c.pw, c.oph, c.opw, c.dh,
+                c.dw, c.groups, c.bias ? " bias" : "");
+    }
+
+    // ===== tensor creation and backend memory operations ===================================================
+
+    @Test
+    void creationFunctionsGiveTheDocumentedValuesOnTheDevice() {
+        assertArrayEquals(new float[] {0, 1, 2, 3, 4}, Tensor.arange(5).to(device()).toArray(), "arange(n)");
+        assertArrayEquals(new float[] {0.5f, 0.75f, 1f, 1.25f}, Tensor.arange(0.5f, 1.5f, 0.25f).to(device()).toArray(),
+                "arange with a step");
+        assertArrayEquals(new float[] {3, 1, -1}, Tensor.arange(3, -2, -2).to(device()).toArray(), "negative step");
+        assertArrayEquals(new float[6], Tensor.zeros(2, 3).to(device()).toArray(), "zeros");
+        assertArrayEquals(new float[] {1, 1, 1, 1}, Tensor.ones(2, 2).to(device()).toArray(), "ones");
+        assertArrayEquals(new float[] {-2.5f, -2.5f, -2.5f}, Tensor.full(-2.5f, 3).to(device()).toArray(), "full");
+        Tensor scalar = Tensor.scalar(4.25f).to(device());
+        assertEquals(0, scalar.rank());
+        assertEquals(4.25f, scalar.item());
+        assertEquals(device(), on(new float[4], 2, 2).zerosLike().device(), "zerosLike stays on the device");
+    }
+
+    // ===== backend memory operations =======================================================================
+
+    @Test
+    void memoryOperationsRoundTrip() {
+        Backend backend = Backends.get(device());
+        Storage zero = backend.allocate(1000);
+        assertArrayEquals(new float[1000], Tensor.fromStorage(zero, 1000).toArray(), "allocate must zero-fill");
+        float[] v = uniformValues(31, 24, -5, 5);
+        Tensor t = on(v, 2, 3, 4);
+        assertEquals(device(), t.device());
+        assertArrayEquals(v, t.toArray(), "upload/download");
+        assertEquals(v[1 * 12 + 2 * 4 + 3], t.get(1, 2, 3), "download at an offset");
+        float[] part = new float[5];
+        backend.download(t.storage(), 7, part, 0, 5);
+        assertArrayEquals(Arrays.copyOfRange(v, 7, 12), part, "download of a range");
+        assertArrayEquals(new float[] {2.5f, 2.5f, 2.5f}, on(v, 24).slice(0, 0, 3).fullLike(2.5f).toArray(), "fill");
+        Tensor copy = t.copy();
+        assertArrayEquals(v, copy.toArray(), "copy");
+        Tensor target = on(new float[24], 2, 3, 4);
+        target.assign(t);
+        assertArrayEquals(v, target.toArray(), "assign");
+        assertArrayEquals(v, t.toArray(), "the source of a copy stays unchanged");
+    }
+
+    @Test
+    void copyRegionCopiesAndAccumulatesBoxes() {
+        Backend backend = Backends.get(device());
+        int[] srcShape = s(3, 4, 5);
+        int[] dstShape = s(2, 6, 4);
+        float[] src = uniformValues(32, 60, -1, 1);
+        float[] dst = uniformValues(33, 48, -1, 1);
+        int[] srcStart = s(1, 1, 2), dstStart = s(0, 3, 1), region = s(2, 3, 3);
+        for (boolean accumulate : new boolean[] {false, true}) {
+            Tensor d = on(dst, dstShape);
+            backend.copyRegion(on(src, srcShape).storage(), srcShape, srcStart, d.storage(), dstShape, dstStart, region,
+                    accumulate);
+            double[] expected = widen(dst);
+            for (int i = 0; i < NdIndex.numel(region); i++) {
+                int[] idx = NdIndex.unravel(i, region);
+                int[] si = new int[3], di = new int[3];
+                for (int a = 0; a < 3; a++) {
+                    si[a] = srcStart[a] + idx[a];
+                    di[a] = dstStart[a] + idx[a];
+                }
+                int o = NdIndex.offset(di, dstShape);
+                expected[o] = (accumulate ? dst[o] : 0) + src[NdIndex.offset(si, srcShape)];
+            }
+            float[] got = d.toArray();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals((float) expected[i], got[i], 0f, (accumulate ? "accumulate" : "copy") + " at " + i);
+            }
+        }
     }
 
     // ===== subgradient conventions and edge cases (exact, documented values) ===============================

@@ -28,14 +28,18 @@ public final class ReferenceLoss {
         return s / p.length;
     }
 
-    /** −[t·ln σ(x) + (1 − t)·ln(1 − σ(x))], written plainly (fine in double for the |x| ≤ 10 tested). */
+    /** −[t·ln σ(x) + (1 − t)·ln σ(−x)] (as 1 − σ(x) = σ(−x)), with ln σ evaluated without cancellation. */
     public static double binaryCrossEntropyWithLogits(double[] x, double[] t) {
         double s = 0;
         for (int i = 0; i < x.length; i++) {
-            double sig = ReferenceElementwise.sigmoid(x[i]);
-            s += -(t[i] * Math.log(sig) + (1 - t[i]) * Math.log(1 - sig));
+            s += -(t[i] * logSigmoid(x[i]) + (1 - t[i]) * logSigmoid(-x[i]));
         }
         return s / x.length;
+    }
+
+    /** ln σ(z) = −ln(1 + e^−z): for z ≥ 0 directly, for z &lt; 0 as z − ln(1 + e^z) (the same, without overflow). */
+    private static double logSigmoid(double z) {
+        return z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
     }
 
     /** Mean over positions of −logp[n, target[n, …], …]; logp (N, K, …), target (N, …). */
