@@ -67,9 +67,12 @@ public record ConvGeometry(int n, int inChannels, int height, int width,
                                             int kernelH, int kernelW, int strideH, int strideW,
                                             int padH, int padW, int outPadH, int outPadW,
                                             int dilationH, int dilationW, int groups) {
-        if (outPadH < 0 || outPadW < 0 || outPadH >= Math.max(strideH, dilationH) || outPadW >= Math.max(strideW, dilationW)) {
+        // Output padding only picks among the input sizes that a stride-s convolution maps to the same output
+        // size, so it must be below the stride; otherwise the equivalent convolution would not give back H × W.
+        // (PyTorch also accepts output padding below the dilation; this geometry cannot represent that.)
+        if (outPadH < 0 || outPadW < 0 || outPadH >= strideH || outPadW >= strideW) {
             throw new IllegalArgumentException("conv_transpose2d: output padding (" + outPadH + ", " + outPadW
-                    + ") must be >= 0 and smaller than stride or dilation (" + strideH + ", " + strideW + ")");
+                    + ") must be >= 0 and smaller than the stride (" + strideH + ", " + strideW + ")");
         }
         int outH = (height - 1) * strideH - 2 * padH + dilationH * (kernelH - 1) + outPadH + 1;
         int outW = (width - 1) * strideW - 2 * padW + dilationW * (kernelW - 1) + outPadW + 1;

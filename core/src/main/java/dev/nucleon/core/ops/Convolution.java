@@ -33,8 +33,8 @@ public final class Convolution {
         int[] xs = x.shape();
         int[] ws = weight.shape();
         if (xs[1] != ws[1] * groups) {
-            throw new IllegalArgumentException("conv2d: input has " + xs[1] + " channels, weight " + Shape.str(ws)
-                    + " with groups=" + groups + " expects " + ws[1] * groups);
+            throw new IllegalArgumentException("conv2d: input " + Shape.str(xs) + " has " + xs[1] + " channels, weight "
+                    + Shape.str(ws) + " with groups=" + groups + " expects " + ws[1] * groups);
         }
         ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], stride[0], stride[1],
                 padding[0], padding[1], dilation[0], dilation[1], groups);
@@ -62,8 +62,8 @@ public final class Convolution {
         int[] xs = x.shape();
         int[] ws = weight.shape();
         if (xs[1] != ws[0]) {
-            throw new IllegalArgumentException("conv_transpose2d: input has " + xs[1] + " channels, weight "
-                    + Shape.str(ws) + " expects " + ws[0] + " (weight layout is (C_in, C_out/groups, kH, kW))");
+            throw new IllegalArgumentException("conv_transpose2d: input " + Shape.str(xs) + " has " + xs[1]
+                    + " channels, weight " + Shape.str(ws) + " expects " + ws[0] + " (weight layout is (C_in, C_out/groups, kH, kW))");
         }
         if (ws[0] % groups != 0) {
             throw new IllegalArgumentException("conv_transpose2d: groups=" + groups + " must divide input channels " + ws[0]);

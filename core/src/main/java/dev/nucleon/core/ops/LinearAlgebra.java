@@ -8,8 +8,9 @@ import java.util.Arrays;
 
 /**
  * Matrix products. {@code matmul(a, b)}: a (…, m, k) · b (…, k, n) → (…, m, n). The batch axes (…) of the
- * two operands must be equal, or one operand has none / only size-1 batch axes and is shared by the
- * whole batch.
+ * two operands must be equal (up to leading size-1 axes), or one operand has none / only size-1 batch axes
+ * and is shared by the whole batch; the result's batch axes are their NumPy broadcast, e.g.
+ * (1, 1, m, k) · (B, k, n) → (1, B, m, n).
  */
 public final class LinearAlgebra {
 
@@ -41,17 +42,15 @@ public final class LinearAlgebra {
         int[] bBatch = Arrays.copyOf(bs, bs.length - 2);
         long aCount = Shape.numel(aBatch);
         long bCount = Shape.numel(bBatch);
-        int[] batchShape;
-        if (aCount == bCount && (Arrays.equals(aBatch, bBatch) || aCount == 1)) {
-            batchShape = aBatch.length >= bBatch.length ? aBatch : bBatch;
-        } else if (aCount == 1) {
-            batchShape = bBatch;
-        } else if (bCount == 1) {
-            batchShape = aBatch;
-        } else {
+        // The same matrices on both sides (batch axes equal up to leading 1s), or one side shared. Either way
+        // the result's batch axes are the NumPy broadcast of the two, so leading 1s are kept as NumPy keeps
+        // them and the gradient sums back to each operand's own shape.
+        boolean sameBatch = Arrays.equals(withoutLeadingOnes(aBatch), withoutLeadingOnes(bBatch));
+        if (!sameBatch && aCount != 1 && bCount != 1) {
             throw new IllegalArgumentException("matmul: batch axes " + Shape.str(aBatch) + " and " + Shape.str(bBatch)
                     + " must be equal, or one operand must have a single matrix");
         }
+        int[] batchShape = Shape.broadcast("matmul", aBatch, bBatch);
         int batch = Math.toIntExact(Shape.numel(batchShape));
         int[] outShape = Arrays.copyOf(batchShape, batchShape.length + 2);
         outShape[batchShape.length] = m;
@@ -65,5 +64,13 @@ public final class LinearAlgebra {
                 // ∂/∂b: op(a)ᵀ · g
                 b.requiresGrad() ? Reductions.sumTo(transB ? product(g, true, a, transA) : product(a, !transA, g, false), bs) : null
         }, a, b);
+    }
+
+    private static int[] withoutLeadingOnes(int[] shape) {
+        int i = 0;
+        while (i < shape.length && shape[i] == 1) {
+            i++;
+        }
+        return Arrays.copyOfRange(shape, i, shape.length);
     }
 }

@@ -39,23 +39,14 @@ public final class Losses {
      * mean over all N·… positions of −log softmax(logits)[target].
      */
     public static Tensor crossEntropy(Tensor logits, Tensor target) {
+        checkTarget("cross_entropy", logits, target);
         return nllLoss(Softmax.logSoftmax(logits, 1), target);
     }
 
     /** Negative log-likelihood: logp (N, K, …), target (N, …) class indices; mean of −logp[target]. */
     public static Tensor nllLoss(Tensor logp, Tensor target) {
         int[] ls = logp.shape();
-        if (ls.length < 2) {
-            throw new IllegalArgumentException("nll_loss: scores must be (N, K, …), got " + Shape.str(ls));
-        }
-        int[] expected = new int[ls.length - 1];
-        expected[0] = ls[0];
-        System.arraycopy(ls, 2, expected, 1, ls.length - 2);
-        if (!Arrays.equals(target.shape(), expected)) {
-            throw new IllegalArgumentException("cross_entropy: target shape " + Shape.str(target.shape())
-                    + " must be the scores' shape without the class axis, " + Shape.str(expected));
-        }
-        Arithmetic.requireSameDevice("cross_entropy", logp, target);
+        int[] expected = checkTarget("nll_loss", logp, target);
         int outer = ls[0];
         int classes = ls[1];
         int inner = Shape.product(ls, 2, ls.length);
@@ -72,6 +63,23 @@ public final class Losses {
             logp.backend().nllLossBackward(target.storage(), gLoss.storage(), gLogp.storage(), outer, classes, inner);
             return new Tensor[] {gLogp, null};
         }, logp, target);
+    }
+
+    /** Checks scores (N, K, …) against class-index targets (N, …); returns the target shape. */
+    private static int[] checkTarget(String name, Tensor scores, Tensor target) {
+        int[] ls = scores.shape();
+        if (ls.length < 2) {
+            throw new IllegalArgumentException(name + ": scores must be (N, K, …), got " + Shape.str(ls));
+        }
+        int[] expected = new int[ls.length - 1];
+        expected[0] = ls[0];
+        System.arraycopy(ls, 2, expected, 1, ls.length - 2);
+        if (!Arrays.equals(target.shape(), expected)) {
+            throw new IllegalArgumentException(name + ": target shape " + Shape.str(target.shape())
+                    + " must be the scores' shape " + Shape.str(ls) + " without the class axis, " + Shape.str(expected));
+        }
+        Arithmetic.requireSameDevice(name, scores, target);
+        return expected;
     }
 
     /** Mean squared error, mean of (a − b)². */

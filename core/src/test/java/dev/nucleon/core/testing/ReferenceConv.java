@@ -1,0 +1,104 @@
+package dev.nucleon.core.testing;
+
+/**
+ * Double-precision 2-D convolution (cross-correlation) and transposed convolution, each straight from its
+ * definition. The transposed convolution is written as a <em>scatter</em> — every input pixel adds
+ * {@code x · w} into the output pixels its kernel covers — not by calling the convolution, so it checks
+ * our transposed convolution (which reuses the conv kernels) independently.
+ *
+ * <p>Layouts as PyTorch: conv weight (C_out, C_in/groups, kH, kW); transposed-conv weight
+ * (C_in, C_out/groups, kH, kW). Arrays {@code {h, w}} give stride, padding, dilation, output padding.
+ */
+public final class ReferenceConv {
+
+    private ReferenceConv() {
+    }
+
+    /** (N, C_out, H_out, W_out), H_out = ⌊(H + 2p − d(k − 1) − 1)/s⌋ + 1. */
+    public static int[] conv2dShape(int[] xShape, int[] wShape, int[] stride, int[] pad, int[] dilation) {
+        return new int[] {xShape[0], wShape[0],
+                (xShape[2] + 2 * pad[0] - dilation[0] * (wShape[2] - 1) - 1) / stride[0] + 1,
+                (xShape[3] + 2 * pad[1] - dilation[1] * (wShape[3] - 1) - 1) / stride[1] + 1};
+    }
+
+    /** y[n, co, i, j] = b[co] + Σ_{ci in group, ki, kj} x[n, ci, i·s − p + ki·d, j·s − p + kj·d] · w[co, ci', ki, kj]. */
+    public static double[] conv2d(double[] x, int[] xShape, double[] w, int[] wShape, double[] bias,
+                                  int[] stride, int[] pad, int[] dilation, int groups) {
+        int[] ys = conv2dShape(xShape, wShape, stride, pad, dilation);
+        int n = xShape[0], cin = xShape[1], h = xShape[2], wd = xShape[3];
+        int cout = wShape[0], cinG = wShape[1], kh = wShape[2], kw = wShape[3];
+        int coutG = cout / groups;
+        double[] y = new double[NdIndex.numel(ys)];
+        for (int b = 0; b < n; b++) {
+            for (int co = 0; co < cout; co++) {
+                int g = co / coutG;
+                for (int i = 0; i < ys[2]; i++) {
+                    for (int j = 0; j < ys[3]; j++) {
+                        double s = bias == null ? 0 : bias[co];
+                        for (int cl = 0; cl < cinG; cl++) {
+                            int ci = g * cinG + cl;
+                            for (int ki = 0; ki < kh; ki++) {
+                                for (int kj = 0; kj < kw; kj++) {
+                                    int hi = i * stride[0] - pad[0] + ki * dilation[0];
+                                    int wi = j * stride[1] - pad[1] + kj * dilation[1];
+                                    if (hi >= 0 && hi < h && wi >= 0 && wi < wd) {
+                                        s += x[((b * cin + ci) * h + hi) * wd + wi] * w[((co * cinG + cl) * kh + ki) * kw + kj];
+                                    }
+                                }
+                            }
+                        }
+                        y[((b * cout + co) * ys[2] + i) * ys[3] + j] = s;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /** (N, C_out, H_out, W_out), H_out = (H − 1)·s − 2p + d(k − 1) + outputPadding + 1, C_out = wShape[1]·groups. */
+    public static int[] convTranspose2dShape(int[] xShape, int[] wShape, int[] stride, int[] pad, int[] outPad,
+                                             int[] dilation, int groups) {
+        return new int[] {xShape[0], wShape[1] * groups,
+                (xShape[2] - 1) * stride[0] - 2 * pad[0] + dilation[0] * (wShape[2] - 1) + outPad[0] + 1,
+                (xShape[3] - 1) * stride[1] - 2 * pad[1] + dilation[1] * (wShape[3] - 1) + outPad[1] + 1};
+    }
+
+    /** Scatter: y[n, co, i·s − p + ki·d, j·s − p + kj·d] += x[n, ci, i, j] · w[ci, co', ki, kj], then + b[co]. */
+    public static double[] convTranspose2d(double[] x, int[] xShape, double[] w, int[] wShape, double[] bias,
+                                           int[] stride, int[] pad, int[] outPad, int[] dilation, int groups) {
+        int[] ys = convTranspose2dShape(xShape, wShape, stride, pad, outPad, dilation, groups);
+        int n = xShape[0], cin = xShape[1], h = xShape[2], wd = xShape[3];
+        int coutG = wShape[1], kh = wShape[2], kw = wShape[3];
+        int cinG = cin / groups;
+        int cout = ys[1], oh = ys[2], ow = ys[3];
+        double[] y = new double[NdIndex.numel(ys)];
+        for (int b = 0; b < n; b++) {
+            for (int ci = 0; ci < cin; ci++) {
+                int g = ci / cinG;
+                for (int i = 0; i < h; i++) {
+                    for (int j = 0; j < wd; j++) {
+                        double xv = x[((b * cin + ci) * h + i) * wd + j];
+                        for (int cl = 0; cl < coutG; cl++) {
+                            int co = g * coutG + cl;
+                            for (int ki = 0; ki < kh; ki++) {
+                                for (int kj = 0; kj < kw; kj++) {
+                                    int yi = i * stride[0] - pad[0] + ki * dilation[0];
+                                    int yj = j * stride[1] - pad[1] + kj * dilation[1];
+                                    if (yi >= 0 && yi < oh && yj >= 0 && yj < ow) {
+                                        y[((b * cout + co) * oh + yi) * ow + yj] += xv * w[((ci * coutG + cl) * kh + ki) * kw + kj];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (bias != null) {
+            for (int i = 0; i < y.length; i++) {
+                y[i] += bias[(i / (oh * ow)) % cout];
+            }
+        }
+        return y;
+    }
+}
