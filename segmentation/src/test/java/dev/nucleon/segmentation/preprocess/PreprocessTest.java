@@ -144,9 +144,9 @@ class PreprocessTest {
                 "#.#...");
         assertEquals(BinaryMask.parse(
                 "#####.",
+                "####..",
                 "#####.",
-                "#####.",
-                "#.#..."), RegionFilling.fillHoles(ring));
+                "#.#..."), RegionFilling.fillHoles(ring), "(4,1) and (1,3) reach the edge: not holes");
         LabelImage labels = LabelImage.parse(
                 "111.222",
                 "1.1.2.2",
