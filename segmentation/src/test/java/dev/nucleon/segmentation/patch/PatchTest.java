@@ -97,6 +97,21 @@ class PatchTest {
         assertEquals(img.get(0, 0, 0), zero.get(3, 3, 0));
     }
 
+    @Test
+    void tilesAFileRegionByRegion(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        FloatImage img = dev.nucleon.segmentation.preprocess.Grayscale.of(
+                ImageFileReader.read(TestData.image(TestData.COLOUR_ID)));
+        java.nio.file.Path tif = dir.resolve("big.tif");
+        dev.nucleon.segmentation.io.ImageFileWriter.writeGray(img, tif, 16);
+        ImageFileRegionSource src = new ImageFileRegionSource(tif, 0);
+        assertEquals(320, src.width());
+        assertEquals(256, src.height());
+        assertEquals(1, src.channels());
+        FloatImage out = FloatImage.zeros(320, 256, 1);
+        new TiledInference(96, 5, TiledInference.Padding.REFLECT).run(src, t -> t, RegionSink.into(out));
+        assertArrayEquals(ImageFileReader.read(tif).data(), out.data());
+    }
+
     /** A fake neighbourhood "model": mean over a (2r+1)² window, clamped at the tile edge. */
     static FloatImage boxMean(FloatImage t, int r) {
         int w = t.width(), h = t.height(), n = w * h;
