@@ -1,5 +1,12 @@
 /**
  * Nuclei segmentation: the five papers' networks, the microscopy image toolkit, training and inference.
- * Not written yet: this module is a placeholder until the [networks], [imaging] and [pipeline] issues land.
+ *
+ * <p>The imaging toolkit (JDK only, ImageIO): {@code image} (FloatImage, LabelImage, BinaryMask),
+ * {@code io} (readers/writers, overlays, JSON), {@code dataset} (DSB2018 layouts, RLE, splits),
+ * {@code preprocess} (CLAHE, TV denoising, normalisation, resize, EDT, targets), {@code patch} (paper 004's
+ * patch grid, max stitching, seamless tiled inference), {@code augment} (seeded image+target
+ * augmentation), {@code instance} (thresholding, components, watershed, measurements) and {@code metrics}
+ * (DSB2018 score, average IoU, pixel metrics, folder evaluation). Networks, training and inference land
+ * with the [networks] and [pipeline] issues.
  */
 package dev.nucleon.segmentation;

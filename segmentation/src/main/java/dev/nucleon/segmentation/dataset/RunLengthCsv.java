@@ -1,0 +1,160 @@
+package dev.nucleon.segmentation.dataset;
+
+import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.io.AtomicFileWriter;
+import dev.nucleon.segmentation.io.ImageFileException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The contest's CSV files of run-length encoded nuclei: submissions ({@code ImageId,EncodedPixels}) and
+ * solutions ({@code ImageId,EncodedPixels,Height,Width,Usage}), one row per nucleus; see
+ * {@link RunLengthEncoding} for the encoding. An image with no nucleus is written as one row with empty
+ * {@code EncodedPixels}, as the contest's sample submissions do; such rows are skipped when reading.
+ */
+public final class RunLengthCsv {
+    /**
+     * One CSV row.
+     *
+     * @param height image height, or -1 when the file has no Height column
+     * @param width image width, or -1 when the file has no Width column
+     * @param usage Public / Private / Ignored, or "" when absent
+     */
+    public record Row(String imageId, String encodedPixels, int height, int width, String usage) {
+    }
+
+    private RunLengthCsv() {
+    }
+
+    /** Reads every row; errors name the file and line. */
+    public static List<Row> read(Path csv) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ImageFileException(csv, "cannot be read", e);
+        }
+        if (lines.isEmpty() || lines.get(0).isBlank()) {
+            throw new ImageFileException(csv, "empty file: expected a header 'ImageId,EncodedPixels'");
+        }
+        String[] header = split(lines.get(0));
+        int id = -1, enc = -1, hi = -1, wi = -1, us = -1;
+        for (int i = 0; i < header.length; i++) {
+            switch (header[i].trim().replace("\uFEFF", "")) {
+                case "ImageId" -> id = i;
+                case "EncodedPixels" -> enc = i;
+                case "Height" -> hi = i;
+                case "Width" -> wi = i;
+                case "Usage" -> us = i;
+                default -> { }
+            }
+        }
+        if (id < 0 || enc < 0) {
+            throw new ImageFileException(csv, "line 1: header must name ImageId and EncodedPixels, got '"
+                    + lines.get(0) + "'");
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int ln = 1; ln < lines.size(); ln++) {
+            String line = lines.get(ln);
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = split(line);
+            if (f.length <= id) {
+                throw new ImageFileException(csv, "line " + (ln + 1) + ": too few fields in '" + line + "'");
+            }
+            try {
+                rows.add(new Row(f[id].trim(), enc < f.length ? f[enc].trim() : "",
+                        hi >= 0 && hi < f.length ? Integer.parseInt(f[hi].trim()) : -1,
+                        wi >= 0 && wi < f.length ? Integer.parseInt(f[wi].trim()) : -1,
+                        us >= 0 && us < f.length ? f[us].trim() : ""));
+            } catch (NumberFormatException e) {
+                throw new ImageFileException(csv, "line " + (ln + 1) + ": Height/Width is not an integer in '"
+                        + line + "'");
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Reads and decodes the file into one label map per image (rows in file order become labels 1..N).
+     *
+     * @param sizeOf {width, height} of an image id, used when the file has no Height/Width columns
+     *     (may be null when it has them)
+     */
+    public static Map<String, LabelImage> readLabels(Path csv, Function<String, int[]> sizeOf) throws IOException {
+        Map<String, List<String>> byImage = new LinkedHashMap<>();
+        Map<String, int[]> sizes = new LinkedHashMap<>();
+        Map<String, Integer> firstLine = new LinkedHashMap<>();
+        List<Row> rows = read(csv);
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            List<String> list = byImage.computeIfAbsent(r.imageId(), k -> new ArrayList<>());
+            firstLine.putIfAbsent(r.imageId(), i + 2);
+            if (!r.encodedPixels().isEmpty()) {
+                list.add(r.encodedPixels());
+            }
+            if (r.width() > 0 && r.height() > 0) {
+                sizes.putIfAbsent(r.imageId(), new int[] {r.width(), r.height()});
+            }
+        }
+        Map<String, LabelImage> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : byImage.entrySet()) {
+            int[] size = sizes.get(e.getKey());
+            if (size == null && sizeOf != null) {
+                size = sizeOf.apply(e.getKey());
+            }
+            if (size == null) {
+                throw new ImageFileException(csv, "line " + firstLine.get(e.getKey()) + ": size of image "
+                        + e.getKey() + " unknown (no Height/Width columns and no image of that id)");
+            }
+            try {
+                out.put(e.getKey(), RunLengthEncoding.decodeLabels(e.getValue(), size[0], size[1]));
+            } catch (IllegalArgumentException ex) {
+                throw new ImageFileException(csv, "image " + e.getKey() + ": " + ex.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes a submission-style CSV ({@code ImageId,EncodedPixels}, plus {@code Height,Width} when
+     * {@code withSize}), one row per label, images in map order. Atomic write.
+     */
+    public static void write(Path csv, Map<String, LabelImage> labelsById, boolean withSize) throws IOException {
+        StringBuilder sb = new StringBuilder(withSize ? "ImageId,EncodedPixels,Height,Width\n"
+                : "ImageId,EncodedPixels\n");
+        for (Map.Entry<String, LabelImage> e : labelsById.entrySet()) {
+            LabelImage l = e.getValue();
+            String size = withSize ? "," + l.height() + "," + l.width() : "";
+            List<String> rles = RunLengthEncoding.encodeLabels(l);
+            if (rles.isEmpty()) {
+                sb.append(e.getKey()).append(',').append(size).append('\n');
+            }
+            for (String rle : rles) {
+                sb.append(e.getKey()).append(',').append(rle).append(size).append('\n');
+            }
+        }
+        AtomicFileWriter.writeString(csv, sb);
+    }
+
+    private static String[] split(String line) {
+        String[] f = line.split(",", -1);
+        for (int i = 0; i < f.length; i++) {
+            String s = f[i].trim();
+            if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {
+                s = s.substring(1, s.length() - 1);
+            }
+            f[i] = s;
+        }
+        return f;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.nucleon.segmentation.dataset;
+
+import dev.nucleon.segmentation.image.BinaryMask;
+import dev.nucleon.segmentation.image.LabelImage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The DSB2018 contest's run-length encoding of one object mask: a space-separated list of
+ * {@code start length} pairs; pixels are numbered from 1 in column-major order (top to bottom, then
+ * left to right), so pixel number p is at {@code row = (p − 1) mod height}, {@code col = (p − 1) div height};
+ * a run covers {@code start .. start + length − 1}. Runs are written in increasing order and never overlap.
+ */
+public final class RunLengthEncoding {
+    private RunLengthEncoding() {
+    }
+
+    /** @return {start1, length1, start2, length2, …}, empty for an empty mask */
+    public static int[] encode(BinaryMask mask) {
+        int w = mask.width(), h = mask.height();
+        boolean[] d = mask.data();
+        int[] runs = new int[16];
+        int n = 0, start = 0, len = 0;
+        for (int x = 0; x < w; x++) {
+            for (int y = 0; y < h; y++) {
+                int p = x * h + y + 1;
+                if (d[y * w + x]) {
+                    if (len == 0) {
+                        start = p;
+                    }
+                    len++;
+                } else if (len > 0) {
+                    if (n + 2 > runs.length) {
+                        runs = java.util.Arrays.copyOf(runs, runs.length * 2);
+                    }
+                    runs[n++] = start;
+                    runs[n++] = len;
+                    len = 0;
+                }
+            }
+        }
+        if (len > 0) {
+            if (n + 2 > runs.length) {
+                runs = java.util.Arrays.copyOf(runs, runs.length + 2);
+            }
+            runs[n++] = start;
+            runs[n++] = len;
+        }
+        return java.util.Arrays.copyOf(runs, n);
+    }
+
+    /** The contest's text form, e.g. {@code "1 3 10 2"}; empty string for an empty mask. */
+    public static String encodeToString(BinaryMask mask) {
+        int[] r = encode(mask);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < r.length; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(r[i]);
+        }
+        return sb.toString();
+    }
+
+    /** One encoding per label of an instance label map, in increasing label order (absent labels skipped). */
+    public static List<String> encodeLabels(LabelImage labels) {
+        int max = labels.maxLabel();
+        int[] area = labels.areas();
+        List<String> out = new ArrayList<>();
+        for (int k = 1; k <= max; k++) {
+            if (area[k] > 0) {
+                out.add(encodeToString(labels.mask(k)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Decodes one mask.
+     *
+     * @throws IllegalArgumentException naming the problem: odd number of values, non-numbers, start &lt; 1,
+     *     length &lt; 1, a run past the last pixel, runs out of order or overlapping
+     */
+    public static BinaryMask decode(String rle, int width, int height) {
+        boolean[] d = new boolean[width * height];
+        long total = (long) width * height;
+        String s = rle == null ? "" : rle.trim();
+        if (s.isEmpty()) {
+            return new BinaryMask(width, height, d);
+        }
+        String[] tok = s.split("\\s+");
+        if (tok.length % 2 != 0) {
+            throw new IllegalArgumentException("RLE has an odd number of values (" + tok.length
+                    + "): expected 'start length' pairs");
+        }
+        long previousEnd = 0;
+        for (int i = 0; i < tok.length; i += 2) {
+            long start, len;
+            try {
+                start = Long.parseLong(tok[i]);
+                len = Long.parseLong(tok[i + 1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("RLE value is not an integer: '" + tok[i] + " " + tok[i + 1] + "'");
+            }
+            if (start < 1) {
+                throw new IllegalArgumentException("RLE run " + (i / 2 + 1) + " starts at " + start
+                        + ", pixels are numbered from 1");
+            }
+            if (len < 1) {
+                throw new IllegalArgumentException("RLE run " + (i / 2 + 1) + " has length " + len);
+            }
+            if (start + len - 1 > total) {
+                throw new IllegalArgumentException("RLE run " + (i / 2 + 1) + " (" + start + " " + len
+                        + ") ends past the last pixel " + total + " of a " + width + "x" + height + " image");
+            }
+            if (start <= previousEnd) {
+                throw new IllegalArgumentException("RLE run " + (i / 2 + 1) + " (" + start + " " + len
+                        + ") overlaps or precedes the previous run ending at " + previousEnd);
+            }
+            for (long p = start; p < start + len; p++) {
+                int q = (int) (p - 1);
+                int row = q % height, col = q / height;
+                d[row * width + col] = true;
+            }
+            previousEnd = start + len - 1;
+        }
+        return new BinaryMask(width, height, d);
+    }
+
+    /**
+     * Decodes the masks of one image into a label map, the i-th mask (0-based) becoming label i + 1.
+     * Where masks overlap the later one wins.
+     */
+    public static LabelImage decodeLabels(List<String> rles, int width, int height) {
+        int[] out = new int[width * height];
+        for (int k = 0; k < rles.size(); k++) {
+            boolean[] m = decode(rles.get(k), width, height).data();
+            for (int i = 0; i < m.length; i++) {
+                if (m[i]) {
+                    out[i] = k + 1;
+                }
+            }
+        }
+        return new LabelImage(width, height, out);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.nucleon.segmentation.image;
+
+import java.util.Arrays;
+
+/**
+ * A binary image: {@code true} = foreground. Pixel (x, y) is {@code data[y * width + x]}.
+ * The array is shared, not copied.
+ */
+public final class BinaryMask {
+    private final int width;
+    private final int height;
+    private final boolean[] data;
+
+    public BinaryMask(int width, int height, boolean[] data) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("BinaryMask: size must be positive, got " + width + "x" + height);
+        }
+        if (data == null || (long) width * height != data.length) {
+            throw new IllegalArgumentException("BinaryMask: " + width + "x" + height + " needs "
+                    + ((long) width * height) + " pixels, got " + (data == null ? "null" : data.length));
+        }
+        this.width = width;
+        this.height = height;
+        this.data = data;
+    }
+
+    public static BinaryMask empty(int width, int height) {
+        return new BinaryMask(width, height, new boolean[width * height]);
+    }
+
+    /** Builds a mask from rows of '#' (foreground) and '.' (background); handy in tests and docs. */
+    public static BinaryMask parse(String... rows) {
+        int h = rows.length, w = rows[0].length();
+        boolean[] d = new boolean[w * h];
+        for (int y = 0; y < h; y++) {
+            if (rows[y].length() != w) {
+                throw new IllegalArgumentException("BinaryMask.parse: row " + y + " has " + rows[y].length()
+                        + " characters, expected " + w);
+            }
+            for (int x = 0; x < w; x++) {
+                d[y * w + x] = rows[y].charAt(x) != '.' && rows[y].charAt(x) != '0';
+            }
+        }
+        return new BinaryMask(w, h, d);
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public boolean[] data() {
+        return data;
+    }
+
+    public boolean get(int x, int y) {
+        return data[y * width + x];
+    }
+
+    public void set(int x, int y, boolean v) {
+        data[y * width + x] = v;
+    }
+
+    /** Number of foreground pixels. */
+    public int count() {
+        int n = 0;
+        for (boolean b : data) {
+            if (b) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Foreground fraction in [0, 1]. */
+    public double fraction() {
+        return count() / (double) data.length;
+    }
+
+    public BinaryMask copy() {
+        return new BinaryMask(width, height, data.clone());
+    }
+
+    public BinaryMask invert() {
+        boolean[] d = new boolean[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = !data[i];
+        }
+        return new BinaryMask(width, height, d);
+    }
+
+    /** 0/1 float image, one channel. */
+    public FloatImage toFloat() {
+        float[] d = new float[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i] ? 1f : 0f;
+        }
+        return new FloatImage(width, height, 1, d);
+    }
+
+    /** 0/1 label image. */
+    public LabelImage toLabels() {
+        int[] d = new int[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i] ? 1 : 0;
+        }
+        return new LabelImage(width, height, d);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BinaryMask m && m.width == width && m.height == height && Arrays.equals(m.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(data) * 31 + width;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("BinaryMask[" + width + "x" + height + "]");
+        if (data.length <= 400) {
+            for (int y = 0; y < height; y++) {
+                sb.append('\n');
+                for (int x = 0; x < width; x++) {
+                    sb.append(get(x, y) ? '#' : '.');
+                }
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,239 @@
+package dev.nucleon.segmentation.image;
+
+import java.util.Arrays;
+
+/**
+ * A float image of {@code channels} planes of {@code height × width} pixels.
+ *
+ * <p>Layout: channel-major planes, row-major inside a plane. Sample {@code (x, y, c)} lives at
+ * {@code data[c * height * width + y * width + x]}, so the array is exactly one (C, H, W) tensor and
+ * maps to an NCHW tensor with N = 1 without reordering.
+ *
+ * <p>Channel conventions: 1 = gray, 2 = gray + alpha, 3 = RGB, 4 = RGBA. Values are whatever the
+ * producer says; readers scale 8/16-bit files to [0, 1].
+ *
+ * <p>The array is shared, not copied: {@link #data()} gives direct access for fast loops.
+ */
+public final class FloatImage {
+    private final int width;
+    private final int height;
+    private final int channels;
+    private final float[] data;
+
+    /**
+     * @param data (C, H, W) samples, length {@code channels * height * width}; kept, not copied
+     */
+    public FloatImage(int width, int height, int channels, float[] data) {
+        if (width <= 0 || height <= 0 || channels <= 0) {
+            throw new IllegalArgumentException("FloatImage: width, height and channels must be positive, got "
+                    + width + "x" + height + "x" + channels);
+        }
+        if (data == null || (long) width * height * channels != data.length) {
+            throw new IllegalArgumentException("FloatImage: " + width + "x" + height + "x" + channels
+                    + " needs " + ((long) width * height * channels) + " samples, got "
+                    + (data == null ? "null" : data.length));
+        }
+        this.width = width;
+        this.height = height;
+        this.channels = channels;
+        this.data = data;
+    }
+
+    /** A zero-filled image of shape (C, H, W). */
+    public static FloatImage zeros(int width, int height, int channels) {
+        if ((long) width * height * channels > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("FloatImage: " + width + "x" + height + "x" + channels
+                    + " does not fit in one Java array; use a tiled RegionSource");
+        }
+        return new FloatImage(width, height, channels, new float[Math.max(0, width * height * channels)]);
+    }
+
+    /** Stacks single- or multi-channel images of equal size into one image, channels in order. */
+    public static FloatImage stack(FloatImage... planes) {
+        if (planes.length == 0) {
+            throw new IllegalArgumentException("FloatImage.stack: no images given");
+        }
+        int w = planes[0].width, h = planes[0].height, c = 0;
+        for (FloatImage p : planes) {
+            if (p.width != w || p.height != h) {
+                throw new IllegalArgumentException("FloatImage.stack: sizes differ, " + w + "x" + h + " vs "
+                        + p.width + "x" + p.height);
+            }
+            c += p.channels;
+        }
+        float[] out = new float[w * h * c];
+        int off = 0;
+        for (FloatImage p : planes) {
+            System.arraycopy(p.data, 0, out, off, p.data.length);
+            off += p.data.length;
+        }
+        return new FloatImage(w, h, c, out);
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    /** Pixels per plane, {@code width * height}. */
+    public int planeSize() {
+        return width * height;
+    }
+
+    /** The backing (C, H, W) array, shared with this image. */
+    public float[] data() {
+        return data;
+    }
+
+    /** Index of sample (x, y, c) in {@link #data()}. */
+    public int index(int x, int y, int c) {
+        return c * width * height + y * width + x;
+    }
+
+    /** Sample (x, y) of channel 0. */
+    public float get(int x, int y) {
+        return data[y * width + x];
+    }
+
+    public float get(int x, int y, int c) {
+        return data[c * width * height + y * width + x];
+    }
+
+    public void set(int x, int y, float v) {
+        data[y * width + x] = v;
+    }
+
+    public void set(int x, int y, int c, float v) {
+        data[c * width * height + y * width + x] = v;
+    }
+
+    /** Whether (x, y) lies inside the image. */
+    public boolean contains(int x, int y) {
+        return x >= 0 && y >= 0 && x < width && y < height;
+    }
+
+    /** A copy of channel {@code c} as a one-channel image. */
+    public FloatImage channel(int c) {
+        if (c < 0 || c >= channels) {
+            throw new IndexOutOfBoundsException("FloatImage.channel: channel " + c + " of a " + channels
+                    + "-channel image");
+        }
+        int n = planeSize();
+        return new FloatImage(width, height, 1, Arrays.copyOfRange(data, c * n, (c + 1) * n));
+    }
+
+    /** Whether the last channel is alpha by the channel convention (2 = gray+alpha, 4 = RGBA). */
+    public boolean hasAlpha() {
+        return channels == 2 || channels == 4;
+    }
+
+    /** This image without its alpha plane (2 → 1, 4 → 3 channels); itself when it has none. */
+    public FloatImage withoutAlpha() {
+        if (!hasAlpha()) {
+            return this;
+        }
+        int n = planeSize();
+        return new FloatImage(width, height, channels - 1, Arrays.copyOf(data, (channels - 1) * n));
+    }
+
+    /**
+     * Whether every pixel has equal R, G and B (within {@code tolerance}); always true for 1 or 2 channels.
+     */
+    public boolean isGrayscale(float tolerance) {
+        if (channels < 3) {
+            return true;
+        }
+        int n = planeSize();
+        for (int i = 0; i < n; i++) {
+            float r = data[i], g = data[n + i], b = data[2 * n + i];
+            if (Math.abs(r - g) > tolerance || Math.abs(r - b) > tolerance) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A deep copy. */
+    public FloatImage copy() {
+        return new FloatImage(width, height, channels, data.clone());
+    }
+
+    /**
+     * The region [x, x+w) × [y, y+h), all channels; parts outside the image are filled with {@code fill}.
+     */
+    public FloatImage crop(int x, int y, int w, int h, float fill) {
+        float[] out = new float[w * h * channels];
+        if (fill != 0f) {
+            Arrays.fill(out, fill);
+        }
+        int x0 = Math.max(0, x), x1 = Math.min(width, x + w);
+        int y0 = Math.max(0, y), y1 = Math.min(height, y + h);
+        if (x0 < x1) {
+            for (int c = 0; c < channels; c++) {
+                for (int yy = y0; yy < y1; yy++) {
+                    System.arraycopy(data, c * width * height + yy * width + x0, out,
+                            c * w * h + (yy - y) * w + (x0 - x), x1 - x0);
+                }
+            }
+        }
+        return new FloatImage(w, h, channels, out);
+    }
+
+    /** Zero-padded crop, see {@link #crop(int, int, int, int, float)}. */
+    public FloatImage crop(int x, int y, int w, int h) {
+        return crop(x, y, w, h, 0f);
+    }
+
+    /** Copies all channels of {@code src} into this image with its top-left corner at (x, y), clipped. */
+    public void paste(FloatImage src, int x, int y) {
+        if (src.channels != channels) {
+            throw new IllegalArgumentException("FloatImage.paste: source has " + src.channels
+                    + " channels, target " + channels);
+        }
+        int x0 = Math.max(0, x), x1 = Math.min(width, x + src.width);
+        int y0 = Math.max(0, y), y1 = Math.min(height, y + src.height);
+        if (x0 >= x1) {
+            return;
+        }
+        for (int c = 0; c < channels; c++) {
+            for (int yy = y0; yy < y1; yy++) {
+                System.arraycopy(src.data, c * src.width * src.height + (yy - y) * src.width + (x0 - x),
+                        data, c * width * height + yy * width + x0, x1 - x0);
+            }
+        }
+    }
+
+    /** Smallest sample over all channels. */
+    public float min() {
+        float m = Float.POSITIVE_INFINITY;
+        for (float v : data) {
+            if (v < m) {
+                m = v;
+            }
+        }
+        return m;
+    }
+
+    /** Largest sample over all channels. */
+    public float max() {
+        float m = Float.NEGATIVE_INFINITY;
+        for (float v : data) {
+            if (v > m) {
+                m = v;
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "FloatImage[" + width + "x" + height + "x" + channels + "]";
+    }
+}

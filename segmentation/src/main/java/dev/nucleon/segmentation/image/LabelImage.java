@@ -1,0 +1,196 @@
+package dev.nucleon.segmentation.image;
+
+import java.util.Arrays;
+
+/**
+ * An integer label map: 0 = background, k &gt; 0 = the k-th object (an instance label map) or class k
+ * (a semantic target). Pixel (x, y) is {@code data[y * width + x]}. The array is shared, not copied.
+ */
+public final class LabelImage {
+    private final int width;
+    private final int height;
+    private final int[] data;
+
+    public LabelImage(int width, int height, int[] data) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("LabelImage: size must be positive, got " + width + "x" + height);
+        }
+        if (data == null || (long) width * height != data.length) {
+            throw new IllegalArgumentException("LabelImage: " + width + "x" + height + " needs "
+                    + ((long) width * height) + " pixels, got " + (data == null ? "null" : data.length));
+        }
+        this.width = width;
+        this.height = height;
+        this.data = data;
+    }
+
+    public static LabelImage empty(int width, int height) {
+        return new LabelImage(width, height, new int[width * height]);
+    }
+
+    /** Builds a label map from rows of digits/letters: '.' or '0' = 0, '1'..'9' = 1..9, 'a'..'z' = 10..35. */
+    public static LabelImage parse(String... rows) {
+        int h = rows.length, w = rows[0].length();
+        int[] d = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            if (rows[y].length() != w) {
+                throw new IllegalArgumentException("LabelImage.parse: row " + y + " has " + rows[y].length()
+                        + " characters, expected " + w);
+            }
+            for (int x = 0; x < w; x++) {
+                char ch = rows[y].charAt(x);
+                d[y * w + x] = ch == '.' ? 0 : Character.digit(ch, 36);
+            }
+        }
+        return new LabelImage(w, h, d);
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int[] data() {
+        return data;
+    }
+
+    public int get(int x, int y) {
+        return data[y * width + x];
+    }
+
+    public void set(int x, int y, int v) {
+        data[y * width + x] = v;
+    }
+
+    /** The largest label (0 for an empty map). */
+    public int maxLabel() {
+        int m = 0;
+        for (int v : data) {
+            if (v > m) {
+                m = v;
+            }
+        }
+        return m;
+    }
+
+    /** Number of distinct non-zero labels. */
+    public int countLabels() {
+        int max = maxLabel();
+        if (max < 0) {
+            return 0;
+        }
+        boolean[] seen = new boolean[max + 1];
+        int n = 0;
+        for (int v : data) {
+            if (v > 0 && !seen[v]) {
+                seen[v] = true;
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Areas in pixels indexed by label, length {@code maxLabel() + 1} (index 0 = background). */
+    public int[] areas() {
+        int[] a = new int[maxLabel() + 1];
+        for (int v : data) {
+            if (v > 0) {
+                a[v]++;
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Labels renumbered 1..N in order of first appearance in raster order, background kept 0;
+     * negative values are treated as background.
+     */
+    public LabelImage relabelSequential() {
+        int max = maxLabel();
+        int[] map = new int[max + 1];
+        int next = 0;
+        int[] out = new int[data.length];
+        for (int i = 0; i < data.length; i++) {
+            int v = data[i];
+            if (v > 0) {
+                if (map[v] == 0) {
+                    map[v] = ++next;
+                }
+                out[i] = map[v];
+            }
+        }
+        return new LabelImage(width, height, out);
+    }
+
+    /** Foreground mask: label &gt; 0. */
+    public BinaryMask foreground() {
+        boolean[] d = new boolean[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i] > 0;
+        }
+        return new BinaryMask(width, height, d);
+    }
+
+    /** Mask of the pixels with label {@code k}. */
+    public BinaryMask mask(int k) {
+        boolean[] d = new boolean[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i] == k;
+        }
+        return new BinaryMask(width, height, d);
+    }
+
+    /** The region [x, x+w) × [y, y+h); pixels outside the image are 0. */
+    public LabelImage crop(int x, int y, int w, int h) {
+        int[] out = new int[w * h];
+        int x0 = Math.max(0, x), x1 = Math.min(width, x + w);
+        int y0 = Math.max(0, y), y1 = Math.min(height, y + h);
+        if (x0 < x1) {
+            for (int yy = y0; yy < y1; yy++) {
+                System.arraycopy(data, yy * width + x0, out, (yy - y) * w + (x0 - x), x1 - x0);
+            }
+        }
+        return new LabelImage(w, h, out);
+    }
+
+    /** Labels as floats, one channel (e.g. to feed a class map to a float pipeline). */
+    public FloatImage toFloat() {
+        float[] d = new float[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i];
+        }
+        return new FloatImage(width, height, 1, d);
+    }
+
+    public LabelImage copy() {
+        return new LabelImage(width, height, data.clone());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LabelImage m && m.width == width && m.height == height && Arrays.equals(m.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(data) * 31 + width;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("LabelImage[" + width + "x" + height + "]");
+        if (data.length <= 400 && maxLabel() < 36) {
+            for (int y = 0; y < height; y++) {
+                sb.append('\n');
+                for (int x = 0; x < width; x++) {
+                    int v = get(x, y);
+                    sb.append(v == 0 ? '.' : Character.forDigit(v, 36));
+                }
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.nucleon.segmentation.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * An image, label or table file could not be read or written: corrupt, truncated, empty, unsupported,
+ * or of the wrong kind. The message always starts with the file's path.
+ */
+public class ImageFileException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient Path file;
+
+    public ImageFileException(Path file, String what) {
+        super(file + ": " + what);
+        this.file = file;
+    }
+
+    public ImageFileException(Path file, String what, Throwable cause) {
+        super(file + ": " + what + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""),
+                cause);
+        this.file = file;
+    }
+
+    /** The offending file. */
+    public Path file() {
+        return file;
+    }
+}

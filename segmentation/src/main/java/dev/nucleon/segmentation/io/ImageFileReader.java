@@ -1,0 +1,314 @@
+package dev.nucleon.segmentation.io;
+
+import dev.nucleon.segmentation.image.FloatImage;
+import dev.nucleon.segmentation.image.LabelImage;
+
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Reads microscopy images and label maps through the JDK's ImageIO: PNG (1–16-bit gray, gray+alpha,
+ * RGB, RGBA, palette), TIFF (8/16/32-bit integer or 32-bit float, multi-page: first page or a chosen
+ * one; JDK 17 has TIFF built in), JPEG, BMP and GIF.
+ *
+ * <p>Channels follow {@link FloatImage}'s convention: gray = 1, gray+alpha = 2, RGB = 3, RGBA = 4.
+ * Palette images are expanded through their palette (to 1 channel when the palette is gray, else RGB,
+ * plus alpha when the palette has transparency).
+ *
+ * <p>Every failure — missing, empty, truncated, corrupt or unsupported file, page out of range — is an
+ * {@link ImageFileException} whose message starts with the file's path.
+ */
+public final class ImageFileReader {
+    private ImageFileReader() {
+    }
+
+    /**
+     * Reads page 0 scaled to [0, 1]: unsigned integer samples are divided by {@code 2^bits − 1}
+     * (255 for 8-bit, 65535 for 16-bit); float samples are returned as stored.
+     *
+     * @return (C, H, W) image
+     */
+    public static FloatImage read(Path file) throws ImageFileException {
+        return read(file, 0);
+    }
+
+    /** Reads page {@code page} (0-based) scaled to [0, 1], see {@link #read(Path)}. */
+    public static FloatImage read(Path file, int page) throws ImageFileException {
+        return toFloat(decode(file, page, null), file, true);
+    }
+
+    /** Reads page {@code page} with the raw sample values (0..255 for 8-bit, 0..65535 for 16-bit). */
+    public static FloatImage readRaw(Path file, int page) throws ImageFileException {
+        return toFloat(decode(file, page, null), file, false);
+    }
+
+    /**
+     * Reads the region [x, x+w) × [y, y+h) of page {@code page}, scaled as {@link #read(Path)}. Only the
+     * region is kept in memory (for TIFF strips/tiles the decoder also reads only what it needs), so
+     * huge images can be processed tile by tile.
+     */
+    public static FloatImage readRegion(Path file, int page, int x, int y, int w, int h) throws ImageFileException {
+        return toFloat(decode(file, page, new Rectangle(x, y, w, h)), file, true);
+    }
+
+    /**
+     * Reads an instance label map (or class map): one channel of integers, 0 = background. Accepts
+     * 8/16/32-bit gray PNG or TIFF and palette images (the palette index is the label).
+     */
+    public static LabelImage readLabels(Path file) throws ImageFileException {
+        return readLabels(file, 0);
+    }
+
+    /** Reads page {@code page} of a label map, see {@link #readLabels(Path)}. */
+    public static LabelImage readLabels(Path file, int page) throws ImageFileException {
+        BufferedImage img = decode(file, page, null);
+        Raster r = img.getRaster();
+        int w = r.getWidth(), h = r.getHeight();
+        if (r.getNumBands() != 1) {
+            throw new ImageFileException(file, "a label map must have one channel (gray or palette), this image has "
+                    + r.getNumBands() + " (" + describe(img) + ")");
+        }
+        int type = r.getDataBuffer().getDataType();
+        int[] labels = new int[w * h];
+        if (type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE) {
+            double[] d = r.getSamples(0, 0, w, h, 0, (double[]) null);
+            for (int i = 0; i < d.length; i++) {
+                if (d[i] != Math.rint(d[i]) || d[i] < 0 || d[i] > Integer.MAX_VALUE) {
+                    throw new ImageFileException(file, "label map has non-integer or negative value " + d[i]
+                            + " at (" + (i % w) + ", " + (i / w) + ")");
+                }
+                labels[i] = (int) d[i];
+            }
+        } else {
+            r.getSamples(0, 0, w, h, 0, labels);
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] < 0) {
+                    throw new ImageFileException(file, "label map has negative value " + labels[i] + " at ("
+                            + (i % w) + ", " + (i / w) + ")");
+                }
+            }
+        }
+        return new LabelImage(w, h, labels);
+    }
+
+    /** Number of pages (images) in the file: 1 for PNG/JPEG/BMP, n for a multi-page TIFF. */
+    public static int pageCount(Path file) throws ImageFileException {
+        check(file);
+        try (ImageInputStream in = open(file)) {
+            ImageReader reader = readerFor(file, in);
+            try {
+                reader.setInput(in, false, true);
+                return reader.getNumImages(true);
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageFileException(file, "corrupt or truncated image", e);
+        }
+    }
+
+    /** Width and height of page {@code page} without decoding its pixels: {@code {width, height}}. */
+    public static int[] dimensions(Path file, int page) throws ImageFileException {
+        check(file);
+        try (ImageInputStream in = open(file)) {
+            ImageReader reader = readerFor(file, in);
+            try {
+                reader.setInput(in, false, true);
+                checkPage(file, reader, page);
+                return new int[] {reader.getWidth(page), reader.getHeight(page)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageFileException(file, "corrupt or truncated image", e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static void check(Path file) throws ImageFileException {
+        if (!Files.exists(file)) {
+            throw new ImageFileException(file, "no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ImageFileException(file, "is a folder, not an image file");
+        }
+        try {
+            if (Files.size(file) == 0) {
+                throw new ImageFileException(file, "empty file (0 bytes)");
+            }
+        } catch (ImageFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ImageFileException(file, "cannot be read", e);
+        }
+    }
+
+    private static ImageInputStream open(Path file) throws IOException {
+        ImageInputStream in = ImageIO.createImageInputStream(file.toFile());
+        if (in == null) {
+            throw new ImageFileException(file, "cannot be opened");
+        }
+        return in;
+    }
+
+    private static ImageReader readerFor(Path file, ImageInputStream in) throws ImageFileException {
+        Iterator<ImageReader> it = ImageIO.getImageReaders(in);
+        if (!it.hasNext()) {
+            throw new ImageFileException(file, "unsupported or unrecognised image format "
+                    + "(PNG, TIFF, JPEG, BMP and GIF are read)");
+        }
+        return it.next();
+    }
+
+    private static void checkPage(Path file, ImageReader reader, int page) throws IOException {
+        if (page < 0) {
+            throw new ImageFileException(file, "page " + page + " requested, pages are numbered from 0");
+        }
+        if (page > 0) {
+            int n = reader.getNumImages(true);
+            if (page >= n) {
+                throw new ImageFileException(file, "page " + page + " requested, the file has " + n
+                        + (n == 1 ? " page" : " pages"));
+            }
+        }
+    }
+
+    /** Decodes one page (or a region of it) to a BufferedImage; all failures name the file. */
+    static BufferedImage decode(Path file, int page, Rectangle region) throws ImageFileException {
+        check(file);
+        try (ImageInputStream in = open(file)) {
+            ImageReader reader = readerFor(file, in);
+            String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener(new IIOReadWarningListener() {
+                @Override
+                public void warningOccurred(ImageReader source, String warning) {
+                    warnings.add(warning);
+                }
+            });
+            try {
+                reader.setInput(in, false, false);
+                checkPage(file, reader, page);
+                ImageReadParam param = reader.getDefaultReadParam();
+                if (region != null) {
+                    int w = reader.getWidth(page), h = reader.getHeight(page);
+                    if (region.x < 0 || region.y < 0 || region.width <= 0 || region.height <= 0
+                            || region.x + region.width > w || region.y + region.height > h) {
+                        throw new ImageFileException(file, "region " + region.x + "," + region.y + " "
+                                + region.width + "x" + region.height + " is not inside the " + w + "x" + h
+                                + " image");
+                    }
+                    param.setSourceRegion(region);
+                }
+                BufferedImage img = reader.read(page, param);
+                for (String warn : warnings) {
+                    String lw = warn.toLowerCase(Locale.ROOT);
+                    if (lw.contains("premature") || lw.contains("truncat") || lw.contains("corrupt")) {
+                        throw new ImageFileException(file, "truncated or corrupt " + format + " file: " + warn);
+                    }
+                }
+                if (img == null) {
+                    throw new ImageFileException(file, "the " + format + " decoder returned no image");
+                }
+                return img;
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageFileException(file, "corrupt, truncated or unsupported image", e);
+        }
+    }
+
+    private static String describe(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        int bands = img.getRaster().getNumBands();
+        String kind = cm instanceof IndexColorModel ? "palette"
+                : bands == 1 ? "gray" : bands == 2 ? "gray+alpha" : bands == 3 ? "RGB" : bands == 4 ? "RGBA"
+                : bands + " bands";
+        return kind + ", " + img.getRaster().getSampleModel().getSampleSize(0) + "-bit";
+    }
+
+    /** Raster samples to a (C, H, W) float image. */
+    static FloatImage toFloat(BufferedImage img, Path file, boolean scale) throws ImageFileException {
+        Raster r = img.getRaster();
+        int w = r.getWidth(), h = r.getHeight(), n = w * h;
+        ColorModel cm = img.getColorModel();
+        if (cm instanceof IndexColorModel icm) {
+            int size = icm.getMapSize();
+            int[] argb = new int[size];
+            icm.getRGBs(argb);
+            boolean gray = true, alpha = false;
+            for (int v : argb) {
+                int rr = (v >> 16) & 255, gg = (v >> 8) & 255, bb = v & 255;
+                gray &= rr == gg && gg == bb;
+                alpha |= ((v >>> 24) & 255) != 255;
+            }
+            int colour = gray ? 1 : 3, channels = colour + (alpha ? 1 : 0);
+            int[] idx = r.getSamples(0, 0, w, h, 0, (int[]) null);
+            float[] out = new float[channels * n];
+            float s = scale ? 1f / 255f : 1f;
+            for (int i = 0; i < n; i++) {
+                int v = argb[Math.min(idx[i], size - 1)];
+                if (gray) {
+                    out[i] = (v & 255) * s;
+                } else {
+                    out[i] = ((v >> 16) & 255) * s;
+                    out[n + i] = ((v >> 8) & 255) * s;
+                    out[2 * n + i] = (v & 255) * s;
+                }
+                if (alpha) {
+                    out[colour * n + i] = ((v >>> 24) & 255) * s;
+                }
+            }
+            return new FloatImage(w, h, channels, out);
+        }
+        int bands = r.getNumBands();
+        if (bands < 1 || bands > 4) {
+            throw new ImageFileException(file, "unsupported image with " + bands + " channels (1 to 4 are read)");
+        }
+        int type = r.getDataBuffer().getDataType();
+        boolean unsigned = type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT
+                || type == DataBuffer.TYPE_INT;
+        float[] out = new float[bands * n];
+        float[] plane = new float[n];
+        for (int b = 0; b < bands; b++) {
+            r.getSamples(0, 0, w, h, b, plane);
+            float s = 1f;
+            if (scale && unsigned) {
+                int bits = r.getSampleModel().getSampleSize(b);
+                s = (float) (1.0 / ((bits >= 32 ? 4294967296.0 : (double) (1L << bits)) - 1.0));
+            }
+            if (s == 1f) {
+                System.arraycopy(plane, 0, out, b * n, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    out[b * n + i] = plane[i] * s;
+                }
+            }
+        }
+        return new FloatImage(w, h, bands, out);
+    }
+}

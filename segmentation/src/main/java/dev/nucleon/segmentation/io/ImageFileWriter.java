@@ -1,0 +1,150 @@
+package dev.nucleon.segmentation.io;
+
+import dev.nucleon.segmentation.image.FloatImage;
+import dev.nucleon.segmentation.image.LabelImage;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.FileImageOutputStream;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * Writes label maps, gray images and RGB overlays with the JDK's ImageIO. The format follows the
+ * extension: {@code .png}, {@code .tif}/{@code .tiff} (LZW-compressed, read by Fiji, QuPath and
+ * CellProfiler), and for 8-bit images also {@code .bmp} and {@code .jpg}/{@code .jpeg}.
+ * Every write is atomic ({@link AtomicFileWriter}): a temporary file in the same folder, then a rename.
+ */
+public final class ImageFileWriter {
+    private ImageFileWriter() {
+    }
+
+    /**
+     * Writes an instance label map as a 16-bit gray PNG or TIFF: value k = label k exactly, 0 = background.
+     *
+     * @throws ImageFileException when a label is negative or above 65535, or the extension is not
+     *     .png/.tif/.tiff
+     */
+    public static void writeLabels(LabelImage labels, Path file) throws IOException {
+        String format = format(file, false);
+        int w = labels.width(), h = labels.height();
+        int[] d = labels.data();
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] < 0 || d[i] > 65535) {
+                throw new ImageFileException(file, "label " + d[i] + " at (" + (i % w) + ", " + (i / w)
+                        + ") does not fit a 16-bit label map (0..65535)");
+            }
+        }
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+        img.getRaster().setSamples(0, 0, w, h, 0, d);
+        write(img, format, file);
+    }
+
+    /**
+     * Writes one channel of {@code image}, values in [0, 1] (clamped), as {@code bits} = 8 or 16-bit gray:
+     * stored value = round(v · (2^bits − 1)).
+     */
+    public static void writeGray(FloatImage image, Path file, int bits) throws IOException {
+        if (bits != 8 && bits != 16) {
+            throw new ImageFileException(file, "gray images are written with 8 or 16 bits, not " + bits);
+        }
+        if (image.channels() != 1) {
+            throw new ImageFileException(file, "writeGray needs a 1-channel image, got " + image.channels()
+                    + " channels");
+        }
+        String format = format(file, bits == 8);
+        int w = image.width(), h = image.height();
+        float max = bits == 8 ? 255f : 65535f;
+        int[] q = new int[w * h];
+        float[] d = image.data();
+        for (int i = 0; i < q.length; i++) {
+            q[i] = quantize(d[i], max);
+        }
+        BufferedImage img = new BufferedImage(w, h,
+                bits == 8 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_USHORT_GRAY);
+        img.getRaster().setSamples(0, 0, w, h, 0, q);
+        write(img, format, file);
+    }
+
+    /**
+     * Writes a 3-channel image with values in [0, 1] (clamped) as 8-bit RGB. A 1-channel image is
+     * written as gray RGB; alpha (4th channel) is dropped.
+     */
+    public static void writeRgb(FloatImage image, Path file) throws IOException {
+        String format = format(file, true);
+        FloatImage rgb = image.withoutAlpha();
+        if (rgb.channels() != 1 && rgb.channels() != 3) {
+            throw new ImageFileException(file, "writeRgb needs 1, 3 or 4 channels, got " + image.channels());
+        }
+        int w = rgb.width(), h = rgb.height(), n = w * h;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        WritableRaster r = img.getRaster();
+        float[] d = rgb.data();
+        int[] plane = new int[n];
+        for (int b = 0; b < 3; b++) {
+            int off = rgb.channels() == 1 ? 0 : b * n;
+            for (int i = 0; i < n; i++) {
+                plane[i] = quantize(d[off + i], 255f);
+            }
+            r.setSamples(0, 0, w, h, b, plane);
+        }
+        write(img, format, file);
+    }
+
+    private static int quantize(float v, float max) {
+        if (!(v > 0f)) {
+            return 0;
+        }
+        return v >= 1f ? (int) max : Math.round(v * max);
+    }
+
+    /** The ImageIO format name for the file's extension. */
+    static String format(Path file, boolean eightBit) throws ImageFileException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".png")) {
+            return "png";
+        }
+        if (name.endsWith(".tif") || name.endsWith(".tiff")) {
+            return "tiff";
+        }
+        if (eightBit && name.endsWith(".bmp")) {
+            return "bmp";
+        }
+        if (eightBit && (name.endsWith(".jpg") || name.endsWith(".jpeg"))) {
+            return "jpeg";
+        }
+        throw new ImageFileException(file, "unsupported extension: write .png or .tif/.tiff"
+                + (eightBit ? " (or .bmp, .jpg for 8-bit images)" : ""));
+    }
+
+    private static void write(BufferedImage img, String format, Path file) throws IOException {
+        AtomicFileWriter.write(file, tmp -> {
+            Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(format);
+            if (!it.hasNext()) {
+                throw new ImageFileException(file, "no ImageIO writer for " + format);
+            }
+            ImageWriter writer = it.next();
+            try (ImageOutputStream out = new FileImageOutputStream(tmp.toFile())) {
+                writer.setOutput(out);
+                ImageWriteParam param = writer.getDefaultWriteParam();
+                if (format.equals("tiff")) {
+                    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                    param.setCompressionType("LZW");
+                } else if (format.equals("jpeg")) {
+                    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                    param.setCompressionQuality(0.95f);
+                }
+                writer.write(null, new IIOImage(img, null, null), param);
+            } finally {
+                writer.dispose();
+            }
+        });
+    }
+}

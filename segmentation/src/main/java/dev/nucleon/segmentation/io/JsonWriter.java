@@ -1,0 +1,138 @@
+package dev.nucleon.segmentation.io;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * A minimal streaming JSON writer (RFC 8259), so the toolkit needs no JSON library: objects, arrays,
+ * strings (escaped), numbers and booleans; NaN and infinities are written as {@code null}. Compact
+ * output on one line.
+ *
+ * <pre>
+ * new JsonWriter().beginObject().name("mean_ap").value(0.61).endObject().toString()  // {"mean_ap":0.61}
+ * </pre>
+ */
+public final class JsonWriter {
+    private final StringBuilder sb = new StringBuilder();
+    /** One entry per open container: true while nothing has been written in it yet. */
+    private final Deque<Boolean> first = new ArrayDeque<>();
+    private boolean afterName;
+
+    public JsonWriter beginObject() {
+        beforeValue();
+        sb.append('{');
+        first.push(true);
+        return this;
+    }
+
+    public JsonWriter endObject() {
+        first.pop();
+        sb.append('}');
+        return this;
+    }
+
+    public JsonWriter beginArray() {
+        beforeValue();
+        sb.append('[');
+        first.push(true);
+        return this;
+    }
+
+    public JsonWriter endArray() {
+        first.pop();
+        sb.append(']');
+        return this;
+    }
+
+    /** The name of the next member of the current object. */
+    public JsonWriter name(String name) {
+        comma();
+        string(name);
+        sb.append(':');
+        afterName = true;
+        return this;
+    }
+
+    public JsonWriter value(String s) {
+        beforeValue();
+        if (s == null) {
+            sb.append("null");
+        } else {
+            string(s);
+        }
+        return this;
+    }
+
+    public JsonWriter value(double v) {
+        beforeValue();
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            sb.append("null");
+        } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            sb.append((long) v).append(".0");
+        } else {
+            sb.append(Double.toString(v));
+        }
+        return this;
+    }
+
+    public JsonWriter value(long v) {
+        beforeValue();
+        sb.append(v);
+        return this;
+    }
+
+    public JsonWriter value(boolean v) {
+        beforeValue();
+        sb.append(v);
+        return this;
+    }
+
+    /** The JSON text written so far. */
+    @Override
+    public String toString() {
+        return sb.toString();
+    }
+
+    private void beforeValue() {
+        if (afterName) {
+            afterName = false;
+        } else {
+            comma();
+        }
+    }
+
+    private void comma() {
+        if (!first.isEmpty()) {
+            if (!first.peek()) {
+                sb.append(',');
+            } else {
+                first.pop();
+                first.push(false);
+            }
+        }
+    }
+
+    private void string(String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}

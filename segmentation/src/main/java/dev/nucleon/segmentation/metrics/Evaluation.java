@@ -1,0 +1,116 @@
+package dev.nucleon.segmentation.metrics;
+
+import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
+import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.io.ImageFileException;
+import dev.nucleon.segmentation.io.ImageFileReader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Scores a folder of predicted instance label maps against a dataset folder (either DSB2018 layout, see
+ * {@link Dsb2018Dataset}). The prediction of image {@code id} is the first that exists of
+ * {@code <pred>/<id>_labels.png}, {@code <id>_labels.tif}, {@code <id>_labels.tiff},
+ * {@code <pred>/<id>/labels.png}, {@code <id>/labels.tif}, {@code <id>/labels.tiff}.
+ *
+ * <p>A missing prediction is scored as an empty prediction and reported as a warning; a prediction file
+ * that cannot be decoded, or whose size differs from the truth, is an {@link ImageFileException} naming
+ * it. Prediction files that match no truth image are listed as warnings.
+ */
+public final class Evaluation {
+    private Evaluation() {
+    }
+
+    /** Scores with the contest's thresholds and paper 004's average IoU at 0.5. */
+    public static EvaluationReport run(Path truthFolder, Path predictionFolder) throws IOException {
+        return run(truthFolder, predictionFolder, MeanAveragePrecision.dsb2018Thresholds(),
+                AverageIou.DEFAULT_THRESHOLD);
+    }
+
+    public static EvaluationReport run(Path truthFolder, Path predictionFolder, double[] thresholds,
+                                       double averageIouThreshold) throws IOException {
+        if (!Files.isDirectory(predictionFolder)) {
+            throw new ImageFileException(predictionFolder, "prediction folder does not exist or is not a folder");
+        }
+        Dsb2018Dataset truth = Dsb2018Dataset.open(truthFolder);
+        List<EvaluationReport.ImageResult> results = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (NucleiSample s : truth.samples()) {
+            ids.add(s.id());
+            if (!s.hasTruth()) {
+                warnings.add("image " + s.id() + " has no truth (no labels.png or masks/): skipped");
+                continue;
+            }
+            LabelImage t = s.readLabels();
+            Path predFile = find(predictionFolder, s.id());
+            LabelImage p;
+            if (predFile == null) {
+                warnings.add("no prediction for " + s.id() + " (looked for " + s.id() + "_labels.png or "
+                        + s.id() + "/labels.png): scored as an empty prediction");
+                p = LabelImage.empty(t.width(), t.height());
+            } else {
+                p = ImageFileReader.readLabels(predFile);
+                if (p.width() != t.width() || p.height() != t.height()) {
+                    throw new ImageFileException(predFile, "prediction is " + p.width() + "x" + p.height()
+                            + ", truth image " + s.id() + " is " + t.width() + "x" + t.height());
+                }
+            }
+            ImageScore score = MeanAveragePrecision.score(s.id(), LabelOverlap.of(t, p), thresholds,
+                    averageIouThreshold);
+            results.add(new EvaluationReport.ImageResult(s.id(), score, PixelMetrics.of(t, p), predFile));
+        }
+        warnings.addAll(strays(predictionFolder, ids));
+        return new EvaluationReport(results, warnings, thresholds);
+    }
+
+    /** The prediction file of image {@code id}, or null. */
+    public static Path find(Path predictionFolder, String id) {
+        for (String ext : new String[] {".png", ".tif", ".tiff"}) {
+            Path p = predictionFolder.resolve(id + "_labels" + ext);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        for (String ext : new String[] {".png", ".tif", ".tiff"}) {
+            Path p = predictionFolder.resolve(id).resolve("labels" + ext);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> strays(Path predictionFolder, Set<String> ids) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(predictionFolder)) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                String name = p.getFileName().toString();
+                String id = null;
+                if (Files.isRegularFile(p)) {
+                    String lower = name.toLowerCase(Locale.ROOT);
+                    for (String ext : new String[] {"_labels.png", "_labels.tif", "_labels.tiff"}) {
+                        if (lower.endsWith(ext)) {
+                            id = name.substring(0, name.length() - ext.length());
+                        }
+                    }
+                } else if (Files.isDirectory(p) && find(predictionFolder, name) != null) {
+                    id = name;
+                }
+                if (id != null && !ids.contains(id)) {
+                    out.add("prediction " + p + " matches no truth image: ignored");
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.nucleon.segmentation.metrics;
+
+/**
+ * The object-level scores of one image.
+ *
+ * @param id image id
+ * @param truthCount number of truth nuclei
+ * @param predCount number of predicted nuclei
+ * @param thresholds IoU thresholds t (DSB2018: 0.50, 0.55, …, 0.95)
+ * @param truePositives TP(t): predicted nuclei matched with IoU &gt; t; FP(t) = predCount − TP(t),
+ *     FN(t) = truthCount − TP(t)
+ * @param scoreByThreshold TP/(TP+FP+FN) at each t
+ * @param score the DSB2018 image score, the mean of {@code scoreByThreshold}
+ * @param averageIou paper 004's average IoU of this image (see {@link AverageIou})
+ */
+public record ImageScore(String id, int truthCount, int predCount, double[] thresholds, int[] truePositives,
+                         double[] scoreByThreshold, double score, double averageIou) {
+
+    public int falsePositives(int k) {
+        return predCount - truePositives[k];
+    }
+
+    public int falseNegatives(int k) {
+        return truthCount - truePositives[k];
+    }
+
+    /** predCount − truthCount: positive when nuclei were over-counted (split), negative when missed/merged. */
+    public int countError() {
+        return predCount - truthCount;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.nucleon.segmentation.patch;
+
+import dev.nucleon.segmentation.image.FloatImage;
+
+import java.io.IOException;
+
+/** Receives the stitched output of {@link TiledInference} a rectangle at a time. */
+@FunctionalInterface
+public interface RegionSink {
+    /** The output region whose top-left corner is at (x, y). */
+    void write(int x, int y, FloatImage region) throws IOException;
+
+    /** A sink pasting into an in-memory image. */
+    static RegionSink into(FloatImage target) {
+        return (x, y, region) -> target.paste(region, x, y);
+    }
+}

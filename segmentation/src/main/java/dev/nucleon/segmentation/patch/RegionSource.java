@@ -1,0 +1,46 @@
+package dev.nucleon.segmentation.patch;
+
+import dev.nucleon.segmentation.image.FloatImage;
+
+import java.io.IOException;
+
+/**
+ * An image that can be read a rectangle at a time, so images larger than memory can be processed by
+ * {@link TiledInference}: a file read region by region ({@link ImageFileRegionSource}), a synthetic
+ * image, or an in-memory {@link FloatImage} ({@link #of(FloatImage)}).
+ */
+public interface RegionSource {
+    int width();
+
+    int height();
+
+    int channels();
+
+    /** The (C, h, w) region [x, x+w) × [y, y+h), always inside the image. */
+    FloatImage read(int x, int y, int w, int h) throws IOException;
+
+    /** An in-memory image as a source. */
+    static RegionSource of(FloatImage image) {
+        return new RegionSource() {
+            @Override
+            public int width() {
+                return image.width();
+            }
+
+            @Override
+            public int height() {
+                return image.height();
+            }
+
+            @Override
+            public int channels() {
+                return image.channels();
+            }
+
+            @Override
+            public FloatImage read(int x, int y, int w, int h) {
+                return image.crop(x, y, w, h);
+            }
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package dev.nucleon.segmentation.preprocess;
+
+import dev.nucleon.segmentation.image.FloatImage;
+
+/** Linear intensity rescaling to [0, 1] (paper 002: "normalised to a range between 0 and 1"). */
+public final class IntensityScaling {
+    private IntensityScaling() {
+    }
+
+    /**
+     * (v − min) / (max − min) over all channels jointly; a constant image becomes all zeros.
+     */
+    public static FloatImage minMax(FloatImage image) {
+        float lo = image.min(), hi = image.max();
+        float[] d = image.data(), out = new float[d.length];
+        float range = hi - lo;
+        if (range > 0 && Float.isFinite(range)) {
+            float inv = 1f / range;
+            for (int i = 0; i < d.length; i++) {
+                out[i] = (d[i] - lo) * inv;
+            }
+        }
+        return new FloatImage(image.width(), image.height(), image.channels(), out);
+    }
+
+    /** v / maxValue (e.g. 255 or 65535 for raw samples), clipped to [0, 1]. */
+    public static FloatImage divide(FloatImage image, float maxValue) {
+        if (!(maxValue > 0)) {
+            throw new IllegalArgumentException("IntensityScaling: maxValue must be > 0, got " + maxValue);
+        }
+        float[] d = image.data(), out = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = Math.max(0f, Math.min(1f, d[i] / maxValue));
+        }
+        return new FloatImage(image.width(), image.height(), image.channels(), out);
+    }
+}

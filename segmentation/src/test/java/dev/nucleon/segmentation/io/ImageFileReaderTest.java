@@ -1,0 +1,181 @@
+package dev.nucleon.segmentation.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nucleon.segmentation.TestData;
+import dev.nucleon.segmentation.image.FloatImage;
+import dev.nucleon.segmentation.image.LabelImage;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageFileReaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsRealRgbaPngScaledToUnitRange() throws IOException {
+        FloatImage img = ImageFileReader.read(TestData.image(TestData.GRAY_ID));
+        assertEquals(256, img.width());
+        assertEquals(256, img.height());
+        assertEquals(4, img.channels());
+        assertTrue(img.min() >= 0f && img.max() <= 1f);
+        assertTrue(img.isGrayscale(0f));
+        FloatImage alpha = img.channel(3);
+        assertEquals(1f, alpha.min());
+        FloatImage raw = ImageFileReader.readRaw(TestData.image(TestData.GRAY_ID), 0);
+        assertEquals(img.max() * 255f, raw.max(), 1e-3);
+    }
+
+    @Test
+    void readsRealSixteenBitLabels() throws IOException {
+        LabelImage labels = ImageFileReader.readLabels(TestData.labels(TestData.GRAY_ID));
+        assertEquals(17, labels.maxLabel());
+        assertEquals(17, labels.countLabels());
+    }
+
+    @Test
+    void readsGray8Gray16RgbPaletteBmpAndJpeg() throws IOException {
+        BufferedImage g8 = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY);
+        g8.getRaster().setSamples(0, 0, 3, 2, 0, new int[] {0, 51, 102, 153, 204, 255});
+        Path p8 = dir.resolve("g8.png");
+        ImageIO.write(g8, "png", p8.toFile());
+        FloatImage f8 = ImageFileReader.read(p8);
+        assertEquals(1, f8.channels());
+        assertArrayEquals(new float[] {0f, .2f, .4f, .6f, .8f, 1f}, f8.data(), 1e-6f);
+
+        BufferedImage g16 = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
+        g16.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {65535, 300});
+        Path p16 = dir.resolve("g16.tif");
+        ImageIO.write(g16, "tiff", p16.toFile());
+        FloatImage f16 = ImageFileReader.readRaw(p16, 0);
+        assertArrayEquals(new float[] {65535f, 300f}, f16.data());
+        assertEquals(1f, ImageFileReader.read(p16).get(0, 0));
+
+        BufferedImage rgb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(0, 0, 0xFF0000);
+        rgb.setRGB(1, 0, 0x0000FF);
+        Path prgb = dir.resolve("rgb.bmp");
+        ImageIO.write(rgb, "bmp", prgb.toFile());
+        FloatImage frgb = ImageFileReader.read(prgb);
+        assertEquals(3, frgb.channels());
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1}, frgb.data());
+
+        byte[] r = {0, (byte) 255}, g = {0, (byte) 128}, b = {0, 0};
+        BufferedImage pal = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_BINARY, new IndexColorModel(1, 2, r, g, b));
+        pal.getRaster().setSample(1, 0, 0, 1);
+        Path ppal = dir.resolve("pal.png");
+        ImageIO.write(pal, "png", ppal.toFile());
+        FloatImage fpal = ImageFileReader.read(ppal);
+        assertEquals(3, fpal.channels());
+        assertEquals(1f, fpal.get(1, 0, 0));
+        assertEquals(128f / 255f, fpal.get(1, 0, 1), 1e-6f);
+        assertEquals(1, ImageFileReader.readLabels(ppal).get(1, 0), "palette index is the label");
+
+        BufferedImage big = new BufferedImage(16, 16, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                big.setRGB(x, y, 0x808080);
+            }
+        }
+        Path pj = dir.resolve("img.jpg");
+        ImageIO.write(big, "jpeg", pj.toFile());
+        FloatImage fj = ImageFileReader.read(pj);
+        assertEquals(3, fj.channels());
+        assertEquals(128f / 255f, fj.get(5, 5, 1), 3f / 255f);
+    }
+
+    @Test
+    void readsChosenPageOfMultiPageTiff() throws IOException {
+        Path p = dir.resolve("stack.tif");
+        ImageWriter w = ImageIO.getImageWritersByFormatName("tiff").next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(p.toFile())) {
+            w.setOutput(out);
+            w.prepareWriteSequence(null);
+            for (int page = 0; page < 3; page++) {
+                BufferedImage img = new BufferedImage(4, 3, BufferedImage.TYPE_USHORT_GRAY);
+                int[] v = new int[12];
+                Arrays.fill(v, 1000 * (page + 1));
+                img.getRaster().setSamples(0, 0, 4, 3, 0, v);
+                w.writeToSequence(new IIOImage(img, null, null), null);
+            }
+            w.endWriteSequence();
+        } finally {
+            w.dispose();
+        }
+        assertEquals(3, ImageFileReader.pageCount(p));
+        assertEquals(1000f, ImageFileReader.readRaw(p, 0).get(2, 2));
+        assertEquals(3000f, ImageFileReader.readRaw(p, 2).get(2, 2));
+        assertEquals(2000, ImageFileReader.readLabels(p, 1).get(0, 0));
+        ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFileReader.read(p, 5));
+        assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("3 pages"), e.getMessage());
+    }
+
+    @Test
+    void readsRegionOnly() throws IOException {
+        FloatImage full = ImageFileReader.read(TestData.image(TestData.COLOUR_ID));
+        FloatImage part = ImageFileReader.readRegion(TestData.image(TestData.COLOUR_ID), 0, 10, 20, 30, 40);
+        assertEquals(30, part.width());
+        assertEquals(40, part.height());
+        assertEquals(full.get(15, 25, 1), part.get(5, 5, 1));
+        assertArrayEquals(new int[] {320, 256}, ImageFileReader.dimensions(TestData.image(TestData.COLOUR_ID), 0));
+        assertThrows(ImageFileException.class,
+                () -> ImageFileReader.readRegion(TestData.image(TestData.COLOUR_ID), 0, 300, 0, 30, 10));
+    }
+
+    @Test
+    void brokenFilesGiveErrorsNamingTheFile() throws IOException {
+        Path empty = Files.createFile(dir.resolve("empty.png"));
+        assertNamed(empty, "empty");
+        Path missing = dir.resolve("missing.png");
+        assertNamed(missing, "no such file");
+        Path text = Files.writeString(dir.resolve("notes.png"), "this is not an image at all");
+        assertNamed(text, "unsupported");
+        byte[] png = Files.readAllBytes(TestData.image(TestData.GRAY_ID));
+        Path truncated = Files.write(dir.resolve("truncated.png"), Arrays.copyOf(png, png.length / 2));
+        assertNamed(truncated, "");
+        byte[] corrupt = png.clone();
+        for (int i = 200; i < corrupt.length; i += 7) {
+            corrupt[i] ^= 0x5A;
+        }
+        Path bad = Files.write(dir.resolve("corrupt.png"), corrupt);
+        assertNamed(bad, "");
+        assertNamed(dir, "folder");
+
+        BufferedImage big = new BufferedImage(64, 64, BufferedImage.TYPE_3BYTE_BGR);
+        Path jpg = dir.resolve("whole.jpg");
+        ImageIO.write(big, "jpeg", jpg.toFile());
+        byte[] jb = Files.readAllBytes(jpg);
+        Path tj = Files.write(dir.resolve("truncated.jpg"), Arrays.copyOf(jb, jb.length * 2 / 3));
+        assertNamed(tj, "");
+    }
+
+    @Test
+    void colourLabelMapIsRejectedWithReason() {
+        ImageFileException e = assertThrows(ImageFileException.class,
+                () -> ImageFileReader.readLabels(TestData.image(TestData.GRAY_ID)));
+        assertTrue(e.getMessage().contains("one channel"), e.getMessage());
+        assertTrue(e.getMessage().contains("RGBA"), e.getMessage());
+    }
+
+    private static void assertNamed(Path p, String fragment) {
+        ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFileReader.read(p));
+        assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+        assertEquals(p, e.file());
+    }
+}
