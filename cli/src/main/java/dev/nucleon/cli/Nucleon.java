@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
                 + "segmentation toolkit on top of it.",
         subcommands = {
                 InfoCommand.class,
+                EvaluateCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footerHeading = "%nEnvironment:%n",
