@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A network or a piece of one: named {@link Parameter parameters}, {@link Buffer buffers} and child modules,
@@ -361,7 +360,6 @@ public abstract class Module {
         ForwardTrace trace = new ForwardTrace();
         if (inputShape.length > 0) {
             Device device = device();
-            boolean wasTraining = training;
             Map<Module, Boolean> modes = new IdentityHashMap<>();
             namedModules().values().forEach(m -> modes.put(m, m.training));
             ForwardTrace outer = TRACE.get();
@@ -372,7 +370,6 @@ public abstract class Module {
             } finally {
                 TRACE.set(outer);
                 modes.forEach((m, mode) -> m.training = mode);
-                training = wasTraining;
             }
         }
         return Summary.render(this, trace.shapes, trace.order);
@@ -434,10 +431,5 @@ public abstract class Module {
     public final Module withConfig(ModelConfig config) {
         this.config = config;
         return this;
-    }
-
-    /** Names of parameters and buffers, sorted, for messages. */
-    final Set<String> stateNames() {
-        return new TreeSet<>(stateDict().keySet());
     }
 }

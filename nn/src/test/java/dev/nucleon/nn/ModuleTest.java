@@ -126,6 +126,28 @@ class ModuleTest {
     }
 
     @Test
+    void trainAndEvalSwitchBatchNormAndDropoutInANetwork() {
+        TinySegNet net = new TinySegNet(1, 4, 0.5f);
+        Tensor x = new SyntheticSegmentation(2, 8, 1).images;
+        Map<String, Tensor> stats = Map.of("mean", net.stateDict().get("enc.1.running_mean").copy());
+        float[] train1 = net.forward(x).toArray();
+        float[] train2 = net.forward(x).toArray();
+        assertFalse(java.util.Arrays.equals(train1, train2), "training: a new dropout mask per call");
+        assertFalse(java.util.Arrays.equals(stats.get("mean").toArray(), net.stateDict().get("enc.1.running_mean").toArray()),
+                "training: batch norm updates its running mean");
+        net.eval();
+        Tensor mean = net.stateDict().get("enc.1.running_mean").copy();
+        float[] eval1 = net.forward(x).toArray();
+        float[] eval2 = net.forward(x).toArray();
+        assertArrayEquals(eval1, eval2, 0f, "inference: deterministic");
+        assertArrayEquals(mean.toArray(), net.stateDict().get("enc.1.running_mean").toArray(), 0f,
+                "inference: running statistics untouched");
+        // in inference a single image gives the same answer as inside the batch (no batch statistics)
+        float[] first = net.forward(x.slice(0, 0, 1)).toArray();
+        assertArrayEquals(java.util.Arrays.copyOf(eval1, first.length), first, 1e-6f);
+    }
+
+    @Test
     void loadStateDictCopiesValuesAndRefusesMismatches() {
         Net a = new Net();
         Net b = new Net();
