@@ -356,6 +356,7 @@ public abstract class Module {
      * mode is restored afterwards and no state changes. Layers are listed in call order; layers the pass
      * did not reach follow with shape "-". The batch axis prints as {@code None}.
      */
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public final String summary(int... inputShape) {
         ForwardTrace trace = new ForwardTrace();
         if (inputShape.length > 0) {

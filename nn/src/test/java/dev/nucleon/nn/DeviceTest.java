@@ -88,6 +88,7 @@ class DeviceTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void checkpointsSaveFromAndLoadOntoTheOtherDevice() throws IOException {
         TinySegNet net = new TinySegNet(1, 4, 0f);
         net.to(FakeDevice.DEVICE);

@@ -45,6 +45,7 @@ public abstract class Optimizer {
     }
 
     /** One update of every trainable parameter that has a gradient. */
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public final void step() {
         steps++;
         try (var scope = Autograd.noGrad()) {

@@ -59,6 +59,7 @@ class CheckpointTest {
         }
     }
 
+    @SuppressWarnings("try")
     private static Tensor infer(Module net, Tensor x) {
         try (var s = Autograd.noGrad()) {
             return net.forward(x);
