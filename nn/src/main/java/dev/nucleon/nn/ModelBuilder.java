@@ -1,0 +1,16 @@
+package dev.nucleon.nn;
+
+/**
+ * Builds one kind of network from a {@link ModelConfig}. Register an implementation with
+ * {@link ModelRegistry#register(ModelBuilder)}, or list it in
+ * {@code META-INF/services/dev.nucleon.nn.ModelBuilder} so the registry finds it on the class path
+ * (how the segmentation presets plug in).
+ */
+public interface ModelBuilder {
+
+    /** The name stored in {@link ModelConfig#builder()}, e.g. {@code "unet"}. */
+    String name();
+
+    /** A freshly initialised network for {@code config} (its arguments; the builder name is this one's). */
+    Module build(ModelConfig config);
+}

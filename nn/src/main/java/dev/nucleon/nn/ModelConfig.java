@@ -1,0 +1,102 @@
+package dev.nucleon.nn;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to rebuild a network: the name of a {@link ModelBuilder} in the {@link ModelRegistry} and its
+ * arguments as text ({@code "unet"}, {@code {base: "16", depth: "5", batch_norm: "true"}}). A saved model
+ * stores it in its safetensors metadata under {@code nucleon.config}, so loading needs nothing but the file.
+ *
+ * <p>Arguments are strings so the configuration survives any file format unchanged; the typed getters parse
+ * them and say which argument of which builder was wrong.
+ */
+public record ModelConfig(String builder, Map<String, String> args) {
+
+    public ModelConfig {
+        Objects.requireNonNull(builder, "builder");
+        if (builder.isBlank()) {
+            throw new IllegalArgumentException("model config: builder name must not be empty");
+        }
+        args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
+    }
+
+    /** A configuration from alternating keys and values: {@code of("tiny-cnn", "channels", 4, "dropout", 0.1)}. */
+    public static ModelConfig of(String builder, Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("model config '" + builder + "': keys and values must alternate, got "
+                    + keysAndValues.length + " items");
+        }
+        Map<String, String> args = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            args.put(String.valueOf(keysAndValues[i]), String.valueOf(keysAndValues[i + 1]));
+        }
+        return new ModelConfig(builder, args);
+    }
+
+    /** This configuration with one argument added or replaced. */
+    public ModelConfig with(String key, Object value) {
+        Map<String, String> a = new LinkedHashMap<>(args);
+        a.put(key, String.valueOf(value));
+        return new ModelConfig(builder, a);
+    }
+
+    public String getString(String key) {
+        String v = args.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("model config '" + builder + "': missing argument '" + key + "' (has "
+                    + args.keySet() + ")");
+        }
+        return v;
+    }
+
+    public String getString(String key, String defaultValue) {
+        return args.getOrDefault(key, defaultValue);
+    }
+
+    public int getInt(String key) {
+        String v = getString(key);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw bad(key, v, "an integer");
+        }
+    }
+
+    public int getInt(String key, int defaultValue) {
+        return args.containsKey(key) ? getInt(key) : defaultValue;
+    }
+
+    public double getDouble(String key) {
+        String v = getString(key);
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw bad(key, v, "a number");
+        }
+    }
+
+    public double getDouble(String key, double defaultValue) {
+        return args.containsKey(key) ? getDouble(key) : defaultValue;
+    }
+
+    public boolean getBoolean(String key) {
+        String v = getString(key).trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+            return v.equals("true");
+        }
+        throw bad(key, v, "true or false");
+    }
+
+    public boolean getBoolean(String key, boolean defaultValue) {
+        return args.containsKey(key) ? getBoolean(key) : defaultValue;
+    }
+
+    private IllegalArgumentException bad(String key, String value, String expected) {
+        return new IllegalArgumentException("model config '" + builder + "': argument '" + key + "' = '" + value
+                + "' is not " + expected);
+    }
+}

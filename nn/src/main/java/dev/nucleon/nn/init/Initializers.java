@@ -1,0 +1,163 @@
+package dev.nucleon.nn.init;
+
+import dev.nucleon.core.Tensor;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The seeded initialisers, with Keras's definitions (the reproduced papers were written in Keras):
+ *
+ * <table>
+ *   <caption>initialisers</caption>
+ *   <tr><th>factory</th><th>distribution</th></tr>
+ *   <tr><td>{@link #glorotUniform()} (Xavier uniform; Keras's default kernel initialiser)</td>
+ *       <td>U(−l, l), l = √(6 / (fanIn + fanOut))</td></tr>
+ *   <tr><td>{@link #glorotNormal()} (Xavier normal)</td>
+ *       <td>normal truncated at ±2σ, σ = √(2 / (fanIn + fanOut)) / 0.87962566</td></tr>
+ *   <tr><td>{@link #heUniform()} (Kaiming uniform)</td><td>U(−l, l), l = √(6 / fanIn)</td></tr>
+ *   <tr><td>{@link #heNormal()} (Kaiming normal)</td>
+ *       <td>normal truncated at ±2σ, σ = √(2 / fanIn) / 0.87962566</td></tr>
+ *   <tr><td>{@link #zeros()}, {@link #ones()}, {@link #constant(float)}</td><td>constants</td></tr>
+ * </table>
+ *
+ * <p>The truncated normals are Keras's {@code VarianceScaling(distribution="truncated_normal")}: values
+ * beyond two standard deviations are redrawn, and σ is divided by 0.87962566 (the standard deviation of a
+ * unit normal truncated at ±2) so the result has the intended variance. PyTorch's
+ * {@code kaiming_normal_} / {@code xavier_normal_} use an untruncated normal of the same variance; use
+ * {@link #heNormalUntruncated()} / {@link #glorotNormalUntruncated()} for those.
+ *
+ * <p>Seeds: layers draw their parameters' seeds from {@link #nextSeed()}, a per-thread sequence restarted by
+ * {@link #manualSeed(long)} (like {@code torch.manual_seed}); {@code Module.initialize(seed)} instead derives
+ * each seed from the parameter's hierarchical name, independent of construction order.
+ */
+public final class Initializers {
+
+    /** Standard deviation of a unit normal truncated to [−2, 2]. */
+    static final double TRUNCATED_STD = 0.87962566103423978;
+
+    private static final ThreadLocal<long[]> SEQUENCE = ThreadLocal.withInitial(() -> new long[] {0L, 0L});
+
+    private Initializers() {
+    }
+
+    /** Restarts this thread's seed sequence, so the layers built next get reproducible seeds. */
+    public static void manualSeed(long seed) {
+        long[] s = SEQUENCE.get();
+        s[0] = seed;
+        s[1] = 0;
+    }
+
+    /** The next seed of this thread's sequence. */
+    public static long nextSeed() {
+        long[] s = SEQUENCE.get();
+        return mix(s[0], s[1]++);
+    }
+
+    /** A well-spread 64-bit seed from two values (SplitMix64's finaliser over their combination). */
+    public static long mix(long seed, long salt) {
+        long z = seed + 0x9E3779B97F4A7C15L * (salt + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** A seed derived from a base seed and a name (64-bit FNV-1a of its UTF-8 bytes, then {@link #mix}). */
+    public static long mix(long seed, String name) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return mix(seed, h);
+    }
+
+    public static Initializer glorotUniform() {
+        return named("glorot_uniform", (shape, fans, seed) ->
+                symmetricUniform(seed, Math.sqrt(6.0 / (fans.fanIn() + fans.fanOut())), shape));
+    }
+
+    public static Initializer glorotNormal() {
+        return named("glorot_normal", (shape, fans, seed) ->
+                truncatedNormal(seed, Math.sqrt(2.0 / (fans.fanIn() + fans.fanOut())) / TRUNCATED_STD, shape));
+    }
+
+    /** PyTorch's {@code xavier_normal_}: an untruncated normal with σ = √(2 / (fanIn + fanOut)). */
+    public static Initializer glorotNormalUntruncated() {
+        return named("xavier_normal", (shape, fans, seed) ->
+                Tensor.normal(seed, 0f, (float) Math.sqrt(2.0 / (fans.fanIn() + fans.fanOut())), shape));
+    }
+
+    public static Initializer heUniform() {
+        return named("he_uniform", (shape, fans, seed) -> symmetricUniform(seed, Math.sqrt(6.0 / fans.fanIn()), shape));
+    }
+
+    public static Initializer heNormal() {
+        return named("he_normal", (shape, fans, seed) ->
+                truncatedNormal(seed, Math.sqrt(2.0 / fans.fanIn()) / TRUNCATED_STD, shape));
+    }
+
+    /** PyTorch's {@code kaiming_normal_} (fan-in mode, ReLU gain): an untruncated normal, σ = √(2 / fanIn). */
+    public static Initializer heNormalUntruncated() {
+        return named("kaiming_normal", (shape, fans, seed) ->
+                Tensor.normal(seed, 0f, (float) Math.sqrt(2.0 / fans.fanIn()), shape));
+    }
+
+    public static Initializer zeros() {
+        return named("zeros", (shape, fans, seed) -> Tensor.zeros(shape));
+    }
+
+    public static Initializer ones() {
+        return constant(1f);
+    }
+
+    public static Initializer constant(float value) {
+        return named(value == 1f ? "ones" : "constant(" + value + ")", (shape, fans, seed) -> Tensor.full(value, shape));
+    }
+
+    private static Tensor symmetricUniform(long seed, double limit, int[] shape) {
+        return Tensor.uniform(seed, (float) -limit, (float) limit, shape);
+    }
+
+    /** Normal(0, std²) with every value beyond ±2·std redrawn (from further seeded draws). */
+    static Tensor truncatedNormal(long seed, double std, int[] shape) {
+        Tensor first = Tensor.normal(seed, 0f, 1f, shape);
+        float[] z = first.toArray();
+        int n = z.length;
+        for (long round = 1; round < 1000; round++) {
+            boolean redraw = false;
+            for (float v : z) {
+                if (Math.abs(v) > 2f) {
+                    redraw = true;
+                    break;
+                }
+            }
+            if (!redraw) {
+                break;
+            }
+            float[] fresh = Tensor.normal(mix(seed, round), 0f, 1f, n).toArray();
+            for (int i = 0; i < n; i++) {
+                if (Math.abs(z[i]) > 2f) {
+                    z[i] = fresh[i];
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            z[i] = (float) (z[i] * std);
+        }
+        return Tensor.of(z, shape);
+    }
+
+    private static Initializer named(String name, Initializer body) {
+        return new Initializer() {
+            @Override
+            public Tensor create(int[] shape, Fans fans, long seed) {
+                return body.create(shape, fans, seed);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+}

@@ -1,0 +1,101 @@
+package dev.nucleon.nn.io;
+
+import dev.nucleon.core.Tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A safetensors file read by {@link SafeTensors#read(Path)}: its metadata, and its tensors by name in header
+ * order. The header has been validated; each tensor is converted to float32 when asked for
+ * ({@link DType} says how), so an unconvertible tensor fails only if it is used.
+ */
+public final class SafeTensorsFile {
+
+    /** One tensor's header entry; {@code begin}/{@code end} are byte offsets into the data section. */
+    public record Entry(String name, DType dtype, int[] shape, long begin, long end) {
+
+        public long numel() {
+            long n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    private final Path path;
+    private final Map<String, String> metadata;
+    private final Map<String, Entry> entries;
+    private final ByteBuffer data;
+
+    SafeTensorsFile(Path path, Map<String, String> metadata, Map<String, Entry> entries, ByteBuffer data) {
+        this.path = path;
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        this.data = data;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The {@code __metadata__} map (empty when the file has none). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** Tensor names in header order. */
+    public List<String> names() {
+        return new ArrayList<>(entries.keySet());
+    }
+
+    public boolean contains(String name) {
+        return entries.containsKey(name);
+    }
+
+    /** The header entry of {@code name}. */
+    public Entry entry(String name) throws CheckpointException {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new CheckpointException(path, "no tensor '" + name + "' (the file holds " + entries.size() + ": "
+                    + abbreviate(entries.keySet()) + ")");
+        }
+        return e;
+    }
+
+    /** The tensor {@code name} as a float32 CPU tensor. */
+    public Tensor tensor(String name) throws CheckpointException {
+        Entry e = entry(name);
+        ByteBuffer slice = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        slice.position((int) e.begin()).limit((int) e.end());
+        float[] values;
+        try {
+            values = e.dtype().toFloats(slice.slice().order(ByteOrder.LITTLE_ENDIAN), (int) e.numel());
+        } catch (IllegalArgumentException ex) {
+            throw new CheckpointException(path, "tensor '" + name + "' (" + e.dtype() + "): " + ex.getMessage()
+                    + "; Nucleon holds float32 only", ex);
+        }
+        return Tensor.of(values, e.shape());
+    }
+
+    /** Every tensor, converted, in header order. */
+    public Map<String, Tensor> tensors() throws CheckpointException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : entries.keySet()) {
+            out.put(name, tensor(name));
+        }
+        return out;
+    }
+
+    static String abbreviate(java.util.Collection<String> names) {
+        List<String> list = new ArrayList<>(names);
+        return list.size() <= 8 ? list.toString() : list.subList(0, 8) + " … (" + (list.size() - 8) + " more)";
+    }
+}

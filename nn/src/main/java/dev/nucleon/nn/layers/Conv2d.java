@@ -1,0 +1,210 @@
+package dev.nucleon.nn.layers;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.core.ops.Convolution;
+import dev.nucleon.core.ops.Shaping;
+import dev.nucleon.nn.Module;
+import dev.nucleon.nn.Parameter;
+import dev.nucleon.nn.init.Initializer;
+import dev.nucleon.nn.init.Initializers;
+
+/**
+ * 2-D convolution (cross-correlation) with a square kernel: {@code y = conv2d(x, weight) + bias}.
+ *
+ * <p>Shapes: x (N, C_in, H, W) → y (N, C_out, H_out, W_out), weight (C_out, C_in/groups, k, k), bias (C_out).
+ * <br>{@code H_out = ⌊(H + 2·padding − dilation·(k − 1) − 1) / stride⌋ + 1} (likewise W);
+ * with {@link Builder#samePadding() same padding} (Keras's {@code padding="same"}) {@code H_out = ⌈H / stride⌉}:
+ * the total padding {@code max((H_out − 1)·stride + dilation·(k − 1) + 1 − H, 0)} is split with the odd
+ * pixel after (bottom/right), so even kernels such as 2×2 work as in Keras.
+ *
+ * <p>Defaults (Keras's {@code Conv2D}): stride 1, no padding ("valid"), dilation 1, one group, a bias;
+ * kernel {@link Initializers#glorotUniform() glorot_uniform}, bias {@link Initializers#zeros() zeros}.
+ * Parameters: {@code weight}, {@code bias} (PyTorch's names and layout).
+ */
+public final class Conv2d extends Module {
+
+    private final int inChannels;
+    private final int outChannels;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+    private final int dilation;
+    private final int groups;
+    private final boolean same;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    /** Stride 1, no padding, bias, Keras initialisers. */
+    public Conv2d(int inChannels, int outChannels, int kernel) {
+        this(builder(inChannels, outChannels, kernel));
+    }
+
+    /** Symmetric zero padding, bias, Keras initialisers. */
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding) {
+        this(builder(inChannels, outChannels, kernel).stride(stride).padding(padding));
+    }
+
+    private Conv2d(Builder b) {
+        requirePositive("in channels", b.inChannels);
+        requirePositive("out channels", b.outChannels);
+        requirePositive("kernel", b.kernel);
+        requirePositive("stride", b.stride);
+        requirePositive("dilation", b.dilation);
+        requirePositive("groups", b.groups);
+        if (b.padding < 0) {
+            throw new IllegalArgumentException("Conv2d: padding must be >= 0, got " + b.padding);
+        }
+        if (b.inChannels % b.groups != 0 || b.outChannels % b.groups != 0) {
+            throw new IllegalArgumentException("Conv2d: groups=" + b.groups + " must divide in channels (" + b.inChannels
+                    + ") and out channels (" + b.outChannels + ")");
+        }
+        this.inChannels = b.inChannels;
+        this.outChannels = b.outChannels;
+        this.kernel = b.kernel;
+        this.stride = b.stride;
+        this.padding = b.padding;
+        this.dilation = b.dilation;
+        this.groups = b.groups;
+        this.same = b.same;
+        this.weight = registerParameter("weight",
+                new Parameter(new int[] {outChannels, inChannels / groups, kernel, kernel}, b.kernelInit));
+        this.bias = b.bias ? registerParameter("bias", new Parameter(new int[] {outChannels}, b.biasInit)) : null;
+    }
+
+    public static Builder builder(int inChannels, int outChannels, int kernel) {
+        return new Builder(inChannels, outChannels, kernel);
+    }
+
+    /** Options of a {@link Conv2d}; each setter returns the builder. */
+    public static final class Builder {
+        private final int inChannels;
+        private final int outChannels;
+        private final int kernel;
+        private int stride = 1;
+        private int padding;
+        private int dilation = 1;
+        private int groups = 1;
+        private boolean same;
+        private boolean bias = true;
+        private Initializer kernelInit = Initializers.glorotUniform();
+        private Initializer biasInit = Initializers.zeros();
+
+        private Builder(int inChannels, int outChannels, int kernel) {
+            this.inChannels = inChannels;
+            this.outChannels = outChannels;
+            this.kernel = kernel;
+        }
+
+        public Builder stride(int stride) {
+            this.stride = stride;
+            return this;
+        }
+
+        /** Symmetric zero padding on each side. */
+        public Builder padding(int padding) {
+            this.padding = padding;
+            this.same = false;
+            return this;
+        }
+
+        /** Keras's {@code padding="same"}: {@code H_out = ⌈H / stride⌉}, the odd pixel padded after. */
+        public Builder samePadding() {
+            this.same = true;
+            this.padding = 0;
+            return this;
+        }
+
+        public Builder dilation(int dilation) {
+            this.dilation = dilation;
+            return this;
+        }
+
+        public Builder groups(int groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        public Builder bias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        public Builder kernelInitializer(Initializer init) {
+            this.kernelInit = init;
+            return this;
+        }
+
+        public Builder biasInitializer(Initializer init) {
+            this.biasInit = init;
+            return this;
+        }
+
+        public Conv2d build() {
+            return new Conv2d(this);
+        }
+    }
+
+    /**
+     * @param x (N, C_in, H, W)
+     * @return (N, C_out, H_out, W_out)
+     */
+    @Override
+    protected Tensor compute(Tensor x) {
+        Tensor w = weight.value();
+        Tensor b = bias == null ? null : bias.value();
+        int[] pad = {padding, padding};
+        if (same && x.rank() == 4) {
+            int[] s = x.shape();
+            int[] before = new int[4];
+            int[] after = new int[4];
+            for (int axis = 2; axis < 4; axis++) {
+                int size = s[axis];
+                int out = (size + stride - 1) / stride;
+                int total = Math.max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0);
+                before[axis] = total / 2;
+                after[axis] = total - total / 2;
+            }
+            if (before[2] == after[2] && before[3] == after[3]) {
+                pad = new int[] {before[2], before[3]};
+            } else {
+                x = Shaping.pad(x, before, after, 0f);
+            }
+        }
+        return Convolution.conv2d(x, w, b, new int[] {stride, stride}, pad, new int[] {dilation, dilation}, groups);
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** The bias, or null when built without one. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    public int inChannels() {
+        return inChannels;
+    }
+
+    public int outChannels() {
+        return outChannels;
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    @Override
+    protected String extraRepr() {
+        return inChannels + ", " + outChannels + ", kernel=" + kernel + ", stride=" + stride
+                + (same ? ", padding=same" : ", padding=" + padding)
+                + (dilation != 1 ? ", dilation=" + dilation : "") + (groups != 1 ? ", groups=" + groups : "")
+                + (bias == null ? ", bias=false" : "");
+    }
+
+    static void requirePositive(String what, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("layer: " + what + " must be >= 1, got " + v);
+        }
+    }
+}

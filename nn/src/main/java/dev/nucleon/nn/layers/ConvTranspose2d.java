@@ -1,0 +1,162 @@
+package dev.nucleon.nn.layers;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.core.ops.Convolution;
+import dev.nucleon.nn.Module;
+import dev.nucleon.nn.Parameter;
+import dev.nucleon.nn.init.Initializer;
+import dev.nucleon.nn.init.Initializers;
+
+/**
+ * 2-D transposed convolution (the gradient of {@link Conv2d} with respect to its input), square kernel.
+ *
+ * <p>Shapes: x (N, C_in, H, W) → y (N, C_out, H_out, W_out), weight (C_in, C_out/groups, k, k) (PyTorch's
+ * layout), bias (C_out).
+ * <br>{@code H_out = (H − 1)·stride − 2·padding + dilation·(k − 1) + outputPadding + 1} (likewise W). The
+ * U-Net up-sampling {@code ConvTranspose2d(c, c/2, 2, 2)} doubles H and W.
+ *
+ * <p>Defaults (Keras's {@code Conv2DTranspose}): stride 1, no padding, a bias; kernel
+ * {@link Initializers#glorotUniform() glorot_uniform} with fanIn = C_out·k², fanOut = C_in·k²; bias zeros.
+ */
+public final class ConvTranspose2d extends Module {
+
+    private final int inChannels;
+    private final int outChannels;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+    private final int outputPadding;
+    private final int dilation;
+    private final int groups;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    /** No padding, bias, Keras initialisers; {@code ConvTranspose2d(c, c/2, 2, 2)} doubles the resolution. */
+    public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride) {
+        this(builder(inChannels, outChannels, kernel).stride(stride));
+    }
+
+    private ConvTranspose2d(Builder b) {
+        Conv2d.requirePositive("in channels", b.inChannels);
+        Conv2d.requirePositive("out channels", b.outChannels);
+        Conv2d.requirePositive("kernel", b.kernel);
+        Conv2d.requirePositive("stride", b.stride);
+        Conv2d.requirePositive("dilation", b.dilation);
+        Conv2d.requirePositive("groups", b.groups);
+        if (b.padding < 0 || b.outputPadding < 0 || b.outputPadding >= Math.max(b.stride, b.dilation)) {
+            throw new IllegalArgumentException("ConvTranspose2d: padding " + b.padding + " must be >= 0 and output padding "
+                    + b.outputPadding + " in [0, max(stride, dilation))");
+        }
+        if (b.inChannels % b.groups != 0 || b.outChannels % b.groups != 0) {
+            throw new IllegalArgumentException("ConvTranspose2d: groups=" + b.groups + " must divide in channels ("
+                    + b.inChannels + ") and out channels (" + b.outChannels + ")");
+        }
+        this.inChannels = b.inChannels;
+        this.outChannels = b.outChannels;
+        this.kernel = b.kernel;
+        this.stride = b.stride;
+        this.padding = b.padding;
+        this.outputPadding = b.outputPadding;
+        this.dilation = b.dilation;
+        this.groups = b.groups;
+        this.weight = registerParameter("weight",
+                new Parameter(new int[] {inChannels, outChannels / groups, kernel, kernel}, b.kernelInit));
+        this.bias = b.bias ? registerParameter("bias", new Parameter(new int[] {outChannels}, b.biasInit)) : null;
+    }
+
+    public static Builder builder(int inChannels, int outChannels, int kernel) {
+        return new Builder(inChannels, outChannels, kernel);
+    }
+
+    /** Options of a {@link ConvTranspose2d}; each setter returns the builder. */
+    public static final class Builder {
+        private final int inChannels;
+        private final int outChannels;
+        private final int kernel;
+        private int stride = 1;
+        private int padding;
+        private int outputPadding;
+        private int dilation = 1;
+        private int groups = 1;
+        private boolean bias = true;
+        private Initializer kernelInit = Initializers.glorotUniform();
+        private Initializer biasInit = Initializers.zeros();
+
+        private Builder(int inChannels, int outChannels, int kernel) {
+            this.inChannels = inChannels;
+            this.outChannels = outChannels;
+            this.kernel = kernel;
+        }
+
+        public Builder stride(int stride) {
+            this.stride = stride;
+            return this;
+        }
+
+        public Builder padding(int padding) {
+            this.padding = padding;
+            return this;
+        }
+
+        public Builder outputPadding(int outputPadding) {
+            this.outputPadding = outputPadding;
+            return this;
+        }
+
+        public Builder dilation(int dilation) {
+            this.dilation = dilation;
+            return this;
+        }
+
+        public Builder groups(int groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        public Builder bias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        public Builder kernelInitializer(Initializer init) {
+            this.kernelInit = init;
+            return this;
+        }
+
+        public Builder biasInitializer(Initializer init) {
+            this.biasInit = init;
+            return this;
+        }
+
+        public ConvTranspose2d build() {
+            return new ConvTranspose2d(this);
+        }
+    }
+
+    /**
+     * @param x (N, C_in, H, W)
+     * @return (N, C_out, H_out, W_out)
+     */
+    @Override
+    protected Tensor compute(Tensor x) {
+        return Convolution.convTranspose2d(x, weight.value(), bias == null ? null : bias.value(),
+                new int[] {stride, stride}, new int[] {padding, padding}, new int[] {outputPadding, outputPadding},
+                new int[] {dilation, dilation}, groups);
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    protected String extraRepr() {
+        return inChannels + ", " + outChannels + ", kernel=" + kernel + ", stride=" + stride
+                + (padding != 0 ? ", padding=" + padding : "") + (outputPadding != 0 ? ", output_padding=" + outputPadding : "")
+                + (dilation != 1 ? ", dilation=" + dilation : "") + (groups != 1 ? ", groups=" + groups : "")
+                + (bias == null ? ", bias=false" : "");
+    }
+}

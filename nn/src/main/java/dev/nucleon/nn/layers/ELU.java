@@ -1,0 +1,28 @@
+package dev.nucleon.nn.layers;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+
+/** {@code x} for x > 0, {@code alpha·(eˣ − 1)} otherwise; any shape → the same shape. Default alpha 1. */
+public final class ELU extends Module {
+
+    private final float alpha;
+
+    public ELU() {
+        this(1f);
+    }
+
+    public ELU(float alpha) {
+        this.alpha = alpha;
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        return x.elu(alpha);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "alpha=" + alpha;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.nucleon.nn.layers;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+
+/**
+ * {@code x} for x ≥ 0, {@code negativeSlope·x} otherwise; any shape → the same shape. Default slope 0.01
+ * (PyTorch's; Keras 3's layer uses 0.3 — pass it explicitly to match).
+ */
+public final class LeakyReLU extends Module {
+
+    private final float negativeSlope;
+
+    public LeakyReLU() {
+        this(0.01f);
+    }
+
+    public LeakyReLU(float negativeSlope) {
+        this.negativeSlope = negativeSlope;
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        return x.leakyRelu(negativeSlope);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "negative_slope=" + negativeSlope;
+    }
+}

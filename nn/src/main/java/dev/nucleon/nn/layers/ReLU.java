@@ -1,0 +1,13 @@
+package dev.nucleon.nn.layers;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+
+/** {@code max(x, 0)}, elementwise; any shape → the same shape. */
+public final class ReLU extends Module {
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        return x.relu();
+    }
+}

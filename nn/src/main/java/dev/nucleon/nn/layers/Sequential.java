@@ -1,0 +1,47 @@
+package dev.nucleon.nn.layers;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Modules applied one after another; children are named {@code 0, 1, 2, …} (so parameters are
+ * {@code 0.weight}, {@code 3.running_mean}, … as in PyTorch's {@code nn.Sequential}).
+ * The output shape is the last module's.
+ */
+public final class Sequential extends Module {
+
+    private final List<Module> layers = new ArrayList<>();
+
+    public Sequential(Module... layers) {
+        for (Module m : layers) {
+            append(m);
+        }
+    }
+
+    /** Adds a module at the end (named by its index). Returns this. */
+    public Sequential append(Module m) {
+        registerModule(String.valueOf(layers.size()), m);
+        layers.add(m);
+        return this;
+    }
+
+    public Module get(int index) {
+        return layers.get(index);
+    }
+
+    public int size() {
+        return layers.size();
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        Tensor y = x;
+        for (Module m : layers) {
+            y = m.forward(y);
+        }
+        return y;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.nucleon.nn.layers;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+
+/** {@code 1 / (1 + e^−x)}, elementwise; any shape → the same shape. */
+public final class Sigmoid extends Module {
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        return x.sigmoid();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.nucleon.nn.layers;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+
+/**
+ * Softmax along one axis, {@code e^(xᵢ) / Σⱼ e^(xⱼ)}; shape kept. Default axis 1, the class axis of
+ * (N, K, H, W) per-pixel scores.
+ */
+public final class Softmax extends Module {
+
+    private final int dim;
+
+    public Softmax() {
+        this(1);
+    }
+
+    public Softmax(int dim) {
+        this.dim = dim;
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        return x.softmax(dim);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "dim=" + dim;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.nucleon.nn.optim;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+import dev.nucleon.nn.Parameter;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam (Kingma &amp; Ba 2015, Algorithm 1). Per step t (1, 2, …), with gradient g:
+ * <pre>
+ *   g ← g + weightDecay·θ          (optional L2 penalty, coupled; see {@link AdamW} for decoupled decay)
+ *   m ← β₁·m + (1 − β₁)·g
+ *   v ← β₂·v + (1 − β₂)·g²
+ *   m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
+ *   θ ← θ − lr·m̂ / (√v̂ + ε)
+ * </pre>
+ * Defaults are Keras's: lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7 (PyTorch's ε is 1e-8). Keras adds ε to √v
+ * before the bias correction ("epsilon hat"); the difference is of order ε and vanishes as t grows.
+ * State slots: {@code exp_avg} (m), {@code exp_avg_sq} (v), PyTorch's names.
+ */
+public class Adam extends Optimizer {
+
+    private double beta1 = 0.9;
+    private double beta2 = 0.999;
+    private double eps = 1e-7;
+    private double weightDecay;
+
+    public Adam(Module module) {
+        this(module.namedParameters(), 0.001);
+    }
+
+    public Adam(Module module, double lr) {
+        this(module.namedParameters(), lr);
+    }
+
+    public Adam(Map<String, Parameter> params, double lr) {
+        super(params, lr);
+    }
+
+    public Adam betas(double beta1, double beta2) {
+        this.beta1 = requireRange(name(), "beta1", beta1, 0, 1 - 1e-12);
+        this.beta2 = requireRange(name(), "beta2", beta2, 0, 1 - 1e-12);
+        return this;
+    }
+
+    public Adam eps(double eps) {
+        this.eps = requireRange(name(), "eps", eps, 0, 1);
+        return this;
+    }
+
+    /** Coupled L2 weight decay for {@link Adam}, decoupled decay for {@link AdamW}. */
+    public Adam weightDecay(double weightDecay) {
+        this.weightDecay = requireRange(name(), "weight decay", weightDecay, 0, Double.MAX_VALUE);
+        return this;
+    }
+
+    /** True for {@link AdamW}: weight decay shrinks the parameter instead of adding to the gradient. */
+    protected boolean decoupledWeightDecay() {
+        return false;
+    }
+
+    @Override
+    protected final void update(Parameter p, Tensor grad, Map<String, Tensor> slots) {
+        Tensor theta = p.value().detach();
+        Tensor g = grad;
+        if (weightDecay != 0) {
+            if (decoupledWeightDecay()) {
+                theta = theta.mul((float) (1 - learningRate() * weightDecay));
+            } else {
+                g = g.add(theta.mul((float) weightDecay));
+            }
+        }
+        Tensor m = slots.computeIfAbsent("exp_avg", k -> zerosLike(p));
+        Tensor v = slots.computeIfAbsent("exp_avg_sq", k -> zerosLike(p));
+        m.assign(m.mul((float) beta1).add(g.mul((float) (1 - beta1))));
+        v.assign(v.mul((float) beta2).add(g.mul(g).mul((float) (1 - beta2))));
+        long t = stepCount();
+        double c1 = 1 - Math.pow(beta1, t);
+        double c2 = 1 - Math.pow(beta2, t);
+        Tensor mHat = m.mul((float) (1 / c1));
+        Tensor vHat = v.mul((float) (1 / c2));
+        p.assign(theta.sub(mHat.div(vHat.sqrt().add((float) eps)).mul((float) learningRate())));
+    }
+
+    @Override
+    public Map<String, String> hyperparameters() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("beta1", Double.toString(beta1));
+        h.put("beta2", Double.toString(beta2));
+        h.put("eps", Double.toString(eps));
+        h.put("weight_decay", Double.toString(weightDecay));
+        return h;
+    }
+}

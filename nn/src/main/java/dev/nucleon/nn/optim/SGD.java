@@ -1,0 +1,94 @@
+package dev.nucleon.nn.optim;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+import dev.nucleon.nn.Parameter;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, in PyTorch's
+ * formulation (Sutskever et al. 2013). Per step, with gradient g:
+ * <pre>
+ *   g ← g + weightDecay·θ
+ *   b ← g                               (first step)
+ *   b ← momentum·b + (1 − dampening)·g  (later steps)
+ *   d ← g + momentum·b  (Nesterov)   or   d ← b   (otherwise; d ← g without momentum)
+ *   θ ← θ − lr·d
+ * </pre>
+ * With a constant learning rate this equals Keras's {@code SGD(momentum, nesterov)} (velocity
+ * {@code v ← m·v − lr·g}). Defaults: lr 0.01 (Keras), no momentum. State slot: {@code momentum_buffer}.
+ */
+public final class SGD extends Optimizer {
+
+    private double momentum;
+    private double dampening;
+    private double weightDecay;
+    private boolean nesterov;
+
+    public SGD(Module module) {
+        this(module.namedParameters(), 0.01);
+    }
+
+    public SGD(Module module, double lr) {
+        this(module.namedParameters(), lr);
+    }
+
+    public SGD(Map<String, Parameter> params, double lr) {
+        super(params, lr);
+    }
+
+    public SGD momentum(double momentum) {
+        this.momentum = requireRange("SGD", "momentum", momentum, 0, 1);
+        return this;
+    }
+
+    public SGD dampening(double dampening) {
+        this.dampening = requireRange("SGD", "dampening", dampening, 0, 1);
+        return this;
+    }
+
+    public SGD weightDecay(double weightDecay) {
+        this.weightDecay = requireRange("SGD", "weight decay", weightDecay, 0, Double.MAX_VALUE);
+        return this;
+    }
+
+    /** Nesterov momentum (needs momentum > 0 and no dampening, checked at the first step). */
+    public SGD nesterov(boolean nesterov) {
+        this.nesterov = nesterov;
+        return this;
+    }
+
+    @Override
+    protected void update(Parameter p, Tensor grad, Map<String, Tensor> slots) {
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
+            throw new IllegalStateException("SGD: Nesterov momentum needs momentum > 0 and dampening 0, got momentum="
+                    + momentum + " dampening=" + dampening);
+        }
+        Tensor theta = p.value().detach();
+        Tensor g = weightDecay != 0 ? grad.add(theta.mul((float) weightDecay)) : grad;
+        Tensor d = g;
+        if (momentum != 0) {
+            Tensor buf = slots.get("momentum_buffer");
+            if (buf == null) {
+                buf = g.copy();
+                slots.put("momentum_buffer", buf);
+            } else {
+                buf.assign(buf.mul((float) momentum).add(g.mul((float) (1 - dampening))));
+            }
+            d = nesterov ? g.add(buf.mul((float) momentum)) : buf;
+        }
+        p.assign(theta.sub(d.mul((float) learningRate())));
+    }
+
+    @Override
+    public Map<String, String> hyperparameters() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("momentum", Double.toString(momentum));
+        h.put("dampening", Double.toString(dampening));
+        h.put("weight_decay", Double.toString(weightDecay));
+        h.put("nesterov", Boolean.toString(nesterov));
+        return h;
+    }
+}
