@@ -197,6 +197,21 @@ class LayersTest {
     }
 
     @Test
+    void bottleneckBlocks() {
+        Residual down = Residual.bottleneck(8, 4, 2);
+        Tensor y = down.forward(Tensor.normal(5, 0, 1, 2, 8, 6, 6));
+        assertArrayEquals(new int[] {2, 16, 3, 3}, y.shape());
+        for (float v : y.toArray()) {
+            assertTrue(v >= 0, "ends with ReLU");
+        }
+        // 1×1 8→4 (32) + BN 4, 3×3 4→4 (144) + BN 4, 1×1 4→16 (64) + BN 16, projection 1×1 8→16 (128) + BN 16
+        assertEquals(new ParameterCount(32 + 8 + 144 + 8 + 64 + 32 + 128 + 32, 8 + 8 + 32 + 32), down.parameterCount());
+        assertTrue(Residual.bottleneck(16, 4, 1).child("shortcut") instanceof Identity, "no projection when shapes agree");
+        // ResNet-50's first block (64 → 256): torchvision's 75,008 trainable parameters
+        assertEquals(75_008, Residual.bottleneck(64, 64, 1).parameterCount().trainable());
+    }
+
+    @Test
     void everyLayerIsAModuleWithAReadableRepr() {
         Module[] layers = {new Conv2d(1, 2, 3), new ConvTranspose2d(2, 1, 2, 2), new BatchNorm2d(3), new ReLU(), new ELU(),
                 new LeakyReLU(), new Sigmoid(), new Softmax(), new MaxPool2d(2), new AvgPool2d(2), new Upsample(2),
