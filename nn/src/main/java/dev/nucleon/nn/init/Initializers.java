@@ -1,6 +1,7 @@
 package dev.nucleon.nn.init;
 
 import dev.nucleon.core.Tensor;
+import dev.nucleon.core.cpu.CounterRandom;
 
 import java.nio.charset.StandardCharsets;
 
@@ -118,28 +119,35 @@ public final class Initializers {
         return Tensor.uniform(seed, (float) -limit, (float) limit, shape);
     }
 
-    /** Normal(0, std²) with every value beyond ±2·std redrawn (from further seeded draws). */
+    /**
+     * Normal(0, std²) with every value beyond ±2·std redrawn (from further seeded draws): element i of round r
+     * is element i of the standard-normal stream {@code mix(seed, r)}. Only the outliers are redrawn, straight
+     * from the counter-based generator that {@link Tensor#normal} fills with ({@link CounterRandom}), so the
+     * values are those of drawing every round in full, at the cost of one fill (~5 % of values need a
+     * second draw, ~0.2 % a third).
+     */
     static Tensor truncatedNormal(long seed, double std, int[] shape) {
         Tensor first = Tensor.normal(seed, 0f, 1f, shape);
         float[] z = first.toArray();
         int n = z.length;
-        for (long round = 1; round < 1000; round++) {
-            boolean redraw = false;
-            for (float v : z) {
-                if (Math.abs(v) > 2f) {
-                    redraw = true;
-                    break;
-                }
+        int[] outliers = new int[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (Math.abs(z[i]) > 2f) {
+                outliers[count++] = i;
             }
-            if (!redraw) {
-                break;
-            }
-            float[] fresh = Tensor.normal(mix(seed, round), 0f, 1f, n).toArray();
-            for (int i = 0; i < n; i++) {
+        }
+        for (long round = 1; round < 1000 && count > 0; round++) {
+            long roundSeed = mix(seed, round);
+            int left = 0;
+            for (int j = 0; j < count; j++) {
+                int i = outliers[j];
+                z[i] = CounterRandom.normal(roundSeed, i);
                 if (Math.abs(z[i]) > 2f) {
-                    z[i] = fresh[i];
+                    outliers[left++] = i;
                 }
             }
+            count = left;
         }
         for (int i = 0; i < n; i++) {
             z[i] = (float) (z[i] * std);
