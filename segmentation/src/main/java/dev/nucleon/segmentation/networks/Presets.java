@@ -1,0 +1,254 @@
+package dev.nucleon.segmentation.networks;
+
+import dev.nucleon.nn.ModelConfig;
+import dev.nucleon.nn.Module;
+import dev.nucleon.nn.init.Initializers;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The named networks that reproduce the five papers: name + options → {@link Module}. Each preset is also
+ * an nn {@link dev.nucleon.nn.ModelBuilder} ({@link PresetBuilders}, listed in
+ * {@code META-INF/services/dev.nucleon.nn.ModelBuilder}), so a network built here carries its
+ * {@link ModelConfig} and {@code Checkpoint.load(path)} rebuilds it from the saved file alone.
+ *
+ * <table>
+ *   <caption>presets (weights with the default options)</caption>
+ *   <tr><th>name</th><th>paper</th><th>network</th><th>options (defaults)</th><th>weights</th></tr>
+ *   <tr><td>{@code unet-bn}</td><td>002</td><td>U-Net, BN after every conv, transposed up-sampling</td>
+ *       <td>in_channels 3, base 64, depth 5, classes 1</td><td>31,055,297 (11,776 non-trainable)</td></tr>
+ *   <tr><td>{@code unet}</td><td>004</td><td>the Keras U-Net 004 cites (nearest + 2×2 conv, head 3×3 → 2
+ *       → 1×1)</td><td>in_channels 1, base 16 (or 8), depth 5, classes 1</td><td>1,941,093 (B 8: 485,813)</td></tr>
+ *   <tr><td>{@code unet-relu}, {@code unet-elu}, {@code unet-carving}</td><td>000</td><td>the Keras DSB2018
+ *       U-Net, all-ReLU / all-ELU / carving (encoder ELU then ReLU, decoder ReLU)</td>
+ *       <td>in_channels 3, base 16, depth 5, classes 1</td><td>1,941,105</td></tr>
+ *   <tr><td>{@code unet-plusplus}</td><td>004 (control)</td><td>{@link UNetPlusPlus}</td>
+ *       <td>in_channels 1, base 16, depth 5, dropout 0.5</td><td>2,261,601 (B 8: 566,001)</td></tr>
+ *   <tr><td>{@code unet-plus}</td><td>004</td><td>{@link UNetPlus}</td>
+ *       <td>in_channels 1, base 16, depth 5, up tc (or us)</td><td>1,926,065 / us 1,729,985</td></tr>
+ *   <tr><td>{@code resfcn}</td><td>003</td><td>{@link ResFcn}, 256² → 128²×2</td>
+ *       <td>in_channels 3, classes 2</td><td>see the summary</td></tr>
+ *   <tr><td>{@code simple-cnn}</td><td>001</td><td>{@link SimpleCnn}</td><td>in_channels 3, classes 3, width
+ *       64</td><td>22,799</td></tr>
+ *   <tr><td>{@code resnet-fcn}</td><td>001</td><td>{@link ResNetFcn}, random init instead of COCO</td>
+ *       <td>in_channels 3, depth 152 (18, 34, 50, 101), classes 1</td><td>backbone as torchvision's</td></tr>
+ * </table>
+ *
+ * <p>Option names are the {@link ModelConfig} argument names: {@code in_channels}, {@code base},
+ * {@code depth}, {@code up}, {@code classes}, {@code dropout}, {@code width}. A preset refuses options it does
+ * not take.
+ */
+public final class Presets {
+
+    public static final String UNET_BN = "unet-bn";
+    public static final String UNET = "unet";
+    public static final String UNET_RELU = "unet-relu";
+    public static final String UNET_ELU = "unet-elu";
+    public static final String UNET_CARVING = "unet-carving";
+    public static final String UNET_PLUSPLUS = "unet-plusplus";
+    public static final String UNET_PLUS = "unet-plus";
+    public static final String RESFCN = "resfcn";
+    public static final String SIMPLE_CNN = "simple-cnn";
+    public static final String RESNET_FCN = "resnet-fcn";
+
+    public static final String IN_CHANNELS = "in_channels";
+    public static final String BASE = "base";
+    public static final String DEPTH = "depth";
+    public static final String UP = "up";
+    public static final String CLASSES = "classes";
+    public static final String DROPOUT = "dropout";
+    public static final String WIDTH = "width";
+
+    /**
+     * One named network.
+     *
+     * @param name        the registry name
+     * @param paper       the seed paper it reproduces ("000" … "004")
+     * @param description one line for listings
+     * @param options     the option names it takes
+     * @param inChannels  its default input channels
+     * @param size        the paper's input height and width
+     */
+    public record Preset(String name, String paper, String description, Set<String> options, int inChannels, int size,
+                         Function<ModelConfig, Module> factory) {
+
+        /** A fresh network for {@code config} (its options checked), with the configuration attached. */
+        public Module build(ModelConfig config) {
+            check(config);
+            return factory.apply(config).withConfig(config);
+        }
+
+        /** Input channels for {@code config}. */
+        public int inChannels(ModelConfig config) {
+            return config.getInt(IN_CHANNELS, inChannels);
+        }
+
+        private void check(ModelConfig config) {
+            if (!config.builder().equals(name)) {
+                throw new IllegalArgumentException("preset '" + name + "' cannot build a '" + config.builder() + "' config");
+            }
+            for (String key : config.args().keySet()) {
+                if (!options.contains(key)) {
+                    throw new IllegalArgumentException("preset '" + name + "' takes the options " + options
+                            + ", not '" + key + "'");
+                }
+            }
+        }
+    }
+
+    private static final Map<String, Preset> PRESETS = new LinkedHashMap<>();
+
+    static {
+        Set<String> unetOptions = Set.of(IN_CHANNELS, BASE, DEPTH, CLASSES);
+        add(new Preset(UNET_BN, "002", "U-Net with batch norm and transposed convolutions (31M weights)",
+                unetOptions, 3, 256, Presets::unetBn));
+        add(new Preset(UNET, "004", "the Keras U-Net paper 004 compares against (base 16 or 8)",
+                unetOptions, 1, 256, Presets::unet004));
+        add(new Preset(UNET_RELU, "000", "the DSB2018 Keras U-Net, all ReLU (paper 000's baseline)",
+                unetOptions, 3, 128, c -> unet000(c, Activation.RELU, Activation.RELU)));
+        add(new Preset(UNET_ELU, "000", "the DSB2018 Keras U-Net, all ELU (paper 000's \"Optimized U-Net\")",
+                unetOptions, 3, 128, c -> unet000(c, Activation.ELU, Activation.ELU)));
+        add(new Preset(UNET_CARVING, "000", "paper 000's carving: encoder ELU then ReLU per level, decoder ReLU",
+                unetOptions, 3, 128, c -> unet000(c, Activation.ELU, Activation.RELU)));
+        add(new Preset(UNET_PLUSPLUS, "004", "U-Net++ (Zhou et al. 2018), paper 004's control",
+                Set.of(IN_CHANNELS, BASE, DEPTH, DROPOUT), 1, 256, c -> new UNetPlusPlus(c.getInt(IN_CHANNELS, 1),
+                        c.getInt(BASE, 16), c.getInt(DEPTH, 5), (float) c.getDouble(DROPOUT, UNetPlusPlus.DEFAULT_DROPOUT),
+                        Initializers.heNormal())));
+        add(new Preset(UNET_PLUS, "004", "U-Net+ (densely wired encoder), up tc or us",
+                Set.of(IN_CHANNELS, BASE, DEPTH, UP), 1, 256, c -> new UNetPlus(c.getInt(IN_CHANNELS, 1),
+                        c.getInt(BASE, 16), c.getInt(DEPTH, 5), upOf(c), Initializers.glorotUniform())));
+        add(new Preset(RESFCN, "003", "residual encoder-decoder FCN, 256x256x3 -> 128x128x2",
+                Set.of(IN_CHANNELS, CLASSES), 3, 256, c -> new ResFcn(c.getInt(IN_CHANNELS, 3), c.getInt(CLASSES, 2),
+                        Output.SOFTMAX)));
+        add(new Preset(SIMPLE_CNN, "001", "BN + six per-pixel dense layers + 3x3 conv, 3 pixel classes",
+                Set.of(IN_CHANNELS, CLASSES, WIDTH), 3, 256, c -> new SimpleCnn(c.getInt(IN_CHANNELS, 3),
+                        c.getInt(CLASSES, 3), c.getInt(WIDTH, SimpleCnn.DEFAULT_WIDTH), Activation.SIGMOID,
+                        Output.SIGMOID, Initializers.glorotUniform())));
+        add(new Preset(RESNET_FCN, "001", "ResNet backbone (depth 18/34/50/101/152) + FCN-8s head, random init",
+                Set.of(IN_CHANNELS, DEPTH, CLASSES), 3, 256, c -> {
+                    int classes = c.getInt(CLASSES, 1);
+                    return new ResNetFcn(c.getInt(IN_CHANNELS, 3), c.getInt(DEPTH, 152), classes,
+                            classes == 1 ? Output.SIGMOID : Output.SOFTMAX, Initializers.heNormal());
+                }));
+    }
+
+    private Presets() {
+    }
+
+    private static void add(Preset p) {
+        PRESETS.put(p.name(), p);
+    }
+
+    /** Every preset, in the order of the table above. */
+    public static List<Preset> all() {
+        return List.copyOf(PRESETS.values());
+    }
+
+    /** The preset names, in order. */
+    public static Set<String> names() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(PRESETS.keySet()));
+    }
+
+    /** The preset called {@code name}; the message lists the known ones when there is none. */
+    public static Preset get(String name) {
+        Preset p = PRESETS.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no network preset '" + name + "' (known: "
+                    + String.join(", ", PRESETS.keySet()) + ")");
+        }
+        return p;
+    }
+
+    /** A preset with its defaults. */
+    public static Module build(String name) {
+        return build(name, Map.of());
+    }
+
+    /**
+     * A preset with options, e.g. {@code build("unet-plus", Map.of("base", 8, "up", "us"))}; the returned network
+     * carries the {@link ModelConfig} {@code (name, options)}.
+     */
+    public static Module build(String name, Map<String, ?> options) {
+        return build(config(name, options));
+    }
+
+    /** The network a configuration names (the builder name is the preset's). */
+    public static Module build(ModelConfig config) {
+        return get(config.builder()).build(config);
+    }
+
+    /** The configuration of a preset with options (values as text); checks the name and the option names. */
+    public static ModelConfig config(String name, Map<String, ?> options) {
+        Preset p = get(name);
+        Map<String, String> args = new LinkedHashMap<>();
+        options.forEach((k, v) -> args.put(k, String.valueOf(v)));
+        ModelConfig c = new ModelConfig(name, args);
+        p.check(c);
+        return c;
+    }
+
+    // ----- the U-Nets -------------------------------------------------------------------------------------
+
+    private static UNetConfig.Builder unetCommon(ModelConfig c, int inChannels, int base) {
+        int classes = c.getInt(CLASSES, 1);
+        return UNetConfig.builder().inChannels(c.getInt(IN_CHANNELS, inChannels)).base(c.getInt(BASE, base))
+                .depth(c.getInt(DEPTH, 5)).output(classes, classes == 1 ? Output.SIGMOID : Output.SOFTMAX);
+    }
+
+    /** Paper 002: conv–BN–ReLU ×2 per level, ConvT 2×2/2, 1×1 sigmoid head; glorot_uniform. */
+    static UNet unetBn(ModelConfig c) {
+        return new UNet(unetCommon(c, 3, 64).batchNorm(true).upMode(UpMode.TRANSPOSED).activation(Activation.RELU)
+                .build());
+    }
+
+    /**
+     * Paper 004's U-Net, the Keras code it cites (zhixuhao/unet): He-normal kernels, ReLU, nearest ×2 + 2×2
+     * conv + ReLU, dropout 0.5 on the two deepest encoder levels' outputs, head 3×3 conv to 2 + ReLU then 1×1
+     * + sigmoid.
+     */
+    static UNet unet004(ModelConfig c) {
+        UNetConfig.Builder b = unetCommon(c, 1, 16).upMode(UpMode.NEAREST_CONV).upActivation(Activation.RELU)
+                .activation(Activation.RELU).headHidden(2, Activation.RELU).kernelInitializer(Initializers.heNormal())
+                .dropoutPlacement(UNetConfig.DropoutPlacement.AFTER_ENCODER_BLOCK);
+        int depth = c.getInt(DEPTH, 5);
+        float[] dropout = new float[Math.max(depth, 0)];
+        for (int level = Math.max(1, depth - 1); level <= depth; level++) {
+            dropout[level - 1] = 0.5f;
+        }
+        return new UNet(b.dropout(dropout).build());
+    }
+
+    /**
+     * Paper 000's U-Net (the Keras DSB2018 starter): He-normal kernels, dropout between the two convolutions
+     * of every level (0.1, 0.1, 0.2, 0.2, 0.3 from level 1 to the bottleneck, decoder levels as their
+     * encoder level), ConvT 2×2/2 without activation, 1×1 sigmoid head; the encoder's first/second
+     * activations as given, the decoder ReLU except for all-ELU.
+     */
+    static UNet unet000(ModelConfig c, Activation encoderFirst, Activation encoderSecond) {
+        Activation decoder = encoderFirst == Activation.ELU && encoderSecond == Activation.ELU ? Activation.ELU
+                : Activation.RELU;
+        int depth = c.getInt(DEPTH, 5);
+        float[] dropout = new float[Math.max(depth, 0)];
+        for (int level = 1; level <= depth; level++) {
+            dropout[level - 1] = level <= 2 ? 0.1f : level < depth ? 0.2f : 0.3f;
+        }
+        return new UNet(unetCommon(c, 3, 16).upMode(UpMode.TRANSPOSED).encoderActivations(encoderFirst, encoderSecond)
+                .decoderActivations(decoder, decoder).dropout(dropout)
+                .dropoutPlacement(UNetConfig.DropoutPlacement.BETWEEN_CONVS).kernelInitializer(Initializers.heNormal())
+                .build());
+    }
+
+    private static UpMode upOf(ModelConfig c) {
+        UpMode m = UpMode.parse(c.getString(UP, "tc"));
+        if (m == UpMode.NEAREST_CONV) {
+            throw new IllegalArgumentException("preset 'unet-plus': option up is tc or us, got '" + c.getString(UP) + "'");
+        }
+        return m;
+    }
+}

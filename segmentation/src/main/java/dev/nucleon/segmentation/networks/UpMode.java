@@ -1,0 +1,35 @@
+package dev.nucleon.segmentation.networks;
+
+import java.util.Locale;
+
+/**
+ * How a U-Net's decoder doubles the resolution before concatenating the encoder's features of that level
+ * (x (N, C, H, W) → (N, C', 2H, 2W)):
+ * <ul>
+ *   <li>{@link #TRANSPOSED}: a 2×2 transposed convolution with stride 2 halving the channels, C' = C/2
+ *       (papers 000 and 002);</li>
+ *   <li>{@link #NEAREST_CONV}: nearest-neighbour ×2 then a 2×2 "same" convolution halving the channels,
+ *       C' = C/2 (the Keras U-Net paper 004 cites, {@code Conv2D(.., 2)(UpSampling2D()(x))});</li>
+ *   <li>{@link #NEAREST}: nearest-neighbour ×2 only, C' = C (no weights).</li>
+ * </ul>
+ */
+public enum UpMode {
+    TRANSPOSED, NEAREST_CONV, NEAREST;
+
+    /** {@code transposed}/{@code tc}, {@code nearest-conv}, {@code nearest}/{@code us} (case-insensitive). */
+    public static UpMode parse(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        return switch (t) {
+            case "transposed", "tc", "t.c." -> TRANSPOSED;
+            case "nearest-conv", "upconv" -> NEAREST_CONV;
+            case "nearest", "us", "u.s." -> NEAREST;
+            default -> throw new IllegalArgumentException("up-sampling mode: '" + text
+                    + "' is not one of transposed (tc), nearest-conv, nearest (us)");
+        };
+    }
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
