@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
         subcommands = {
                 InfoCommand.class,
                 EvaluateCommand.class,
+                SummaryCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footerHeading = "%nEnvironment:%n",
