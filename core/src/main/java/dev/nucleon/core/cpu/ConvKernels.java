@@ -1,0 +1,279 @@
+package dev.nucleon.core.cpu;
+
+import dev.nucleon.core.ConvGeometry;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution on {@code float[]} arrays in the layouts of {@link ConvGeometry}: forward, and the two
+ * backward passes. Outputs are overwritten.
+ *
+ * <h2>Method: im2col + GEMM, with the im2col matrix packed on the fly</h2>
+ * For image n and group g, with {@code K = C_in/groups·kH·kW} and {@code P = H_out·W_out}
+ * ({@link Im2col} defines col, a K × P matrix):
+ * <pre>
+ *   forward          y[n,g]  (C_out/G × P) =  W_g (C_out/G × K) · col[n,g] (K × P)       (+ bias)
+ *   backward data    gx[n,g]               =  col2im( W_gᵀ (K × C_out/G) · gy[n,g] (C_out/G × P) )
+ *   backward weight  gW_g   (C_out/G × K) =  Σ_n  gy[n,g] (C_out/G × P) · col[n,g]ᵀ (P × K)
+ * </pre>
+ * The products run on {@link Sgemm}'s blocked kernel. For forward and backward weight the col operand is
+ * a {@link Im2colPanels}: GEMM packing gathers straight from the image, so col is never stored. Backward
+ * data needs the product's result in col layout before col2im scatters it, so it goes through a column
+ * buffer of at most {@link #COLUMN_BUFFER_FLOATS} floats per thread. 1×1 stride-1 unpadded convolutions
+ * skip im2col entirely: col is the image itself.
+ *
+ * <h2>Tiling and threads</h2>
+ * The P output positions of an image are cut into tiles of whole slivers; the work items
+ * (image × group × tile) are spread over {@link Parallel}'s threads. Workspace per thread is bounded by
+ * the blocking sizes (packed panels ≈ 2 MiB, column buffer ≤ 4 MiB), not by the image: a 1024×1024
+ * image with 64 channels allocates nothing large. Backward data tiles over positions but parallelises over
+ * (image × group × input-channel block), because neighbouring position tiles scatter into overlapping
+ * pixels while distinct input channels never do. Backward weight sums over images and tiles, so each
+ * thread accumulates into its own partial gW and the partials are added at the end, in a fixed order.
+ * When there are fewer work items than threads, the GEMM inside parallelises instead.
+ */
+public final class ConvKernels {
+
+    /** Most output positions per forward tile: B̃ = KC × 1024 floats = 1 MiB fits L2 with Ã beside it. */
+    static final int FORWARD_TILE = 1024;
+    /** Most output positions per backward-weight tile (the GEMM's k dimension; it is KC-blocked inside). */
+    static final int WEIGHT_TILE = 4096;
+    /** Bound on backward data's per-thread column buffer (K_block × tile floats): 4 MiB. */
+    static final int COLUMN_BUFFER_FLOATS = 1 << 20;
+    /** Tiles are whole multiples of this many positions (a multiple of every micro-kernel's NR). */
+    private static final int TILE_ALIGN = 32;
+    /** Work items to aim for per thread, so uneven items still balance. */
+    private static final int ITEMS_PER_THREAD = 4;
+
+    private ConvKernels() {
+    }
+
+    /**
+     * {@code y[n, co, oh, ow] = bias[co] + Σ_{ci, kh, kw} w[co, ci, kh, kw] ·
+     * x[n, g·C_in/G + ci, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]} (zero outside the image).
+     *
+     * @param x    (N, C_in, H, W)
+     * @param w    (C_out, C_in/groups, kH, kW)
+     * @param bias (C_out), or null for none
+     * @param y    (N, C_out, H_out, W_out), overwritten
+     */
+    public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        forward(SgemmKernel.preferred(), g, x, w, bias, y);
+    }
+
+    static void forward(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        String op = "conv2d forward";
+        requireSize(op, "x", x, g.inputShape());
+        requireSize(op, "w", w, g.weightShape());
+        requireSize(op, "y", y, g.outputShape());
+        if (bias != null) {
+            requireSize(op, "bias", bias, new int[] {g.outChannels()});
+        }
+        Sizes s = new Sizes(g);
+        Im2col im2col = new Im2col(g);
+        int tile = tileSize(s.positions, g.n() * g.groups(), FORWARD_TILE);
+        int tiles = ceilDiv(s.positions, tile);
+        Parallel.range(g.n() * g.groups() * tiles, 1, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int n = item / (g.groups() * tiles);
+                int group = item / tiles % g.groups();
+                int q0 = item % tiles * tile;
+                int count = Math.min(tile, s.positions - q0);
+                // W_g is (C_out/G × K) row-major, so op(A)ᵀ = W_gᵀ is stored transposed
+                PanelSource weights = new MatrixPanels(w, group * s.outPerGroup * s.k, s.k, true);
+                int xOffset = (n * g.inChannels() + group * s.inPerGroup) * s.pixels;
+                PanelSource columns = s.pointwise
+                        ? new MatrixPanels(x, xOffset + q0, s.pixels, false)
+                        : new Im2colPanels(im2col, x, xOffset, q0, false);
+                int yOffset = (n * g.outChannels() + group * s.outPerGroup) * s.positions + q0;
+                Sgemm.multiply(kernel, weights, columns, s.outPerGroup, count, s.k, y, yOffset, s.positions, false);
+                if (bias != null) {
+                    for (int co = 0; co < s.outPerGroup; co++) {
+                        float b = bias[group * s.outPerGroup + co];
+                        int row = yOffset + co * s.positions;
+                        for (int t = 0; t < count; t++) {
+                            y[row + t] += b;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Gradient with respect to the input: {@code gx = ∂⟨y, gy⟩/∂x}, the adjoint of {@link #forward} in x
+     * (also the forward pass of a transposed convolution, see {@link ConvGeometry#forTranspose}).
+     *
+     * @param gy (N, C_out, H_out, W_out)
+     * @param w  (C_out, C_in/groups, kH, kW)
+     * @param gx (N, C_in, H, W), overwritten
+     */
+    public static void backwardData(ConvGeometry g, float[] gy, float[] w, float[] gx) {
+        backwardData(SgemmKernel.preferred(), g, gy, w, gx);
+    }
+
+    static void backwardData(SgemmKernel kernel, ConvGeometry g, float[] gy, float[] w, float[] gx) {
+        String op = "conv2d backward data";
+        requireSize(op, "gy", gy, g.outputShape());
+        requireSize(op, "w", w, g.weightShape());
+        requireSize(op, "gx", gx, g.inputShape());
+        Sizes s = new Sizes(g);
+        Im2col im2col = new Im2col(g);
+        int kk = g.kernelH() * g.kernelW();
+        // input-channel blocks: enough work items for the threads, and few enough rows that a column
+        // buffer of COLUMN_BUFFER_FLOATS still holds a reasonably long tile (≥ 256 positions)
+        int outer = g.n() * g.groups();
+        int blocks = Math.min(s.inPerGroup, ceilDiv(Parallel.threads() * ITEMS_PER_THREAD, outer));
+        blocks = Math.max(blocks, ceilDiv(s.inPerGroup * kk, COLUMN_BUFFER_FLOATS / 256));
+        blocks = Math.min(blocks, s.inPerGroup);
+        int channelsPerBlock = ceilDiv(s.inPerGroup, blocks);
+        int blockCount = ceilDiv(s.inPerGroup, channelsPerBlock);
+        Parallel.range(outer * blockCount, 1, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int n = item / (g.groups() * blockCount);
+                int group = item / blockCount % g.groups();
+                int c0 = item % blockCount * channelsPerBlock;
+                int channels = Math.min(channelsPerBlock, s.inPerGroup - c0);
+                int rows = channels * kk;
+                // op(A) = W_g[:, rows of these channels]ᵀ; op(A)ᵀ = those columns of W_g, stored as is
+                PanelSource weights = new MatrixPanels(w, group * s.outPerGroup * s.k + c0 * kk, s.k, false);
+                int gyOffset = (n * g.outChannels() + group * s.outPerGroup) * s.positions;
+                int gxOffset = (n * g.inChannels() + group * s.inPerGroup + c0) * s.pixels;
+                if (s.pointwise) {
+                    // col2im is the identity: write the product straight into gx
+                    PanelSource grads = new MatrixPanels(gy, gyOffset, s.positions, false);
+                    Sgemm.multiply(kernel, weights, grads, rows, s.positions, s.outPerGroup, gx, gxOffset, s.pixels, false);
+                    continue;
+                }
+                Arrays.fill(gx, gxOffset, gxOffset + channels * s.pixels, 0f);
+                int tile = Math.min(s.positions, Math.max(TILE_ALIGN, COLUMN_BUFFER_FLOATS / rows / TILE_ALIGN * TILE_ALIGN));
+                float[] columns = Workspace.current().columns(rows * tile);
+                for (int q0 = 0; q0 < s.positions; q0 += tile) {
+                    int count = Math.min(tile, s.positions - q0);
+                    PanelSource grads = new MatrixPanels(gy, gyOffset + q0, s.positions, false);
+                    Sgemm.multiply(kernel, weights, grads, rows, count, s.outPerGroup, columns, 0, count, false);
+                    for (int r = 0; r < rows; r++) {
+                        im2col.scatterAddRow(columns, r * count, r, q0, count, gx, gxOffset);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Gradient with respect to the weights: {@code gw = ∂⟨y, gy⟩/∂w}, i.e.
+     * {@code gw[co, ci, kh, kw] = Σ_{n, oh, ow} gy[n, co, oh, ow] · x[n, g·C_in/G + ci, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]}.
+     *
+     * @param x  (N, C_in, H, W)
+     * @param gy (N, C_out, H_out, W_out)
+     * @param gw (C_out, C_in/groups, kH, kW), overwritten
+     */
+    public static void backwardWeight(ConvGeometry g, float[] x, float[] gy, float[] gw) {
+        backwardWeight(SgemmKernel.preferred(), g, x, gy, gw);
+    }
+
+    static void backwardWeight(SgemmKernel kernel, ConvGeometry g, float[] x, float[] gy, float[] gw) {
+        String op = "conv2d backward weight";
+        requireSize(op, "x", x, g.inputShape());
+        requireSize(op, "gy", gy, g.outputShape());
+        requireSize(op, "gw", gw, g.weightShape());
+        Sizes s = new Sizes(g);
+        Im2col im2col = new Im2col(g);
+        int weightSize = g.outChannels() * s.k;
+        int tile = tileSize(s.positions, g.n() * g.groups(), WEIGHT_TILE);
+        int tiles = ceilDiv(s.positions, tile);
+        int items = g.n() * g.groups() * tiles;
+        // one partial sum per chunk of items; chunk 0 accumulates straight into gw
+        int chunks = Math.min(items, Parallel.threads());
+        float[][] partials = new float[chunks][];
+        Arrays.fill(gw, 0, weightSize, 0f);
+        Parallel.range(chunks, 1, (fromChunk, toChunk) -> {
+            for (int chunk = fromChunk; chunk < toChunk; chunk++) {
+                float[] sum = chunk == 0 ? gw : new float[weightSize];
+                partials[chunk] = sum;
+                int first = (int) ((long) items * chunk / chunks);
+                int last = (int) ((long) items * (chunk + 1) / chunks);
+                for (int item = first; item < last; item++) {
+                    int n = item / (g.groups() * tiles);
+                    int group = item / tiles % g.groups();
+                    int q0 = item % tiles * tile;
+                    int count = Math.min(tile, s.positions - q0);
+                    // op(A) = gy[n, g] tile (C_out/G × count), row-major with row stride P: op(A)ᵀ stored transposed
+                    int gyOffset = (n * g.outChannels() + group * s.outPerGroup) * s.positions + q0;
+                    PanelSource grads = new MatrixPanels(gy, gyOffset, s.positions, true);
+                    int xOffset = (n * g.inChannels() + group * s.inPerGroup) * s.pixels;
+                    PanelSource columns = s.pointwise
+                            ? new MatrixPanels(x, xOffset + q0, s.pixels, true)
+                            : new Im2colPanels(im2col, x, xOffset, q0, true);
+                    Sgemm.multiply(kernel, grads, columns, s.outPerGroup, s.k, count,
+                            sum, group * s.outPerGroup * s.k, s.k, true);
+                }
+            }
+        });
+        for (int chunk = 1; chunk < chunks; chunk++) {
+            float[] partial = partials[chunk];
+            for (int i = 0; i < weightSize; i++) {
+                gw[i] += partial[i];
+            }
+        }
+    }
+
+    /** Derived sizes of one convolution. */
+    private static final class Sizes {
+        final int inPerGroup;
+        final int outPerGroup;
+        /** Rows of the im2col matrix: C_in/G · kH · kW. */
+        final int k;
+        /** Output positions per image: H_out · W_out. */
+        final int positions;
+        /** Input pixels per channel: H · W. */
+        final int pixels;
+        /** 1×1, stride 1, no padding: the im2col matrix is the input itself. */
+        final boolean pointwise;
+
+        Sizes(ConvGeometry g) {
+            inPerGroup = g.inChannels() / g.groups();
+            outPerGroup = g.outChannels() / g.groups();
+            k = inPerGroup * g.kernelH() * g.kernelW();
+            positions = g.outHeight() * g.outWidth();
+            pixels = g.height() * g.width();
+            pointwise = g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1
+                    && g.padH() == 0 && g.padW() == 0;
+            long largest = Math.max(Math.max((long) g.n() * g.inChannels() * pixels,
+                    (long) g.n() * g.outChannels() * positions), (long) g.outChannels() * k);
+            if (largest > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(g + ": a tensor has " + largest + " elements, more than a Java array holds");
+            }
+        }
+    }
+
+    /**
+     * Positions per tile: at most {@code maxTile}, a multiple of {@link #TILE_ALIGN}, and small enough that
+     * {@code outerItems × tiles} gives every thread a few items when the positions allow it.
+     */
+    private static int tileSize(int positions, int outerItems, int maxTile) {
+        int tiles = ceilDiv(positions, maxTile);
+        int wanted = ceilDiv(Parallel.threads() * ITEMS_PER_THREAD, outerItems);
+        tiles = Math.max(tiles, Math.min(wanted, ceilDiv(positions, 4 * TILE_ALIGN)));
+        int tile = ceilDiv(ceilDiv(positions, tiles), TILE_ALIGN) * TILE_ALIGN;
+        return Math.min(tile, positions);
+    }
+
+    private static void requireSize(String op, String name, float[] array, int[] shape) {
+        long needed = 1;
+        for (int d : shape) {
+            needed *= d;
+        }
+        if (array == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null, expected " + Arrays.toString(shape));
+        }
+        if (array.length < needed) {
+            throw new IllegalArgumentException(op + ": " + name + " has " + array.length + " floats, expected shape "
+                    + Arrays.toString(shape) + " = " + needed);
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}
