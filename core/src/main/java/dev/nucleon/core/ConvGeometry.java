@@ -42,7 +42,7 @@ public record ConvGeometry(int n, int inChannels, int height, int width,
             throw new IllegalArgumentException("conv2d: groups=" + groups + " must divide input channels ("
                     + inChannels + ") and output channels (" + outChannels + ")");
         }
-        if (outHeight() < 1 || outWidth() < 1) {
+        if (outSize(height, padH, kernelH, strideH, dilationH) < 1 || outSize(width, padW, kernelW, strideW, dilationW) < 1) {
             throw new IllegalArgumentException("conv2d: input " + height + "x" + width + " with padding (" + padH + ", "
                     + padW + ") is smaller than the dilated kernel " + ((kernelH - 1) * dilationH + 1) + "x"
                     + ((kernelW - 1) * dilationW + 1));
@@ -86,11 +86,17 @@ public record ConvGeometry(int n, int inChannels, int height, int width,
     }
 
     public int outHeight() {
-        return (height + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1;
+        return outSize(height, padH, kernelH, strideH, dilationH);
     }
 
     public int outWidth() {
-        return (width + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1;
+        return outSize(width, padW, kernelW, strideW, dilationW);
+    }
+
+    /** ⌊(size + 2·pad − dilation·(k − 1) − 1) / stride⌋ + 1, or ≤ 0 when the kernel does not fit. */
+    private static int outSize(int size, int pad, int kernel, int stride, int dilation) {
+        int span = size + 2 * pad - dilation * (kernel - 1) - 1;
+        return span < 0 ? 0 : span / stride + 1;
     }
 
     public int[] inputShape() {
