@@ -2,8 +2,6 @@ package dev.nucleon.core.cpu;
 
 import dev.nucleon.core.ConvGeometry;
 
-import java.util.Arrays;
-
 /**
  * The im2col unfolding of one convolution group, one row at a time, and its adjoint (col2im).
  *
@@ -68,12 +66,12 @@ final class Im2col {
             int d = outOffset + done;
             int ih = oh * strideH - padH + kh * dilationH;
             if (ih < 0 || ih >= height) {
-                Arrays.fill(out, d, d + run, 0f);
+                zero(out, d, run);
             } else {
                 int iw0 = ow * strideW - padW + kw * dilationW;
                 int lo = firstValid(iw0, run);
                 int hi = endValid(iw0, run, lo);
-                Arrays.fill(out, d, d + lo, 0f);
+                zero(out, d, lo);
                 int src = plane + ih * width + iw0;
                 if (strideW == 1) {
                     System.arraycopy(x, src + lo, out, d + lo, hi - lo);
@@ -82,7 +80,7 @@ final class Im2col {
                         out[d + t] = x[src + t * strideW];
                     }
                 }
-                Arrays.fill(out, d + hi, d + run, 0f);
+                zero(out, d + hi, run - hi);
             }
             done += run;
         }
@@ -114,6 +112,13 @@ final class Im2col {
                 }
             }
             done += run;
+        }
+    }
+
+    /** A plain loop: the runs are mostly 0–2 long (the padding columns), where Arrays.fill's call costs more. */
+    private static void zero(float[] a, int from, int length) {
+        for (int i = 0; i < length; i++) {
+            a[from + i] = 0f;
         }
     }
 

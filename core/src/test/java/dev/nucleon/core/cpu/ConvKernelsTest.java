@@ -34,6 +34,8 @@ class ConvKernelsTest {
                 ConvGeometry.of(2, 3, 9, 11, 5, 3, 1, 1, 1, 1),            // 3×3 pad 1, "same"
                 ConvGeometry.of(1, 4, 7, 7, 6, 1, 1, 0, 1, 1),             // 1×1 stride 1: pointwise path
                 ConvGeometry.of(2, 4, 7, 8, 6, 1, 2, 0, 1, 2),             // 1×1 stride 2: im2col path, groups
+                ConvGeometry.of(2, 3, 6, 5, 4, 1, 1, 1, 1, 1),             // stride 1, pad > d·(k−1): GEMM + col2im
+                ConvGeometry.of(1, 4, 9, 9, 6, 3, 1, 2, 2, 2),             // stride 1, pad ≤ d·(k−1): "full conv" path
                 ConvGeometry.of(1, 2, 8, 8, 3, 2, 2, 0, 1, 1),             // 2×2 stride 2 (downsampling)
                 new ConvGeometry(3, 4, 10, 7, 4, 3, 2, 2, 1, 2, 0, 1, 2, 4), // non-square everything, depthwise
                 ConvGeometry.of(1, 1, 5, 5, 1, 5, 1, 2, 1, 1),             // kernel as large as the image
