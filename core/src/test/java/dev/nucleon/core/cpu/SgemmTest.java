@@ -30,13 +30,13 @@ class SgemmTest {
     /** (m, n, k), each chosen to hit a case; see the comments. */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {1, 7, 1}, {7, 1, 33}, {7, 7, 7}, {5, 6, 0}, // degenerate and k = 0
-            {8, 32, 256}, {4, 4, 4},                                   // exactly one vector / scalar tile
-            {33, 130, 1}, {130, 33, 257}, {1, 257, 130}, {257, 1, 33}, // ragged edges, k just past KC
+            {8, 32, 256}, {6, 32, 256}, {4, 4, 4},                     // exactly one tile of each kernel
+            {33, 130, 1}, {130, 33, 257}, {1, 257, 130}, {257, 1, 33}, // ragged edges
             {9, 33, 257},
             {193, 65, 100},                                            // m just past MC: two A blocks
             {385, 40, 20},                                             // three A blocks; m > n
-            {12, 2049, 9},                                             // n just past NC: two B blocks
-            {40, 300, 513},                                            // k: three KC blocks
+            {12, 1025, 9}, {5, 2100, 3},                               // n past NC: two, three B blocks
+            {40, 300, 513}, {9, 40, 1100},                             // k: two and three KC blocks
             {200, 300, 100},                                           // threaded, split over columns
             {400, 40, 300},                                            // threaded, split over rows
     };
@@ -55,9 +55,9 @@ class SgemmTest {
         return args.stream();
     }
 
-    /** Both micro-kernels, explicitly: the scalar fallback is tested in this JVM too. */
+    /** Every micro-kernel, explicitly (both vector tile shapes and the scalar fallback), in this one JVM. */
     static List<SgemmKernel> kernels() {
-        return List.of(VectorSgemmKernel.INSTANCE, ScalarSgemmKernel.INSTANCE);
+        return List.of(VectorSgemmKernel.EIGHT_ROWS, VectorSgemmKernel.SIX_ROWS, ScalarSgemmKernel.INSTANCE);
     }
 
     @Test
