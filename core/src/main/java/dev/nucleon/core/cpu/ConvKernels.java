@@ -8,7 +8,7 @@ import java.util.Arrays;
  * 2-D convolution on {@code float[]} arrays in the layouts of {@link ConvGeometry}: forward, and the two
  * backward passes. Outputs are overwritten.
  *
- * <h2>Method: im2col + GEMM, with the im2col matrix packed on the fly</h2>
+ * <h2>Method: im2col + matrix products, the im2col matrix never stored whole</h2>
  * For image n and group g, with {@code K = C_in/groups·kH·kW} and {@code P = H_out·W_out}
  * ({@link Im2col} defines col, a K × P matrix):
  * <pre>
@@ -16,28 +16,36 @@ import java.util.Arrays;
  *   backward data    gx[n,g]               =  col2im( W_gᵀ (K × C_out/G) · gy[n,g] (C_out/G × P) )
  *   backward weight  gW_g   (C_out/G × K) =  Σ_n  gy[n,g] (C_out/G × P) · col[n,g]ᵀ (P × K)
  * </pre>
- * The products run on {@link Sgemm}'s blocked kernel. For forward and backward weight the col operand is
- * a {@link Im2colPanels}: GEMM packing gathers straight from the image, so col is never stored. Backward
- * data needs the product's result in col layout before col2im scatters it, so it goes through a column
- * buffer of at most {@link #COLUMN_BUFFER_FLOATS} floats per thread. 1×1 stride-1 unpadded convolutions
- * skip im2col entirely: col is the image itself.
+ * Forward runs on {@link Sgemm}'s blocked kernel with col as an {@link Im2colPanels}: GEMM packing gathers
+ * straight from the image. Backward data with stride 1 is itself a convolution ("full" convolution of gy
+ * with flipped weights) and goes through forward; otherwise the product lands in a column buffer of at
+ * most {@link #COLUMN_BUFFER_FLOATS} floats per thread and col2im scatters it. Backward weight sums over
+ * positions, along which gy rows and im2col rows are both contiguous, so it uses the
+ * {@link InnerProductKernel} on gy in place and on blocks of gathered im2col rows, with no transposing.
+ * 1×1 stride-1 unpadded convolutions skip im2col entirely: col is the image itself.
  *
  * <h2>Tiling and threads</h2>
  * The P output positions of an image are cut into tiles of whole slivers; the work items
  * (image × group × tile) are spread over {@link Parallel}'s threads. Workspace per thread is bounded by
- * the blocking sizes (packed panels ≈ 2 MiB, column buffer ≤ 4 MiB), not by the image: a 1024×1024
+ * the blocking sizes (packed panels ≈ 2.4 MiB, column buffer ≤ 4 MiB), not by the image: a 1024×1024
  * image with 64 channels allocates nothing large. Backward data tiles over positions but parallelises over
  * (image × group × input-channel block), because neighbouring position tiles scatter into overlapping
  * pixels while distinct input channels never do. Backward weight sums over images and tiles, so each
  * thread accumulates into its own partial gW and the partials are added at the end, in a fixed order.
- * When there are fewer work items than threads, the GEMM inside parallelises instead.
+ * When a forward or backward-data call has fewer work items than threads, the GEMM inside parallelises
+ * instead.
  */
 public final class ConvKernels {
 
     /** Most output positions per forward tile: B̃ = kc × 1024 floats (≤ 2 MiB); 512 and 256 measured no better. */
     static final int FORWARD_TILE = 1024;
-    /** Most output positions per backward-weight tile (the GEMM's k dimension; it is KC-blocked inside). */
+    /**
+     * Most output positions per backward-weight tile, the length of each inner product: long enough to
+     * amortise the horizontal sums (measured 2048 / 4096 / 8192 → 73 / 79 / 76 GFLOP/s, one thread).
+     */
     static final int WEIGHT_TILE = 4096;
+    /** im2col rows gathered at a time for backward weight: 32 × 4096 floats = 512 KiB per thread. */
+    static final int WEIGHT_COLUMN_ROWS = 32;
     /** Bound on backward data's per-thread column buffer (K_block × tile floats): 4 MiB. */
     static final int COLUMN_BUFFER_FLOATS = 1 << 20;
     /** Tiles are whole multiples of this many positions (a multiple of every micro-kernel's NR). */
@@ -84,7 +92,7 @@ public final class ConvKernels {
                 int xOffset = (n * g.inChannels() + group * s.inPerGroup) * s.pixels;
                 PanelSource columns = s.pointwise
                         ? new MatrixPanels(x, xOffset + q0, s.pixels, false)
-                        : new Im2colPanels(im2col, x, xOffset, q0, false);
+                        : new Im2colPanels(im2col, x, xOffset, q0);
                 int yOffset = (n * g.outChannels() + group * s.outPerGroup) * s.positions + q0;
                 Sgemm.multiply(kernel, weights, columns, s.outPerGroup, count, s.k, y, yOffset, s.positions, false);
                 if (bias != null) {
@@ -220,10 +228,10 @@ public final class ConvKernels {
      * @param gw (C_out, C_in/groups, kH, kW), overwritten
      */
     public static void backwardWeight(ConvGeometry g, float[] x, float[] gy, float[] gw) {
-        backwardWeight(SgemmKernel.preferred(), g, x, gy, gw);
+        backwardWeight(InnerProductKernel.preferred(), g, x, gy, gw);
     }
 
-    static void backwardWeight(SgemmKernel kernel, ConvGeometry g, float[] x, float[] gy, float[] gw) {
+    static void backwardWeight(InnerProductKernel kernel, ConvGeometry g, float[] x, float[] gy, float[] gw) {
         String op = "conv2d backward weight";
         requireSize(op, "x", x, g.inputShape());
         requireSize(op, "gy", gy, g.outputShape());
@@ -249,15 +257,25 @@ public final class ConvKernels {
                     int group = item / tiles % g.groups();
                     int q0 = item % tiles * tile;
                     int count = Math.min(tile, s.positions - q0);
-                    // op(A) = gy[n, g] tile (C_out/G × count), row-major with row stride P: op(A)ᵀ stored transposed
                     int gyOffset = (n * g.outChannels() + group * s.outPerGroup) * s.positions + q0;
-                    PanelSource grads = new MatrixPanels(gy, gyOffset, s.positions, true);
                     int xOffset = (n * g.inChannels() + group * s.inPerGroup) * s.pixels;
-                    PanelSource columns = s.pointwise
-                            ? new MatrixPanels(x, xOffset + q0, s.pixels, true)
-                            : new Im2colPanels(im2col, x, xOffset, q0, true);
-                    Sgemm.multiply(kernel, grads, columns, s.outPerGroup, s.k, count,
-                            sum, group * s.outPerGroup * s.k, s.k, true);
+                    int gwOffset = group * s.outPerGroup * s.k;
+                    if (s.pointwise) {
+                        // the im2col rows are the input channels themselves
+                        innerProducts(kernel, count, gy, gyOffset, s.positions, s.outPerGroup,
+                                x, xOffset + q0, s.pixels, s.k, sum, gwOffset, s.k);
+                        continue;
+                    }
+                    int block = Math.min(s.k, WEIGHT_COLUMN_ROWS);
+                    float[] columns = Workspace.current().columns(block * count);
+                    for (int r0 = 0; r0 < s.k; r0 += block) {
+                        int rows = Math.min(block, s.k - r0);
+                        for (int r = 0; r < rows; r++) {
+                            im2col.gatherRow(x, xOffset, r0 + r, q0, count, columns, r * count);
+                        }
+                        innerProducts(kernel, count, gy, gyOffset, s.positions, s.outPerGroup,
+                                columns, 0, count, rows, sum, gwOffset + r0, s.k);
+                    }
                 }
             }
         });
@@ -265,6 +283,31 @@ public final class ConvKernels {
             float[] partial = partials[chunk];
             for (int i = 0; i < weightSize; i++) {
                 gw[i] += partial[i];
+            }
+        }
+    }
+
+    /**
+     * {@code C[i][j] += Σ_{p < length} A[i][p]·B[j][p]} for an m × n block of C, in 4 × 4 micro-tiles
+     * (ragged edges entry by entry). A four-row strip of B is reused against every strip of A.
+     */
+    private static void innerProducts(InnerProductKernel kernel, int length,
+                                      float[] a, int aOffset, int lda, int m,
+                                      float[] b, int bOffset, int ldb, int n,
+                                      float[] c, int cOffset, int ldc) {
+        int block = InnerProductKernel.BLOCK;
+        for (int j = 0; j < n; j += block) {
+            for (int i = 0; i < m; i += block) {
+                if (i + block <= m && j + block <= n) {
+                    kernel.multiplyAdd4x4(length, a, aOffset + i * lda, lda, b, bOffset + j * ldb, ldb,
+                            c, cOffset + i * ldc + j, ldc);
+                } else {
+                    for (int ii = i; ii < Math.min(m, i + block); ii++) {
+                        for (int jj = j; jj < Math.min(n, j + block); jj++) {
+                            c[cOffset + ii * ldc + jj] += kernel.dot(length, a, aOffset + ii * lda, b, bOffset + jj * ldb);
+                        }
+                    }
+                }
             }
         }
     }

@@ -1,13 +1,13 @@
 package dev.nucleon.core.cpu;
 
 /**
- * Per-thread scratch buffers of the CPU compute kernels (GEMM packing, im2col rows, gradient columns),
+ * Per-thread scratch buffers of the CPU compute kernels (GEMM packing, im2col rows, column blocks),
  * grown on demand and reused across calls so hot paths do not allocate. Every buffer is bounded by the
  * kernels' blocking sizes, not by the problem size: a few MiB per thread in total.
  *
  * <p>Contents are garbage on return: callers overwrite what they use. A buffer belongs to one caller at
  * a time: {@link Sgemm} uses {@link #packedA}, {@link #packedB}, {@link #edgeTile}; {@link Im2colPanels}
- * uses {@link #im2colRow}; {@link ConvKernels} uses {@link #columns} around (never inside) GEMM calls.
+ * uses {@link #im2colRow}; {@link ConvKernels} uses {@link #columns} (which the GEMM never touches).
  */
 final class Workspace {
 
