@@ -216,7 +216,7 @@ public final class Sgemm {
         }
     }
 
-    static int ceilDiv(int a, int b) {
+    private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 

@@ -105,6 +105,41 @@ class ConvKernelsTest {
     }
 
     @Test
+    void workspaceDoesNotGrowWithTheImage() {
+        // 1024×1024 with 8 channels, 3×3: the im2col matrix alone would be 8·9·1024² floats = 288 MiB
+        ConvGeometry g = ConvGeometry.of(1, 8, 1024, 1024, 8, 3, 1, 1, 1, 1);
+        float[] x = new float[8 << 20], w = new float[8 * 8 * 9], y = new float[8 << 20], gx = new float[8 << 20];
+        float[] gw = new float[w.length];
+        Arrays.fill(x, 1f);
+        Arrays.fill(w, 1f);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
+        // scalar kernels: until C2 compiles them, Vector API kernels allocate a box per vector operation,
+        // which would swamp the measurement; the tiling and workspace code is the same for every kernel
+        SgemmKernel gemm = ScalarSgemmKernel.INSTANCE;
+        InnerProductKernel inner = ScalarInnerProductKernel.INSTANCE;
+        ConvGeometry warm = ConvGeometry.of(1, 8, 64, 64, 8, 3, 1, 1, 1, 1); // let threads and buffers start
+        ConvKernels.forward(gemm, warm, x, w, null, y);
+        long before = allocatedByAllThreads(threads);
+        ConvKernels.forward(gemm, g, x, w, null, y);
+        ConvKernels.backwardData(gemm, g, y, w, gx);
+        ConvKernels.backwardWeight(inner, g, x, y, gw);
+        ConvGeometry strided = ConvGeometry.of(1, 8, 1024, 1024, 8, 3, 2, 1, 1, 1); // col2im path, bounded buffer
+        ConvKernels.backwardData(gemm, strided, y, w, gx);
+        long allocated = allocatedByAllThreads(threads) - before;
+        assertTrue(allocated < 32L << 20, "allocated " + (allocated >> 20) + " MiB for " + g); // a few MiB per thread
+        assertEquals(72f, y[1024 + 1], "interior output of all-ones input and weights");
+    }
+
+    private static long allocatedByAllThreads(com.sun.management.ThreadMXBean threads) {
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(0, bytes);
+        }
+        return total;
+    }
+
+    @Test
     void rejectsWronglySizedArraysNamingTheOperandAndShape() {
         ConvGeometry g = ConvGeometry.of(1, 3, 8, 8, 4, 3, 1, 1, 1, 1);
         float[] x = new float[3 * 64], w = new float[4 * 3 * 9], y = new float[4 * 64];
