@@ -72,9 +72,9 @@ final class VectorSgemmKernel implements SgemmKernel {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00,
                 c70 = c00, c71 = c00;
-        int ai = aOffset;
-        int bi = bOffset;
-        for (int p = 0; p < kc; p++, ai += 8, bi += NR) {
+        for (int p = 0; p < kc; p++) {
+            int ai = aOffset + p * 8;
+            int bi = bOffset + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
             FloatVector av = FloatVector.broadcast(SPECIES, a[ai]);
@@ -147,9 +147,9 @@ final class VectorSgemmKernel implements SgemmKernel {
                                 float[] c, int cOffset, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        int ai = aOffset;
-        int bi = bOffset;
-        for (int p = 0; p < kc; p++, ai += 6, bi += NR) {
+        for (int p = 0; p < kc; p++) {
+            int ai = aOffset + p * 6;
+            int bi = bOffset + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
             FloatVector av = FloatVector.broadcast(SPECIES, a[ai]);
