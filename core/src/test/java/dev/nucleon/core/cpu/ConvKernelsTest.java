@@ -44,7 +44,8 @@ class ConvKernelsTest {
                 ConvGeometry.of(1, 64, 12, 12, 8, 3, 1, 1, 1, 1),          // K = 576 > KC: two k blocks of im2col
                 ConvGeometry.of(1, 7, 70, 66, 6, 3, 1, 1, 1, 1),           // 4620 positions: several weight tiles; K = 63: two row blocks
                 ConvGeometry.of(1, 5, 40, 45, 7, 3, 1, 1, 1, 1),           // 1800 positions: several tiles
-                ConvGeometry.of(2, 6, 33, 70, 4, 3, 2, 1, 2, 2));          // tiles with stride and dilation
+                ConvGeometry.of(2, 6, 33, 70, 4, 3, 2, 1, 2, 2),           // tiles with stride and dilation
+                ConvGeometry.of(1, 128, 8, 8, 160, 3, 1, 1, 1, 1));        // one work item: the GEMM inside splits
     }
 
     /** Random geometries: stride 1/2, pad 0/1/2, dilation 1/2, groups 1/2/4, kernels 1–3 per side. */

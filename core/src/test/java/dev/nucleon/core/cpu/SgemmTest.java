@@ -37,8 +37,8 @@ class SgemmTest {
             {385, 40, 20},                                             // three A blocks; m > n
             {12, 1025, 9}, {5, 2100, 3},                               // n past NC: two, three B blocks
             {40, 300, 513}, {9, 40, 1100},                             // k: two and three KC blocks
-            {200, 300, 100},                                           // threaded, split over columns
-            {400, 40, 300},                                            // threaded, split over rows
+            {200, 300, 150},                                           // threaded, split over columns
+            {600, 40, 400},                                            // threaded, split over rows
     };
 
     static Stream<Arguments> kernelsAndTransposes() {

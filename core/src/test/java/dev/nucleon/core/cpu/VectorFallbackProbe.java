@@ -22,7 +22,7 @@ final class VectorFallbackProbe {
             fail("expected the scalar fallback");
         }
         Random random = new Random(1);
-        int m = 150, n = 140, k = 130; // large enough to be split over threads
+        int m = 260, n = 250, k = 130; // large enough to be split over threads
         float[] a = random(random, m * k), b = random(random, k * n), c = new float[m * n];
         Sgemm.multiply(false, true, m, n, k, a, 0, b, 0, c, 0, false);
         double worst = 0;
