@@ -1,5 +1,7 @@
 package dev.nucleon.core.cpu;
 
+import java.util.Arrays;
+
 /**
  * Single-precision matrix multiply on row-major {@code float[]} arrays: {@code C = op(A)·op(B)} or
  * {@code C += op(A)·op(B)}, where {@code op(X)} is X or Xᵀ.
@@ -16,7 +18,7 @@ package dev.nucleon.core.cpu;
  *         pack op(A)[ic.., pc..] → Ã       mc × kc, slivers of MR rows      (Ã stays in L2)
  *         macro-kernel: for jr in nc step NR, for ir in mc step MR:
  *           micro-kernel: C[ir.., jr..] (MR × NR) += Ã sliver · B̃ sliver   (accumulators in registers,
- *                                                                           B̃ sliver kc × NR in L1)
+ *                                                                           Ã sliver kc × MR in L1)
  * </pre>
  * Packing copies each block once into the exact order the micro-kernel reads it (unit stride, no
  * transposes left, zero-padded to full slivers), which is also where op() and leading dimensions are
@@ -24,8 +26,8 @@ package dev.nucleon.core.cpu;
  * convolution can pack its im2col matrix straight from the image ({@link ConvKernels}).
  *
  * <h2>Block sizes</h2>
- * For a core with 32 KiB L1d and 1 MiB L2 (Zen 4; similar on recent Intel), with MR × NR = 8 × 32, and
- * checked by measurement (1024³, one thread):
+ * For a core with 32 KiB L1d and 1 MiB L2 (Zen 4; similar on recent Intel), with MR × NR = 8 × 32
+ * (AVX-512; 6 × 16 with AVX2, see {@link VectorSgemmKernel}), and checked by measurement (1024³, one thread):
  * <ul>
  *   <li>{@link #KC} = 512: each micro-kernel call does 8·32·512 FMAs against 16 loads and 16 stores of
  *       its C tile, whose cache misses it cannot hide; the larger kc amortises them. An A sliver
@@ -36,7 +38,7 @@ package dev.nucleon.core.cpu;
  *   <li>{@link #NC} = 1024: B̃ = 512 × 1024 floats = 2 MiB in L2/L3, re-used by all m/MC blocks of A;
  *       the per-thread packing buffers stay ≈ 2.4 MiB (2048 measured the same, 512 slower).</li>
  * </ul>
- * Blocks are balanced (k = 300 gives two blocks of 150, not 256 + 44).
+ * Blocks are balanced (k = 600 gives two blocks of 300, not 512 + 88).
  *
  * <h2>Threads</h2>
  * Products under {@link #MIN_PARALLEL_FLOPS} run on the calling thread: handing work to the pool costs
@@ -89,7 +91,7 @@ public final class Sgemm {
                 c, cOffset, ldc, accumulate);
     }
 
-    /** {@link #multiply(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean)} with a chosen micro-kernel (tests run both). */
+    /** {@link #multiply(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean)} with a chosen micro-kernel (tests run every one). */
     static void multiply(SgemmKernel kernel, boolean transA, boolean transB, int m, int n, int k,
                          float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                          float[] c, int cOffset, int ldc, boolean accumulate) {
@@ -143,7 +145,7 @@ public final class Sgemm {
         if (k == 0) {
             if (!accumulate) {
                 for (int i = i0; i < i1; i++) {
-                    java.util.Arrays.fill(c, cOffset + i * ldc + j0, cOffset + i * ldc + j1, 0f);
+                    Arrays.fill(c, cOffset + i * ldc + j0, cOffset + i * ldc + j1, 0f);
                 }
             }
             return;
