@@ -18,16 +18,13 @@ final class BatchNormKernels {
                 double s = 0;
                 for (int b = 0; b < n; b++) {
                     int base = (b * c + ch) * spatial;
-                    for (int i = 0; i < spatial; i++) s += x[base + i];
+                    s += Sums.sum(x, base, base + spatial);
                 }
                 double mu = s / m;
                 double ss = 0;
                 for (int b = 0; b < n; b++) {
                     int base = (b * c + ch) * spatial;
-                    for (int i = 0; i < spatial; i++) {
-                        double d = x[base + i] - mu;
-                        ss += d * d;
-                    }
+                    ss += Sums.sumSquaredDeviations(x, base, base + spatial, mu);
                 }
                 mean[ch] = (float) mu;
                 variance[ch] = (float) (ss / m);
@@ -55,18 +52,15 @@ final class BatchNormKernels {
         long m = (long) n * spatial;
         Parallel.range(c, 1, (from, to) -> {
             for (int ch = from; ch < to; ch++) {
-                double sumG = 0;
-                double sumGX = 0;
                 float mu = mean[ch];
                 float is = invStd[ch];
+                double[] sums = new double[2]; // Σ gy, Σ gy·(x − μ)
                 for (int b = 0; b < n; b++) {
                     int base = (b * c + ch) * spatial;
-                    for (int i = 0; i < spatial; i++) {
-                        float g = gy[base + i];
-                        sumG += g;
-                        sumGX += g * (x[base + i] - mu) * is;
-                    }
+                    Sums.sumAndCenteredDot(gy, x, base, base + spatial, mu, sums);
                 }
+                double sumG = sums[0];
+                double sumGX = sums[1] * is;
                 if (gGamma != null) {
                     gGamma[ch] = (float) sumGX;
                 }

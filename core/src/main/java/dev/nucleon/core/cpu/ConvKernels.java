@@ -2,54 +2,372 @@ package dev.nucleon.core.cpu;
 
 import dev.nucleon.core.ConvGeometry;
 
-/** PLACEHOLDER (replaced by im2col + GEMM kernels from the kernels branch). Direct loops. */
+import java.util.Arrays;
+
+/**
+ * 2-D convolution on {@code float[]} arrays in the layouts of {@link ConvGeometry}: forward, and the two
+ * backward passes. Outputs are overwritten.
+ *
+ * <h2>Method: im2col + matrix products, the im2col matrix never stored whole</h2>
+ * For image n and group g, with {@code K = C_in/groups·kH·kW} and {@code P = H_out·W_out}
+ * ({@link Im2col} defines col, a K × P matrix):
+ * <pre>
+ *   forward          y[n,g]  (C_out/G × P) =  W_g (C_out/G × K) · col[n,g] (K × P)       (+ bias)
+ *   backward data    gx[n,g]               =  col2im( W_gᵀ (K × C_out/G) · gy[n,g] (C_out/G × P) )
+ *   backward weight  gW_g   (C_out/G × K) =  Σ_n  gy[n,g] (C_out/G × P) · col[n,g]ᵀ (P × K)
+ * </pre>
+ * Forward runs on {@link Sgemm}'s blocked kernel with col as an {@link Im2colPanels}: GEMM packing gathers
+ * straight from the image. Backward data with stride 1 is itself a convolution ("full" convolution of gy
+ * with flipped weights) and goes through forward; otherwise the product lands in a column buffer of at
+ * most {@link #COLUMN_BUFFER_FLOATS} floats per thread and col2im scatters it. Backward weight sums over
+ * positions, along which gy rows and im2col rows are both contiguous, so it uses the
+ * {@link InnerProductKernel} on gy in place and on blocks of gathered im2col rows, with no transposing.
+ * 1×1 stride-1 unpadded convolutions skip im2col entirely: col is the image itself.
+ *
+ * <h2>Tiling and threads</h2>
+ * The P output positions of an image are cut into tiles of whole slivers; the work items
+ * (image × group × tile) are spread over {@link Parallel}'s threads. Workspace per thread is bounded by
+ * the blocking sizes (packed panels ≈ 2.4 MiB, column buffer ≤ 4 MiB), not by the image: a 1024×1024
+ * image with 64 channels allocates nothing large. Backward data tiles over positions but parallelises over
+ * (image × group × input-channel block), because neighbouring position tiles scatter into overlapping
+ * pixels while distinct input channels never do. Backward weight sums over images and tiles, so each
+ * thread accumulates into its own partial gW and the partials are added at the end, in a fixed order.
+ * When a forward or backward-data call has fewer work items than threads, the GEMM inside parallelises
+ * instead.
+ */
 public final class ConvKernels {
+
+    /** Most output positions per forward tile: B̃ = kc × 1024 floats (≤ 2 MiB); 512 and 256 measured no better. */
+    static final int FORWARD_TILE = 1024;
+    /**
+     * Most output positions per backward-weight tile, the length of each inner product: long enough to
+     * amortise the horizontal sums (measured 2048 / 4096 / 8192 → 73 / 79 / 76 GFLOP/s, one thread).
+     */
+    static final int WEIGHT_TILE = 4096;
+    /** im2col rows gathered at a time for backward weight: 32 × 4096 floats = 512 KiB per thread. */
+    static final int WEIGHT_COLUMN_ROWS = 32;
+    /** Bound on backward data's per-thread column buffer (K_block × tile floats): 4 MiB. */
+    static final int COLUMN_BUFFER_FLOATS = 1 << 20;
+    /** Tiles are whole multiples of this many positions (a multiple of every micro-kernel's NR). */
+    private static final int TILE_ALIGN = 32;
+    /** Work items to aim for per thread, so uneven items still balance. */
+    private static final int ITEMS_PER_THREAD = 4;
+
     private ConvKernels() {
     }
 
+    /**
+     * {@code y[n, co, oh, ow] = bias[co] + Σ_{ci, kh, kw} w[co, ci, kh, kw] ·
+     * x[n, g·C_in/G + ci, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]} (zero outside the image).
+     *
+     * @param x    (N, C_in, H, W)
+     * @param w    (C_out, C_in/groups, kH, kW)
+     * @param bias (C_out), or null for none
+     * @param y    (N, C_out, H_out, W_out), overwritten
+     */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
-        loop(g, x, w, y, 0, bias);
+        forward(SgemmKernel.preferred(), g, x, w, bias, y);
     }
 
-    public static void backwardData(ConvGeometry g, float[] gy, float[] w, float[] gx) {
-        java.util.Arrays.fill(gx, 0f);
-        loop(g, gx, w, gy, 1, null);
-    }
-
-    public static void backwardWeight(ConvGeometry g, float[] x, float[] gy, float[] gw) {
-        java.util.Arrays.fill(gw, 0f);
-        loop(g, x, gw, gy, 2, null);
-    }
-
-    private static void loop(ConvGeometry g, float[] x, float[] w, float[] y, int mode, float[] bias) {
-        int oh = g.outHeight(), ow = g.outWidth(), cinG = g.inChannels() / g.groups(), coutG = g.outChannels() / g.groups();
-        for (int n = 0; n < g.n(); n++) {
-            for (int co = 0; co < g.outChannels(); co++) {
-                int grp = co / coutG;
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        int yi = ((n * g.outChannels() + co) * oh + i) * ow + j;
-                        double acc = bias != null ? bias[co] : 0;
-                        for (int ci = 0; ci < cinG; ci++) {
-                            int c = grp * cinG + ci;
-                            for (int ki = 0; ki < g.kernelH(); ki++) {
-                                int h = i * g.strideH() - g.padH() + ki * g.dilationH();
-                                if (h < 0 || h >= g.height()) continue;
-                                for (int kj = 0; kj < g.kernelW(); kj++) {
-                                    int ww = j * g.strideW() - g.padW() + kj * g.dilationW();
-                                    if (ww < 0 || ww >= g.width()) continue;
-                                    int xi = ((n * g.inChannels() + c) * g.height() + h) * g.width() + ww;
-                                    int wi = ((co * cinG + ci) * g.kernelH() + ki) * g.kernelW() + kj;
-                                    if (mode == 0) acc += x[xi] * w[wi];
-                                    else if (mode == 1) x[xi] += y[yi] * w[wi];
-                                    else w[wi] += x[xi] * y[yi];
-                                }
-                            }
+    static void forward(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        String op = "conv2d forward";
+        requireSize(op, "x", x, g.inputShape());
+        requireSize(op, "w", w, g.weightShape());
+        requireSize(op, "y", y, g.outputShape());
+        if (bias != null) {
+            requireSize(op, "bias", bias, new int[] {g.outChannels()});
+        }
+        Sizes s = new Sizes(g);
+        Im2col im2col = new Im2col(g);
+        int tile = tileSize(s.positions, g.n() * g.groups(), FORWARD_TILE);
+        int tiles = ceilDiv(s.positions, tile);
+        Parallel.range(g.n() * g.groups() * tiles, 1, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int n = item / (g.groups() * tiles);
+                int group = item / tiles % g.groups();
+                int q0 = item % tiles * tile;
+                int count = Math.min(tile, s.positions - q0);
+                // W_g is (C_out/G × K) row-major, so op(A)ᵀ = W_gᵀ is stored transposed
+                PanelSource weights = new MatrixPanels(w, group * s.outPerGroup * s.k, s.k, true);
+                int xOffset = (n * g.inChannels() + group * s.inPerGroup) * s.pixels;
+                PanelSource columns = s.pointwise
+                        ? new MatrixPanels(x, xOffset + q0, s.pixels, false)
+                        : new Im2colPanels(im2col, x, xOffset, q0);
+                int yOffset = (n * g.outChannels() + group * s.outPerGroup) * s.positions + q0;
+                Sgemm.multiply(kernel, weights, columns, s.outPerGroup, count, s.k, y, yOffset, s.positions, false);
+                if (bias != null) {
+                    for (int co = 0; co < s.outPerGroup; co++) {
+                        float b = bias[group * s.outPerGroup + co];
+                        int row = yOffset + co * s.positions;
+                        for (int t = 0; t < count; t++) {
+                            y[row + t] += b;
                         }
-                        if (mode == 0) y[yi] = (float) acc;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Gradient with respect to the input: {@code gx = ∂⟨y, gy⟩/∂x}, the adjoint of {@link #forward} in x
+     * (also the forward pass of a transposed convolution, see {@link ConvGeometry#forTranspose}).
+     *
+     * @param gy (N, C_out, H_out, W_out)
+     * @param w  (C_out, C_in/groups, kH, kW)
+     * @param gx (N, C_in, H, W), overwritten
+     */
+    public static void backwardData(ConvGeometry g, float[] gy, float[] w, float[] gx) {
+        backwardData(SgemmKernel.preferred(), g, gy, w, gx);
+    }
+
+    static void backwardData(SgemmKernel kernel, ConvGeometry g, float[] gy, float[] w, float[] gx) {
+        String op = "conv2d backward data";
+        requireSize(op, "gy", gy, g.outputShape());
+        requireSize(op, "w", w, g.weightShape());
+        requireSize(op, "gx", gx, g.inputShape());
+        Sizes s = new Sizes(g);
+        if (!s.pointwise && isFullConvolution(g)) {
+            forward(kernel, fullConvolutionOf(g), gy, flippedTransposed(g, w), null, gx);
+            return;
+        }
+        Im2col im2col = new Im2col(g);
+        int kk = g.kernelH() * g.kernelW();
+        // input-channel blocks: enough work items for the threads, and few enough rows that a column
+        // buffer of COLUMN_BUFFER_FLOATS still holds a reasonably long tile (≥ 256 positions)
+        int outer = g.n() * g.groups();
+        int blocks = Math.min(s.inPerGroup, ceilDiv(Parallel.threads() * ITEMS_PER_THREAD, outer));
+        blocks = Math.max(blocks, ceilDiv(s.inPerGroup * kk, COLUMN_BUFFER_FLOATS / 256));
+        blocks = Math.min(blocks, s.inPerGroup);
+        int channelsPerBlock = ceilDiv(s.inPerGroup, blocks);
+        int blockCount = ceilDiv(s.inPerGroup, channelsPerBlock);
+        Parallel.range(outer * blockCount, 1, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int n = item / (g.groups() * blockCount);
+                int group = item / blockCount % g.groups();
+                int c0 = item % blockCount * channelsPerBlock;
+                int channels = Math.min(channelsPerBlock, s.inPerGroup - c0);
+                int rows = channels * kk;
+                // op(A) = W_g[:, rows of these channels]ᵀ; op(A)ᵀ = those columns of W_g, stored as is
+                PanelSource weights = new MatrixPanels(w, group * s.outPerGroup * s.k + c0 * kk, s.k, false);
+                int gyOffset = (n * g.outChannels() + group * s.outPerGroup) * s.positions;
+                int gxOffset = (n * g.inChannels() + group * s.inPerGroup + c0) * s.pixels;
+                if (s.pointwise) {
+                    // col2im is the identity: write the product straight into gx
+                    PanelSource grads = new MatrixPanels(gy, gyOffset, s.positions, false);
+                    Sgemm.multiply(kernel, weights, grads, rows, s.positions, s.outPerGroup, gx, gxOffset, s.pixels, false);
+                    continue;
+                }
+                Arrays.fill(gx, gxOffset, gxOffset + channels * s.pixels, 0f);
+                int tile = Math.min(s.positions, Math.max(TILE_ALIGN, COLUMN_BUFFER_FLOATS / rows / TILE_ALIGN * TILE_ALIGN));
+                float[] columns = Workspace.current().columns(rows * tile);
+                for (int q0 = 0; q0 < s.positions; q0 += tile) {
+                    int count = Math.min(tile, s.positions - q0);
+                    PanelSource grads = new MatrixPanels(gy, gyOffset + q0, s.positions, false);
+                    Sgemm.multiply(kernel, weights, grads, rows, count, s.outPerGroup, columns, 0, count, false);
+                    for (int r = 0; r < rows; r++) {
+                        im2col.scatterAddRow(columns, r * count, r, q0, count, gx, gxOffset);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Stride 1 and {@code pad ≤ dilation·(k − 1)}: backward data is then itself a convolution ("full"
+     * convolution) of gy, and runs through {@link #forward} with no col2im. Substituting
+     * {@code kh = kH − 1 − kh'} in the adjoint gives
+     * <pre>
+     *   gx[n, ci, ih, iw] = Σ_{co, kh', kw'} w[co, ci, kH−1−kh', kW−1−kw'] · gy[n, co, ih − p' + kh'·d, iw − p' + kw'·d]
+     * </pre>
+     * with {@code p' = d·(k − 1) − p ≥ 0}: a forward convolution of gy (C_out channels) with the flipped,
+     * in/out-transposed weights (C_in × C_out/groups × kH × kW), padding p', same dilation and groups.
+     * Measured 1.4× (64 channels) to 2.4× (16 channels) faster than GEMM + col2im, whose scattered adds
+     * took a third of the time.
+     */
+    private static boolean isFullConvolution(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1
+                && g.padH() <= g.dilationH() * (g.kernelH() - 1) && g.padW() <= g.dilationW() * (g.kernelW() - 1);
+    }
+
+    /** The geometry of the full convolution above: gy (N, C_out, H_out, W_out) → gx (N, C_in, H, W). */
+    private static ConvGeometry fullConvolutionOf(ConvGeometry g) {
+        return new ConvGeometry(g.n(), g.outChannels(), g.outHeight(), g.outWidth(), g.inChannels(),
+                g.kernelH(), g.kernelW(), 1, 1,
+                g.dilationH() * (g.kernelH() - 1) - g.padH(), g.dilationW() * (g.kernelW() - 1) - g.padW(),
+                g.dilationH(), g.dilationW(), g.groups());
+    }
+
+    /** {@code wT[g·C_in/G + ci, co, kh', kw'] = w[g·C_out/G + co, ci, kH−1−kh', kW−1−kw']}. */
+    private static float[] flippedTransposed(ConvGeometry g, float[] w) {
+        int cinG = g.inChannels() / g.groups();
+        int coutG = g.outChannels() / g.groups();
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int kk = kh * kw;
+        float[] wT = new float[g.outChannels() * cinG * kk];
+        for (int group = 0; group < g.groups(); group++) {
+            for (int co = 0; co < coutG; co++) {
+                for (int ci = 0; ci < cinG; ci++) {
+                    int src = ((group * coutG + co) * cinG + ci) * kk;
+                    int dst = ((group * cinG + ci) * coutG + co) * kk;
+                    for (int k = 0; k < kk; k++) {
+                        wT[dst + kk - 1 - k] = w[src + k]; // reversing the flattened kH·kW flips both axes
                     }
                 }
             }
         }
+        return wT;
+    }
+
+    /**
+     * Gradient with respect to the weights: {@code gw = ∂⟨y, gy⟩/∂w}, i.e.
+     * {@code gw[co, ci, kh, kw] = Σ_{n, oh, ow} gy[n, co, oh, ow] · x[n, g·C_in/G + ci, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]}.
+     *
+     * @param x  (N, C_in, H, W)
+     * @param gy (N, C_out, H_out, W_out)
+     * @param gw (C_out, C_in/groups, kH, kW), overwritten
+     */
+    public static void backwardWeight(ConvGeometry g, float[] x, float[] gy, float[] gw) {
+        backwardWeight(InnerProductKernel.preferred(), g, x, gy, gw);
+    }
+
+    static void backwardWeight(InnerProductKernel kernel, ConvGeometry g, float[] x, float[] gy, float[] gw) {
+        String op = "conv2d backward weight";
+        requireSize(op, "x", x, g.inputShape());
+        requireSize(op, "gy", gy, g.outputShape());
+        requireSize(op, "gw", gw, g.weightShape());
+        Sizes s = new Sizes(g);
+        Im2col im2col = new Im2col(g);
+        int weightSize = g.outChannels() * s.k;
+        int tile = tileSize(s.positions, g.n() * g.groups(), WEIGHT_TILE);
+        int tiles = ceilDiv(s.positions, tile);
+        int items = g.n() * g.groups() * tiles;
+        // one partial sum per chunk of items; chunk 0 accumulates straight into gw
+        int chunks = Math.min(items, Parallel.threads());
+        float[][] partials = new float[chunks][];
+        Arrays.fill(gw, 0, weightSize, 0f);
+        Parallel.range(chunks, 1, (fromChunk, toChunk) -> {
+            for (int chunk = fromChunk; chunk < toChunk; chunk++) {
+                float[] sum = chunk == 0 ? gw : new float[weightSize];
+                partials[chunk] = sum;
+                int first = (int) ((long) items * chunk / chunks);
+                int last = (int) ((long) items * (chunk + 1) / chunks);
+                for (int item = first; item < last; item++) {
+                    int n = item / (g.groups() * tiles);
+                    int group = item / tiles % g.groups();
+                    int q0 = item % tiles * tile;
+                    int count = Math.min(tile, s.positions - q0);
+                    int gyOffset = (n * g.outChannels() + group * s.outPerGroup) * s.positions + q0;
+                    int xOffset = (n * g.inChannels() + group * s.inPerGroup) * s.pixels;
+                    int gwOffset = group * s.outPerGroup * s.k;
+                    if (s.pointwise) {
+                        // the im2col rows are the input channels themselves
+                        innerProducts(kernel, count, gy, gyOffset, s.positions, s.outPerGroup,
+                                x, xOffset + q0, s.pixels, s.k, sum, gwOffset, s.k);
+                        continue;
+                    }
+                    int block = Math.min(s.k, WEIGHT_COLUMN_ROWS);
+                    float[] columns = Workspace.current().columns(block * count);
+                    for (int r0 = 0; r0 < s.k; r0 += block) {
+                        int rows = Math.min(block, s.k - r0);
+                        for (int r = 0; r < rows; r++) {
+                            im2col.gatherRow(x, xOffset, r0 + r, q0, count, columns, r * count);
+                        }
+                        innerProducts(kernel, count, gy, gyOffset, s.positions, s.outPerGroup,
+                                columns, 0, count, rows, sum, gwOffset + r0, s.k);
+                    }
+                }
+            }
+        });
+        for (int chunk = 1; chunk < chunks; chunk++) {
+            float[] partial = partials[chunk];
+            for (int i = 0; i < weightSize; i++) {
+                gw[i] += partial[i];
+            }
+        }
+    }
+
+    /**
+     * {@code C[i][j] += Σ_{p < length} A[i][p]·B[j][p]} for an m × n block of C, in 4 × 4 micro-tiles
+     * (ragged edges entry by entry). A four-row strip of B is reused against every strip of A.
+     */
+    private static void innerProducts(InnerProductKernel kernel, int length,
+                                      float[] a, int aOffset, int lda, int m,
+                                      float[] b, int bOffset, int ldb, int n,
+                                      float[] c, int cOffset, int ldc) {
+        int block = InnerProductKernel.BLOCK;
+        for (int j = 0; j < n; j += block) {
+            for (int i = 0; i < m; i += block) {
+                if (i + block <= m && j + block <= n) {
+                    kernel.multiplyAdd4x4(length, a, aOffset + i * lda, lda, b, bOffset + j * ldb, ldb,
+                            c, cOffset + i * ldc + j, ldc);
+                } else {
+                    for (int ii = i; ii < Math.min(m, i + block); ii++) {
+                        for (int jj = j; jj < Math.min(n, j + block); jj++) {
+                            c[cOffset + ii * ldc + jj] += kernel.dot(length, a, aOffset + ii * lda, b, bOffset + jj * ldb);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Derived sizes of one convolution. */
+    private static final class Sizes {
+        final int inPerGroup;
+        final int outPerGroup;
+        /** Rows of the im2col matrix: C_in/G · kH · kW. */
+        final int k;
+        /** Output positions per image: H_out · W_out. */
+        final int positions;
+        /** Input pixels per channel: H · W. */
+        final int pixels;
+        /** 1×1, stride 1, no padding: the im2col matrix is the input itself. */
+        final boolean pointwise;
+
+        Sizes(ConvGeometry g) {
+            inPerGroup = g.inChannels() / g.groups();
+            outPerGroup = g.outChannels() / g.groups();
+            k = inPerGroup * g.kernelH() * g.kernelW();
+            positions = g.outHeight() * g.outWidth();
+            pixels = g.height() * g.width();
+            pointwise = g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1
+                    && g.padH() == 0 && g.padW() == 0;
+            long largest = Math.max(Math.max((long) g.n() * g.inChannels() * pixels,
+                    (long) g.n() * g.outChannels() * positions), (long) g.outChannels() * k);
+            if (largest > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(g + ": a tensor has " + largest + " elements, more than a Java array holds");
+            }
+        }
+    }
+
+    /**
+     * Positions per tile: at most {@code maxTile}, a multiple of {@link #TILE_ALIGN}, and small enough that
+     * {@code outerItems × tiles} gives every thread a few items when the positions allow it.
+     */
+    private static int tileSize(int positions, int outerItems, int maxTile) {
+        int tiles = ceilDiv(positions, maxTile);
+        int wanted = ceilDiv(Parallel.threads() * ITEMS_PER_THREAD, outerItems);
+        tiles = Math.max(tiles, Math.min(wanted, ceilDiv(positions, 4 * TILE_ALIGN)));
+        int tile = ceilDiv(ceilDiv(positions, tiles), TILE_ALIGN) * TILE_ALIGN;
+        return Math.min(tile, positions);
+    }
+
+    private static void requireSize(String op, String name, float[] array, int[] shape) {
+        long needed = 1;
+        for (int d : shape) {
+            needed *= d;
+        }
+        if (array == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null, expected " + Arrays.toString(shape));
+        }
+        if (array.length < needed) {
+            throw new IllegalArgumentException(op + ": " + name + " has " + array.length + " floats, expected shape "
+                    + Arrays.toString(shape) + " = " + needed);
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 }

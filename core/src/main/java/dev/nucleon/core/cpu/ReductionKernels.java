@@ -38,9 +38,7 @@ final class ReductionKernels {
             int xi = row * cols;
             if (colStride == 0) { // reducing along the row
                 if (op == ReduceOp.SUM) {
-                    double s = 0;
-                    for (int j = 0; j < cols; j++) s += x[xi + j];
-                    acc[(int) oi] += s;
+                    acc[(int) oi] += Sums.sum(x, xi, xi + cols);
                 } else {
                     double m = acc[(int) oi];
                     for (int j = 0; j < cols; j++) m = Math.max(m, x[xi + j]);
@@ -66,11 +64,8 @@ final class ReductionKernels {
         int chunk = (x.length + threads - 1) / threads;
         Parallel.range(threads, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
-                double s = 0;
-                for (int i = t * chunk, end = Math.min(x.length, (t + 1) * chunk); i < end; i++) {
-                    s += x[i];
-                }
-                partial[t] = s;
+                int start = Math.min(x.length, t * chunk);
+                partial[t] = Sums.sum(x, start, Math.min(x.length, start + chunk));
             }
         });
         double s = 0;
