@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * backward at 64² in 3 s). {@link NetworkStructureTest#resFcnStageShapesFollowTables1And2} checks the same
  * ResFcn shapes at 64², scaled by 1/4.
  */
+@SuppressWarnings("try") // no-grad scopes are used only for their effect
 class FullSizeNetworksTest {
 
     /** Paper 003, Tables 1–2 exactly: 256×256×3 in, every stage's shape, 128×128×2 out. */

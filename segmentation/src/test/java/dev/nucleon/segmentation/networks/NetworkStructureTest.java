@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** How the presets are wired: activation plans, dropout, up-sampling, heads, stage shapes, checkpoints. */
+@SuppressWarnings("try") // no-grad scopes are used only for their effect
 class NetworkStructureTest {
 
     private static Module at(Module net, String name) {

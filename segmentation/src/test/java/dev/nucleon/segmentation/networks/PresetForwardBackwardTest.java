@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and every parameter receives a finite gradient. Inputs are tiny (2 × C × 32 × 32) so the whole class runs
  * in seconds on two cores.
  */
+@SuppressWarnings("try") // no-grad scopes are used only for their effect
 class PresetForwardBackwardTest {
 
     @ParameterizedTest(name = "{0} {1}")
