@@ -6,7 +6,8 @@
  * {@code preprocess} (CLAHE, TV denoising, normalisation, resize, EDT, targets), {@code patch} (paper 004's
  * patch grid, max stitching, seamless tiled inference), {@code augment} (seeded image+target
  * augmentation), {@code instance} (thresholding, components, watershed, measurements) and {@code metrics}
- * (DSB2018 score, average IoU, pixel metrics, folder evaluation). Networks, training and inference land
- * with the [networks] and [pipeline] issues.
+ * (DSB2018 score, average IoU, pixel metrics, folder evaluation). {@code networks} holds the papers' networks
+ * and their named presets (exact published weight counts), {@code loss} their losses (soft Dice, BCE + Dice,
+ * BCE − log Dice); training and inference land with the [pipeline] issue.
  */
 package dev.nucleon.segmentation;
