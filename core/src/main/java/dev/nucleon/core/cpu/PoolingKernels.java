@@ -51,10 +51,10 @@ final class PoolingKernels {
         for (int h = h0; h < h1; h++) {
             for (int w = w0; w < w1; w++) {
                 float v = x[base + h * g.width() + w];
-                if (v > max || Float.isNaN(v)) {
+                if (!(v <= max)) { // v > max, or v is NaN (which wins, as in PyTorch): one compare per cell
                     max = v;
                     best = h * g.width() + w;
-                    if (Float.isNaN(v)) {
+                    if (v != v) {
                         return best;
                     }
                 }
