@@ -143,6 +143,7 @@ public final class Predictor {
     }
 
     /** The (1, H, W) probability of an image already converted by {@link NetworkInput}. */
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public FloatImage probabilityOfInput(FloatImage input) {
         int w = input.width(), h = input.height();
         PatchGrid grid = new PatchGrid(w, h, patch, stride);

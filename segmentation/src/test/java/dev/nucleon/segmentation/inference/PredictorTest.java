@@ -50,6 +50,7 @@ class PredictorTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
     void foldedBatchNormGivesTheSameOutputs() {
         Module plain = smallBnNet(7);
         Module folded = smallBnNet(7);
