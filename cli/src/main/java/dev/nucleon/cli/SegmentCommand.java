@@ -63,11 +63,13 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda; default ${DEFAULT-VALUE}.")
     String device;
 
-    @Option(names = "--threshold", defaultValue = "0.5", description = "Probability threshold, default ${DEFAULT-VALUE}.")
-    float threshold;
+    @Option(names = "--threshold", paramLabel = "P",
+            description = "Probability threshold (default: the predictor's, " + Predictor.DEFAULT_THRESHOLD + ").")
+    Float threshold;
 
-    @Option(names = "--min-size", defaultValue = "16", description = "Smallest nucleus in pixels, default ${DEFAULT-VALUE}.")
-    int minSize;
+    @Option(names = "--min-size", paramLabel = "PIXELS",
+            description = "Smallest nucleus in pixels (default: the predictor's, " + Predictor.DEFAULT_MIN_SIZE + ").")
+    Integer minSize;
 
     @Option(names = "--tta", description = "Flip test-time augmentation (4x slower, slightly smoother).")
     boolean tta;
@@ -78,10 +80,10 @@ public final class SegmentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        if (!(threshold > 0 && threshold < 1)) {
+        if (threshold != null && !(threshold > 0 && threshold < 1)) {
             throw new ParameterException(spec.commandLine(), "--threshold must be in (0, 1), got " + threshold);
         }
-        if (minSize < 0) {
+        if (minSize != null && minSize < 0) {
             throw new ParameterException(spec.commandLine(), "--min-size must be >= 0, got " + minSize);
         }
         Device dev;
@@ -118,8 +120,14 @@ public final class SegmentCommand implements Callable<Integer> {
         } else {
             predictor = Predictor.bundled();
         }
-        predictor.device(dev).flipTta(tta).postProcessing(InstanceSegmentation.defaults().withThreshold(threshold)
-                .withMinObjectArea(minSize));
+        InstanceSegmentation post = predictor.postProcessing();
+        if (threshold != null) {
+            post = post.withThreshold(threshold);
+        }
+        if (minSize != null) {
+            post = post.withMinObjectArea(minSize);
+        }
+        predictor.device(dev).flipTta(tta).postProcessing(post);
         Files.createDirectories(out);
         StringBuilder summary = new StringBuilder("image,nuclei,mean_area\n");
         Map<String, LabelImage> submission = new LinkedHashMap<>();

@@ -116,8 +116,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run whose files sit beside --out.")
     boolean resume;
 
-    @Option(names = "--progress", description = "Rewrite a per-batch progress line in place.")
-    boolean progress;
+    @Option(names = "--progress", negatable = true, description = "Rewrite a per-batch progress line in place "
+            + "(default: on when attached to a terminal).")
+    Boolean progress;
 
     @Override
     public Integer call() throws IOException {
@@ -164,7 +165,8 @@ public final class TrainCommand implements Callable<Integer> {
         log.printf("train: %s %s, %d parameters; %d training and %d validation images from %s%n", preset, options,
                 model.parameterCount().total(), train.size(), validation.size(), dataset.folder());
         log.println("train: " + config.describe());
-        Trainer trainer = new Trainer(config, log).inPlaceProgress(progress);
+        Trainer trainer = new Trainer(config, log)
+                .inPlaceProgress(progress != null ? progress : System.console() != null);
         Trainer.Result r = resume ? trainer.resume(model, train, validation, out) : trainer.fit(model, train, validation, out);
         log.flush();
         return r.history().isEmpty() && !resume ? 1 : 0;

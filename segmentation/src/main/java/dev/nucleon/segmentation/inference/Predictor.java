@@ -39,6 +39,19 @@ public final class Predictor {
     /** The classpath location of the model shipped in the segmentation jar. */
     public static final String BUNDLED_RESOURCE = "/dev/nucleon/segmentation/models/nuclei-default.safetensors";
 
+    /** The default probability threshold. */
+    public static final float DEFAULT_THRESHOLD = 0.5f;
+    /** The default smallest nucleus, in pixels. */
+    public static final int DEFAULT_MIN_SIZE = 16;
+
+    /**
+     * The default instance step: {@link InstanceSegmentation#defaults()} with {@link #DEFAULT_THRESHOLD} and
+     * {@link #DEFAULT_MIN_SIZE}.
+     */
+    public static InstanceSegmentation defaultPostProcessing() {
+        return InstanceSegmentation.defaults().withThreshold(DEFAULT_THRESHOLD).withMinObjectArea(DEFAULT_MIN_SIZE);
+    }
+
     private final Module model;
     private final int inChannels;
     private int patch = 256;
@@ -46,7 +59,7 @@ public final class Predictor {
     private int batchSize = 4;
     private boolean flipTta;
     private Device device = Device.CPU;
-    private InstanceSegmentation post = InstanceSegmentation.defaults();
+    private InstanceSegmentation post = defaultPostProcessing();
 
     /** Wraps a network (switched to inference mode; not folded, not copied). */
     public Predictor(Module model) {
