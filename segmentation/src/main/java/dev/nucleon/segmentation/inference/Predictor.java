@@ -44,12 +44,20 @@ public final class Predictor {
     /** The default smallest nucleus, in pixels. */
     public static final int DEFAULT_MIN_SIZE = 16;
 
+    /** The default minimum distance between watershed markers (distance-transform peaks), in pixels. */
+    public static final int DEFAULT_MIN_PEAK_DISTANCE = 12;
+
     /**
-     * The default instance step: {@link InstanceSegmentation#defaults()} with {@link #DEFAULT_THRESHOLD} and
-     * {@link #DEFAULT_MIN_SIZE}.
+     * The default instance step: {@link InstanceSegmentation#defaults()} with {@link #DEFAULT_THRESHOLD},
+     * {@link #DEFAULT_MIN_SIZE} and watershed markers at distance-transform peaks at least
+     * {@link #DEFAULT_MIN_PEAK_DISTANCE} apart. The bundled model is trained to leave a gap between touching
+     * nuclei, so only clearly separate blobs need splitting: on 100 training images (seeded, none from the
+     * validation split) this scored 0.537 against 0.487 for h-maxima markers (h = 2) and 0.509 for no
+     * splitting.
      */
     public static InstanceSegmentation defaultPostProcessing() {
-        return InstanceSegmentation.defaults().withThreshold(DEFAULT_THRESHOLD).withMinObjectArea(DEFAULT_MIN_SIZE);
+        return InstanceSegmentation.defaults().withThreshold(DEFAULT_THRESHOLD).withMinObjectArea(DEFAULT_MIN_SIZE)
+                .withPeakMarkers(DEFAULT_MIN_PEAK_DISTANCE);
     }
 
     private final Module model;
