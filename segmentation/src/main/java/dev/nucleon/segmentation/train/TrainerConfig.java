@@ -88,6 +88,12 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
                 separateTouching, validationPatch);
     }
 
+    public TrainerConfig withPatchesPerImage(int n) {
+        return new TrainerConfig(epochs, batchSize, patchSize, n, learningRate, optimizer, loss, weightDecay,
+                plateauPatience, plateauFactor, minLearningRate, earlyStopping, seed, workers, prefetch, augment,
+                separateTouching, validationPatch);
+    }
+
     public TrainerConfig withSeed(long s) {
         return new TrainerConfig(epochs, batchSize, patchSize, patchesPerImage, learningRate, optimizer, loss,
                 weightDecay, plateauPatience, plateauFactor, minLearningRate, earlyStopping, s, workers, prefetch,
