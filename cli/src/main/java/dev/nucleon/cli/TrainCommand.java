@@ -89,6 +89,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "Default ${DEFAULT-VALUE}.")
     double weightDecay;
 
+    @Option(names = "--schedule", defaultValue = "plateau",
+            description = "Learning-rate schedule: plateau (ReduceLROnPlateau on the validation score), cosine "
+                    + "(annealed over --epochs), step (x --plateau-factor every --plateau-patience epochs), none; "
+                    + "default ${DEFAULT-VALUE}.")
+    String schedule;
+
     @Option(names = "--plateau-patience", defaultValue = "4",
             description = "ReduceLROnPlateau patience in epochs (0 = off), default ${DEFAULT-VALUE}.")
     int plateauPatience;
@@ -129,7 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainerConfig config;
         try {
             config = new TrainerConfig(epochs, batch, patch, patchesPerImage, lr, optimizer, loss, weightDecay,
-                    plateauPatience, plateauFactor, 1e-5, earlyStopping, seed, workers, 4, !noAugment, !noSeparate, 256);
+                    plateauPatience, plateauFactor, 1e-5, earlyStopping, seed, workers, 4, !noAugment, !noSeparate, 256, schedule);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

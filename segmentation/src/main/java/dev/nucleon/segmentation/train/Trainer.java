@@ -5,6 +5,7 @@ import dev.nucleon.nn.Module;
 import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.nn.loss.Loss;
 import dev.nucleon.nn.optim.EarlyStopping;
+import dev.nucleon.nn.optim.LearningRateScheduler;
 import dev.nucleon.nn.optim.Mode;
 import dev.nucleon.nn.optim.Optimizer;
 import dev.nucleon.nn.optim.ReduceLROnPlateau;
@@ -125,7 +126,8 @@ public final class Trainer {
         Loss loss = config.createLoss();
         boolean validate = !validationSamples.isEmpty();
         Mode mode = validate ? Mode.MAX : Mode.MIN;
-        ReduceLROnPlateau plateau = config.plateauPatience() > 0
+        LearningRateScheduler epochSchedule = config.createEpochSchedule(optimizer);
+        ReduceLROnPlateau plateau = config.schedule().equals("plateau") && config.plateauPatience() > 0
                 ? new ReduceLROnPlateau(optimizer).mode(mode).patience(config.plateauPatience())
                 .factor(config.plateauFactor()).minLr(config.minLearningRate()) : null;
         EarlyStopping stopping = config.earlyStopping() > 0
@@ -165,6 +167,9 @@ public final class Trainer {
                     stopping.update(m, model);
                 }
             }
+            if (epochSchedule != null) {
+                epochSchedule.setEpoch(done);
+            }
             log.printf(Locale.ROOT, "resuming after epoch %d (best %.4f at epoch %d), learning rate %.3g%n", done,
                     best, bestEpoch, optimizer.learningRate());
         }
@@ -195,6 +200,9 @@ public final class Trainer {
                 }
                 if (plateau != null && plateau.step(metric)) {
                     log.printf(Locale.ROOT, "  learning rate reduced to %.3g%n", optimizer.learningRate());
+                }
+                if (epochSchedule != null) {
+                    epochSchedule.step();
                 }
                 boolean stop = stopping != null && stopping.update(metric, model);
                 saveModel(files.last(), model, epoch, metric);

@@ -5,6 +5,9 @@ import dev.nucleon.nn.loss.BinaryCrossEntropy;
 import dev.nucleon.nn.loss.Loss;
 import dev.nucleon.nn.optim.Adam;
 import dev.nucleon.nn.optim.AdamW;
+import dev.nucleon.nn.optim.CosineAnnealingLR;
+import dev.nucleon.nn.optim.LearningRateScheduler;
+import dev.nucleon.nn.optim.StepLR;
 import dev.nucleon.nn.optim.Optimizer;
 import dev.nucleon.nn.optim.RMSprop;
 import dev.nucleon.nn.optim.SGD;
@@ -40,13 +43,18 @@ import java.util.Locale;
  * @param separateTouching   train on foreground minus the pixels where two nuclei touch, so the network
  *                           learns to leave a gap that the instance step can split on
  * @param validationPatch    patch side used to predict whole validation images
+ * @param schedule           the learning-rate schedule: {@code plateau} (ReduceLROnPlateau on the validation
+ *                           score, {@code plateauPatience} / {@code plateauFactor}), {@code cosine} (cosine
+ *                           annealing over {@code epochs} down to {@code minLearningRate}), {@code step}
+ *                           (× {@code plateauFactor} every {@code plateauPatience} epochs) or {@code none}
  */
 public record TrainerConfig(int epochs, int batchSize, int patchSize, int patchesPerImage, double learningRate,
                             String optimizer, String loss, double weightDecay, int plateauPatience, double plateauFactor,
                             double minLearningRate, int earlyStopping, long seed, int workers, int prefetch,
-                            boolean augment, boolean separateTouching, int validationPatch) {
+                            boolean augment, boolean separateTouching, int validationPatch, String schedule) {
 
     public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
+    public static final List<String> SCHEDULES = List.of("plateau", "cosine", "step", "none");
     public static final List<String> LOSSES = List.of("bce-log-dice", "bce-dice", "dice", "bce");
 
     public TrainerConfig {
@@ -62,6 +70,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
         require(plateauFactor > 0 && plateauFactor < 1, "plateau factor must be in (0, 1), got " + plateauFactor);
         require(minLearningRate >= 0, "minimum learning rate must be >= 0");
         require(workers >= 1 && prefetch >= 1, "workers and prefetch must be >= 1");
+        require(SCHEDULES.contains(schedule), "schedule must be one of " + SCHEDULES + ", got '" + schedule + "'");
         require(validationPatch >= 16 && validationPatch % 16 == 0, "validation patch must be a multiple of 16");
     }
 
@@ -73,37 +82,37 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
 
     public static TrainerConfig defaults() {
         return new TrainerConfig(40, 8, 256, 1, 1e-3, "adam", "bce-log-dice", 0, 4, 0.5, 1e-5, 10, 2018, 1, 4,
-                true, true, 256);
+                true, true, 256, "plateau");
     }
 
     public TrainerConfig withEpochs(int n) {
         return new TrainerConfig(n, batchSize, patchSize, patchesPerImage, learningRate, optimizer, loss, weightDecay,
                 plateauPatience, plateauFactor, minLearningRate, earlyStopping, seed, workers, prefetch, augment,
-                separateTouching, validationPatch);
+                separateTouching, validationPatch, schedule);
     }
 
     public TrainerConfig withBatch(int batch, int patch) {
         return new TrainerConfig(epochs, batch, patch, patchesPerImage, learningRate, optimizer, loss, weightDecay,
                 plateauPatience, plateauFactor, minLearningRate, earlyStopping, seed, workers, prefetch, augment,
-                separateTouching, validationPatch);
+                separateTouching, validationPatch, schedule);
     }
 
     public TrainerConfig withPatchesPerImage(int n) {
         return new TrainerConfig(epochs, batchSize, patchSize, n, learningRate, optimizer, loss, weightDecay,
                 plateauPatience, plateauFactor, minLearningRate, earlyStopping, seed, workers, prefetch, augment,
-                separateTouching, validationPatch);
+                separateTouching, validationPatch, schedule);
     }
 
     public TrainerConfig withSeed(long s) {
         return new TrainerConfig(epochs, batchSize, patchSize, patchesPerImage, learningRate, optimizer, loss,
                 weightDecay, plateauPatience, plateauFactor, minLearningRate, earlyStopping, s, workers, prefetch,
-                augment, separateTouching, validationPatch);
+                augment, separateTouching, validationPatch, schedule);
     }
 
     public TrainerConfig withAugment(boolean on) {
         return new TrainerConfig(epochs, batchSize, patchSize, patchesPerImage, learningRate, optimizer, loss,
                 weightDecay, plateauPatience, plateauFactor, minLearningRate, earlyStopping, seed, workers, prefetch,
-                on, separateTouching, validationPatch);
+                on, separateTouching, validationPatch, schedule);
     }
 
     /** A fresh loss function of this configuration's kind. */
@@ -114,6 +123,15 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
             case "dice" -> new DiceLoss();
             case "bce" -> new BinaryCrossEntropy();
             default -> throw new IllegalStateException(loss);
+        };
+    }
+
+    /** An epoch-indexed schedule for {@code cosine} and {@code step}; null for {@code plateau} and {@code none}. */
+    public LearningRateScheduler createEpochSchedule(Optimizer o) {
+        return switch (schedule) {
+            case "cosine" -> new CosineAnnealingLR(o, epochs, minLearningRate);
+            case "step" -> new StepLR(o, Math.max(1, plateauPatience), plateauFactor);
+            default -> null;
         };
     }
 
@@ -131,8 +149,8 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
     /** One line for logs and model metadata. */
     public String describe() {
         return String.format(Locale.ROOT, "epochs=%d batch=%d patch=%d patches/image=%d %s lr=%g wd=%g loss=%s"
-                        + " plateau=%d×%g min-lr=%g early-stop=%d seed=%d augment=%b separate-touching=%b", epochs,
-                batchSize, patchSize, patchesPerImage, optimizer, learningRate, weightDecay, loss, plateauPatience,
+                        + " schedule=%s plateau=%d×%g min-lr=%g early-stop=%d seed=%d augment=%b separate-touching=%b", epochs,
+                batchSize, patchSize, patchesPerImage, optimizer, learningRate, weightDecay, loss, schedule, plateauPatience,
                 plateauFactor, minLearningRate, earlyStopping, seed, augment, separateTouching);
     }
 }

@@ -33,7 +33,7 @@ class TrainerTest {
 
     static TrainerConfig config(int epochs) {
         return new TrainerConfig(epochs, 2, 64, 2, 3e-3, "adam", "bce-log-dice", 0, 1, 0.5, 1e-5, 0, 11, 2, 2,
-                true, true, 64);
+                true, true, 64, "plateau");
     }
 
     static Module tiny() {
@@ -97,6 +97,19 @@ class TrainerTest {
         for (String k : a.keySet()) {
             assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), 1e-5f, k);
         }
+    }
+
+    @Test
+    void cosineScheduleAnnealsTheLearningRateAndResumesOnIt(@TempDir Path dir) throws IOException {
+        TrainerConfig c = new TrainerConfig(3, 2, 64, 1, 1e-2, "adam", "bce-log-dice", 0, 1, 0.5, 1e-4, 0, 11, 1, 2,
+                false, true, 64, "cosine");
+        List<NucleiSample> all = samples();
+        Trainer.Result r = new Trainer(c, new PrintStream(new ByteArrayOutputStream())).inPlaceProgress(false)
+                .fit(tiny(), all, List.of(), dir.resolve("m.safetensors"));
+        assertEquals(1e-2, r.history().get(0).learningRate(), 1e-12);
+        assertEquals(1e-4 + (1e-2 - 1e-4) * 0.75, r.history().get(1).learningRate(), 1e-9);
+        assertEquals(1e-4 + (1e-2 - 1e-4) * 0.25, r.history().get(2).learningRate(), 1e-9);
+        assertTrue(Double.isNaN(r.history().get(0).validationScore()), "no validation: scores are NaN");
     }
 
     @Test
