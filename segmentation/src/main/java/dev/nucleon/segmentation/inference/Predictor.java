@@ -11,6 +11,7 @@ import dev.nucleon.segmentation.instance.InstanceSegmentation;
 import dev.nucleon.segmentation.networks.Presets;
 import dev.nucleon.segmentation.patch.MaxStitcher;
 import dev.nucleon.segmentation.patch.PatchGrid;
+import dev.nucleon.segmentation.patch.TiledInference;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 
 import java.io.IOException;
@@ -66,6 +67,7 @@ public final class Predictor {
     private int stride = 256;
     private int batchSize = 4;
     private boolean flipTta;
+    private int tileMargin = -1;
     private Device device = Device.CPU;
     private InstanceSegmentation post = defaultPostProcessing();
 
@@ -122,6 +124,21 @@ public final class Predictor {
         return this;
     }
 
+    /**
+     * Overlapping tiles instead of the max-stitched grid: {@link TiledInference} with {@code tile}-pixel cores,
+     * each predicted with {@code margin} pixels of reflected context on every side, only the core kept (no
+     * seams, memory bounded by one tile). {@code tile + 2·margin} should be a multiple of 16; smaller inputs
+     * are zero-padded up to one.
+     */
+    public Predictor tiles(int tile, int margin) {
+        if (tile < 16 || margin < 0) {
+            throw new IllegalArgumentException("Predictor: need tile >= 16 and margin >= 0, got " + tile + ", " + margin);
+        }
+        this.patch = tile;
+        this.tileMargin = margin;
+        return this;
+    }
+
     /** Patches per forward pass (default 4). */
     public Predictor batchSize(int n) {
         if (n < 1) {
@@ -166,6 +183,9 @@ public final class Predictor {
     /** The (1, H, W) probability of an image already converted by {@link NetworkInput}. */
     @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public FloatImage probabilityOfInput(FloatImage input) {
+        if (tileMargin >= 0) {
+            return tiled(input);
+        }
         int w = input.width(), h = input.height();
         PatchGrid grid = new PatchGrid(w, h, patch, stride);
         List<int[]> origins = grid.origins();
@@ -196,6 +216,37 @@ public final class Predictor {
             model.train(wasTraining);
         }
         return out.result();
+    }
+
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
+    private FloatImage tiled(FloatImage input) {
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        int savedPatch = patch;
+        try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
+            return new TiledInference(savedPatch, tileMargin, TiledInference.Padding.REFLECT).run(input, tile -> {
+                int tw = tile.width(), th = tile.height(), side = Math.max(round16(tw), round16(th));
+                FloatImage padded = tile.crop(0, 0, side, side, 0f);
+                float[] x = new float[inChannels * side * side];
+                for (int c = 0; c < inChannels; c++) {
+                    System.arraycopy(padded.data(), 0, x, c * side * side, side * side);
+                }
+                patch = side;
+                try {
+                    return new FloatImage(side, side, 1, run(x, 1)).crop(0, 0, tw, th);
+                } finally {
+                    patch = savedPatch;
+                }
+            });
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            model.train(wasTraining);
+        }
+    }
+
+    private static int round16(int n) {
+        return (n + 15) / 16 * 16;
     }
 
     /** Forward of n patches (n, C, p, p) → (n, 1, p, p) probabilities, averaged over flips when asked. */

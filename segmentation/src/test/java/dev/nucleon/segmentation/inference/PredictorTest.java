@@ -93,6 +93,19 @@ class PredictorTest {
     }
 
     @Test
+    void overlappingTilesCoverTheImage(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("m.safetensors");
+        Checkpoint.save(file, smallBnNet(4));
+        FloatImage image = ImageFileReader.read(TestData.image(TestData.COLOUR_ID)); // 320x256
+        FloatImage p = Predictor.load(file).tiles(96, 16).probability(image);
+        assertEquals(320, p.width());
+        assertEquals(256, p.height());
+        for (float v : p.data()) {
+            assertTrue(v >= 0 && v <= 1);
+        }
+    }
+
+    @Test
     void networkInputInvertsBrightBackgrounds() throws IOException {
         FloatImage colour = ImageFileReader.read(TestData.image(TestData.COLOUR_ID));
         FloatImage in = NetworkInput.prepare(colour);
