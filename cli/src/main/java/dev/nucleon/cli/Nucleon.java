@@ -33,6 +33,8 @@ import java.util.concurrent.Callable;
                 + "segmentation toolkit on top of it.",
         subcommands = {
                 InfoCommand.class,
+                SegmentCommand.class,
+                TrainCommand.class,
                 EvaluateCommand.class,
                 SummaryCommand.class,
                 CommandLine.HelpCommand.class,

@@ -82,6 +82,21 @@ public abstract class Module {
         return module;
     }
 
+    /**
+     * Replaces the child registered under {@code name} (same name, same position); used by inference-time
+     * rewrites such as folding batch norm into the preceding convolution. Returns the new child.
+     */
+    protected final <M extends Module> M replaceModule(String name, M module) {
+        if (!children.containsKey(name)) {
+            throw new IllegalArgumentException(typeName() + ": no child named '" + name + "' to replace");
+        }
+        if (module == this) {
+            throw new IllegalArgumentException(typeName() + ": a module cannot be its own child ('" + name + "')");
+        }
+        children.put(name, module);
+        return module;
+    }
+
     private void checkName(String name) {
         if (name == null || name.isEmpty() || name.contains(".")) {
             throw new IllegalArgumentException(typeName() + ": name '" + name + "' must be non-empty and contain no '.'");

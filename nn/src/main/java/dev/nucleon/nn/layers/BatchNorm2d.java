@@ -86,6 +86,11 @@ public final class BatchNorm2d extends Module {
         return runningVar;
     }
 
+    /** The epsilon added to the variance. */
+    public float eps() {
+        return eps;
+    }
+
     @Override
     protected String extraRepr() {
         return channels + ", eps=" + eps + ", momentum=" + momentum;

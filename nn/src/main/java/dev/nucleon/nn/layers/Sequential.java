@@ -28,6 +28,13 @@ public final class Sequential extends Module {
         return this;
     }
 
+    /** Replaces the module at {@code index} (its name stays the index). Returns this. */
+    public Sequential replace(int index, Module m) {
+        replaceModule(String.valueOf(index), m);
+        layers.set(index, m);
+        return this;
+    }
+
     public Module get(int index) {
         return layers.get(index);
     }

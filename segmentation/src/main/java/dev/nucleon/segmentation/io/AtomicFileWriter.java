@@ -39,6 +39,7 @@ public final class AtomicFileWriter {
         }
         try {
             content.writeTo(tmp);
+            readableLikeANewFile(tmp, abs);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -50,6 +51,21 @@ public final class AtomicFileWriter {
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw new ImageFileException(target, "could not write", e);
+        }
+    }
+
+    /**
+     * Temporary files are created owner-only (rw-------); give the result the permissions the target had, or
+     * rw-r--r-- (a new file under the usual umask 022) on POSIX file systems, so outputs stay readable by others.
+     */
+    private static void readableLikeANewFile(Path tmp, Path target) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                    ? Files.getPosixFilePermissions(target)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+            Files.setPosixFilePermissions(tmp, perms);
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system, or not ours to change: keep the defaults
         }
     }
 

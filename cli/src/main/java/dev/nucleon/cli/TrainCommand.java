@@ -1,0 +1,204 @@
+package dev.nucleon.cli;
+
+import dev.nucleon.nn.Module;
+import dev.nucleon.nn.init.Initializers;
+import dev.nucleon.nn.io.Checkpoint;
+import dev.nucleon.segmentation.dataset.DatasetSplit;
+import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
+import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.networks.Presets;
+import dev.nucleon.segmentation.train.Trainer;
+import dev.nucleon.segmentation.train.TrainerConfig;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nucleon train --data DIR --model PRESET --out MODEL [options]}: trains a preset network on a
+ * DSB2018-layout folder with {@link Trainer}, validating on a seeded split of it (or on a second folder), and
+ * writes the best model (plus {@code .last}, {@code .optimizer}, {@code .history.csv}, {@code .curves.png}
+ * beside it). {@code --resume} continues an interrupted run from those files.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a segmentation network on a DSB2018-layout folder; keeps the best model by validation "
+                + "score (DSB2018 mean AP).")
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true,
+            description = "Training folder: <id>/image.png + labels.png, or <id>/images/ + masks/.")
+    Path data;
+
+    @Option(names = "--model", paramLabel = "PRESET", required = true,
+            description = "Network preset (nucleon summary --list), e.g. unet-bn, unet, unet-plus.")
+    String preset;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE",
+            description = "Preset option, repeatable, e.g. --option base=8 --option in_channels=1.")
+    Map<String, String> options = new LinkedHashMap<>();
+
+    @Option(names = "--out", paramLabel = "MODEL", required = true,
+            description = "Where the best model goes (.safetensors).")
+    Path out;
+
+    @Option(names = "--validation", paramLabel = "DIR", description = "Validation folder (instead of a split).")
+    Path validationFolder;
+
+    @Option(names = "--val-fraction", defaultValue = "0.1",
+            description = "Fraction of --data held out for validation (seeded), default ${DEFAULT-VALUE}.")
+    double valFraction;
+
+    @Option(names = "--split-seed", defaultValue = "2018", description = "Seed of the validation split, default ${DEFAULT-VALUE}.")
+    long splitSeed;
+
+    @Option(names = "--epochs", defaultValue = "40", description = "Default ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Patches per step, default ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--patch", defaultValue = "256", description = "Patch side, default ${DEFAULT-VALUE}.")
+    int patch;
+
+    @Option(names = "--patches-per-image", defaultValue = "1", description = "Per epoch, default ${DEFAULT-VALUE}.")
+    int patchesPerImage;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate, default ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd, rmsprop; default ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--loss", defaultValue = "bce-log-dice",
+            description = "bce-log-dice (paper 004), bce-dice, dice, bce; default ${DEFAULT-VALUE}.")
+    String loss;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "Default ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "plateau",
+            description = "Learning-rate schedule: plateau (ReduceLROnPlateau on the validation score), cosine "
+                    + "(annealed over --epochs), step (x --plateau-factor every --plateau-patience epochs), none; "
+                    + "default ${DEFAULT-VALUE}.")
+    String schedule;
+
+    @Option(names = "--plateau-patience", defaultValue = "4",
+            description = "ReduceLROnPlateau patience in epochs (0 = off), default ${DEFAULT-VALUE}.")
+    int plateauPatience;
+
+    @Option(names = "--plateau-factor", defaultValue = "0.5", description = "Default ${DEFAULT-VALUE}.")
+    double plateauFactor;
+
+    @Option(names = "--early-stopping", defaultValue = "10",
+            description = "Stop after this many epochs without improvement (0 = never), default ${DEFAULT-VALUE}.")
+    int earlyStopping;
+
+    @Option(names = "--seed", defaultValue = "2018",
+            description = "Seeds the initial weights, patch positions, order and augmentation; default ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Data-loading threads, default ${DEFAULT-VALUE}.")
+    int workers;
+
+    @Option(names = "--no-augment", description = "Train on the patches as they are.")
+    boolean noAugment;
+
+    @Option(names = "--no-separate", description = "Do not zero the seams between touching nuclei in the target.")
+    boolean noSeparate;
+
+    @Option(names = "--resume", description = "Continue the run whose files sit beside --out.")
+    boolean resume;
+
+    @Option(names = "--progress", negatable = true, description = "Rewrite a per-batch progress line in place "
+            + "(default: on when attached to a terminal).")
+    Boolean progress;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Presets.names().contains(preset)) {
+            throw new ParameterException(spec.commandLine(), "unknown preset '" + preset + "'; one of " + Presets.names());
+        }
+        TrainerConfig config;
+        try {
+            config = new TrainerConfig(epochs, batch, patch, patchesPerImage, lr, optimizer, loss, weightDecay,
+                    plateauPatience, plateauFactor, 1e-5, earlyStopping, seed, workers, 4, !noAugment, !noSeparate, 256, schedule);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (!(valFraction >= 0 && valFraction < 1)) {
+            throw new ParameterException(spec.commandLine(), "--val-fraction must be in [0, 1), got " + valFraction);
+        }
+        Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
+        List<NucleiSample> train;
+        List<NucleiSample> validation;
+        if (validationFolder != null) {
+            train = dataset.samples();
+            validation = Dsb2018Dataset.open(validationFolder).samples();
+        } else {
+            DatasetSplit<NucleiSample> split = dataset.split(valFraction, splitSeed);
+            train = split.train();
+            validation = split.validation();
+        }
+        Trainer.Files files = Trainer.Files.of(out);
+        Module model;
+        if (resume) {
+            if (!Files.exists(files.last()) || !Files.exists(files.optimizer())) {
+                err.println("train: --resume needs " + files.last() + " and " + files.optimizer());
+                err.flush();
+                return 1;
+            }
+            model = Checkpoint.load(files.last());
+        } else {
+            Initializers.manualSeed(seed);
+            model = Presets.build(preset, options);
+        }
+        PrintWriter outWriter = spec.commandLine().getOut();
+        PrintStream log = new PrintStream(new WriterOutputStream(outWriter), true);
+        log.printf("train: %s %s, %d parameters; %d training and %d validation images from %s%n", preset, options,
+                model.parameterCount().total(), train.size(), validation.size(), dataset.folder());
+        log.println("train: " + config.describe());
+        Trainer trainer = new Trainer(config, log)
+                .inPlaceProgress(progress != null ? progress : System.console() != null);
+        Trainer.Result r = resume ? trainer.resume(model, train, validation, out) : trainer.fit(model, train, validation, out);
+        log.flush();
+        return r.history().isEmpty() && !resume ? 1 : 0;
+    }
+
+    /** Lets the trainer's PrintStream write through picocli's writer (so tests capture it). */
+    private static final class WriterOutputStream extends java.io.OutputStream {
+        private final PrintWriter w;
+
+        WriterOutputStream(PrintWriter w) {
+            this.w = w;
+        }
+
+        @Override
+        public void write(int b) {
+            w.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            w.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() {
+            w.flush();
+        }
+    }
+}

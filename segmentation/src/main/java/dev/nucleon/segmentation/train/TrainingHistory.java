@@ -1,0 +1,60 @@
+package dev.nucleon.segmentation.train;
+
+import dev.nucleon.segmentation.io.AtomicFileWriter;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Reads and writes {@code history.csv}: one {@link EpochRecord} per line after a header. */
+public final class TrainingHistory {
+    public static final String HEADER =
+            "epoch,train_loss,val_score,val_score_gray,val_score_colour,learning_rate,patches_per_second,seconds";
+
+    private TrainingHistory() {
+    }
+
+    public static String toCsv(List<EpochRecord> rows) {
+        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        for (EpochRecord r : rows) {
+            sb.append(String.format(Locale.ROOT, "%d,%.6f,%s,%s,%s,%.6g,%.3f,%.1f%n", r.epoch(), r.trainLoss(),
+                    num(r.validationScore()), num(r.validationGray()), num(r.validationColour()), r.learningRate(),
+                    r.patchesPerSecond(), r.seconds()));
+        }
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
+    }
+
+    public static void write(Path file, List<EpochRecord> rows) throws IOException {
+        AtomicFileWriter.writeString(file, toCsv(rows));
+    }
+
+    public static List<EpochRecord> read(Path file) throws IOException {
+        List<EpochRecord> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split(",", -1);
+            if (f.length != 8) {
+                throw new IOException(file + ": line " + (i + 1) + " has " + f.length + " fields, expected 8");
+            }
+            out.add(new EpochRecord(Integer.parseInt(f[0]), Double.parseDouble(f[1]), parse(f[2]), parse(f[3]),
+                    parse(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7])));
+        }
+        return out;
+    }
+
+    private static double parse(String s) {
+        return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.nucleon.segmentation.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+import dev.nucleon.nn.init.Initializers;
+import dev.nucleon.nn.io.Checkpoint;
+import dev.nucleon.nn.layers.BatchNorm2d;
+import dev.nucleon.segmentation.TestData;
+import dev.nucleon.segmentation.image.FloatImage;
+import dev.nucleon.segmentation.io.ImageFileReader;
+import dev.nucleon.segmentation.networks.Presets;
+import dev.nucleon.segmentation.preprocess.NetworkInput;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictorTest {
+
+    /** A small U-Net with batch norm whose running statistics and affine parameters are not the defaults. */
+    static Module smallBnNet(long seed) {
+        Initializers.manualSeed(seed);
+        Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 1));
+        Random r = new Random(seed);
+        for (Module m : net.namedModules().values()) {
+            if (m instanceof BatchNorm2d bn) {
+                int c = bn.weight().shape()[0];
+                bn.weight().assign(Tensor.of(random(r, c, 0.5f, 1.5f), c));
+                bn.bias().assign(Tensor.of(random(r, c, -0.3f, 0.3f), c));
+                bn.runningMean().assign(Tensor.of(random(r, c, -0.5f, 0.5f), c));
+                bn.runningVar().assign(Tensor.of(random(r, c, 0.2f, 2f), c));
+            }
+        }
+        return net.eval();
+    }
+
+    private static float[] random(Random r, int n, float lo, float hi) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = lo + (hi - lo) * r.nextFloat();
+        }
+        return a;
+    }
+
+    @Test
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
+    void foldedBatchNormGivesTheSameOutputs() {
+        Module plain = smallBnNet(7);
+        Module folded = smallBnNet(7);
+        int removed = BatchNormFolding.fold(folded);
+        assertEquals(2 * 5, removed, "two batch norms per block, 5 blocks at depth 3");
+        Tensor x = Tensor.uniform(3, 0f, 1f, 2, 1, 32, 32);
+        try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
+            float[] a = plain.forward(x).toArray(), b = folded.forward(x).toArray();
+            double worst = 0;
+            for (int i = 0; i < a.length; i++) {
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+            }
+            assertTrue(worst < 1e-5, "max |folded - unfolded| = " + worst);
+        }
+        assertTrue(folded.namedModules().values().stream().noneMatch(m -> m instanceof BatchNorm2d));
+    }
+
+    @Test
+    void probabilityMapCoversTheImageWhateverTheBatchAndFlips(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("m.safetensors");
+        Checkpoint.save(file, smallBnNet(3));
+        FloatImage image = ImageFileReader.read(TestData.image(TestData.COLOUR_ID)); // 320x256, RGBA
+        Predictor one = Predictor.load(file).patches(128, 128).batchSize(1);
+        Predictor four = Predictor.load(file).patches(128, 128).batchSize(4);
+        FloatImage p1 = one.probability(image), p4 = four.probability(image);
+        assertEquals(320, p1.width());
+        assertEquals(256, p1.height());
+        assertEquals(1, p1.channels());
+        for (int i = 0; i < p1.data().length; i++) {
+            assertTrue(p1.data()[i] >= 0 && p1.data()[i] <= 1);
+            assertEquals(p1.data()[i], p4.data()[i], 1e-5);
+        }
+        FloatImage tta = Predictor.load(file).patches(128, 128).flipTta(true).probability(image);
+        assertEquals(p1.data().length, tta.data().length);
+        // the unfolded network gives the same map within float rounding
+        FloatImage unfolded = new Predictor(Checkpoint.load(file)).patches(128, 128).probability(image);
+        for (int i = 0; i < p1.data().length; i++) {
+            assertEquals(unfolded.data()[i], p1.data()[i], 1e-5);
+        }
+    }
+
+    @Test
+    void overlappingTilesCoverTheImage(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("m.safetensors");
+        Checkpoint.save(file, smallBnNet(4));
+        FloatImage image = ImageFileReader.read(TestData.image(TestData.COLOUR_ID)); // 320x256
+        FloatImage p = Predictor.load(file).tiles(96, 16).probability(image);
+        assertEquals(320, p.width());
+        assertEquals(256, p.height());
+        for (float v : p.data()) {
+            assertTrue(v >= 0 && v <= 1);
+        }
+    }
+
+    @Test
+    void networkInputInvertsBrightBackgrounds() throws IOException {
+        FloatImage colour = ImageFileReader.read(TestData.image(TestData.COLOUR_ID));
+        FloatImage in = NetworkInput.prepare(colour);
+        assertEquals(1, in.channels());
+        assertTrue(in.min() >= 0 && in.max() <= 1);
+        // the H&E-like sample has a bright background: after inversion the median is dark
+        float[] d = in.data().clone();
+        java.util.Arrays.sort(d);
+        assertTrue(d[d.length / 2] < 0.5, "median " + d[d.length / 2]);
+        FloatImage gray = ImageFileReader.read(TestData.image(TestData.GRAY_ID));
+        assertTrue(!NetworkInput.brightBackground(dev.nucleon.segmentation.preprocess.Grayscale.of(gray)));
+    }
+}

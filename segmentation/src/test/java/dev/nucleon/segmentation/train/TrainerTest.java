@@ -1,0 +1,122 @@
+package dev.nucleon.segmentation.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+import dev.nucleon.nn.init.Initializers;
+import dev.nucleon.nn.io.Checkpoint;
+import dev.nucleon.segmentation.TestData;
+import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
+import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.networks.Presets;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Short runs of a tiny U-Net (base 4, depth 3) on 64×64 patches of the three test-resource samples. */
+class TrainerTest {
+    static final Map<String, Object> TINY = Map.of("base", 4, "depth", 3, "in_channels", 1);
+
+    static TrainerConfig config(int epochs) {
+        return new TrainerConfig(epochs, 2, 64, 2, 3e-3, "adam", "bce-log-dice", 0, 1, 0.5, 1e-5, 0, 11, 2, 2,
+                true, true, 64, "plateau");
+    }
+
+    static Module tiny() {
+        Initializers.manualSeed(5);
+        return Presets.build("unet-bn", TINY);
+    }
+
+    static List<NucleiSample> samples() throws IOException {
+        return Dsb2018Dataset.open(TestData.resourceDataset()).samples();
+    }
+
+    static Trainer.Result fit(TrainerConfig c, Module net, Path model, ByteArrayOutputStream log) throws IOException {
+        List<NucleiSample> all = samples();
+        return new Trainer(c, new PrintStream(log, true)).inPlaceProgress(false)
+                .fit(net, all, List.of(all.get(1)), model);
+    }
+
+    @Test
+    void writesBestModelHistoryAndCurvesAndIsReproducible(@TempDir Path dir) throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path model = dir.resolve("a/model.safetensors");
+        Trainer.Result r = fit(config(2), tiny(), model, log);
+        assertEquals(2, r.history().size());
+        Trainer.Files f = Trainer.Files.of(model);
+        for (Path p : List.of(f.model(), f.last(), f.optimizer(), f.history(), f.curves())) {
+            assertTrue(Files.isRegularFile(p), p + "\n" + log);
+        }
+        String text = log.toString();
+        assertTrue(text.contains("epoch 2/2") && text.contains("patches/s") && text.contains("ETA"), text);
+        List<EpochRecord> rows = TrainingHistory.read(f.history());
+        assertEquals(2, rows.size());
+        assertTrue(Double.isFinite(rows.get(0).validationScore()));
+        BufferedImage png = ImageIO.read(f.curves().toFile());
+        assertNotNull(png);
+        assertTrue(png.getWidth() >= 800);
+        // the best model rebuilds from its file alone
+        Module loaded = Checkpoint.load(f.model());
+        assertEquals("unet-bn", loaded.config().builder());
+        // the same seed gives the same run
+        Path model2 = dir.resolve("b/model.safetensors");
+        Trainer.Result again = fit(config(2), tiny(), model2, new ByteArrayOutputStream());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(r.history().get(i).trainLoss(), again.history().get(i).trainLoss(), 0.0);
+        }
+    }
+
+    @Test
+    void resumeContinuesWhereTheRunStopped(@TempDir Path dir) throws IOException {
+        Path straight = dir.resolve("s/model.safetensors");
+        Trainer.Result full = fit(config(2), tiny(), straight, new ByteArrayOutputStream());
+        Path split = dir.resolve("r/model.safetensors");
+        fit(config(1), tiny(), split, new ByteArrayOutputStream());
+        Module net = Checkpoint.load(Trainer.Files.of(split).last());
+        List<NucleiSample> all = samples();
+        Trainer.Result resumed = new Trainer(config(2), new PrintStream(new ByteArrayOutputStream()))
+                .inPlaceProgress(false).resume(net, all, List.of(all.get(1)), split);
+        assertEquals(2, resumed.history().size());
+        assertEquals(full.history().get(1).trainLoss(), resumed.history().get(1).trainLoss(), 1e-6);
+        Map<String, Tensor> a = Checkpoint.load(Trainer.Files.of(straight).last()).stateDict();
+        Map<String, Tensor> b = Checkpoint.load(Trainer.Files.of(split).last()).stateDict();
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), 1e-5f, k);
+        }
+    }
+
+    @Test
+    void cosineScheduleAnnealsTheLearningRateAndResumesOnIt(@TempDir Path dir) throws IOException {
+        TrainerConfig c = new TrainerConfig(3, 2, 64, 1, 1e-2, "adam", "bce-log-dice", 0, 1, 0.5, 1e-4, 0, 11, 1, 2,
+                false, true, 64, "cosine");
+        List<NucleiSample> all = samples();
+        Trainer.Result r = new Trainer(c, new PrintStream(new ByteArrayOutputStream())).inPlaceProgress(false)
+                .fit(tiny(), all, List.of(), dir.resolve("m.safetensors"));
+        assertEquals(1e-2, r.history().get(0).learningRate(), 1e-12);
+        assertEquals(1e-4 + (1e-2 - 1e-4) * 0.75, r.history().get(1).learningRate(), 1e-9);
+        assertEquals(1e-4 + (1e-2 - 1e-4) * 0.25, r.history().get(2).learningRate(), 1e-9);
+        assertTrue(Double.isNaN(r.history().get(0).validationScore()), "no validation: scores are NaN");
+    }
+
+    @Test
+    void targetLeavesASeamBetweenTouchingNuclei() {
+        LabelImage l = LabelImage.parse("11220", "11220", "00000");
+        float[] sep = Trainer.target(l, true), plain = Trainer.target(l, false);
+        assertArrayEquals(new float[] {1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0}, sep);
+        assertArrayEquals(new float[] {1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0}, plain);
+    }
+}
