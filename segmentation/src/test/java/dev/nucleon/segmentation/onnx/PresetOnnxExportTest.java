@@ -34,12 +34,17 @@ class PresetOnnxExportTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"unet,8,", "unet-bn,8,", "unet-plus,8,tc", "unet-plus,8,us", "unet-elu,8,"})
-    void matchesOnnxRuntime(String preset, int base, String up) throws Exception {
+    @CsvSource({"unet,8,", "unet-bn,8,", "unet-plus,8,tc", "unet-plus,8,us", "unet-elu,8,", "unet-relu,8,",
+            "unet-carving,8,", "unet-plusplus,8,", "resfcn,,", "simple-cnn,,", "resnet-fcn,,18"})
+    void matchesOnnxRuntime(String preset, Integer base, String up) throws Exception {
         Map<String, Object> options = new HashMap<>();
-        options.put("base", base);
+        if (base != null) {
+            options.put("base", base);
+        }
         options.put("in_channels", 1);
-        if (up != null) {
+        if (preset.equals("resnet-fcn")) {
+            options.put("depth", Integer.parseInt(up));
+        } else if (up != null) {
             options.put("up", up);
         }
         Module model = Presets.build(preset, options);
