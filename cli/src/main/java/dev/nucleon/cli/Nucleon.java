@@ -37,6 +37,8 @@ import java.util.concurrent.Callable;
                 TrainCommand.class,
                 EvaluateCommand.class,
                 SummaryCommand.class,
+                ExportCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footerHeading = "%nEnvironment:%n",

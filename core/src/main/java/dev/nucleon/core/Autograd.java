@@ -55,6 +55,46 @@ public final class Autograd {
         return NO_GRAD_DEPTH.get()[0] == 0;
     }
 
+    /**
+     * Sees every op that goes through {@link #record} on this thread, recorded for backward or not (graph
+     * export traces a forward pass with one, e.g. to capture the concatenations and additions a network does
+     * in its own code). Inputs may contain null (an absent bias).
+     */
+    @FunctionalInterface
+    public interface OpObserver {
+        void onOp(String op, Tensor output, Tensor[] inputs);
+    }
+
+    private static final ThreadLocal<OpObserver> OBSERVER = new ThreadLocal<>();
+
+    /**
+     * Installs {@code observer} for this thread until the returned scope is closed (which restores the previous
+     * one): {@code try (var scope = Autograd.observe(o)) { model.forward(x); }}.
+     */
+    public static ObserverScope observe(OpObserver observer) {
+        OpObserver previous = OBSERVER.get();
+        OBSERVER.set(observer);
+        return new ObserverScope(previous);
+    }
+
+    /** Restores the previous {@link OpObserver} on close. */
+    public static final class ObserverScope implements AutoCloseable {
+        private final OpObserver previous;
+
+        private ObserverScope(OpObserver previous) {
+            this.previous = previous;
+        }
+
+        @Override
+        public void close() {
+            if (previous == null) {
+                OBSERVER.remove();
+            } else {
+                OBSERVER.set(previous);
+            }
+        }
+    }
+
     /** True when an op on these inputs must be recorded. */
     public static boolean needsGrad(Tensor... inputs) {
         if (!isGradEnabled()) {
@@ -73,6 +113,10 @@ public final class Autograd {
      * returns {@code output}. Null inputs (an absent bias) are allowed; their gradient slot is ignored.
      */
     public static Tensor record(Tensor output, String op, BackwardFunction backward, Tensor... inputs) {
+        OpObserver observer = OBSERVER.get();
+        if (observer != null) {
+            observer.onOp(op, output, inputs);
+        }
         if (needsGrad(inputs)) {
             output.attach(new GradNode(op, inputs.clone(), backward));
         }

@@ -45,12 +45,39 @@ public abstract class Module {
 
     /** Runs the module on {@code x}. Subclasses implement {@link #compute(Tensor)} instead. */
     public final Tensor forward(Tensor x) {
-        Tensor y = compute(x);
+        ForwardHook hook = HOOK.get();
+        Tensor y = hook == null ? compute(x) : hook.around(this, x, () -> compute(x));
         ForwardTrace trace = TRACE.get();
         if (trace != null) {
             trace.record(this, y);
         }
         return y;
+    }
+
+    /**
+     * Wraps every {@link #forward(Tensor)} on this thread while installed (graph export uses it to see layer
+     * boundaries): it must call {@code compute.get()} exactly once and return its result.
+     */
+    @FunctionalInterface
+    public interface ForwardHook {
+        Tensor around(Module module, Tensor input, java.util.function.Supplier<Tensor> compute);
+    }
+
+    private static final ThreadLocal<ForwardHook> HOOK = new ThreadLocal<>();
+
+    /** Runs {@code body} with {@code hook} around every forward call on this thread, then restores the previous. */
+    public static <T> T withForwardHook(ForwardHook hook, java.util.function.Supplier<T> body) {
+        ForwardHook previous = HOOK.get();
+        HOOK.set(hook);
+        try {
+            return body.get();
+        } finally {
+            if (previous == null) {
+                HOOK.remove();
+            } else {
+                HOOK.set(previous);
+            }
+        }
     }
 
     /** The forward computation; call children through their {@link #forward(Tensor)}. */

@@ -38,4 +38,20 @@ public final class AvgPool2d extends Module {
     protected String extraRepr() {
         return "kernel=" + kernel + ", stride=" + stride + (padding != 0 ? ", padding=" + padding : "");
     }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
+    public boolean countIncludePad() {
+        return countIncludePad;
+    }
 }

@@ -207,4 +207,25 @@ public final class Conv2d extends Module {
             throw new IllegalArgumentException("layer: " + what + " must be >= 1, got " + v);
         }
     }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
+    public int dilation() {
+        return dilation;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    /** True for "same" padding (the total split floor-half before, the rest after: ONNX SAME_UPPER). */
+    public boolean samePadding() {
+        return same;
+    }
 }

@@ -28,4 +28,8 @@ public final class LeakyReLU extends Module {
     protected String extraRepr() {
         return "negative_slope=" + negativeSlope;
     }
+
+    public float negativeSlope() {
+        return negativeSlope;
+    }
 }

@@ -36,4 +36,16 @@ public final class MaxPool2d extends Module {
     protected String extraRepr() {
         return "kernel=" + kernel + ", stride=" + stride + (padding != 0 ? ", padding=" + padding : "");
     }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
 }

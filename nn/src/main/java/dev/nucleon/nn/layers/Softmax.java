@@ -28,4 +28,8 @@ public final class Softmax extends Module {
     protected String extraRepr() {
         return "dim=" + dim;
     }
+
+    public int dim() {
+        return dim;
+    }
 }

@@ -36,4 +36,12 @@ public final class Upsample extends Module {
     protected String extraRepr() {
         return "factor=" + factor + ", mode=" + mode.name().toLowerCase(Locale.ROOT);
     }
+
+    public int factor() {
+        return factor;
+    }
+
+    public UpsampleMode mode() {
+        return mode;
+    }
 }

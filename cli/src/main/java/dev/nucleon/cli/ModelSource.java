@@ -1,0 +1,84 @@
+package dev.nucleon.cli;
+
+import dev.nucleon.nn.Module;
+import dev.nucleon.nn.io.Checkpoint;
+import dev.nucleon.nn.layers.Conv2d;
+import dev.nucleon.segmentation.networks.Presets;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code --model FILE|PRESET [--base B] [--up tc|us]}: a model file if one exists there, else a preset with fresh weights. */
+final class ModelSource {
+
+    /** Seed of the fresh weights a preset gets. */
+    static final long SEED = 42;
+
+    final Module model;
+    final int inChannels;
+    final String label;
+    final boolean preset;
+
+    private ModelSource(Module model, int inChannels, String label, boolean preset) {
+        this.model = model;
+        this.inChannels = inChannels;
+        this.label = label;
+        this.preset = preset;
+    }
+
+    static Map<String, Object> options(Integer base, String up) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        if (base != null) {
+            options.put(Presets.BASE, base);
+        }
+        if (up != null) {
+            options.put(Presets.UP, up);
+        }
+        return options;
+    }
+
+    /** A preset built with {@code options}, weights initialised with {@link #SEED}, in eval mode. */
+    static ModelSource preset(String name, Integer base, String up) {
+        var config = Presets.config(name, options(base, up));
+        Module m = Presets.build(config);
+        m.initialize(SEED);
+        m.eval();
+        return new ModelSource(m, Presets.get(name).inChannels(config), name, true);
+    }
+
+    static ModelSource resolve(String model, Integer base, String up) throws IOException {
+        Path file = Path.of(model);
+        if (Files.isRegularFile(file)) {
+            if (base != null || up != null) {
+                throw new IllegalArgumentException("--base and --up apply to a preset, not to the model file " + model);
+            }
+            Module m = Checkpoint.load(file);
+            m.eval();
+            return new ModelSource(m, firstConvChannels(m), file.getFileName().toString(), false);
+        }
+        if (!Presets.names().contains(model)) {
+            throw new IllegalArgumentException("--model: no file '" + model + "' and no preset of that name (presets: "
+                    + String.join(", ", Presets.names()) + ")");
+        }
+        return preset(model, base, up);
+    }
+
+    private static int firstConvChannels(Module m) {
+        if (m.config() != null) {
+            try {
+                return Presets.get(m.config().builder()).inChannels(m.config());
+            } catch (IllegalArgumentException ignored) {
+                // not a preset config: fall through
+            }
+        }
+        for (Module x : m.namedModules().values()) {
+            if (x instanceof Conv2d c) {
+                return c.inChannels();
+            }
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.nucleon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nucleon.core.cpu.Parallel;
+import dev.nucleon.nn.io.Checkpoint;
+import dev.nucleon.segmentation.networks.Presets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code nucleon export} and {@code nucleon bench}, in process. */
+class ExportBenchCommandTest {
+
+    @Test
+    void exportsPreset(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("unet.onnx");
+        Run r = Run.of("export", "--model", "unet", "--base", "8", "--onnx", out.toString(), "--size", "32");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(Files.size(out) > 8 * 4 * 1000, r.toString());
+        assertTrue(r.out().contains("Wrote"), r.toString());
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void exportsModelFile(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("m.safetensors");
+        Checkpoint.save(model, Presets.build("unet-plus", Map.of("base", 4, "up", "us")));
+        Path out = dir.resolve("m.onnx");
+        Run r = Run.of("export", "--model", model.toString(), "--onnx", out.toString(), "--size", "32");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(Files.size(out) > 0, r.toString());
+    }
+
+    @Test
+    void exportRejectsUnknownModel(@TempDir Path dir) {
+        Run r = Run.of("export", "--model", "no-such", "--onnx", dir.resolve("x.onnx").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("no preset"), r.toString());
+    }
+
+    @Test
+    void benchText() {
+        Run r = Run.of("bench", "--model", "unet", "--base", "8", "--batch", "2", "--size", "32", "--warmup", "1",
+                "--repeats", "2");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("ms per patch (median"), r.toString());
+        assertTrue(r.out().contains("patches/s"), r.toString());
+    }
+
+    @Test
+    void benchJson() {
+        Run r = Run.of("bench", "--model", "unet-plus", "--base", "8", "--up", "us", "--batch", "1", "--size", "32",
+                "--warmup", "1", "--repeats", "2", "--json", "--threads", String.valueOf(Parallel.threads()));
+        assertEquals(0, r.exitCode(), r.toString());
+        String json = r.out().trim();
+        assertTrue(json.startsWith("{") && json.endsWith("}"), r.toString());
+        for (String key : new String[] {"\"model\":\"unet-plus\"", "\"base\":8", "\"device\":\"cpu\"", "\"batch\":1",
+                "\"threads\":" + Parallel.threads(), "\"size\":32", "\"repeats\":2", "\"ms_per_patch\":",
+                "\"min_ms_per_patch\":", "\"patches_per_s\":"}) {
+            assertTrue(json.contains(key), key + " in " + json);
+        }
+    }
+
+    @Test
+    void benchCudaFallsBackToCpu() {
+        Run r = Run.of("bench", "--model", "unet", "--base", "8", "--device", "cuda", "--size", "32", "--warmup", "0",
+                "--repeats", "1", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        if (r.err().contains("CUDA unavailable: ")) {
+            assertTrue(r.out().contains("\"device\":\"cpu\""), r.toString());
+        } else {
+            assertTrue(r.out().contains("\"device\":\"cuda\""), r.toString());
+        }
+    }
+
+    @Test
+    void benchThreadsOtherThanThePoolIsAClearError() {
+        Run r = Run.of("bench", "--model", "unet", "--base", "8", "--size", "32", "--repeats", "1",
+                "--threads", String.valueOf(Parallel.threads() + 1));
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("NUCLEON_JAVA_OPTS=-Dnucleon.threads=" + (Parallel.threads() + 1)), r.toString());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.nucleon.nn.onnx;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** A minimal protocol-buffers encoder (varints, 32-bit floats, length-delimited fields) for writing ONNX. */
+public final class ProtoWriter {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    private void varint(long v) {
+        while ((v & ~0x7FL) != 0) {
+            out.write((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    private void tag(int field, int wireType) {
+        varint(((long) field << 3) | wireType);
+    }
+
+    /** A varint field (int32/int64/enum; negative values take ten bytes, as protobuf requires). */
+    public ProtoWriter int64(int field, long v) {
+        tag(field, 0);
+        varint(v);
+        return this;
+    }
+
+    /** A 32-bit float field. */
+    public ProtoWriter float32(int field, float v) {
+        tag(field, 5);
+        int bits = Float.floatToIntBits(v);
+        for (int i = 0; i < 4; i++) {
+            out.write((bits >>> (8 * i)) & 0xFF);
+        }
+        return this;
+    }
+
+    public ProtoWriter bytes(int field, byte[] b) {
+        tag(field, 2);
+        varint(b.length);
+        out.write(b, 0, b.length);
+        return this;
+    }
+
+    public ProtoWriter string(int field, String s) {
+        return bytes(field, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public ProtoWriter message(int field, ProtoWriter m) {
+        return bytes(field, m.toByteArray());
+    }
+
+    public byte[] toByteArray() {
+        return out.toByteArray();
+    }
+
+    /** Little-endian IEEE floats (ONNX {@code raw_data}). */
+    public static byte[] rawFloats(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        return b.array();
+    }
+}

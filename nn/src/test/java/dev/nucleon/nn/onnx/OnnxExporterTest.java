@@ -1,0 +1,88 @@
+package dev.nucleon.nn.onnx;
+
+import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.Module;
+import dev.nucleon.nn.layers.BatchNorm2d;
+import dev.nucleon.nn.layers.Conv2d;
+import dev.nucleon.nn.layers.ConvTranspose2d;
+import dev.nucleon.nn.layers.Dropout;
+import dev.nucleon.nn.layers.ELU;
+import dev.nucleon.nn.layers.MaxPool2d;
+import dev.nucleon.nn.layers.ReLU;
+import dev.nucleon.nn.layers.Residual;
+import dev.nucleon.nn.layers.Sequential;
+import dev.nucleon.nn.layers.Sigmoid;
+import dev.nucleon.nn.layers.Softmax;
+import dev.nucleon.nn.layers.Upsample;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OnnxExporterTest {
+
+    /** Sets batch-norm statistics away from 0/1 so the exported BatchNormalization is exercised. */
+    private static void perturbBatchNorm(Module m) {
+        m.namedModules().values().forEach(x -> {
+            if (x instanceof BatchNorm2d b) {
+                int c = b.runningMean().value().shape()[0];
+                b.runningMean().assign(OrtCheck.random(7, c));
+                Tensor v = OrtCheck.random(8, c);
+                float[] a = v.toArray();
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = 0.5f + Math.abs(a[i]);
+                }
+                b.runningVar().assign(Tensor.of(a, c));
+            }
+        });
+    }
+
+    @Test
+    void eluBatchNormResidualPoolUpsampleSoftmaxMatchOnnxRuntime() throws Exception {
+        Module model = new Sequential(
+                Conv2d.builder(1, 4, 3).samePadding().build(),
+                new BatchNorm2d(4),
+                new ELU(0.7f),
+                new Residual(new Sequential(new Conv2d(4, 4, 3, 1, 1), new ReLU(), new Conv2d(4, 4, 3, 1, 1))),
+                new MaxPool2d(2),
+                new Dropout(0.3f),
+                new Upsample(2, UpsampleMode.BILINEAR),
+                new ConvTranspose2d(4, 4, 2, 2),
+                new MaxPool2d(2),
+                new Upsample(2),
+                new Conv2d(4, 3, 1),
+                new Softmax(1));
+        perturbBatchNorm(model);
+        model.eval();
+        OrtCheck.check(model, new int[] {1, 1, 64, 64}, new int[] {2, 1, 96, 96});
+    }
+
+    @Test
+    void sigmoidHead() throws Exception {
+        Module model = new Sequential(new Conv2d(1, 2, 3, 2, 1), new Sigmoid()).eval();
+        OrtCheck.check(model, new int[] {1, 1, 64, 64}, new int[] {2, 1, 96, 96});
+    }
+
+    @Test
+    void refusesTrainingMode() {
+        Module model = new Sequential(new Conv2d(1, 2, 3, 1, 1));
+        assertThrows(IllegalStateException.class, () -> OnnxExporter.export(model, OrtCheck.random(1, 1, 1, 8, 8)));
+    }
+
+    @Test
+    void writesFileAtomically(@TempDir Path dir) throws Exception {
+        Module model = new Sequential(new Conv2d(1, 2, 3, 1, 1), new ReLU()).eval();
+        Path out = dir.resolve("sub/m.onnx");
+        OnnxExporter.export(model, OrtCheck.random(1, 1, 1, 8, 8), out);
+        assertTrue(Files.size(out) > 0);
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(1, files.count());
+        }
+    }
+}
