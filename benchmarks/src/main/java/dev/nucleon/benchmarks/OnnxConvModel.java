@@ -1,9 +1,8 @@
 package dev.nucleon.benchmarks;
 
 import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.nn.onnx.ProtoWriter;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Serialised single-node ONNX models (ir_version 8, opset 17) for the convolution peers: a {@code Conv}
@@ -25,8 +24,8 @@ final class OnnxConvModel {
 
     /** {@code y = Conv(x, w, bias)}: x (N, C_in, H, W) → y (N, C_out, H_out, W_out). */
     static byte[] conv(ConvGeometry g, float[] w, float[] bias) {
-        ProtobufWriter node = node("Conv", g, bias != null ? new String[] {"x", "w", "b"} : new String[] {"x", "w"});
-        ProtobufWriter graph = new ProtobufWriter()
+        ProtoWriter node = node("Conv", g, bias != null ? new String[] {"x", "w", "b"} : new String[] {"x", "w"});
+        ProtoWriter graph = new ProtoWriter()
                 .message(1, node)
                 .string(2, "conv")
                 .message(5, tensor("w", g.weightShape(), w));
@@ -44,11 +43,11 @@ final class OnnxConvModel {
      * is exactly the conv's (C_out, C_in/groups, kH, kW), so the same array serves both.
      */
     static byte[] convTransposeOf(ConvGeometry g, float[] w) {
-        ProtobufWriter node = node("ConvTranspose", g, new String[] {"x", "w"});
+        ProtoWriter node = node("ConvTranspose", g, new String[] {"x", "w"});
         int extraH = g.height() + 2 * g.padH() - g.dilationH() * (g.kernelH() - 1) - 1 - (g.outHeight() - 1) * g.strideH();
         int extraW = g.width() + 2 * g.padW() - g.dilationW() * (g.kernelW() - 1) - 1 - (g.outWidth() - 1) * g.strideW();
         node.message(5, ints("output_padding", extraH, extraW));
-        ProtobufWriter graph = new ProtobufWriter()
+        ProtoWriter graph = new ProtoWriter()
                 .message(1, node)
                 .string(2, "conv_transpose")
                 .message(5, tensor("w", g.weightShape(), w))
@@ -57,18 +56,18 @@ final class OnnxConvModel {
         return model(graph);
     }
 
-    private static byte[] model(ProtobufWriter graph) {
-        ProtobufWriter opset = new ProtobufWriter().string(1, "").varint(2, 17);
-        return new ProtobufWriter()
-                .varint(1, 8)                   // ir_version
+    private static byte[] model(ProtoWriter graph) {
+        ProtoWriter opset = new ProtoWriter().string(1, "").int64(2, 17);
+        return new ProtoWriter()
+                .int64(1, 8)                   // ir_version
                 .string(2, "nucleon-benchmarks") // producer_name
                 .message(7, graph)
                 .message(8, opset)
                 .toByteArray();
     }
 
-    private static ProtobufWriter node(String opType, ConvGeometry g, String[] inputs) {
-        ProtobufWriter node = new ProtobufWriter();
+    private static ProtoWriter node(String opType, ConvGeometry g, String[] inputs) {
+        ProtoWriter node = new ProtoWriter();
         for (String input : inputs) {
             node.string(1, input);
         }
@@ -77,38 +76,32 @@ final class OnnxConvModel {
                 .message(5, ints("strides", g.strideH(), g.strideW()))
                 .message(5, ints("pads", g.padH(), g.padW(), g.padH(), g.padW()))
                 .message(5, ints("dilations", g.dilationH(), g.dilationW()))
-                .message(5, new ProtobufWriter().string(1, "group").varint(20, ATTRIBUTE_INT).varint(3, g.groups()));
+                .message(5, new ProtoWriter().string(1, "group").int64(20, ATTRIBUTE_INT).int64(3, g.groups()));
         return node;
     }
 
-    private static ProtobufWriter ints(String name, long... values) {
-        return new ProtobufWriter().string(1, name).varint(20, ATTRIBUTE_INTS).packedInt64(8, values);
+    private static ProtoWriter ints(String name, long... values) {
+        ProtoWriter attribute = new ProtoWriter().string(1, name).int64(20, ATTRIBUTE_INTS);
+        for (long v : values) {
+            attribute.int64(8, v);
+        }
+        return attribute;
     }
 
-    private static ProtobufWriter tensor(String name, int[] shape, float[] values) {
-        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asFloatBuffer().put(values);
-        return new ProtobufWriter()
-                .packedInt64(1, toLongs(shape))
-                .varint(2, FLOAT)
-                .string(8, name)
-                .bytes(9, raw.array());
-    }
-
-    private static ProtobufWriter valueInfo(String name, int[] shape) {
-        ProtobufWriter dims = new ProtobufWriter();
+    private static ProtoWriter tensor(String name, int[] shape, float[] values) {
+        ProtoWriter tensor = new ProtoWriter();
         for (int d : shape) {
-            dims.message(1, new ProtobufWriter().varint(1, d));
+            tensor.int64(1, d);
         }
-        ProtobufWriter tensorType = new ProtobufWriter().varint(1, FLOAT).message(2, dims);
-        return new ProtobufWriter().string(1, name).message(2, new ProtobufWriter().message(1, tensorType));
+        return tensor.int64(2, FLOAT).string(8, name).bytes(9, ProtoWriter.rawFloats(values));
     }
 
-    private static long[] toLongs(int[] a) {
-        long[] out = new long[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i];
+    private static ProtoWriter valueInfo(String name, int[] shape) {
+        ProtoWriter dims = new ProtoWriter();
+        for (int d : shape) {
+            dims.message(1, new ProtoWriter().int64(1, d));
         }
-        return out;
+        ProtoWriter tensorType = new ProtoWriter().int64(1, FLOAT).message(2, dims);
+        return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
     }
 }
