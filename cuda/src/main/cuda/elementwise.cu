@@ -1,0 +1,106 @@
+// Elementwise families: y = f(x), its backward, and seeded random fills.
+//
+// Algorithm: one thread per element in a grid-stride loop; the op is a kernel argument (UnaryOp's
+// ordinal) and the switch is uniform across a warp, so it costs no divergence. These kernels are bound
+// by memory bandwidth (8–16 bytes moved per element for ~1 flop): the limit they chase is the GPU's DRAM
+// bytes/s; loads and stores are coalesced because consecutive threads touch consecutive floats.
+//
+// Formulas match the CPU backend (dev.nucleon.core.cpu.Elementwise) case by case, including the
+// subgradient conventions (abs'(0) = 0, relu'(0) = 0, clamp passes the gradient at its bounds).
+#include "common.cuh"
+
+// UnaryOp ordinals (dev.nucleon.core.UnaryOp; KernelBinariesTest checks the Java enum has this order)
+enum Unary { NEG, EXP, LOG, SQRT, ABS, POW, ADD_SCALAR, MUL_SCALAR, CLAMP, RELU, ELU, LEAKY_RELU, SIGMOID, TANH };
+
+__device__ __forceinline__ float unary_value(int op, float x, float p1, float p2) {
+    switch (op) {
+        case NEG: return -x;
+        case EXP: return expf(x);
+        case LOG: return logf(x);
+        case SQRT: return sqrtf(x);
+        case ABS: return fabsf(x);
+        case POW: return powf(x, p1);
+        case ADD_SCALAR: return x + p1;
+        case MUL_SCALAR: return x * p1;
+        case CLAMP: return fminf(fmaxf(x, p1), p2);
+        case RELU: return fmaxf(x, 0.f);
+        case ELU: return x > 0.f ? x : p1 * expm1f(x);
+        case LEAKY_RELU: return x > 0.f ? x : p1 * x;
+        case SIGMOID: return sigmoidf(x);
+        case TANH: return tanhf(x);
+    }
+    return __int_as_float(0x7fc00000); // NaN for an unknown op: loud, never silently wrong
+}
+
+__device__ __forceinline__ float unary_gradient(int op, float x, float y, float gy, float p1, float p2) {
+    switch (op) {
+        case NEG: return -gy;
+        case EXP: return gy * y;
+        case LOG: return gy / x;
+        case SQRT: return gy * 0.5f / y;
+        case ABS: return x > 0.f ? gy : x < 0.f ? -gy : 0.f;
+        case POW: return gy * p1 * powf(x, p1 - 1.f);
+        case ADD_SCALAR: return gy;
+        case MUL_SCALAR: return gy * p1;
+        case CLAMP: return x >= p1 && x <= p2 ? gy : 0.f;
+        case RELU: return x > 0.f ? gy : 0.f;
+        case ELU: return x > 0.f ? gy : gy * (y + p1);
+        case LEAKY_RELU: return x > 0.f ? gy : gy * p1;
+        case SIGMOID: return gy * y * (1.f - y);
+        case TANH: return gy * (1.f - y * y);
+    }
+    return __int_as_float(0x7fc00000);
+}
+
+/** y[i] = op(x[i]; p1, p2). */
+KERNEL void unary_forward(int op, float p1, float p2, const float* __restrict__ x, float* __restrict__ y, long long n) {
+    GRID_STRIDE_LOOP(i, n) y[i] = unary_value(op, x[i], p1, p2);
+}
+
+/** gx[i] = gy[i] · op'(x[i]) (some derivatives read the forward output y instead). */
+KERNEL void unary_backward(int op, float p1, float p2, const float* __restrict__ x, const float* __restrict__ y,
+                           const float* __restrict__ gy, float* __restrict__ gx, long long n) {
+    GRID_STRIDE_LOOP(i, n) gx[i] = unary_gradient(op, x[i], y[i], gy[i], p1, p2);
+}
+
+// ----- seeded random fills: the same counter-based generator as dev.nucleon.core.cpu.CounterRandom ----
+
+__device__ __forceinline__ unsigned long long splitmix_finalise(unsigned long long z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/** 64 random bits for element `index` of stream `seed`: mix(mix(seed) + index·φ). */
+__device__ __forceinline__ unsigned long long counter_bits(unsigned long long seed, unsigned long long index) {
+    return splitmix_finalise(splitmix_finalise(seed) + index * 0x9E3779B97F4A7C15ull);
+}
+
+__device__ __forceinline__ float counter_uniform(unsigned long long seed, unsigned long long index) {
+    return (float)(counter_bits(seed, index) >> 40) * 0x1.0p-24f;
+}
+
+__device__ __forceinline__ float counter_normal(unsigned long long seed, unsigned long long index) {
+    double u1 = ((double)(counter_bits(seed, 2 * index) >> 11) + 1.0) * 0x1.0p-53; // (0, 1]
+    double u2 = (double)(counter_bits(seed, 2 * index + 1) >> 11) * 0x1.0p-53;
+    return (float)(sqrt(-2.0 * log(u1)) * cos(2.0 * 3.14159265358979323846 * u2));
+}
+
+// RandomDistribution ordinals (dev.nucleon.core.RandomDistribution)
+enum Distribution { UNIFORM, NORMAL, BERNOULLI_SCALED };
+
+/** target[i] = a draw of `distribution` (p1, p2) for element i of stream `seed`. */
+KERNEL void fill_random(int distribution, long long seed, float p1, float p2, float* __restrict__ target, long long n) {
+    GRID_STRIDE_LOOP(i, n) {
+        switch (distribution) {
+            case UNIFORM: {
+                float v = p1 + (p2 - p1) * counter_uniform(seed, i);
+                target[i] = v < p2 ? v : nextafterf(p2, -INFINITY); // rounding may reach p2: keep [p1, p2)
+                break;
+            }
+            case NORMAL: target[i] = p1 + p2 * counter_normal(seed, i); break;
+            case BERNOULLI_SCALED: target[i] = counter_uniform(seed, i) < p1 ? 1.f / p1 : 0.f; break;
+            default: target[i] = __int_as_float(0x7fc00000);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.nucleon.cuda;
+
+import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.RandomDistribution;
+import dev.nucleon.core.UnaryOp;
+
+import java.util.List;
+
+import static dev.nucleon.cuda.Kernel.Param.F32;
+import static dev.nucleon.cuda.Kernel.Param.I32;
+import static dev.nucleon.cuda.Kernel.Param.I64;
+import static dev.nucleon.cuda.Kernel.Param.PTR;
+
+/** Launches the kernels of {@code elementwise.cu}: unary functions, their gradients, random fills, broadcast binaries. */
+final class ElementwiseOps {
+
+    static final Kernel UNARY_FORWARD = Kernel.of("elementwise", "unary_forward", I32, F32, F32, PTR, PTR, I64);
+    static final Kernel UNARY_BACKWARD = Kernel.of("elementwise", "unary_backward", I32, F32, F32, PTR, PTR, PTR, PTR, I64);
+    static final Kernel FILL_RANDOM = Kernel.of("elementwise", "fill_random", I32, I64, F32, F32, PTR, I64);
+
+    /** Every kernel this class launches (KernelBinariesTest checks them against the binaries). */
+    static final List<Kernel> KERNELS = List.of(UNARY_FORWARD, UNARY_BACKWARD, FILL_RANDOM);
+
+    private final CudaContext context;
+
+    ElementwiseOps(CudaContext context) {
+        this.context = context;
+    }
+
+    void unary(UnaryOp op, float p1, float p2, CudaStorage x, CudaStorage y) {
+        long n = x.size();
+        if (n > 0) {
+            UNARY_FORWARD.launch(context, Grid.linear(n), op.ordinal(), p1, p2, x, y, n);
+        }
+    }
+
+    void unaryBackward(UnaryOp op, float p1, float p2, CudaStorage x, CudaStorage y, CudaStorage gy, CudaStorage gx) {
+        long n = x.size();
+        if (n > 0) {
+            UNARY_BACKWARD.launch(context, Grid.linear(n), op.ordinal(), p1, p2, x, y, gy, gx, n);
+        }
+    }
+
+    void fillRandom(CudaStorage target, RandomDistribution distribution, long seed, float p1, float p2) {
+        long n = target.size();
+        if (n > 0) {
+            FILL_RANDOM.launch(context, Grid.linear(n), distribution.ordinal(), seed, p1, p2, target, n);
+        }
+    }
+
+    void binary(BinaryOp op, CudaStorage a, int[] aShape, CudaStorage b, int[] bShape, CudaStorage out, int[] outShape) {
+        throw Unimplemented.op("binary " + op);
+    }
+}
