@@ -74,7 +74,7 @@ done
 if ! cmp -s "$tmp/manifest" "$MANIFEST" 2>/dev/null; then mv "$tmp/manifest" "$MANIFEST"; fi
 if [[ -z "$NVCC" ]]; then
   echo "build-kernels: nvcc not found; using the shipped kernel binaries"
-else
+elif [[ $built -gt 0 ]]; then
   echo "build-kernels: $built kernel famil$([[ $built == 1 ]] && echo y || echo ies) rebuilt with $("$NVCC" --version | tail -1)"
 fi
 exit 0

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -44,9 +45,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--up", paramLabel = "tc|us", description = "unet-plus up-sampling: tc or us.")
     String up;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
-            description = "Where to run (default ${DEFAULT-VALUE}); cuda falls back to the CPU with a note if unavailable.")
-    String device;
+    @Mixin
+    DeviceChoice devices = new DeviceChoice();
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Patches per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
@@ -78,7 +78,10 @@ final class BenchCommand implements Callable<Integer> {
                     + " threads (fixed at start-up); run with NUCLEON_JAVA_OPTS=-Dnucleon.threads=" + threads);
         }
         PrintWriter err = spec.commandLine().getErr();
-        Device dev = DeviceChoice.resolve(device, err);
+        Device dev = devices.resolve(err);
+        if (dev == null) {
+            return 1;
+        }
         ModelSource src = ModelSource.preset(model, base, up);
         Module net = src.model;
         BatchNormFolding.fold(net);

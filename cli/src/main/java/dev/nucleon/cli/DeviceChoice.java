@@ -3,36 +3,67 @@ package dev.nucleon.cli;
 import dev.nucleon.core.BackendStatus;
 import dev.nucleon.core.Backends;
 import dev.nucleon.core.Device;
+import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 
-/** {@code --device cpu|cuda}: the requested device when its backend is available, else the CPU with a note. */
+/**
+ * {@code --device cpu|cuda[:N] [--strict]}, shared by the commands that run a network (a picocli mixin):
+ * the requested device when its backend is available; otherwise the CPU with the line
+ * "CUDA unavailable: &lt;reason&gt;; falling back to CPU", or, with {@code --strict}, a failure.
+ */
 final class DeviceChoice {
-    private DeviceChoice() {
-    }
 
-    static Device resolve(String name, PrintWriter err) {
-        Device requested = Device.parse(name);
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]", defaultValue = "cpu",
+            description = "Where the network runs: cpu or cuda (cuda:N for the N-th GPU); default ${DEFAULT-VALUE}.")
+    String device = "cpu";
+
+    @Option(names = "--strict", description = "Fail when --device is unavailable instead of falling back to the CPU.")
+    boolean strict;
+
+    /** The device to run on, or null after printing why the requested one cannot be used under --strict. */
+    Device resolve(PrintWriter err) {
+        Device requested;
+        try {
+            requested = Device.parse(device);
+        } catch (IllegalArgumentException e) {
+            return fail(err, "--device: " + e.getMessage());
+        }
         if (requested.isCpu()) {
             return Device.CPU;
         }
-        String reason = null;
-        for (BackendStatus s : Backends.statuses()) {
-            if (s.name().equalsIgnoreCase(requested.type()) && !s.available()) {
-                reason = s.detail();
-            }
-        }
+        String reason = unavailableReason(requested);
         if (reason == null) {
-            try {
-                Backends.get(requested);
-                return requested;
-            } catch (RuntimeException e) {
-                reason = e.getMessage();
-            }
+            return requested;
         }
-        err.println(requested.type().toUpperCase(java.util.Locale.ROOT) + " unavailable: " + reason
-                + "; falling back to CPU");
+        String line = requested.type().toUpperCase(Locale.ROOT) + " unavailable: " + reason;
+        if (strict) {
+            return fail(err, line + " (--strict: not falling back to CPU)");
+        }
+        err.println(line + "; falling back to CPU");
         err.flush();
         return Device.CPU;
+    }
+
+    /** Why {@code requested} cannot be used, or null when it can. */
+    static String unavailableReason(Device requested) {
+        for (BackendStatus s : Backends.statuses()) {
+            if (s.name().equalsIgnoreCase(requested.type()) && !s.available()) {
+                return s.detail();
+            }
+        }
+        try {
+            Backends.get(requested);
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static Device fail(PrintWriter err, String message) {
+        err.println(message);
+        err.flush();
+        return null;
     }
 }
