@@ -1,12 +1,16 @@
-// Elementwise families: y = f(x), its backward, and seeded random fills.
+// Elementwise families: y = f(x), its backward, broadcast binaries out = f(a, b), and seeded random fills.
 //
-// Algorithm: one thread per element in a grid-stride loop; the op is a kernel argument (UnaryOp's
-// ordinal) and the switch is uniform across a warp, so it costs no divergence. These kernels are bound
-// by memory bandwidth (8–16 bytes moved per element for ~1 flop): the limit they chase is the GPU's DRAM
-// bytes/s; loads and stores are coalesced because consecutive threads touch consecutive floats.
+// Algorithm: one thread per element in a grid-stride loop; the op is a kernel argument (UnaryOp's or
+// BinaryOp's ordinal) and the switch is uniform across a warp, so it costs no divergence. These kernels
+// are bound by memory bandwidth (8–16 bytes moved per element for ~1 flop): the limit they chase is the
+// GPU's DRAM bytes/s; loads and stores are coalesced because consecutive threads touch consecutive
+// floats. A broadcast binary finds its operands' offsets from the output index (Walk2 in common.cuh, with
+// stride 0 along a broadcast axis, adjacent axes merged by the Java side); the broadcast operand is
+// re-read from cache, so DRAM traffic stays near one read of each operand and one write of out.
 //
 // Formulas match the CPU backend (dev.nucleon.core.cpu.Elementwise) case by case, including the
-// subgradient conventions (abs'(0) = 0, relu'(0) = 0, clamp passes the gradient at its bounds).
+// subgradient conventions (abs'(0) = 0, relu'(0) = 0, clamp passes the gradient at its bounds) and the
+// double-precision intermediates of the binary cross-entropies.
 #include "common.cuh"
 
 // UnaryOp ordinals (dev.nucleon.core.UnaryOp; KernelBinariesTest checks the Java enum has this order)
@@ -61,6 +65,52 @@ KERNEL void unary_forward(int op, float p1, float p2, const float* __restrict__ 
 KERNEL void unary_backward(int op, float p1, float p2, const float* __restrict__ x, const float* __restrict__ y,
                            const float* __restrict__ gy, float* __restrict__ gx, long long n) {
     GRID_STRIDE_LOOP(i, n) gx[i] = unary_gradient(op, x[i], y[i], gy[i], p1, p2);
+}
+
+// ----- broadcast binaries --------------------------------------------------------------------------
+
+// BinaryOp ordinals (dev.nucleon.core.BinaryOp; KernelBinariesTest checks the Java enum has this order)
+enum Binary { ADD, SUB, MUL, DIV, MAX, MIN, EQ, GT, BCE, BCE_GRAD, BCE_LOGITS, BCE_LOGITS_GRAD };
+
+/** f(a, b), written as the CPU writes it, Java's float/double promotions included. */
+__device__ __forceinline__ float binary_value(int op, float a, float b) {
+    switch (op) {
+        case ADD: return a + b;
+        case SUB: return a - b;
+        case MUL: return a * b;
+        case DIV: return a / b;
+        case MAX: return java_max(a, b);
+        case MIN: return java_min(a, b);
+        case EQ: return a == b ? 1.f : 0.f;
+        case GT: return a > b ? 1.f : 0.f;
+        case BCE: { // p = clamp(a, ε, 1 − ε) in float; the logs in double
+            double p = java_min(java_max(a, BCE_EPSILON), 1.f - BCE_EPSILON);
+            return (float)-((double)b * log(p) + (double)(1.f - b) * log(1.0 - p));
+        }
+        case BCE_GRAD:
+            return a < BCE_EPSILON || a > 1.f - BCE_EPSILON ? 0.f
+                    : (float)(((double)a - (double)b) / ((double)a * (double)(1.f - a)));
+        case BCE_LOGITS: // max(a, 0) − a·b + ln(1 + e^−|a|): never exp of a large positive number
+            return (float)((double)java_max(a, 0.f) - (double)a * b + log1p(exp(-(double)fabsf(a))));
+        case BCE_LOGITS_GRAD: return sigmoidf(a) - b;
+    }
+    return __int_as_float(0x7fc00000);
+}
+
+/** out[i] = op(a[i], b[i]): the fast path when neither operand broadcasts. */
+KERNEL void binary_same_shape(int op, const float* __restrict__ a, const float* __restrict__ b,
+                              float* __restrict__ out, long long n) {
+    GRID_STRIDE_LOOP(i, n) out[i] = binary_value(op, a[i], b[i]);
+}
+
+/** out[i] = op(a[·], b[·]) with NumPy broadcasting: walk.size is out's shape, stride0/stride1 a's and b's strides. */
+KERNEL void binary_broadcast(int op, Walk2 walk, const float* __restrict__ a, const float* __restrict__ b,
+                             float* __restrict__ out, long long n) {
+    GRID_STRIDE_LOOP(i, n) {
+        long long ia, ib;
+        offsets_of(walk, i, ia, ib);
+        out[i] = binary_value(op, a[ia], b[ib]);
+    }
 }
 
 // ----- seeded random fills: the same counter-based generator as dev.nucleon.core.cpu.CounterRandom ----

@@ -36,7 +36,7 @@ public final class CudaBackend implements Backend {
     CudaBackend(Device device) {
         this.context = new CudaContext(device);
         this.elementwise = new ElementwiseOps(context);
-        this.reductions = new ReductionOps(context);
+        this.reductions = new ReductionOps(this);
         this.layout = new LayoutOps(context);
         this.pooling = new PoolingOps(context);
         this.gemm = new GemmOps(context);

@@ -17,9 +17,11 @@ final class ElementwiseOps {
     static final Kernel UNARY_FORWARD = Kernel.of("elementwise", "unary_forward", I32, F32, F32, PTR, PTR, I64);
     static final Kernel UNARY_BACKWARD = Kernel.of("elementwise", "unary_backward", I32, F32, F32, PTR, PTR, PTR, PTR, I64);
     static final Kernel FILL_RANDOM = Kernel.of("elementwise", "fill_random", I32, I64, F32, F32, PTR, I64);
+    static final Kernel BINARY_SAME_SHAPE = Kernel.of("elementwise", "binary_same_shape", I32, PTR, PTR, PTR, I64);
+    static final Kernel BINARY_BROADCAST = Kernel.of("elementwise", "binary_broadcast", I32, ShapeTables.WALK2, PTR, PTR, PTR, I64);
 
     /** Every kernel this class launches (KernelBinariesTest checks them against the binaries). */
-    static final List<Kernel> KERNELS = List.of(UNARY_FORWARD, UNARY_BACKWARD, FILL_RANDOM);
+    static final List<Kernel> KERNELS = List.of(UNARY_FORWARD, UNARY_BACKWARD, FILL_RANDOM, BINARY_SAME_SHAPE, BINARY_BROADCAST);
 
     private final CudaContext context;
 
@@ -48,7 +50,18 @@ final class ElementwiseOps {
         }
     }
 
+    /** out = op(a, b); the shapes have equal rank (Backend.binary), a broadcast operand has 1 along the axis. */
     void binary(BinaryOp op, CudaStorage a, int[] aShape, CudaStorage b, int[] bShape, CudaStorage out, int[] outShape) {
-        throw Unimplemented.op("binary " + op);
+        long n = out.size();
+        if (n == 0) {
+            return;
+        }
+        if (a.size() == n && b.size() == n) {
+            BINARY_SAME_SHAPE.launch(context, Grid.linear(n), op.ordinal(), a, b, out, n);
+            return;
+        }
+        ShapeTables.Dims walk = ShapeTables.coalesce(outShape,
+                ShapeTables.broadcast(aShape, outShape), ShapeTables.broadcast(bShape, outShape));
+        BINARY_BROADCAST.launch(context, Grid.linear(n), op.ordinal(), ShapeTables.walk2("binary " + op, walk), a, b, out, n);
     }
 }
