@@ -1,9 +1,11 @@
 package dev.nucleon.cuda;
 
+import dev.nucleon.core.AdamStep;
 import dev.nucleon.core.Backend;
 import dev.nucleon.core.BinaryOp;
 import dev.nucleon.core.PoolGeometry;
 import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.SgdStep;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Storage;
 import dev.nucleon.core.UpsampleMode;
@@ -16,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The memory-bound CUDA kernels (elementwise binaries, reductions, softmax, nll, layout, pooling,
- * upsampling) against the CPU backend, op by op, on random inputs; the tolerance is
+ * upsampling, fused optimizer steps) against the CPU backend, op by op, on random inputs; the tolerance is
  * {@link CudaVsCpu#TOLERANCE}. Shapes include sizes above one block (256 threads), above one
  * grid-stride sweep where cheap, odd and prime sizes, size-1 axes and broadcasts.
  */
@@ -272,6 +274,36 @@ class CudaVsCpuTest {
                 t.check(name + " backward", new float[][] {t.uniform(big, -1, 1)}, small,
                         (b, i, o) -> b.upsampleBackward(mode, n, ch, h, w, f, i[0], o[0]));
             }
+        }
+    }
+
+    // ----- fused optimizer steps -----
+
+    @Test
+    void fusedAdamAndSgdSteps() {
+        int n = 100_003;
+        float[] theta = t.uniform(n, -1, 1);
+        float[] grad = t.uniform(n, -1, 1);
+        float[] m = t.uniform(n, -0.1, 0.1);
+        float[] v = t.uniform(n, 0, 0.01);
+        AdamStep[] adams = {AdamStep.of(0.001, 0.9, 0.999, 1e-7, 0, false, 1), AdamStep.of(0.01, 0.8, 0.99, 1e-8, 0.1, false, 7),
+            AdamStep.of(0.01, 0.9, 0.999, 1e-7, 0.004, true, 100)};
+        for (AdamStep step : adams) {
+            t.check("adam " + step, new float[][] {theta, grad, m, v}, new long[] {n, n, n}, (b, in, out) -> {
+                b.copy(in[0], out[0]);
+                b.copy(in[2], out[1]);
+                b.copy(in[3], out[2]);
+                b.adamUpdate(out[0], in[1], out[1], out[2], step);
+            });
+        }
+        SgdStep[] sgds = {SgdStep.of(0.1, 0, 0, 0, false, true), SgdStep.of(0.1, 0.9, 0, 0.01, false, true),
+            SgdStep.of(0.1, 0.9, 0.1, 0.01, false, false), SgdStep.of(0.05, 0.9, 0, 0.01, true, false)};
+        for (SgdStep step : sgds) {
+            t.check("sgd " + step, new float[][] {theta, grad, m}, new long[] {n, n}, (b, in, out) -> {
+                b.copy(in[0], out[0]);
+                b.copy(in[2], out[1]);
+                b.sgdUpdate(out[0], in[1], step.momentum() != 0f ? out[1] : null, step);
+            });
         }
     }
 }
