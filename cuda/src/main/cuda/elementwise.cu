@@ -1,4 +1,5 @@
-// Elementwise families: y = f(x), its backward, broadcast binaries out = f(a, b), and seeded random fills.
+// Elementwise families: y = f(x), its backward, broadcast binaries out = f(a, b), seeded random fills and
+// the fused optimizer steps (Adam/AdamW, SGD).
 //
 // Algorithm: one thread per element in a grid-stride loop; the op is a kernel argument (UnaryOp's or
 // BinaryOp's ordinal) and the switch is uniform across a warp, so it costs no divergence. These kernels
