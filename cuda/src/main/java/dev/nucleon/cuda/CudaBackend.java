@@ -1,5 +1,6 @@
 package dev.nucleon.cuda;
 
+import dev.nucleon.core.AdamStep;
 import dev.nucleon.core.Backend;
 import dev.nucleon.core.BackendStatus;
 import dev.nucleon.core.BinaryOp;
@@ -8,6 +9,7 @@ import dev.nucleon.core.Device;
 import dev.nucleon.core.PoolGeometry;
 import dev.nucleon.core.RandomDistribution;
 import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.SgdStep;
 import dev.nucleon.core.Storage;
 import dev.nucleon.core.UnaryOp;
 import dev.nucleon.core.UpsampleMode;
@@ -36,7 +38,7 @@ public final class CudaBackend implements Backend {
     CudaBackend(Device device) {
         this.context = new CudaContext(device);
         this.elementwise = new ElementwiseOps(context);
-        this.reductions = new ReductionOps(context);
+        this.reductions = new ReductionOps(this);
         this.layout = new LayoutOps(context);
         this.pooling = new PoolingOps(context);
         this.gemm = new GemmOps(context);
@@ -247,6 +249,18 @@ public final class CudaBackend implements Backend {
                                   Storage gamma, boolean batchStatistics, Storage gx, Storage gGamma, Storage gBeta) {
         normalization.backward(cuda(x), cuda(gy), n, c, spatial, cuda(mean), cuda(invStd), cuda(gamma), batchStatistics,
                 gx == null ? null : cuda(gx), gGamma == null ? null : cuda(gGamma), gBeta == null ? null : cuda(gBeta));
+    }
+
+    // ----- fused optimizer steps ----------------------------------------------------------------------
+
+    @Override
+    public void adamUpdate(Storage theta, Storage grad, Storage m, Storage v, AdamStep step) {
+        elementwise.adamUpdate(cuda(theta), cuda(grad), cuda(m), cuda(v), step);
+    }
+
+    @Override
+    public void sgdUpdate(Storage theta, Storage grad, Storage buffer, SgdStep step) {
+        elementwise.sgdUpdate(cuda(theta), cuda(grad), buffer == null ? null : cuda(buffer), step);
     }
 
     // ----- layout ---------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 package dev.nucleon.cuda;
 
+import dev.nucleon.core.BinaryOp;
 import dev.nucleon.core.RandomDistribution;
+import dev.nucleon.core.ReduceOp;
 import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.UpsampleMode;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -137,5 +140,8 @@ class KernelBinariesTest {
         assertEquals(Arrays.stream(UnaryOp.values()).map(Enum::name).toList(), cEnum("elementwise.cu", "Unary"));
         assertEquals(Arrays.stream(RandomDistribution.values()).map(Enum::name).toList(),
                 cEnum("elementwise.cu", "Distribution"));
+        assertEquals(Arrays.stream(BinaryOp.values()).map(Enum::name).toList(), cEnum("elementwise.cu", "Binary"));
+        assertEquals(Arrays.stream(ReduceOp.values()).map(Enum::name).toList(), cEnum("reduce.cu", "Reduce"));
+        assertEquals(Arrays.stream(UpsampleMode.values()).map(Enum::name).toList(), cEnum("pool.cu", "Upsample"));
     }
 }
