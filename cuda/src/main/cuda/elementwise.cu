@@ -27,8 +27,8 @@ __device__ __forceinline__ float unary_value(int op, float x, float p1, float p2
         case POW: return powf(x, p1);
         case ADD_SCALAR: return x + p1;
         case MUL_SCALAR: return x * p1;
-        case CLAMP: return fminf(fmaxf(x, p1), p2);
-        case RELU: return fmaxf(x, 0.f);
+        case CLAMP: return java_min(java_max(x, p1), p2);  // NaN stays NaN, as with Java's Math.min/max
+        case RELU: return java_max(x, 0.f);
         case ELU: return x > 0.f ? x : p1 * expm1f(x);
         case LEAKY_RELU: return x > 0.f ? x : p1 * x;
         case SIGMOID: return sigmoidf(x);

@@ -42,7 +42,7 @@ public final class CudaBackend implements Backend {
         this.layout = new LayoutOps(context);
         this.pooling = new PoolingOps(context);
         this.gemm = new GemmOps(context);
-        this.conv = new ConvOps(context, gemm);
+        this.conv = new ConvOps(context);
         this.normalization = new NormalizationOps(context);
     }
 
