@@ -7,6 +7,7 @@
 #include <barrier>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -33,14 +34,19 @@ using std::max;
 
 inline std::barrier<>* block_barrier;
 inline void __syncthreads() { block_barrier->arrive_and_wait(); }
-inline float shuffle_buffer[1024];
-inline float __shfl_xor_sync(unsigned, float v, int offset) {
+template <class T> inline T shuffle_buffer[1024];
+template <class T> inline T __shfl_xor_sync(unsigned, T v, int offset) {
     unsigned t = threadIdx.x;
-    shuffle_buffer[t] = v;
+    shuffle_buffer<T>[t] = v;
     __syncthreads();
-    float r = shuffle_buffer[t ^ offset];
+    T r = shuffle_buffer<T>[t ^ offset];
     __syncthreads();
     return r;
+}
+inline float __int_as_float(int i) {
+    float f;
+    std::memcpy(&f, &i, sizeof f);
+    return f;
 }
 
 /** Runs kernel() for every thread of every block of the grid, one block at a time. */

@@ -1,0 +1,41 @@
+package dev.nucleon.cuda;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs {@code src/test/cuda/emulate.sh}: the real gemm, conv and batch-norm kernel sources compiled for
+ * the host (a block emulated by threads and a barrier) and compared with naive double loops. It checks
+ * index arithmetic and edge guards without a GPU; it is no substitute for running on one. Skipped where
+ * g++ is missing.
+ */
+class HostEmulationTest {
+
+    @Test
+    void computeKernelsMatchNaiveLoopsOnTheHost() throws IOException, InterruptedException {
+        assumeTrue(onPath("g++"), "g++ not found: the host emulation of the kernels needs it");
+        Process p = new ProcessBuilder("bash", Path.of("src/test/cuda/emulate.sh").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "emulation did not finish");
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains(" checks, 0 failures"), output);
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Path.of(dir, program).toFile().canExecute()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
