@@ -8,6 +8,12 @@ import java.util.Arrays;
  * 2-D convolution on {@code float[]} arrays in the layouts of {@link ConvGeometry}: forward, and the two
  * backward passes. Outputs are overwritten.
  *
+ * <h2>Which method computes the forward pass (the shape rule, {@link #usesDirect})</h2>
+ * Stride 1 in both directions, except pointwise (1×1 unpadded) convolutions: {@link DirectConv}, a
+ * direct convolution that reads the (zero-padded) image in place, with no im2col packing. Everything
+ * else: im2col + GEMM, below. Backward data with stride 1 is a forward convolution (see below), so it
+ * takes the direct path too.
+ *
  * <h2>Method: im2col + matrix products, the im2col matrix never stored whole</h2>
  * For image n and group g, with {@code K = C_in/groups·kH·kW} and {@code P = H_out·W_out}
  * ({@link Im2col} defines col, a K × P matrix):
@@ -77,6 +83,23 @@ public final class ConvKernels {
         if (bias != null) {
             requireSize(op, "bias", bias, new int[] {g.outChannels()});
         }
+        if (usesDirect(g)) {
+            DirectConv.forward(DirectConvKernel.matching(kernel), g, x, w, bias, y);
+        } else {
+            forwardGemm(kernel, g, x, w, bias, y);
+        }
+    }
+
+    /**
+     * Which forward method computes {@code g}: {@link DirectConv} for stride 1 except pointwise (1×1, unpadded)
+     * convolutions, im2col + GEMM otherwise.
+     */
+    static boolean usesDirect(ConvGeometry g) {
+        return DirectConv.supports(g) && !new Sizes(g).pointwise;
+    }
+
+    /** The im2col + GEMM forward (any geometry); sizes already checked. */
+    static void forwardGemm(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         Sizes s = new Sizes(g);
         Im2col im2col = new Im2col(g);
         int tile = tileSize(s.positions, g.n() * g.groups(), FORWARD_TILE);
