@@ -84,8 +84,8 @@ final class DirectConv {
         int fit = Math.max(1, BAND_FLOATS / (cin * wp) - halo);
         int wanted = ceilDiv(Parallel.threads() * ITEMS_PER_THREAD, g.n() * groups);
         int rowsWanted = Math.max(ceilDiv(outH, wanted), ceilDiv(MIN_BAND_TILES * nr, wp));
-        int bandRows = Math.max(1, Math.min(Math.min(fit, rowsWanted), outH));
-        int bands = ceilDiv(outH, bandRows);
+        int bands = ceilDiv(outH, Math.max(1, Math.min(fit, rowsWanted)));
+        int bandRows = ceilDiv(outH, bands); // balanced: 16 rows in bands of 15 would leave one of 1
         // still too few items (small images): also split the output channel blocks
         int chunks = Math.min(blocks, ceilDiv(wanted, bands));
         int blocksPerChunk = ceilDiv(blocks, chunks);

@@ -84,11 +84,13 @@ class DirectConvTest {
     }
 
     @Test
-    void shapeRuleSendsStrideOneToTheDirectPathAndTheRestToGemm() {
+    void shapeRuleSendsStrideOneToTheDirectPathExceptPointwiseAndNarrowWide() {
         assertTrue(ConvKernels.usesDirect(ConvGeometry.of(1, 16, 256, 256, 16, 3, 1, 1, 1, 1)));
         assertTrue(ConvKernels.usesDirect(ConvGeometry.of(1, 32, 257, 257, 16, 2, 1, 0, 1, 1)));
         assertFalse(ConvKernels.usesDirect(ConvGeometry.of(1, 16, 256, 256, 16, 3, 2, 1, 1, 1)), "stride 2");
         assertFalse(ConvKernels.usesDirect(ConvGeometry.of(1, 16, 256, 256, 1, 1, 1, 0, 1, 1)), "pointwise");
+        assertFalse(ConvKernels.usesDirect(ConvGeometry.of(1, 128, 16, 16, 256, 3, 1, 1, 1, 1)), "narrow, many channels");
+        assertTrue(ConvKernels.usesDirect(ConvGeometry.of(1, 128, 16, 16, 64, 3, 1, 1, 1, 1)), "narrow, few channels");
     }
 
     private static void check(ConvGeometry g, Random random) {
