@@ -88,7 +88,7 @@ public final class ConvKernels {
             requireSize(op, "bias", bias, new int[] {g.outChannels()});
         }
         if (usesDirect(g)) {
-            DirectConv.forward(DirectConvKernel.matching(kernel), g, x, w, bias, y);
+            DirectConv.forward(DirectConvKernel.matching(kernel, g.outChannels() / g.groups()), g, x, w, bias, y);
         } else {
             forwardGemm(kernel, g, x, w, bias, y);
         }

@@ -30,8 +30,23 @@ interface DirectConvKernel {
         return VectorSupport.isAvailable() ? VectorDirectConvKernel.INSTANCE : ScalarDirectConvKernel.INSTANCE;
     }
 
-    /** The direct kernel of the same family as a GEMM kernel (tests pick the scalar pair explicitly). */
-    static DirectConvKernel matching(SgemmKernel gemm) {
-        return gemm instanceof ScalarSgemmKernel ? ScalarDirectConvKernel.INSTANCE : preferred();
+    /**
+     * The kernel for a convolution with {@code channels} output channels per group, of the same family as a
+     * GEMM kernel (tests pick the scalar pair explicitly): with the Vector API, the narrow 2-channel tile for
+     * 1–2 channels, else {@link #preferred()}.
+     */
+    static DirectConvKernel matching(SgemmKernel gemm, int channels) {
+        if (gemm instanceof ScalarSgemmKernel || !VectorSupport.isAvailable()) {
+            return ScalarDirectConvKernel.INSTANCE;
+        }
+        return channels <= 2 ? VectorDirectConvKernel.TWO_CHANNELS : VectorDirectConvKernel.INSTANCE;
+    }
+
+    /** Every kernel this JVM can run (tests check them all). */
+    static java.util.List<DirectConvKernel> available() {
+        return VectorSupport.isAvailable()
+                ? java.util.List.of(VectorDirectConvKernel.EIGHT_CHANNELS, VectorDirectConvKernel.SIX_CHANNELS,
+                        VectorDirectConvKernel.TWO_CHANNELS, ScalarDirectConvKernel.INSTANCE)
+                : java.util.List.of(ScalarDirectConvKernel.INSTANCE);
     }
 }

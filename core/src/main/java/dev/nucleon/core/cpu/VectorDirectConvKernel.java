@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API {@link DirectConvKernel}: a tile of MR output channels × 2L consecutive output positions
  * (L = floats per preferred vector; MR = 8 with 32 vector registers, 6 on x86 without AVX-512, as in
- * {@link VectorSgemmKernel}, whose register budget and FMA-latency argument carry over unchanged).
+ * {@link VectorSgemmKernel}, whose register budget and FMA-latency argument carry over unchanged), and a
+ * narrow 2 × 4L tile for convolutions with at most 2 output channels per group.
  *
  * <p>Per tap k: two unaligned vector loads of the input straight from the padded band
  * ({@code x[xBase + offsets[k] ..]}), MR weight broadcasts, 2·MR fused multiply-adds into 2·MR vector
@@ -23,6 +24,8 @@ final class VectorDirectConvKernel implements DirectConvKernel {
 
     static final VectorDirectConvKernel EIGHT_CHANNELS = new VectorDirectConvKernel(8);
     static final VectorDirectConvKernel SIX_CHANNELS = new VectorDirectConvKernel(6);
+    /** 2 × 4L, for 1–2 output channels per group (a segmentation head), where 8 rows would be 75 % zeros. */
+    static final VectorDirectConvKernel TWO_CHANNELS = new VectorDirectConvKernel(2);
     /** The one for this machine: the same choice as {@link VectorSgemmKernel#INSTANCE}. */
     static final VectorDirectConvKernel INSTANCE = VectorSgemmKernel.INSTANCE.mr() == 8 ? EIGHT_CHANNELS : SIX_CHANNELS;
 
@@ -39,7 +42,7 @@ final class VectorDirectConvKernel implements DirectConvKernel {
 
     @Override
     public int nr() {
-        return 2 * L;
+        return mr == 2 ? 4 * L : 2 * L;
     }
 
     @Override
@@ -47,6 +50,8 @@ final class VectorDirectConvKernel implements DirectConvKernel {
                      float[] bias, int biasOffset, float[] c, int cOffset, int ldc) {
         if (mr == 8) {
             tile8(taps, a, aOffset, x, xBase, offsets, bias, biasOffset, c, cOffset, ldc);
+        } else if (mr == 2) {
+            tile2(taps, a, aOffset, x, xBase, offsets, bias, biasOffset, c, cOffset, ldc);
         } else {
             tile6(taps, a, aOffset, x, xBase, offsets, bias, biasOffset, c, cOffset, ldc);
         }
@@ -172,8 +177,41 @@ final class VectorDirectConvKernel implements DirectConvKernel {
         c51.intoArray(c, r + L);
     }
 
+    /** The narrow tile: 2 channels × 4 vectors, for convolutions with 1 or 2 output channels per group. */
+    private static void tile2(int taps, float[] a, int aOffset, float[] x, int xBase, int[] offsets,
+                              float[] bias, int biasOffset, float[] c, int cOffset, int ldc) {
+        FloatVector c00 = FloatVector.broadcast(SPECIES, bias[biasOffset]), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = FloatVector.broadcast(SPECIES, bias[biasOffset + 1]), c11 = c10, c12 = c10, c13 = c10;
+        for (int k = 0, ai = aOffset; k < taps; k++, ai += 2) {
+            int xi = xBase + offsets[k];
+            FloatVector x0 = FloatVector.fromArray(SPECIES, x, xi);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, x, xi + L);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, x, xi + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(SPECIES, x, xi + 3 * L);
+            FloatVector av = FloatVector.broadcast(SPECIES, a[ai]);
+            c00 = x0.fma(av, c00);
+            c01 = x1.fma(av, c01);
+            c02 = x2.fma(av, c02);
+            c03 = x3.fma(av, c03);
+            av = FloatVector.broadcast(SPECIES, a[ai + 1]);
+            c10 = x0.fma(av, c10);
+            c11 = x1.fma(av, c11);
+            c12 = x2.fma(av, c12);
+            c13 = x3.fma(av, c13);
+        }
+        c00.intoArray(c, cOffset);
+        c01.intoArray(c, cOffset + L);
+        c02.intoArray(c, cOffset + 2 * L);
+        c03.intoArray(c, cOffset + 3 * L);
+        int r = cOffset + ldc;
+        c10.intoArray(c, r);
+        c11.intoArray(c, r + L);
+        c12.intoArray(c, r + 2 * L);
+        c13.intoArray(c, r + 3 * L);
+    }
+
     @Override
     public String toString() {
-        return "vector direct " + mr + "x" + 2 * L + " (" + L * 32 + "-bit)";
+        return "vector direct " + mr + "x" + nr() + " (" + L * 32 + "-bit)";
     }
 }
