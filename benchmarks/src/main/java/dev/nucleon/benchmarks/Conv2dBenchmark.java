@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 public class Conv2dBenchmark {
 
-    @Param({"1x16x256x256->16", "8x64x128x128->64"})
+    @Param({"1x16x256x256->16", "8x64x128x128->64", "1x32x256x256->16", "1x128x64x64->64"})
     public String shape;
 
     @Param({"2"})

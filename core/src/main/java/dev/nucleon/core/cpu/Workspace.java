@@ -7,7 +7,9 @@ package dev.nucleon.core.cpu;
  *
  * <p>Contents are garbage on return: callers overwrite what they use. A buffer belongs to one caller at
  * a time: {@link Sgemm} uses {@link #packedA}, {@link #packedB}, {@link #edgeTile}; {@link Im2colPanels}
- * uses {@link #im2colRow}; {@link ConvKernels} uses {@link #columns} (which the GEMM never touches).
+ * uses {@link #im2colRow}; {@link ConvKernels} uses {@link #columns} (which the GEMM never touches);
+ * {@link DirectConv} uses {@link #directBand}, {@link #directWeights} and {@link #edgeTile} (it never
+ * calls the GEMM).
  */
 final class Workspace {
 
@@ -18,6 +20,8 @@ final class Workspace {
     private float[] edgeTile = new float[0];
     private float[] im2colRow = new float[0];
     private float[] columns = new float[0];
+    private float[] directBand = new float[0];
+    private float[] directWeights = new float[0];
 
     private Workspace() {
     }
@@ -60,5 +64,19 @@ final class Workspace {
             columns = new float[length];
         }
         return columns;
+    }
+
+    float[] directBand(int length) {
+        if (directBand.length < length) {
+            directBand = new float[length];
+        }
+        return directBand;
+    }
+
+    float[] directWeights(int length) {
+        if (directWeights.length < length) {
+            directWeights = new float[length];
+        }
+        return directWeights;
     }
 }

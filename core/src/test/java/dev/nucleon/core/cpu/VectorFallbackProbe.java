@@ -18,7 +18,9 @@ final class VectorFallbackProbe {
     public static void main(String[] args) {
         System.out.println("vector: " + VectorSupport.describe());
         System.out.println("kernel: " + SgemmKernel.preferred());
-        if (VectorSupport.isAvailable() || SgemmKernel.preferred() != ScalarSgemmKernel.INSTANCE) {
+        System.out.println("direct conv kernel: " + DirectConvKernel.preferred());
+        if (VectorSupport.isAvailable() || SgemmKernel.preferred() != ScalarSgemmKernel.INSTANCE
+                || DirectConvKernel.preferred() != ScalarDirectConvKernel.INSTANCE) {
             fail("expected the scalar fallback");
         }
         Random random = new Random(1);
@@ -39,7 +41,10 @@ final class VectorFallbackProbe {
         if (!(worst < 1e-3)) {
             fail("sgemm result wrong");
         }
-        ConvGeometry g = ConvGeometry.of(2, 4, 20, 20, 6, 3, 1, 1, 1, 2);
+        ConvGeometry g = ConvGeometry.of(2, 4, 20, 20, 6, 3, 1, 1, 1, 2); // stride 1: the direct path
+        if (!ConvKernels.usesDirect(g)) {
+            fail("expected the direct convolution path");
+        }
         float[] x = random(random, 2 * 4 * 400), w = random(random, 6 * 2 * 9);
         float[] y = new float[2 * 6 * 400], gx = new float[x.length], gw = new float[w.length];
         ConvKernels.forward(g, x, w, null, y);

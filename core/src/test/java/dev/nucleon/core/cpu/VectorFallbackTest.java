@@ -33,6 +33,7 @@ class VectorFallbackTest {
         assertEquals(0, process.exitValue(), output);
         assertTrue(output.contains("Vector API off: module jdk.incubator.vector not added"), output);
         assertTrue(output.contains("kernel: scalar 4x4"), output);
+        assertTrue(output.contains("direct conv kernel: scalar direct 4x4"), output);
         assertTrue(output.strip().endsWith("OK"), output);
     }
 

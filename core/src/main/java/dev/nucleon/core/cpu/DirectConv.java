@@ -1,0 +1,212 @@
+package dev.nucleon.core.cpu;
+
+import dev.nucleon.core.ConvGeometry;
+
+/**
+ * Forward convolution for stride 1 computed straight from the image, with no im2col and no GEMM packing
+ * (the "indirect" formulation of a convolution as a matrix product).
+ *
+ * <h2>Algorithm</h2>
+ * With stride 1, output positions that are neighbours along a row read neighbouring inputs for every tap
+ * (ci, kh, kw). Pad the input with zeros to rows of {@code Wp = W + 2·pW} floats and index the output on
+ * the same grid, {@code q = oh·Wp + ow} ("virtual" positions; the columns {@code ow ≥ W_out} of each
+ * virtual row are garbage and are never stored). Then for every tap k
+ * <pre>
+ *   y[co][q] = bias[co] + Σ_k w[co][k] · xpad[offset(k) + q],   offset(ci, kh, kw) = ci·plane + kh·dH·Wp + kw·dW
+ * </pre>
+ * which is a matrix product whose B row k is the padded image shifted by {@code offset(k)}: contiguous,
+ * so the micro-kernel ({@link DirectConvKernel}) loads it in place. Only the weights are packed (once per
+ * call, tap-major in blocks of MR output channels); the image is only copied once, into the padded band.
+ *
+ * <h2>Loops and blocking</h2>
+ * <pre>
+ *   parallel for (image, group, band of output rows, chunk of channel blocks):   items over the threads
+ *     copy the band's input rows (+ halo of dH·(kH−1) rows) with zero padding → per-thread buffer
+ *     for each block of MR output channels in the chunk:         packed weights: taps × MR floats
+ *       for q over the band's virtual positions, step NR:        tile = MR channels × NR positions
+ *         micro-kernel over all taps; store the tile into y (through a scratch tile where it
+ *         crosses a row end, a garbage column or the last channel block)
+ * </pre>
+ * The band is sized to ≤ {@link #BAND_FLOATS} floats (256 KiB, it stays in L2 while every channel block
+ * sweeps it) and so that there are a few bands per thread at batch 1, but no shorter than
+ * {@link #MIN_BAND_TILES} tiles; small images that then give too few items also split their channel
+ * blocks into chunks (each chunk copies the band itself). The tile's accumulators start
+ * at the bias, so bias costs nothing. What it saves over im2col + GEMM is the packing of the B panel
+ * (kH·kW copies of the image per call), which dominates when few output channels share each panel; what
+ * it costs is a halo copy and the garbage columns (2·pW of every Wp).
+ *
+ * <p>Workspace per thread: one band, at least one output row's worth ({@code C_in/G · (1 + dH·(kH−1)) · Wp}
+ * floats) even when that is more than {@link #BAND_FLOATS}; plus, on the calling thread, the packed
+ * weights (the size of w, rounded up to whole channel blocks).
+ */
+final class DirectConv {
+
+    /** Target floats in one padded input band (per thread): 256 KiB, a quarter of L2. */
+    static final int BAND_FLOATS = 1 << 16;
+    /** Work items to aim for per thread, so uneven items still balance. */
+    private static final int ITEMS_PER_THREAD = 4;
+    /** Fewest tiles of virtual positions per band, where the image allows. */
+    private static final int MIN_BAND_TILES = 8;
+
+    private DirectConv() {
+    }
+
+    /** Whether this path can compute {@code g}: stride 1 both ways (any padding, dilation, groups). */
+    static boolean supports(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1;
+    }
+
+    /** Same contract as {@link ConvKernels#forward}; {@code g} must be {@link #supports supported}. */
+    static void forward(DirectConvKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        int groups = g.groups();
+        int cin = g.inChannels() / groups;
+        int cout = g.outChannels() / groups;
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int dh = g.dilationH();
+        int dw = g.dilationW();
+        int padH = g.padH();
+        int padW = g.padW();
+        int height = g.height();
+        int width = g.width();
+        int outH = g.outHeight();
+        int outW = g.outWidth();
+        int wp = width + 2 * padW;
+        int halo = dh * (kh - 1);
+        int taps = cin * kh * kw;
+        int mr = kernel.mr();
+        int nr = kernel.nr();
+        int blocks = ceilDiv(cout, mr);
+        int positions = outH * outW;
+
+        // band height: within BAND_FLOATS, few enough rows for a few items per thread, but enough virtual
+        // positions for MIN_BAND_TILES tiles (short bands waste their last tile and re-copy their halo)
+        int fit = Math.max(1, BAND_FLOATS / (cin * wp) - halo);
+        int wanted = ceilDiv(Parallel.threads() * ITEMS_PER_THREAD, g.n() * groups);
+        int rowsWanted = Math.max(ceilDiv(outH, wanted), ceilDiv(MIN_BAND_TILES * nr, wp));
+        int bands = ceilDiv(outH, Math.max(1, Math.min(fit, rowsWanted)));
+        int bandRows = ceilDiv(outH, bands); // balanced: 16 rows in bands of 15 would leave one of 1
+        // still too few items (small images): also split the output channel blocks
+        int chunks = Math.min(blocks, ceilDiv(wanted, bands));
+        int blocksPerChunk = ceilDiv(blocks, chunks);
+        int chunkCount = ceilDiv(blocks, blocksPerChunk);
+        int plane = (bandRows + halo) * wp;
+        int bandFloats = cin * plane + nr; // nr of slack: the last tile's loads run past the last row
+
+        int[] offsets = new int[taps];
+        for (int ci = 0, k = 0; ci < cin; ci++) {
+            for (int a = 0; a < kh; a++) {
+                for (int b = 0; b < kw; b++, k++) {
+                    offsets[k] = ci * plane + a * dh * wp + b * dw;
+                }
+            }
+        }
+        // weights, tap-major per block of mr output channels (zero rows past C_out/G); bias likewise
+        float[] packed = Workspace.current().directWeights(groups * blocks * taps * mr);
+        float[] paddedBias = new float[groups * blocks * mr];
+        for (int group = 0; group < groups; group++) {
+            for (int blk = 0; blk < blocks; blk++) {
+                int base = (group * blocks + blk) * taps * mr;
+                for (int i = 0; i < mr; i++) {
+                    int co = blk * mr + i;
+                    if (co < cout) {
+                        int src = (group * cout + co) * taps;
+                        for (int k = 0; k < taps; k++) {
+                            packed[base + k * mr + i] = w[src + k];
+                        }
+                        paddedBias[(group * blocks + blk) * mr + i] = bias == null ? 0f : bias[group * cout + co];
+                    } else {
+                        for (int k = 0; k < taps; k++) {
+                            packed[base + k * mr + i] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+
+        Parallel.range(g.n() * groups * bands * chunkCount, 1, (from, to) -> {
+            Workspace ws = Workspace.current();
+            float[] band = ws.directBand(bandFloats);
+            float[] edge = ws.edgeTile(mr * nr);
+            for (int item = from; item < to; item++) {
+                int n = item / (groups * bands * chunkCount);
+                int group = item / (bands * chunkCount) % groups;
+                int oh0 = item / chunkCount % bands * bandRows;
+                int firstBlock = item % chunkCount * blocksPerChunk;
+                int endBlock = Math.min(blocks, firstBlock + blocksPerChunk);
+                int rows = Math.min(bandRows, outH - oh0);
+                int xOffset = (n * g.inChannels() + group * cin) * height * width;
+                fillBand(x, xOffset, height, width, padW, oh0 - padH, rows + halo, cin, plane, wp, band);
+                int virtual = (rows - 1) * wp + outW;
+                int yOffset = (n * g.outChannels() + group * cout) * positions + oh0 * outW;
+                for (int blk = firstBlock; blk < endBlock; blk++) {
+                    int co0 = blk * mr;
+                    int channels = Math.min(mr, cout - co0);
+                    int aOffset = (group * blocks + blk) * taps * mr;
+                    int biasOffset = (group * blocks + blk) * mr;
+                    int yBlock = yOffset + co0 * positions;
+                    for (int q = 0; q < virtual; q += nr) {
+                        int row = q / wp; // the virtual row and column of q (one division per tile)
+                        int c0 = q - row * wp;
+                        if (channels == mr && c0 + nr <= outW) {
+                            kernel.tile(taps, packed, aOffset, band, q, offsets, paddedBias, biasOffset,
+                                    y, yBlock + row * outW + c0, positions);
+                        } else {
+                            kernel.tile(taps, packed, aOffset, band, q, offsets, paddedBias, biasOffset, edge, 0, nr);
+                            storeEdge(edge, nr, channels, q, virtual, row, c0, wp, outW, y, yBlock, positions);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Band rows {@code r < bandRows} of every channel: input row {@code ih0 + r} with padW zeros either side
+     * (all zeros outside the image), at {@code band[ci·plane + r·wp]}.
+     */
+    private static void fillBand(float[] x, int xOffset, int height, int width, int padW, int ih0, int bandRows,
+                                 int cin, int plane, int wp, float[] band) {
+        for (int ci = 0; ci < cin; ci++) {
+            int src = xOffset + ci * height * width;
+            for (int r = 0; r < bandRows; r++) {
+                int ih = ih0 + r;
+                int d = ci * plane + r * wp;
+                if (ih < 0 || ih >= height) {
+                    zero(band, d, wp);
+                } else {
+                    zero(band, d, padW);
+                    System.arraycopy(x, src + ih * width, band, d + padW, width);
+                    zero(band, d + padW + width, padW);
+                }
+            }
+        }
+    }
+
+    /** Copies the valid entries of a scratch tile (virtual positions q…, first at (row, col)) into y. */
+    private static void storeEdge(float[] edge, int nr, int channels, int q, int virtual, int row, int col,
+                                  int wp, int outW, float[] y, int yBlock, int positions) {
+        for (int j = 0; j < nr && q + j < virtual; j++, col++) {
+            if (col == wp) {
+                col = 0;
+                row++;
+            }
+            if (col < outW) {
+                int dst = yBlock + row * outW + col;
+                for (int i = 0; i < channels; i++) {
+                    y[dst + i * positions] = edge[i * nr + j];
+                }
+            }
+        }
+    }
+
+    private static void zero(float[] a, int from, int length) {
+        for (int i = 0; i < length; i++) {
+            a[from + i] = 0f;
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}
