@@ -11,13 +11,13 @@ import java.util.Locale;
  * {@code "CUDA unavailable: <reason>"}, which JMH prints before moving on to the next parameter combination (when
  * run without {@code -foe true}); it never silently measures the CPU instead.
  */
-final class BackendChoice {
+public final class BackendChoice {
 
     private BackendChoice() {
     }
 
     /** Applies the CPU settings ({@link CpuSettings}) and returns the device to run on. */
-    static Device select(String backend, int threads) {
+    public static Device select(String backend, int threads) {
         CpuSettings.apply(threads, "vector");
         Device device = Device.parse(backend);
         Backends.unavailableReason(device).ifPresent(reason -> {

@@ -27,7 +27,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,23 +78,13 @@ public class InferenceBenchmark {
     public void setUp() {
         device = BackendChoice.select(backend, threads);
         ModelSpec spec = ModelSpec.parse(model);
-        network = spec.build(42);
+        network = spec.build(BenchmarkInputs.WEIGHT_SEED);
         network.eval();
         BatchNormFolding.fold(network);
         shape = new int[] {batch, spec.inChannels(), size, size};
-        data = uniform(7, batch * spec.inChannels() * size * size);
+        data = BenchmarkInputs.uniform(BenchmarkInputs.INPUT_SEED, batch * spec.inChannels() * size * size);
         input = Tensor.of(data, shape);
         network.to(device);
-    }
-
-    /** {@code n} values uniform in [0, 1) from {@code seed}. */
-    static float[] uniform(long seed, int n) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) random.nextDouble();
-        }
-        return v;
     }
 
     @Benchmark

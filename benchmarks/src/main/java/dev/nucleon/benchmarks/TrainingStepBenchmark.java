@@ -68,19 +68,16 @@ public class TrainingStepBenchmark {
     public void setUp() {
         Device device = BackendChoice.select(backend, threads);
         ModelSpec spec = ModelSpec.parse(model);
-        network = spec.build(42);
+        network = spec.build(BenchmarkInputs.WEIGHT_SEED);
         network.train();
         network.to(device);
         optimizer = new Adam(network, 1e-3);
         loss = spec.trainingLoss();
-        input = Tensor.of(InferenceBenchmark.uniform(7, batch * spec.inChannels() * size * size),
+        input = Tensor.of(BenchmarkInputs.uniform(BenchmarkInputs.INPUT_SEED, batch * spec.inChannels() * size * size),
                 batch, spec.inChannels(), size, size).to(device);
         int[] outShape = network.forward(input).shape();
-        float[] mask = InferenceBenchmark.uniform(11, Math.toIntExact(Shape.numel(outShape)));
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = mask[i] < 0.3f ? 1f : 0f;
-        }
-        target = Tensor.of(mask, outShape).to(device);
+        target = Tensor.of(BenchmarkInputs.binaryTarget(BenchmarkInputs.TARGET_SEED,
+                Math.toIntExact(Shape.numel(outShape))), outShape).to(device);
         optimizer.zeroGrad();
     }
 
