@@ -31,7 +31,7 @@ class Dl4jUNetTest {
     @ParameterizedTest
     @ValueSource(strings = {"unet:16", "unet:8", "unet-relu", "unet-elu", "unet-carving"})
     void dl4jOutputEqualsNucleons(String model) {
-        Dl4jThreads.apply(2);
+        Nd4jSettings.apply(2);
         ModelSpec spec = ModelSpec.parse(model);
         Module nucleon = spec.build(BenchmarkInputs.WEIGHT_SEED);
         nucleon.eval();
