@@ -55,7 +55,8 @@ start=$(date +%s)
 # have no backend parameter and keep their own model list (unet:16, unet:8).
 run inference '^dev\.nucleon\.benchmarks\.(peers\.Dl4j)?InferenceBenchmark\.' "${INFERENCE_OPTS[@]}"
 run training '^dev\.nucleon\.benchmarks\.(peers\.Dl4j)?TrainingStepBenchmark\.' "${TRAINING_OPTS[@]}"
-echo "== benchmarks took $(( ($(date +%s) - start) / 60 )) min"
+elapsed=$(( $(date +%s) - start ))
+echo "== benchmarks took $(( elapsed / 60 )) min $(( elapsed % 60 )) s"
 
 java -cp "$JAR" dev.nucleon.benchmarks.report.BenchmarkReport --markdown "$OUT/results.md" \
     --png "$OUT/inference.png" "${README_OPTS[@]}" "$OUT/inference.json" "$OUT/training.json"
