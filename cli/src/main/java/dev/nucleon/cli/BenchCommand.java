@@ -15,19 +15,16 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nucleon bench --model PRESET [--base B] [--up tc|us] --device cpu|cuda [--strict] --batch N [--threads T]
- * [--size H] [--warmup W] [--repeats R] [--json]}: inference speed of a preset with fresh seeded weights, in eval mode with
+ * {@code nucleon bench --model PRESET [--base B] [--up tc|us] --device cpu|cuda --batch N [--threads T] [--size H]
+ * [--warmup W] [--repeats R] [--json]}: inference speed of a preset with fresh seeded weights, in eval mode with
  * batch norm folded (as {@code Predictor} runs it). After W warm-up passes, R timed forward passes on an
  * (N, C, H, H) input under no-grad; each timed pass includes, on CUDA, the input upload and the output download.
  * Prints the median (and best) milliseconds per patch and patches per second.
- *
- * <p>{@code --device cuda} without a usable CUDA backend prints {@code "CUDA unavailable: <reason>; falling back to
- * CPU"} and measures the CPU (the output's {@code device} then says {@code cpu}); with {@code --strict} it fails
- * with that reason instead.
  *
  * <p>{@code --threads}: the CPU thread pool is sized once per JVM from {@code -Dnucleon.threads}, so a different
  * count is an error that says to set {@code NUCLEON_JAVA_OPTS=-Dnucleon.threads=T}.
@@ -48,12 +45,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--up", paramLabel = "tc|us", description = "unet-plus up-sampling: tc or us.")
     String up;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
-            description = "Where to run (default ${DEFAULT-VALUE}); cuda falls back to the CPU with a note if unavailable.")
-    String device;
-
-    @Option(names = "--strict", description = "Fail instead of falling back to the CPU when --device is unavailable.")
-    boolean strict;
+    @Mixin
+    DeviceChoice devices = new DeviceChoice();
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Patches per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
@@ -85,7 +78,10 @@ final class BenchCommand implements Callable<Integer> {
                     + " threads (fixed at start-up); run with NUCLEON_JAVA_OPTS=-Dnucleon.threads=" + threads);
         }
         PrintWriter err = spec.commandLine().getErr();
-        Device dev = DeviceChoice.resolve(device, err, strict);
+        Device dev = devices.resolve(err);
+        if (dev == null) {
+            return 1;
+        }
         ModelSource src = ModelSource.preset(model, base, up);
         Module net = src.model;
         BatchNormFolding.fold(net);

@@ -2,39 +2,52 @@ package dev.nucleon.cli;
 
 import dev.nucleon.core.Backends;
 import dev.nucleon.core.Device;
+import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
- * {@code --device cpu|cuda}: the requested device when its backend is available, else the CPU with the note
- * {@code "CUDA unavailable: <reason>; falling back to CPU"}, or (strict) an error with the same reason.
+ * {@code --device cpu|cuda[:N] [--strict]}, shared by the commands that run a network (a picocli mixin):
+ * the requested device when its backend is available; otherwise the CPU with the line
+ * "CUDA unavailable: &lt;reason&gt;; falling back to CPU", or, with {@code --strict}, a failure.
  */
 final class DeviceChoice {
-    private DeviceChoice() {
-    }
 
-    static Device resolve(String name, PrintWriter err) {
-        return resolve(name, err, false);
-    }
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]", defaultValue = "cpu",
+            description = "Where the network runs: cpu or cuda (cuda:N for the N-th GPU); default ${DEFAULT-VALUE}.")
+    String device = "cpu";
 
-    /**
-     * @param strict fail instead of falling back to the CPU
-     * @throws IllegalArgumentException when strict and the device is unavailable: {@code "CUDA unavailable: …"}
-     */
-    static Device resolve(String name, PrintWriter err, boolean strict) {
-        Device requested = Device.parse(name);
-        Optional<String> reason = Backends.unavailableReason(requested);
-        if (reason.isEmpty()) {
-            return requested.isCpu() ? Device.CPU : requested;
+    @Option(names = "--strict", description = "Fail when --device is unavailable instead of falling back to the CPU.")
+    boolean strict;
+
+    /** The device to run on, or null after printing why the requested one cannot be used under --strict. */
+    Device resolve(PrintWriter err) {
+        Device requested;
+        try {
+            requested = Device.parse(device);
+        } catch (IllegalArgumentException e) {
+            return fail(err, "--device: " + e.getMessage());
         }
-        String unavailable = requested.type().toUpperCase(Locale.ROOT) + " unavailable: " + reason.get();
+        if (requested.isCpu()) {
+            return Device.CPU;
+        }
+        String reason = Backends.unavailableReason(requested).orElse(null);
+        if (reason == null) {
+            return requested;
+        }
+        String line = requested.type().toUpperCase(Locale.ROOT) + " unavailable: " + reason;
         if (strict) {
-            throw new IllegalArgumentException(unavailable + " (--strict: not falling back to CPU)");
+            return fail(err, line + " (--strict: not falling back to CPU)");
         }
-        err.println(unavailable + "; falling back to CPU");
+        err.println(line + "; falling back to CPU");
         err.flush();
         return Device.CPU;
+    }
+
+    private static Device fail(PrintWriter err, String message) {
+        err.println(message);
+        err.flush();
+        return null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.nucleon.cli;
 
+import dev.nucleon.core.Device;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.inference.ModelEvaluation;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -68,8 +70,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--tta", description = "With --data: flip test-time augmentation.")
     boolean tta;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "With --data: cpu or cuda; default ${DEFAULT-VALUE}.")
-    String device;
+    @Mixin
+    DeviceChoice devices = new DeviceChoice();
 
     @Option(names = "--json", description = "Print one JSON object (mean_ap, ap_by_threshold, avg_iou, pixel, images).")
     boolean json;
@@ -122,7 +124,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<NucleiSample> samples = splitFraction == null ? dataset.samples()
                 : dataset.split(splitFraction, splitSeed).validation();
         Predictor predictor = model != null ? Predictor.load(model) : Predictor.bundled();
-        predictor.device(DeviceChoice.resolve(device, err)).flipTta(tta);
+        Device dev = devices.resolve(err);
+        if (dev == null) {
+            return 1;
+        }
+        predictor.device(dev).flipTta(tta);
         Path folder = predOut != null ? predOut : Files.createTempDirectory("nucleon-eval-");
         ModelEvaluation.Result r = ModelEvaluation.run(predictor, samples, folder, null);
         print(r.report(), out, err);

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
@@ -60,8 +61,8 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "Model file (default: the bundled model).")
     Path model;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda; default ${DEFAULT-VALUE}.")
-    String device;
+    @Mixin
+    DeviceChoice devices = new DeviceChoice();
 
     @Option(names = "--threshold", paramLabel = "P",
             description = "Probability threshold (default: the predictor's, " + Predictor.DEFAULT_THRESHOLD + ").")
@@ -86,11 +87,9 @@ public final class SegmentCommand implements Callable<Integer> {
         if (minSize != null && minSize < 0) {
             throw new ParameterException(spec.commandLine(), "--min-size must be >= 0, got " + minSize);
         }
-        Device dev;
-        try {
-            dev = DeviceChoice.resolve(device, err);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--device: " + e.getMessage());
+        Device dev = devices.resolve(err);
+        if (dev == null) {
+            return 1;
         }
         int failures = 0;
         List<Path> files = new ArrayList<>();

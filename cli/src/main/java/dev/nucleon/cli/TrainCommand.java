@@ -1,5 +1,6 @@
 package dev.nucleon.cli;
 
+import dev.nucleon.core.Device;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.init.Initializers;
 import dev.nucleon.nn.io.Checkpoint;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -122,6 +124,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run whose files sit beside --out.")
     boolean resume;
 
+    @Mixin
+    DeviceChoice devices = new DeviceChoice();
+
     @Option(names = "--progress", negatable = true, description = "Rewrite a per-batch progress line in place "
             + "(default: on when attached to a terminal).")
     Boolean progress;
@@ -141,6 +146,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (!(valFraction >= 0 && valFraction < 1)) {
             throw new ParameterException(spec.commandLine(), "--val-fraction must be in [0, 1), got " + valFraction);
+        }
+        Device device = devices.resolve(err);
+        if (device == null) {
+            return 1;
         }
         Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
         List<NucleiSample> train;
@@ -166,10 +175,11 @@ public final class TrainCommand implements Callable<Integer> {
             Initializers.manualSeed(seed);
             model = Presets.build(preset, options);
         }
+        model.to(device);
         PrintWriter outWriter = spec.commandLine().getOut();
         PrintStream log = new PrintStream(new WriterOutputStream(outWriter), true);
-        log.printf("train: %s %s, %d parameters; %d training and %d validation images from %s%n", preset, options,
-                model.parameterCount().total(), train.size(), validation.size(), dataset.folder());
+        log.printf("train: %s %s, %d parameters on %s; %d training and %d validation images from %s%n", preset, options,
+                model.parameterCount().total(), device, train.size(), validation.size(), dataset.folder());
         log.println("train: " + config.describe());
         Trainer trainer = new Trainer(config, log)
                 .inPlaceProgress(progress != null ? progress : System.console() != null);

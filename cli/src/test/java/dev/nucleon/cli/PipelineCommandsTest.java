@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nucleon.core.BackendStatus;
 import dev.nucleon.core.Backends;
+import dev.nucleon.cuda.CudaProbe;
 import dev.nucleon.nn.init.Initializers;
 import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.segmentation.image.FloatImage;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,9 +123,22 @@ class PipelineCommandsTest {
         boolean cuda = Backends.statuses().stream().anyMatch(s -> s.name().equalsIgnoreCase("cuda") && s.available());
         Run r = Run.of("segment", data.resolve("s0/image.png").toString(), "--out", out.toString(), "--model",
                 model.toString(), "--device", "cuda");
+        assertEquals(0, r.exitCode(), r.toString());
         if (!cuda) {
-            assertEquals(0, r.exitCode(), r.toString());
-            assertTrue(r.err().contains("CUDA unavailable: "), r.toString());
+            assertTrue(r.err().contains("CUDA unavailable: " + CudaProbe.reason() + "; falling back to CPU"), r.toString());
+        }
+    }
+
+    @Test
+    void strictRefusesToFallBack(@TempDir Path out) throws IOException {
+        Assumptions.assumeFalse(CudaProbe.available(), "this machine has a GPU: nothing to refuse");
+        Run r = Run.of("segment", data.resolve("s0/image.png").toString(), "--out", out.toString(), "--model",
+                model.toString(), "--device", "cuda", "--strict");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("CUDA unavailable: " + CudaProbe.reason() + " (--strict: not falling back to CPU)"),
+                r.toString());
+        try (var written = Files.list(out)) {
+            assertEquals(List.of(), written.toList(), "nothing is written when the device is refused");
         }
     }
 

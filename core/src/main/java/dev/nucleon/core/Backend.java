@@ -130,6 +130,30 @@ public interface Backend {
     void batchNormBackward(Storage x, Storage gy, int n, int c, int spatial, Storage mean, Storage invStd,
                            Storage gamma, boolean batchStatistics, Storage gx, Storage gGamma, Storage gBeta);
 
+    // ----- fused optimizer steps ----------------------------------------------------------------------
+
+    /**
+     * One Adam/AdamW step in place on θ, m and v (all of {@code theta.size()} floats; g is read only).
+     * Elementwise, every product and sum rounded to float in this order (that of the composed tensor ops):
+     * <pre>
+     *   θ ← θ·decay;   g ← g + θ·l2 (only when l2 ≠ 0)
+     *   m ← m·β₁ + g·(1−β₁);   v ← v·β₂ + (g·g)·(1−β₂)
+     *   θ ← θ − ((m·correction1) / (√(v·correction2) + ε))·lr
+     * </pre>
+     */
+    void adamUpdate(Storage theta, Storage grad, Storage m, Storage v, AdamStep step);
+
+    /**
+     * One SGD step in place on θ and the momentum buffer (g is read only), rounded as the composed ops:
+     * <pre>
+     *   g ← g + θ·weightDecay (only when weightDecay ≠ 0)
+     *   with momentum: b ← g (first step) or b·momentum + g·(1−dampening);  d ← g + b·momentum (Nesterov) or b
+     *   without:       d ← g   (the buffer is untouched and may be null)
+     *   θ ← θ − d·lr
+     * </pre>
+     */
+    void sgdUpdate(Storage theta, Storage grad, Storage buffer, SgdStep step);
+
     // ----- layout ---------------------------------------------------------------------------------
 
     /** y = x with axes permuted: y's axis d is x's axis {@code perm[d]}. */

@@ -24,7 +24,7 @@ public final class Backends {
     /** The GPU backend that {@code nucleon info} always reports on, present in the build or not. */
     static final String CUDA = "cuda";
 
-    static final String NO_CUDA_DETAIL = "no CUDA backend in this build (the nucleon-cuda module registers none yet)";
+    static final String NO_CUDA_DETAIL = "no CUDA backend on the class path (add dev.nucleon:nucleon-cuda)";
 
     private Backends() {
     }

@@ -39,8 +39,8 @@ class BackendsTest {
         assertTrue(Backends.provider("cuda").isEmpty());
         BackendStatus cuda = statuses.stream().filter(s -> s.name().equals("cuda")).findFirst().orElseThrow();
         assertEquals(new BackendStatus("cuda", false,
-                "no CUDA backend in this build (the nucleon-cuda module registers none yet)"), cuda);
-        assertEquals("cuda: unavailable: no CUDA backend in this build (the nucleon-cuda module registers none yet)",
+                "no CUDA backend on the class path (add dev.nucleon:nucleon-cuda)"), cuda);
+        assertEquals("cuda: unavailable: no CUDA backend on the class path (add dev.nucleon:nucleon-cuda)",
                 cuda.toString());
     }
 

@@ -1,5 +1,6 @@
 package dev.nucleon.core.cpu;
 
+import dev.nucleon.core.AdamStep;
 import dev.nucleon.core.Backend;
 import dev.nucleon.core.BackendStatus;
 import dev.nucleon.core.BinaryOp;
@@ -8,6 +9,7 @@ import dev.nucleon.core.Device;
 import dev.nucleon.core.PoolGeometry;
 import dev.nucleon.core.RandomDistribution;
 import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.SgdStep;
 import dev.nucleon.core.Storage;
 import dev.nucleon.core.UnaryOp;
 import dev.nucleon.core.UpsampleMode;
@@ -219,6 +221,16 @@ public final class CpuBackend implements Backend {
     }
 
     // ----- layout ---------------------------------------------------------------------------------------
+
+    @Override
+    public void adamUpdate(Storage theta, Storage grad, Storage m, Storage v, AdamStep step) {
+        OptimizerKernels.adam(a(theta), a(grad), a(m), a(v), step);
+    }
+
+    @Override
+    public void sgdUpdate(Storage theta, Storage grad, Storage buffer, SgdStep step) {
+        OptimizerKernels.sgd(a(theta), a(grad), step.momentum() != 0f ? a(buffer) : null, step);
+    }
 
     @Override
     public void permute(Storage x, int[] xShape, int[] perm, Storage y) {

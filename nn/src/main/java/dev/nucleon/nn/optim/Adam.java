@@ -1,6 +1,8 @@
 package dev.nucleon.nn.optim;
 
+import dev.nucleon.core.AdamStep;
 import dev.nucleon.core.Tensor;
+import dev.nucleon.core.ops.OptimizerSteps;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.Parameter;
 
@@ -63,25 +65,11 @@ public class Adam extends Optimizer {
 
     @Override
     protected final void update(Parameter p, Tensor grad, Map<String, Tensor> slots) {
-        Tensor theta = p.value().detach();
-        Tensor g = grad;
-        if (weightDecay != 0) {
-            if (decoupledWeightDecay()) {
-                theta = theta.mul((float) (1 - learningRate() * weightDecay));
-            } else {
-                g = g.add(theta.mul((float) weightDecay));
-            }
-        }
         Tensor m = slots.computeIfAbsent("exp_avg", k -> zerosLike(p));
         Tensor v = slots.computeIfAbsent("exp_avg_sq", k -> zerosLike(p));
-        m.assign(m.mul((float) beta1).add(g.mul((float) (1 - beta1))));
-        v.assign(v.mul((float) beta2).add(g.mul(g).mul((float) (1 - beta2))));
-        long t = stepCount();
-        double c1 = 1 - Math.pow(beta1, t);
-        double c2 = 1 - Math.pow(beta2, t);
-        Tensor mHat = m.mul((float) (1 / c1));
-        Tensor vHat = v.mul((float) (1 / c2));
-        p.assign(theta.sub(mHat.div(vHat.sqrt().add((float) eps)).mul((float) learningRate())));
+        // one fused pass on the parameter's device, the same floats as the formula above written with tensor ops
+        OptimizerSteps.adam(p.value(), grad, m, v, AdamStep.of(learningRate(), beta1, beta2, eps, weightDecay,
+                decoupledWeightDecay(), stepCount()));
     }
 
     @Override

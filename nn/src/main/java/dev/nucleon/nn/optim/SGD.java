@@ -1,6 +1,8 @@
 package dev.nucleon.nn.optim;
 
+import dev.nucleon.core.SgdStep;
 import dev.nucleon.core.Tensor;
+import dev.nucleon.core.ops.OptimizerSteps;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.Parameter;
 
@@ -66,20 +68,18 @@ public final class SGD extends Optimizer {
             throw new IllegalStateException("SGD: Nesterov momentum needs momentum > 0 and dampening 0, got momentum="
                     + momentum + " dampening=" + dampening);
         }
-        Tensor theta = p.value().detach();
-        Tensor g = weightDecay != 0 ? grad.add(theta.mul((float) weightDecay)) : grad;
-        Tensor d = g;
+        Tensor buffer = null;
+        boolean first = false;
         if (momentum != 0) {
-            Tensor buf = slots.get("momentum_buffer");
-            if (buf == null) {
-                buf = g.copy();
-                slots.put("momentum_buffer", buf);
-            } else {
-                buf.assign(buf.mul((float) momentum).add(g.mul((float) (1 - dampening))));
+            buffer = slots.get("momentum_buffer");
+            first = buffer == null;
+            if (first) {
+                buffer = zerosLike(p); // the step writes the gradient into it
+                slots.put("momentum_buffer", buffer);
             }
-            d = nesterov ? g.add(buf.mul((float) momentum)) : buf;
         }
-        p.assign(theta.sub(d.mul((float) learningRate())));
+        // one fused pass on the parameter's device, the same floats as the formula above written with tensor ops
+        OptimizerSteps.sgd(p.value(), grad, buffer, SgdStep.of(learningRate(), momentum, dampening, weightDecay, nesterov, first));
     }
 
     @Override

@@ -265,8 +265,10 @@ public final class Trainer {
         source.startEpoch(epoch);
         for (int b = 0; b < batches; b++) {
             Tensor[] xy = source.next();
+            Tensor x = xy[0].to(model.device());
+            Tensor y = xy[1].to(model.device());
             optimizer.zeroGrad();
-            Tensor l = loss.compute(model.forward(xy[0]), xy[1]);
+            Tensor l = loss.compute(model.forward(x), y);
             float value = l.item();
             if (!Float.isFinite(value)) {
                 throw new IllegalStateException("Trainer: loss is " + value + " at epoch " + epoch + ", batch " + (b + 1));
@@ -290,7 +292,8 @@ public final class Trainer {
 
     /** {all, gray, colour} official scores of the validation images. */
     private double[] validate(Module model, List<TrainingSample> set) {
-        Predictor predictor = new Predictor(model).patches(config.validationPatch(), config.validationPatch());
+        Predictor predictor = new Predictor(model).device(model.device())
+                .patches(config.validationPatch(), config.validationPatch());
         List<ImageScore> all = new ArrayList<>(), gray = new ArrayList<>(), colour = new ArrayList<>();
         for (TrainingSample s : set) {
             LabelImage pred = predictor.postProcessing().segment(predictor.probabilityOfInput(s.input()));

@@ -1,0 +1,58 @@
+package dev.nucleon.cuda;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.nucleon.cuda.Kernel.Param.F32;
+import static dev.nucleon.cuda.Kernel.Param.I32;
+import static dev.nucleon.cuda.Kernel.Param.I64;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Launch shapes, size classes and argument checking: host-side logic that needs no GPU. */
+class LaunchShapeTest {
+
+    @Test
+    void linearGridCoversTheWorkAndCapsTheBlockCount() {
+        assertEquals(1, Grid.linear(1).gridX());
+        assertEquals(1, Grid.linear(256).gridX());
+        assertEquals(2, Grid.linear(257).gridX());
+        assertEquals(65_536, Grid.linear(1L << 40).gridX());
+        assertEquals(Grid.LINEAR_BLOCK, Grid.linear(10).blockX());
+    }
+
+    @Test
+    void gridsBeyondCudaLimitsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Grid(1, 1, 1, 1025, 1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Grid(1, 70_000, 1, 32, 1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Grid(0, 1, 1, 32, 1, 1, 0));
+    }
+
+    @Test
+    void sizeClassesRoundUpWithoutWastingMoreThanAGranule() {
+        assertEquals(512, DeviceMemoryPool.roundUp(1));
+        assertEquals(512, DeviceMemoryPool.roundUp(512));
+        assertEquals(1024, DeviceMemoryPool.roundUp(513));
+        assertEquals(2L << 20, DeviceMemoryPool.roundUp((1L << 20) + 1));
+        assertEquals(4L << 20, DeviceMemoryPool.roundUp((2L << 20) + 1));
+        for (long b = 1; b < (64L << 20); b = b * 3 + 7) {
+            long r = DeviceMemoryPool.roundUp(b);
+            assertTrue(r >= b && r - b < (2L << 20), b + " -> " + r);
+            assertEquals(r, DeviceMemoryPool.roundUp(r), "a size class is its own class");
+        }
+    }
+
+    @Test
+    void argumentsAreCheckedAgainstTheDeclaration() {
+        Kernel k = Kernel.of("test", "k", I32, F32, I64, Kernel.Param.struct(3));
+        assertEquals("k u32 f32 u64 b8[12]", k.signature());
+        k.marshal(1, 2f, 3L, new int[] {1, 2, 3});
+        k.marshal(1, 2f, 3, new int[] {1, 2, 3}); // an int widens to a 64-bit parameter
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> k.marshal(1, 2f));
+        assertTrue(count.getMessage().contains("4 arguments expected, got 2"), count.getMessage());
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> k.marshal(1, 2.0, 3L, new int[3]));
+        assertTrue(type.getMessage().contains("argument 1 must be a float, got Double"), type.getMessage());
+        IllegalArgumentException struct = assertThrows(IllegalArgumentException.class, () -> k.marshal(1, 2f, 3L, new int[2]));
+        assertTrue(struct.getMessage().contains("argument 3 must be an int[3], got int[2]"), struct.getMessage());
+    }
+}
