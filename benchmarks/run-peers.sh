@@ -17,6 +17,7 @@
 # Duration on the 2-core reference machine (AMD EPYC, AVX-512): about 25-35 minutes. Inference runs 2 warm-up and
 # 3 measured iterations of 1 s / 2 s (at least one call each: batch 16 of the big presets is several seconds a
 # call), training 1 warm-up and 3 measured iterations of 1 s, one fork per benchmark and parameter set.
+# JMH refuses to start while another JMH run on the machine holds /tmp/jmh.lock: run it on an otherwise idle machine.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
