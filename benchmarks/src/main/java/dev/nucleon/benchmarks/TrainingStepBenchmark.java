@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3, time = 2)
 public class TrainingStepBenchmark {
 
-    @Param({"unet-bn", "unet:16", "unet:8", "unet-relu", "unet-elu", "unet-carving", "unet-plusplus:16",
+    @Param({"unet-bn:64", "unet:16", "unet:8", "unet-relu:16", "unet-elu:16", "unet-carving:16", "unet-plusplus:16",
             "unet-plusplus:8", "unet-plus:16", "unet-plus:8", "resfcn", "simple-cnn", "resnet-fcn"})
     public String model;
 

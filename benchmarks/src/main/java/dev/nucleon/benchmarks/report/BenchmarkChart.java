@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A horizontal bar chart (java.awt) of inference ms per patch: one group per (preset, B, batch), one bar per
@@ -25,7 +26,7 @@ final class BenchmarkChart {
     private static final int GAP = 10;
 
     /** A bar series: its legend text, colour and value (ms/patch) for a row, if measured. */
-    private record Series(String name, Color colour, java.util.function.Function<BenchmarkReport.Key, Optional<Double>> value) {
+    private record Series(String name, Color colour, Function<BenchmarkReport.Key, Optional<Double>> value) {
     }
 
     private BenchmarkChart() {
