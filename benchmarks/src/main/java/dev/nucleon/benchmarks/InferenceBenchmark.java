@@ -5,11 +5,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Device;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.onnx.OnnxExporter;
 import dev.nucleon.segmentation.inference.BatchNormFolding;
-import dev.nucleon.segmentation.networks.Presets;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,18 +26,22 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Per-patch inference of a network preset (fresh weights, seed 42, eval mode, batch norm folded as the
- * {@code Predictor} runs it) on a (batch, C, size, size) input: Nucleon's forward under no-grad, and ONNX Runtime
- * (CPU, intra-op threads = {@code threads}, all graph optimisations) running the ONNX export of the same weights,
- * in the same run. The score is milliseconds per forward pass of {@code batch} patches (per patch at batch 1).
- * Before measuring, the ORT state checks that both give the same output.
- * <pre>java -jar benchmarks/target/benchmarks.jar Inference -f 1 -wi 2 -i 3 -p preset=unet -p base=16,8 -p batch=1</pre>
+ * Per-patch inference of every network preset (fresh weights, seed 42, eval mode, batch norm folded as the
+ * {@code Predictor} runs it) on a (batch, C, size, size) input: Nucleon's forward under no-grad on
+ * {@code backend}, and ONNX Runtime (CPU, intra-op threads = {@code threads}, all graph optimisations) running the
+ * ONNX export of the same weights, in the same run. The score is milliseconds per forward pass of {@code batch}
+ * patches (divide by {@code batch} for ms per patch; the report tool does). Before measuring, the ORT state checks
+ * that both give the same output.
+ *
+ * <p>{@code model} is a {@link ModelSpec}: {@code PRESET} or {@code PRESET:B}; the default list is
+ * {@link ModelSpec#ALL}: every preset, with B = 16 and 8 where paper 004 varies it. {@code backend=cuda} measures
+ * Nucleon on the GPU, the input upload and output download included (the ORT peer stays on the CPU); without a
+ * usable CUDA backend the setup fails with "CUDA unavailable: …" and JMH goes on with the next combination.
+ * <pre>java -jar benchmarks/target/benchmarks.jar Inference -f 1 -wi 2 -i 3 -p model=unet:16,unet:8 -p batch=1</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,17 +51,11 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3, time = 2)
 public class InferenceBenchmark {
 
-    @Param({"unet"})
-    public String preset;
+    @Param({"unet-bn:64", "unet:16", "unet:8", "unet-relu:16", "unet-elu:16", "unet-carving:16", "unet-plusplus:16",
+            "unet-plusplus:8", "unet-plus:16", "unet-plus:8", "resfcn", "simple-cnn", "resnet-fcn"})
+    public String model;
 
-    @Param({"16", "8"})
-    public int base;
-
-    /** unet-plus only: tc or us. */
-    @Param({"tc"})
-    public String up;
-
-    @Param({"1"})
+    @Param({"1", "16"})
     public int batch;
 
     @Param({"256"})
@@ -66,38 +64,36 @@ public class InferenceBenchmark {
     @Param({"2"})
     public int threads;
 
-    Module model;
+    /** cpu or cuda (see the class comment). */
+    @Param({"cpu"})
+    public String backend;
+
+    Module network;
+    Device device;
     Tensor input;
     float[] data;
     int[] shape;
 
     @Setup
     public void setUp() {
-        CpuSettings.apply(threads, "vector");
-        Map<String, Object> options = new HashMap<>();
-        options.put(Presets.BASE, base);
-        if (preset.equals(Presets.UNET_PLUS)) {
-            options.put(Presets.UP, up);
-        }
-        var config = Presets.config(preset, options);
-        model = Presets.build(config);
-        model.initialize(42);
-        model.eval();
-        BatchNormFolding.fold(model);
-        int c = Presets.get(preset).inChannels(config);
-        shape = new int[] {batch, c, size, size};
-        SplittableRandom random = new SplittableRandom(7);
-        data = new float[batch * c * size * size];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) random.nextDouble();
-        }
+        device = BackendChoice.select(backend, threads);
+        ModelSpec spec = ModelSpec.parse(model);
+        network = spec.build(BenchmarkInputs.WEIGHT_SEED);
+        network.eval();
+        BatchNormFolding.fold(network);
+        shape = new int[] {batch, spec.inChannels(), size, size};
+        data = BenchmarkInputs.uniform(BenchmarkInputs.INPUT_SEED, batch * spec.inChannels() * size * size);
         input = Tensor.of(data, shape);
+        network.to(device);
     }
 
     @Benchmark
     public Tensor nucleon() {
         try (var g = Autograd.noGrad()) {
-            return model.forward(input);
+            if (device.isCpu()) {
+                return network.forward(input);
+            }
+            return network.forward(input.to(device)).to(Device.CPU);
         }
     }
 
@@ -116,11 +112,9 @@ public class InferenceBenchmark {
         @Setup
         public void setUp(InferenceBenchmark bench) throws OrtException {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            byte[] onnx = OnnxExporter.export(bench.model, bench.input);
-            Tensor ref;
-            try (var g = Autograd.noGrad()) {
-                ref = bench.model.forward(bench.input);
-            }
+            Tensor ref = bench.nucleon();
+            byte[] onnx = OnnxExporter.export(bench.network.to(Device.CPU), bench.input);
+            bench.network.to(bench.device);
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(bench.threads);
                 options.setInterOpNumThreads(1);
@@ -140,7 +134,7 @@ public class InferenceBenchmark {
                 worst = Math.max(worst, Math.abs(want[i] - got.get(i)));
             }
             if (worst > 1e-4 * scale) {
-                throw new IllegalStateException("ONNX Runtime and Nucleon disagree on " + bench.preset + ": max |difference| "
+                throw new IllegalStateException("ONNX Runtime and Nucleon disagree on " + bench.model + ": max |difference| "
                         + worst + " at output scale " + scale);
             }
         }

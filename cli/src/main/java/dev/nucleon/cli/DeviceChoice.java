@@ -1,6 +1,5 @@
 package dev.nucleon.cli;
 
-import dev.nucleon.core.BackendStatus;
 import dev.nucleon.core.Backends;
 import dev.nucleon.core.Device;
 import picocli.CommandLine.Option;
@@ -33,7 +32,7 @@ final class DeviceChoice {
         if (requested.isCpu()) {
             return Device.CPU;
         }
-        String reason = unavailableReason(requested);
+        String reason = Backends.unavailableReason(requested).orElse(null);
         if (reason == null) {
             return requested;
         }
@@ -44,21 +43,6 @@ final class DeviceChoice {
         err.println(line + "; falling back to CPU");
         err.flush();
         return Device.CPU;
-    }
-
-    /** Why {@code requested} cannot be used, or null when it can. */
-    static String unavailableReason(Device requested) {
-        for (BackendStatus s : Backends.statuses()) {
-            if (s.name().equalsIgnoreCase(requested.type()) && !s.available()) {
-                return s.detail();
-            }
-        }
-        try {
-            Backends.get(requested);
-            return null;
-        } catch (RuntimeException e) {
-            return e.getMessage();
-        }
     }
 
     private static Device fail(PrintWriter err, String message) {

@@ -3,8 +3,11 @@ package dev.nucleon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nucleon.core.Backends;
+import dev.nucleon.core.Device;
 import dev.nucleon.core.cpu.Parallel;
 import dev.nucleon.nn.io.Checkpoint;
+import dev.nucleon.nn.io.Json;
 import dev.nucleon.segmentation.networks.Presets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +68,36 @@ class ExportBenchCommandTest {
                 "\"min_ms_per_patch\":", "\"patches_per_s\":"}) {
             assertTrue(json.contains(key), key + " in " + json);
         }
+        Map<?, ?> parsed = (Map<?, ?>) Json.parse(json);
+        double ms = ((Json.Number) parsed.get("ms_per_patch")).doubleValue();
+        double perSecond = ((Json.Number) parsed.get("patches_per_s")).doubleValue();
+        assertTrue(ms > 0, json);
+        assertEquals(1000 / ms, perSecond, 1e-3 * perSecond + 0.01, "patches/s is 1000 / median ms per patch");
+        assertTrue(((Json.Number) parsed.get("min_ms_per_patch")).doubleValue() <= ms, "best <= median");
+    }
+
+    @Test
+    void benchStrictCudaFailsClearlyWithoutCuda() {
+        Run r = Run.of("bench", "--model", "unet", "--base", "8", "--device", "cuda", "--strict", "--size", "32",
+                "--warmup", "0", "--repeats", "1", "--json");
+        if (Backends.unavailableReason(Device.parse("cuda")).isPresent()) {
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("CUDA unavailable: "), r.toString());
+            assertTrue(r.err().contains("--strict"), r.toString());
+            assertTrue(r.out().isEmpty(), "nothing measured: " + r);
+        } else {
+            assertEquals(0, r.exitCode(), r.toString());
+            assertTrue(r.out().contains("\"device\":\"cuda\""), r.toString());
+        }
+    }
+
+    @Test
+    void benchStrictCpuIsPlainCpu() {
+        Run r = Run.of("bench", "--model", "unet", "--base", "8", "--device", "cpu", "--strict", "--size", "32",
+                "--warmup", "0", "--repeats", "1", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("\"device\":\"cpu\""), r.toString());
+        assertTrue(r.err().isEmpty(), r.toString());
     }
 
     @Test

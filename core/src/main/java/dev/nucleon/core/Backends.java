@@ -58,6 +58,27 @@ public final class Backends {
     }
 
     /**
+     * Why {@code device} cannot be used, or empty when it can: the detail of its backend's status line (as
+     * {@code nucleon info} prints it), else the message of {@link #get(Device)}'s failure. The CPU is always usable.
+     */
+    public static Optional<String> unavailableReason(Device device) {
+        if (device.isCpu()) {
+            return Optional.empty();
+        }
+        for (BackendStatus s : statuses()) {
+            if (s.name().equalsIgnoreCase(device.type()) && !s.available()) {
+                return Optional.of(s.detail());
+            }
+        }
+        try {
+            get(device);
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(message(e));
+        }
+    }
+
+    /**
      * The provider registered under {@code name} (case-insensitive), e.g. {@code "cuda"}; empty when none is
      * on the class path. Providers that fail to load are skipped here (see {@link #statuses()} for why).
      */

@@ -45,6 +45,13 @@ class BackendsTest {
     }
 
     @Test
+    void unavailableReasonIsEmptyForTheCpuAndTheStatusDetailForAnAbsentCuda() {
+        assertTrue(Backends.unavailableReason(Device.CPU).isEmpty());
+        assertEquals(java.util.Optional.of(Backends.NO_CUDA_DETAIL), Backends.unavailableReason(Device.parse("cuda")));
+        assertTrue(Backends.unavailableReason(Device.parse("opencl")).orElseThrow().contains("no opencl backend"));
+    }
+
+    @Test
     void registeredProviderIsFoundByNameAndItsProbeReplacesTheAbsentLine(@TempDir Path dir) throws Exception {
         withProviders(dir, () -> {
             assertTrue(Backends.provider("cuda").orElseThrow() instanceof FakeCudaProvider);

@@ -98,6 +98,14 @@ public final class ImageFileWriter {
         write(img, format, file);
     }
 
+    /**
+     * Writes a drawn 8-bit image (a chart, an overlay built with java.awt) as it is, in the format of the extension
+     * (.png, .tif/.tiff, .bmp, .jpg), atomically.
+     */
+    public static void writeImage(BufferedImage image, Path file) throws IOException {
+        write(image, format(file, true), file);
+    }
+
     private static int quantize(float v, float max) {
         if (!(v > 0f)) {
             return 0;

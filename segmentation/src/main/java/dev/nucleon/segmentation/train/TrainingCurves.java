@@ -1,6 +1,6 @@
 package dev.nucleon.segmentation.train;
 
-import dev.nucleon.segmentation.io.AtomicFileWriter;
+import dev.nucleon.segmentation.io.ImageFileWriter;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
 
 /**
  * Draws the training curves as a PNG (java.awt only): left panel the training loss per epoch, right panel the
@@ -48,12 +47,7 @@ public final class TrainingCurves {
     }
 
     public static void write(Path file, List<EpochRecord> rows) throws IOException {
-        BufferedImage img = draw(rows);
-        AtomicFileWriter.write(file, tmp -> {
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer");
-            }
-        });
+        ImageFileWriter.writeImage(draw(rows), file);
     }
 
     private static void panel(Graphics2D g, List<EpochRecord> rows, int x0, String title, String yLabel,
