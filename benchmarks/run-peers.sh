@@ -13,6 +13,8 @@
 #   SMOKE=1              a 1-minute check of the whole pipeline (unet B=8, batch 1, one iteration) into
 #                        benchmarks/target/smoke-results/, README untouched; its numbers mean nothing
 #   SKIP_BUILD=1         reuse benchmarks/target/benchmarks.jar
+#   MODELS=unet:16,unet:8  restrict every benchmark (Nucleon and peers) to these models (default: each class's list)
+#   BATCHES=1            restrict the inference batch sizes (default: 1 and 16)
 #
 # Duration on the 2-core reference machine (AMD EPYC, AVX-512): about 25-35 minutes. Inference runs 2 warm-up and
 # 3 measured iterations of 1 s / 2 s (at least one call each: batch 16 of the big presets is several seconds a
@@ -42,6 +44,8 @@ else
   README_OPTS=(--readme benchmarks/README.md)
 fi
 mkdir -p "$OUT"
+if [[ -n "${MODELS:-}" ]]; then INFERENCE_OPTS+=(-p model="$MODELS"); TRAINING_OPTS+=(-p model="$MODELS"); fi
+if [[ -n "${BATCHES:-}" ]]; then INFERENCE_OPTS+=(-p batch="$BATCHES"); fi
 
 run() { # name, benchmark regex, JMH options...
   local name="$1" regex="$2"
