@@ -66,7 +66,7 @@ final class ConvOps {
         long rows = g.outChannels() / g.groups();
         long cols = gemmSize(g, (long) g.n() * g.outHeight() * g.outWidth());
         GemmTile tile = GemmTile.choose(rows, cols, g.groups(), 1);
-        FORWARD.get(tile).launch(context, tile.grid(rows, cols, groups(g)), shape(g), x, w, Scratch.orNull(bias), y);
+        FORWARD.get(tile).launch(context, tile.grid(rows, cols, groups(g)), shape(g), x, w, Kernel.orNull(bias), y);
     }
 
     /** gx = ∂conv/∂x · gy, gathered per input pixel: M = C_in/G, N = batch·H·W, K = C_out/G·kH·kW. */

@@ -92,11 +92,6 @@ public final class CudaBackend implements Backend {
         return s;
     }
 
-    /** Storage whose contents are left undefined: for outputs an op overwrites completely. */
-    CudaStorage allocateUninitialised(long size) {
-        return new CudaStorage(this, size);
-    }
-
     @Override
     public Storage upload(float[] data, int offset, int length) {
         CudaStorage s = new CudaStorage(this, length);

@@ -42,13 +42,7 @@ final class CudaContext {
         JCudaDriver.cuDevicePrimaryCtxRetain(context, cuDevice);
         bind();
         JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
-        byte[] n = new byte[256];
-        JCudaDriver.cuDeviceGetName(n, n.length, cuDevice);
-        int end = 0;
-        while (end < n.length && n[end] != 0) {
-            end++;
-        }
-        this.name = new String(n, 0, end, java.nio.charset.StandardCharsets.US_ASCII);
+        this.name = CudaProbe.name(cuDevice);
         this.computeCapability = CudaProbe.computeCapability(cuDevice);
         this.kernels = new KernelLibrary(this);
         this.memory = new DeviceMemoryPool(this);

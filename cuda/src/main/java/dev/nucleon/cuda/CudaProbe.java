@@ -96,17 +96,21 @@ public final class CudaProbe {
         return major[0] * 10 + minor[0];
     }
 
-    private static String describe(int ordinal, CUdevice device, int capability) {
+    /** The device's marketing name, e.g. "NVIDIA H100 80GB HBM3". */
+    static String name(CUdevice device) {
         byte[] name = new byte[256];
         JCudaDriver.cuDeviceGetName(name, name.length, device);
-        long[] bytes = {0};
-        JCudaDriver.cuDeviceTotalMem(bytes, device);
         int end = 0;
         while (end < name.length && name[end] != 0) {
             end++;
         }
-        return String.format(java.util.Locale.ROOT, "cuda:%d %s (sm_%d, %.1f GiB)", ordinal,
-                new String(name, 0, end, java.nio.charset.StandardCharsets.US_ASCII), capability,
+        return new String(name, 0, end, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static String describe(int ordinal, CUdevice device, int capability) {
+        long[] bytes = {0};
+        JCudaDriver.cuDeviceTotalMem(bytes, device);
+        return String.format(java.util.Locale.ROOT, "cuda:%d %s (sm_%d, %.1f GiB)", ordinal, name(device), capability,
                 bytes[0] / (double) (1L << 30));
     }
 

@@ -20,9 +20,10 @@ import java.util.Map;
  * device's single stream, so a kernel enqueued after a block's release cannot overtake the kernels that
  * still read it (the same argument as PyTorch's caching allocator for one stream).
  *
- * <p>When {@code cuMemAlloc} reports out-of-memory the pool frees its cached blocks, asks the JVM to
- * collect unreachable tensors (their storages release blocks through a {@link java.lang.ref.Cleaner}),
- * and tries again once; then it throws {@link CudaOutOfMemoryException} with the numbers.
+ * <p>When {@code cuMemAlloc} reports out-of-memory the pool asks the JVM to collect unreachable tensors
+ * (their storages release blocks through a {@link java.lang.ref.Cleaner}) and takes a freed block of the
+ * right class if one appeared; else it frees every cached block and tries the driver once more; then it
+ * throws {@link CudaOutOfMemoryException} with the numbers.
  */
 final class DeviceMemoryPool {
 
@@ -51,30 +52,23 @@ final class DeviceMemoryPool {
     /** A block of at least {@code bytes}; its size class is {@link #roundUp}. */
     CUdeviceptr allocate(long bytes) {
         long size = roundUp(bytes);
-        synchronized (this) {
-            ArrayDeque<CUdeviceptr> list = free.get(size);
-            if (list != null && !list.isEmpty()) {
-                bytesCached -= size;
-                return use(list.pop(), size);
-            }
+        CUdeviceptr p = takeCached(size);
+        if (p != null) {
+            return p;
         }
-        CUdeviceptr p = tryDriverAllocate(size);
+        p = tryDriverAllocate(size);
         if (p == null) {
-            emptyCache();
             System.gc(); // unreachable tensors give their blocks back through the Cleaner
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            synchronized (this) {
-                ArrayDeque<CUdeviceptr> list = free.get(size);
-                if (list != null && !list.isEmpty()) {
-                    bytesCached -= size;
-                    return use(list.pop(), size);
-                }
+            p = takeCached(size);
+            if (p != null) {
+                return p;
             }
-            emptyCache();
+            emptyCache(); // blocks of other size classes go back to the driver
             p = tryDriverAllocate(size);
             if (p == null) {
                 throw new CudaOutOfMemoryException(outOfMemoryMessage(bytes));
@@ -84,6 +78,16 @@ final class DeviceMemoryPool {
             driverAllocations++;
             return use(p, size);
         }
+    }
+
+    /** A cached block of exactly this size class, or null. */
+    private synchronized CUdeviceptr takeCached(long size) {
+        ArrayDeque<CUdeviceptr> list = free.get(size);
+        if (list == null || list.isEmpty()) {
+            return null;
+        }
+        bytesCached -= size;
+        return use(list.pop(), size);
     }
 
     private CUdeviceptr use(CUdeviceptr p, long size) {

@@ -5,7 +5,6 @@ import dev.nucleon.core.BinaryOp;
 import dev.nucleon.core.RandomDistribution;
 import dev.nucleon.core.SgdStep;
 import dev.nucleon.core.UnaryOp;
-import jcuda.driver.CUdeviceptr;
 
 import java.util.List;
 
@@ -84,7 +83,7 @@ final class ElementwiseOps {
     void sgdUpdate(CudaStorage theta, CudaStorage grad, CudaStorage buffer, SgdStep s) {
         long n = theta.size();
         if (n > 0) {
-            SGD_UPDATE.launch(context, Grid.linear(n), theta, grad, buffer == null ? new CUdeviceptr() : buffer, s.lr(),
+            SGD_UPDATE.launch(context, Grid.linear(n), theta, grad, Kernel.orNull(buffer), s.lr(),
                     s.momentum(), s.oneMinusDampening(), s.weightDecay(), s.nesterov() ? 1 : 0, s.firstStep() ? 1 : 0, n);
         }
     }

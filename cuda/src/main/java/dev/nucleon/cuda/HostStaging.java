@@ -47,15 +47,15 @@ final class HostStaging {
     /** device[deviceOffset ..] = data[offset .. offset + length), asynchronously. */
     synchronized void upload(float[] data, int offset, int length, CUdeviceptr device, long deviceOffset) {
         context.bind();
-        for (int done0 = 0; done0 < length; done0 += CHUNK_FLOATS) {
-            int n = Math.min(CHUNK_FLOATS, length - done0);
+        for (int copied = 0; copied < length; copied += CHUNK_FLOATS) {
+            int n = Math.min(CHUNK_FLOATS, length - copied);
             int k = next;
             next ^= 1;
             JCudaDriver.cuEventSynchronize(done[k]); // the previous copy out of buffer k has finished
             FloatBuffer b = view[k];
             b.clear();
-            b.put(data, offset + done0, n);
-            JCudaDriver.cuMemcpyHtoDAsync(device.withByteOffset((deviceOffset + done0) * Float.BYTES), host[k],
+            b.put(data, offset + copied, n);
+            JCudaDriver.cuMemcpyHtoDAsync(device.withByteOffset((deviceOffset + copied) * Float.BYTES), host[k],
                     (long) n * Float.BYTES, context.stream());
             JCudaDriver.cuEventRecord(done[k], context.stream());
         }
@@ -64,18 +64,18 @@ final class HostStaging {
     /** target[offset .. offset + length) = device[deviceOffset ..]; waits for all earlier work on the stream. */
     synchronized void download(CUdeviceptr device, long deviceOffset, float[] target, int offset, int length) {
         context.bind();
-        for (int done0 = 0; done0 < length; done0 += CHUNK_FLOATS) {
-            int n = Math.min(CHUNK_FLOATS, length - done0);
+        for (int copied = 0; copied < length; copied += CHUNK_FLOATS) {
+            int n = Math.min(CHUNK_FLOATS, length - copied);
             int k = next;
             next ^= 1;
             JCudaDriver.cuEventSynchronize(done[k]);
-            JCudaDriver.cuMemcpyDtoHAsync(host[k], device.withByteOffset((deviceOffset + done0) * Float.BYTES),
+            JCudaDriver.cuMemcpyDtoHAsync(host[k], device.withByteOffset((deviceOffset + copied) * Float.BYTES),
                     (long) n * Float.BYTES, context.stream());
             JCudaDriver.cuEventRecord(done[k], context.stream());
             JCudaDriver.cuEventSynchronize(done[k]);
             FloatBuffer b = view[k];
             b.clear();
-            b.get(target, offset + done0, n);
+            b.get(target, offset + copied, n);
         }
     }
 

@@ -74,6 +74,11 @@ public final class Kernel {
         return b.toString();
     }
 
+    /** A kernel argument for an optional buffer: the storage, or a null device pointer when it is absent. */
+    static Object orNull(CudaStorage s) {
+        return s != null ? s : new CUdeviceptr();
+    }
+
     /** Enqueues this kernel on the context's stream; returns at once (errors of the run surface at the next sync). */
     public void launch(CudaContext context, Grid grid, Object... args) {
         Pointer parameters = marshal(args);

@@ -99,10 +99,11 @@ final class ReductionOps {
             REDUCE_ROWS.launch(context, blocks(p.outputs(), p.count()), o, p.kept(), p.reduced(), x, out, p.outputs(), p.count());
         } else {
             long jobs = p.outputs() * p.chunks();
-            CudaStorage partial = backend.allocateUninitialised(2 * jobs); // jobs doubles
-            REDUCE_ROWS_SPLIT.launch(context, blocks(jobs, p.count() / p.chunks()), o, p.kept(), p.reduced(), x, partial,
-                    p.outputs(), p.count(), p.chunks());
-            REDUCE_PARTIALS.launch(context, blocks(p.outputs(), p.chunks()), o, partial, out, p.outputs(), p.chunks());
+            try (Scratch partial = new Scratch(context, 2 * jobs)) { // jobs doubles
+                REDUCE_ROWS_SPLIT.launch(context, blocks(jobs, p.count() / p.chunks()), o, p.kept(), p.reduced(), x,
+                        partial.at(0), p.outputs(), p.count(), p.chunks());
+                REDUCE_PARTIALS.launch(context, blocks(p.outputs(), p.chunks()), o, partial.at(0), out, p.outputs(), p.chunks());
+            }
         }
     }
 

@@ -29,9 +29,4 @@ final class Scratch implements AutoCloseable {
     public void close() {
         pool.release(pointer, bytes);
     }
-
-    /** A kernel argument for an optional buffer: the storage, or a null device pointer when it is absent. */
-    static Object orNull(CudaStorage s) {
-        return s != null ? s : new CUdeviceptr();
-    }
 }
