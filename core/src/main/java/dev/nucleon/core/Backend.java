@@ -98,6 +98,45 @@ public interface Backend {
     /** gw = ∂(conv2d)/∂w applied to gy. */
     void conv2dBackwardWeight(ConvGeometry g, Storage x, Storage gy, Storage gw);
 
+    /**
+     * y = f(conv2d(x, w) + bias) with f = {@code epilogue} applied as the output is written (inference: one pass
+     * over y instead of two). This default runs {@link #conv2d} into a temporary and applies f from it; a backend
+     * overrides it to apply f inside the kernel.
+     */
+    default void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y, Epilogue epilogue) {
+        if (epilogue.isNone()) {
+            conv2d(g, x, w, bias, y);
+            return;
+        }
+        Storage z = allocate(y.size());
+        conv2d(g, x, w, bias, z);
+        unary(epilogue.op(), epilogue.p1(), 0f, z, y);
+    }
+
+    /**
+     * The forward pass of a transposed convolution: y = f(∂(conv2d)/∂x applied to x + bias), where {@code g} is
+     * the geometry of the convolution it transposes (x has g's output shape, y g's input shape, bias holds
+     * g.inChannels() floats or is null). This default composes {@link #conv2dBackwardData}, {@link #binary} and
+     * {@link #unary} through temporaries; a backend overrides it to add the bias and apply f as it writes y.
+     */
+    default void convTranspose2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y, Epilogue epilogue) {
+        if (bias == null && epilogue.isNone()) {
+            conv2dBackwardData(g, x, w, y);
+            return;
+        }
+        Storage z = allocate(y.size());
+        conv2dBackwardData(g, x, w, z);
+        if (bias != null) {
+            int[] shape = g.inputShape();
+            Storage target = epilogue.isNone() ? y : allocate(y.size());
+            binary(BinaryOp.ADD, z, shape, bias, new int[] {1, g.inChannels(), 1, 1}, target, shape);
+            z = target;
+        }
+        if (!epilogue.isNone()) {
+            unary(epilogue.op(), epilogue.p1(), 0f, z, y);
+        }
+    }
+
     // ----- pooling, resampling, normalisation ---------------------------------------------------------
 
     void maxPool2d(PoolGeometry g, Storage x, Storage y);

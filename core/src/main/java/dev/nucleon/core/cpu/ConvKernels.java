@@ -1,6 +1,7 @@
 package dev.nucleon.core.cpu;
 
 import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.Epilogue;
 
 import java.util.Arrays;
 
@@ -76,10 +77,20 @@ public final class ConvKernels {
      * @param y    (N, C_out, H_out, W_out), overwritten
      */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
-        forward(SgemmKernel.preferred(), g, x, w, bias, y);
+        forward(SgemmKernel.preferred(), g, x, w, bias, y, Epilogue.NONE);
+    }
+
+    /** {@link #forward} followed by {@code epilogue}, applied to each output tile as it is written. */
+    public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Epilogue epilogue) {
+        forward(SgemmKernel.preferred(), g, x, w, bias, y, epilogue);
     }
 
     static void forward(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        forward(kernel, g, x, w, bias, y, Epilogue.NONE);
+    }
+
+    static void forward(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y,
+                        Epilogue epilogue) {
         String op = "conv2d forward";
         requireSize(op, "x", x, g.inputShape());
         requireSize(op, "w", w, g.weightShape());
@@ -88,9 +99,9 @@ public final class ConvKernels {
             requireSize(op, "bias", bias, new int[] {g.outChannels()});
         }
         if (usesDirect(g)) {
-            DirectConv.forward(DirectConvKernel.matching(kernel, g.outChannels() / g.groups()), g, x, w, bias, y);
+            DirectConv.forward(DirectConvKernel.matching(kernel, g.outChannels() / g.groups()), g, x, w, bias, y, epilogue);
         } else {
-            forwardGemm(kernel, g, x, w, bias, y);
+            forwardGemm(kernel, g, x, w, bias, y, epilogue);
         }
     }
 
@@ -111,7 +122,8 @@ public final class ConvKernels {
     }
 
     /** The im2col + GEMM forward (any geometry); sizes already checked. */
-    static void forwardGemm(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+    static void forwardGemm(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y,
+                            Epilogue epilogue) {
         Sizes s = new Sizes(g);
         Im2col im2col = new Im2col(g);
         int tile = tileSize(s.positions, g.n() * g.groups(), FORWARD_TILE);
@@ -130,14 +142,15 @@ public final class ConvKernels {
                         : new Im2colPanels(im2col, x, xOffset, q0);
                 int yOffset = (n * g.outChannels() + group * s.outPerGroup) * s.positions + q0;
                 Sgemm.multiply(kernel, weights, columns, s.outPerGroup, count, s.k, y, yOffset, s.positions, false);
-                if (bias != null) {
-                    for (int co = 0; co < s.outPerGroup; co++) {
+                for (int co = 0; co < s.outPerGroup; co++) {
+                    int row = yOffset + co * s.positions;
+                    if (bias != null) {
                         float b = bias[group * s.outPerGroup + co];
-                        int row = yOffset + co * s.positions;
                         for (int t = 0; t < count; t++) {
                             y[row + t] += b;
                         }
                     }
+                    Elementwise.apply(epilogue, y, row, row + count);
                 }
             }
         });
@@ -156,15 +169,57 @@ public final class ConvKernels {
     }
 
     static void backwardData(SgemmKernel kernel, ConvGeometry g, float[] gy, float[] w, float[] gx) {
+        transpose(kernel, g, gy, w, null, gx, Epilogue.NONE);
+    }
+
+    /**
+     * The forward pass of a transposed convolution, {@code y = f(backwardData(x) + bias)}: x has g's output shape,
+     * y g's input shape, bias (C_in) may be null, f = {@code epilogue}.
+     *
+     * <p>Three methods, by geometry: stride 1 → the full convolution below (a forward convolution, with bias
+     * and f in its epilogue); stride &gt; 1 without dilation → {@link SubPixelTranspose} (stride² small
+     * convolutions, interleaved); otherwise GEMM + col2im, then bias and f per channel.
+     */
+    public static void transpose(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Epilogue epilogue) {
+        transpose(SgemmKernel.preferred(), g, x, w, bias, y, epilogue);
+    }
+
+    static void transpose(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y,
+                          Epilogue epilogue) {
         String op = "conv2d backward data";
-        requireSize(op, "gy", gy, g.outputShape());
+        requireSize(op, "gy", x, g.outputShape());
         requireSize(op, "w", w, g.weightShape());
-        requireSize(op, "gx", gx, g.inputShape());
-        Sizes s = new Sizes(g);
-        if (!s.pointwise && isFullConvolution(g)) {
-            forward(kernel, fullConvolutionOf(g), gy, flippedTransposed(g, w), null, gx);
-            return;
+        requireSize(op, "gx", y, g.inputShape());
+        if (bias != null) {
+            requireSize(op, "bias", bias, new int[] {g.inChannels()});
         }
+        if (!new Sizes(g).pointwise && isFullConvolution(g)) {
+            forward(kernel, fullConvolutionOf(g), x, flippedTransposed(g, w), bias, y, epilogue);
+        } else if (SubPixelTranspose.supports(g)) {
+            SubPixelTranspose.compute(kernel, g, x, w, bias, y, epilogue);
+        } else {
+            backwardDataGemm(kernel, g, x, w, y);
+            if (bias != null || !epilogue.isNone()) {
+                int pixels = g.height() * g.width();
+                Parallel.range(g.n() * g.inChannels(), 1, (from, to) -> {
+                    for (int plane = from; plane < to; plane++) {
+                        int start = plane * pixels;
+                        if (bias != null) {
+                            float b = bias[plane % g.inChannels()];
+                            for (int i = start; i < start + pixels; i++) {
+                                y[i] += b;
+                            }
+                        }
+                        Elementwise.apply(epilogue, y, start, start + pixels);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Backward data as GEMM + col2im (any geometry); sizes already checked. */
+    static void backwardDataGemm(SgemmKernel kernel, ConvGeometry g, float[] gy, float[] w, float[] gx) {
+        Sizes s = new Sizes(g);
         Im2col im2col = new Im2col(g);
         int kk = g.kernelH() * g.kernelW();
         // input-channel blocks: enough work items for the threads, and few enough rows that a column

@@ -6,6 +6,7 @@ import dev.nucleon.core.BackendStatus;
 import dev.nucleon.core.BinaryOp;
 import dev.nucleon.core.ConvGeometry;
 import dev.nucleon.core.Device;
+import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.PoolGeometry;
 import dev.nucleon.core.RandomDistribution;
 import dev.nucleon.core.ReduceOp;
@@ -158,6 +159,16 @@ public final class CpuBackend implements Backend {
     @Override
     public void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y) {
         ConvKernels.forward(g, a(x), a(w), bias == null ? null : a(bias), a(y));
+    }
+
+    @Override
+    public void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y, Epilogue epilogue) {
+        ConvKernels.forward(g, a(x), a(w), bias == null ? null : a(bias), a(y), epilogue);
+    }
+
+    @Override
+    public void convTranspose2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y, Epilogue epilogue) {
+        ConvKernels.transpose(g, a(x), a(w), bias == null ? null : a(bias), a(y), epilogue);
     }
 
     @Override

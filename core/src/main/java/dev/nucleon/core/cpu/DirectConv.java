@@ -1,6 +1,7 @@
 package dev.nucleon.core.cpu;
 
 import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.Epilogue;
 
 /**
  * Forward convolution for stride 1 computed straight from the image, with no im2col and no GEMM packing
@@ -8,8 +9,8 @@ import dev.nucleon.core.ConvGeometry;
  *
  * <h2>Algorithm</h2>
  * With stride 1, output positions that are neighbours along a row read neighbouring inputs for every tap
- * (ci, kh, kw). Pad the input with zeros to rows of {@code Wp = W + 2·pW} floats and index the output on
- * the same grid, {@code q = oh·Wp + ow} ("virtual" positions; the columns {@code ow ≥ W_out} of each
+ * (ci, kh, kw). Pad the input with zeros to rows of {@code Wp = W_out + dW·(kW − 1)} floats (W + 2·pW for a
+ * symmetric padding) and index the output on the same grid, {@code q = oh·Wp + ow} ("virtual" positions; the columns {@code ow ≥ W_out} of each
  * virtual row are garbage and are never stored). Then for every tap k
  * <pre>
  *   y[co][q] = bias[co] + Σ_k w[co][k] · xpad[offset(k) + q],   offset(ci, kh, kw) = ci·plane + kh·dH·Wp + kw·dW
@@ -56,8 +57,36 @@ final class DirectConv {
         return g.strideH() == 1 && g.strideW() == 1;
     }
 
+    /**
+     * What this class computes: a stride-1 convolution of x (n, C_in, H, W) with w (C_out, C_in/groups, kH, kW)
+     * into y (n, C_out, outHeight, outWidth),
+     * <pre>  y[n, co, oh, ow] = bias[co] + Σ w[co, ci, kh, kw] · x[n, g·C_in/G + ci, oh − padTop + kh·dH, ow − padLeft + kw·dW]</pre>
+     * with x read as zero outside the image. Unlike {@link ConvGeometry} the padding before (top, left) is free
+     * (negative crops) and the output size is given, so the padding after is whatever it needs to be: the
+     * phases of {@link SubPixelTranspose} are such convolutions.
+     */
+    record Window(int n, int inChannels, int height, int width, int outChannels, int kernelH, int kernelW,
+                  int padTop, int padLeft, int outHeight, int outWidth, int dilationH, int dilationW, int groups) {
+
+        /** The window of a {@link #supports supported} geometry: symmetric padding, its output size. */
+        static Window of(ConvGeometry g) {
+            return new Window(g.n(), g.inChannels(), g.height(), g.width(), g.outChannels(), g.kernelH(), g.kernelW(),
+                    g.padH(), g.padW(), g.outHeight(), g.outWidth(), g.dilationH(), g.dilationW(), g.groups());
+        }
+    }
+
     /** Same contract as {@link ConvKernels#forward}; {@code g} must be {@link #supports supported}. */
-    static void forward(DirectConvKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+    static void forward(DirectConvKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y,
+                        Epilogue epilogue) {
+        forward(kernel, Window.of(g), x, w, bias, y, epilogue);
+    }
+
+    /**
+     * y = f(window's convolution + bias), f = {@code epilogue} applied to each block of output rows right after
+     * its tiles are written (still in L2). {@code bias} may be null.
+     */
+    static void forward(DirectConvKernel kernel, Window g, float[] x, float[] w, float[] bias, float[] y,
+                        Epilogue epilogue) {
         int groups = g.groups();
         int cin = g.inChannels() / groups;
         int cout = g.outChannels() / groups;
@@ -65,13 +94,13 @@ final class DirectConv {
         int kw = g.kernelW();
         int dh = g.dilationH();
         int dw = g.dilationW();
-        int padH = g.padH();
-        int padW = g.padW();
+        int padTop = g.padTop();
+        int padLeft = g.padLeft();
         int height = g.height();
         int width = g.width();
         int outH = g.outHeight();
         int outW = g.outWidth();
-        int wp = width + 2 * padW;
+        int wp = outW + dw * (kw - 1); // band row: input columns −padLeft … −padLeft + wp − 1
         int halo = dh * (kh - 1);
         int taps = cin * kh * kw;
         int mr = kernel.mr();
@@ -136,7 +165,7 @@ final class DirectConv {
                 int endBlock = Math.min(blocks, firstBlock + blocksPerChunk);
                 int rows = Math.min(bandRows, outH - oh0);
                 int xOffset = (n * g.inChannels() + group * cin) * height * width;
-                fillBand(x, xOffset, height, width, padW, oh0 - padH, rows + halo, cin, plane, wp, band);
+                fillBand(x, xOffset, height, width, padLeft, oh0 - padTop, rows + halo, cin, plane, wp, band);
                 int virtual = (rows - 1) * wp + outW;
                 int yOffset = (n * g.outChannels() + group * cout) * positions + oh0 * outW;
                 for (int blk = firstBlock; blk < endBlock; blk++) {
@@ -156,28 +185,34 @@ final class DirectConv {
                             storeEdge(edge, nr, channels, q, virtual, row, c0, wp, outW, y, yBlock, positions);
                         }
                     }
+                    for (int i = 0; i < channels; i++) {
+                        int start = yBlock + i * positions;
+                        Elementwise.apply(epilogue, y, start, start + rows * outW);
+                    }
                 }
             }
         });
     }
 
     /**
-     * Band rows {@code r < bandRows} of every channel: input row {@code ih0 + r} with padW zeros either side
-     * (all zeros outside the image), at {@code band[ci·plane + r·wp]}.
+     * Band rows {@code r < bandRows} of every channel: input row {@code ih0 + r}, columns {@code −padLeft …
+     * −padLeft + wp − 1}, zero outside the image, at {@code band[ci·plane + r·wp]}.
      */
-    private static void fillBand(float[] x, int xOffset, int height, int width, int padW, int ih0, int bandRows,
+    private static void fillBand(float[] x, int xOffset, int height, int width, int padLeft, int ih0, int bandRows,
                                  int cin, int plane, int wp, float[] band) {
+        int lo = Math.max(0, Math.min(wp, padLeft)); // band columns [lo, hi) hold image columns [lo − padLeft, …)
+        int hi = Math.max(lo, Math.min(wp, padLeft + width));
         for (int ci = 0; ci < cin; ci++) {
             int src = xOffset + ci * height * width;
             for (int r = 0; r < bandRows; r++) {
                 int ih = ih0 + r;
                 int d = ci * plane + r * wp;
-                if (ih < 0 || ih >= height) {
+                if (ih < 0 || ih >= height || lo == hi) {
                     zero(band, d, wp);
                 } else {
-                    zero(band, d, padW);
-                    System.arraycopy(x, src + ih * width, band, d + padW, width);
-                    zero(band, d + padW + width, padW);
+                    zero(band, d, lo);
+                    System.arraycopy(x, src + ih * width + lo - padLeft, band, d + lo, hi - lo);
+                    zero(band, d + hi, wp - hi);
                 }
             }
         }

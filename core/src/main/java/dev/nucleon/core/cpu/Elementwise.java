@@ -1,6 +1,7 @@
 package dev.nucleon.core.cpu;
 
 import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.RandomDistribution;
 import dev.nucleon.core.UnaryOp;
 
@@ -17,37 +18,47 @@ final class Elementwise {
     }
 
     static void unary(UnaryOp op, float p1, float p2, float[] x, float[] y) {
-        Parallel.range(x.length, GRAIN, (from, to) -> {
-            switch (op) {
-                case NEG -> { for (int i = from; i < to; i++) y[i] = -x[i]; }
-                case EXP -> { for (int i = from; i < to; i++) y[i] = (float) Math.exp(x[i]); }
-                case LOG -> { for (int i = from; i < to; i++) y[i] = (float) Math.log(x[i]); }
-                case SQRT -> { for (int i = from; i < to; i++) y[i] = (float) Math.sqrt(x[i]); }
-                case ABS -> { for (int i = from; i < to; i++) y[i] = Math.abs(x[i]); }
-                case POW -> {
-                    if (p1 == 2f) {
-                        for (int i = from; i < to; i++) y[i] = x[i] * x[i];
-                    } else {
-                        for (int i = from; i < to; i++) y[i] = (float) Math.pow(x[i], p1);
-                    }
+        Parallel.range(x.length, GRAIN, (from, to) -> unary(op, p1, p2, x, y, from, to));
+    }
+
+    /** A convolution's epilogue: {@code y[from .. to) = f(y[from .. to))} in place, on the calling thread. */
+    static void apply(Epilogue epilogue, float[] y, int from, int to) {
+        if (!epilogue.isNone()) {
+            unary(epilogue.op(), epilogue.p1(), 0f, y, y, from, to);
+        }
+    }
+
+    /** {@code y[i] = op(x[i])} for i in [from, to), on the calling thread ({@code y == x} allowed). */
+    static void unary(UnaryOp op, float p1, float p2, float[] x, float[] y, int from, int to) {
+        switch (op) {
+            case NEG -> { for (int i = from; i < to; i++) y[i] = -x[i]; }
+            case EXP -> { for (int i = from; i < to; i++) y[i] = (float) Math.exp(x[i]); }
+            case LOG -> { for (int i = from; i < to; i++) y[i] = (float) Math.log(x[i]); }
+            case SQRT -> { for (int i = from; i < to; i++) y[i] = (float) Math.sqrt(x[i]); }
+            case ABS -> { for (int i = from; i < to; i++) y[i] = Math.abs(x[i]); }
+            case POW -> {
+                if (p1 == 2f) {
+                    for (int i = from; i < to; i++) y[i] = x[i] * x[i];
+                } else {
+                    for (int i = from; i < to; i++) y[i] = (float) Math.pow(x[i], p1);
                 }
-                case ADD_SCALAR -> { for (int i = from; i < to; i++) y[i] = x[i] + p1; }
-                case MUL_SCALAR -> { for (int i = from; i < to; i++) y[i] = x[i] * p1; }
-                case CLAMP -> { for (int i = from; i < to; i++) y[i] = Math.min(Math.max(x[i], p1), p2); }
-                case RELU -> { for (int i = from; i < to; i++) y[i] = Math.max(x[i], 0f); } // branch-free: max, not ?:
-                case ELU -> { for (int i = from; i < to; i++) y[i] = x[i] > 0 ? x[i] : (float) (p1 * Math.expm1(x[i])); }
-                case LEAKY_RELU -> {
-                    if (p1 >= 0 && p1 <= 1) { // max(x, a·x) is the same function there, without a branch
-                        for (int i = from; i < to; i++) y[i] = Math.max(x[i], p1 * x[i]);
-                    } else {
-                        for (int i = from; i < to; i++) y[i] = x[i] > 0 ? x[i] : p1 * x[i];
-                    }
-                }
-                case SIGMOID -> { for (int i = from; i < to; i++) y[i] = sigmoid(x[i]); }
-                case TANH -> { for (int i = from; i < to; i++) y[i] = (float) Math.tanh(x[i]); }
-                default -> throw new UnsupportedOperationException("cpu: unary op " + op);
             }
-        });
+            case ADD_SCALAR -> { for (int i = from; i < to; i++) y[i] = x[i] + p1; }
+            case MUL_SCALAR -> { for (int i = from; i < to; i++) y[i] = x[i] * p1; }
+            case CLAMP -> { for (int i = from; i < to; i++) y[i] = Math.min(Math.max(x[i], p1), p2); }
+            case RELU -> { for (int i = from; i < to; i++) y[i] = Math.max(x[i], 0f); } // branch-free: max, not ?:
+            case ELU -> { for (int i = from; i < to; i++) y[i] = x[i] > 0 ? x[i] : (float) (p1 * Math.expm1(x[i])); }
+            case LEAKY_RELU -> {
+                if (p1 >= 0 && p1 <= 1) { // max(x, a·x) is the same function there, without a branch
+                    for (int i = from; i < to; i++) y[i] = Math.max(x[i], p1 * x[i]);
+                } else {
+                    for (int i = from; i < to; i++) y[i] = x[i] > 0 ? x[i] : p1 * x[i];
+                }
+            }
+            case SIGMOID -> { for (int i = from; i < to; i++) y[i] = sigmoid(x[i]); }
+            case TANH -> { for (int i = from; i < to; i++) y[i] = (float) Math.tanh(x[i]); }
+            default -> throw new UnsupportedOperationException("cpu: unary op " + op);
+        }
     }
 
     static void unaryBackward(UnaryOp op, float p1, float p2, float[] x, float[] y, float[] gy, float[] gx) {

@@ -2,6 +2,7 @@ package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
 import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 
@@ -28,6 +29,16 @@ public final class Convolution {
 
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
                                 int groups) {
+        return conv2d(x, weight, bias, stride, padding, dilation, groups, Epilogue.NONE);
+    }
+
+    /**
+     * {@code f(conv2d(x, weight) + bias)} with f = {@code activation}. Without gradients to record (inference) the
+     * backend applies f as it writes the output; otherwise this is {@code Arithmetic.unary(f, conv2d(…))}, so the
+     * activation's own backward runs.
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+                                int groups, Epilogue activation) {
         requireRank4("conv2d", "input", x);
         requireRank4("conv2d", "weight", weight);
         int[] xs = x.shape();
@@ -41,12 +52,17 @@ public final class Convolution {
         requireBias("conv2d", bias, ws[0]);
         sameDevice("conv2d", x, weight, bias);
         Tensor y = Tensor.zeros(x.backend(), g.outputShape());
+        if (!activation.isNone() && !Autograd.needsGrad(x, weight, bias)) {
+            x.backend().conv2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage(),
+                    activation);
+            return y;
+        }
         x.backend().conv2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage());
-        return Autograd.record(y, "conv2d", gy -> new Tensor[] {
+        return activate(activation, Autograd.record(y, "conv2d", gy -> new Tensor[] {
                 x.requiresGrad() ? backwardData(g, gy, weight) : null,
                 weight.requiresGrad() ? backwardWeight(g, x, gy) : null,
                 bias != null && bias.requiresGrad() ? Reductions.sum(gy, new int[] {0, 2, 3}, false) : null
-        }, x, weight, bias);
+        }, x, weight, bias));
     }
 
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding,
@@ -57,6 +73,12 @@ public final class Convolution {
 
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
                                          int[] outputPadding, int[] dilation, int groups) {
+        return convTranspose2d(x, weight, bias, stride, padding, outputPadding, dilation, groups, Epilogue.NONE);
+    }
+
+    /** {@code f(convTranspose2d(x, weight) + bias)}, fused as in {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int, Epilogue)}. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                         int[] outputPadding, int[] dilation, int groups, Epilogue activation) {
         requireRank4("conv_transpose2d", "input", x);
         requireRank4("conv_transpose2d", "weight", weight);
         int[] xs = x.shape();
@@ -75,17 +97,22 @@ public final class Convolution {
         requireBias("conv_transpose2d", bias, outChannels);
         sameDevice("conv_transpose2d", x, weight, bias);
         Tensor y = Tensor.zeros(x.backend(), g.inputShape());
-        x.backend().conv2dBackwardData(g, x.storage(), weight.storage(), y.storage());
-        if (bias != null) {
-            try (var s = Autograd.noGrad()) {
-                y = Arithmetic.add(y, bias.reshape(1, outChannels, 1, 1));
-            }
+        boolean fused = !Autograd.needsGrad(x, weight, bias);
+        x.backend().convTranspose2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage(),
+                fused ? activation : Epilogue.NONE);
+        if (fused) {
+            return y;
         }
-        return Autograd.record(y, "conv_transpose2d", gy -> new Tensor[] {
+        return activate(activation, Autograd.record(y, "conv_transpose2d", gy -> new Tensor[] {
                 x.requiresGrad() ? forward(g, gy, weight) : null,
                 weight.requiresGrad() ? backwardWeight(g, gy, x) : null,
                 bias != null && bias.requiresGrad() ? Reductions.sum(gy, new int[] {0, 2, 3}, false) : null
-        }, x, weight, bias);
+        }, x, weight, bias));
+    }
+
+    /** The unfused activation (recorded for autograd like any unary op). */
+    private static Tensor activate(Epilogue activation, Tensor y) {
+        return activation.isNone() ? y : Arithmetic.unary(activation.op(), activation.p1(), 0f, y);
     }
 
     private static Tensor forward(ConvGeometry g, Tensor x, Tensor w) {

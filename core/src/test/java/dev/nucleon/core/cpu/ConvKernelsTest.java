@@ -1,6 +1,7 @@
 package dev.nucleon.core.cpu;
 
 import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.Epilogue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,7 +46,14 @@ class ConvKernelsTest {
                 ConvGeometry.of(1, 7, 70, 66, 6, 3, 1, 1, 1, 1),           // 4620 positions: several weight tiles; K = 63: two row blocks
                 ConvGeometry.of(1, 5, 40, 45, 7, 3, 1, 1, 1, 1),           // 1800 positions: several tiles
                 ConvGeometry.of(2, 6, 33, 70, 4, 3, 2, 1, 2, 2),           // tiles with stride and dilation
-                ConvGeometry.of(1, 128, 8, 8, 160, 3, 1, 1, 1, 1));        // one work item: the GEMM inside splits
+                ConvGeometry.of(1, 128, 8, 8, 160, 3, 1, 1, 1, 1),         // one work item: the GEMM inside splits
+                // backward data by sub-pixel phases (stride > 1, no dilation):
+                ConvGeometry.of(1, 8, 32, 32, 16, 3, 2, 1, 1, 1),          // the U-Net up-sampling, transposed (k 3, s 2, p 1)
+                ConvGeometry.of(2, 6, 17, 13, 4, 2, 2, 0, 1, 2),           // k = s: one tap per phase; odd sizes, groups
+                ConvGeometry.of(1, 3, 14, 16, 5, 5, 3, 2, 1, 1),           // stride 3, 5×5: phases of 2 and 1 taps
+                ConvGeometry.of(1, 4, 11, 10, 3, 1, 3, 0, 1, 1),           // 1×1 stride 3: phases with no tap at all
+                new ConvGeometry(2, 5, 12, 9, 6, 4, 2, 3, 2, 3, 0, 1, 1, 1), // stride 3 × 2, 4×2 kernel, pad 3 > k−1 (crops)
+                ConvGeometry.of(1, 70, 9, 40, 33, 3, 2, 1, 1, 1));         // partial channel blocks in the phases
     }
 
     /** Random geometries: stride 1/2, pad 0/1/2, dilation 1/2, groups 1/2/4, kernels 1–3 per side. */
@@ -125,8 +133,9 @@ class ConvKernelsTest {
         ConvKernels.forward(gemm, g, x, w, null, y);
         ConvKernels.backwardData(gemm, g, y, w, gx);
         ConvKernels.backwardWeight(inner, g, x, y, gw);
-        ConvGeometry strided = ConvGeometry.of(1, 8, 1024, 1024, 8, 3, 2, 1, 1, 1); // col2im path, bounded buffer
-        ConvKernels.backwardData(gemm, strided, y, w, gx);
+        // col2im, bounded buffer (the sub-pixel path that backwardData picks here allocates its phases, as large as gx)
+        ConvGeometry strided = ConvGeometry.of(1, 8, 1024, 1024, 8, 3, 2, 1, 1, 1);
+        ConvKernels.backwardDataGemm(gemm, strided, y, w, gx);
         long allocated = allocatedByAllThreads(threads) - before;
         assertTrue(allocated < 32L << 20, "allocated " + (allocated >> 20) + " MiB for " + g); // a few MiB per thread
         assertEquals(72f, y[1024 + 1], "interior output of all-ones input and weights");
@@ -171,6 +180,18 @@ class ConvKernelsTest {
         float[] gx = filled(g.inputShape(), Float.NaN);
         ConvKernels.backwardData(kernel, g, gy, w, gx);
         assertClose(ref.gx, gx, kernel + " backward data " + g);
+        float[] gxGemm = filled(g.inputShape(), Float.NaN);
+        ConvKernels.backwardDataGemm(kernel, g, gy, w, gxGemm);
+        assertClose(ref.gx, gxGemm, kernel + " backward data, GEMM + col2im " + g);
+
+        // epilogues: relu(conv + bias), and the transposed convolution relu(backwardData + bias_in)
+        float[] yRelu = filled(g.outputShape(), Float.NaN);
+        ConvKernels.forward(kernel, g, x, w, bias, yRelu, Epilogue.RELU);
+        assertClose(relu(ref.y, null, 1), yRelu, kernel + " forward + relu " + g);
+        float[] biasIn = random(random, new int[] {g.inChannels()});
+        float[] t = filled(g.inputShape(), Float.NaN);
+        ConvKernels.transpose(kernel, g, gy, w, biasIn, t, Epilogue.RELU);
+        assertClose(relu(ref.gx, biasIn, g.height() * g.width()), t, kernel + " transposed + bias + relu " + g);
         float[] gw = filled(g.weightShape(), Float.NaN);
         ConvKernels.backwardWeight(innerKernel, g, x, gy, gw);
         assertClose(ref.gw, gw, innerKernel + " backward weight " + g);
@@ -226,6 +247,16 @@ class ConvKernelsTest {
             }
             return new Reference(y, gx, gw);
         }
+    }
+
+    /** max(v + bias[channel], 0) per entry, channel = (index / planeSize) mod bias.length (no bias: null). */
+    private static double[] relu(double[] v, float[] bias, int planeSize) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            double b = bias == null ? 0 : bias[i / planeSize % bias.length];
+            out[i] = Math.max(v[i] + b, 0);
+        }
+        return out;
     }
 
     static void assertClose(double[] expected, float[] actual, String what) {

@@ -1,6 +1,7 @@
 package dev.nucleon.core.cpu;
 
 import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.testing.ReferenceConv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,12 +107,83 @@ class DirectConvTest {
         for (DirectConvKernel kernel : DirectConvKernel.available()) {
             float[] y = new float[want.length];
             Arrays.fill(y, Float.NaN); // outputs are overwritten, never read
-            DirectConv.forward(kernel, g, x, w, bias, y);
+            DirectConv.forward(kernel, g, x, w, bias, y, Epilogue.NONE);
             assertClose(want, y, kernel + " " + g);
             Arrays.fill(y, Float.NaN);
-            DirectConv.forward(kernel, g, x, w, null, y);
-            assertClose(wantNoBias, y, kernel + " without bias " + g);
+            DirectConv.forward(kernel, g, x, w, null, y, Epilogue.RELU);
+            assertClose(relu(wantNoBias), y, kernel + " without bias, relu epilogue " + g);
         }
+    }
+
+    /**
+     * Windows that no {@link ConvGeometry} describes: padding before different from after, negative (a crop),
+     * or past the kernel, and output sizes that leave the image partly unread or read beyond it.
+     */
+    static List<DirectConv.Window> windows() {
+        List<DirectConv.Window> out = new ArrayList<>(List.of(
+                new DirectConv.Window(1, 8, 16, 16, 16, 2, 2, 0, 0, 16, 16, 1, 1, 1),   // 2×2, padded after only
+                new DirectConv.Window(2, 5, 9, 13, 7, 2, 1, 0, 1, 9, 14, 1, 1, 1),      // left pad 1, wider output
+                new DirectConv.Window(1, 4, 12, 11, 9, 1, 2, -1, -2, 10, 8, 1, 1, 1),   // crops before
+                new DirectConv.Window(1, 3, 7, 7, 4, 3, 3, 4, 5, 6, 6, 1, 1, 1),        // pads past the kernel
+                new DirectConv.Window(1, 6, 10, 40, 20, 3, 2, 1, 0, 12, 41, 2, 1, 2))); // dilation, groups
+        Random random = new Random(7);
+        while (out.size() < 40) {
+            int kh = 1 + random.nextInt(3), kw = 1 + random.nextInt(3);
+            int groups = random.nextInt(3) == 0 ? 2 : 1;
+            out.add(new DirectConv.Window(1 + random.nextInt(2), groups * (1 + random.nextInt(6)), 1 + random.nextInt(20),
+                    1 + random.nextInt(40), groups * (1 + random.nextInt(12)), kh, kw, random.nextInt(5) - 2,
+                    random.nextInt(5) - 2, 1 + random.nextInt(20), 1 + random.nextInt(40), 1, 1, groups));
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("windows")
+    void windowsWithAnyPaddingMatchDirectLoops(DirectConv.Window g) {
+        Random random = new Random(g.hashCode());
+        int cinG = g.inChannels() / g.groups();
+        int coutG = g.outChannels() / g.groups();
+        float[] x = random(random, new int[] {g.n(), g.inChannels(), g.height(), g.width()});
+        float[] w = random(random, new int[] {g.outChannels(), cinG, g.kernelH(), g.kernelW()});
+        float[] bias = random(random, new int[] {g.outChannels()});
+        double[] want = new double[g.n() * g.outChannels() * g.outHeight() * g.outWidth()];
+        for (int n = 0, i = 0; n < g.n(); n++) {
+            for (int co = 0; co < g.outChannels(); co++) {
+                for (int oh = 0; oh < g.outHeight(); oh++) {
+                    for (int ow = 0; ow < g.outWidth(); ow++, i++) {
+                        double sum = bias[co];
+                        for (int ci = 0; ci < cinG; ci++) {
+                            for (int a = 0; a < g.kernelH(); a++) {
+                                for (int b = 0; b < g.kernelW(); b++) {
+                                    int ih = oh - g.padTop() + a * g.dilationH();
+                                    int iw = ow - g.padLeft() + b * g.dilationW();
+                                    if (ih >= 0 && ih < g.height() && iw >= 0 && iw < g.width()) {
+                                        int c = co / coutG * cinG + ci;
+                                        sum += (double) w[((co * cinG + ci) * g.kernelH() + a) * g.kernelW() + b]
+                                                * x[((n * g.inChannels() + c) * g.height() + ih) * g.width() + iw];
+                                    }
+                                }
+                            }
+                        }
+                        want[i] = sum;
+                    }
+                }
+            }
+        }
+        for (DirectConvKernel kernel : DirectConvKernel.available()) {
+            float[] y = new float[want.length];
+            Arrays.fill(y, Float.NaN);
+            DirectConv.forward(kernel, g, x, w, bias, y, Epilogue.NONE);
+            assertClose(want, y, kernel + " " + g);
+        }
+    }
+
+    private static double[] relu(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Math.max(v[i], 0);
+        }
+        return out;
     }
 
     private static void assertClose(double[] want, float[] got, String what) {
