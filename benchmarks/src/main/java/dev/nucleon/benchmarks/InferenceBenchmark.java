@@ -9,7 +9,7 @@ import dev.nucleon.core.Device;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.onnx.OnnxExporter;
-import dev.nucleon.segmentation.inference.BatchNormFolding;
+import dev.nucleon.segmentation.inference.LayerFusion;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,10 +30,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Per-patch inference of every network preset (fresh weights, seed 42, eval mode, batch norm folded as the
- * {@code Predictor} runs it) on a (batch, C, size, size) input: Nucleon's forward under no-grad on
- * {@code backend}, and ONNX Runtime (CPU, intra-op threads = {@code threads}, all graph optimisations) running the
- * ONNX export of the same weights, in the same run. The score is milliseconds per forward pass of {@code batch}
+ * Per-patch inference of every network preset (fresh weights, seed 42, eval mode) on a (batch, C, size, size)
+ * input: Nucleon's forward under no-grad on {@code backend}, with the inference rewrites the {@code Predictor} applies ({@link LayerFusion}: batch norm
+ * folded, activations fused, up-sampling + 2×2 conv as one transposed conv), and ONNX Runtime (CPU, intra-op
+ * threads = {@code threads}, all graph optimisations) running the ONNX export of the same weights before those
+ * rewrites (the graph {@code nucleon export} writes), in the same run. The score is milliseconds per forward pass of {@code batch}
  * patches (divide by {@code batch} for ms per patch; the report tool does). Before measuring, the ORT state checks
  * that both give the same output.
  *
@@ -79,8 +80,7 @@ public class InferenceBenchmark {
         device = BackendChoice.select(backend, threads);
         ModelSpec spec = ModelSpec.parse(model);
         network = spec.build(BenchmarkInputs.WEIGHT_SEED);
-        network.eval();
-        BatchNormFolding.fold(network);
+        LayerFusion.forInference(network);
         shape = new int[] {batch, spec.inChannels(), size, size};
         data = BenchmarkInputs.uniform(BenchmarkInputs.INPUT_SEED, batch * spec.inChannels() * size * size);
         input = Tensor.of(data, shape);
@@ -113,8 +113,10 @@ public class InferenceBenchmark {
         public void setUp(InferenceBenchmark bench) throws OrtException {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             Tensor ref = bench.nucleon();
-            byte[] onnx = OnnxExporter.export(bench.network.to(Device.CPU), bench.input);
-            bench.network.to(bench.device);
+            // the graph a user exports: the same weights before Nucleon's inference rewrites (ORT runs its own)
+            Module exported = ModelSpec.parse(bench.model).build(BenchmarkInputs.WEIGHT_SEED);
+            exported.eval();
+            byte[] onnx = OnnxExporter.export(exported, bench.input);
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(bench.threads);
                 options.setInterOpNumThreads(1);

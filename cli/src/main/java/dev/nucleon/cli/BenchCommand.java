@@ -5,7 +5,7 @@ import dev.nucleon.core.Device;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.core.cpu.Parallel;
 import dev.nucleon.nn.Module;
-import dev.nucleon.segmentation.inference.BatchNormFolding;
+import dev.nucleon.segmentation.inference.LayerFusion;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -84,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         ModelSource src = ModelSource.preset(model, base, up);
         Module net = src.model;
-        BatchNormFolding.fold(net);
+        LayerFusion.forInference(net);
         net.to(dev);
         Random r = new Random(1);
         float[] v = new float[batch * src.inChannels * size * size];

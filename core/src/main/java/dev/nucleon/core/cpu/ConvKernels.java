@@ -177,8 +177,9 @@ public final class ConvKernels {
      * y g's input shape, bias (C_in) may be null, f = {@code epilogue}.
      *
      * <p>Three methods, by geometry: stride 1 → the full convolution below (a forward convolution, with bias
-     * and f in its epilogue); stride &gt; 1 without dilation → {@link SubPixelTranspose} (stride² small
-     * convolutions, interleaved); otherwise GEMM + col2im, then bias and f per channel.
+     * and f in its epilogue); stride &gt; 1 without dilation on images at least {@link SubPixelTranspose#MIN_WIDTH}
+     * wide → {@link SubPixelTranspose} (stride² small convolutions, interleaved); otherwise GEMM + col2im, then
+     * bias and f per channel.
      */
     public static void transpose(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Epilogue epilogue) {
         transpose(SgemmKernel.preferred(), g, x, w, bias, y, epilogue);
@@ -195,7 +196,7 @@ public final class ConvKernels {
         }
         if (!new Sizes(g).pointwise && isFullConvolution(g)) {
             forward(kernel, fullConvolutionOf(g), x, flippedTransposed(g, w), bias, y, epilogue);
-        } else if (SubPixelTranspose.supports(g)) {
+        } else if (SubPixelTranspose.preferred(g)) {
             SubPixelTranspose.compute(kernel, g, x, w, bias, y, epilogue);
         } else {
             backwardDataGemm(kernel, g, x, w, y);

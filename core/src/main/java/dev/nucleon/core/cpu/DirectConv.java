@@ -90,6 +90,42 @@ final class DirectConv {
         int groups = g.groups();
         int cin = g.inChannels() / groups;
         int cout = g.outChannels() / groups;
+        int taps = cin * g.kernelH() * g.kernelW();
+        int mr = kernel.mr();
+        int blocks = ceilDiv(cout, mr);
+        // weights, tap-major per block of mr output channels (zero rows past C_out/G)
+        float[] packed = Workspace.current().directWeights(groups * blocks * taps * mr);
+        for (int group = 0; group < groups; group++) {
+            for (int blk = 0; blk < blocks; blk++) {
+                int base = (group * blocks + blk) * taps * mr;
+                for (int i = 0; i < mr; i++) {
+                    int co = blk * mr + i;
+                    if (co < cout) {
+                        int src = (group * cout + co) * taps;
+                        for (int k = 0; k < taps; k++) {
+                            packed[base + k * mr + i] = w[src + k];
+                        }
+                    } else {
+                        for (int k = 0; k < taps; k++) {
+                            packed[base + k * mr + i] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+        forwardPacked(kernel, g, x, packed, bias, y, epilogue);
+    }
+
+    /**
+     * {@link #forward} with the weights already packed: {@code packed[((group·blocks + blk)·taps + k)·mr + i]} is
+     * the weight of output channel {@code blk·mr + i} of the group (zero past C_out/G) for tap k, taps numbered
+     * {@code k = (ci·kH + kh)·kW + kw} as in w.
+     */
+    static void forwardPacked(DirectConvKernel kernel, Window g, float[] x, float[] packed, float[] bias, float[] y,
+                              Epilogue epilogue) {
+        int groups = g.groups();
+        int cin = g.inChannels() / groups;
+        int cout = g.outChannels() / groups;
         int kh = g.kernelH();
         int kw = g.kernelW();
         int dh = g.dilationH();
@@ -130,27 +166,9 @@ final class DirectConv {
                 }
             }
         }
-        // weights, tap-major per block of mr output channels (zero rows past C_out/G); bias likewise
-        float[] packed = Workspace.current().directWeights(groups * blocks * taps * mr);
-        float[] paddedBias = new float[groups * blocks * mr];
-        for (int group = 0; group < groups; group++) {
-            for (int blk = 0; blk < blocks; blk++) {
-                int base = (group * blocks + blk) * taps * mr;
-                for (int i = 0; i < mr; i++) {
-                    int co = blk * mr + i;
-                    if (co < cout) {
-                        int src = (group * cout + co) * taps;
-                        for (int k = 0; k < taps; k++) {
-                            packed[base + k * mr + i] = w[src + k];
-                        }
-                        paddedBias[(group * blocks + blk) * mr + i] = bias == null ? 0f : bias[group * cout + co];
-                    } else {
-                        for (int k = 0; k < taps; k++) {
-                            packed[base + k * mr + i] = 0f;
-                        }
-                    }
-                }
-            }
+        float[] paddedBias = new float[groups * blocks * mr]; // bias per block of mr (zero past C_out/G)
+        for (int group = 0; group < groups && bias != null; group++) {
+            System.arraycopy(bias, group * cout, paddedBias, group * blocks * mr, cout);
         }
 
         Parallel.range(g.n() * groups * bands * chunkCount, 1, (from, to) -> {

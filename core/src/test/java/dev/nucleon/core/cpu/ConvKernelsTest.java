@@ -47,13 +47,14 @@ class ConvKernelsTest {
                 ConvGeometry.of(1, 5, 40, 45, 7, 3, 1, 1, 1, 1),           // 1800 positions: several tiles
                 ConvGeometry.of(2, 6, 33, 70, 4, 3, 2, 1, 2, 2),           // tiles with stride and dilation
                 ConvGeometry.of(1, 128, 8, 8, 160, 3, 1, 1, 1, 1),         // one work item: the GEMM inside splits
-                // backward data by sub-pixel phases (stride > 1, no dilation):
+                // backward data by sub-pixel phases (stride > 1, no dilation; checked on that path at any width):
                 ConvGeometry.of(1, 8, 32, 32, 16, 3, 2, 1, 1, 1),          // the U-Net up-sampling, transposed (k 3, s 2, p 1)
                 ConvGeometry.of(2, 6, 17, 13, 4, 2, 2, 0, 1, 2),           // k = s: one tap per phase; odd sizes, groups
                 ConvGeometry.of(1, 3, 14, 16, 5, 5, 3, 2, 1, 1),           // stride 3, 5×5: phases of 2 and 1 taps
                 ConvGeometry.of(1, 4, 11, 10, 3, 1, 3, 0, 1, 1),           // 1×1 stride 3: phases with no tap at all
                 new ConvGeometry(2, 5, 12, 9, 6, 4, 2, 3, 2, 3, 0, 1, 1, 1), // stride 3 × 2, 4×2 kernel, pad 3 > k−1 (crops)
-                ConvGeometry.of(1, 70, 9, 40, 33, 3, 2, 1, 1, 1));         // partial channel blocks in the phases
+                ConvGeometry.of(1, 70, 9, 40, 33, 3, 2, 1, 1, 1),          // partial channel blocks in the phases
+                ConvGeometry.of(1, 4, 128, 130, 6, 3, 2, 1, 1, 1));        // gy 64 × 65: wide enough for the shape rule
     }
 
     /** Random geometries: stride 1/2, pad 0/1/2, dilation 1/2, groups 1/2/4, kernels 1–3 per side. */
@@ -191,7 +192,16 @@ class ConvKernelsTest {
         float[] biasIn = random(random, new int[] {g.inChannels()});
         float[] t = filled(g.inputShape(), Float.NaN);
         ConvKernels.transpose(kernel, g, gy, w, biasIn, t, Epilogue.RELU);
-        assertClose(relu(ref.gx, biasIn, g.height() * g.width()), t, kernel + " transposed + bias + relu " + g);
+        double[] transposed = relu(ref.gx, biasIn, g.height() * g.width());
+        assertClose(transposed, t, kernel + " transposed + bias + relu " + g);
+        if (SubPixelTranspose.supports(g)) { // whatever width the shape rule would send there
+            Arrays.fill(t, Float.NaN);
+            SubPixelTranspose.compute(kernel, g, gy, w, biasIn, t, Epilogue.RELU);
+            assertClose(transposed, t, kernel + " sub-pixel transposed + bias + relu " + g);
+            Arrays.fill(t, Float.NaN);
+            SubPixelTranspose.compute(kernel, g, gy, w, null, t, Epilogue.NONE);
+            assertClose(ref.gx, t, kernel + " sub-pixel backward data " + g);
+        }
         float[] gw = filled(g.weightShape(), Float.NaN);
         ConvKernels.backwardWeight(innerKernel, g, x, gy, gw);
         assertClose(ref.gw, gw, innerKernel + " backward weight " + g);

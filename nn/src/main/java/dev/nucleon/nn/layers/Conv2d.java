@@ -1,5 +1,6 @@
 package dev.nucleon.nn.layers;
 
+import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.core.ops.Convolution;
 import dev.nucleon.core.ops.Shaping;
@@ -7,6 +8,8 @@ import dev.nucleon.nn.Module;
 import dev.nucleon.nn.Parameter;
 import dev.nucleon.nn.init.Initializer;
 import dev.nucleon.nn.init.Initializers;
+
+import java.util.Objects;
 
 /**
  * 2-D convolution (cross-correlation) with a square kernel: {@code y = conv2d(x, weight) + bias}.
@@ -33,6 +36,8 @@ public final class Conv2d extends Module {
     private final boolean same;
     private final Parameter weight;
     private final Parameter bias;
+    /** Applied to the output inside the convolution ({@link #fuseActivation}); {@link Epilogue#NONE} normally. */
+    private Epilogue activation = Epilogue.NONE;
 
     /** Stride 1, no padding, bias, Keras initialisers. */
     public Conv2d(int inChannels, int outChannels, int kernel) {
@@ -170,7 +175,22 @@ public final class Conv2d extends Module {
                 x = Shaping.pad(x, before, after, 0f);
             }
         }
-        return Convolution.conv2d(x, w, b, new int[] {stride, stride}, pad, new int[] {dilation, dilation}, groups);
+        return Convolution.conv2d(x, w, b, new int[] {stride, stride}, pad, new int[] {dilation, dilation}, groups,
+                activation);
+    }
+
+    /**
+     * Makes this layer compute {@code f(conv(x) + b)}: an inference rewrite that replaces the activation layer
+     * after it (see the segmentation module's {@code LayerFusion}). Without gradients the backend applies f as it
+     * writes the output; with them it is the plain conv followed by f, so training is unaffected.
+     */
+    public void fuseActivation(Epilogue activation) {
+        this.activation = Objects.requireNonNull(activation, "activation");
+    }
+
+    /** The activation fused into this layer ({@link Epilogue#NONE} unless {@link #fuseActivation} was called). */
+    public Epilogue fusedActivation() {
+        return activation;
     }
 
     public Parameter weight() {
@@ -199,7 +219,7 @@ public final class Conv2d extends Module {
         return inChannels + ", " + outChannels + ", kernel=" + kernel + ", stride=" + stride
                 + (same ? ", padding=same" : ", padding=" + padding)
                 + (dilation != 1 ? ", dilation=" + dilation : "") + (groups != 1 ? ", groups=" + groups : "")
-                + (bias == null ? ", bias=false" : "");
+                + (bias == null ? ", bias=false" : "") + (activation.isNone() ? "" : ", activation=" + activation);
     }
 
     static void requirePositive(String what, int v) {

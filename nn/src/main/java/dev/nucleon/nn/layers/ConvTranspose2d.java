@@ -1,11 +1,14 @@
 package dev.nucleon.nn.layers;
 
+import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.core.ops.Convolution;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.Parameter;
 import dev.nucleon.nn.init.Initializer;
 import dev.nucleon.nn.init.Initializers;
+
+import java.util.Objects;
 
 /**
  * 2-D transposed convolution (the gradient of {@link Conv2d} with respect to its input), square kernel.
@@ -30,6 +33,8 @@ public final class ConvTranspose2d extends Module {
     private final int groups;
     private final Parameter weight;
     private final Parameter bias;
+    /** Applied to the output inside the convolution ({@link #fuseActivation}); {@link Epilogue#NONE} normally. */
+    private Epilogue activation = Epilogue.NONE;
 
     /** No padding, bias, Keras initialisers; {@code ConvTranspose2d(c, c/2, 2, 2)} doubles the resolution. */
     public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride) {
@@ -141,7 +146,21 @@ public final class ConvTranspose2d extends Module {
     protected Tensor compute(Tensor x) {
         return Convolution.convTranspose2d(x, weight.value(), bias == null ? null : bias.value(),
                 new int[] {stride, stride}, new int[] {padding, padding}, new int[] {outputPadding, outputPadding},
-                new int[] {dilation, dilation}, groups);
+                new int[] {dilation, dilation}, groups, activation);
+    }
+
+    /**
+     * Makes this layer compute {@code f(conv(x) + b)}: an inference rewrite that replaces the activation layer
+     * after it (see the segmentation module's {@code LayerFusion}). Without gradients the backend applies f as it
+     * writes the output; with them it is the plain conv followed by f, so training is unaffected.
+     */
+    public void fuseActivation(Epilogue activation) {
+        this.activation = Objects.requireNonNull(activation, "activation");
+    }
+
+    /** The activation fused into this layer ({@link Epilogue#NONE} unless {@link #fuseActivation} was called). */
+    public Epilogue fusedActivation() {
+        return activation;
     }
 
     public Parameter weight() {
@@ -157,7 +176,7 @@ public final class ConvTranspose2d extends Module {
         return inChannels + ", " + outChannels + ", kernel=" + kernel + ", stride=" + stride
                 + (padding != 0 ? ", padding=" + padding : "") + (outputPadding != 0 ? ", output_padding=" + outputPadding : "")
                 + (dilation != 1 ? ", dilation=" + dilation : "") + (groups != 1 ? ", groups=" + groups : "")
-                + (bias == null ? ", bias=false" : "");
+                + (bias == null ? ", bias=false" : "") + (activation.isNone() ? "" : ", activation=" + activation);
     }
 
     public int kernel() {

@@ -1,8 +1,10 @@
 package dev.nucleon.nn.onnx;
 
 import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
+import dev.nucleon.core.UnaryOp;
 import dev.nucleon.core.UpsampleMode;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.Parameter;
@@ -238,6 +240,32 @@ public final class OnnxExporter {
         }
 
         void emit(Module m, String in, String out) {
+            Epilogue fused = m instanceof Conv2d c ? c.fusedActivation()
+                    : m instanceof ConvTranspose2d t ? t.fusedActivation() : Epilogue.NONE;
+            if (!fused.isNone()) { // conv, then the activation node the fusion replaced
+                String conv = fresh(moduleNames.getOrDefault(m, "layer") + ".conv");
+                emitLayer(m, in, conv);
+                activation(fused, conv, out);
+            } else {
+                emitLayer(m, in, out);
+            }
+        }
+
+        /** The ONNX node of an activation. */
+        void activation(Epilogue f, String in, String out) {
+            String[] i = {in};
+            String[] o = {out};
+            switch (f.op()) {
+                case RELU -> node("Relu", i, o, null);
+                case LEAKY_RELU -> node("LeakyRelu", i, o, new ProtoWriter[] {floatAttr("alpha", f.p1())});
+                case ELU -> node("Elu", i, o, new ProtoWriter[] {floatAttr("alpha", f.p1())});
+                case SIGMOID -> node("Sigmoid", i, o, null);
+                case TANH -> node("Tanh", i, o, null);
+                default -> throw new IllegalStateException("no ONNX node for activation " + f);
+            }
+        }
+
+        void emitLayer(Module m, String in, String out) {
             String[] o = {out};
             if (m instanceof Conv2d c) {
                 List<String> ins = new ArrayList<>(List.of(in, param(c, "weight", c.weight())));
@@ -266,13 +294,13 @@ public final class OnnxExporter {
                     constant(prefix + ".running_var", b.runningVar().value())}, o,
                     new ProtoWriter[] {floatAttr("epsilon", b.eps())});
             } else if (m instanceof ReLU) {
-                node("Relu", new String[] {in}, o, null);
+                activation(Epilogue.RELU, in, out);
             } else if (m instanceof LeakyReLU l) {
-                node("LeakyRelu", new String[] {in}, o, new ProtoWriter[] {floatAttr("alpha", l.negativeSlope())});
+                activation(new Epilogue(UnaryOp.LEAKY_RELU, l.negativeSlope()), in, out);
             } else if (m instanceof ELU e) {
-                node("Elu", new String[] {in}, o, new ProtoWriter[] {floatAttr("alpha", e.alpha())});
+                activation(new Epilogue(UnaryOp.ELU, e.alpha()), in, out);
             } else if (m instanceof Sigmoid) {
-                node("Sigmoid", new String[] {in}, o, null);
+                activation(new Epilogue(UnaryOp.SIGMOID, 0f), in, out);
             } else if (m instanceof Softmax s) {
                 node("Softmax", new String[] {in}, o, new ProtoWriter[] {intAttr("axis", s.dim())});
             } else if (m instanceof MaxPool2d p) {

@@ -28,8 +28,9 @@ import java.util.List;
  * identity, horizontal, vertical and both flips) → patches merged by maximum ({@link MaxStitcher}) → a
  * (1, H, W) probability map → instances with {@link InstanceSegmentation}.
  *
- * <p>Batch norm is folded into the preceding convolution when a model is loaded ({@link BatchNormFolding}),
- * which removes one pass over every activation and gives the same outputs within float rounding.
+ * <p>A model loaded from a file goes through {@link LayerFusion#forInference}: batch norm folded into the
+ * preceding convolution, activations fused into the convolutions, nearest up-sampling + 2×2 conv replaced by one
+ * transposed conv. Each removes passes over the activations and gives the same outputs within float rounding.
  *
  * <pre>
  * Predictor p = Predictor.bundled();
@@ -79,10 +80,10 @@ public final class Predictor {
                 : Presets.get(model.config().builder()).inChannels(model.config());
     }
 
-    /** Loads a model file written by {@link Checkpoint#save} (the trainer's output), batch norm folded. */
+    /** Loads a model file written by {@link Checkpoint#save} (the trainer's output), prepared for inference. */
     public static Predictor load(Path modelFile) throws IOException {
         Module m = Checkpoint.load(modelFile);
-        BatchNormFolding.fold(m);
+        LayerFusion.forInference(m);
         return new Predictor(m);
     }
 
