@@ -3,9 +3,11 @@ package dev.nucleon.core.testing;
 import dev.nucleon.core.Backend;
 import dev.nucleon.core.Backends;
 import dev.nucleon.core.Device;
+import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.RandomDistribution;
 import dev.nucleon.core.Storage;
 import dev.nucleon.core.Tensor;
+import dev.nucleon.core.UnaryOp;
 import dev.nucleon.core.UpsampleMode;
 import dev.nucleon.core.cpu.CounterRandom;
 import dev.nucleon.core.ops.Convolution;
@@ -418,6 +420,49 @@ public abstract class BackendConformanceSuite {
                 .reference(ReferenceConv.convTranspose2dShape(xs, ws, stride, pad, outPad, dil, c.groups),
                         a -> ReferenceConv.convTranspose2d(a[0], xs, a[1], ws, c.bias ? a[2] : null, stride, pad,
                                 outPad, dil, c.groups));
+    }
+
+    /**
+     * Convolutions with a fused activation ({@link Epilogue}) on constant inputs, so the backend's fused kernels
+     * run (with gradients the ops compose conv and activation instead; nn's FusedActivationTest covers that):
+     * f(conv + b) and f(conv_transpose + b) against f applied to the reference in double.
+     */
+    @TestFactory
+    Stream<DynamicTest> fusedActivations() {
+        List<OpCheck> checks = new ArrayList<>();
+        int[] one = s(1, 1);
+        for (Epilogue f : List.of(Epilogue.RELU, new Epilogue(UnaryOp.ELU, 1f), new Epilogue(UnaryOp.SIGMOID, 0f))) {
+            int[] xs = s(2, 3, 9, 8);
+            int[] ws = s(4, 3, 3, 3);
+            checks.add(OpCheck.of("conv2d", "3x3 pad 1, bias, fused " + f)
+                    .input("x", xs).noGrad().input("w", ws).noGrad().input("b", 4).noGrad()
+                    .op(t -> Convolution.conv2d(t[0], t[1], t[2], one, one, one, 1, f))
+                    .reference(ReferenceConv.conv2dShape(xs, ws, one, one, one), a -> activate(f,
+                            ReferenceConv.conv2d(a[0], xs, a[1], ws, a[2], one, one, one, 1))));
+            int[] xt = s(2, 4, 5, 6);
+            int[] wt = s(4, 3, 3, 3);
+            int[] two = s(2, 2);
+            checks.add(OpCheck.of("conv_transpose2d", "k3 stride 2 pad 1 output pad 1, bias, fused " + f)
+                    .input("x", xt).noGrad().input("w", wt).noGrad().input("b", 3).noGrad()
+                    .op(t -> Convolution.convTranspose2d(t[0], t[1], t[2], two, one, one, one, 1, f))
+                    .reference(ReferenceConv.convTranspose2dShape(xt, wt, two, one, one, one, 1), a -> activate(f,
+                            ReferenceConv.convTranspose2d(a[0], xt, a[1], wt, a[2], two, one, one, one, 1))));
+        }
+        return run(checks);
+    }
+
+    private static double[] activate(Epilogue f, double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            double x = v[i];
+            out[i] = switch (f.op()) {
+                case RELU -> Math.max(x, 0);
+                case ELU -> x > 0 ? x : f.p1() * Math.expm1(x);
+                case SIGMOID -> 1 / (1 + Math.exp(-x));
+                default -> throw new IllegalArgumentException(String.valueOf(f));
+            };
+        }
+        return out;
     }
 
     @TestFactory
