@@ -35,7 +35,9 @@ import java.util.Arrays;
  * The P output positions of an image are cut into tiles of whole slivers; the work items
  * (image × group × tile) are spread over {@link Parallel}'s threads. Workspace per thread is bounded by
  * the blocking sizes (packed panels ≈ 2.4 MiB, column buffer ≤ 4 MiB), not by the image: a 1024×1024
- * image with 64 channels allocates nothing large. Backward data tiles over positions but parallelises over
+ * image with 64 channels allocates nothing large (one exception: {@link SubPixelTranspose}, which backward data
+ * and transposed convolutions take for strides above 1 on wide images, allocates its phase outputs, as many
+ * floats as the result). Backward data tiles over positions but parallelises over
  * (image × group × input-channel block), because neighbouring position tiles scatter into overlapping
  * pixels while distinct input channels never do. Backward weight sums over images and tiles, so each
  * thread accumulates into its own partial gW and the partials are added at the end, in a fixed order.
