@@ -25,17 +25,8 @@ public final class BatchNormFolding {
 
     /** Folds every foldable pair in {@code model}; returns how many batch norms were removed. */
     public static int fold(Module model) {
-        List<Sequential> seqs = new ArrayList<>();
-        for (Module m : model.namedModules().values()) {
-            if (m instanceof Sequential s) {
-                seqs.add(s);
-            }
-        }
-        if (model instanceof Sequential s && !seqs.contains(s)) {
-            seqs.add(s);
-        }
         int folded = 0;
-        for (Sequential s : seqs) {
+        for (Sequential s : sequentials(model)) {
             for (int i = 0; i + 1 < s.size(); i++) {
                 if (s.get(i) instanceof Conv2d conv && s.get(i + 1) instanceof BatchNorm2d bn && conv.bias() != null) {
                     fold(conv, bn);
@@ -45,6 +36,20 @@ public final class BatchNormFolding {
             }
         }
         return folded;
+    }
+
+    /** Every {@link Sequential} in {@code model}, the model itself included: where the inference rewrites look. */
+    static List<Sequential> sequentials(Module model) {
+        List<Sequential> out = new ArrayList<>();
+        for (Module m : model.namedModules().values()) {
+            if (m instanceof Sequential s) {
+                out.add(s);
+            }
+        }
+        if (model instanceof Sequential s && !out.contains(s)) {
+            out.add(s);
+        }
+        return out;
     }
 
     private static void fold(Conv2d conv, BatchNorm2d bn) {

@@ -16,8 +16,6 @@ import dev.nucleon.nn.layers.Sequential;
 import dev.nucleon.nn.layers.Sigmoid;
 import dev.nucleon.nn.layers.Upsample;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Inference rewrites inside every {@link Sequential} of a model that compute the same function (within float
@@ -64,7 +62,7 @@ public final class LayerFusion {
     public static Report fuse(Module model) {
         int upsamplings = 0;
         int activations = 0;
-        for (Sequential s : sequentials(model)) {
+        for (Sequential s : BatchNormFolding.sequentials(model)) {
             for (int i = 0; i + 1 < s.size(); i++) {
                 if (s.get(i) instanceof Upsample u && s.get(i + 1) instanceof Conv2d c && isNearestTwiceThenSame2x2(u, c)) {
                     s.replace(i, new Identity());
@@ -96,19 +94,6 @@ public final class LayerFusion {
             }
         }
         return new Report(upsamplings, activations);
-    }
-
-    private static List<Sequential> sequentials(Module model) {
-        List<Sequential> out = new ArrayList<>();
-        for (Module m : model.namedModules().values()) {
-            if (m instanceof Sequential s) {
-                out.add(s);
-            }
-        }
-        if (model instanceof Sequential s && !out.contains(s)) {
-            out.add(s);
-        }
-        return out;
     }
 
     private static boolean isNearestTwiceThenSame2x2(Upsample u, Conv2d c) {
