@@ -52,12 +52,12 @@ public final class Convolution {
         requireBias("conv2d", bias, ws[0]);
         sameDevice("conv2d", x, weight, bias);
         Tensor y = Tensor.zeros(x.backend(), g.outputShape());
-        if (!activation.isNone() && !Autograd.needsGrad(x, weight, bias)) {
-            x.backend().conv2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage(),
-                    activation);
-            return y;
+        boolean fused = !activation.isNone() && !Autograd.needsGrad(x, weight, bias);
+        x.backend().conv2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage(),
+                fused ? activation : Epilogue.NONE);
+        if (fused) {
+            return recordFused(y, "conv2d", activation, x, weight, bias);
         }
-        x.backend().conv2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage());
         return activate(activation, Autograd.record(y, "conv2d", gy -> new Tensor[] {
                 x.requiresGrad() ? backwardData(g, gy, weight) : null,
                 weight.requiresGrad() ? backwardWeight(g, x, gy) : null,
@@ -97,17 +97,30 @@ public final class Convolution {
         requireBias("conv_transpose2d", bias, outChannels);
         sameDevice("conv_transpose2d", x, weight, bias);
         Tensor y = Tensor.zeros(x.backend(), g.inputShape());
-        boolean fused = !Autograd.needsGrad(x, weight, bias);
+        boolean fused = !activation.isNone() && !Autograd.needsGrad(x, weight, bias);
         x.backend().convTranspose2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage(),
                 fused ? activation : Epilogue.NONE);
         if (fused) {
-            return y;
+            return recordFused(y, "conv_transpose2d", activation, x, weight, bias);
         }
         return activate(activation, Autograd.record(y, "conv_transpose2d", gy -> new Tensor[] {
                 x.requiresGrad() ? forward(g, gy, weight) : null,
                 weight.requiresGrad() ? backwardWeight(g, gy, x) : null,
                 bias != null && bias.requiresGrad() ? Reductions.sum(gy, new int[] {0, 2, 3}, false) : null
         }, x, weight, bias));
+    }
+
+    /**
+     * Reports a fused result to op observers (the ONNX exporter sees every op; there is nothing to differentiate:
+     * fusion only runs when no input needs a gradient) as {@code op + "+" + activation}, e.g. {@code conv2d+relu}.
+     */
+    private static Tensor recordFused(Tensor y, String op, Epilogue activation, Tensor x, Tensor w, Tensor bias) {
+        return Autograd.record(y, op + "+" + activation, Convolution::noBackward, x, w, bias);
+    }
+
+    /** The backward of an op recorded only for observers: never called, since no input needed a gradient. */
+    private static Tensor[] noBackward(Tensor gy) {
+        throw new IllegalStateException("an op computed without gradients has no backward pass");
     }
 
     /** The unfused activation (recorded for autograd like any unary op). */

@@ -452,17 +452,12 @@ public abstract class BackendConformanceSuite {
     }
 
     private static double[] activate(Epilogue f, double[] v) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            double x = v[i];
-            out[i] = switch (f.op()) {
-                case RELU -> Math.max(x, 0);
-                case ELU -> x > 0 ? x : f.p1() * Math.expm1(x);
-                case SIGMOID -> 1 / (1 + Math.exp(-x));
-                default -> throw new IllegalArgumentException(String.valueOf(f));
-            };
-        }
-        return out;
+        return ReferenceElementwise.map(v, switch (f.op()) {
+            case RELU -> ReferenceElementwise::relu;
+            case ELU -> x -> ReferenceElementwise.elu(x, f.p1());
+            case SIGMOID -> ReferenceElementwise::sigmoid;
+            default -> throw new IllegalArgumentException(String.valueOf(f));
+        });
     }
 
     @TestFactory

@@ -1,10 +1,12 @@
 package dev.nucleon.nn.layers;
 
+import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.Tensor;
+import dev.nucleon.core.UnaryOp;
 import dev.nucleon.nn.Module;
 
 /** {@code x} for x > 0, {@code alpha·(eˣ − 1)} otherwise; any shape → the same shape. Default alpha 1. */
-public final class ELU extends Module {
+public final class ELU extends Module implements ElementwiseActivation {
 
     private final float alpha;
 
@@ -28,5 +30,10 @@ public final class ELU extends Module {
 
     public float alpha() {
         return alpha;
+    }
+
+    @Override
+    public Epilogue epilogue() {
+        return new Epilogue(UnaryOp.ELU, alpha);
     }
 }

@@ -1,13 +1,15 @@
 package dev.nucleon.nn.layers;
 
+import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.Tensor;
+import dev.nucleon.core.UnaryOp;
 import dev.nucleon.nn.Module;
 
 /**
  * {@code x} for x ≥ 0, {@code negativeSlope·x} otherwise; any shape → the same shape. Default slope 0.01
  * (PyTorch's; Keras 3's layer uses 0.3 — pass it explicitly to match).
  */
-public final class LeakyReLU extends Module {
+public final class LeakyReLU extends Module implements ElementwiseActivation {
 
     private final float negativeSlope;
 
@@ -31,5 +33,10 @@ public final class LeakyReLU extends Module {
 
     public float negativeSlope() {
         return negativeSlope;
+    }
+
+    @Override
+    public Epilogue epilogue() {
+        return new Epilogue(UnaryOp.LEAKY_RELU, negativeSlope);
     }
 }

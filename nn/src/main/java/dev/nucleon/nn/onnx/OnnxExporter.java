@@ -4,7 +4,6 @@ import dev.nucleon.core.Autograd;
 import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
 import dev.nucleon.core.UpsampleMode;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.Parameter;
@@ -12,13 +11,10 @@ import dev.nucleon.nn.layers.BatchNorm2d;
 import dev.nucleon.nn.layers.Conv2d;
 import dev.nucleon.nn.layers.ConvTranspose2d;
 import dev.nucleon.nn.layers.Dropout;
-import dev.nucleon.nn.layers.ELU;
+import dev.nucleon.nn.layers.ElementwiseActivation;
 import dev.nucleon.nn.layers.Identity;
-import dev.nucleon.nn.layers.LeakyReLU;
 import dev.nucleon.nn.layers.MaxPool2d;
 import dev.nucleon.nn.layers.AvgPool2d;
-import dev.nucleon.nn.layers.ReLU;
-import dev.nucleon.nn.layers.Sigmoid;
 import dev.nucleon.nn.layers.Softmax;
 import dev.nucleon.nn.layers.Upsample;
 
@@ -215,8 +211,8 @@ public final class OnnxExporter {
         }
 
         static boolean supported(Module m) {
-            return m instanceof Conv2d || m instanceof ConvTranspose2d || m instanceof BatchNorm2d || m instanceof ReLU
-                    || m instanceof LeakyReLU || m instanceof ELU || m instanceof Sigmoid || m instanceof Softmax
+            return m instanceof Conv2d || m instanceof ConvTranspose2d || m instanceof BatchNorm2d
+                    || m instanceof ElementwiseActivation || m instanceof Softmax
                     || m instanceof MaxPool2d || m instanceof AvgPool2d || m instanceof Upsample || m instanceof Dropout
                     || m instanceof Identity;
         }
@@ -293,14 +289,8 @@ public final class OnnxExporter {
                     constant(prefix + ".running_mean", b.runningMean().value()),
                     constant(prefix + ".running_var", b.runningVar().value())}, o,
                     new ProtoWriter[] {floatAttr("epsilon", b.eps())});
-            } else if (m instanceof ReLU) {
-                activation(Epilogue.RELU, in, out);
-            } else if (m instanceof LeakyReLU l) {
-                activation(new Epilogue(UnaryOp.LEAKY_RELU, l.negativeSlope()), in, out);
-            } else if (m instanceof ELU e) {
-                activation(new Epilogue(UnaryOp.ELU, e.alpha()), in, out);
-            } else if (m instanceof Sigmoid) {
-                activation(new Epilogue(UnaryOp.SIGMOID, 0f), in, out);
+            } else if (m instanceof ElementwiseActivation a) {
+                activation(a.epilogue(), in, out);
             } else if (m instanceof Softmax s) {
                 node("Softmax", new String[] {in}, o, new ProtoWriter[] {intAttr("axis", s.dim())});
             } else if (m instanceof MaxPool2d p) {

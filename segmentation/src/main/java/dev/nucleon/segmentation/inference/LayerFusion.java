@@ -3,17 +3,13 @@ package dev.nucleon.segmentation.inference;
 import dev.nucleon.core.Device;
 import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
 import dev.nucleon.core.UpsampleMode;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.layers.Conv2d;
 import dev.nucleon.nn.layers.ConvTranspose2d;
-import dev.nucleon.nn.layers.ELU;
+import dev.nucleon.nn.layers.ElementwiseActivation;
 import dev.nucleon.nn.layers.Identity;
-import dev.nucleon.nn.layers.LeakyReLU;
-import dev.nucleon.nn.layers.ReLU;
 import dev.nucleon.nn.layers.Sequential;
-import dev.nucleon.nn.layers.Sigmoid;
 import dev.nucleon.nn.layers.Upsample;
 
 
@@ -35,7 +31,7 @@ import dev.nucleon.nn.layers.Upsample;
  *
  * <h2>2. Convolution + activation → the convolution with the activation fused</h2>
  * A {@link Conv2d} or {@link ConvTranspose2d} followed (possibly after {@link Identity} layers, such as a folded
- * batch norm) by {@link ReLU}, {@link LeakyReLU}, {@link ELU} or {@link Sigmoid} gets that activation as its
+ * batch norm) by an {@link ElementwiseActivation} (ReLU, leaky ReLU, ELU, sigmoid) gets that activation as its
  * epilogue ({@link Conv2d#fuseActivation}), applied while each output tile is still in cache; the activation layer
  * becomes an {@link Identity}. Gradients are unaffected (a fused layer under autograd runs conv then activation).
  */
@@ -78,10 +74,10 @@ public final class LayerFusion {
                 if (next == s.size()) {
                     break;
                 }
-                Epilogue f = activationOf(s.get(next));
-                if (f.isNone()) {
+                if (!(s.get(next) instanceof ElementwiseActivation activation)) {
                     continue;
                 }
+                Epilogue f = activation.epilogue();
                 if (s.get(i) instanceof Conv2d c && c.fusedActivation().isNone()) {
                     c.fuseActivation(f);
                 } else if (s.get(i) instanceof ConvTranspose2d t && t.fusedActivation().isNone()) {
@@ -99,20 +95,6 @@ public final class LayerFusion {
     private static boolean isNearestTwiceThenSame2x2(Upsample u, Conv2d c) {
         return u.mode() == UpsampleMode.NEAREST && u.factor() == 2 && c.kernel() == 2 && c.stride() == 1
                 && c.dilation() == 1 && c.samePadding() && c.fusedActivation().isNone();
-    }
-
-    /** The activation a layer computes, or {@link Epilogue#NONE} when it is not one an epilogue applies. */
-    static Epilogue activationOf(Module m) {
-        if (m instanceof ReLU) {
-            return Epilogue.RELU;
-        } else if (m instanceof LeakyReLU l) {
-            return new Epilogue(UnaryOp.LEAKY_RELU, l.negativeSlope());
-        } else if (m instanceof ELU e) {
-            return new Epilogue(UnaryOp.ELU, e.alpha());
-        } else if (m instanceof Sigmoid) {
-            return new Epilogue(UnaryOp.SIGMOID, 0f);
-        }
-        return Epilogue.NONE;
     }
 
     /** The 3×3 stride-2 transposed convolution equal to nearest ×2 then {@code c} (see the class comment). */
