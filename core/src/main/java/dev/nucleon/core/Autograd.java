@@ -77,6 +77,11 @@ public final class Autograd {
         return new ObserverScope(previous);
     }
 
+    /** Whether an {@link OpObserver} is installed on this thread (it may keep the tensors it sees). */
+    public static boolean isObserved() {
+        return OBSERVER.get() != null;
+    }
+
     /** Restores the previous {@link OpObserver} on close. */
     public static final class ObserverScope implements AutoCloseable {
         private final OpObserver previous;

@@ -24,6 +24,23 @@ public interface Backend {
     /** A new zero-filled storage of {@code size} floats. */
     Storage allocate(long size);
 
+    /**
+     * Storage of {@code size} floats whose contents are unspecified, for an op that writes every element
+     * (outputs are overwritten, see the conventions above). The default is {@link #allocate} (zeros).
+     */
+    default Storage allocateUninitialized(long size) {
+        return allocate(size);
+    }
+
+    /**
+     * Hands back storage whose contents nobody will read again, so that a later allocation of the same size may
+     * reuse its memory; any later use of it is an error (the CPU backend throws). Tensors that share it, views
+     * made by {@code reshape}, are released with it. The default does nothing: the memory is reclaimed when the
+     * storage becomes unreachable.
+     */
+    default void release(Storage storage) {
+    }
+
     /** A new storage holding a copy of {@code data[offset .. offset + length)}. */
     Storage upload(float[] data, int offset, int length);
 

@@ -56,6 +56,15 @@ public final class Tensor {
         return new Tensor(backend.allocate(Shape.numel(s)), s);
     }
 
+    /**
+     * A tensor on {@code backend} whose contents are unspecified (on the CPU, possibly a reused array's old values):
+     * for an op's output that the op overwrites entirely, like {@code torch.empty}.
+     */
+    public static Tensor empty(Backend backend, int... shape) {
+        int[] s = Shape.validate("empty", shape);
+        return new Tensor(backend.allocateUninitialized(Shape.numel(s)), s);
+    }
+
     /** A CPU tensor holding a copy of {@code data}, whose length must equal the shape's element count. */
     public static Tensor of(float[] data, int... shape) {
         int[] s = Shape.validate("tensor", shape);
@@ -165,6 +174,22 @@ public final class Tensor {
 
     public Storage storage() {
         return storage;
+    }
+
+    /**
+     * Declares that nobody will read this tensor's data again and hands its storage back to the backend for
+     * reuse ({@link Backend#release}); views sharing the storage go with it, and using any of them afterwards
+     * is an error. For inference code that knows an activation's last reader has run; autograd's tensors can't
+     * be released.
+     *
+     * @throws IllegalStateException if the tensor requires a gradient or was recorded for backward
+     */
+    public void release() {
+        if (requiresGrad || gradNode != null) {
+            throw new IllegalStateException("release: autograd may still read this tensor " + Shape.str(shape)
+                    + " (it requires a gradient or was recorded for backward)");
+        }
+        backend().release(storage);
     }
 
     public Backend backend() {

@@ -1,5 +1,6 @@
 package dev.nucleon.nn;
 
+import dev.nucleon.core.Autograd;
 import dev.nucleon.core.Device;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
@@ -29,6 +30,13 @@ import java.util.Set;
  *
  * <p><b>Modes.</b> Modules start in training mode; {@link #eval()} switches the whole tree to inference
  * (batch norm uses its running statistics, dropout is the identity), {@link #train()} back.
+ *
+ * <p><b>Reusing activation memory.</b> {@link #releaseIntermediates(boolean)} lets a forward pass hand each
+ * intermediate activation back to its backend once its last reader has run ({@link Tensor#release()}), so the
+ * next layer's output reuses the memory instead of allocating fresh arrays; a module with several paths calls
+ * {@link #releaseIntermediate} for the tensors it creates. It only happens where nothing can still hold them:
+ * with no gradient recorded, no forward hook and no op observer installed. The input and the result of
+ * {@link #forward} are never released.
  */
 public abstract class Module {
 
@@ -36,6 +44,7 @@ public abstract class Module {
     private final Map<String, Buffer> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+    private boolean releaseIntermediates;
     private ModelConfig config;
 
     /** Observes forward calls while {@link #summary(int...)} runs its dry pass (null otherwise). */
@@ -308,6 +317,30 @@ public abstract class Module {
         return this;
     }
 
+    /**
+     * Hands {@code t} back to its backend ({@link Tensor#release()}) when this module reuses intermediates and
+     * the forward pass runs unobserved without gradients, unless {@code t} shares storage with one of
+     * {@code keep} (typically the forward's input and the tensor about to be returned). Call it once the last
+     * reader of {@code t} has run.
+     */
+    protected final void releaseIntermediate(Tensor t, Tensor... keep) {
+        if (t == null || !releasesNow()) {
+            return;
+        }
+        for (Tensor k : keep) {
+            if (k != null && k.storage() == t.storage()) {
+                return;
+            }
+        }
+        t.release();
+    }
+
+    /** Whether {@link #releaseIntermediate} would release now. */
+    protected final boolean releasesNow() {
+        return releaseIntermediates && !Autograd.isGradEnabled() && HOOK.get() == null && TRACE.get() == null
+                && !Autograd.isObserved();
+    }
+
     // ----- modes, devices, gradients ----------------------------------------------------------------------
 
     /** Training mode for the whole tree. Returns this. */
@@ -329,6 +362,22 @@ public abstract class Module {
 
     public final boolean isTraining() {
         return training;
+    }
+
+    /**
+     * For the whole tree: whether forward passes without gradients hand intermediate activations back to the
+     * backend as soon as they are consumed (see the class comment). Off by default; the segmentation
+     * toolkit's inference preparation turns it on. Returns this.
+     */
+    public final Module releaseIntermediates(boolean on) {
+        for (Module m : namedModules().values()) {
+            m.releaseIntermediates = on;
+        }
+        return this;
+    }
+
+    public final boolean releasesIntermediates() {
+        return releaseIntermediates;
     }
 
     /**

@@ -24,7 +24,13 @@ import java.util.Arrays;
  */
 public final class CpuBackend implements Backend {
 
+    /** System property: fill every {@link #allocateUninitialized} array with NaN (a test aid, off by default). */
+    public static final String POISON_PROPERTY = "nucleon.cpu.poisonUninitialized";
+    private static final boolean POISON = Boolean.getBoolean(POISON_PROPERTY);
+
     public static final CpuBackend INSTANCE = new CpuBackend();
+
+    private final ArrayPool pool = ArrayPool.forHeap();
 
     private CpuBackend() {
     }
@@ -47,7 +53,7 @@ public final class CpuBackend implements Backend {
 
     private static float[] a(Storage s) {
         if (s instanceof CpuStorage c) {
-            return c.data;
+            return c.data();
         }
         throw new IllegalArgumentException("cpu: storage of backend '" + s.backend().name()
                 + "' passed to the CPU backend; move the tensor with to(Device.CPU)");
@@ -57,12 +63,63 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Storage allocate(long size) {
+        float[] reused = pool.take(checkedLength(size));
+        if (reused != null) {
+            Arrays.fill(reused, 0f);
+            return new CpuStorage(reused);
+        }
+        return new CpuStorage(newArray(size));
+    }
+
+    /**
+     * A released array of this length when the pool keeps one (stale contents), else a new one. With the system
+     * property {@value #POISON_PROPERTY}{@code =true} every such array is filled with NaN first, so a test run
+     * shows any op that reads an output element it did not write (the build sets it for every module's tests).
+     */
+    @Override
+    public Storage allocateUninitialized(long size) {
+        float[] a = pool.take(checkedLength(size));
+        if (a == null) {
+            a = newArray(size);
+        }
+        if (POISON) {
+            Arrays.fill(a, Float.NaN);
+        }
+        return new CpuStorage(a);
+    }
+
+    /** Puts the array back in the pool ({@link ArrayPool}: exact lengths, bounded); the storage is unusable after. */
+    @Override
+    public void release(Storage storage) {
+        if (storage instanceof CpuStorage c) {
+            float[] d = c.detach();
+            if (d != null) {
+                pool.give(d);
+            }
+        }
+    }
+
+    /** Drops the arrays kept for reuse (they are then garbage collected). */
+    public void trimPool() {
+        pool.clear();
+    }
+
+    /** Floats kept for reuse now. */
+    public long pooledFloats() {
+        return pool.heldFloats();
+    }
+
+    private static int checkedLength(long size) {
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("cpu: cannot allocate " + size + " floats (Java arrays hold at most "
                     + (Integer.MAX_VALUE - 8) + ")");
         }
+        return (int) size;
+    }
+
+    private static float[] newArray(long size) {
         try {
-            return new CpuStorage(new float[(int) size]);
+            return new float[checkedLength(size)];
         } catch (OutOfMemoryError e) {
             throw new IllegalStateException("cpu: out of memory allocating " + size + " floats ("
                     + (size * 4 >> 20) + " MiB); max heap is " + (Runtime.getRuntime().maxMemory() >> 20)

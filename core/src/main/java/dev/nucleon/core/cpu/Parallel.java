@@ -1,17 +1,25 @@
 package dev.nucleon.core.cpu;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The CPU backend's thread pool. Work is split into at most {@link #threads()} contiguous ranges; the
- * calling thread runs the first range itself. Calls made from inside a worker run inline, so kernels may
- * nest without deadlock or oversubscription.
+ * The CPU backend's thread team: {@link #threads()} − 1 daemon workers plus the calling thread.
+ *
+ * <h2>Scheduling</h2>
+ * A loop over {@code [0, n)} is cut into up to {@link #PIECES_PER_THREAD} pieces per thread, and every thread,
+ * the caller included, claims the next unclaimed piece from a shared counter until none is left. A thread that
+ * is slower, because its core is shared with another process or its pieces cost more, simply claims fewer:
+ * with a static split into one range per thread the whole loop would wait for the slowest range.
+ *
+ * <p>Between loops a worker spins for {@link #SPIN_NANOS} before it parks, so the next loop of a forward pass
+ * (one every few hundred microseconds) finds it awake instead of paying a thread wake-up.
+ *
+ * <p>Calls made from inside a piece run inline, so kernels may nest without deadlock or oversubscription;
+ * a call made while another thread's loop holds the team also runs inline, on its own thread.
  *
  * <p>Thread count: {@code -Dnucleon.threads=N}, default all available processors.
  */
@@ -23,17 +31,16 @@ public final class Parallel {
         void run(int from, int to);
     }
 
+    /** Pieces a loop is cut into per thread, at most: enough to rebalance, few enough to keep per-piece setup cheap. */
+    static final int PIECES_PER_THREAD = 4;
+    /** How long an idle worker spins before parking. */
+    static final long SPIN_NANOS = 200_000;
+
     private static final int THREADS = configuredThreads();
-    private static final AtomicInteger WORKER_IDS = new AtomicInteger();
-    private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> false);
-    private static final ExecutorService POOL = THREADS > 1 ? Executors.newFixedThreadPool(THREADS - 1, r -> {
-        Thread t = new Thread(() -> {
-            IN_WORKER.set(true);
-            r.run();
-        }, "nucleon-cpu-" + WORKER_IDS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    }) : null;
+    private static final ThreadLocal<Boolean> IN_PIECE = ThreadLocal.withInitial(() -> false);
+    private static final ReentrantLock TEAM = new ReentrantLock();
+    private static final AtomicReference<Loop> CURRENT = new AtomicReference<>();
+    private static final Thread[] WORKERS = startWorkers();
 
     private Parallel() {
     }
@@ -61,46 +68,121 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)} split into at most {@code threads()} chunks of at least
-     * {@code minChunk} indices each, and waits for all of them.
+     * Runs {@code body} over {@code [0, n)} cut into pieces of at least {@code minChunk} indices (at most
+     * {@link #PIECES_PER_THREAD} per thread), shared out dynamically among the threads, and waits for all of them.
+     * {@code body} may be called several times on one thread, with disjoint ranges.
      */
     public static void range(int n, int minChunk, RangeBody body) {
         if (n <= 0) {
             return;
         }
-        int chunks = Math.min(THREADS, Math.max(1, n / Math.max(1, minChunk)));
-        if (chunks <= 1 || IN_WORKER.get()) {
+        int pieces = (int) Math.min((long) THREADS * PIECES_PER_THREAD, Math.max(1, n / Math.max(1, minChunk)));
+        if (pieces <= 1 || THREADS == 1 || IN_PIECE.get() || !TEAM.tryLock()) {
             body.run(0, n);
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(chunks - 1);
-        for (int c = 1; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks);
-            int to = (int) ((long) n * (c + 1) / chunks);
-            futures.add(POOL.submit(() -> body.run(from, to)));
-        }
-        boolean wasWorker = IN_WORKER.get();
-        IN_WORKER.set(true);
         try {
-            body.run(0, (int) ((long) n / chunks));
+            Loop loop = new Loop(n, pieces, body);
+            CURRENT.set(loop);
+            for (Thread w : WORKERS) {
+                LockSupport.unpark(w);
+            }
+            loop.work();
+            loop.awaitAll();
+            CURRENT.set(null);
+            loop.rethrow();
         } finally {
-            IN_WORKER.set(wasWorker);
+            TEAM.unlock();
         }
-        for (Future<?> f : futures) {
+    }
+
+    /** One parallel loop: the next piece to claim, how many are finished, the first failure. */
+    private static final class Loop {
+        private static final AtomicLong IDS = new AtomicLong();
+        final long id = IDS.incrementAndGet();
+        final int n;
+        final int pieces;
+        final RangeBody body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger finished = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Loop(int n, int pieces, RangeBody body) {
+            this.n = n;
+            this.pieces = pieces;
+            this.body = body;
+        }
+
+        /** Claims and runs pieces until none is left. */
+        void work() {
+            boolean outer = IN_PIECE.get();
+            IN_PIECE.set(true);
             try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for CPU workers", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
+                for (int p = next.getAndIncrement(); p < pieces; p = next.getAndIncrement()) {
+                    try {
+                        if (failure.get() == null) {
+                            body.run((int) ((long) n * p / pieces), (int) ((long) n * (p + 1) / pieces));
+                        }
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    } finally {
+                        finished.incrementAndGet();
+                    }
                 }
-                if (cause instanceof Error err) {
-                    throw err;
+            } finally {
+                IN_PIECE.set(outer);
+            }
+        }
+
+        /** Waits for pieces other threads are still running (spinning, then yielding). */
+        void awaitAll() {
+            for (int spins = 0; finished.get() < pieces; spins++) {
+                if (spins < 10_000) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
                 }
-                throw new IllegalStateException(cause);
+            }
+        }
+
+        void rethrow() {
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    private static Thread[] startWorkers() {
+        Thread[] workers = new Thread[THREADS - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Thread(Parallel::workerLoop, "nucleon-cpu-" + (i + 1));
+            workers[i].setDaemon(true);
+            workers[i].start();
+        }
+        return workers;
+    }
+
+    private static void workerLoop() {
+        long done = 0;   // the last loop worked on, by id (holding the loop would keep its arrays reachable)
+        long idleSince = System.nanoTime();
+        while (true) {
+            Loop loop = CURRENT.get();
+            if (loop != null && loop.id != done) {
+                loop.work();
+                done = loop.id;
+                idleSince = System.nanoTime();
+            } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(Parallel.class);
+                idleSince = System.nanoTime();
             }
         }
     }

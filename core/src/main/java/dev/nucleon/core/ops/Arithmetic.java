@@ -56,7 +56,7 @@ public final class Arithmetic {
     public static Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
         requireSameDevice(name, a, b);
         int[] outShape = Shape.broadcast(name, a.shape(), b.shape());
-        Tensor out = Tensor.zeros(a.backend(), outShape);
+        Tensor out = Tensor.empty(a.backend(), outShape);
         a.backend().binary(op, a.storage(), Shape.padLeft(a.shape(), outShape.length),
                 b.storage(), Shape.padLeft(b.shape(), outShape.length), out.storage(), outShape);
         return out;
@@ -64,7 +64,7 @@ public final class Arithmetic {
 
     /** {@code y = op(x; p1, p2)}, recorded for autograd through {@link Backend#unaryBackward}. */
     public static Tensor unary(UnaryOp op, float p1, float p2, Tensor x) {
-        Tensor y = Tensor.zeros(x.backend(), x.shape());
+        Tensor y = Tensor.empty(x.backend(), x.shape());
         x.backend().unary(op, p1, p2, x.storage(), y.storage());
         return Autograd.record(y, op.name().toLowerCase(java.util.Locale.ROOT), g -> {
             Tensor gx = Tensor.zeros(x.backend(), x.shape());

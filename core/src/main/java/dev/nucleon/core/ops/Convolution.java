@@ -51,7 +51,7 @@ public final class Convolution {
                 padding[0], padding[1], dilation[0], dilation[1], groups);
         requireBias("conv2d", bias, ws[0]);
         sameDevice("conv2d", x, weight, bias);
-        Tensor y = Tensor.zeros(x.backend(), g.outputShape());
+        Tensor y = Tensor.empty(x.backend(), g.outputShape());
         boolean fused = !activation.isNone() && !Autograd.needsGrad(x, weight, bias);
         x.backend().conv2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage(),
                 fused ? activation : Epilogue.NONE);
@@ -96,7 +96,7 @@ public final class Convolution {
                 dilation[0], dilation[1], groups);
         requireBias("conv_transpose2d", bias, outChannels);
         sameDevice("conv_transpose2d", x, weight, bias);
-        Tensor y = Tensor.zeros(x.backend(), g.inputShape());
+        Tensor y = Tensor.empty(x.backend(), g.inputShape());
         boolean fused = !activation.isNone() && !Autograd.needsGrad(x, weight, bias);
         x.backend().convTranspose2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage(),
                 fused ? activation : Epilogue.NONE);
@@ -129,7 +129,7 @@ public final class Convolution {
     }
 
     private static Tensor forward(ConvGeometry g, Tensor x, Tensor w) {
-        Tensor y = Tensor.zeros(x.backend(), g.outputShape());
+        Tensor y = Tensor.empty(x.backend(), g.outputShape());
         x.backend().conv2d(g, x.storage(), w.storage(), null, y.storage());
         return y;
     }

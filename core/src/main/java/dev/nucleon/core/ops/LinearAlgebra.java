@@ -55,7 +55,7 @@ public final class LinearAlgebra {
         int[] outShape = Arrays.copyOf(batchShape, batchShape.length + 2);
         outShape[batchShape.length] = m;
         outShape[batchShape.length + 1] = n;
-        Tensor c = Tensor.zeros(a.backend(), outShape);
+        Tensor c = Tensor.empty(a.backend(), outShape);
         a.backend().matmul(a.storage(), aCount == 1 ? 0 : (long) m * ka, transA,
                 b.storage(), bCount == 1 ? 0 : (long) ka * n, transB, c.storage(), batch, m, n, ka);
         return Autograd.record(c, "matmul", g -> new Tensor[] {

@@ -71,7 +71,7 @@ public final class Normalization {
                 invStd = runningVar.add(eps).pow(-0.5f);
             }
         }
-        Tensor y = Tensor.zeros(x.backend(), s);
+        Tensor y = Tensor.empty(x.backend(), s);
         x.backend().batchNormForward(x.storage(), n, c, spatial, mean.storage(), invStd.storage(), g.storage(),
                 b.storage(), y.storage());
         Tensor savedMean = mean;

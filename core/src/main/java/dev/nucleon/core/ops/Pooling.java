@@ -16,7 +16,7 @@ public final class Pooling {
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
         Convolution.requireRank4("max_pool2d", "input", x);
         PoolGeometry g = PoolGeometry.of(x.shape(), kernel, stride, padding, false);
-        Tensor y = Tensor.zeros(x.backend(), g.outputShape());
+        Tensor y = Tensor.empty(x.backend(), g.outputShape());
         x.backend().maxPool2d(g, x.storage(), y.storage());
         return Autograd.record(y, "max_pool2d", gy -> {
             Tensor gx = Tensor.zeros(x.backend(), x.shape());
@@ -32,7 +32,7 @@ public final class Pooling {
     public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding, boolean countIncludePad) {
         Convolution.requireRank4("avg_pool2d", "input", x);
         PoolGeometry g = PoolGeometry.of(x.shape(), kernel, stride, padding, countIncludePad);
-        Tensor y = Tensor.zeros(x.backend(), g.outputShape());
+        Tensor y = Tensor.empty(x.backend(), g.outputShape());
         x.backend().avgPool2d(g, x.storage(), y.storage());
         return Autograd.record(y, "avg_pool2d", gy -> {
             Tensor gx = Tensor.zeros(x.backend(), x.shape());

@@ -65,7 +65,7 @@ public final class Shaping {
             inverse[p[d]] = d;
             outShape[d] = x.shape()[p[d]];
         }
-        Tensor out = Tensor.zeros(x.backend(), outShape);
+        Tensor out = Tensor.empty(x.backend(), outShape);
         x.backend().permute(x.storage(), x.shape(), p, out.storage());
         return Autograd.record(out, "permute", g -> new Tensor[] {permute(g, inverse)}, x);
     }
@@ -134,7 +134,7 @@ public final class Shaping {
                         + Arrays.toString(size) + " does not fit in shape " + Shape.str(shape));
             }
         }
-        Tensor out = Tensor.zeros(x.backend(), size);
+        Tensor out = Tensor.empty(x.backend(), size);
         x.backend().copyRegion(x.storage(), shape, start.clone(), out.storage(), size, new int[shape.length],
                 size.clone(), false);
         return Autograd.record(out, "crop", g -> {
@@ -192,7 +192,7 @@ public final class Shaping {
         }
         int[] outShape = first.clone();
         outShape[a] = total;
-        Tensor out = Tensor.zeros(parts[0].backend(), outShape);
+        Tensor out = Tensor.empty(parts[0].backend(), outShape);
         int[] sizes = new int[parts.length];
         int offset = 0;
         for (int i = 0; i < parts.length; i++) {
@@ -234,7 +234,7 @@ public final class Shaping {
             return x;
         }
         Tensor zero = Tensor.zeros(x.backend(), Shape.padLeft(new int[0], shape.length));
-        Tensor out = Tensor.zeros(x.backend(), shape);
+        Tensor out = Tensor.empty(x.backend(), shape);
         x.backend().binary(BinaryOp.ADD, x.storage(), Shape.padLeft(x.shape(), shape.length), zero.storage(),
                 zero.shape(), out.storage(), shape);
         int[] original = x.shape();

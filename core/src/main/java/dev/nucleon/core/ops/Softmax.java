@@ -26,7 +26,7 @@ public final class Softmax {
         int a = Shape.axis(name, dim, s.length);
         int outer = Shape.product(s, 0, a);
         int inner = Shape.product(s, a + 1, s.length);
-        Tensor y = Tensor.zeros(x.backend(), s);
+        Tensor y = Tensor.empty(x.backend(), s);
         x.backend().softmax(x.storage(), y.storage(), outer, s[a], inner, log);
         return Autograd.record(y, name, g -> {
             Tensor gx = Tensor.zeros(x.backend(), s);

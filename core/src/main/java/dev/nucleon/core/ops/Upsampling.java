@@ -19,7 +19,7 @@ public final class Upsampling {
             throw new IllegalArgumentException("upsample: factor must be >= 1, got " + factor);
         }
         int[] s = x.shape();
-        Tensor y = Tensor.zeros(x.backend(), s[0], s[1], s[2] * factor, s[3] * factor);
+        Tensor y = Tensor.empty(x.backend(), s[0], s[1], s[2] * factor, s[3] * factor);
         x.backend().upsample(mode, s[0], s[1], s[2], s[3], factor, x.storage(), y.storage());
         return Autograd.record(y, "upsample_" + mode.name().toLowerCase(java.util.Locale.ROOT), gy -> {
             Tensor gx = Tensor.zeros(x.backend(), s);

@@ -47,7 +47,9 @@ public final class Sequential extends Module {
     protected Tensor compute(Tensor x) {
         Tensor y = x;
         for (Module m : layers) {
-            y = m.forward(y);
+            Tensor next = m.forward(y);
+            releaseIntermediate(y, x, next);
+            y = next;
         }
         return y;
     }

@@ -45,13 +45,17 @@ public final class LayerFusion {
     }
 
     /**
-     * Everything a model loaded for prediction goes through: inference mode, {@link BatchNormFolding}, then
-     * {@link #fuse}. Call it on the CPU, before moving the model to a device.
+     * Everything a model loaded for prediction goes through: inference mode, {@link BatchNormFolding},
+     * {@link #fuse}, then {@link Module#releaseIntermediates(boolean) reuse of activation memory} (a forward pass
+     * without gradients hands each activation back once consumed). Call it on the CPU, before moving the model
+     * to a device.
      */
     public static Report forInference(Module model) {
         model.eval();
         BatchNormFolding.fold(model);
-        return fuse(model);
+        Report report = fuse(model);
+        model.releaseIntermediates(true);
+        return report;
     }
 
     /** Applies both rewrites wherever they match; returns how many of each. */

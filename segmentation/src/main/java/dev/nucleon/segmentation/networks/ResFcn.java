@@ -110,6 +110,7 @@ public final class ResFcn extends Module {
         return out;
     }
 
+    /** The forward pass; with {@code record}, keeps every named feature map (and releases none). */
     private Tensor run(Tensor x, Map<String, Tensor> record) {
         UNet.requireInput("ResFcn", x, inChannels, 32, "five halvings");
         Tensor s1 = stem.forward(x);
@@ -118,20 +119,36 @@ public final class ResFcn extends Module {
         put(record, "stage1.pool", y);
         Tensor[] enc = new Tensor[4];
         for (int s = 0; s < 4; s++) {
-            y = stages[s].forward(y);
+            Tensor in = y;
+            y = stages[s].forward(in);
+            if (s == 0) {   // stage 1's pooled map; the later stage inputs are skips, kept until their concat
+                release(record, in, x, y);
+            }
             enc[s] = y;
             put(record, "stage" + (s + 2), y);
         }
         Tensor[] skips = {enc[2], enc[1], enc[0], s1};
         for (int s = 0; s < 4; s++) {
             Tensor up = ups[s].forward(y);
+            release(record, y, x, up);
             put(record, "stage" + (s + 6) + ".up", up);
-            y = decoder[s].forward(Shaping.concat(1, up, skips[s]));
+            Tensor joined = Shaping.concat(1, up, skips[s]);
+            release(record, up, x);
+            release(record, skips[s], x);
+            y = decoder[s].forward(joined);
+            release(record, joined, x, y);
             put(record, "stage" + (s + 7), y);
         }
-        y = head.forward(y);
-        put(record, "output", y);
-        return y;
+        Tensor out = head.forward(y);
+        release(record, y, x, out);
+        put(record, "output", out);
+        return out;
+    }
+
+    private void release(Map<String, Tensor> record, Tensor t, Tensor... keep) {
+        if (record == null) {
+            releaseIntermediate(t, keep);
+        }
     }
 
     private static void put(Map<String, Tensor> record, String name, Tensor t) {

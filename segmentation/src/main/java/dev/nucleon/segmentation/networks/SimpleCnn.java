@@ -73,8 +73,12 @@ public final class SimpleCnn extends Module {
         }
         Tensor y = inputNorm.forward(x);
         for (Module d : dense) {
-            y = d.forward(y);
+            Tensor next = d.forward(y);
+            releaseIntermediate(y, x, next);
+            y = next;
         }
-        return output.forward(y);
+        Tensor out = output.forward(y);
+        releaseIntermediate(y, x, out);
+        return out;
     }
 }

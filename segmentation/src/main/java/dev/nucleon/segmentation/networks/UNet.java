@@ -136,7 +136,9 @@ public final class UNet extends Module {
         Tensor[] skips = new Tensor[n];
         Tensor y = x;
         for (int level = 1; level <= n; level++) {
-            y = encoder.get(level - 1).forward(y);
+            Tensor in = y;
+            y = encoder.get(level - 1).forward(in);
+            releaseIntermediate(in, x, y);
             skips[level - 1] = y;
             if (level < n) {
                 y = pools.get(level - 1).forward(y);
@@ -145,9 +147,16 @@ public final class UNet extends Module {
         for (int i = 0; i < n - 1; i++) {
             int level = n - 1 - i;
             Tensor up = ups.get(i).forward(y);
-            y = decoder.get(i).forward(Shaping.concat(1, up, skips[level - 1]));
+            releaseIntermediate(y, x, up);
+            Tensor joined = Shaping.concat(1, up, skips[level - 1]);
+            releaseIntermediate(up, x);
+            releaseIntermediate(skips[level - 1], x);
+            y = decoder.get(i).forward(joined);
+            releaseIntermediate(joined, x, y);
         }
-        return head.forward(y);
+        Tensor out = head.forward(y);
+        releaseIntermediate(y, x, out);
+        return out;
     }
 
     public UNetConfig unetConfig() {

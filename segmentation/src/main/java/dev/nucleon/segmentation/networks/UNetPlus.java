@@ -167,10 +167,15 @@ public final class UNetPlus extends Module {
             int n = cell[0];
             int k = cell[1];
             Tensor in = n == 1 && k == 0 ? x : cellInput(out, n, k);
-            out.put(key('c', n, k), blocks.get(key('c', n, k)).forward(in));
+            Tensor c = blocks.get(key('c', n, k)).forward(in);
+            out.put(key('c', n, k), c);
             Module d = blocks.get(key('d', n, k));
-            if (d != null) {
-                out.put(key('d', n, k), d.forward(in));
+            Tensor down = d == null ? null : d.forward(in);
+            if (down != null) {
+                out.put(key('d', n, k), down);
+            }
+            if (!out.containsValue(in)) {   // a concatenation made for this cell
+                releaseIntermediate(in, x, c, down);
             }
         }
         Tensor u = null;
@@ -185,9 +190,23 @@ public final class UNetPlus extends Module {
                 parts.add(left);
             }
             parts.add(out.get(key('d', n, depth - n)));
-            u = ups[n].forward(parts.size() == 1 ? parts.get(0) : Shaping.concat(1, parts.toArray(new Tensor[0])));
+            Tensor in = parts.size() == 1 ? parts.get(0) : Shaping.concat(1, parts.toArray(new Tensor[0]));
+            Tensor next = ups[n].forward(in);
+            for (Tensor t : parts) {
+                releaseIntermediate(t, x, next);
+            }
+            releaseIntermediate(in, x, next);
+            u = next;
         }
-        return head.forward(Shaping.concat(1, out.get(key('c', 1, depth - 1)), u));
+        Tensor last = out.get(key('c', 1, depth - 1));
+        Tensor joined = Shaping.concat(1, last, u);
+        Tensor result = head.forward(joined);
+        releaseIntermediate(joined, x, result);
+        releaseIntermediate(u, x, result);
+        for (Tensor t : out.values()) {   // what the decoder path did not consume: the rest of the grid
+            releaseIntermediate(t, x, result);
+        }
+        return result;
     }
 
     private static Tensor cellInput(Map<String, Tensor> out, int n, int k) {

@@ -112,21 +112,39 @@ public final class UNetPlusPlus extends Module {
         }
         Tensor y = x;
         for (int i = 0; i < depth; i++) {
-            y = nodes[i][0].forward(y);
+            Tensor in = y;
+            y = nodes[i][0].forward(in);
+            releaseIntermediate(in, x, y);
             out[i][0] = y;
             if (i < depth - 1) {
                 y = pools[i].forward(y);
             }
         }
+        // row i ends at column depth − 1 − i; X(i, k) is read by the nodes to its right and by the up-sampling
+        // into X(i − 1, k + 1), so a row's nodes are dead once its last node ran, the last one once it is up-sampled
         for (int j = 1; j < depth; j++) {
             for (int i = 0; i < depth - j; i++) {
+                boolean rowEnds = j == depth - 1 - i;   // and so does row i + 1 at column j − 1
                 Tensor[] parts = new Tensor[j + 1];
                 parts[0] = ups[i][j].forward(out[i + 1][j - 1]);
+                if (rowEnds) {
+                    releaseIntermediate(out[i + 1][j - 1], x, parts[0]);
+                }
                 System.arraycopy(out[i], 0, parts, 1, j);
-                out[i][j] = nodes[i][j].forward(Shaping.concat(1, parts));
+                Tensor joined = Shaping.concat(1, parts);
+                releaseIntermediate(parts[0], x);
+                out[i][j] = nodes[i][j].forward(joined);
+                releaseIntermediate(joined, x, out[i][j]);
+                if (rowEnds) {
+                    for (int k = 0; k < j; k++) {
+                        releaseIntermediate(out[i][k], x, out[i][j]);
+                    }
+                }
             }
         }
-        return head.forward(out[0][depth - 1]);
+        Tensor result = head.forward(out[0][depth - 1]);
+        releaseIntermediate(out[0][depth - 1], x, result);
+        return result;
     }
 
     @Override
