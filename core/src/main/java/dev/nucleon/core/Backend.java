@@ -131,6 +131,24 @@ public interface Backend {
     }
 
     /**
+     * {@link #conv2d(ConvGeometry, Storage, Storage, Storage, Storage, Epilogue)} of the channel concatenation of
+     * {@code parts} (part p is (N, partChannels[p], H, W), the counts summing to g.inChannels()): a decoder's
+     * convolution over concat(up-sampled, skip) without building the concatenation where the backend can read
+     * the parts in place. This default builds it in a temporary with {@link #copyRegion}.
+     */
+    default void conv2d(ConvGeometry g, Storage[] parts, int[] partChannels, Storage w, Storage bias, Storage y,
+                        Epilogue epilogue) {
+        int[] shape = g.inputShape();
+        Storage joined = allocateUninitialized((long) shape[0] * shape[1] * shape[2] * shape[3]);
+        for (int p = 0, first = 0; p < parts.length; first += partChannels[p++]) {
+            int[] partShape = {shape[0], partChannels[p], shape[2], shape[3]};
+            copyRegion(parts[p], partShape, new int[4], joined, shape, new int[] {0, first, 0, 0}, partShape, false);
+        }
+        conv2d(g, joined, w, bias, y, epilogue);
+        release(joined);
+    }
+
+    /**
      * The forward pass of a transposed convolution: y = f(∂(conv2d)/∂x applied to x + bias), where {@code g} is
      * the geometry of the convolution it transposes (x has g's output shape, y g's input shape, bias holds
      * g.inChannels() floats or is null). This default composes {@link #conv2dBackwardData}, {@link #binary} and

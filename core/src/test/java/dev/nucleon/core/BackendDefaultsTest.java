@@ -58,6 +58,47 @@ class BackendDefaultsTest {
         }
     }
 
+    /** conv2d over channel parts: the CPU reads them in place (direct path) or joins them (GEMM path), the default joins them. */
+    @Test
+    void convolutionOfChannelPartsEqualsConvolutionOfTheirConcatenation() {
+        ConvGeometry[] geometries = {
+                ConvGeometry.of(2, 3, 10, 9, 5, 3, 1, 1, 1, 1),                        // direct
+                ConvGeometry.of(2, 3, 10, 9, 5, 3, 2, 1, 1, 1),                        // stride 2: GEMM
+                new ConvGeometry(1, 4, 8, 64, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2)};          // groups 2, a part across them
+        int[][] splits = {{1, 2}, {2, 1}, {1, 3}};
+        for (int t = 0; t < geometries.length; t++) {
+            ConvGeometry g = geometries[t];
+            int[] channels = splits[t];
+            float[] x = download(random(g.inputShape(), 10 + t));
+            Storage whole = cpu.upload(x, 0, x.length);
+            Storage[] parts = split(x, g, channels);
+            Storage w = random(g.weightShape(), 20 + t);
+            Storage b = random(new int[] {g.outChannels()}, 30 + t);
+            Storage want = cpu.allocate(size(g.outputShape()));
+            Storage got = cpu.allocate(size(g.outputShape()));
+            Storage viaDefault = cpu.allocate(size(g.outputShape()));
+            cpu.conv2d(g, whole, w, b, want, Epilogue.RELU);
+            cpu.conv2d(g, parts, channels, w, b, got, Epilogue.RELU);
+            composed.conv2d(g, parts, channels, w, b, viaDefault, Epilogue.RELU);
+            assertSame(want, got, "cpu, geometry " + t);
+            assertSame(want, viaDefault, "default, geometry " + t);
+        }
+    }
+
+    /** x (N, C, H, W) cut along channels into parts of these channel counts. */
+    private Storage[] split(float[] x, ConvGeometry g, int[] channels) {
+        int plane = g.height() * g.width();
+        Storage[] parts = new Storage[channels.length];
+        for (int p = 0, first = 0; p < channels.length; first += channels[p++]) {
+            float[] part = new float[g.n() * channels[p] * plane];
+            for (int n = 0; n < g.n(); n++) {
+                System.arraycopy(x, (n * g.inChannels() + first) * plane, part, n * channels[p] * plane, channels[p] * plane);
+            }
+            parts[p] = cpu.upload(part, 0, part.length);
+        }
+        return parts;
+    }
+
     private void assertSame(Storage want, Storage got, String what) {
         float[] a = download(want);
         float[] c = download(got);

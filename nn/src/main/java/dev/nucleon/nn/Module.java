@@ -4,6 +4,7 @@ import dev.nucleon.core.Autograd;
 import dev.nucleon.core.Device;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
+import dev.nucleon.core.ops.Shaping;
 import dev.nucleon.nn.init.Initializers;
 
 import java.util.ArrayList;
@@ -91,6 +92,35 @@ public abstract class Module {
 
     /** The forward computation; call children through their {@link #forward(Tensor)}. */
     protected abstract Tensor compute(Tensor x);
+
+    /**
+     * {@code forward(Shaping.concat(1, parts))}, the same value: a module whose first op is a convolution
+     * ({@link #computeConcat}) reads the parts in place, so a U-Net decoder never builds concat(up-sampled, skip).
+     * With a forward hook or a summary trace installed the concatenation is built and passed to
+     * {@link #forward}, so they see the call they expect. The parts are the caller's: none is released.
+     */
+    public final Tensor forwardConcat(Tensor... parts) {
+        if (parts.length > 1 && HOOK.get() == null && TRACE.get() == null) {
+            Tensor y = computeConcat(parts);
+            if (y != null) {
+                return y;
+            }
+        }
+        Tensor joined = parts.length == 1 ? parts[0] : Shaping.concat(1, parts);
+        Tensor y = forward(joined);
+        if (joined != parts[0]) {
+            releaseIntermediate(joined, y);
+        }
+        return y;
+    }
+
+    /**
+     * {@code compute(concat(1, parts))} without building the concatenation, or null (the default) to have
+     * {@link #forwardConcat} build it. Call children through their {@link #forwardConcat} or {@link #forward}.
+     */
+    protected Tensor computeConcat(Tensor[] parts) {
+        return null;
+    }
 
     // ----- registration -----------------------------------------------------------------------------------
 

@@ -108,6 +108,37 @@ public final class ConvKernels {
     }
 
     /**
+     * {@link #forward} of the channel concatenation of {@code parts} (part p: (N, partChannels[p], H, W)): read
+     * in place by {@link DirectConv} where it computes {@code g}, else concatenated into a temporary for the GEMM.
+     */
+    public static void forward(ConvGeometry g, float[][] parts, int[] partChannels, float[] w, float[] bias, float[] y,
+                               Epilogue epilogue) {
+        SgemmKernel kernel = SgemmKernel.preferred();
+        int plane = g.height() * g.width();
+        for (int p = 0; p < parts.length; p++) {
+            requireSize("conv2d forward", "part " + p, parts[p], new int[] {g.n(), partChannels[p], g.height(), g.width()});
+        }
+        if (!usesDirect(g)) {
+            float[] x = new float[g.n() * g.inChannels() * plane];
+            for (int n = 0; n < g.n(); n++) {
+                for (int p = 0, first = 0; p < parts.length; first += partChannels[p++]) {
+                    System.arraycopy(parts[p], n * partChannels[p] * plane, x, (n * g.inChannels() + first) * plane,
+                            partChannels[p] * plane);
+                }
+            }
+            forward(kernel, g, x, w, bias, y, epilogue);
+            return;
+        }
+        requireSize("conv2d forward", "w", w, g.weightShape());
+        requireSize("conv2d forward", "y", y, g.outputShape());
+        if (bias != null) {
+            requireSize("conv2d forward", "bias", bias, new int[] {g.outChannels()});
+        }
+        DirectConv.forward(DirectConvKernel.matching(kernel, g.outChannels() / g.groups()), g, parts, partChannels, w,
+                bias, y, epilogue);
+    }
+
+    /**
      * Which forward method computes {@code g}: {@link DirectConv} for stride 1, except pointwise (1×1,
      * unpadded) convolutions, which the GEMM reads in place already, and narrow images
      * (W_out < {@link #DIRECT_MIN_WIDTH}) with many output channels (C_out/G ≥ {@link #GEMM_MIN_CHANNELS}),

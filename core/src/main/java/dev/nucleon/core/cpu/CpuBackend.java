@@ -224,6 +224,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void conv2d(ConvGeometry g, Storage[] parts, int[] partChannels, Storage w, Storage bias, Storage y,
+                       Epilogue epilogue) {
+        float[][] arrays = new float[parts.length][];
+        for (int p = 0; p < parts.length; p++) {
+            arrays[p] = a(parts[p]);
+        }
+        ConvKernels.forward(g, arrays, partChannels, a(w), bias == null ? null : a(bias), a(y), epilogue);
+    }
+
+    @Override
     public void convTranspose2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y, Epilogue epilogue) {
         ConvKernels.transpose(g, a(x), a(w), bias == null ? null : a(bias), a(y), epilogue);
     }

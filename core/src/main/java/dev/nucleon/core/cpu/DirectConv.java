@@ -3,6 +3,8 @@ package dev.nucleon.core.cpu;
 import dev.nucleon.core.ConvGeometry;
 import dev.nucleon.core.Epilogue;
 
+import java.util.Arrays;
+
 /**
  * Forward convolution for stride 1 computed straight from the image, with no im2col and no GEMM packing
  * (the "indirect" formulation of a convolution as a matrix product).
@@ -81,12 +83,27 @@ final class DirectConv {
         forward(kernel, Window.of(g), x, w, bias, y, epilogue);
     }
 
+    /** The {@link Window}'s convolution of x; see {@link #forwardPacked}. */
+    static void forward(DirectConvKernel kernel, Window g, float[] x, float[] w, float[] bias, float[] y,
+                        Epilogue epilogue) {
+        forward(kernel, g, new float[][] {x}, new int[] {g.inChannels()}, w, bias, y, epilogue);
+    }
+
+    /**
+     * The convolution of the channel concatenation of {@code parts} (part p: (N, partChannels[p], H, W)), read in
+     * place: the band copy takes each channel from its part, so the concatenation is never built.
+     */
+    static void forward(DirectConvKernel kernel, ConvGeometry g, float[][] parts, int[] partChannels, float[] w,
+                        float[] bias, float[] y, Epilogue epilogue) {
+        forward(kernel, Window.of(g), parts, partChannels, w, bias, y, epilogue);
+    }
+
     /**
      * y = f(window's convolution + bias), f = {@code epilogue} applied to each block of output rows right after
      * its tiles are written (still in L2). {@code bias} may be null.
      */
-    static void forward(DirectConvKernel kernel, Window g, float[] x, float[] w, float[] bias, float[] y,
-                        Epilogue epilogue) {
+    static void forward(DirectConvKernel kernel, Window g, float[][] parts, int[] partChannels, float[] w,
+                        float[] bias, float[] y, Epilogue epilogue) {
         int groups = g.groups();
         int cin = g.inChannels() / groups;
         int cout = g.outChannels() / groups;
@@ -113,7 +130,7 @@ final class DirectConv {
                 }
             }
         }
-        forwardPacked(kernel, g, x, packed, bias, y, epilogue);
+        forwardPacked(kernel, g, parts, partChannels, packed, bias, y, epilogue);
     }
 
     /**
@@ -123,6 +140,13 @@ final class DirectConv {
      */
     static void forwardPacked(DirectConvKernel kernel, Window g, float[] x, float[] packed, float[] bias, float[] y,
                               Epilogue epilogue) {
+        forwardPacked(kernel, g, new float[][] {x}, new int[] {g.inChannels()}, packed, bias, y, epilogue);
+    }
+
+    /** {@link #forwardPacked} of the channel concatenation of {@code parts}, as in {@link #forward(DirectConvKernel, ConvGeometry, float[][], int[], float[], float[], float[], Epilogue)}. */
+    static void forwardPacked(DirectConvKernel kernel, Window g, float[][] parts, int[] partChannels, float[] packed,
+                              float[] bias, float[] y, Epilogue epilogue) {
+        Channels source = new Channels(parts, partChannels, g.inChannels(), g.height() * g.width());
         int groups = g.groups();
         int cin = g.inChannels() / groups;
         int cout = g.outChannels() / groups;
@@ -182,8 +206,7 @@ final class DirectConv {
                 int firstBlock = item % chunkCount * blocksPerChunk;
                 int endBlock = Math.min(blocks, firstBlock + blocksPerChunk);
                 int rows = Math.min(bandRows, outH - oh0);
-                int xOffset = (n * g.inChannels() + group * cin) * height * width;
-                fillBand(x, xOffset, height, width, padLeft, oh0 - padTop, rows + halo, cin, plane, wp, band);
+                fillBand(source, n, group * cin, height, width, padLeft, oh0 - padTop, rows + halo, cin, plane, wp, band);
                 int virtual = (rows - 1) * wp + outW;
                 int yOffset = (n * g.outChannels() + group * cout) * positions + oh0 * outW;
                 for (int blk = firstBlock; blk < endBlock; blk++) {
@@ -212,16 +235,35 @@ final class DirectConv {
         });
     }
 
+    /** The input's channels, held in one array or split over several (a concatenation not built). */
+    private record Channels(float[][] parts, int[] partChannels, int planeSize) {
+
+        Channels(float[][] parts, int[] partChannels, int channels, int planeSize) {
+            this(parts, partChannels, planeSize);
+            if (Arrays.stream(partChannels).sum() != channels || parts.length != partChannels.length) {
+                throw new IllegalArgumentException("direct conv: parts hold " + Arrays.toString(partChannels)
+                        + " channels, expected " + channels + " in all");
+            }
+        }
+    }
+
     /**
-     * Band rows {@code r < bandRows} of every channel: input row {@code ih0 + r}, columns {@code −padLeft …
-     * −padLeft + wp − 1}, zero outside the image, at {@code band[ci·plane + r·wp]}.
+     * Band rows {@code r < bandRows} of channels {@code c0 … c0 + cin − 1} of image n: input row {@code ih0 + r},
+     * columns {@code −padLeft … −padLeft + wp − 1}, zero outside the image, at {@code band[ci·plane + r·wp]}.
      */
-    private static void fillBand(float[] x, int xOffset, int height, int width, int padLeft, int ih0, int bandRows,
-                                 int cin, int plane, int wp, float[] band) {
+    private static void fillBand(Channels source, int n, int c0, int height, int width, int padLeft, int ih0,
+                                 int bandRows, int cin, int plane, int wp, float[] band) {
         int lo = Math.max(0, Math.min(wp, padLeft)); // band columns [lo, hi) hold image columns [lo − padLeft, …)
         int hi = Math.max(lo, Math.min(wp, padLeft + width));
+        int part = 0; // the part holding channel c0 + ci, and its first channel
+        int first = 0;
         for (int ci = 0; ci < cin; ci++) {
-            int src = xOffset + ci * height * width;
+            int c = c0 + ci;
+            while (c >= first + source.partChannels()[part]) {
+                first += source.partChannels()[part++];
+            }
+            float[] x = source.parts()[part];
+            int src = (n * source.partChannels()[part] + c - first) * source.planeSize();
             for (int r = 0; r < bandRows; r++) {
                 int ih = ih0 + r;
                 int d = ci * plane + r * wp;

@@ -4,6 +4,7 @@ import dev.nucleon.core.Autograd;
 import dev.nucleon.core.ConvGeometry;
 import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.Shape;
+import dev.nucleon.core.Storage;
 import dev.nucleon.core.Tensor;
 
 /**
@@ -63,6 +64,50 @@ public final class Convolution {
                 weight.requiresGrad() ? backwardWeight(g, x, gy) : null,
                 bias != null && bias.requiresGrad() ? Reductions.sum(gy, new int[] {0, 2, 3}, false) : null
         }, x, weight, bias));
+    }
+
+    /**
+     * {@code conv2d(Shaping.concat(1, parts), …)}: the same value. Without gradients to record and with no op
+     * observer installed, the backend reads the parts in place and the concatenation is never built (a U-Net
+     * decoder's first convolution, over concat(up-sampled, skip)); otherwise the concatenation is an op of its own.
+     */
+    public static Tensor conv2d(Tensor[] parts, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                int[] dilation, int groups, Epilogue activation) {
+        Tensor[] inputs = java.util.Arrays.copyOf(parts, parts.length + 2);
+        inputs[parts.length] = weight;
+        inputs[parts.length + 1] = bias;
+        if (parts.length == 1 || Autograd.isObserved() || Autograd.needsGrad(inputs)) {
+            return conv2d(Shaping.concat(1, parts), weight, bias, stride, padding, dilation, groups, activation);
+        }
+        requireRank4("conv2d", "weight", weight);
+        int[] first = parts[0].shape();
+        int[] partChannels = new int[parts.length];
+        Storage[] storages = new Storage[parts.length];
+        int channels = 0;
+        for (int p = 0; p < parts.length; p++) {
+            requireRank4("conv2d", "input part " + p, parts[p]);
+            int[] s = parts[p].shape();
+            if (s[0] != first[0] || s[2] != first[2] || s[3] != first[3]) {
+                throw new IllegalArgumentException("conv2d: input parts to concatenate along channels differ in batch or "
+                        + "size: " + Shape.str(first) + " and " + Shape.str(s));
+            }
+            sameDevice("conv2d", parts[p], weight, bias);
+            partChannels[p] = s[1];
+            storages[p] = parts[p].storage();
+            channels += s[1];
+        }
+        int[] ws = weight.shape();
+        if (channels != ws[1] * groups) {
+            throw new IllegalArgumentException("conv2d: input parts have " + channels + " channels in all, weight "
+                    + Shape.str(ws) + " with groups=" + groups + " expects " + ws[1] * groups);
+        }
+        ConvGeometry g = new ConvGeometry(first[0], channels, first[2], first[3], ws[0], ws[2], ws[3], stride[0],
+                stride[1], padding[0], padding[1], dilation[0], dilation[1], groups);
+        requireBias("conv2d", bias, ws[0]);
+        Tensor y = Tensor.empty(weight.backend(), g.outputShape());
+        weight.backend().conv2d(g, storages, partChannels, weight.storage(), bias == null ? null : bias.storage(),
+                y.storage(), activation);
+        return y;
     }
 
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding,

@@ -155,28 +155,50 @@ public final class Conv2d extends Module {
      */
     @Override
     protected Tensor compute(Tensor x) {
-        Tensor w = weight.value();
-        Tensor b = bias == null ? null : bias.value();
         int[] pad = {padding, padding};
         if (same && x.rank() == 4) {
-            int[] s = x.shape();
-            int[] before = new int[4];
-            int[] after = new int[4];
-            for (int axis = 2; axis < 4; axis++) {
-                int size = s[axis];
-                int out = (size + stride - 1) / stride;
-                int total = Math.max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0);
-                before[axis] = total / 2;
-                after[axis] = total - total / 2;
-            }
-            if (before[2] == after[2] && before[3] == after[3]) {
-                pad = new int[] {before[2], before[3]};
+            int[][] beforeAfter = samePadding(x.shape());
+            if (symmetric(beforeAfter)) {
+                pad = new int[] {beforeAfter[0][2], beforeAfter[0][3]};
             } else {
-                x = Shaping.pad(x, before, after, 0f);
+                x = Shaping.pad(x, beforeAfter[0], beforeAfter[1], 0f);
             }
         }
-        return Convolution.conv2d(x, w, b, new int[] {stride, stride}, pad, new int[] {dilation, dilation}, groups,
-                activation);
+        return Convolution.conv2d(x, weight.value(), bias == null ? null : bias.value(), new int[] {stride, stride}, pad,
+                new int[] {dilation, dilation}, groups, activation);
+    }
+
+    /** Reads the parts in place ({@link Convolution#conv2d(Tensor[], Tensor, Tensor, int[], int[], int[], int, Epilogue)}). */
+    @Override
+    protected Tensor computeConcat(Tensor[] parts) {
+        int[] pad = {padding, padding};
+        if (same) {
+            int[][] beforeAfter = samePadding(parts[0].shape());
+            if (!symmetric(beforeAfter)) {
+                return null; // the concatenation is padded first
+            }
+            pad = new int[] {beforeAfter[0][2], beforeAfter[0][3]};
+        }
+        return Convolution.conv2d(parts, weight.value(), bias == null ? null : bias.value(), new int[] {stride, stride},
+                pad, new int[] {dilation, dilation}, groups, activation);
+    }
+
+    /** 'same' padding of an (N, C, H, W) input: {before, after} per axis (TensorFlow's: the odd pixel after). */
+    private int[][] samePadding(int[] s) {
+        int[] before = new int[4];
+        int[] after = new int[4];
+        for (int axis = 2; axis < 4; axis++) {
+            int size = s[axis];
+            int out = (size + stride - 1) / stride;
+            int total = Math.max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0);
+            before[axis] = total / 2;
+            after[axis] = total - total / 2;
+        }
+        return new int[][] {before, after};
+    }
+
+    private static boolean symmetric(int[][] beforeAfter) {
+        return beforeAfter[0][2] == beforeAfter[1][2] && beforeAfter[0][3] == beforeAfter[1][3];
     }
 
     /**

@@ -45,10 +45,25 @@ public final class Sequential extends Module {
 
     @Override
     protected Tensor compute(Tensor x) {
-        Tensor y = x;
-        for (Module m : layers) {
+        return run(x, 0, x);
+    }
+
+    /** The first layer reads the parts ({@link Module#forwardConcat}), the others its output. */
+    @Override
+    protected Tensor computeConcat(Tensor[] parts) {
+        if (layers.isEmpty()) {
+            return null;
+        }
+        return run(layers.get(0).forwardConcat(parts), 1, parts);
+    }
+
+    /** Layers {@code from …} on y, releasing each consumed activation except the caller's tensors. */
+    private Tensor run(Tensor y, int from, Tensor... callers) {
+        for (Module m : layers.subList(from, layers.size())) {
             Tensor next = m.forward(y);
-            releaseIntermediate(y, x, next);
+            if (next.storage() != y.storage()) {
+                releaseIntermediate(y, callers);
+            }
             y = next;
         }
         return y;

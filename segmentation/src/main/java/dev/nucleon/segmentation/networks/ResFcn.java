@@ -1,7 +1,6 @@
 package dev.nucleon.segmentation.networks;
 
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.ops.Shaping;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.init.Initializer;
 import dev.nucleon.nn.init.Initializers;
@@ -132,11 +131,9 @@ public final class ResFcn extends Module {
             Tensor up = ups[s].forward(y);
             release(record, y, x, up);
             put(record, "stage" + (s + 6) + ".up", up);
-            Tensor joined = Shaping.concat(1, up, skips[s]);
-            release(record, up, x);
-            release(record, skips[s], x);
-            y = decoder[s].forward(joined);
-            release(record, joined, x, y);
+            y = decoder[s].forwardConcat(up, skips[s]);
+            release(record, up, x, y);
+            release(record, skips[s], x, y);
             put(record, "stage" + (s + 7), y);
         }
         Tensor out = head.forward(y);

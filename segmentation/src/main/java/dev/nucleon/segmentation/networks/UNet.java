@@ -2,7 +2,6 @@ package dev.nucleon.segmentation.networks;
 
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.ops.Shaping;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.init.Initializer;
 import dev.nucleon.nn.layers.BatchNorm2d;
@@ -148,11 +147,9 @@ public final class UNet extends Module {
             int level = n - 1 - i;
             Tensor up = ups.get(i).forward(y);
             releaseIntermediate(y, x, up);
-            Tensor joined = Shaping.concat(1, up, skips[level - 1]);
-            releaseIntermediate(up, x);
-            releaseIntermediate(skips[level - 1], x);
-            y = decoder.get(i).forward(joined);
-            releaseIntermediate(joined, x, y);
+            y = decoder.get(i).forwardConcat(up, skips[level - 1]); // = forward(concat(up, skip)), read in place
+            releaseIntermediate(up, x, y);
+            releaseIntermediate(skips[level - 1], x, y);
         }
         Tensor out = head.forward(y);
         releaseIntermediate(y, x, out);

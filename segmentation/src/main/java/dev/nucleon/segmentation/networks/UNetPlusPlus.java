@@ -1,7 +1,6 @@
 package dev.nucleon.segmentation.networks;
 
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.ops.Shaping;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.init.Initializer;
 import dev.nucleon.nn.init.Initializers;
@@ -131,10 +130,8 @@ public final class UNetPlusPlus extends Module {
                     releaseIntermediate(out[i + 1][j - 1], x, parts[0]);
                 }
                 System.arraycopy(out[i], 0, parts, 1, j);
-                Tensor joined = Shaping.concat(1, parts);
-                releaseIntermediate(parts[0], x);
-                out[i][j] = nodes[i][j].forward(joined);
-                releaseIntermediate(joined, x, out[i][j]);
+                out[i][j] = nodes[i][j].forwardConcat(parts);
+                releaseIntermediate(parts[0], x, out[i][j]);
                 if (rowEnds) {
                     for (int k = 0; k < j; k++) {
                         releaseIntermediate(out[i][k], x, out[i][j]);
