@@ -29,10 +29,19 @@ final class ArrayPool {
         this.capacityFloats = capacityFloats;
     }
 
+    /** The CPU backend's pool, which kernels also use for their large temporaries. */
+    static final ArrayPool SHARED = forHeap();
+
     /** A pool holding at most an eighth of the maximum heap, and at most 512 MiB. */
     static ArrayPool forHeap() {
         long bytes = Math.min(Runtime.getRuntime().maxMemory() / 8, 512L << 20);
         return new ArrayPool(bytes / Float.BYTES);
+    }
+
+    /** A kept array of exactly {@code length} floats (stale contents), or a new one. */
+    float[] takeOrNew(int length) {
+        float[] a = take(length);
+        return a != null ? a : new float[length];
     }
 
     /** A kept array of exactly {@code length} floats with stale contents, or null when none is kept. */

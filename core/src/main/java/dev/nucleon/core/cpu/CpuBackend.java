@@ -30,7 +30,7 @@ public final class CpuBackend implements Backend {
 
     public static final CpuBackend INSTANCE = new CpuBackend();
 
-    private final ArrayPool pool = ArrayPool.forHeap();
+    private final ArrayPool pool = ArrayPool.SHARED;
 
     private CpuBackend() {
     }

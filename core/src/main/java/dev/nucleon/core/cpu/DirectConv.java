@@ -30,6 +30,8 @@ import java.util.Arrays;
  *         micro-kernel over all taps; store the tile into y (through a scratch tile where it
  *         crosses a row end, a garbage column or the last channel block)
  * </pre>
+ * When W_out is a multiple of NR (every U-Net layer from 32 wide up) q steps row by row instead, jumping over
+ * the garbage columns: no tile crosses a row end, none is computed in vain.
  * The band is sized to ≤ {@link #BAND_FLOATS} floats (256 KiB, it stays in L2 while every channel block
  * sweeps it) and so that there are a few bands per thread at batch 1, but no shorter than
  * {@link #MIN_BAND_TILES} tiles; small images that then give too few items also split their channel
@@ -48,6 +50,8 @@ final class DirectConv {
     static final int BAND_FLOATS = 1 << 16;
     /** Work items to aim for per thread, so uneven items still balance. */
     private static final int ITEMS_PER_THREAD = 4;
+    /** Fewest weights per thread worth packing in parallel. */
+    private static final int MIN_PARALLEL_PACK = 1 << 14;
     /** Fewest tiles of virtual positions per band, where the image allows. */
     private static final int MIN_BAND_TILES = 8;
 
@@ -111,10 +115,13 @@ final class DirectConv {
         int mr = kernel.mr();
         int blocks = ceilDiv(cout, mr);
         // weights, tap-major per block of mr output channels (zero rows past C_out/G)
+        // (on all threads: it is a transposition the size of w, which would otherwise leave the others idle)
         float[] packed = Workspace.current().directWeights(groups * blocks * taps * mr);
-        for (int group = 0; group < groups; group++) {
-            for (int blk = 0; blk < blocks; blk++) {
-                int base = (group * blocks + blk) * taps * mr;
+        Parallel.range(groups * blocks, Math.max(1, MIN_PARALLEL_PACK / (taps * mr)), (from, to) -> {
+            for (int gb = from; gb < to; gb++) {
+                int group = gb / blocks;
+                int blk = gb % blocks;
+                int base = gb * taps * mr;
                 for (int i = 0; i < mr; i++) {
                     int co = blk * mr + i;
                     if (co < cout) {
@@ -129,7 +136,7 @@ final class DirectConv {
                     }
                 }
             }
-        }
+        });
         forwardPacked(kernel, g, parts, partChannels, packed, bias, y, epilogue);
     }
 
@@ -215,7 +222,10 @@ final class DirectConv {
                     int aOffset = (group * blocks + blk) * taps * mr;
                     int biasOffset = (group * blocks + blk) * mr;
                     int yBlock = yOffset + co0 * positions;
-                    for (int q = 0; q < virtual; q += nr) {
+                    // when whole tiles fill a row, tile row by row: no garbage column computed, no scratch tile;
+                    // else along the virtual positions, where a tile may run across a row's end
+                    boolean byRow = outW % nr == 0;
+                    for (int q = 0; q < virtual; ) {
                         int row = q / wp; // the virtual row and column of q (one division per tile)
                         int c0 = q - row * wp;
                         if (channels == mr && c0 + nr <= outW) {
@@ -224,6 +234,10 @@ final class DirectConv {
                         } else {
                             kernel.tile(taps, packed, aOffset, band, q, offsets, paddedBias, biasOffset, edge, 0, nr);
                             storeEdge(edge, nr, channels, q, virtual, row, c0, wp, outW, y, yBlock, positions);
+                        }
+                        q += nr;
+                        if (byRow && c0 + nr == outW) {
+                            q = (row + 1) * wp; // skip the garbage columns
                         }
                     }
                     for (int i = 0; i < channels; i++) {

@@ -55,7 +55,13 @@ final class Elementwise {
                     for (int i = from; i < to; i++) y[i] = x[i] > 0 ? x[i] : p1 * x[i];
                 }
             }
-            case SIGMOID -> { for (int i = from; i < to; i++) y[i] = sigmoid(x[i]); }
+            case SIGMOID -> {
+                if (VectorSupport.isAvailable()) { // VectorElementwise is only loaded when this branch runs
+                    VectorElementwise.sigmoid(x, y, from, to);
+                } else {
+                    for (int i = from; i < to; i++) y[i] = sigmoid(x[i]);
+                }
+            }
             case TANH -> { for (int i = from; i < to; i++) y[i] = (float) Math.tanh(x[i]); }
             default -> throw new UnsupportedOperationException("cpu: unary op " + op);
         }

@@ -26,8 +26,9 @@ import dev.nucleon.core.Epilogue;
  * has phases of 1×1, 1×2, 2×1 and 2×2 taps: 9 multiply-adds per input pixel and channel pair, where GEMM +
  * col2im computes all 9 too but then scatters them, and the up-sampled 2×2 conv computes 16.
  *
- * <p>Each phase is computed whole into its own (N, C_in, M_h, M_w) array; one parallel pass then interleaves
- * the phases into y, adding the bias and applying the epilogue row by row.
+ * <p>Each phase is computed whole into its own (N, C_in, M_h, M_w) array (from {@link ArrayPool#SHARED}, and
+ * back to it after); one parallel pass then interleaves the phases into y, adding the bias and applying the
+ * epilogue row by row.
  */
 final class SubPixelTranspose {
 
@@ -76,7 +77,7 @@ final class SubPixelTranspose {
                 DirectConv.Window window = new DirectConv.Window(g.n(), g.outChannels(), g.outHeight(), g.outWidth(),
                         channels, rows.taps, cols.taps, rows.padBefore, cols.padBefore, rows.outputs, cols.outputs,
                         1, 1, g.groups());
-                float[] phase = new float[g.n() * channels * rows.outputs * cols.outputs];
+                float[] phase = ArrayPool.SHARED.takeOrNew(g.n() * channels * rows.outputs * cols.outputs);
                 DirectConvKernel direct = DirectConvKernel.matching(kernel, channels / g.groups());
                 DirectConv.forwardPacked(direct, window, x, packPhase(g, w, rows, cols, direct.mr()), null, phase,
                         Epilogue.NONE);
@@ -125,6 +126,11 @@ final class SubPixelTranspose {
                 Elementwise.apply(epilogue, y, dst, dst + width);
             }
         });
+        for (float[] phase : phases) {
+            if (phase != null) {
+                ArrayPool.SHARED.give(phase);
+            }
+        }
     }
 
     /** One axis of one phase: its taps J, padding before P and outputs M (see the class comment). */
