@@ -31,9 +31,9 @@ final class CpuSettings {
                     + Parallel.threads() + ": run with at least one fork (-f 1)");
         }
         if (VectorSupport.isAvailable() != kernel.equals("vector")) {
+            // VectorSupport.describe() already says how to turn the Vector API on
             throw new IllegalStateException("asked for the " + kernel + " kernel but " + VectorSupport.describe()
-                    + (kernel.equals("vector") ? " (start the JVM with --add-modules jdk.incubator.vector)"
-                    : ": run with at least one fork (-f 1)"));
+                    + (kernel.equals("vector") ? "" : ": run with at least one fork (-f 1)"));
         }
     }
 }
