@@ -354,7 +354,7 @@ public abstract class Module {
      * reader of {@code t} has run.
      */
     protected final void releaseIntermediate(Tensor t, Tensor... keep) {
-        if (t == null || !releasesNow()) {
+        if (t == null || t.requiresGrad() || !releasesNow()) { // a parameter returned as is, say
             return;
         }
         for (Tensor k : keep) {
@@ -366,7 +366,7 @@ public abstract class Module {
     }
 
     /** Whether {@link #releaseIntermediate} would release now. */
-    protected final boolean releasesNow() {
+    private boolean releasesNow() {
         return releaseIntermediates && !Autograd.isGradEnabled() && HOOK.get() == null && TRACE.get() == null
                 && !Autograd.isObserved();
     }
