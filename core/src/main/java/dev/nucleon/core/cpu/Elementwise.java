@@ -47,7 +47,13 @@ final class Elementwise {
             case MUL_SCALAR -> { for (int i = from; i < to; i++) y[i] = x[i] * p1; }
             case CLAMP -> { for (int i = from; i < to; i++) y[i] = Math.min(Math.max(x[i], p1), p2); }
             case RELU -> { for (int i = from; i < to; i++) y[i] = Math.max(x[i], 0f); } // branch-free: max, not ?:
-            case ELU -> { for (int i = from; i < to; i++) y[i] = x[i] > 0 ? x[i] : (float) (p1 * Math.expm1(x[i])); }
+            case ELU -> {
+                if (VectorSupport.isAvailable()) {
+                    VectorElementwise.elu(p1, x, y, from, to);
+                } else {
+                    for (int i = from; i < to; i++) y[i] = x[i] > 0 ? x[i] : (float) (p1 * Math.expm1(x[i]));
+                }
+            }
             case LEAKY_RELU -> {
                 if (p1 >= 0 && p1 <= 1) { // max(x, a·x) is the same function there, without a branch
                     for (int i = from; i < to; i++) y[i] = Math.max(x[i], p1 * x[i]);

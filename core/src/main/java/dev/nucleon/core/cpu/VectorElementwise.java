@@ -5,8 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The logistic sigmoid with the Vector API, ≈ 30× faster than the scalar {@code Math.exp} loop on a segmentation
- * head (65,536 values, one thread, AVX-512: 0.03 vs 0.97 ms).
+ * The logistic sigmoid and ELU with the Vector API: the sigmoid ≈ 30× faster than the scalar {@code Math.exp} loop
+ * on a segmentation head (65,536 values, one thread, AVX-512: 0.03 vs 0.97 ms); ELU is the activation of every
+ * layer of paper 000's {@code unet-elu}, where the scalar {@code Math.expm1} loop took most of the forward pass.
  *
  * <p>exp is computed here from adds, multiplies and fused multiply-adds only (Cephes' {@code expf}: x = n·ln 2 + r
  * with |r| ≤ ln 2 / 2, a degree-5 polynomial for e^r, 2^n built in the exponent bits), not with
@@ -43,6 +44,46 @@ final class VectorElementwise {
         }
     }
 
+    /**
+     * {@code y[i] = x[i] > 0 ? x[i] : alpha·(e^x[i] − 1)} for i in [from, to) ({@code y == x} allowed). e^x − 1 is
+     * taken from the same pieces as {@link #exp}: {@code (2^n − 1) + 2^n·(r + p·r²)}, which for |x| ≤ ln 2 / 2
+     * (n = 0) is {@code r + p·r²} itself, so small negative inputs keep their relative accuracy.
+     */
+    static void elu(float alpha, float[] x, float[] y, int from, int to) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        int i = from;
+        for (int end = to - SPECIES.length(); i <= end; i += SPECIES.length()) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            FloatVector negative = expm1(v.min(zero)).mul(alpha);
+            v.blend(negative, v.compare(VectorOperators.LE, zero)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = x[i] > 0 ? x[i] : (float) (alpha * Math.expm1(x[i]));
+        }
+    }
+
+    /** e^x − 1 lane by lane, for x ≤ 0 (see {@link #elu}); NaN stays NaN. */
+    private static FloatVector expm1(FloatVector x) {
+        x = x.max(-87f);
+        FloatVector t = x.fma(LOG2E, MAGIC);
+        FloatVector n = t.sub(MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
+        FloatVector pr = polynomial(r).mul(r.mul(r)).add(r); // e^r − 1
+        FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return scale.sub(1f).add(scale.mul(pr));
+    }
+
+    /** Cephes' p(r) with e^r ≈ 1 + r + p(r)·r² on |r| ≤ ln 2 / 2. */
+    private static FloatVector polynomial(FloatVector r) {
+        FloatVector p = FloatVector.broadcast(SPECIES, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 1.6666665459e-1f));
+        return p.fma(r, FloatVector.broadcast(SPECIES, 5.0000001201e-1f));
+    }
+
     /** e^x lane by lane (see the class comment); NaN stays NaN. */
     static FloatVector exp(FloatVector x) {
         x = x.max(-87f).min(88f);
@@ -50,13 +91,7 @@ final class VectorElementwise {
         FloatVector n = t.sub(MAGIC);
         FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), x);
         r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(SPECIES, 1.9875691500e-4f);
-        p = p.fma(r, FloatVector.broadcast(SPECIES, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, 5.0000001201e-1f));
-        FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector e = polynomial(r).mul(r.mul(r)).add(r).add(1f);
         FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return e.mul(scale);
     }

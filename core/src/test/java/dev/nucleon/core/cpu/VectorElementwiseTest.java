@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The vector sigmoid: within 2 ulp of the scalar one, special values kept, and the same bits cold and compiled. */
+/** The vector sigmoid and ELU: within a few ulp of the scalar forms, special values kept, the same bits cold and compiled. */
 class VectorElementwiseTest {
 
     @Test
@@ -43,5 +43,37 @@ class VectorElementwiseTest {
         }
         assertEquals(1f, warm[1]);
         assertEquals(0.5f, warm[3]);
+    }
+
+    @Test
+    void eluMatchesTheScalarFormAndDoesNotDependOnTheJitTier() {
+        assumeTrue(VectorSupport.isAvailable(), "Vector API not available in this JVM");
+        float[] x = new float[1 << 16];
+        Random r = new Random(4);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i < 4000 ? (i - 3000) * 0.03f : i < 6000 ? (i - 5000) * 1e-6f : (float) (r.nextGaussian() * 10);
+        }
+        x[0] = Float.NaN;
+        x[1] = Float.NEGATIVE_INFINITY;
+        x[2] = Float.POSITIVE_INFINITY;
+        float alpha = 1.3f;
+        float[] cold = new float[x.length];
+        VectorElementwise.elu(alpha, x, cold, 0, x.length);
+        for (int k = 0; k < 2000; k++) {
+            VectorElementwise.elu(alpha, x, new float[x.length], 0, 4096);
+        }
+        float[] warm = new float[x.length];
+        VectorElementwise.elu(alpha, x, warm, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToIntBits(cold[i]), Float.floatToIntBits(warm[i]), "x = " + x[i] + ": cold vs compiled");
+            float want = x[i] > 0 ? x[i] : (float) (alpha * Math.expm1(x[i]));
+            if (Float.isNaN(want)) {
+                assertTrue(Float.isNaN(warm[i]), "elu(NaN)");
+            } else {
+                assertTrue(want == warm[i] || Math.abs(want - warm[i]) <= 3 * Math.ulp(want),
+                        "x = " + x[i] + ": " + warm[i] + " vs " + want);
+            }
+        }
+        assertEquals(-alpha, warm[1]);
     }
 }
