@@ -93,13 +93,8 @@ public final class ConvKernels {
 
     static void forward(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y,
                         Epilogue epilogue) {
-        String op = "conv2d forward";
-        requireSize(op, "x", x, g.inputShape());
-        requireSize(op, "w", w, g.weightShape());
-        requireSize(op, "y", y, g.outputShape());
-        if (bias != null) {
-            requireSize(op, "bias", bias, new int[] {g.outChannels()});
-        }
+        requireSize("conv2d forward", "x", x, g.inputShape());
+        requireWeightsAndOutput("conv2d forward", g, w, bias, y);
         if (usesDirect(g)) {
             DirectConv.forward(DirectConvKernel.matching(kernel, g.outChannels() / g.groups()), g, x, w, bias, y, epilogue);
         } else {
@@ -108,34 +103,21 @@ public final class ConvKernels {
     }
 
     /**
-     * {@link #forward} of the channel concatenation of {@code parts} (part p: (N, partChannels[p], H, W)): read
-     * in place by {@link DirectConv} where it computes {@code g}, else concatenated into a temporary for the GEMM.
+     * {@link #forward} of the channel concatenation of {@code parts} (part p: (N, partChannels[p], H, W)), read in
+     * place by {@link DirectConv}; only for geometries it computes ({@link #usesDirect}): for the others the
+     * CPU backend joins the parts first (the {@code Backend} default).
      */
-    public static void forward(ConvGeometry g, float[][] parts, int[] partChannels, float[] w, float[] bias, float[] y,
-                               Epilogue epilogue) {
-        SgemmKernel kernel = SgemmKernel.preferred();
-        int plane = g.height() * g.width();
+    static void forward(ConvGeometry g, float[][] parts, int[] partChannels, float[] w, float[] bias, float[] y,
+                        Epilogue epilogue) {
+        if (!usesDirect(g)) {
+            throw new IllegalArgumentException("conv2d forward over channel parts: not a direct-path geometry " + g);
+        }
         for (int p = 0; p < parts.length; p++) {
             requireSize("conv2d forward", "part " + p, parts[p], new int[] {g.n(), partChannels[p], g.height(), g.width()});
         }
-        if (!usesDirect(g)) {
-            float[] x = new float[g.n() * g.inChannels() * plane];
-            for (int n = 0; n < g.n(); n++) {
-                for (int p = 0, first = 0; p < parts.length; first += partChannels[p++]) {
-                    System.arraycopy(parts[p], n * partChannels[p] * plane, x, (n * g.inChannels() + first) * plane,
-                            partChannels[p] * plane);
-                }
-            }
-            forward(kernel, g, x, w, bias, y, epilogue);
-            return;
-        }
-        requireSize("conv2d forward", "w", w, g.weightShape());
-        requireSize("conv2d forward", "y", y, g.outputShape());
-        if (bias != null) {
-            requireSize("conv2d forward", "bias", bias, new int[] {g.outChannels()});
-        }
-        DirectConv.forward(DirectConvKernel.matching(kernel, g.outChannels() / g.groups()), g, parts, partChannels, w,
-                bias, y, epilogue);
+        requireWeightsAndOutput("conv2d forward", g, w, bias, y);
+        DirectConv.forward(DirectConvKernel.matching(SgemmKernel.preferred(), g.outChannels() / g.groups()), g, parts,
+                partChannels, w, bias, y, epilogue);
     }
 
     /**
@@ -475,6 +457,14 @@ public final class ConvKernels {
         tiles = Math.max(tiles, Math.min(wanted, ceilDiv(positions, 4 * TILE_ALIGN)));
         int tile = ceilDiv(ceilDiv(positions, tiles), TILE_ALIGN) * TILE_ALIGN;
         return Math.min(tile, positions);
+    }
+
+    private static void requireWeightsAndOutput(String op, ConvGeometry g, float[] w, float[] bias, float[] y) {
+        requireSize(op, "w", w, g.weightShape());
+        requireSize(op, "y", y, g.outputShape());
+        if (bias != null) {
+            requireSize(op, "bias", bias, new int[] {g.outChannels()});
+        }
     }
 
     private static void requireSize(String op, String name, float[] array, int[] shape) {

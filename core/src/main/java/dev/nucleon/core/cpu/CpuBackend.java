@@ -226,6 +226,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void conv2d(ConvGeometry g, Storage[] parts, int[] partChannels, Storage w, Storage bias, Storage y,
                        Epilogue epilogue) {
+        if (!ConvKernels.usesDirect(g)) { // the GEMM path reads one array: join the parts into a pooled temporary
+            Backend.super.conv2d(g, parts, partChannels, w, bias, y, epilogue);
+            return;
+        }
         float[][] arrays = new float[parts.length][];
         for (int p = 0; p < parts.length; p++) {
             arrays[p] = a(parts[p]);

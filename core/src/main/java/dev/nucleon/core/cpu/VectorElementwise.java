@@ -62,16 +62,9 @@ final class VectorElementwise {
         }
     }
 
-    /** e^x − 1 lane by lane, for x ≤ 0 (see {@link #elu}); NaN stays NaN. */
+    /** e^x − 1 lane by lane, as {@code (2^n − 1) + 2^n·(e^r − 1)} (see {@link #elu}); NaN stays NaN. */
     private static FloatVector expm1(FloatVector x) {
-        x = x.max(-87f);
-        FloatVector t = x.fma(LOG2E, MAGIC);
-        FloatVector n = t.sub(MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
-        FloatVector pr = polynomial(r).mul(r.mul(r)).add(r); // e^r − 1
-        FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return scale.sub(1f).add(scale.mul(pr));
+        return expFromParts(x, true);
     }
 
     /** Cephes' p(r) with e^r ≈ 1 + r + p(r)·r² on |r| ≤ ln 2 / 2. */
@@ -86,13 +79,22 @@ final class VectorElementwise {
 
     /** e^x lane by lane (see the class comment); NaN stays NaN. */
     static FloatVector exp(FloatVector x) {
+        return expFromParts(x, false);
+    }
+
+    /**
+     * x = n·ln 2 + r (x clamped to [−87, 88] first), then {@code 2^n·(1 + (e^r − 1))}, or with {@code minusOne}
+     * {@code (2^n − 1) + 2^n·(e^r − 1)}; {@code e^r − 1 = r + p(r)·r²}. {@code minusOne} is a constant at every
+     * call site, so the JIT keeps one branch.
+     */
+    private static FloatVector expFromParts(FloatVector x, boolean minusOne) {
         x = x.max(-87f).min(88f);
         FloatVector t = x.fma(LOG2E, MAGIC);
         FloatVector n = t.sub(MAGIC);
         FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), x);
         r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
-        FloatVector e = polynomial(r).mul(r.mul(r)).add(r).add(1f);
+        FloatVector pr = polynomial(r).mul(r.mul(r)).add(r);
         FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return e.mul(scale);
+        return minusOne ? scale.sub(1f).add(scale.mul(pr)) : pr.add(1f).mul(scale);
     }
 }
