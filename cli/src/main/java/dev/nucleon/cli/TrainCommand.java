@@ -6,8 +6,11 @@ import dev.nucleon.nn.init.Initializers;
 import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.segmentation.dataset.DatasetSplit;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
+import dev.nucleon.segmentation.dataset.GroupedSplit;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.networks.Presets;
+import dev.nucleon.segmentation.preprocess.NetworkInput;
 import dev.nucleon.segmentation.train.Trainer;
 import dev.nucleon.segmentation.train.TrainerConfig;
 
@@ -59,9 +62,33 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validation", paramLabel = "DIR", description = "Validation folder (instead of a split).")
     Path validationFolder;
 
-    @Option(names = "--val-fraction", defaultValue = "0.1",
-            description = "Fraction of --data held out for validation (seeded), default ${DEFAULT-VALUE}.")
-    double valFraction;
+    @Option(names = "--split", defaultValue = "grouped",
+            description = "How --data is split for validation: grouped (whole clusters of look-alike images held out"
+                    + " per image kind, see GroupedSplit) or random (images drawn at random); default ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--val-fraction",
+            description = "Fraction of --data held out for validation (seeded); default 0.2 for --split grouped, 0.1 "
+                    + "for random.")
+    Double valFraction;
+
+    @Option(names = "--head", defaultValue = "foreground",
+            description = "What the network predicts: foreground (nucleus minus touching seams), contour (nucleus + "
+                    + "contour maps) or distance (nucleus + normalised distance); default ${DEFAULT-VALUE}. Sets the "
+                    + "preset's classes option.")
+    String head;
+
+    @Option(names = "--input", defaultValue = "gray",
+            description = "Network input: gray (one channel) or rgb (three; gray images replicated); default "
+                    + "${DEFAULT-VALUE}. Sets the preset's in_channels option.")
+    String input;
+
+    @Option(names = "--scale-augment", paramLabel = "MIN:MAX", defaultValue = "1:1",
+            description = "Rescale patches by a log-uniform factor in [MIN, MAX] (e.g. 0.5:2); default ${DEFAULT-VALUE} (off).")
+    String scaleAugment;
+
+    @Option(names = "--colour-augment", description = "Hue, stain-strength and to-gray jitter of rgb inputs.")
+    boolean colourAugment;
 
     @Option(names = "--split-seed", defaultValue = "2018", description = "Seed of the validation split, default ${DEFAULT-VALUE}.")
     long splitSeed;
@@ -144,8 +171,35 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!(valFraction >= 0 && valFraction < 1)) {
-            throw new ParameterException(spec.commandLine(), "--val-fraction must be in [0, 1), got " + valFraction);
+        boolean grouped = split.equals("grouped");
+        if (!grouped && !split.equals("random")) {
+            throw new ParameterException(spec.commandLine(), "--split must be grouped or random, got '" + split + "'");
+        }
+        double fraction = valFraction != null ? valFraction : grouped ? 0.2 : 0.1;
+        if (!(fraction >= 0 && fraction < 1) || (grouped && fraction == 0 && validationFolder == null)) {
+            throw new ParameterException(spec.commandLine(), "--val-fraction must be in [0, 1) (grouped: (0, 1)), got "
+                    + fraction);
+        }
+        Head outputHead;
+        String inputName;
+        double[] scales;
+        try {
+            outputHead = Head.parse(head);
+            inputName = switch (input) {
+                case "gray" -> NetworkInput.NAME;
+                case "rgb" -> NetworkInput.RGB_NAME;
+                default -> throw new IllegalArgumentException("--input must be gray or rgb, got '" + input + "'");
+            };
+            scales = parseScales(scaleAugment);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Presets.Preset chosen = Presets.get(preset);
+        if (chosen.options().contains(Presets.IN_CHANNELS)) {
+            options.putIfAbsent(Presets.IN_CHANNELS, Integer.toString(NetworkInput.channels(inputName)));
+        }
+        if (chosen.options().contains(Presets.CLASSES)) {
+            options.putIfAbsent(Presets.CLASSES, Integer.toString(outputHead.channels()));
         }
         Device device = devices.resolve(err);
         if (device == null) {
@@ -157,10 +211,15 @@ public final class TrainCommand implements Callable<Integer> {
         if (validationFolder != null) {
             train = dataset.samples();
             validation = Dsb2018Dataset.open(validationFolder).samples();
+        } else if (grouped) {
+            GroupedSplit g = GroupedSplit.of(dataset.samples(), fraction, splitSeed,
+                    Runtime.getRuntime().availableProcessors());
+            train = g.train();
+            validation = g.validation();
         } else {
-            DatasetSplit<NucleiSample> split = dataset.split(valFraction, splitSeed);
-            train = split.train();
-            validation = split.validation();
+            DatasetSplit<NucleiSample> s = dataset.split(fraction, splitSeed);
+            train = s.train();
+            validation = s.validation();
         }
         Trainer.Files files = Trainer.Files.of(out);
         Module model;
@@ -178,14 +237,33 @@ public final class TrainCommand implements Callable<Integer> {
         model.to(device);
         PrintWriter outWriter = spec.commandLine().getOut();
         PrintStream log = new PrintStream(new WriterOutputStream(outWriter), true);
-        log.printf("train: %s %s, %d parameters on %s; %d training and %d validation images from %s%n", preset, options,
-                model.parameterCount().total(), device, train.size(), validation.size(), dataset.folder());
-        log.println("train: " + config.describe());
-        Trainer trainer = new Trainer(config, log)
+        log.printf("train: %s %s, %d parameters on %s; %d training and %d validation images (%s split) from %s%n",
+                preset, options, model.parameterCount().total(), device, train.size(), validation.size(),
+                validationFolder != null ? "folder" : split, dataset.folder());
+        log.println("train: " + config.describe() + " head=" + outputHead.label() + " input=" + inputName
+                + " scale-augment=" + scaleAugment + " colour-augment=" + colourAugment);
+        Trainer trainer = new Trainer(config, log).head(outputHead).input(inputName)
+                .scaleAugmentation(scales[0], scales[1]).colourAugment(colourAugment)
                 .inPlaceProgress(progress != null ? progress : System.console() != null);
         Trainer.Result r = resume ? trainer.resume(model, train, validation, out) : trainer.fit(model, train, validation, out);
         log.flush();
         return r.history().isEmpty() && !resume ? 1 : 0;
+    }
+
+    /** "MIN:MAX" → {min, max}, checked. */
+    static double[] parseScales(String text) {
+        String[] p = text.split(":");
+        try {
+            if (p.length == 2) {
+                double lo = Double.parseDouble(p[0]), hi = Double.parseDouble(p[1]);
+                if (lo > 0 && lo <= hi && hi <= 8) {
+                    return new double[] {lo, hi};
+                }
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--scale-augment must be MIN:MAX with 0 < MIN <= MAX <= 8, got '" + text + "'");
     }
 
     /** Lets the trainer's PrintStream write through picocli's writer (so tests capture it). */

@@ -5,14 +5,19 @@ import dev.nucleon.core.Device;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.io.Checkpoint;
+import dev.nucleon.nn.io.SafeTensors;
+import dev.nucleon.segmentation.head.CoreWatershed;
+import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.instance.InstanceSegmentation;
 import dev.nucleon.segmentation.networks.Presets;
+import dev.nucleon.segmentation.patch.BlendedTiling;
 import dev.nucleon.segmentation.patch.MaxStitcher;
 import dev.nucleon.segmentation.patch.PatchGrid;
 import dev.nucleon.segmentation.patch.TiledInference;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
+import dev.nucleon.segmentation.preprocess.Resize;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,17 +25,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * A trained network applied to whole images: image → {@link NetworkInput} → patches on a {@link PatchGrid}
- * (paper 004: 256×256, flush re-crop at the right/bottom edge, zero padding for small images) → batched
- * forward passes without autograd, in inference mode → optional flip test-time augmentation (mean of the
- * identity, horizontal, vertical and both flips) → patches merged by maximum ({@link MaxStitcher}) → a
- * (1, H, W) probability map → instances with {@link InstanceSegmentation}.
+ * A trained network applied to whole images:
+ * <ol>
+ *   <li>image → network input ({@link NetworkInput}: the conversion the model file names, one gray channel or
+ *       three colour channels);</li>
+ *   <li><b>scale</b>: when the model file records the median nucleus diameter of its training data and the
+ *       image's nuclei are much larger or smaller (by more than {@value #SCALE_TOLERANCE}×), the image is
+ *       resized so they match; the size is estimated from a first pass ({@link NucleusScale}, area-weighted
+ *       median) or given ({@link #diameter});</li>
+ *   <li>overlapping 256×256 tiles with {@value #DEFAULT_OVERLAP} px of blended overlap ({@link BlendedTiling};
+ *       no seams), batched forward passes without autograd, in inference mode, optional flip test-time
+ *       augmentation (mean of the identity, horizontal, vertical and both flips); paper 004's max-stitched
+ *       grid ({@link #patches}) and core-only tiles ({@link #tiles}) remain available;</li>
+ *   <li>the (K, H, W) head output, resized back to the image when it was rescaled;</li>
+ *   <li>instances: {@link InstanceSegmentation} for the one-channel {@link Head#FOREGROUND} head, or
+ *       {@link CoreWatershed} for the {@link Head#CONTOUR} and {@link Head#DISTANCE} heads.</li>
+ * </ol>
  *
  * <p>A model loaded from a file goes through {@link LayerFusion#forInference}: batch norm folded into the
  * preceding convolution, activations fused into the convolutions, nearest up-sampling + 2×2 conv replaced by one
  * transposed conv. Each removes passes over the activations and gives the same outputs within float rounding.
+ *
+ * <p>Configure before use; a configured predictor may be shared by threads in the blended-tile and grid
+ * modes.
  *
  * <pre>
  * Predictor p = Predictor.bundled();
@@ -45,6 +66,22 @@ public final class Predictor {
     public static final float DEFAULT_THRESHOLD = 0.5f;
     /** The default smallest nucleus, in pixels. */
     public static final int DEFAULT_MIN_SIZE = 16;
+
+    /** Model-file metadata: the {@link NetworkInput} conversion the model was trained with. */
+    public static final String META_INPUT = "nucleon.input";
+    /** Model-file metadata: the {@link Head} (absent: {@link Head#FOREGROUND}). */
+    public static final String META_HEAD = "nucleon.head";
+    /** Model-file metadata: median equivalent diameter of the training nuclei, pixels. */
+    public static final String META_DIAMETER = "nucleon.diameter";
+
+    /** Default overlap of the blended tiles, pixels. */
+    public static final int DEFAULT_OVERLAP = 32;
+    /** An image is rescaled only when its nuclei differ from the training size by more than this factor. */
+    public static final double SCALE_TOLERANCE = 1.3;
+    /** Largest automatic rescaling factor, up or down. */
+    public static final double MAX_AUTO_SCALE = 4;
+    /** Largest accepted {@link #diameter}, pixels. */
+    public static final double MAX_DIAMETER = 1000;
 
     /** The default minimum distance between watershed markers (distance-transform peaks), in pixels. */
     public static final int DEFAULT_MIN_PEAK_DISTANCE = 12;
@@ -62,29 +99,90 @@ public final class Predictor {
                 .withPeakMarkers(DEFAULT_MIN_PEAK_DISTANCE);
     }
 
+    /** How whole images are cut for the network. */
+    private enum Tiling { BLENDED, GRID, CORES }
+
     private final Module model;
     private final int inChannels;
+    private final String input;
+    private final Head head;
+    private final double trainingDiameter;
+    private Tiling tiling = Tiling.BLENDED;
     private int patch = 256;
     private int stride = 256;
+    private int overlap = DEFAULT_OVERLAP;
     private int batchSize = 4;
     private boolean flipTta;
     private int tileMargin = -1;
+    private double diameter = Double.NaN;
     private Device device = Device.CPU;
     private InstanceSegmentation post = defaultPostProcessing();
 
-    /** Wraps a network (switched to inference mode; not folded, not copied). */
+    /**
+     * Wraps a network (switched to inference mode; not folded, not copied) trained on the one-channel
+     * {@link NetworkInput#NAME} input with the {@link Head#FOREGROUND} head, without scale information.
+     */
     public Predictor(Module model) {
-        this.model = model;
-        model.eval();
-        this.inChannels = model.config() == null ? 1
-                : Presets.get(model.config().builder()).inChannels(model.config());
+        this(model, NetworkInput.NAME, Head.FOREGROUND, Double.NaN);
     }
 
-    /** Loads a model file written by {@link Checkpoint#save} (the trainer's output), prepared for inference. */
+    /** Wraps a network trained with the input conversion {@code input} and the head {@code head}. */
+    public Predictor(Module model, String input, Head head) {
+        this(model, input, head, Double.NaN);
+    }
+
+    /**
+     * @param trainingDiameter median equivalent diameter of the training nuclei in pixels (NaN: unknown, no
+     *                         rescaling)
+     */
+    public Predictor(Module model, String input, Head head, double trainingDiameter) {
+        this.model = model;
+        model.eval();
+        this.inChannels = model.config() == null ? NetworkInput.channels(input)
+                : Presets.get(model.config().builder()).inChannels(model.config());
+        if (inChannels != NetworkInput.channels(input)) {
+            throw new IllegalArgumentException("Predictor: the network takes " + inChannels + " input channels, the "
+                    + input + " input gives " + NetworkInput.channels(input));
+        }
+        this.input = input;
+        this.head = head;
+        this.trainingDiameter = trainingDiameter;
+    }
+
+    /**
+     * Loads a model file written by {@link Checkpoint#save} (the trainer's output), prepared for inference, with
+     * the input conversion, head and training nucleus size its metadata records.
+     */
     public static Predictor load(Path modelFile) throws IOException {
+        Map<String, String> meta = SafeTensors.read(modelFile).metadata();
         Module m = Checkpoint.load(modelFile);
         LayerFusion.forInference(m);
-        return new Predictor(m);
+        String in = meta.getOrDefault(META_INPUT, NetworkInput.NAME);
+        Head h;
+        double d;
+        try {
+            NetworkInput.channels(in);
+            h = Head.parse(meta.getOrDefault(META_HEAD, Head.FOREGROUND.label()));
+            d = meta.containsKey(META_DIAMETER) ? Double.parseDouble(meta.get(META_DIAMETER)) : Double.NaN;
+        } catch (IllegalArgumentException e) {
+            throw new IOException(modelFile + ": bad model metadata: " + e.getMessage(), e);
+        }
+        return new Predictor(m, in, h, d);
+    }
+
+    /** The head the model was trained with. */
+    public Head head() {
+        return head;
+    }
+
+    /** The network input conversion. */
+    public String input() {
+        return input;
+    }
+
+    /** Median equivalent diameter of the training nuclei (NaN when the model file does not say). */
+    public double trainingDiameter() {
+        return trainingDiameter;
     }
 
     /** The model bundled in the segmentation jar ({@value #BUNDLED_RESOURCE}). */
@@ -120,8 +218,35 @@ public final class Predictor {
             throw new IllegalArgumentException("Predictor: need patch >= 16 and 1 <= stride <= patch, got "
                     + size + ", " + stride);
         }
+        this.tiling = Tiling.GRID;
         this.patch = size;
         this.stride = stride;
+        return this;
+    }
+
+    /**
+     * Overlapping {@code tile}-pixel tiles blended over {@code overlap} pixels (the default: 256 and
+     * {@value #DEFAULT_OVERLAP}), see {@link BlendedTiling}. {@code tile} should be a multiple of 16.
+     */
+    public Predictor blendedTiles(int tile, int overlap) {
+        new BlendedTiling(tile, overlap); // checks the arguments
+        this.tiling = Tiling.BLENDED;
+        this.patch = tile;
+        this.overlap = overlap;
+        return this;
+    }
+
+    /**
+     * The nuclei's diameter in the images, pixels: the image is rescaled by {@code trainingDiameter / d} before
+     * the network sees it. {@code NaN} (default): estimated from a first pass at scale 1; {@code 0}: never
+     * rescale (as Cellpose's {@code --diameter}).
+     */
+    public Predictor diameter(double d) {
+        if (!(Double.isNaN(d) || d == 0 || (d > 0 && d <= MAX_DIAMETER))) {
+            throw new IllegalArgumentException("diameter must be in (0, " + (int) MAX_DIAMETER + "] px, or 0 to turn "
+                    + "rescaling off, got " + d);
+        }
+        this.diameter = d;
         return this;
     }
 
@@ -135,6 +260,7 @@ public final class Predictor {
         if (tile < 16 || margin < 0) {
             throw new IllegalArgumentException("Predictor: need tile >= 16 and margin >= 0, got " + tile + ", " + margin);
         }
+        this.tiling = Tiling.CORES;
         this.patch = tile;
         this.tileMargin = margin;
         return this;
@@ -171,50 +297,121 @@ public final class Predictor {
         return post;
     }
 
-    /** Instances of a decoded image (C, H, W) in [0, 1]. */
+    /** Instances of a decoded image (C, H, W) in [0, 1]; labels of the image's own size. */
     public LabelImage segment(FloatImage image) {
-        return post.segment(probability(image));
+        return segmentInput(NetworkInput.prepare(image, input));
     }
 
-    /** The (1, H, W) nucleus probability of a decoded image (C, H, W) in [0, 1]. */
+    /** Instances of an image already converted by {@link NetworkInput} (this model's conversion). */
+    public LabelImage segmentInput(FloatImage in) {
+        return decode(outputOfInput(in));
+    }
+
+    /** The scale factor {@link #segmentInput} applies to this image: 1 when no rescaling is needed. */
+    public double scaleOf(FloatImage in) {
+        return scaleFor(in, null);
+    }
+
+    /** The (K, H, W) head output of a decoded image, after rescaling when the nuclei size asks for it. */
+    public FloatImage output(FloatImage image) {
+        return outputOfInput(NetworkInput.prepare(image, input));
+    }
+
+    private FloatImage outputOfInput(FloatImage in) {
+        FloatImage[] first = new FloatImage[1];
+        double f = scaleFor(in, first);
+        if (f == 1) {
+            return first[0] != null ? first[0] : probabilityOfInput(in);
+        }
+        int w = in.width(), h = in.height();
+        int sw = (int) Math.round(w * f), sh = (int) Math.round(h * f);
+        if (sw < 1 || sh < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "image of %dx%d px is too small for "
+                    + "nuclei of %.1f px: rescaled to the training size it would be %dx%d", w, h,
+                    trainingDiameter / f, sw, sh));
+        }
+        FloatImage out = probabilityOfInput(Resize.bilinear(in, sw, sh));
+        return Resize.bilinear(out, w, h);
+    }
+
+    /** Scale factor for an input; a first pass done to estimate it is left in {@code firstPass[0]}. */
+    private double scaleFor(FloatImage in, FloatImage[] firstPass) {
+        if (diameter == 0 || Double.isNaN(trainingDiameter)) {
+            return 1;
+        }
+        double d = diameter;
+        double limit = MAX_DIAMETER;
+        if (Double.isNaN(d)) {
+            FloatImage out = probabilityOfInput(in);
+            if (firstPass != null) {
+                firstPass[0] = out;
+            }
+            d = NucleusScale.areaWeightedMedianDiameter(decode(out));
+            if (Double.isNaN(d)) {
+                return 1; // no nuclei found: nothing to rescale for
+            }
+            limit = MAX_AUTO_SCALE;
+        }
+        double f = trainingDiameter / d;
+        if (f <= SCALE_TOLERANCE && f >= 1 / SCALE_TOLERANCE) {
+            return 1;
+        }
+        return Math.max(1 / limit, Math.min(limit, f));
+    }
+
+    /** Instances of a (K, H, W) head output. */
+    public LabelImage decode(FloatImage output) {
+        if (head == Head.FOREGROUND) {
+            return post.segment(output);
+        }
+        return CoreWatershed.of(head).withThreshold(post.threshold()).withMinObjectArea(post.minObjectArea())
+                .segment(output);
+    }
+
+    /** The (K, H, W) head output of a decoded image at scale 1 (K = 1: the nucleus probability). */
     public FloatImage probability(FloatImage image) {
-        return probabilityOfInput(NetworkInput.prepare(image));
+        return probabilityOfInput(NetworkInput.prepare(image, input));
     }
 
-    /** The (1, H, W) probability of an image already converted by {@link NetworkInput}. */
+    /** The (K, H, W) output at scale 1 of an image already converted by {@link NetworkInput}. */
     @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public FloatImage probabilityOfInput(FloatImage input) {
-        if (tileMargin >= 0) {
+        if (tiling == Tiling.CORES) {
             return tiled(input);
         }
-        int w = input.width(), h = input.height();
-        PatchGrid grid = new PatchGrid(w, h, patch, stride);
-        List<int[]> origins = grid.origins();
-        MaxStitcher out = new MaxStitcher(w, h, 1);
-        int plane = patch * patch;
         boolean wasTraining = model.isTraining();
         model.eval();
         try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
-            for (int start = 0; start < origins.size(); start += batchSize) {
-                int n = Math.min(batchSize, origins.size() - start);
-                float[] x = new float[n * inChannels * plane];
-                for (int i = 0; i < n; i++) {
-                    int[] o = origins.get(start + i);
-                    float[] p = grid.extract(input, o[0], o[1]).data();
-                    for (int c = 0; c < inChannels; c++) {
-                        System.arraycopy(p, 0, x, (i * inChannels + c) * plane, plane);
-                    }
-                }
-                float[] y = run(x, n);
-                for (int i = 0; i < n; i++) {
-                    float[] py = new float[plane];
-                    System.arraycopy(y, i * plane, py, 0, plane);
-                    int[] o = origins.get(start + i);
-                    out.add(new FloatImage(patch, patch, 1, py), o[0], o[1]);
-                }
+            if (tiling == Tiling.BLENDED) {
+                return new BlendedTiling(patch, overlap).run(input, (x, n, side) -> run(x, n, side), batchSize);
             }
+            return grid(input);
         } finally {
             model.train(wasTraining);
+        }
+    }
+
+    private FloatImage grid(FloatImage input) {
+        int w = input.width(), h = input.height(), k = head.channels();
+        PatchGrid grid = new PatchGrid(w, h, patch, stride);
+        List<int[]> origins = grid.origins();
+        MaxStitcher out = new MaxStitcher(w, h, k);
+        int plane = patch * patch;
+        for (int start = 0; start < origins.size(); start += batchSize) {
+            int n = Math.min(batchSize, origins.size() - start);
+            float[] x = new float[n * inChannels * plane];
+            for (int i = 0; i < n; i++) {
+                int[] o = origins.get(start + i);
+                float[] p = grid.extract(input, o[0], o[1]).data();
+                System.arraycopy(p, 0, x, i * inChannels * plane, inChannels * plane);
+            }
+            float[] y = run(x, n, patch);
+            for (int i = 0; i < n; i++) {
+                float[] py = new float[k * plane];
+                System.arraycopy(y, i * k * plane, py, 0, k * plane);
+                int[] o = origins.get(start + i);
+                out.add(new FloatImage(patch, patch, k, py), o[0], o[1]);
+            }
         }
         return out.result();
     }
@@ -223,21 +420,14 @@ public final class Predictor {
     private FloatImage tiled(FloatImage input) {
         boolean wasTraining = model.isTraining();
         model.eval();
-        int savedPatch = patch;
+        int k = head.channels();
         try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
-            return new TiledInference(savedPatch, tileMargin, TiledInference.Padding.REFLECT).run(input, tile -> {
+            return new TiledInference(patch, tileMargin, TiledInference.Padding.REFLECT).run(input, tile -> {
                 int tw = tile.width(), th = tile.height(), side = Math.max(round16(tw), round16(th));
                 FloatImage padded = tile.crop(0, 0, side, side, 0f);
                 float[] x = new float[inChannels * side * side];
-                for (int c = 0; c < inChannels; c++) {
-                    System.arraycopy(padded.data(), 0, x, c * side * side, side * side);
-                }
-                patch = side;
-                try {
-                    return new FloatImage(side, side, 1, run(x, 1)).crop(0, 0, tw, th);
-                } finally {
-                    patch = savedPatch;
-                }
+                System.arraycopy(padded.data(), 0, x, 0, x.length);
+                return new FloatImage(side, side, k, run(x, 1, side)).crop(0, 0, tw, th);
             });
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -250,15 +440,15 @@ public final class Predictor {
         return (n + 15) / 16 * 16;
     }
 
-    /** Forward of n patches (n, C, p, p) → (n, 1, p, p) probabilities, averaged over flips when asked. */
-    private float[] run(float[] x, int n) {
+    /** Forward of n patches (n, C, side, side) → (n, K, side, side) outputs, averaged over flips when asked. */
+    private float[] run(float[] x, int n, int side) {
         if (!flipTta) {
-            return forward(x, n);
+            return forward(x, n, side);
         }
-        float[] sum = new float[n * patch * patch];
+        float[] sum = new float[n * head.channels() * side * side];
         for (int flip = 0; flip < 4; flip++) {
             boolean fx = (flip & 1) != 0, fy = (flip & 2) != 0;
-            float[] y = flip(forward(flip(x, n * inChannels, fx, fy), n), n, fx, fy);
+            float[] y = flip(forward(flip(x, n * inChannels, side, fx, fy), n, side), n * head.channels(), side, fx, fy);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += y[i];
             }
@@ -269,25 +459,26 @@ public final class Predictor {
         return sum;
     }
 
-    private float[] forward(float[] x, int n) {
-        Tensor t = Tensor.of(x, n, inChannels, patch, patch);
+    private float[] forward(float[] x, int n, int side) {
+        Tensor t = Tensor.of(x, n, inChannels, side, side);
         if (!device.isCpu()) {
             t = t.to(device);
         }
         float[] y = model.forward(t).toArray();
-        if (y.length != n * patch * patch) {
-            throw new IllegalStateException("Predictor: the network must map (N, C, H, W) to (N, 1, H, W); got "
-                    + y.length + " values for " + n + " patches of " + patch + "x" + patch);
+        int k = head.channels();
+        if (y.length != n * k * side * side) {
+            throw new IllegalStateException("Predictor: the " + head.label() + " head needs the network to map (N, C, H, W)"
+                    + " to (N, " + k + ", H, W); got " + y.length + " values for " + n + " patches of " + side + "x" + side);
         }
         return y;
     }
 
-    /** Flips {@code planes} square planes of side {@link #patch} in x and/or y (its own inverse). */
-    private float[] flip(float[] a, int planes, boolean fx, boolean fy) {
+    /** Flips {@code planes} square planes of side {@code p} in x and/or y (its own inverse). */
+    private static float[] flip(float[] a, int planes, int p, boolean fx, boolean fy) {
         if (!fx && !fy) {
             return a;
         }
-        int p = patch, plane = p * p;
+        int plane = p * p;
         float[] out = new float[a.length];
         for (int k = 0; k < planes; k++) {
             int base = k * plane;

@@ -60,6 +60,16 @@ public final class InstanceSegmentation {
         return new InstanceSegmentation(0.5f, 16, 64, Connectivity.EIGHT, Markers.H_MAXIMA, 2f, 5);
     }
 
+    /** The probability threshold. */
+    public float threshold() {
+        return threshold;
+    }
+
+    /** The smallest nucleus kept, in pixels. */
+    public int minObjectArea() {
+        return minObjectArea;
+    }
+
     public InstanceSegmentation withThreshold(float t) {
         return new InstanceSegmentation(t, minObjectArea, maxHoleArea, connectivity, markers, h, minPeakDistance);
     }

@@ -5,8 +5,10 @@ import dev.nucleon.segmentation.image.FloatImage;
 import java.util.Arrays;
 
 /**
- * The one deterministic image → network-input conversion shared by training and inference (the bundled
- * model was trained with it), one channel out:
+ * The deterministic image → network-input conversions shared by training and inference. A model file names
+ * the one it was trained with (metadata {@code nucleon.input}); two exist.
+ *
+ * <p>{@link #NAME} ({@value #NAME}), one channel out (the models before the instance-aware heads):
  * <ol>
  *   <li>colour to gray with {@link Grayscale} (BT.601 luma; DSB2018's gray images, R = G = B, are unchanged);</li>
  *   <li><b>inverted</b> ({@code 1 − v}) when the background is bright, i.e. when the median gray value is above
@@ -16,13 +18,23 @@ import java.util.Arrays;
  *       ({@link PercentileNormalization}), which evens out exposure between the dataset's many
  *       instruments.</li>
  * </ol>
- * The median is taken over every pixel (exact, sorting a copy), so the result depends on the pixels only.
+ *
+ * <p>{@link #RGB_NAME} ({@value #RGB_NAME}), three channels out, so a network can tell haematoxylin from
+ * eosin: the R, G, B planes (a gray image's one plane replicated; alpha dropped), all inverted when the gray
+ * median is above 0.5, then one affine map for all three planes, {@code (v − lo) / (hi − lo)} clipped to [0, 1],
+ * with lo / hi the 1st / 99.8th percentiles of the (inverted) gray image. One map for every plane keeps the
+ * hue; on a gray image all three planes equal the one-channel input exactly.
+ *
+ * <p>Medians and percentiles are exact (sorting a copy), so the result depends on the pixels only.
  */
 public final class NetworkInput {
-    /** The name recorded in model files trained with this conversion. */
+    /** The one-channel conversion's name, recorded in model files trained with it. */
     public static final String NAME = "gray-invert-bright-p1-p99.8";
+    /** The three-channel conversion's name. */
+    public static final String RGB_NAME = "rgb-invert-bright-p1-p99.8";
 
-    private static final PercentileNormalization PERCENTILES = new PercentileNormalization(1.0, 99.8, true, true);
+    private static final double LOW = 1.0, HIGH = 99.8;
+    private static final PercentileNormalization PERCENTILES = new PercentileNormalization(LOW, HIGH, true, true);
 
     private NetworkInput() {
     }
@@ -34,13 +46,54 @@ public final class NetworkInput {
     public static FloatImage prepare(FloatImage image) {
         FloatImage gray = Grayscale.of(image);
         if (brightBackground(gray)) {
-            float[] d = gray.data(), out = new float[d.length];
-            for (int i = 0; i < d.length; i++) {
-                out[i] = 1f - d[i];
-            }
-            gray = new FloatImage(gray.width(), gray.height(), 1, out);
+            gray = invert(gray);
         }
         return PERCENTILES.apply(gray);
+    }
+
+    /**
+     * @param image (C, H, W) in [0, 1], C in 1..4 (alpha ignored)
+     * @return (3, H, W) in [0, 1], nuclei bright, see the class comment
+     */
+    public static FloatImage prepareRgb(FloatImage image) {
+        FloatImage rgb = image.channels() == 2 || image.channels() == 4 ? image.withoutAlpha() : image;
+        if (rgb.channels() == 1) {
+            rgb = FloatImage.stack(rgb, rgb, rgb);
+        }
+        FloatImage gray = Grayscale.of(rgb);
+        if (brightBackground(gray)) {
+            gray = invert(gray);
+            rgb = invert(rgb);
+        }
+        float[] sorted = gray.data().clone();
+        Arrays.sort(sorted);
+        double lo = PercentileNormalization.percentile(sorted, LOW), hi = PercentileNormalization.percentile(sorted, HIGH);
+        double scale = 1.0 / (hi - lo + 1e-20); // as PercentileNormalization, so gray planes match prepare()
+        float[] d = rgb.data(), out = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = Math.max(0f, Math.min(1f, (float) ((d[i] - lo) * scale)));
+        }
+        return new FloatImage(rgb.width(), rgb.height(), 3, out);
+    }
+
+    /** The conversion named {@code name} ({@link #NAME} or {@link #RGB_NAME}). */
+    public static FloatImage prepare(FloatImage image, String name) {
+        return switch (name) {
+            case NAME -> prepare(image);
+            case RGB_NAME -> prepareRgb(image);
+            default -> throw new IllegalArgumentException("network input '" + name + "': expected " + NAME + " or "
+                    + RGB_NAME);
+        };
+    }
+
+    /** Channels the conversion named {@code name} gives. */
+    public static int channels(String name) {
+        return switch (name) {
+            case NAME -> 1;
+            case RGB_NAME -> 3;
+            default -> throw new IllegalArgumentException("network input '" + name + "': expected " + NAME + " or "
+                    + RGB_NAME);
+        };
     }
 
     /** True when the median of the (1, H, W) gray image is above 0.5. */
@@ -48,5 +101,13 @@ public final class NetworkInput {
         float[] sorted = Arrays.copyOf(gray.data(), gray.planeSize());
         Arrays.sort(sorted);
         return PercentileNormalization.percentile(sorted, 50) > 0.5;
+    }
+
+    private static FloatImage invert(FloatImage image) {
+        float[] d = image.data(), out = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = 1f - d[i];
+        }
+        return new FloatImage(image.width(), image.height(), image.channels(), out);
     }
 }

@@ -11,6 +11,7 @@ import dev.nucleon.nn.optim.Optimizer;
 import dev.nucleon.nn.optim.ReduceLROnPlateau;
 import dev.nucleon.segmentation.augment.AugmentationPipeline;
 import dev.nucleon.segmentation.augment.AugmentationSample;
+import dev.nucleon.segmentation.augment.ColourJitter;
 import dev.nucleon.segmentation.augment.GaussianBlur;
 import dev.nucleon.segmentation.augment.HorizontalFlip;
 import dev.nucleon.segmentation.augment.RandomBrightness;
@@ -20,6 +21,8 @@ import dev.nucleon.segmentation.augment.RandomRotate90;
 import dev.nucleon.segmentation.augment.VerticalFlip;
 import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.head.Head;
+import dev.nucleon.segmentation.head.HeadLoss;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.inference.Predictor;
@@ -27,6 +30,7 @@ import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.metrics.ImageScore;
 import dev.nucleon.segmentation.metrics.MeanAveragePrecision;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
+import dev.nucleon.segmentation.preprocess.Resize;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,6 +77,10 @@ public final class Trainer {
     private final TrainerConfig config;
     private final PrintStream log;
     private boolean inPlaceProgress = true;
+    private Head head = Head.FOREGROUND;
+    private String input = NetworkInput.NAME;
+    private double minScale = 1, maxScale = 1;
+    private boolean colourAugment;
 
     public Trainer(TrainerConfig config, PrintStream log) {
         this.config = config;
@@ -84,6 +92,55 @@ public final class Trainer {
         this.inPlaceProgress = on;
         return this;
     }
+
+    /**
+     * What the network learns to output ({@link Head}; default {@link Head#FOREGROUND}, whose target follows
+     * {@link TrainerConfig#separateTouching()}). The model must have {@link Head#channels()} output channels.
+     */
+    public Trainer head(Head h) {
+        this.head = h;
+        return this;
+    }
+
+    /**
+     * The network input conversion, {@link NetworkInput#NAME} (default, one channel) or
+     * {@link NetworkInput#RGB_NAME} (three); the model's input channels must match.
+     */
+    public Trainer input(String name) {
+        NetworkInput.channels(name);
+        this.input = name;
+        return this;
+    }
+
+    /**
+     * Scale augmentation: with probability {@value #SCALE_PROBABILITY}, each patch is cut as a square of side
+     * {@code patch / s} and resized to the patch (bilinear image, nearest labels, targets from the resized
+     * labels), with s log-uniform in [min, max]. Default 1–1 (off).
+     */
+    public Trainer scaleAugmentation(double min, double max) {
+        if (!(min > 0 && min <= max && max <= 8)) {
+            throw new IllegalArgumentException("Trainer: scale range must satisfy 0 < min <= max <= 8, got " + min
+                    + ".." + max);
+        }
+        this.minScale = min;
+        this.maxScale = max;
+        return this;
+    }
+
+    /**
+     * Colour augmentation of three-channel inputs: hue shift (±{@value #HUE_DEGREES}°, p 0.5), per-channel
+     * gain 0.85–1.15 (stain strength, p 0.5) and replacement by the gray image (p 0.1), after the geometric and
+     * intensity steps. Default off.
+     */
+    public Trainer colourAugment(boolean on) {
+        this.colourAugment = on;
+        return this;
+    }
+
+    /** Probability that a patch is rescaled when scale augmentation is on. */
+    public static final double SCALE_PROBABILITY = 0.75;
+    /** Largest hue shift of the colour augmentation, degrees. */
+    public static final double HUE_DEGREES = 20;
 
     /** The files of a run whose best model goes to {@code modelFile}. */
     public record Files(Path model, Path last, Path optimizer, Path history, Path curves) {
@@ -123,7 +180,7 @@ public final class Trainer {
         }
         Files files = Files.of(modelFile);
         Optimizer optimizer = config.createOptimizer(model);
-        Loss loss = config.createLoss();
+        Loss loss = head == Head.FOREGROUND ? config.createLoss() : HeadLoss.of(head);
         boolean validate = !validationSamples.isEmpty();
         Mode mode = validate ? Mode.MAX : Mode.MIN;
         LearningRateScheduler epochSchedule = config.createEpochSchedule(optimizer);
@@ -173,8 +230,10 @@ public final class Trainer {
             log.printf(Locale.ROOT, "resuming after epoch %d (best %.4f at epoch %d), learning rate %.3g%n", done,
                     best, bestEpoch, optimizer.learningRate());
         }
-        List<TrainingSample> validationSet = validate ? load(validationSamples) : List.of();
+        List<TrainingSample> validationSet = validate ? load(validationSamples, input) : List.of();
         BatchSource source = new BatchSource(trainSamples);
+        trainingDiameter = medianDiameter(trainSamples);
+        log.printf(Locale.ROOT, "training nuclei: median equivalent diameter %.1f px%n", trainingDiameter);
         boolean stoppedEarly = false;
         long runStart = System.nanoTime();
         int epochsRun = 0;
@@ -239,9 +298,37 @@ public final class Trainer {
         return Double.isNaN(best) || (mode == Mode.MAX ? current > best : current < best);
     }
 
+    private double trainingDiameter = Double.NaN;
+
+    /** Median equivalent diameter sqrt(4·area/π) over every nucleus of the training images. */
+    static double medianDiameter(List<NucleiSample> samples) throws IOException {
+        List<Integer> areas = new ArrayList<>();
+        for (NucleiSample s : samples) {
+            int[] a = s.readLabels().areas();
+            for (int k = 1; k < a.length; k++) {
+                if (a[k] > 0) {
+                    areas.add(a[k]);
+                }
+            }
+        }
+        if (areas.isEmpty()) {
+            return Double.NaN;
+        }
+        Collections.sort(areas);
+        int n = areas.size();
+        double median = n % 2 == 1 ? areas.get(n / 2) : 0.5 * (areas.get(n / 2 - 1) + areas.get(n / 2));
+        return Math.sqrt(4 * median / Math.PI);
+    }
+
     private void saveModel(Path file, Module model, int epoch, double metric) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("nucleon.input", NetworkInput.NAME);
+        meta.put(Predictor.META_INPUT, input);
+        meta.put(Predictor.META_HEAD, head.label());
+        if (Double.isFinite(trainingDiameter)) {
+            meta.put(Predictor.META_DIAMETER, String.format(Locale.ROOT, "%.2f", trainingDiameter));
+        }
+        meta.put("trainer.augment.scale", minScale + ".." + maxScale);
+        meta.put("trainer.augment.colour", Boolean.toString(colourAugment));
         meta.put("trainer.epoch", Integer.toString(epoch));
         meta.put("trainer.metric", Double.toString(metric));
         meta.put("trainer.config", config.describe());
@@ -292,11 +379,11 @@ public final class Trainer {
 
     /** {all, gray, colour} official scores of the validation images. */
     private double[] validate(Module model, List<TrainingSample> set) {
-        Predictor predictor = new Predictor(model).device(model.device())
-                .patches(config.validationPatch(), config.validationPatch());
+        Predictor predictor = new Predictor(model, input, head).device(model.device()).diameter(0)
+                .blendedTiles(config.validationPatch(), Predictor.DEFAULT_OVERLAP);
         List<ImageScore> all = new ArrayList<>(), gray = new ArrayList<>(), colour = new ArrayList<>();
         for (TrainingSample s : set) {
-            LabelImage pred = predictor.postProcessing().segment(predictor.probabilityOfInput(s.input()));
+            LabelImage pred = predictor.segmentInput(s.input());
             ImageScore score = MeanAveragePrecision.score(s.id(), s.labels(), pred);
             all.add(score);
             (s.kind() == ImageKind.GRAY ? gray : colour).add(score);
@@ -309,18 +396,18 @@ public final class Trainer {
         return scores.isEmpty() ? Double.NaN : MeanAveragePrecision.mean(scores);
     }
 
-    /** Decodes and normalises samples (their kind from the decoded image). */
-    static List<TrainingSample> load(List<NucleiSample> samples) throws IOException {
+    /** Decodes and converts samples with the network input {@code input} (their kind from the decoded image). */
+    static List<TrainingSample> load(List<NucleiSample> samples, String input) throws IOException {
         List<TrainingSample> out = new ArrayList<>();
         for (NucleiSample s : samples) {
-            out.add(load(s));
+            out.add(load(s, input));
         }
         return out;
     }
 
-    static TrainingSample load(NucleiSample s) throws IOException {
+    static TrainingSample load(NucleiSample s, String input) throws IOException {
         FloatImage image = s.readImage();
-        return new TrainingSample(s.id(), NetworkInput.prepare(image), s.readLabels(), ImageKind.of(image));
+        return new TrainingSample(s.id(), NetworkInput.prepare(image, input), s.readLabels(), ImageKind.of(image));
     }
 
     // ----- data loading ---------------------------------------------------------------------------------
@@ -410,32 +497,47 @@ public final class Trainer {
         private Tensor[] build(List<Integer> o, int e, int b) {
             int p = config.patchSize();
             int from = b * config.batchSize(), to = Math.min(o.size(), from + config.batchSize());
-            int n = to - from, plane = p * p;
-            float[] x = new float[n * plane], y = new float[n * plane];
+            int n = to - from, plane = p * p, cin = NetworkInput.channels(input), cout = head.channels();
+            float[] x = new float[n * cin * plane], y = new float[n * cout * plane];
             for (int i = 0; i < n; i++) {
                 int position = from + i;
                 TrainingSample s = sample(o.get(position));
                 Random r = new Random(mix(config.seed(), e, position));
-                int w = s.input().width(), h = s.input().height();
-                int px = w > p ? r.nextInt(w - p + 1) : 0, py = h > p ? r.nextInt(h - p + 1) : 0;
-                AugmentationSample a = new AugmentationSample(s.input().crop(px, py, p, p), s.labels().crop(px, py, p, p));
+                AugmentationSample a = crop(s, p, r);
                 if (config.augment()) {
                     a = augmentation.apply(a, r);
                 }
-                float[] img = a.image().data();
-                for (int k = 0; k < plane; k++) {
-                    x[i * plane + k] = Math.max(0f, Math.min(1f, img[k]));
+                FloatImage img = colourAugment && cin == 3 ? ColourJitter.apply(a.image(), r, HUE_DEGREES) : a.image();
+                float[] d = img.data();
+                for (int k = 0; k < cin * plane; k++) {
+                    x[i * cin * plane + k] = Math.max(0f, Math.min(1f, d[k]));
                 }
-                float[] t = target(a.target(), config.separateTouching());
-                System.arraycopy(t, 0, y, i * plane, plane);
+                float[] t = head == Head.FOREGROUND ? target(a.target(), config.separateTouching()) : head.target(a.target());
+                System.arraycopy(t, 0, y, i * cout * plane, cout * plane);
             }
-            return new Tensor[] {Tensor.of(x, n, 1, p, p), Tensor.of(y, n, 1, p, p)};
+            return new Tensor[] {Tensor.of(x, n, cin, p, p), Tensor.of(y, n, cout, p, p)};
+        }
+
+        /** A p×p patch at a random place, rescaled by a random factor when scale augmentation is on. */
+        private AugmentationSample crop(TrainingSample s, int p, Random r) {
+            int w = s.input().width(), h = s.input().height();
+            boolean rescale = maxScale > minScale && r.nextDouble() < SCALE_PROBABILITY;
+            double scale = rescale ? Math.exp(Math.log(minScale) + r.nextDouble() * Math.log(maxScale / minScale)) : 1;
+            int side = Math.max(8, (int) Math.round(p / scale));
+            int px = w > side ? r.nextInt(w - side + 1) : 0, py = h > side ? r.nextInt(h - side + 1) : 0;
+            FloatImage image = s.input().crop(px, py, side, side, 0f);
+            LabelImage labels = s.labels().crop(px, py, side, side);
+            if (side != p) {
+                image = Resize.bilinear(image, p, p);
+                labels = Resize.nearest(labels, p, p);
+            }
+            return new AugmentationSample(image, labels);
         }
 
         private TrainingSample sample(int index) {
             return cache.computeIfAbsent(index, i -> {
                 try {
-                    return load(samples.get(i));
+                    return load(samples.get(i), input);
                 } catch (IOException ex) {
                     throw new UncheckedIOException(ex);
                 }
@@ -453,32 +555,13 @@ public final class Trainer {
      * pixels whose 8-neighbourhood holds a different nucleus (the seam between touching nuclei).
      */
     public static float[] target(LabelImage labels, boolean separate) {
-        int w = labels.width(), h = labels.height();
+        if (separate) {
+            return Head.foregroundWithoutSeams(labels);
+        }
         int[] l = labels.data();
-        float[] t = new float[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int v = l[y * w + x];
-                if (v == 0) {
-                    continue;
-                }
-                boolean seam = false;
-                if (separate) {
-                    for (int dy = -1; dy <= 1 && !seam; dy++) {
-                        for (int dx = -1; dx <= 1; dx++) {
-                            int xx = x + dx, yy = y + dy;
-                            if (xx >= 0 && yy >= 0 && xx < w && yy < h) {
-                                int u = l[yy * w + xx];
-                                if (u != 0 && u != v) {
-                                    seam = true;
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                }
-                t[y * w + x] = seam ? 0f : 1f;
-            }
+        float[] t = new float[l.length];
+        for (int i = 0; i < l.length; i++) {
+            t[i] = l[i] != 0 ? 1f : 0f;
         }
         return t;
     }

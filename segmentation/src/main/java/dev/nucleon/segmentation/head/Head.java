@@ -1,0 +1,175 @@
+package dev.nucleon.segmentation.head;
+
+import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.preprocess.DistanceTransform;
+
+import java.util.Locale;
+
+/**
+ * What a segmentation network predicts per pixel, and so how its output becomes instances. Every head's
+ * first channel is the nucleus probability (the whole nucleus, so masks keep their full size); the second
+ * channel, when there is one, is what tells touching nuclei apart.
+ *
+ * <table>
+ *   <caption>heads</caption>
+ *   <tr><th>head</th><th>channels (targets)</th><th>instances</th></tr>
+ *   <tr><td>{@link #FOREGROUND}</td><td>1: nucleus minus the one-pixel seams where two nuclei touch</td>
+ *       <td>threshold, watershed on the distance transform ({@code InstanceSegmentation})</td></tr>
+ *   <tr><td>{@link #CONTOUR}</td><td>2: nucleus; contour = nucleus pixels within {@value #CONTOUR_WIDTH} px
+ *       (3×3 steps) of the background or another nucleus — the DSB2018 winners' mask + contour targets</td>
+ *       <td>markers = connected cores where p_nucleus·(1 − p_contour) &gt; 0.5, watershed of that score inside
+ *       p_nucleus &gt; threshold ({@link CoreWatershed})</td></tr>
+ *   <tr><td>{@link #DISTANCE}</td><td>2: nucleus; distance to the nucleus' border divided by its largest
+ *       value inside the same nucleus (1 at each centre, falling to 1/max at the rim)</td>
+ *       <td>markers = connected cores where the predicted normalised distance &gt; 0.5, same watershed</td></tr>
+ * </table>
+ */
+public enum Head {
+    FOREGROUND(1),
+    CONTOUR(2),
+    DISTANCE(2);
+
+    /** Contour width in pixels of the {@link #CONTOUR} head's second target. */
+    public static final int CONTOUR_WIDTH = 2;
+
+    private final int channels;
+
+    Head(int channels) {
+        this.channels = channels;
+    }
+
+    /** Output channels the network needs. */
+    public int channels() {
+        return channels;
+    }
+
+    /** The name used on the command line and in model files. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@link #label()}. */
+    public static Head parse(String s) {
+        for (Head h : values()) {
+            if (h.label().equals(s.trim().toLowerCase(Locale.ROOT))) {
+                return h;
+            }
+        }
+        throw new IllegalArgumentException("head '" + s + "': expected foreground, contour or distance");
+    }
+
+    /**
+     * The training target of an instance label map.
+     *
+     * @return (C, H, W) values in [0, 1], C = {@link #channels()}
+     */
+    public float[] target(LabelImage labels) {
+        int n = labels.width() * labels.height();
+        int[] l = labels.data();
+        return switch (this) {
+            case FOREGROUND -> foregroundWithoutSeams(labels);
+            case CONTOUR -> {
+                float[] t = new float[2 * n];
+                boolean[] interior = interior(labels, CONTOUR_WIDTH);
+                for (int i = 0; i < n; i++) {
+                    if (l[i] > 0) {
+                        t[i] = 1f;
+                        t[n + i] = interior[i] ? 0f : 1f;
+                    }
+                }
+                yield t;
+            }
+            case DISTANCE -> {
+                float[] t = new float[2 * n];
+                float[] d = DistanceTransform.ofLabels(labels).data();
+                float[] max = new float[labels.maxLabel() + 1];
+                for (int i = 0; i < n; i++) {
+                    if (l[i] > 0) {
+                        max[l[i]] = Math.max(max[l[i]], d[i]);
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    if (l[i] > 0) {
+                        float m = max[l[i]];
+                        t[i] = 1f;
+                        t[n + i] = Float.isFinite(m) ? Math.min(1f, d[i] / m) : 1f; // a nucleus filling the image
+                    }
+                }
+                yield t;
+            }
+        };
+    }
+
+    /**
+     * 1 on nuclei, 0 elsewhere and on nucleus pixels whose 8-neighbourhood holds a different nucleus (the seam
+     * between touching nuclei): the target of the {@link #FOREGROUND} head.
+     */
+    public static float[] foregroundWithoutSeams(LabelImage labels) {
+        int w = labels.width(), h = labels.height();
+        int[] l = labels.data();
+        float[] t = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = l[y * w + x];
+                if (v != 0 && !touchesOther(l, w, h, x, y, v)) {
+                    t[y * w + x] = 1f;
+                }
+            }
+        }
+        return t;
+    }
+
+    private static boolean touchesOther(int[] l, int w, int h, int x, int y, int v) {
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                int xx = x + dx, yy = y + dy;
+                if (xx >= 0 && yy >= 0 && xx < w && yy < h) {
+                    int u = l[yy * w + xx];
+                    if (u != 0 && u != v) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Pixels of a nucleus still inside it after {@code width} erosions by the 3×3 square, where the background
+     * and other nuclei erode and the image edge does not.
+     */
+    static boolean[] interior(LabelImage labels, int width) {
+        int w = labels.width(), h = labels.height();
+        int[] l = labels.data();
+        boolean[] in = new boolean[l.length];
+        for (int i = 0; i < l.length; i++) {
+            in[i] = l[i] > 0;
+        }
+        for (int step = 0; step < width; step++) {
+            boolean[] next = new boolean[l.length];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int i = y * w + x;
+                    next[i] = in[i] && allSame(l, in, w, h, x, y, l[i]);
+                }
+            }
+            in = next;
+        }
+        return in;
+    }
+
+    private static boolean allSame(int[] l, boolean[] in, int w, int h, int x, int y, int v) {
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                int xx = x + dx, yy = y + dy;
+                if (xx >= 0 && yy >= 0 && xx < w && yy < h) {
+                    int j = yy * w + xx;
+                    if (l[j] != v || !in[j]) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+}
