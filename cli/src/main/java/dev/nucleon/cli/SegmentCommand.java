@@ -64,6 +64,9 @@ public final class SegmentCommand implements Callable<Integer> {
     @Mixin
     DeviceChoice devices = new DeviceChoice();
 
+    @Mixin
+    InferenceOptions inference = new InferenceOptions();
+
     @Option(names = "--threshold", paramLabel = "P",
             description = "Probability threshold (default: the predictor's, " + Predictor.DEFAULT_THRESHOLD + ").")
     Float threshold;
@@ -126,7 +129,7 @@ public final class SegmentCommand implements Callable<Integer> {
         if (minSize != null) {
             post = post.withMinObjectArea(minSize);
         }
-        predictor.device(dev).flipTta(tta).postProcessing(post);
+        inference.apply(predictor).device(dev).flipTta(tta).postProcessing(post);
         Files.createDirectories(out);
         StringBuilder summary = new StringBuilder("image,nuclei,mean_area\n");
         Map<String, LabelImage> submission = new LinkedHashMap<>();

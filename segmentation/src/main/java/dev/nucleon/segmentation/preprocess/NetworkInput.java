@@ -21,9 +21,10 @@ import java.util.Arrays;
  *
  * <p>{@link #RGB_NAME} ({@value #RGB_NAME}), three channels out, so a network can tell haematoxylin from
  * eosin: the R, G, B planes (a gray image's one plane replicated; alpha dropped), all inverted when the gray
- * median is above 0.5, then one affine map for all three planes, {@code (v − lo) / (hi − lo)} clipped to [0, 1],
- * with lo / hi the 1st / 99.8th percentiles of the (inverted) gray image. One map for every plane keeps the
- * hue; on a gray image all three planes equal the one-channel input exactly.
+ * median is above 0.5, then each plane scaled to its own 1st–99.8th percentiles and clipped to [0, 1] (as
+ * Cellpose and StarDist normalise channels). A map shared by the three planes would clip whole channels of an
+ * H&amp;E image at the background; per plane, each stain's contrast survives. On a gray image all three planes
+ * equal the one-channel input exactly.
  *
  * <p>Medians and percentiles are exact (sorting a copy), so the result depends on the pixels only.
  */
@@ -33,8 +34,7 @@ public final class NetworkInput {
     /** The three-channel conversion's name. */
     public static final String RGB_NAME = "rgb-invert-bright-p1-p99.8";
 
-    private static final double LOW = 1.0, HIGH = 99.8;
-    private static final PercentileNormalization PERCENTILES = new PercentileNormalization(LOW, HIGH, true, true);
+    private static final PercentileNormalization PERCENTILES = new PercentileNormalization(1.0, 99.8, true, true);
 
     private NetworkInput() {
     }
@@ -60,20 +60,10 @@ public final class NetworkInput {
         if (rgb.channels() == 1) {
             rgb = FloatImage.stack(rgb, rgb, rgb);
         }
-        FloatImage gray = Grayscale.of(rgb);
-        if (brightBackground(gray)) {
-            gray = invert(gray);
+        if (brightBackground(Grayscale.of(rgb))) {
             rgb = invert(rgb);
         }
-        float[] sorted = gray.data().clone();
-        Arrays.sort(sorted);
-        double lo = PercentileNormalization.percentile(sorted, LOW), hi = PercentileNormalization.percentile(sorted, HIGH);
-        double scale = 1.0 / (hi - lo + 1e-20); // as PercentileNormalization, so gray planes match prepare()
-        float[] d = rgb.data(), out = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            out[i] = Math.max(0f, Math.min(1f, (float) ((d[i] - lo) * scale)));
-        }
-        return new FloatImage(rgb.width(), rgb.height(), 3, out);
+        return PERCENTILES.apply(rgb);
     }
 
     /** The conversion named {@code name} ({@link #NAME} or {@link #RGB_NAME}). */

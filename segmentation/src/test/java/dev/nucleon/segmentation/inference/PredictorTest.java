@@ -1,6 +1,8 @@
 package dev.nucleon.segmentation.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nucleon.core.Autograd;
@@ -10,12 +12,15 @@ import dev.nucleon.nn.init.Initializers;
 import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.nn.layers.BatchNorm2d;
 import dev.nucleon.segmentation.TestData;
+import dev.nucleon.segmentation.head.Head;
+import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.io.ImageFileReader;
 import dev.nucleon.segmentation.networks.Presets;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
@@ -117,5 +122,87 @@ class PredictorTest {
         assertTrue(d[d.length / 2] < 0.5, "median " + d[d.length / 2]);
         FloatImage gray = ImageFileReader.read(TestData.image(TestData.GRAY_ID));
         assertTrue(!NetworkInput.brightBackground(dev.nucleon.segmentation.preprocess.Grayscale.of(gray)));
+    }
+
+    /** A small two-channel, three-input U-Net saved with the metadata a contour-head training run writes. */
+    static Path contourModel(Path dir, double diameter) throws IOException {
+        Initializers.manualSeed(9);
+        Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2));
+        Path file = dir.resolve("contour.safetensors");
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(Predictor.META_INPUT, NetworkInput.RGB_NAME);
+        meta.put(Predictor.META_HEAD, Head.CONTOUR.label());
+        meta.put(Predictor.META_DIAMETER, Double.toString(diameter));
+        Checkpoint.save(file, net, meta);
+        return file;
+    }
+
+    @Test
+    void modelFileMetadataChoosesInputHeadAndTrainingSize(@TempDir Path dir) throws IOException {
+        Predictor p = Predictor.load(contourModel(dir, 20));
+        assertEquals(Head.CONTOUR, p.head());
+        assertEquals(NetworkInput.RGB_NAME, p.input());
+        assertEquals(20.0, p.trainingDiameter());
+        FloatImage image = ImageFileReader.read(TestData.image(TestData.COLOUR_ID)); // 320x256 RGBA
+        FloatImage out = p.diameter(0).probability(image);
+        assertEquals(2, out.channels());
+        assertEquals(320, out.width());
+        assertEquals(256, out.height());
+        LabelImage labels = p.segment(image);
+        assertEquals(320, labels.width());
+        assertEquals(256, labels.height());
+        // a model file without the metadata is the one-channel foreground model
+        Path plain = dir.resolve("plain.safetensors");
+        Checkpoint.save(plain, smallBnNet(3));
+        assertEquals(Head.FOREGROUND, Predictor.load(plain).head());
+        assertTrue(Double.isNaN(Predictor.load(plain).trainingDiameter()));
+    }
+
+    @Test
+    void givenDiameterRescalesAndLabelsKeepTheImageSize(@TempDir Path dir) throws IOException {
+        Predictor p = Predictor.load(contourModel(dir, 20));
+        FloatImage image = ImageFileReader.read(TestData.image(TestData.GRAY_ID));
+        FloatImage in = NetworkInput.prepare(image, NetworkInput.RGB_NAME);
+        assertEquals(0.25, p.diameter(80).scaleOf(in), 1e-12, "nuclei of 80 px to 20 px: a quarter");
+        assertEquals(1.0, p.diameter(24).scaleOf(in), 1e-12, "within the tolerance: no rescaling");
+        assertEquals(2.0, p.diameter(10).scaleOf(in), 1e-12);
+        assertEquals(1.0, p.diameter(0).scaleOf(in), 1e-12, "0 turns rescaling off");
+        LabelImage l = p.diameter(80).segment(image);
+        assertEquals(image.width(), l.width());
+        assertEquals(image.height(), l.height());
+        assertThrows(IllegalArgumentException.class, () -> p.diameter(-1));
+        assertThrows(IllegalArgumentException.class, () -> p.diameter(1001));
+        IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class,
+                () -> p.diameter(1000).segment(FloatImage.zeros(20, 3, 1)));
+        assertTrue(tooSmall.getMessage().contains("too small"), tooSmall.getMessage());
+    }
+
+    @Test
+    void blendedTilesAreTheDefaultAndMatchOneWholePass(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("m.safetensors");
+        Checkpoint.save(file, smallBnNet(5));
+        FloatImage image = ImageFileReader.read(TestData.image(TestData.COLOUR_ID)).crop(0, 0, 160, 160);
+        // one tile covering the whole image vs 96-px tiles blended over 32 px
+        FloatImage whole = Predictor.load(file).blendedTiles(160, 0).probability(image);
+        FloatImage byDefault = Predictor.load(file).probability(image);
+        FloatImage explicit = Predictor.load(file).blendedTiles(256, Predictor.DEFAULT_OVERLAP).probability(image);
+        assertArrayEquals(explicit.data(), byDefault.data(), "blended 256-px tiles are the default");
+        FloatImage small = Predictor.load(file).blendedTiles(96, 32).probability(image);
+        double worst = 0, mean = 0;
+        for (int i = 0; i < whole.data().length; i++) {
+            double e = Math.abs(whole.data()[i] - small.data()[i]);
+            worst = Math.max(worst, e);
+            mean += e;
+        }
+        mean /= whole.data().length;
+        assertTrue(mean < 0.05, "blended tiles stay close to one pass: mean |diff| " + mean + ", worst " + worst);
+    }
+
+    @Test
+    void aBlankImageGivesLabelsOfItsOwnSize(@TempDir Path dir) throws IOException {
+        Predictor p = Predictor.load(contourModel(dir, 20));
+        LabelImage l = p.segment(FloatImage.zeros(50, 40, 1));
+        assertEquals(50, l.width());
+        assertEquals(40, l.height());
     }
 }

@@ -3,6 +3,7 @@ package dev.nucleon.segmentation.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nucleon.core.Tensor;
@@ -12,7 +13,11 @@ import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.segmentation.TestData;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.inference.Predictor;
+import dev.nucleon.segmentation.preprocess.NetworkInput;
+import dev.nucleon.nn.io.SafeTensors;
 import dev.nucleon.segmentation.networks.Presets;
 
 import java.awt.image.BufferedImage;
@@ -118,5 +123,44 @@ class TrainerTest {
         float[] sep = Trainer.target(l, true), plain = Trainer.target(l, false);
         assertArrayEquals(new float[] {1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0}, sep);
         assertArrayEquals(new float[] {1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0}, plain);
+    }
+
+    @Test
+    void contourHeadOnRgbInputWithScaleAndColourAugmentationTrainsAndRecordsItsSetup(@TempDir Path dir)
+            throws IOException {
+        Initializers.manualSeed(5);
+        Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2));
+        List<NucleiSample> all = samples();
+        Path model = dir.resolve("contour.safetensors");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Trainer.Result r = new Trainer(config(2), new PrintStream(log, true)).inPlaceProgress(false)
+                .head(Head.CONTOUR).input(NetworkInput.RGB_NAME).scaleAugmentation(0.5, 2).colourAugment(true)
+                .fit(net, all, List.of(all.get(1)), model);
+        assertEquals(2, r.history().size());
+        assertTrue(Double.isFinite(r.history().get(1).trainLoss()));
+        assertTrue(log.toString().contains("median equivalent diameter"), log.toString());
+        Map<String, String> meta = SafeTensors.read(model).metadata();
+        assertEquals(NetworkInput.RGB_NAME, meta.get(Predictor.META_INPUT));
+        assertEquals("contour", meta.get(Predictor.META_HEAD));
+        double d = Double.parseDouble(meta.get(Predictor.META_DIAMETER));
+        assertTrue(d > 5 && d < 60, "training diameter " + d);
+        Predictor p = Predictor.load(model);
+        assertEquals(Head.CONTOUR, p.head());
+        assertEquals(2, p.diameter(0).probability(all.get(0).readImage()).channels());
+        // the same seed gives the same run, augmentation included
+        Initializers.manualSeed(5);
+        Module again = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2));
+        Trainer.Result r2 = new Trainer(config(1), new PrintStream(new ByteArrayOutputStream())).inPlaceProgress(false)
+                .head(Head.CONTOUR).input(NetworkInput.RGB_NAME).scaleAugmentation(0.5, 2).colourAugment(true)
+                .fit(again, all, List.of(), dir.resolve("again.safetensors"));
+        assertEquals(r.history().get(0).trainLoss(), r2.history().get(0).trainLoss(), 0.0);
+    }
+
+    @Test
+    void medianDiameterIsTakenOverEveryTrainingNucleus() throws IOException {
+        double d = Trainer.medianDiameter(samples());
+        assertTrue(d > 5 && d < 60, "median diameter " + d);
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1), System.out).scaleAugmentation(0, 2));
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1), System.out).input("hsv"));
     }
 }

@@ -1,0 +1,49 @@
+package dev.nucleon.cli;
+
+import dev.nucleon.segmentation.inference.Predictor;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options that say how a model is run over whole images, shared by {@code segment} and {@code evaluate}:
+ * nucleus size ({@code --diameter}, as Cellpose's flag) and tiling ({@code --tile}, {@code --overlap}).
+ */
+public final class InferenceOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--diameter", paramLabel = "PX",
+            description = "Typical nucleus diameter in the images, pixels: the images are rescaled so their nuclei "
+                    + "match the model's training size. Default: estimated per image from a first pass; 0 = never "
+                    + "rescale.")
+    Double diameter;
+
+    @Option(names = "--tile", paramLabel = "PX", defaultValue = "256",
+            description = "Side of the overlapping tiles the network sees (a multiple of 16), default ${DEFAULT-VALUE}.")
+    int tile;
+
+    @Option(names = "--overlap", paramLabel = "PX", defaultValue = "" + Predictor.DEFAULT_OVERLAP,
+            description = "Overlap of neighbouring tiles, blended linearly, default ${DEFAULT-VALUE}.")
+    int overlap;
+
+    /** Applies the options to {@code p}; a bad value is a usage error. */
+    Predictor apply(Predictor p) {
+        if (tile < 16 || tile % 16 != 0) {
+            throw new ParameterException(spec.commandLine(), "--tile must be a multiple of 16 and >= 16, got " + tile);
+        }
+        if (overlap < 0 || overlap >= tile / 2) {
+            throw new ParameterException(spec.commandLine(), "--overlap must be in [0, tile/2), got " + overlap);
+        }
+        try {
+            p.blendedTiles(tile, overlap);
+            if (diameter != null) {
+                p.diameter(diameter);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+        }
+        return p;
+    }
+}

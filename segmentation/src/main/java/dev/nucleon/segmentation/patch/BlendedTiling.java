@@ -1,0 +1,277 @@
+package dev.nucleon.segmentation.patch;
+
+import dev.nucleon.segmentation.image.FloatImage;
+
+/**
+ * Whole-image inference by overlapping tiles blended with weights (the scheme of Cellpose's and StarDist's
+ * tiled prediction): every tile is a {@code tile × tile} crop of the image, the model runs on tiles in batches,
+ * and where tiles overlap their predictions are averaged with a window that fades towards the tile's edges,
+ * so no seam is left where one tile ends and the next begins.
+ *
+ * <p><b>Tile origins</b> along a side of length L ({@link #origins}): one tile at 0 when L ≤ tile (the image
+ * is padded to {@code tile} by reflection, numpy's {@code 'reflect'}: {@code … c b | a b c | b a …},
+ * repeated for sides so short that one reflection does not reach); otherwise
+ * <pre>  n = ⌈(L − overlap) / (tile − overlap)⌉,   o_i = round(i · (L − tile) / (n − 1)),   i = 0 … n − 1,</pre>
+ * so o_0 = 0, o_{n−1} = L − tile, every tile lies inside the image and neighbours overlap by at least
+ * {@code overlap} pixels (their spacing is at most tile − overlap).
+ *
+ * <p><b>Window</b>: tile t with origins (ox, oy) weighs its prediction at tile pixel (i, j) by
+ * {@code w_x(i) · w_y(j)} with
+ * <pre>  w(i) = min(1, (i + 1) / (overlap + 1), (tile − i) / (overlap + 1)),</pre>
+ * except that a side which touches the image border is not tapered (its term is left out of the min), so
+ * border pixels are not down-weighted. With {@code overlap = 0}, w ≡ 1.
+ *
+ * <p><b>Normalisation</b>: {@code out(k, y, x) = Σ_t w_t(x, y) · pred_t(k, y, x) / Σ_t w_t(x, y)}, a convex
+ * combination of the predictions of the tiles covering (x, y). The tiles form a full grid (every x-origin
+ * with every y-origin), so the denominator factorises, {@code Σ_t w_t(x, y) = W_x(x) · W_y(y)} with
+ * {@code W_x(x) = Σ_{ox} w_x(x − ox)}: only two 1-D weight profiles are kept, not a weight plane.
+ *
+ * <p><b>Memory</b>: the (K, H, W) output plus one batch of {@code batchSize} input tiles and the model's
+ * outputs for it; tiles are accumulated into the output as they come back and then dropped.
+ *
+ * <p>The window is strictly positive, also at the tile's edge ({@code 1 / (overlap + 1)}): a model whose output
+ * is wrong near a tile's edge (zero padding, a receptive field cut off by the tile) has that error damped by
+ * about {@code 1 / (overlap + 2)} where a neighbour overlaps, not removed. {@link TiledInference} removes it
+ * exactly for a bounded receptive field, by discarding a margin instead of blending.
+ */
+public final class BlendedTiling {
+
+    /** The model, applied to a batch of tiles. */
+    @FunctionalInterface
+    public interface TileBatch {
+        /**
+         * @param x    (n, C, side, side) tiles, {@code x.length == n · C · side²}; the array may be reused for
+         *             the next batch, so copy it to keep it
+         * @param n    tiles in this batch, 1 ≤ n ≤ batchSize
+         * @param side tile side in pixels
+         * @return (n, K, side, side) predictions, K ≥ 1 the same for every batch
+         */
+        float[] run(float[] x, int n, int side);
+    }
+
+    private final int tile;
+    private final int overlap;
+
+    /**
+     * @param tile    tile side in pixels, ≥ 16
+     * @param overlap pixels by which neighbouring tiles overlap at least, 0 ≤ overlap < tile
+     */
+    public BlendedTiling(int tile, int overlap) {
+        if (tile < 16) {
+            throw new IllegalArgumentException("BlendedTiling: tile must be >= 16, got " + tile);
+        }
+        if (overlap < 0 || overlap >= tile) {
+            throw new IllegalArgumentException("BlendedTiling: need 0 <= overlap < tile, got overlap " + overlap
+                    + ", tile " + tile);
+        }
+        this.tile = tile;
+        this.overlap = overlap;
+    }
+
+    public int tile() {
+        return tile;
+    }
+
+    public int overlap() {
+        return overlap;
+    }
+
+    /**
+     * Tile origins along a side of {@code length} pixels, see the class comment.
+     *
+     * @return n ≥ 1 increasing origins, first 0, last {@code max(0, length − tile)}
+     */
+    public static int[] origins(int length, int tile, int overlap) {
+        if (length < 1 || tile < 1 || overlap < 0 || overlap >= tile) {
+            throw new IllegalArgumentException("BlendedTiling.origins: need length >= 1, tile >= 1 and 0 <= overlap"
+                    + " < tile, got length " + length + ", tile " + tile + ", overlap " + overlap);
+        }
+        if (length <= tile) {
+            return new int[] {0};
+        }
+        int step = tile - overlap;
+        int n = (length - overlap + step - 1) / step; // ≥ 2 because length > tile
+        long span = length - tile;
+        int[] o = new int[n];
+        for (int i = 0; i < n; i++) {
+            // round(i · span / (n − 1)) in integers: ⌊(2 · i · span + (n − 1)) / (2 · (n − 1))⌋
+            o[i] = (int) ((2L * i * span + (n - 1)) / (2L * (n - 1)));
+        }
+        return o;
+    }
+
+    /**
+     * The 1-D blending window of one tile, see the class comment.
+     *
+     * @param taperStart whether the tile's first pixel is inside the image (not on its border)
+     * @param taperEnd   whether the tile's last pixel is inside the image
+     * @return (side) weights in (0, 1]
+     */
+    static float[] window(int side, int overlap, boolean taperStart, boolean taperEnd) {
+        float[] w = new float[side];
+        for (int i = 0; i < side; i++) {
+            double v = 1.0;
+            if (taperStart) {
+                v = Math.min(v, (i + 1.0) / (overlap + 1));
+            }
+            if (taperEnd) {
+                v = Math.min(v, (double) (side - i) / (overlap + 1));
+            }
+            w[i] = (float) v;
+        }
+        return w;
+    }
+
+    /**
+     * Runs {@code model} over the whole image, tile by tile in row-major order of tile origins.
+     *
+     * @param input     (C, H, W) image
+     * @param model     maps (n, C, tile, tile) to (n, K, tile, tile)
+     * @param batchSize most tiles per model call, ≥ 1
+     * @return (K, H, W) blended predictions
+     */
+    public FloatImage run(FloatImage input, TileBatch model, int batchSize) {
+        if (input == null || model == null) {
+            throw new IllegalArgumentException("BlendedTiling.run: input and model must not be null, got input "
+                    + input + ", model " + model);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("BlendedTiling.run: batchSize must be >= 1, got " + batchSize);
+        }
+        int w = input.width(), h = input.height();
+        int[] xs = origins(w, tile, overlap), ys = origins(h, tile, overlap);
+        Axis ax = new Axis(w, xs), ay = new Axis(h, ys);
+
+        int total = xs.length * ys.length, c = input.channels(), tileSize = tile * tile;
+        float[] batch = new float[Math.min(batchSize, total) * c * tileSize];
+        Accumulator acc = new Accumulator(w, h);
+        for (int first = 0; first < total; first += batchSize) {
+            int n = Math.min(batchSize, total - first);
+            float[] x = n * c * tileSize == batch.length ? batch : new float[n * c * tileSize];
+            for (int b = 0; b < n; b++) {
+                int t = first + b;
+                extract(input, ax, t % xs.length, ay, t / xs.length, x, b * c * tileSize);
+            }
+            float[] y = model.run(x, n, tile);
+            int k = outputChannels(y, n);
+            for (int b = 0; b < n; b++) {
+                int t = first + b;
+                acc.add(y, b * k * tileSize, k, ax, t % xs.length, ay, t / xs.length);
+            }
+        }
+        return acc.normalised(ax, ay);
+    }
+
+    /** K from the length of a (n, K, tile, tile) model output. */
+    private int outputChannels(float[] y, int n) {
+        long perChannel = (long) n * tile * tile;
+        if (y == null || y.length == 0 || y.length % perChannel != 0) {
+            throw new IllegalStateException("BlendedTiling: the model returned " + (y == null ? "null" : y.length
+                    + " values") + " for " + n + " tiles of " + tile + "x" + tile
+                    + ", expected a positive multiple of " + perChannel + " (n * K * side * side)");
+        }
+        return (int) (y.length / perChannel);
+    }
+
+    /** Copies tile (tx, ty) of {@code input}, reflect-padded past its edge, into {@code x} at {@code offset}. */
+    private void extract(FloatImage input, Axis ax, int tx, Axis ay, int ty, float[] x, int offset) {
+        int w = input.width(), plane = input.planeSize(), ox = ax.origins[tx], oy = ay.origins[ty];
+        float[] src = input.data();
+        boolean inside = ox + tile <= w;
+        for (int ch = 0; ch < input.channels(); ch++) {
+            for (int j = 0; j < tile; j++) {
+                int row = ch * plane + ay.source(oy + j) * w, dst = offset + (ch * tile + j) * tile;
+                if (inside) {
+                    System.arraycopy(src, row + ox, x, dst, tile);
+                } else {
+                    for (int i = 0; i < tile; i++) {
+                        x[dst + i] = src[row + ax.source(ox + i)];
+                    }
+                }
+            }
+        }
+    }
+
+    /** One side of the image: its tile origins, their windows and the summed weight profile. */
+    private final class Axis {
+        final int length;
+        final int[] origins;
+        final float[][] windows;
+        /** W(p) = Σ_o w_o(p − o) over the tiles covering p, (length). */
+        final double[] weightSum;
+
+        Axis(int length, int[] origins) {
+            this.length = length;
+            this.origins = origins;
+            this.windows = new float[origins.length][];
+            this.weightSum = new double[length];
+            for (int t = 0; t < origins.length; t++) {
+                int o = origins[t];
+                windows[t] = window(tile, overlap, o > 0, o + tile < length);
+                for (int i = 0; i < tile && o + i < length; i++) {
+                    weightSum[o + i] += windows[t][i];
+                }
+            }
+        }
+
+        /** The image index that tile coordinate {@code p} reads: p itself, or its reflection past the edge. */
+        int source(int p) {
+            return p < length ? p : TiledInference.reflect101(p, length);
+        }
+
+        /** How many pixels of a tile at this origin fall inside the image. */
+        int visible(int origin) {
+            return Math.min(tile, length - origin);
+        }
+    }
+
+    /** The running Σ w · pred, (K, H, W); K is learnt from the first batch. */
+    private final class Accumulator {
+        private final int width;
+        private final int height;
+        private float[] sum;
+        private int channels;
+
+        Accumulator(int width, int height) {
+            this.width = width;
+            this.height = height;
+        }
+
+        /** Adds the window-weighted (K, tile, tile) prediction at {@code offset} of {@code y} for tile (tx, ty). */
+        void add(float[] y, int offset, int k, Axis ax, int tx, Axis ay, int ty) {
+            if (sum == null) {
+                channels = k;
+                sum = FloatImage.zeros(width, height, k).data();
+            } else if (k != channels) {
+                throw new IllegalStateException("BlendedTiling: the model returned " + k
+                        + " channels for this batch, " + channels + " for the first");
+            }
+            int ox = ax.origins[tx], oy = ay.origins[ty], vw = ax.visible(ox), vh = ay.visible(oy);
+            float[] wx = ax.windows[tx], wy = ay.windows[ty];
+            int plane = width * height, tileSize = tile * tile;
+            for (int ch = 0; ch < k; ch++) {
+                for (int j = 0; j < vh; j++) {
+                    int src = offset + ch * tileSize + j * tile, dst = ch * plane + (oy + j) * width + ox;
+                    float wj = wy[j];
+                    for (int i = 0; i < vw; i++) {
+                        sum[dst + i] += wj * wx[i] * y[src + i];
+                    }
+                }
+            }
+        }
+
+        /** Σ w · pred / Σ w as a (K, H, W) image. */
+        FloatImage normalised(Axis ax, Axis ay) {
+            int plane = width * height;
+            for (int ch = 0; ch < channels; ch++) {
+                for (int yy = 0; yy < height; yy++) {
+                    int row = ch * plane + yy * width;
+                    for (int xx = 0; xx < width; xx++) {
+                        sum[row + xx] = (float) (sum[row + xx] / (ay.weightSum[yy] * ax.weightSum[xx]));
+                    }
+                }
+            }
+            return new FloatImage(width, height, channels, sum);
+        }
+    }
+}
