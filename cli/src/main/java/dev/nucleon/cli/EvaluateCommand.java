@@ -2,11 +2,15 @@ package dev.nucleon.cli;
 
 import dev.nucleon.core.Device;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
+import dev.nucleon.segmentation.dataset.GroupedSplit;
+import dev.nucleon.segmentation.dataset.NucleiKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.inference.ModelEvaluation;
 import dev.nucleon.segmentation.inference.Predictor;
+import dev.nucleon.segmentation.io.JsonWriter;
 import dev.nucleon.segmentation.metrics.Evaluation;
 import dev.nucleon.segmentation.metrics.EvaluationReport;
+import dev.nucleon.segmentation.metrics.KindReport;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -23,15 +29,25 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nucleon evaluate --data DIR [--model FILE] [--split-fraction F --split-seed S]}: runs a model (the
- * bundled one by default) over a DSB2018-layout folder (or the validation part of its seeded split), writes
- * the predictions and scores them, by image kind too.
+ * {@code nucleon evaluate --data DIR [--model FILE] [--split grouped|random|none] [--split-fraction F]
+ * [--split-seed S]}: runs a model (the bundled one by default) over a DSB2018-layout folder, or over the
+ * validation part of one of its splits, writes the predictions and scores them, by image kind too: the grayscale /
+ * colour line and a table by {@link NucleiKind} with instance errors ({@link KindReport}, also written as
+ * {@code kinds.json} and the chart {@code kinds.png} beside the predictions). A progress line per image goes to
+ * stderr.
+ *
+ * <p>Splits, the validation parts of those of {@code nucleon train --split} with the same fraction and seed:
+ * {@code grouped} ({@link GroupedSplit}, fraction 0.2, the default) holds out whole groups of look-alike images per
+ * kind; {@code random} draws images at random (fraction 0.1); {@code none} scores every image. For compatibility with earlier versions, {@code --split-fraction F} without
+ * {@code --split} means {@code random}.
  *
  * <p>{@code nucleon evaluate --truth DIR --pred DIR [--json]}: scores predicted instance label maps
  * ({@code <id>_labels.png} or {@code <id>/labels.png}, PNG or TIFF) against a DSB2018-layout dataset folder
- * and prints the official score, the per-threshold scores, paper 004's average IoU and the pixel metrics.
- * All the work is in {@link Evaluation}; this class only parses options and prints.
- * Exit code 0 when scored, 1 on bad input (missing option or folder, unreadable or corrupt file).
+ * and prints the official score, the per-threshold scores, paper 004's average IoU, the pixel metrics and, when the
+ * truth folder's images can be read, the table by nuclei kind.
+ * All the work is in {@link Evaluation}, {@link ModelEvaluation} and {@link KindReport}; this class only parses
+ * options and prints.
+ * Exit code 0 when scored, 1 on bad input (missing option or folder, unreadable or corrupt file), 2 on bad options.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Score predicted label maps against a DSB2018 dataset folder (mean AP over IoU 0.50:0.95, "
@@ -55,9 +71,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "With --data: model file (default: the bundled model).")
     Path model;
 
+    @Option(names = "--split", paramLabel = "grouped|random|none",
+            description = {"With --data: which images to score, the validation part of the split nucleon train "
+                    + "--split makes with the same fraction and seed. grouped (default): whole groups of look-alike "
+                    + "images held out per nuclei kind, fraction 0.2; random: images drawn at random, fraction 0.1; "
+                    + "none: every image.",
+                    "For compatibility, --split-fraction alone (no --split) means random."})
+    String split;
+
     @Option(names = "--split-fraction", paramLabel = "F",
-            description = "With --data: score only the validation part of the seeded split with this fraction "
-                    + "(as nucleon train --val-fraction).")
+            description = "With --data: validation fraction of the split (default 0.2 grouped, 0.1 random). Without "
+                    + "--split it selects the random split, as in earlier versions.")
     Double splitFraction;
 
     @Option(names = "--split-seed", defaultValue = "2018", description = "Seed of that split, default ${DEFAULT-VALUE}.")
@@ -73,7 +97,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DeviceChoice devices = new DeviceChoice();
 
-    @Option(names = "--json", description = "Print one JSON object (mean_ap, ap_by_threshold, avg_iou, pixel, images).")
+    @Mixin
+    InferenceOptions inference = new InferenceOptions();
+
+    @Option(names = "--json", description = "Print one JSON object (mean_ap, ap_by_threshold, avg_iou, pixel, images, "
+            + "kinds: the table by nuclei kind; with --data also split).")
     boolean json;
 
     @Override
@@ -102,7 +130,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             err.println("evaluate: " + e.getMessage());
             return 1;
         }
-        print(report, out, err);
+        KindReport kinds = null;
+        try {
+            kinds = KindReport.of(report, Dsb2018Dataset.open(truth));
+        } catch (IOException | RuntimeException e) {
+            err.println("warning: no table by nuclei kind (the truth folder's images could not be measured): "
+                    + e.getMessage());
+        }
+        print(report, kinds, null, out, err);
         return 0;
     }
 
@@ -112,8 +147,17 @@ public final class EvaluateCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        if (splitFraction != null && !(splitFraction > 0 && splitFraction < 1)) {
-            throw new ParameterException(spec.commandLine(), "--split-fraction must be in (0, 1), got " + splitFraction);
+        String mode = split != null ? split.trim().toLowerCase(Locale.ROOT)
+                : splitFraction != null ? "random" : "grouped";
+        if (!List.of("grouped", "random", "none").contains(mode)) {
+            throw new ParameterException(spec.commandLine(), "--split must be grouped, random or none, got " + split);
+        }
+        if (mode.equals("none") && splitFraction != null) {
+            throw new ParameterException(spec.commandLine(), "--split none scores every image: drop --split-fraction");
+        }
+        double fraction = splitFraction != null ? splitFraction : mode.equals("grouped") ? 0.2 : 0.1;
+        if (!mode.equals("none") && !(fraction > 0 && fraction < 1)) {
+            throw new ParameterException(spec.commandLine(), "--split-fraction must be in (0, 1), got " + fraction);
         }
         if (model != null && !Files.isRegularFile(model)) {
             err.println("evaluate: " + model + ": no such model file");
@@ -121,32 +165,76 @@ public final class EvaluateCommand implements Callable<Integer> {
             return 1;
         }
         Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
-        List<NucleiSample> samples = splitFraction == null ? dataset.samples()
-                : dataset.split(splitFraction, splitSeed).validation();
+        List<NucleiSample> samples;
+        Map<String, NucleiKind> kinds = null;
+        switch (mode) {
+            case "grouped" -> {
+                List<NucleiSample> withTruth = dataset.samples().stream().filter(NucleiSample::hasTruth).toList();
+                err.printf(Locale.ROOT, "grouped split: measuring %d images%n", withTruth.size());
+                err.flush();
+                int threads = Runtime.getRuntime().availableProcessors();
+                GroupedSplit g = GroupedSplit.of(withTruth, fraction, splitSeed, threads);
+                samples = g.validation();
+                kinds = g.kinds();
+                err.printf(Locale.ROOT, "grouped split: scoring %d of %d images (fraction %s, seed %d)%n",
+                        samples.size(), withTruth.size(), fraction, splitSeed);
+            }
+            case "random" -> samples = dataset.split(fraction, splitSeed).validation();
+            default -> samples = dataset.samples();
+        }
         Predictor predictor = model != null ? Predictor.load(model) : Predictor.bundled();
         Device dev = devices.resolve(err);
         if (dev == null) {
             return 1;
         }
-        predictor.device(dev).flipTta(tta);
+        inference.apply(predictor).device(dev).flipTta(tta);
         Path folder = predOut != null ? predOut : Files.createTempDirectory("nucleon-eval-");
-        ModelEvaluation.Result r = ModelEvaluation.run(predictor, samples, folder, null);
-        print(r.report(), out, err);
+        ModelEvaluation.Result r = ModelEvaluation.run(predictor, samples, folder, kinds, p -> {
+            err.println(p.toLine());
+            err.flush();
+        });
+        KindReport byKind = r.byKind();
+        byKind.writeJson(folder.resolve("kinds.json"));
+        byKind.writeChart(folder.resolve("kinds.png"));
+        int scored = r.report().images().size();
+        Consumer<JsonWriter> splitJson = j -> {
+            j.name("split").beginObject().name("mode").value(mode);
+            if (!mode.equals("none")) {
+                j.name("fraction").value(fraction).name("seed").value(splitSeed);
+            }
+            j.name("images").value(scored).endObject();
+        };
+        print(r.report(), byKind, splitJson, out, err);
         if (!json) {
             out.printf(Locale.ROOT, "by kind              grayscale %.4f (%d images)  colour %.4f (%d images)%n",
                     r.grayScore(), r.gray().size(), r.colourScore(), r.colour().size());
+            out.println("split                " + mode + (mode.equals("none") ? ""
+                    : String.format(Locale.ROOT, " (fraction %s, seed %d)", fraction, splitSeed)));
             out.println("predictions          " + folder);
+            out.println("by nuclei kind       " + folder.resolve("kinds.json") + ", " + folder.resolve("kinds.png"));
         }
         out.flush();
         return 0;
     }
 
-    private void print(EvaluationReport report, PrintWriter out, PrintWriter err) {
+    /**
+     * Prints the report (warnings to stderr) and, when given, the table by nuclei kind; {@code more} adds members to
+     * the JSON object (may be null).
+     */
+    private void print(EvaluationReport report, KindReport kinds, Consumer<JsonWriter> more, PrintWriter out,
+                       PrintWriter err) {
         for (String w : report.warnings()) {
             err.println("warning: " + w);
         }
         if (json) {
-            out.println(report.toJson());
+            out.println(report.toJson(j -> {
+                if (more != null) {
+                    more.accept(j);
+                }
+                if (kinds != null) {
+                    kinds.writeRows(j.name("kinds"));
+                }
+            }));
         } else {
             String text = report.toText();
             // warnings already went to stderr
@@ -155,6 +243,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                 if (!line.startsWith("warning: ")) {
                     sb.append(line).append('\n');
                 }
+            }
+            if (kinds != null) {
+                sb.append("\nby nuclei kind (score: mean AP over IoU 0.50:0.95; nuclei counts at IoU 0.5: true = "
+                        + "matched + merged + split + missed, predicted = matched + false pos)\n");
+                sb.append(kinds.toText()).append('\n');
             }
             out.print(sb);
         }

@@ -201,6 +201,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (chosen.options().contains(Presets.CLASSES)) {
             options.putIfAbsent(Presets.CLASSES, Integer.toString(outputHead.channels()));
         }
+        if (outputHead.channels() > 1 && chosen.options().contains(Presets.OUTPUT)) {
+            options.putIfAbsent(Presets.OUTPUT, "sigmoid"); // the heads' channels are independent maps
+        }
         Device device = devices.resolve(err);
         if (device == null) {
             return 1;

@@ -147,17 +147,17 @@ class PipelineCommandsTest {
         Path out = dir.resolve("run/model.safetensors");
         Run t = Run.of("train", "--data", data.toString(), "--model", "unet-bn", "--option", "base=4", "--option",
                 "depth=3", "--option", "in_channels=1", "--epochs", "1", "--batch", "2", "--patch", "32",
-                "--val-fraction", "0.34", "--out", out.toString());
+                "--split", "random", "--val-fraction", "0.34", "--out", out.toString());
         assertEquals(0, t.exitCode(), t.toString());
         assertTrue(t.out().contains("epoch 1/1"), t.toString());
         assertTrue(Files.isRegularFile(out) && Files.isRegularFile(dir.resolve("run/model.history.csv")));
-        Run e = Run.of("evaluate", "--data", data.toString(), "--model", out.toString(), "--pred-out",
+        Run e = Run.of("evaluate", "--data", data.toString(), "--split", "none", "--model", out.toString(), "--pred-out",
                 dir.resolve("pred").toString());
         assertEquals(0, e.exitCode(), e.toString());
         assertTrue(e.out().contains("mean AP (DSB2018)") && e.out().contains("by kind"), e.toString());
         assertTrue(Files.isRegularFile(dir.resolve("pred/s0_labels.png")));
         Run resume = Run.of("train", "--data", data.toString(), "--model", "unet-bn", "--epochs", "2", "--batch", "2",
-                "--patch", "32", "--val-fraction", "0.34", "--out", out.toString(), "--resume");
+                "--patch", "32", "--split", "random", "--val-fraction", "0.34", "--out", out.toString(), "--resume");
         assertEquals(0, resume.exitCode(), resume.toString());
         assertTrue(resume.out().contains("resuming after epoch 1") && resume.out().contains("epoch 2/2"), resume.toString());
     }

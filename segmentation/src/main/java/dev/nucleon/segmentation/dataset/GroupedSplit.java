@@ -26,7 +26,8 @@ import java.util.concurrent.Future;
  * cluster. Then, kind by kind, clusters are taken in a seeded random order into the validation set until it
  * holds at least {@code fraction} of that kind's images; a cluster that would take the kind's validation part
  * past 1.5 × that share is passed over (so one big cluster cannot empty a kind's training part). Every kind
- * gets at least one validation cluster, and at least one of its clusters stays for training.
+ * with two or more clusters gets at least one validation cluster and keeps at least one for training; a kind
+ * whose images all fall in one cluster stays whole in the training part.
  *
  * <p>The split depends only on the pixels, the labels and the seed, so it is the same on every machine.
  */
@@ -94,7 +95,7 @@ public final class GroupedSplit {
                     left--;
                 }
             }
-            if (taken == 0) {
+            if (taken == 0 && order.size() > 1) {
                 List<Integer> smallest = order.stream().min((p, q) -> Integer.compare(p.size(), q.size())).orElseThrow();
                 smallest.forEach(i -> val[i] = true);
             }

@@ -1,6 +1,8 @@
 package dev.nucleon.segmentation.inference;
 
+import dev.nucleon.segmentation.dataset.ImageFeatures;
 import dev.nucleon.segmentation.dataset.ImageKind;
+import dev.nucleon.segmentation.dataset.NucleiKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
@@ -8,6 +10,8 @@ import dev.nucleon.segmentation.io.ImageFileWriter;
 import dev.nucleon.segmentation.metrics.AverageIou;
 import dev.nucleon.segmentation.metrics.EvaluationReport;
 import dev.nucleon.segmentation.metrics.ImageScore;
+import dev.nucleon.segmentation.metrics.InstanceErrors;
+import dev.nucleon.segmentation.metrics.KindReport;
 import dev.nucleon.segmentation.metrics.LabelOverlap;
 import dev.nucleon.segmentation.metrics.MeanAveragePrecision;
 import dev.nucleon.segmentation.metrics.PixelMetrics;
@@ -16,17 +20,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Runs a {@link Predictor} over samples with truth, writes each prediction as {@code <id>_labels.png} into a
  * folder, and scores it exactly as {@code nucleon evaluate --truth --pred} does (DSB2018 thresholds, paper
- * 004's average IoU at 0.5, pixel metrics), keeping the grayscale/colour kind of every image.
+ * 004's average IoU at 0.5, pixel metrics), keeping the grayscale/colour kind of every image, its
+ * {@link InstanceErrors} and its {@link NucleiKind} (a {@link KindReport}).
  */
 public final class ModelEvaluation {
-    /** The report plus the scores split by image kind. */
-    public record Result(EvaluationReport report, List<ImageScore> gray, List<ImageScore> colour) {
+    /**
+     * The report plus the scores split by image kind.
+     *
+     * @param byKind scores and instance errors by {@link NucleiKind}
+     */
+    public record Result(EvaluationReport report, List<ImageScore> gray, List<ImageScore> colour, KindReport byKind) {
         public double grayScore() {
             return gray.isEmpty() ? Double.NaN : MeanAveragePrecision.mean(gray);
         }
@@ -34,24 +46,104 @@ public final class ModelEvaluation {
         public double colourScore() {
             return colour.isEmpty() ? Double.NaN : MeanAveragePrecision.mean(colour);
         }
+
+        /** Instance errors by image id, in the order scored. */
+        public Map<String, InstanceErrors> errors() {
+            Map<String, InstanceErrors> m = new LinkedHashMap<>();
+            byKind.images().forEach(i -> m.put(i.id(), i.errors()));
+            return m;
+        }
+    }
+
+    /**
+     * Where a run stands after one more image.
+     *
+     * @param result         the image just scored
+     * @param errors         its instance errors
+     * @param kind           its kind
+     * @param done           images scored so far (1..total)
+     * @param total          images to score (those with truth)
+     * @param elapsedSeconds seconds since the run started
+     */
+    public record Progress(EvaluationReport.ImageResult result, InstanceErrors errors, NucleiKind kind, int done,
+                           int total, double elapsedSeconds) {
+        /** done / elapsed. */
+        public double imagesPerSecond() {
+            return elapsedSeconds > 0 ? done / elapsedSeconds : Double.NaN;
+        }
+
+        /** Seconds left at the rate so far (0 when done). */
+        public double etaSeconds() {
+            if (done >= total) {
+                return 0;
+            }
+            double rate = imagesPerSecond();
+            return rate > 0 ? (total - done) / rate : Double.NaN;
+        }
+
+        /** E.g. {@code [12/152] 1.84 img/s  ETA 1m16s  0a7d30b2  fluo-small  score 0.6123}. */
+        public String toLine() {
+            String id = result.id();
+            return String.format(Locale.ROOT, "[%d/%d] %.2f img/s  ETA %s  %s  %s  score %.4f", done, total,
+                    imagesPerSecond(), duration(etaSeconds()), id.length() > 8 ? id.substring(0, 8) : id,
+                    kind.label(), result.score().score());
+        }
+
+        /** Seconds as {@code 45s}, {@code 3m07s} or {@code 2h05m}; {@code ?} when not finite. */
+        static String duration(double seconds) {
+            if (!Double.isFinite(seconds)) {
+                return "?";
+            }
+            long s = Math.round(seconds);
+            if (s < 60) {
+                return s + "s";
+            }
+            if (s < 3600) {
+                return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+            }
+            return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+        }
     }
 
     private ModelEvaluation() {
     }
 
     /**
+     * Kinds are measured from each image ({@link ImageFeatures} of the image and its truth).
+     *
      * @param progress told about each image after it is scored (may be null)
      */
     public static Result run(Predictor predictor, List<NucleiSample> samples, Path predictionFolder,
                              Consumer<EvaluationReport.ImageResult> progress) throws IOException {
+        Consumer<Progress> each = progress == null ? null : p -> progress.accept(p.result());
+        return run(predictor, samples, predictionFolder, null, each);
+    }
+
+    /**
+     * @param kinds    kind by image id (e.g. {@link dev.nucleon.segmentation.dataset.GroupedSplit#kinds()}); null,
+     *                 or an id missing from it: measured from the image and its truth
+     * @param progress told after each image is scored: done / total, rate, ETA (may be null)
+     */
+    public static Result run(Predictor predictor, List<NucleiSample> samples, Path predictionFolder,
+                             Map<String, NucleiKind> kinds, Consumer<Progress> progress) throws IOException {
         Files.createDirectories(predictionFolder);
         double[] thresholds = MeanAveragePrecision.dsb2018Thresholds();
         List<EvaluationReport.ImageResult> results = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<ImageScore> gray = new ArrayList<>(), colour = new ArrayList<>();
+        List<KindReport.Image> images = new ArrayList<>();
+        Map<String, NucleiKind> kindOf = new LinkedHashMap<>();
+        int total = 0;
+        for (NucleiSample s : samples) {
+            if (s.hasTruth()) {
+                total++;
+            } else {
+                warnings.add("image " + s.id() + " has no truth (no labels.png or masks/): skipped");
+            }
+        }
+        long start = System.nanoTime();
         for (NucleiSample s : samples) {
             if (!s.hasTruth()) {
-                warnings.add("image " + s.id() + " has no truth (no labels.png or masks/): skipped");
                 continue;
             }
             FloatImage image = s.readImage();
@@ -59,16 +151,25 @@ public final class ModelEvaluation {
             LabelImage pred = predictor.segment(image);
             Path file = predictionFolder.resolve(s.id() + "_labels.png");
             ImageFileWriter.writeLabels(pred, file);
-            ImageScore score = MeanAveragePrecision.score(s.id(), LabelOverlap.of(truth, pred), thresholds,
-                    AverageIou.DEFAULT_THRESHOLD);
+            LabelOverlap overlap = LabelOverlap.of(truth, pred);
+            ImageScore score = MeanAveragePrecision.score(s.id(), overlap, thresholds, AverageIou.DEFAULT_THRESHOLD);
             EvaluationReport.ImageResult r = new EvaluationReport.ImageResult(s.id(), score,
                     PixelMetrics.of(truth, pred), file);
             results.add(r);
             (ImageKind.of(image) == ImageKind.GRAY ? gray : colour).add(score);
+            NucleiKind kind = kinds == null ? null : kinds.get(s.id());
+            if (kind == null) {
+                kind = NucleiKind.of(ImageFeatures.of(image, truth));
+            }
+            kindOf.put(s.id(), kind);
+            InstanceErrors errors = InstanceErrors.of(overlap);
+            images.add(new KindReport.Image(s.id(), score, errors));
             if (progress != null) {
-                progress.accept(r);
+                progress.accept(new Progress(r, errors, kind, results.size(), total,
+                        (System.nanoTime() - start) / 1e9));
             }
         }
-        return new Result(new EvaluationReport(results, warnings, thresholds), gray, colour);
+        return new Result(new EvaluationReport(results, warnings, thresholds), gray, colour,
+                KindReport.of(images, kindOf));
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The result of scoring a folder of predicted label maps against a dataset: per-image object and pixel
@@ -118,6 +119,14 @@ public final class EvaluationReport {
 
     /** The report as one JSON object. */
     public String toJson() {
+        return toJson(null);
+    }
+
+    /**
+     * The report as one JSON object, with more members after {@code warnings}: {@code more} (may be null) gets the
+     * writer inside the object and writes name/value pairs, e.g. {@code j -> kinds.writeRows(j.name("kinds"))}.
+     */
+    public String toJson(Consumer<JsonWriter> more) {
         JsonWriter j = new JsonWriter().beginObject();
         j.name("mean_ap").value(meanAp());
         j.name("ap_by_threshold").beginObject();
@@ -159,6 +168,9 @@ public final class EvaluationReport {
             j.value(w);
         }
         j.endArray();
+        if (more != null) {
+            more.accept(j);
+        }
         return j.endObject().toString();
     }
 }

@@ -29,9 +29,9 @@ import java.util.function.Function;
  *       U-Net, all-ReLU / all-ELU / carving (encoder ELU then ReLU, decoder ReLU)</td>
  *       <td>in_channels 3, base 16, depth 5, classes 1</td><td>1,941,105</td></tr>
  *   <tr><td>{@code unet-plusplus}</td><td>004 (control)</td><td>{@link UNetPlusPlus}</td>
- *       <td>in_channels 1, base 16, depth 5, dropout 0.5</td><td>2,261,601 (B 8: 566,001)</td></tr>
+ *       <td>in_channels 1, base 16, depth 5, dropout 0.5, classes 1</td><td>2,261,601 (B 8: 566,001)</td></tr>
  *   <tr><td>{@code unet-plus}</td><td>004</td><td>{@link UNetPlus}</td>
- *       <td>in_channels 1, base 16, depth 5, up tc (or us)</td><td>1,926,065 / us 1,729,985</td></tr>
+ *       <td>in_channels 1, base 16, depth 5, up tc (or us), classes 1</td><td>1,926,065 / us 1,729,985</td></tr>
  *   <tr><td>{@code resfcn}</td><td>003</td><td>{@link ResFcn}, 256² → 128²×2</td>
  *       <td>in_channels 3, classes 2</td><td>see the summary</td></tr>
  *   <tr><td>{@code simple-cnn}</td><td>001</td><td>{@link SimpleCnn}</td><td>in_channels 3, classes 3, width
@@ -41,8 +41,8 @@ import java.util.function.Function;
  * </table>
  *
  * <p>Option names are the {@link ModelConfig} argument names: {@code in_channels}, {@code base},
- * {@code depth}, {@code up}, {@code classes}, {@code dropout}, {@code width}. A preset refuses options it does
- * not take.
+ * {@code depth}, {@code up}, {@code classes}, {@code dropout}, {@code width}, {@code output} (U-Nets: sigmoid or
+ * softmax head). A preset refuses options it does not take.
  */
 public final class Presets {
 
@@ -64,6 +64,11 @@ public final class Presets {
     public static final String CLASSES = "classes";
     public static final String DROPOUT = "dropout";
     public static final String WIDTH = "width";
+    /**
+     * The head's activation for the U-Nets: {@code sigmoid} (independent channels, e.g. the instance-aware heads'
+     * nucleus + contour maps) or {@code softmax} (one class per pixel); default sigmoid for 1 class, softmax for more.
+     */
+    public static final String OUTPUT = "output";
 
     /**
      * One named network.
@@ -105,7 +110,7 @@ public final class Presets {
     private static final Map<String, Preset> PRESETS = new LinkedHashMap<>();
 
     static {
-        Set<String> unetOptions = Set.of(IN_CHANNELS, BASE, DEPTH, CLASSES);
+        Set<String> unetOptions = Set.of(IN_CHANNELS, BASE, DEPTH, CLASSES, OUTPUT);
         add(new Preset(UNET_BN, "002", "U-Net with batch norm and transposed convolutions (31M weights)",
                 unetOptions, 3, 256, Presets::unetBn));
         add(new Preset(UNET, "004", "the Keras U-Net paper 004 compares against (base 16 or 8)",
@@ -117,12 +122,12 @@ public final class Presets {
         add(new Preset(UNET_CARVING, "000", "paper 000's carving: encoder ELU then ReLU per level, decoder ReLU",
                 unetOptions, 3, 128, c -> unet000(c, Activation.ELU, Activation.RELU)));
         add(new Preset(UNET_PLUSPLUS, "004", "U-Net++ (Zhou et al. 2018), paper 004's control",
-                Set.of(IN_CHANNELS, BASE, DEPTH, DROPOUT), 1, 256, c -> new UNetPlusPlus(c.getInt(IN_CHANNELS, 1),
+                Set.of(IN_CHANNELS, BASE, DEPTH, DROPOUT, CLASSES), 1, 256, c -> new UNetPlusPlus(c.getInt(IN_CHANNELS, 1),
                         c.getInt(BASE, 16), c.getInt(DEPTH, 5), (float) c.getDouble(DROPOUT, UNetPlusPlus.DEFAULT_DROPOUT),
-                        Initializers.heNormal())));
+                        c.getInt(CLASSES, 1), Initializers.heNormal())));
         add(new Preset(UNET_PLUS, "004", "U-Net+ (densely wired encoder), up tc or us",
-                Set.of(IN_CHANNELS, BASE, DEPTH, UP), 1, 256, c -> new UNetPlus(c.getInt(IN_CHANNELS, 1),
-                        c.getInt(BASE, 16), c.getInt(DEPTH, 5), upOf(c), Initializers.glorotUniform())));
+                Set.of(IN_CHANNELS, BASE, DEPTH, UP, CLASSES), 1, 256, c -> new UNetPlus(c.getInt(IN_CHANNELS, 1),
+                        c.getInt(BASE, 16), c.getInt(DEPTH, 5), upOf(c), c.getInt(CLASSES, 1), Initializers.glorotUniform())));
         add(new Preset(RESFCN, "003", "residual encoder-decoder FCN, 256x256x3 -> 128x128x2",
                 Set.of(IN_CHANNELS, CLASSES), 3, 256, c -> new ResFcn(c.getInt(IN_CHANNELS, 3), c.getInt(CLASSES, 2),
                         Output.SOFTMAX)));
@@ -196,9 +201,8 @@ public final class Presets {
     // ----- the U-Nets -------------------------------------------------------------------------------------
 
     private static UNetConfig.Builder unetCommon(ModelConfig c, int inChannels, int base) {
-        int classes = c.getInt(CLASSES, 1);
         return UNetConfig.builder().inChannels(c.getInt(IN_CHANNELS, inChannels)).base(c.getInt(BASE, base))
-                .depth(c.getInt(DEPTH, 5)).output(classes, classes == 1 ? Output.SIGMOID : Output.SOFTMAX);
+                .depth(c.getInt(DEPTH, 5)).output(c.getInt(CLASSES, 1), outputOf(c));
     }
 
     /** Paper 002: conv–BN–ReLU ×2 per level, ConvT 2×2/2, 1×1 sigmoid head; glorot_uniform. */
@@ -242,6 +246,21 @@ public final class Presets {
                 .decoderActivations(decoder, decoder).dropout(dropout)
                 .dropoutPlacement(UNetConfig.DropoutPlacement.BETWEEN_CONVS).kernelInitializer(Initializers.heNormal())
                 .build());
+    }
+
+    /**
+     * The activation of a network's head: the {@code output} option where the preset takes it, otherwise sigmoid
+     * for one class and softmax for more (unet-plus and unet-plusplus are always sigmoid).
+     */
+    public static Output outputOf(ModelConfig c) {
+        int classes = c.getInt(CLASSES, 1);
+        if (c.args().containsKey(OUTPUT)) {
+            return Output.parse(c.getString(OUTPUT));
+        }
+        if (c.builder().equals(UNET_PLUS) || c.builder().equals(UNET_PLUSPLUS)) {
+            return Output.SIGMOID;
+        }
+        return classes == 1 ? Output.SIGMOID : Output.SOFTMAX;
     }
 
     private static UpMode upOf(ModelConfig c) {

@@ -86,6 +86,17 @@ public final class UNetPlus extends Module {
      * @param upMode {@link UpMode#TRANSPOSED} (T.C.) or {@link UpMode#NEAREST} (U.S.)
      */
     public UNetPlus(int inChannels, int base, int depth, UpMode upMode, Initializer init) {
+        this(inChannels, base, depth, upMode, 1, init);
+    }
+
+    /**
+     * @param upMode  {@link UpMode#TRANSPOSED} (T.C.) or {@link UpMode#NEAREST} (U.S.)
+     * @param classes output channels of the 1×1 head (1 in paper 004; 2 for the instance-aware heads)
+     */
+    public UNetPlus(int inChannels, int base, int depth, UpMode upMode, int classes, Initializer init) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("UNetPlus: need classes >= 1, got " + classes);
+        }
         if (inChannels < 1 || base < 1 || depth < 2 || depth > 12) {
             throw new IllegalArgumentException("UNetPlus: need input channels >= 1, B >= 1, depth in 2 … 12, got "
                     + inChannels + ", " + base + ", " + depth);
@@ -121,7 +132,7 @@ public final class UNetPlus extends Module {
             ups[n] = registerModule("u" + n, u);
         }
         head = registerModule("c1_" + depth, new Sequential(
-                Conv2d.builder(2 * filters(1), 1, 1).kernelInitializer(init).build(), Output.SIGMOID.create()));
+                Conv2d.builder(2 * filters(1), classes, 1).kernelInitializer(init).build(), Output.SIGMOID.create()));
     }
 
     /** Channels entering cell (n, k): C(n, k−1) and D(n−1, k), whichever exist. */

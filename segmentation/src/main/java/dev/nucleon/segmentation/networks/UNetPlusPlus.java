@@ -47,6 +47,14 @@ public final class UNetPlusPlus extends Module {
     }
 
     public UNetPlusPlus(int inChannels, int base, int depth, float dropout, Initializer init) {
+        this(inChannels, base, depth, dropout, 1, init);
+    }
+
+    /** @param classes output channels of the 1×1 head (1 in paper 004; 2 for the instance-aware heads) */
+    public UNetPlusPlus(int inChannels, int base, int depth, float dropout, int classes, Initializer init) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("UNetPlusPlus: need classes >= 1, got " + classes);
+        }
         if (inChannels < 1 || base < 1 || depth < 2 || depth > 12) {
             throw new IllegalArgumentException("UNetPlusPlus: need input channels >= 1, B >= 1, depth in 2 … 12, got "
                     + inChannels + ", " + base + ", " + depth);
@@ -80,7 +88,7 @@ public final class UNetPlusPlus extends Module {
             }
         }
         head = registerModule("head", new Sequential(
-                dev.nucleon.nn.layers.Conv2d.builder(filters(0), 1, 1).kernelInitializer(init).build(),
+                dev.nucleon.nn.layers.Conv2d.builder(filters(0), classes, 1).kernelInitializer(init).build(),
                 Output.SIGMOID.create()));
     }
 

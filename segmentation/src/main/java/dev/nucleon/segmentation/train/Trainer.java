@@ -29,6 +29,7 @@ import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.metrics.ImageScore;
 import dev.nucleon.segmentation.metrics.MeanAveragePrecision;
+import dev.nucleon.segmentation.networks.Presets;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 import dev.nucleon.segmentation.preprocess.Resize;
 
@@ -177,6 +178,11 @@ public final class Trainer {
                        Path modelFile, boolean resume) throws IOException {
         if (trainSamples.isEmpty()) {
             throw new IllegalArgumentException("Trainer: no training images");
+        }
+        if (head.channels() > 1 && model.config() != null
+                && Presets.outputOf(model.config()) != dev.nucleon.segmentation.networks.Output.SIGMOID) {
+            throw new IllegalArgumentException("Trainer: the " + head.label() + " head needs independent sigmoid "
+                    + "channels; build the network with the option output=sigmoid");
         }
         Files files = Files.of(modelFile);
         Optimizer optimizer = config.createOptimizer(model);

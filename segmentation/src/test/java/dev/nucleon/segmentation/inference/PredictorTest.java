@@ -127,7 +127,7 @@ class PredictorTest {
     /** A small two-channel, three-input U-Net saved with the metadata a contour-head training run writes. */
     static Path contourModel(Path dir, double diameter) throws IOException {
         Initializers.manualSeed(9);
-        Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2));
+        Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2, "output", "sigmoid"));
         Path file = dir.resolve("contour.safetensors");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(Predictor.META_INPUT, NetworkInput.RGB_NAME);

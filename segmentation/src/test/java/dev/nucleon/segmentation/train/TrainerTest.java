@@ -129,7 +129,7 @@ class TrainerTest {
     void contourHeadOnRgbInputWithScaleAndColourAugmentationTrainsAndRecordsItsSetup(@TempDir Path dir)
             throws IOException {
         Initializers.manualSeed(5);
-        Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2));
+        Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2, "output", "sigmoid"));
         List<NucleiSample> all = samples();
         Path model = dir.resolve("contour.safetensors");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -149,7 +149,7 @@ class TrainerTest {
         assertEquals(2, p.diameter(0).probability(all.get(0).readImage()).channels());
         // the same seed gives the same run, augmentation included
         Initializers.manualSeed(5);
-        Module again = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2));
+        Module again = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2, "output", "sigmoid"));
         Trainer.Result r2 = new Trainer(config(1), new PrintStream(new ByteArrayOutputStream())).inPlaceProgress(false)
                 .head(Head.CONTOUR).input(NetworkInput.RGB_NAME).scaleAugmentation(0.5, 2).colourAugment(true)
                 .fit(again, all, List.of(), dir.resolve("again.safetensors"));
