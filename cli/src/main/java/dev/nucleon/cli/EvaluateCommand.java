@@ -3,6 +3,7 @@ package dev.nucleon.cli;
 import dev.nucleon.core.Device;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.GroupedSplit;
+import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.dataset.NucleiKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.inference.ModelEvaluation;
@@ -167,6 +168,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
         List<NucleiSample> samples;
         Map<String, NucleiKind> kinds = null;
+        GroupedSplit grouped = null;
         switch (mode) {
             case "grouped" -> {
                 List<NucleiSample> withTruth = dataset.samples().stream().filter(NucleiSample::hasTruth).toList();
@@ -174,6 +176,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 err.flush();
                 int threads = Runtime.getRuntime().availableProcessors();
                 GroupedSplit g = GroupedSplit.of(withTruth, fraction, splitSeed, threads);
+                grouped = g;
                 samples = g.validation();
                 kinds = g.kinds();
                 err.printf(Locale.ROOT, "grouped split: scoring %d of %d images (fraction %s, seed %d)%n",
@@ -189,6 +192,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         inference.apply(predictor).device(dev).flipTta(tta);
         Path folder = predOut != null ? predOut : Files.createTempDirectory("nucleon-eval-");
+        if (grouped != null) {
+            Files.createDirectories(folder);
+            AtomicFileWriter.writeString(folder.resolve("split.csv"), grouped.toCsv());
+        }
         ModelEvaluation.Result r = ModelEvaluation.run(predictor, samples, folder, kinds, p -> {
             err.println(p.toLine());
             err.flush();
@@ -211,7 +218,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.println("split                " + mode + (mode.equals("none") ? ""
                     : String.format(Locale.ROOT, " (fraction %s, seed %d)", fraction, splitSeed)));
             out.println("predictions          " + folder);
-            out.println("by nuclei kind       " + folder.resolve("kinds.json") + ", " + folder.resolve("kinds.png"));
+            out.println("by nuclei kind       " + folder.resolve("kinds.json") + ", " + folder.resolve("kinds.png")
+                    + (grouped != null ? ", split " + folder.resolve("split.csv") : ""));
         }
         out.flush();
         return 0;
