@@ -36,7 +36,8 @@ import java.util.Map;
  *   <li><b>scale</b>: when the model file records the median nucleus diameter of its training data and the
  *       image's nuclei are much larger or smaller (by more than {@value #SCALE_TOLERANCE}×), the image is
  *       resized so they match; the size is estimated from a first pass ({@link NucleusScale}, area-weighted
- *       median) or given ({@link #diameter});</li>
+ *       median; then at most {@value #MAX_AUTO_UPSCALE}× larger or {@value #MAX_AUTO_DOWNSCALE}× smaller) or
+ *       given ({@link #diameter}); the first pass is the result when no rescaling is needed;</li>
  *   <li>overlapping 256×256 tiles with {@value #DEFAULT_OVERLAP} px of blended overlap ({@link BlendedTiling};
  *       no seams), batched forward passes without autograd, in inference mode, optional flip test-time
  *       augmentation (mean of the identity, horizontal, vertical and both flips); paper 004's max-stitched
@@ -76,10 +77,16 @@ public final class Predictor {
 
     /** Default overlap of the blended tiles, pixels. */
     public static final int DEFAULT_OVERLAP = 32;
-    /** An image is rescaled only when its nuclei differ from the training size by more than this factor. */
-    public static final double SCALE_TOLERANCE = 1.3;
-    /** Largest automatic rescaling factor, up or down. */
-    public static final double MAX_AUTO_SCALE = 4;
+    /**
+     * An image is rescaled only when its nuclei differ from the training size by more than this factor: within
+     * it, the network has seen such sizes through its scale augmentation (0.5–2×), and a second pass would cost
+     * time for little gain.
+     */
+    public static final double SCALE_TOLERANCE = 1.5;
+    /** Largest automatic enlargement (small nuclei): the work grows with its square. */
+    public static final double MAX_AUTO_UPSCALE = 2;
+    /** Largest automatic reduction (large nuclei). */
+    public static final double MAX_AUTO_DOWNSCALE = 4;
     /** Largest accepted {@link #diameter}, pixels. */
     public static final double MAX_DIAMETER = 1000;
 
@@ -340,7 +347,7 @@ public final class Predictor {
             return 1;
         }
         double d = diameter;
-        double limit = MAX_DIAMETER;
+        double up = MAX_DIAMETER, down = MAX_DIAMETER;
         if (Double.isNaN(d)) {
             FloatImage out = probabilityOfInput(in);
             if (firstPass != null) {
@@ -350,13 +357,14 @@ public final class Predictor {
             if (Double.isNaN(d)) {
                 return 1; // no nuclei found: nothing to rescale for
             }
-            limit = MAX_AUTO_SCALE;
+            up = MAX_AUTO_UPSCALE;
+            down = MAX_AUTO_DOWNSCALE;
         }
         double f = trainingDiameter / d;
         if (f <= SCALE_TOLERANCE && f >= 1 / SCALE_TOLERANCE) {
             return 1;
         }
-        return Math.max(1 / limit, Math.min(limit, f));
+        return Math.max(1 / down, Math.min(up, f));
     }
 
     /** Instances of a (K, H, W) head output. */
