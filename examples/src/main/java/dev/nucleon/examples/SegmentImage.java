@@ -15,11 +15,11 @@ import java.util.List;
  * Segments one image with the model bundled in the segmentation jar, prints the nuclei count and mean area,
  * and writes an overlay.
  *
- * <pre>java -cp ... dev.nucleon.examples.SegmentImage samples/0c6507d4/image.png overlay.png</pre>
+ * <pre>java -cp ... dev.nucleon.examples.SegmentImage samples/0280fa8f/image.png overlay.png</pre>
  */
 public final class SegmentImage {
     public static void main(String[] args) throws Exception {
-        Path input = Path.of(args.length > 0 ? args[0] : "samples/0c6507d4/image.png");
+        Path input = Path.of(args.length > 0 ? args[0] : "samples/0280fa8f/image.png");
         Path overlay = Path.of(args.length > 1 ? args[1] : "overlay.png");
 
         FloatImage image = ImageFileReader.read(input);          // (C, H, W) in [0, 1]
