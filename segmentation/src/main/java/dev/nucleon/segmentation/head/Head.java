@@ -2,6 +2,7 @@ package dev.nucleon.segmentation.head;
 
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.preprocess.DistanceTransform;
+import dev.nucleon.segmentation.preprocess.ThreeClassTarget;
 
 import java.util.Locale;
 
@@ -16,7 +17,7 @@ import java.util.Locale;
  *   <tr><td>{@link #FOREGROUND}</td><td>1: nucleus minus the one-pixel seams where two nuclei touch</td>
  *       <td>threshold, watershed on the distance transform ({@code InstanceSegmentation})</td></tr>
  *   <tr><td>{@link #CONTOUR}</td><td>2: nucleus; contour = nucleus pixels within {@value #CONTOUR_WIDTH} px
- *       (3×3 steps) of the background or another nucleus — the DSB2018 winners' mask + contour targets</td>
+ *       (3×3 steps) of the background or another nucleus (paper 001's border class, {@link ThreeClassTarget}) — the DSB2018 winners' mask + contour targets</td>
  *       <td>markers = connected cores where p_nucleus·(1 − p_contour) &gt; 0.5, watershed of that score inside
  *       p_nucleus &gt; threshold ({@link CoreWatershed})</td></tr>
  *   <tr><td>{@link #DISTANCE}</td><td>2: nucleus; distance to the nucleus' border divided by its largest
@@ -70,11 +71,11 @@ public enum Head {
             case FOREGROUND -> foregroundWithoutSeams(labels);
             case CONTOUR -> {
                 float[] t = new float[2 * n];
-                boolean[] interior = interior(labels, CONTOUR_WIDTH);
+                int[] classes = ThreeClassTarget.of(labels, CONTOUR_WIDTH).data();
                 for (int i = 0; i < n; i++) {
                     if (l[i] > 0) {
                         t[i] = 1f;
-                        t[n + i] = interior[i] ? 0f : 1f;
+                        t[n + i] = classes[i] == ThreeClassTarget.BORDER ? 1f : 0f;
                     }
                 }
                 yield t;
@@ -132,44 +133,5 @@ public enum Head {
             }
         }
         return false;
-    }
-
-    /**
-     * Pixels of a nucleus still inside it after {@code width} erosions by the 3×3 square, where the background
-     * and other nuclei erode and the image edge does not.
-     */
-    static boolean[] interior(LabelImage labels, int width) {
-        int w = labels.width(), h = labels.height();
-        int[] l = labels.data();
-        boolean[] in = new boolean[l.length];
-        for (int i = 0; i < l.length; i++) {
-            in[i] = l[i] > 0;
-        }
-        for (int step = 0; step < width; step++) {
-            boolean[] next = new boolean[l.length];
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int i = y * w + x;
-                    next[i] = in[i] && allSame(l, in, w, h, x, y, l[i]);
-                }
-            }
-            in = next;
-        }
-        return in;
-    }
-
-    private static boolean allSame(int[] l, boolean[] in, int w, int h, int x, int y, int v) {
-        for (int dy = -1; dy <= 1; dy++) {
-            for (int dx = -1; dx <= 1; dx++) {
-                int xx = x + dx, yy = y + dy;
-                if (xx >= 0 && yy >= 0 && xx < w && yy < h) {
-                    int j = yy * w + xx;
-                    if (l[j] != v || !in[j]) {
-                        return false;
-                    }
-                }
-            }
-        }
-        return true;
     }
 }
