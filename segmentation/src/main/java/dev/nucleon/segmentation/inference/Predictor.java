@@ -311,24 +311,36 @@ public final class Predictor {
 
     /** Instances of an image already converted by {@link NetworkInput} (this model's conversion). */
     public LabelImage segmentInput(FloatImage in) {
-        return decode(outputOfInput(in));
+        Pass first = new Pass();
+        double f = scaleFor(in, first);
+        if (f == 1 && first.labels != null) {
+            return first.labels; // the estimating pass is the result: decoded once
+        }
+        return decode(outputAt(in, f, first));
     }
 
     /** The scale factor {@link #segmentInput} applies to this image: 1 when no rescaling is needed. */
     public double scaleOf(FloatImage in) {
-        return scaleFor(in, null);
+        return scaleFor(in, new Pass());
     }
 
     /** The (K, H, W) head output of a decoded image, after rescaling when the nuclei size asks for it. */
     public FloatImage output(FloatImage image) {
-        return outputOfInput(NetworkInput.prepare(image, input));
+        FloatImage in = NetworkInput.prepare(image, input);
+        Pass first = new Pass();
+        return outputAt(in, scaleFor(in, first), first);
     }
 
-    private FloatImage outputOfInput(FloatImage in) {
-        FloatImage[] first = new FloatImage[1];
-        double f = scaleFor(in, first);
+    /** The first pass at scale 1, when one was run to estimate the nuclei size. */
+    private static final class Pass {
+        FloatImage output;
+        LabelImage labels;
+    }
+
+    /** The output of {@code in} rescaled by {@code f} and mapped back (f = 1: the first pass when there was one). */
+    private FloatImage outputAt(FloatImage in, double f, Pass first) {
         if (f == 1) {
-            return first[0] != null ? first[0] : probabilityOfInput(in);
+            return first.output != null ? first.output : probabilityOfInput(in);
         }
         int w = in.width(), h = in.height();
         int sw = (int) Math.round(w * f), sh = (int) Math.round(h * f);
@@ -341,19 +353,17 @@ public final class Predictor {
         return Resize.bilinear(out, w, h);
     }
 
-    /** Scale factor for an input; a first pass done to estimate it is left in {@code firstPass[0]}. */
-    private double scaleFor(FloatImage in, FloatImage[] firstPass) {
+    /** Scale factor for an input; a first pass run to estimate it is kept in {@code first}. */
+    private double scaleFor(FloatImage in, Pass first) {
         if (diameter == 0 || Double.isNaN(trainingDiameter)) {
             return 1;
         }
         double d = diameter;
         double up = MAX_DIAMETER, down = MAX_DIAMETER;
         if (Double.isNaN(d)) {
-            FloatImage out = probabilityOfInput(in);
-            if (firstPass != null) {
-                firstPass[0] = out;
-            }
-            d = NucleusScale.areaWeightedMedianDiameter(decode(out));
+            first.output = probabilityOfInput(in);
+            first.labels = decode(first.output);
+            d = NucleusScale.areaWeightedMedianDiameter(first.labels);
             if (Double.isNaN(d)) {
                 return 1; // no nuclei found: nothing to rescale for
             }

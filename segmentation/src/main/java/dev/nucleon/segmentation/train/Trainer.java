@@ -75,6 +75,11 @@ import java.util.concurrent.Future;
  * Every file is replaced atomically, so an interrupted run leaves the previous epoch's files intact.
  */
 public final class Trainer {
+    /** Probability that a patch is rescaled when scale augmentation is on. */
+    public static final double SCALE_PROBABILITY = 0.75;
+    /** Largest hue shift of the colour augmentation, degrees. */
+    public static final double HUE_DEGREES = 20;
+
     private final TrainerConfig config;
     private final PrintStream log;
     private boolean inPlaceProgress = true;
@@ -82,6 +87,8 @@ public final class Trainer {
     private String input = NetworkInput.NAME;
     private double minScale = 1, maxScale = 1;
     private boolean colourAugment;
+    /** Median equivalent diameter of the training nuclei, measured at the start of a run (recorded in model files). */
+    private double trainingDiameter = Double.NaN;
 
     public Trainer(TrainerConfig config, PrintStream log) {
         this.config = config;
@@ -137,11 +144,6 @@ public final class Trainer {
         this.colourAugment = on;
         return this;
     }
-
-    /** Probability that a patch is rescaled when scale augmentation is on. */
-    public static final double SCALE_PROBABILITY = 0.75;
-    /** Largest hue shift of the colour augmentation, degrees. */
-    public static final double HUE_DEGREES = 20;
 
     /** The files of a run whose best model goes to {@code modelFile}. */
     public record Files(Path model, Path last, Path optimizer, Path history, Path curves) {
@@ -303,8 +305,6 @@ public final class Trainer {
     private static boolean improves(Mode mode, double current, double best) {
         return Double.isNaN(best) || (mode == Mode.MAX ? current > best : current < best);
     }
-
-    private double trainingDiameter = Double.NaN;
 
     /** Median equivalent diameter sqrt(4·area/π) over every nucleus of the training images. */
     static double medianDiameter(List<NucleiSample> samples) throws IOException {
