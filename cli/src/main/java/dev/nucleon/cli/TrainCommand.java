@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -148,6 +149,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-separate", description = "Do not zero the seams between touching nuclei in the target.")
     boolean noSeparate;
 
+    @Option(names = "--balance-kinds", description = "Sample the image kinds of the grouped split in proportion to "
+            + "the square root of their image counts instead of their counts (rare kinds seen more often).")
+    boolean balanceKinds;
+
     @Option(names = "--resume", description = "Continue the run whose files sit beside --out.")
     boolean resume;
 
@@ -208,7 +213,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (device == null) {
             return 1;
         }
+        if (balanceKinds && (!grouped || validationFolder != null)) {
+            throw new ParameterException(spec.commandLine(), "--balance-kinds needs --split grouped (the kinds come "
+                    + "from it), without --validation");
+        }
         Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
+        Map<String, String> kindOf = new TreeMap<>();
         List<NucleiSample> train;
         List<NucleiSample> validation;
         if (validationFolder != null) {
@@ -219,6 +229,9 @@ public final class TrainCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors());
             train = g.train();
             validation = g.validation();
+            if (balanceKinds) {
+                g.kinds().forEach((id, kind) -> kindOf.put(id, kind.label()));
+            }
         } else {
             DatasetSplit<NucleiSample> s = dataset.split(fraction, splitSeed);
             train = s.train();
@@ -244,9 +257,11 @@ public final class TrainCommand implements Callable<Integer> {
                 preset, options, model.parameterCount().total(), device, train.size(), validation.size(),
                 validationFolder != null ? "folder" : split, dataset.folder());
         log.println("train: " + config.describe() + " head=" + outputHead.label() + " input=" + inputName
-                + " scale-augment=" + scaleAugment + " colour-augment=" + colourAugment);
+                + " scale-augment=" + scaleAugment + " colour-augment=" + colourAugment
+                + " balance-kinds=" + balanceKinds);
         Trainer trainer = new Trainer(config, log).head(outputHead).input(inputName)
                 .scaleAugmentation(scales[0], scales[1]).colourAugment(colourAugment)
+                .balanceGroups(kindOf)
                 .inPlaceProgress(progress != null ? progress : System.console() != null);
         Trainer.Result r = resume ? trainer.resume(model, train, validation, out) : trainer.fit(model, train, validation, out);
         log.flush();

@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -87,6 +88,8 @@ public final class Trainer {
     private String input = NetworkInput.NAME;
     private double minScale = 1, maxScale = 1;
     private boolean colourAugment;
+    /** Group of each training image id, for balanced sampling; empty: every image equally often. */
+    private Map<String, String> groups = Map.of();
     /** Median equivalent diameter of the training nuclei, measured at the start of a run (recorded in model files). */
     private double trainingDiameter = Double.NaN;
 
@@ -142,6 +145,17 @@ public final class Trainer {
      */
     public Trainer colourAugment(boolean on) {
         this.colourAugment = on;
+        return this;
+    }
+
+    /**
+     * Group-balanced sampling: each epoch still draws {@code images × patchesPerImage} patches, but a group of n
+     * training images gets a share of them proportional to √n instead of n (rare kinds of images are seen more
+     * often, common ones less), spread evenly over the group's images in a seeded shuffled order. Images whose
+     * id has no group form one group together. Empty map (default): every image {@code patchesPerImage} times.
+     */
+    public Trainer balanceGroups(Map<String, String> groupOfImage) {
+        this.groups = Map.copyOf(groupOfImage);
         return this;
     }
 
@@ -240,6 +254,19 @@ public final class Trainer {
         }
         List<TrainingSample> validationSet = validate ? load(validationSamples, input) : List.of();
         BatchSource source = new BatchSource(trainSamples);
+        if (!groups.isEmpty()) {
+            Map<String, int[]> counts = new TreeMap<>();
+            for (NucleiSample sample : trainSamples) {
+                counts.computeIfAbsent(groups.getOrDefault(sample.id(), ""), g -> new int[2])[0]++;
+            }
+            for (int i : balancedOrder(trainSamples, groups, source.patchesPerEpoch(), new Random(0))) {
+                counts.get(groups.getOrDefault(trainSamples.get(i).id(), ""))[1]++;
+            }
+            StringBuilder line = new StringBuilder("balanced sampling (group: images -> patches per epoch):");
+            counts.forEach((g, c) -> line.append(String.format(Locale.ROOT, " %s %d -> %d;", g.isEmpty() ? "other" : g,
+                    c[0], c[1])));
+            log.println(line);
+        }
         trainingDiameter = medianDiameter(trainSamples);
         log.printf(Locale.ROOT, "training nuclei: median equivalent diameter %.1f px%n", trainingDiameter);
         boolean stoppedEarly = false;
@@ -456,19 +483,26 @@ public final class Trainer {
 
         void startEpoch(int e) {
             this.epoch = e;
-            List<Integer> o = new ArrayList<>();
-            for (int k = 0; k < config.patchesPerImage(); k++) {
-                for (int i = 0; i < samples.size(); i++) {
-                    o.add(i);
-                }
-            }
-            Collections.shuffle(o, new Random(mix(config.seed(), e, -1)));
+            Random random = new Random(mix(config.seed(), e, -1));
+            List<Integer> o = groups.isEmpty() ? uniformOrder() : balancedOrder(samples, groups,
+                    patchesPerEpoch(), random);
+            Collections.shuffle(o, random);
             this.order = o;
             this.nextToSubmit = 0;
             queue.clear();
             while (queue.size() < config.prefetch() && nextToSubmit < batchesPerEpoch()) {
                 submit();
             }
+        }
+
+        private List<Integer> uniformOrder() {
+            List<Integer> o = new ArrayList<>();
+            for (int k = 0; k < config.patchesPerImage(); k++) {
+                for (int i = 0; i < samples.size(); i++) {
+                    o.add(i);
+                }
+            }
+            return o;
         }
 
         private void submit() {
@@ -570,6 +604,55 @@ public final class Trainer {
             t[i] = l[i] != 0 ? 1f : 0f;
         }
         return t;
+    }
+
+    /**
+     * {@code total} sample indices (unordered), a group of n images receiving a share ∝ √n (largest remainders
+     * rounding), each group's share dealt over its images in a shuffled cyclic order, so the images of a
+     * group are drawn equally often (±1).
+     */
+    static List<Integer> balancedOrder(List<NucleiSample> samples, Map<String, String> groupOf, int total,
+                                       Random random) {
+        Map<String, List<Integer>> members = new java.util.TreeMap<>();
+        for (int i = 0; i < samples.size(); i++) {
+            members.computeIfAbsent(groupOf.getOrDefault(samples.get(i).id(), ""), g -> new ArrayList<>()).add(i);
+        }
+        List<List<Integer>> lists = new ArrayList<>(members.values());
+        double[] weight = new double[lists.size()];
+        double sum = 0;
+        for (int g = 0; g < weight.length; g++) {
+            weight[g] = Math.sqrt(lists.get(g).size());
+            sum += weight[g];
+        }
+        int[] quota = new int[weight.length];
+        double[] remainder = new double[weight.length];
+        int given = 0;
+        for (int g = 0; g < weight.length; g++) {
+            double exact = total * weight[g] / sum;
+            quota[g] = (int) Math.floor(exact);
+            remainder[g] = exact - quota[g];
+            given += quota[g];
+        }
+        while (given < total) {
+            int best = 0;
+            for (int g = 1; g < weight.length; g++) {
+                if (remainder[g] > remainder[best]) {
+                    best = g;
+                }
+            }
+            quota[best]++;
+            remainder[best] = -1;
+            given++;
+        }
+        List<Integer> order = new ArrayList<>(total);
+        for (int g = 0; g < lists.size(); g++) {
+            List<Integer> m = new ArrayList<>(lists.get(g));
+            Collections.shuffle(m, random);
+            for (int k = 0; k < quota[g]; k++) {
+                order.add(m.get(k % m.size()));
+            }
+        }
+        return order;
     }
 
     /** A seed for (run seed, epoch, position) (SplitMix64 finaliser). */

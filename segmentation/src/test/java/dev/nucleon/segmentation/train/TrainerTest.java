@@ -163,4 +163,41 @@ class TrainerTest {
         assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1), System.out).scaleAugmentation(0, 2));
         assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1), System.out).input("hsv"));
     }
+
+    @Test
+    void balancedOrderGivesGroupsSharesProportionalToTheRootOfTheirSize() {
+        List<NucleiSample> samples = new java.util.ArrayList<>();
+        Map<String, String> group = new java.util.HashMap<>();
+        for (int i = 0; i < 100; i++) { // 81 "common", 16 "rare", 3 without a group
+            String id = "img" + i;
+            samples.add(new NucleiSample(id, Path.of(id + ".png"), null, null));
+            if (i < 81) {
+                group.put(id, "common");
+            } else if (i < 97) {
+                group.put(id, "rare");
+            }
+        }
+        List<Integer> order = Trainer.balancedOrder(samples, group, 200, new java.util.Random(3));
+        assertEquals(200, order.size());
+        int[] perImage = new int[100];
+        order.forEach(i -> perImage[i]++);
+        int common = 0, rare = 0, other = 0;
+        for (int i = 0; i < 100; i++) {
+            if (i < 81) {
+                common += perImage[i];
+            } else if (i < 97) {
+                rare += perImage[i];
+            } else {
+                other += perImage[i];
+            }
+        }
+        // weights √81 : √16 : √3 = 9 : 4 : 1.73 of 200 patches
+        assertEquals(122.6, common, 1.0);
+        assertEquals(54.5, rare, 1.0);
+        assertEquals(23.6, other, 1.0);
+        for (int i = 81; i < 97; i++) { // 54 or 55 patches dealt over 16 images: 3 or 4 each
+            assertTrue(perImage[i] == 3 || perImage[i] == 4, "image " + i + ": " + perImage[i]);
+        }
+        assertEquals(order, Trainer.balancedOrder(samples, group, 200, new java.util.Random(3)));
+    }
 }
