@@ -23,6 +23,32 @@ public final class IntensityScaling {
         return new FloatImage(image.width(), image.height(), image.channels(), out);
     }
 
+    /**
+     * A float image brought into [0, 1] by its own finite range: when every finite sample already lies in
+     * [0, 1] (always so for integer images read by {@code ImageFileReader}, which divides by 2^bits − 1) the
+     * image itself is returned, unchanged; otherwise {@code (v − min) / (max − min)} over all channels jointly,
+     * min and max taken over the finite samples only (a constant image becomes all zeros). NaN and ±Inf
+     * samples stay as they are (see {@link NonFiniteSamples}).
+     */
+    public static FloatImage toUnitRange(FloatImage image) {
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (float v : image.data()) {
+            if (Float.isFinite(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        if (lo > hi || (lo >= 0f && hi <= 1f)) { // no finite sample, or already in range
+            return image;
+        }
+        double range = (double) hi - lo, inv = range > 0 ? 1.0 / range : 0;
+        float[] d = image.data(), out = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = Float.isFinite(d[i]) ? (float) ((d[i] - (double) lo) * inv) : d[i];
+        }
+        return new FloatImage(image.width(), image.height(), image.channels(), out);
+    }
+
     /** v / maxValue (e.g. 255 or 65535 for raw samples), clipped to [0, 1]. */
     public static FloatImage divide(FloatImage image, float maxValue) {
         if (!(maxValue > 0)) {

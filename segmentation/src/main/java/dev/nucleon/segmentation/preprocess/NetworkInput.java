@@ -3,6 +3,8 @@ package dev.nucleon.segmentation.preprocess;
 import dev.nucleon.segmentation.image.FloatImage;
 
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The deterministic image → network-input conversions shared by training and inference. A model file names
@@ -26,6 +28,14 @@ import java.util.Arrays;
  * H&amp;E image at the background; per plane, each stain's contrast survives. On a gray image all three planes
  * equal the one-channel input exactly.
  *
+ * <p>Before either: <b>numeric sanity</b> for float images. Alpha is dropped; a float image whose finite samples
+ * leave [0, 1] (a float32 TIFF of 0–1000, say) is first scaled by its own finite range
+ * ({@link IntensityScaling#toUnitRange}), so the "median above 0.5" rule is decided on values in [0, 1] whatever
+ * the file's units; integer images (already in [0, 1]) are untouched, bit for bit. NaN and ±Inf samples are
+ * reported once per image to the {@linkplain #warnings(Consumer) warning sink}, left out of the median, and
+ * replaced by background ({@link NonFiniteSamples}: each plane's finite minimum, or maximum when the image is
+ * inverted), so they cannot spread through the network.
+ *
  * <p>Medians and percentiles are exact (sorting a copy), so the result depends on the pixels only.
  */
 public final class NetworkInput {
@@ -36,44 +46,93 @@ public final class NetworkInput {
 
     private static final PercentileNormalization PERCENTILES = new PercentileNormalization(1.0, 99.8, true, true);
 
+    private static volatile Consumer<String> warnings = NetworkInput::log;
+
     private NetworkInput() {
     }
 
     /**
-     * @param image (C, H, W) in [0, 1], C in 1..4 (alpha ignored)
+     * @param image (C, H, W), C in 1..4 (alpha ignored), in [0, 1] or any float range (see the class comment)
      * @return (1, H, W) in [0, 1], nuclei bright
      */
     public static FloatImage prepare(FloatImage image) {
-        FloatImage gray = Grayscale.of(image);
-        if (brightBackground(gray)) {
+        return prepare(image, warnings);
+    }
+
+    private static FloatImage prepare(FloatImage image, Consumer<String> warn) {
+        FloatImage gray = Grayscale.of(finiteUnitRange(image, warn));
+        boolean bright = brightBackground(gray);
+        gray = NonFiniteSamples.replace(gray, bright);
+        if (bright) {
             gray = invert(gray);
         }
         return PERCENTILES.apply(gray);
     }
 
     /**
-     * @param image (C, H, W) in [0, 1], C in 1..4 (alpha ignored)
+     * @param image (C, H, W), C in 1..4 (alpha ignored), in [0, 1] or any float range (see the class comment)
      * @return (3, H, W) in [0, 1], nuclei bright, see the class comment
      */
     public static FloatImage prepareRgb(FloatImage image) {
-        FloatImage rgb = image.channels() == 2 || image.channels() == 4 ? image.withoutAlpha() : image;
+        return prepareRgb(image, warnings);
+    }
+
+    private static FloatImage prepareRgb(FloatImage image, Consumer<String> warn) {
+        FloatImage rgb = finiteUnitRange(image, warn);
         if (rgb.channels() == 1) {
             rgb = FloatImage.stack(rgb, rgb, rgb);
         }
-        if (brightBackground(Grayscale.of(rgb))) {
+        boolean bright = brightBackground(Grayscale.of(rgb));
+        rgb = NonFiniteSamples.replace(rgb, bright);
+        if (bright) {
             rgb = invert(rgb);
         }
         return PERCENTILES.apply(rgb);
     }
 
-    /** The conversion named {@code name} ({@link #NAME} or {@link #RGB_NAME}). */
-    public static FloatImage prepare(FloatImage image, String name) {
+    /**
+     * As {@link #prepare(FloatImage, String)}, with this image's warnings (at most one: its NaN/Inf samples) sent
+     * to {@code warn} instead of the {@linkplain #warnings(Consumer) shared sink}.
+     */
+    public static FloatImage prepare(FloatImage image, String name, Consumer<String> warn) {
         return switch (name) {
-            case NAME -> prepare(image);
-            case RGB_NAME -> prepareRgb(image);
+            case NAME -> prepare(image, warn);
+            case RGB_NAME -> prepareRgb(image, warn);
             default -> throw new IllegalArgumentException("network input '" + name + "': expected " + NAME + " or "
                     + RGB_NAME);
         };
+    }
+
+    /**
+     * Sends the warnings of {@link #prepare(FloatImage, String)} and friends (one line per image, e.g. "3 of 65536
+     * samples are NaN or infinite …") to {@code sink} from now on; the default logs them through
+     * {@link System.Logger} ({@code dev.nucleon.segmentation.preprocess.NetworkInput}, level WARNING). Returns
+     * the previous sink.
+     */
+    public static Consumer<String> warnings(Consumer<String> sink) {
+        Consumer<String> previous = warnings;
+        warnings = java.util.Objects.requireNonNull(sink, "sink");
+        return previous;
+    }
+
+    private static void log(String message) {
+        System.getLogger(NetworkInput.class.getName()).log(System.Logger.Level.WARNING, message);
+    }
+
+    /** Alpha dropped, NaN/Inf reported (once), then {@link IntensityScaling#toUnitRange}. */
+    private static FloatImage finiteUnitRange(FloatImage image, Consumer<String> warn) {
+        FloatImage colour = image.channels() == 2 || image.channels() == 4 ? image.withoutAlpha() : image;
+        long bad = NonFiniteSamples.count(colour);
+        if (bad > 0) {
+            warn.accept(String.format(Locale.ROOT, "%d of %d samples of the %dx%d image are NaN or infinite; "
+                    + "they are treated as background", bad, colour.data().length, colour.width(), colour.height()));
+        }
+        return IntensityScaling.toUnitRange(colour);
+    }
+
+    /** The conversion named {@code name} ({@link #NAME} or {@link #RGB_NAME}). */
+    public static FloatImage prepare(FloatImage image, String name) {
+        return prepare(image, name, warnings);
     }
 
     /** Channels the conversion named {@code name} gives. */
@@ -86,9 +145,19 @@ public final class NetworkInput {
         };
     }
 
-    /** True when the median of the (1, H, W) gray image is above 0.5. */
+    /** True when the median of the (1, H, W) gray image's finite values is above 0.5. */
     public static boolean brightBackground(FloatImage gray) {
-        float[] sorted = Arrays.copyOf(gray.data(), gray.planeSize());
+        float[] d = gray.data(), sorted = new float[gray.planeSize()];
+        int n = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (Float.isFinite(d[i])) {
+                sorted[n++] = d[i];
+            }
+        }
+        if (n == 0) {
+            return false;
+        }
+        sorted = Arrays.copyOf(sorted, n);
         Arrays.sort(sorted);
         return PercentileNormalization.percentile(sorted, 50) > 0.5;
     }
