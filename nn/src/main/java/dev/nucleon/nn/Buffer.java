@@ -19,6 +19,7 @@ public final class Buffer {
 
     /** A buffer starting as a copy of {@code initial}; {@link Module#initialize(long)} resets it to that. */
     public Buffer(Tensor initial) {
+        ParameterBudget.charge(initial.shape());
         this.initial = initial.detach().to(Device.CPU).copy();
         this.value = initial.detach().copy();
     }

@@ -31,6 +31,7 @@ public final class Parameter {
     }
 
     public Parameter(int[] shape, Initializer initializer, Fans fans) {
+        ParameterBudget.charge(shape);
         this.initializer = initializer;
         this.fans = fans;
         this.value = leaf(create(shape, Initializers.nextSeed()), true);
@@ -38,6 +39,7 @@ public final class Parameter {
 
     /** A parameter holding a copy of {@code initial}; {@link Module#initialize(long)} restores this value. */
     public Parameter(Tensor initial) {
+        ParameterBudget.charge(initial.shape());
         Tensor copy = initial.detach().copy();
         this.initializer = (shape, f, seed) -> copy.to(Device.CPU).copy();
         this.fans = Fans.of(initial.shape());

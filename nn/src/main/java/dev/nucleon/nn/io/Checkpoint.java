@@ -4,12 +4,15 @@ import dev.nucleon.core.Tensor;
 import dev.nucleon.nn.ModelConfig;
 import dev.nucleon.nn.ModelRegistry;
 import dev.nucleon.nn.Module;
+import dev.nucleon.nn.ParameterBudget;
 import dev.nucleon.nn.optim.Optimizer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,6 +40,8 @@ public final class Checkpoint {
     private static final String LR_KEY = OPTIMIZER_KEY + ".lr";
     /** PyTorch's batch-norm batch counter, which Nucleon does not keep; skipped when loading weights. */
     private static final String NUM_BATCHES_TRACKED = "num_batches_tracked";
+    /** Batch norm's running variance buffer, checked to be ≥ 0 when loading. */
+    private static final String RUNNING_VAR = "running_var";
 
     private Checkpoint() {
     }
@@ -60,26 +65,75 @@ public final class Checkpoint {
 
     /**
      * Rebuilds the network recorded in the file's {@value #CONFIG_KEY} through the {@link ModelRegistry} and
-     * loads its weights (strictly). The network is returned in inference mode.
+     * loads its weights (strictly). The network is returned in inference mode. See {@link #load(SafeTensorsFile)}
+     * for the checks.
      */
     public static Module load(Path path) throws IOException {
-        SafeTensorsFile file = SafeTensors.read(path);
+        return load(SafeTensors.read(path));
+    }
+
+    /**
+     * As {@link #load(Path)}, from a stream read to its end (e.g. a model shipped as a class-path resource),
+     * with no temporary file; {@code source} names it in error messages. The stream is not closed.
+     */
+    public static Module load(InputStream in, String source) throws IOException {
+        return load(SafeTensors.read(in, source));
+    }
+
+    /**
+     * As {@link #load(Path)}, from a file already read. Before the network is built, its size is bounded by the
+     * file's: the build may allocate at most twice the values the file's tensors hold, plus
+     * {@value #BUILD_SLACK} ({@link ParameterBudget}), so a configuration that disagrees with the weights
+     * ({@code base=4096} in a 2 MB file) is refused at once instead of allocating gigabytes. After loading, every
+     * value must be finite and batch-norm running variances must be ≥ 0 (see {@link #loadWeights}).
+     */
+    public static Module load(SafeTensorsFile file) throws IOException {
         String json = file.metadata().get(CONFIG_KEY);
         if (json == null) {
-            throw new CheckpointException(path, "no '" + CONFIG_KEY + "' metadata: the file holds weights only; build the"
-                    + " network and call Checkpoint.loadWeights(path, network)");
+            throw new CheckpointException(file.source(), "no '" + CONFIG_KEY + "' metadata: the file holds weights only;"
+                    + " build the network and call Checkpoint.loadWeights(path, network)");
         }
-        ModelConfig config;
+        long held = storedValues(file);
         Module model;
         try {
-            config = decodeConfig(json);
-            model = ModelRegistry.build(config);
+            ModelConfig config = decodeConfig(json);
+            model = ParameterBudget.limit(2 * held + BUILD_SLACK, () -> ModelRegistry.build(config));
+        } catch (ParameterBudget.Exceeded e) {
+            throw new CheckpointException(file.source(), String.format(Locale.ROOT, "its configuration %s describes a"
+                    + " network of more than %,d values (%s), but the file's tensors hold %,d (%s); the configuration and"
+                    + " the weights disagree, so the network was not built", json, e.reached(), floatSize(e.reached()),
+                    held, floatSize(held)));
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(path, e.getMessage(), e);
+            throw new CheckpointException(file.source(), e.getMessage(), e);
         }
         loadInto(file, model, true);
         model.eval();
         return model;
+    }
+
+    /**
+     * Values a network may allocate beyond twice the file's when it is rebuilt (4 MB of float32), for builders
+     * that create a few values they do not keep.
+     */
+    public static final long BUILD_SLACK = 1L << 20;
+
+    /** Elements of the file's tensors that a network holds (PyTorch's batch counters excluded). */
+    private static long storedValues(SafeTensorsFile file) throws CheckpointException {
+        long n = 0;
+        for (String name : file.names()) {
+            if (!isBatchCounter(name)) {
+                n += file.entry(name).numel();
+            }
+        }
+        return n;
+    }
+
+    /** {@code 781} → {@code "3.1 kB as float32"}; MB and GB (powers of 1024) above. */
+    private static String floatSize(long floats) {
+        double bytes = floats * 4.0;
+        String[] units = {"kB", "MB", "GB"};
+        int u = bytes < 1 << 20 ? 0 : bytes < 1 << 30 ? 1 : 2;
+        return String.format(Locale.ROOT, "%.1f %s as float32", bytes / Math.pow(1024, u + 1), units[u]);
     }
 
     /** Reads only the network configuration recorded in a model file (null when there is none). */
@@ -95,7 +149,10 @@ public final class Checkpoint {
     /**
      * Loads a file's tensors into {@code model} by name. Shapes must match. PyTorch's
      * {@code *.num_batches_tracked} entries are ignored. With {@code strict} every parameter and buffer must be
-     * in the file and every tensor of the file must belong to the model.
+     * in the file and every tensor of the file must belong to the model. Every value loaded must be finite, and
+     * batch-norm running variances ({@code *.running_var}) must be ≥ 0: weights with NaN (a diverged training)
+     * would otherwise load silently and find nothing. Each refusal is a {@link CheckpointException} naming the
+     * file and the tensor; the model is left unchanged.
      */
     public static Module.LoadResult loadWeights(Path path, Module model, boolean strict) throws IOException {
         return loadInto(SafeTensors.read(path), model, strict);
@@ -106,23 +163,53 @@ public final class Checkpoint {
         Map<String, int[]> expected = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> expected.put(k, v.shape()));
         for (String name : file.names()) {
-            if (name.equals(NUM_BATCHES_TRACKED) || name.endsWith("." + NUM_BATCHES_TRACKED)) {
+            if (isBatchCounter(name)) {
                 continue;
             }
             int[] shape = expected.get(name);
             int[] found = file.entry(name).shape();
             if (shape != null && !java.util.Arrays.equals(shape, found)) {
-                throw new CheckpointException(file.path(), "tensor '" + name + "' has shape " + java.util.Arrays.toString(found)
+                throw new CheckpointException(file.source(), "tensor '" + name + "' has shape " + java.util.Arrays.toString(found)
                         + ", the network expects " + java.util.Arrays.toString(shape));
             }
             // unknown names get a placeholder (never converted) so loadStateDict reports them
-            tensors.put(name, shape != null ? file.tensor(name) : Tensor.zeros(0));
+            if (shape != null) {
+                Tensor t = file.tensor(name);
+                checkValues(file, name, t.toArray(), name.equals(RUNNING_VAR) || name.endsWith("." + RUNNING_VAR));
+                tensors.put(name, t);
+            } else {
+                tensors.put(name, Tensor.zeros(0));
+            }
         }
         try {
             return model.loadStateDict(tensors, strict);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file.path(), e.getMessage(), e);
+            throw new CheckpointException(file.source(), e.getMessage(), e);
         }
+    }
+
+    private static boolean isBatchCounter(String name) {
+        return name.equals(NUM_BATCHES_TRACKED) || name.endsWith("." + NUM_BATCHES_TRACKED);
+    }
+
+    /** Refuses NaN and ±Inf values and, for a variance, negative ones. */
+    private static void checkValues(SafeTensorsFile file, String name, float[] v, boolean variance)
+            throws CheckpointException {
+        int first = -1, count = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i]) || (variance && v[i] < 0)) {
+                first = first < 0 ? i : first;
+                count++;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        boolean nonFinite = !Float.isFinite(v[first]);
+        throw new CheckpointException(file.source(), "tensor '" + name + "' holds " + count + " "
+                + (nonFinite ? "NaN or infinite" : "negative") + " value" + (count == 1 ? "" : "s") + " of " + v.length
+                + " (first " + v[first] + " at index " + first + ")" + (nonFinite ? "; the weights are unusable (a"
+                + " diverged training?)" : "; a batch-norm running variance is never negative"));
     }
 
     // ----- optimisers -------------------------------------------------------------------------------------
@@ -160,8 +247,12 @@ public final class Checkpoint {
         } catch (NumberFormatException e) {
             throw new CheckpointException(path, "step count or learning rate is not a number: " + e.getMessage(), e);
         }
+        Map<String, Tensor> state = file.tensors();
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            checkValues(file, e.getKey(), e.getValue().toArray(), false);
+        }
         try {
-            optimizer.loadState(file.tensors(), step, lr);
+            optimizer.loadState(state, step, lr);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(path, e.getMessage(), e);
         }

@@ -19,4 +19,13 @@ public final class CheckpointException extends IOException {
     public CheckpointException(Path file, String message, Throwable cause) {
         super(file + ": " + message, cause);
     }
+
+    /** @param source the file's path, or what a stream read is called (e.g. {@code classpath:/…}) */
+    public CheckpointException(String source, String message) {
+        super(source + ": " + message);
+    }
+
+    public CheckpointException(String source, String message, Throwable cause) {
+        super(source + ": " + message, cause);
+    }
 }

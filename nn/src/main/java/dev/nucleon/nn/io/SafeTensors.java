@@ -3,6 +3,7 @@ package dev.nucleon.nn.io;
 import dev.nucleon.core.Tensor;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -59,151 +60,193 @@ public final class SafeTensors {
 
     /** Reads and validates {@code path}. */
     public static SafeTensorsFile read(Path path) throws IOException {
+        String source = path.toString();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
-                throw new CheckpointException(path, "file is " + size + " bytes, shorter than the 8-byte header length"
-                        + " of a safetensors file");
+                throw tooShort(source, size);
             }
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lengthBytes, 0, path);
-            long n = lengthBytes.flip().getLong();
-            if (n < 0 || n > MAX_HEADER_BYTES) {
-                throw new CheckpointException(path, "header length " + Long.toUnsignedString(n) + " exceeds the limit of "
-                        + MAX_HEADER_BYTES + " bytes (not a safetensors file?)");
-            }
-            if (n > size - 8) {
-                throw new CheckpointException(path, "truncated: the header claims " + n + " bytes but only " + (size - 8)
-                        + " follow the length field");
-            }
+            readFully(ch, lengthBytes, 0, source);
+            long n = headerLength(source, lengthBytes.flip().getLong(), size - 8);
             ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
-            readFully(ch, headerBytes, 8, path);
+            readFully(ch, headerBytes, 8, source);
             long dataLength = size - 8 - n;
-            if (dataLength > Integer.MAX_VALUE - 8) {
-                throw new CheckpointException(path, "data section of " + dataLength + " bytes is larger than 2 GiB,"
-                        + " which this reader does not support");
+            if (dataLength > MAX_DATA_BYTES) {
+                throw tooLarge(source, dataLength);
             }
             Map<String, String> metadata = new LinkedHashMap<>();
-            Map<String, SafeTensorsFile.Entry> entries = parseHeader(path, headerBytes.flip(), metadata);
-            validateLayout(path, entries, dataLength);
+            Map<String, SafeTensorsFile.Entry> entries = parseHeader(source, headerBytes.flip(), metadata);
+            validateLayout(source, entries, dataLength);
             ByteBuffer data = ByteBuffer.allocate((int) dataLength);
-            readFully(ch, data, 8 + n, path);
+            readFully(ch, data, 8 + n, source);
             data.flip();
-            return new SafeTensorsFile(path, metadata, entries, data.asReadOnlyBuffer());
+            return new SafeTensorsFile(path, source, metadata, entries, data.asReadOnlyBuffer());
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path path) throws IOException {
+    /**
+     * Reads and validates a safetensors file from a stream (a class-path resource, say), to its end, with the
+     * same checks as {@link #read(Path)} and nothing written to disk; the stream is not closed.
+     *
+     * @param source what the messages call it, e.g. {@code "classpath:/models/x.safetensors"}
+     */
+    public static SafeTensorsFile read(InputStream in, String source) throws IOException {
+        byte[] length = in.readNBytes(8);
+        if (length.length < 8) {
+            throw tooShort(source, length.length);
+        }
+        long n = ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        headerLength(source, n, Long.MAX_VALUE); // the limit first, before reading that much
+        byte[] header = in.readNBytes((int) n);
+        headerLength(source, n, header.length);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Map<String, SafeTensorsFile.Entry> entries = parseHeader(source, ByteBuffer.wrap(header), metadata);
+        byte[] data = in.readNBytes((int) MAX_DATA_BYTES + 1);
+        if (data.length > MAX_DATA_BYTES) {
+            throw tooLarge(source, data.length);
+        }
+        validateLayout(source, entries, data.length);
+        return new SafeTensorsFile(null, source, metadata, entries, ByteBuffer.wrap(data).asReadOnlyBuffer());
+    }
+
+    /** The largest data section this reader takes (one Java array). */
+    private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 8;
+
+    private static CheckpointException tooShort(String source, long size) {
+        return new CheckpointException(source, "file is " + size + " bytes, shorter than the 8-byte header length"
+                + " of a safetensors file");
+    }
+
+    private static CheckpointException tooLarge(String source, long dataLength) {
+        return new CheckpointException(source, "data section of " + (dataLength > MAX_DATA_BYTES ? "more than "
+                + MAX_DATA_BYTES : dataLength) + " bytes is larger than 2 GiB, which this reader does not support");
+    }
+
+    /** {@code n}, the header length field, checked against the limit and the {@code available} bytes. */
+    private static long headerLength(String source, long n, long available) throws CheckpointException {
+        if (n < 0 || n > MAX_HEADER_BYTES) {
+            throw new CheckpointException(source, "header length " + Long.toUnsignedString(n) + " exceeds the limit of "
+                    + MAX_HEADER_BYTES + " bytes (not a safetensors file?)");
+        }
+        if (n > available) {
+            throw new CheckpointException(source, "truncated: the header claims " + n + " bytes but only " + available
+                    + " follow the length field");
+        }
+        return n;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, String source) throws IOException {
         long at = position;
         while (buf.hasRemaining()) {
             int r = ch.read(buf, at);
             if (r < 0) {
-                throw new CheckpointException(path, "truncated: file ended at byte " + at);
+                throw new CheckpointException(source, "truncated: file ended at byte " + at);
             }
             at += r;
         }
     }
 
-    private static Map<String, SafeTensorsFile.Entry> parseHeader(Path path, ByteBuffer bytes, Map<String, String> metadata)
+    private static Map<String, SafeTensorsFile.Entry> parseHeader(String source, ByteBuffer bytes, Map<String, String> metadata)
             throws CheckpointException {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
         } catch (CharacterCodingException e) {
-            throw new CheckpointException(path, "header is not valid UTF-8", e);
+            throw new CheckpointException(source, "header is not valid UTF-8", e);
         }
         if (text.isEmpty() || text.charAt(0) != '{') {
-            throw new CheckpointException(path, "malformed header: it must start with '{'");
+            throw new CheckpointException(source, "malformed header: it must start with '{'");
         }
         Object root;
         try {
             root = Json.parse(text);
         } catch (Json.SyntaxException e) {
-            throw new CheckpointException(path, "malformed JSON header: " + e.getMessage(), e);
+            throw new CheckpointException(source, "malformed JSON header: " + e.getMessage(), e);
         }
         if (!(root instanceof Map<?, ?> top)) {
-            throw new CheckpointException(path, "malformed header: not a JSON object");
+            throw new CheckpointException(source, "malformed header: not a JSON object");
         }
         Map<String, SafeTensorsFile.Entry> entries = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : top.entrySet()) {
             String name = (String) e.getKey();
             if (name.equals(METADATA)) {
                 if (!(e.getValue() instanceof Map<?, ?> meta)) {
-                    throw new CheckpointException(path, "malformed header: __metadata__ must be an object of strings");
+                    throw new CheckpointException(source, "malformed header: __metadata__ must be an object of strings");
                 }
                 for (Map.Entry<?, ?> m : meta.entrySet()) {
                     if (!(m.getValue() instanceof String s)) {
-                        throw new CheckpointException(path, "malformed header: __metadata__ entry '" + m.getKey()
+                        throw new CheckpointException(source, "malformed header: __metadata__ entry '" + m.getKey()
                                 + "' is not a string (safetensors metadata maps strings to strings)");
                     }
                     metadata.put((String) m.getKey(), s);
                 }
                 continue;
             }
-            entries.put(name, parseEntry(path, name, e.getValue()));
+            entries.put(name, parseEntry(source, name, e.getValue()));
         }
         return entries;
     }
 
-    private static SafeTensorsFile.Entry parseEntry(Path path, String name, Object value) throws CheckpointException {
+    private static SafeTensorsFile.Entry parseEntry(String source, String name, Object value) throws CheckpointException {
         String where = "tensor '" + name + "': ";
         if (name.isEmpty()) {
-            throw new CheckpointException(path, "malformed header: a tensor has an empty name");
+            throw new CheckpointException(source, "malformed header: a tensor has an empty name");
         }
         if (!(value instanceof Map<?, ?> info)) {
-            throw new CheckpointException(path, where + "header entry is not an object");
+            throw new CheckpointException(source, where + "header entry is not an object");
         }
         for (Object key : info.keySet()) {
             if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
-                throw new CheckpointException(path, where + "unexpected field '" + key
+                throw new CheckpointException(source, where + "unexpected field '" + key
                         + "' (expected dtype, shape, data_offsets)");
             }
         }
         if (!(info.get("dtype") instanceof String dtypeName)) {
-            throw new CheckpointException(path, where + "missing or non-string 'dtype'");
+            throw new CheckpointException(source, where + "missing or non-string 'dtype'");
         }
         DType dtype = DType.parse(dtypeName);
         if (dtype == null) {
-            throw new CheckpointException(path, where + "unsupported dtype '" + dtypeName + "' (Nucleon reads F32, "
+            throw new CheckpointException(source, where + "unsupported dtype '" + dtypeName + "' (Nucleon reads F32, "
                     + "and converts F16, BF16, F64, I8, U8, I16, I32, I64 and BOOL to float32)");
         }
-        List<Long> shapeList = integers(path, where, "shape", info.get("shape"), -1);
+        List<Long> shapeList = integers(source, where, "shape", info.get("shape"), -1);
         int[] shape = new int[shapeList.size()];
         long numel = 1;
         for (int d = 0; d < shape.length; d++) {
             long s = shapeList.get(d);
             if (s > Integer.MAX_VALUE) {
-                throw new CheckpointException(path, where + "shape " + shapeList + " has a dimension beyond 2^31");
+                throw new CheckpointException(source, where + "shape " + shapeList + " has a dimension beyond 2^31");
             }
             shape[d] = (int) s;
-            numel = multiply(path, where, numel, s);
+            numel = multiply(source, where, numel, s);
         }
         if (numel > Integer.MAX_VALUE - 8) {
-            throw new CheckpointException(path, where + "shape " + shapeList + " has " + numel
+            throw new CheckpointException(source, where + "shape " + shapeList + " has " + numel
                     + " elements, more than one tensor can hold");
         }
-        List<Long> offsets = integers(path, where, "data_offsets", info.get("data_offsets"), 2);
+        List<Long> offsets = integers(source, where, "data_offsets", info.get("data_offsets"), 2);
         long begin = offsets.get(0);
         long end = offsets.get(1);
         if (end < begin) {
-            throw new CheckpointException(path, where + "data_offsets [" + begin + ", " + end + "] end before they begin");
+            throw new CheckpointException(source, where + "data_offsets [" + begin + ", " + end + "] end before they begin");
         }
-        long needed = multiply(path, where, numel, dtype.bytes());
+        long needed = multiply(source, where, numel, dtype.bytes());
         if (end - begin != needed) {
-            throw new CheckpointException(path, where + "data_offsets [" + begin + ", " + end + "] hold " + (end - begin)
+            throw new CheckpointException(source, where + "data_offsets [" + begin + ", " + end + "] hold " + (end - begin)
                     + " bytes, but shape " + shapeList + " of " + dtype + " needs " + needed);
         }
         return new SafeTensorsFile.Entry(name, dtype, shape, begin, end);
     }
 
-    private static List<Long> integers(Path path, String where, String field, Object value, int count)
+    private static List<Long> integers(String source, String where, String field, Object value, int count)
             throws CheckpointException {
         if (!(value instanceof List<?> list)) {
-            throw new CheckpointException(path, where + "missing or non-array '" + field + "'");
+            throw new CheckpointException(source, where + "missing or non-array '" + field + "'");
         }
         if (count >= 0 && list.size() != count) {
-            throw new CheckpointException(path, where + "'" + field + "' must have " + count + " entries, has " + list.size());
+            throw new CheckpointException(source, where + "'" + field + "' must have " + count + " entries, has " + list.size());
         }
         List<Long> out = new ArrayList<>();
         for (Object o : list) {
@@ -214,30 +257,30 @@ public final class SafeTensors {
                 }
                 v = num.longValueExact();
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new CheckpointException(path, where + "'" + field + "' entry " + o + " is not an integer");
+                throw new CheckpointException(source, where + "'" + field + "' entry " + o + " is not an integer");
             }
             if (v < 0) {
-                throw new CheckpointException(path, where + "'" + field + "' entry " + v + " is negative");
+                throw new CheckpointException(source, where + "'" + field + "' entry " + v + " is negative");
             }
             out.add(v);
         }
         return out;
     }
 
-    private static long multiply(Path path, String where, long a, long b) throws CheckpointException {
+    private static long multiply(String source, String where, long a, long b) throws CheckpointException {
         try {
             return Math.multiplyExact(a, b);
         } catch (ArithmeticException e) {
-            throw new CheckpointException(path, where + "size overflows");
+            throw new CheckpointException(source, where + "size overflows");
         }
     }
 
     /** The byte ranges must lie in the data section and tile it exactly, as the reference reader requires. */
-    private static void validateLayout(Path path, Map<String, SafeTensorsFile.Entry> entries, long dataLength)
+    private static void validateLayout(String source, Map<String, SafeTensorsFile.Entry> entries, long dataLength)
             throws CheckpointException {
         for (SafeTensorsFile.Entry e : entries.values()) {
             if (e.end() > dataLength) {
-                throw new CheckpointException(path, "truncated: tensor '" + e.name() + "' needs bytes [" + e.begin() + ", "
+                throw new CheckpointException(source, "truncated: tensor '" + e.name() + "' needs bytes [" + e.begin() + ", "
                         + e.end() + ") of the data section, but the file holds only " + dataLength + " bytes after the header");
             }
         }
@@ -247,18 +290,18 @@ public final class SafeTensors {
         String previous = null;
         for (SafeTensorsFile.Entry e : sorted) {
             if (e.begin() < expected) {
-                throw new CheckpointException(path, "tensor '" + e.name() + "' at bytes [" + e.begin() + ", " + e.end()
+                throw new CheckpointException(source, "tensor '" + e.name() + "' at bytes [" + e.begin() + ", " + e.end()
                         + ") overlaps tensor '" + previous + "' (which ends at " + expected + ")");
             }
             if (e.begin() > expected) {
-                throw new CheckpointException(path, "tensor '" + e.name() + "' starts at byte " + e.begin() + ", leaving a gap of "
+                throw new CheckpointException(source, "tensor '" + e.name() + "' starts at byte " + e.begin() + ", leaving a gap of "
                         + (e.begin() - expected) + " bytes after " + (previous == null ? "the header" : "tensor '" + previous + "'"));
             }
             expected = e.end();
             previous = e.name();
         }
         if (expected != dataLength) {
-            throw new CheckpointException(path, (dataLength - expected) + " bytes follow the last tensor"
+            throw new CheckpointException(source, (dataLength - expected) + " bytes follow the last tensor"
                     + (previous == null ? "" : " ('" + previous + "')") + "; the header does not describe them");
         }
     }

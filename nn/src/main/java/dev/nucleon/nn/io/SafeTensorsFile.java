@@ -31,19 +31,27 @@ public final class SafeTensorsFile {
     }
 
     private final Path path;
+    private final String source;
     private final Map<String, String> metadata;
     private final Map<String, Entry> entries;
     private final ByteBuffer data;
 
-    SafeTensorsFile(Path path, Map<String, String> metadata, Map<String, Entry> entries, ByteBuffer data) {
+    SafeTensorsFile(Path path, String source, Map<String, String> metadata, Map<String, Entry> entries, ByteBuffer data) {
         this.path = path;
+        this.source = source;
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
         this.data = data;
     }
 
+    /** The file read, or null when it came from a stream ({@link SafeTensors#read(java.io.InputStream, String)}). */
     public Path path() {
         return path;
+    }
+
+    /** What messages call it: the file's path, or the name a stream was read under. */
+    public String source() {
+        return source;
     }
 
     /** The {@code __metadata__} map (empty when the file has none). */
@@ -64,7 +72,7 @@ public final class SafeTensorsFile {
     public Entry entry(String name) throws CheckpointException {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new CheckpointException(path, "no tensor '" + name + "' (the file holds " + entries.size() + ": "
+            throw new CheckpointException(source, "no tensor '" + name + "' (the file holds " + entries.size() + ": "
                     + abbreviate(entries.keySet()) + ")");
         }
         return e;
@@ -79,7 +87,7 @@ public final class SafeTensorsFile {
         try {
             values = e.dtype().toFloats(slice.slice().order(ByteOrder.LITTLE_ENDIAN), (int) e.numel());
         } catch (IllegalArgumentException ex) {
-            throw new CheckpointException(path, "tensor '" + name + "' (" + e.dtype() + "): " + ex.getMessage()
+            throw new CheckpointException(source, "tensor '" + name + "' (" + e.dtype() + "): " + ex.getMessage()
                     + "; Nucleon holds float32 only", ex);
         }
         return Tensor.of(values, e.shape());
