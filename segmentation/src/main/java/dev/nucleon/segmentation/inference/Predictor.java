@@ -6,6 +6,7 @@ import dev.nucleon.core.Tensor;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.nn.io.SafeTensors;
+import dev.nucleon.nn.io.SafeTensorsFile;
 import dev.nucleon.segmentation.head.CoreWatershed;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.image.FloatImage;
@@ -21,9 +22,7 @@ import dev.nucleon.segmentation.preprocess.Resize;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -161,8 +160,13 @@ public final class Predictor {
      * the input conversion, head and training nucleus size its metadata records.
      */
     public static Predictor load(Path modelFile) throws IOException {
-        Map<String, String> meta = SafeTensors.read(modelFile).metadata();
-        Module m = Checkpoint.load(modelFile);
+        return load(SafeTensors.read(modelFile));
+    }
+
+    /** As {@link #load(Path)}, from a model file already read (from disk or a stream). */
+    private static Predictor load(SafeTensorsFile file) throws IOException {
+        Map<String, String> meta = file.metadata();
+        Module m = Checkpoint.load(file);
         LayerFusion.forInference(m);
         String in = meta.getOrDefault(META_INPUT, NetworkInput.NAME);
         Head h;
@@ -172,7 +176,7 @@ public final class Predictor {
             h = Head.parse(meta.getOrDefault(META_HEAD, Head.FOREGROUND.label()));
             d = meta.containsKey(META_DIAMETER) ? Double.parseDouble(meta.get(META_DIAMETER)) : Double.NaN;
         } catch (IllegalArgumentException e) {
-            throw new IOException(modelFile + ": bad model metadata: " + e.getMessage(), e);
+            throw new IOException(file.source() + ": bad model metadata: " + e.getMessage(), e);
         }
         return new Predictor(m, in, h, d);
     }
@@ -192,27 +196,22 @@ public final class Predictor {
         return trainingDiameter;
     }
 
-    /** The model bundled in the segmentation jar ({@value #BUNDLED_RESOURCE}). */
+    /**
+     * The model bundled in the segmentation jar ({@value #BUNDLED_RESOURCE}), read straight from the class path:
+     * no temporary file is written (none is left behind when the process is killed).
+     */
     public static Predictor bundled() throws IOException {
-        return load(bundledModelFile());
+        try (InputStream in = Predictor.class.getResourceAsStream(BUNDLED_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("no bundled model on the classpath at " + BUNDLED_RESOURCE);
+            }
+            return load(SafeTensors.read(in, "classpath:" + BUNDLED_RESOURCE));
+        }
     }
 
     /** True when the jar carries a bundled model. */
     public static boolean hasBundledModel() {
         return Predictor.class.getResource(BUNDLED_RESOURCE) != null;
-    }
-
-    /** The bundled model copied to a temporary file (deleted on exit). */
-    public static Path bundledModelFile() throws IOException {
-        try (InputStream in = Predictor.class.getResourceAsStream(BUNDLED_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("no bundled model on the classpath at " + BUNDLED_RESOURCE);
-            }
-            Path tmp = Files.createTempFile("nucleon-model-", ".safetensors");
-            tmp.toFile().deleteOnExit();
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            return tmp;
-        }
     }
 
     public Module model() {

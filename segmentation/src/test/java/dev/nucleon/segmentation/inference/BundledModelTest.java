@@ -40,16 +40,38 @@ class BundledModelTest {
     @Test
     void bundledModelIsInTheJarAndRebuildsItsPreset() throws IOException {
         assertTrue(Predictor.hasBundledModel(), "no " + Predictor.BUNDLED_RESOURCE + " on the classpath");
-        Path file = Predictor.bundledModelFile();
-        assertTrue(Files.size(file) < 8 << 20, "bundled model is " + Files.size(file) + " bytes");
-        Module m = Checkpoint.load(file);
+        byte[] bytes;
+        try (java.io.InputStream in = Predictor.class.getResourceAsStream(Predictor.BUNDLED_RESOURCE)) {
+            bytes = in.readAllBytes();
+        }
+        assertTrue(bytes.length < 8 << 20, "bundled model is " + bytes.length + " bytes");
+        Module m = Checkpoint.load(new java.io.ByteArrayInputStream(bytes), Predictor.BUNDLED_RESOURCE);
         assertEquals(3, m.config().getInt("in_channels"));
-        java.util.Map<String, String> meta = dev.nucleon.nn.io.SafeTensors.read(file).metadata();
+        java.util.Map<String, String> meta = dev.nucleon.nn.io.SafeTensors.read(new java.io.ByteArrayInputStream(bytes),
+                Predictor.BUNDLED_RESOURCE).metadata();
         assertEquals(NetworkInput.RGB_NAME, meta.get(Predictor.META_INPUT));
         assertEquals("distance", meta.get(Predictor.META_HEAD));
         double d = Double.parseDouble(meta.get(Predictor.META_DIAMETER));
         assertTrue(d > 15 && d < 30, "training nucleus diameter " + d);
         assertEquals(dev.nucleon.segmentation.head.Head.DISTANCE, Predictor.bundled().head());
+    }
+
+    /** Issue 15, case 13: every run used to leave a 1.9 MB nucleon-model-*.safetensors in the temporary folder. */
+    @Test
+    void theBundledModelLoadsWithoutATemporaryFile() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<String> before = modelCopies(tmp);
+        Predictor p = Predictor.bundled();
+        Predictor.bundled();
+        assertEquals(dev.nucleon.segmentation.head.Head.DISTANCE, p.head());
+        assertEquals(before, modelCopies(tmp), "model copies in " + tmp);
+    }
+
+    private static List<String> modelCopies(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("nucleon-model-") && n.endsWith(".safetensors")).sorted().toList();
+        }
     }
 
     /**
