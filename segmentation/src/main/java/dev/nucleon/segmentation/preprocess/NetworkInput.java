@@ -46,7 +46,7 @@ public final class NetworkInput {
 
     private static final PercentileNormalization PERCENTILES = new PercentileNormalization(1.0, 99.8, true, true);
 
-    private static volatile Consumer<String> warnings = NetworkInput::log;
+    private static volatile Consumer<String> sharedSink = NetworkInput::log;
 
     private NetworkInput() {
     }
@@ -56,7 +56,7 @@ public final class NetworkInput {
      * @return (1, H, W) in [0, 1], nuclei bright
      */
     public static FloatImage prepare(FloatImage image) {
-        return prepare(image, warnings);
+        return prepare(image, sharedSink);
     }
 
     private static FloatImage prepare(FloatImage image, Consumer<String> warn) {
@@ -74,7 +74,7 @@ public final class NetworkInput {
      * @return (3, H, W) in [0, 1], nuclei bright, see the class comment
      */
     public static FloatImage prepareRgb(FloatImage image) {
-        return prepareRgb(image, warnings);
+        return prepareRgb(image, sharedSink);
     }
 
     private static FloatImage prepareRgb(FloatImage image, Consumer<String> warn) {
@@ -110,8 +110,8 @@ public final class NetworkInput {
      * the previous sink.
      */
     public static Consumer<String> warnings(Consumer<String> sink) {
-        Consumer<String> previous = warnings;
-        warnings = java.util.Objects.requireNonNull(sink, "sink");
+        Consumer<String> previous = sharedSink;
+        sharedSink = java.util.Objects.requireNonNull(sink, "sink");
         return previous;
     }
 
@@ -132,7 +132,7 @@ public final class NetworkInput {
 
     /** The conversion named {@code name} ({@link #NAME} or {@link #RGB_NAME}). */
     public static FloatImage prepare(FloatImage image, String name) {
-        return prepare(image, name, warnings);
+        return prepare(image, name, sharedSink);
     }
 
     /** Channels the conversion named {@code name} gives. */
