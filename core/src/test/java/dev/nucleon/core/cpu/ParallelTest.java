@@ -56,7 +56,11 @@ class ParallelTest {
     @Test
     void nestedAndConcurrentCallsRunInline() throws Exception {
         AtomicLong inner = new AtomicLong();
-        Parallel.range(8, 1, (from, to) -> Parallel.range(100, 1, (a, b) -> inner.addAndGet(b - a)));
+        Parallel.range(8, 1, (from, to) -> { // one chunk per thread: with one thread, a single chunk of 8
+            for (int i = from; i < to; i++) {
+                Parallel.range(100, 1, (a, b) -> inner.addAndGet(b - a));
+            }
+        });
         assertEquals(800, inner.get());
 
         // several threads at once: one holds the team, the others run their loops on their own thread
