@@ -2,6 +2,7 @@ package dev.nucleon.segmentation.dataset;
 
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
+import dev.nucleon.segmentation.io.Csv;
 import dev.nucleon.segmentation.io.ImageFileException;
 
 import java.io.IOException;
@@ -127,7 +128,8 @@ public final class RunLengthCsv {
 
     /**
      * Writes a submission-style CSV ({@code ImageId,EncodedPixels}, plus {@code Height,Width} when
-     * {@code withSize}), one row per label, images in map order. Atomic write.
+     * {@code withSize}), one row per label, images in map order. An image id holding a comma, quote or line
+     * break is quoted as RFC 4180 says ({@link Csv}). Atomic write.
      */
     public static void write(Path csv, Map<String, LabelImage> labelsById, boolean withSize) throws IOException {
         StringBuilder sb = new StringBuilder(withSize ? "ImageId,EncodedPixels,Height,Width\n"
@@ -136,11 +138,12 @@ public final class RunLengthCsv {
             LabelImage l = e.getValue();
             String size = withSize ? "," + l.height() + "," + l.width() : "";
             List<String> rles = RunLengthEncoding.encodeLabels(l);
+            String id = Csv.field(e.getKey());
             if (rles.isEmpty()) {
-                sb.append(e.getKey()).append(',').append(size).append('\n');
+                sb.append(id).append(',').append(size).append('\n');
             }
             for (String rle : rles) {
-                sb.append(e.getKey()).append(',').append(rle).append(size).append('\n');
+                sb.append(id).append(',').append(rle).append(size).append('\n');
             }
         }
         AtomicFileWriter.writeString(csv, sb);
