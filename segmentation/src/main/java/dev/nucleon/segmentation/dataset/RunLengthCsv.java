@@ -132,21 +132,32 @@ public final class RunLengthCsv {
      * break is quoted as RFC 4180 says ({@link Csv}). Atomic write.
      */
     public static void write(Path csv, Map<String, LabelImage> labelsById, boolean withSize) throws IOException {
-        StringBuilder sb = new StringBuilder(withSize ? "ImageId,EncodedPixels,Height,Width\n"
-                : "ImageId,EncodedPixels\n");
+        StringBuilder sb = new StringBuilder(header(withSize));
         for (Map.Entry<String, LabelImage> e : labelsById.entrySet()) {
-            LabelImage l = e.getValue();
-            String size = withSize ? "," + l.height() + "," + l.width() : "";
-            List<String> rles = RunLengthEncoding.encodeLabels(l);
-            String id = Csv.field(e.getKey());
-            if (rles.isEmpty()) {
-                sb.append(id).append(',').append(size).append('\n');
-            }
-            for (String rle : rles) {
-                sb.append(id).append(',').append(rle).append(size).append('\n');
-            }
+            appendRows(sb, e.getKey(), e.getValue(), withSize);
         }
         AtomicFileWriter.writeString(csv, sb);
+    }
+
+    /** The header {@link #write} starts with, line break included. */
+    public static String header(boolean withSize) {
+        return withSize ? "ImageId,EncodedPixels,Height,Width\n" : "ImageId,EncodedPixels\n";
+    }
+
+    /**
+     * Appends one image's rows as {@link #write} writes them (one per label; one row with empty
+     * {@code EncodedPixels} when it has none), so a caller can build the file one image at a time.
+     */
+    public static void appendRows(StringBuilder sb, String imageId, LabelImage l, boolean withSize) {
+        String size = withSize ? "," + l.height() + "," + l.width() : "";
+        List<String> rles = RunLengthEncoding.encodeLabels(l);
+        String id = Csv.field(imageId);
+        if (rles.isEmpty()) {
+            sb.append(id).append(',').append(size).append('\n');
+        }
+        for (String rle : rles) {
+            sb.append(id).append(',').append(rle).append(size).append('\n');
+        }
     }
 
     private static String[] split(String line) {
