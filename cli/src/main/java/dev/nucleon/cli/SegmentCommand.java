@@ -187,10 +187,10 @@ public final class SegmentCommand implements Callable<Integer> {
                 manifest.add(new RunManifest.ImageRecord(image.input(), image.name(), why, 0, List.of()));
             }
         }
-        writeSummary(manifest, err);
         if (rle != null) {
             writeSubmission(manifest, err);
         }
+        writeSummary(manifest, err);
         manifest.write(out);
         long ok = manifest.images().size() - manifest.failed();
         long failures = manifest.failed() + found.problems.size();
@@ -427,12 +427,25 @@ public final class SegmentCommand implements Callable<Integer> {
         manifest.file("summary.csv");
     }
 
-    /** The {@code --rle} submission, rebuilt from the label maps on disk one image at a time (ImageId = output name). */
+    /**
+     * The {@code --rle} submission, rebuilt from the label maps on disk one image at a time (ImageId = output name).
+     * An image whose label map cannot be read back is marked failed.
+     */
     private void writeSubmission(RunManifest manifest, PrintWriter err) throws IOException {
         StringBuilder sb = new StringBuilder(RunLengthCsv.header(false));
-        for (RunManifest.ImageRecord r : manifest.images()) {
-            if (r.ok()) {
+        List<RunManifest.ImageRecord> records = manifest.images();
+        for (int i = 0; i < records.size(); i++) {
+            RunManifest.ImageRecord r = records.get(i);
+            if (!r.ok()) {
+                continue;
+            }
+            try {
                 RunLengthCsv.appendRows(sb, r.name(), ImageFileReader.readLabels(out.resolve(r.files().get(0))), false);
+            } catch (IOException | RuntimeException e) {
+                String why = "label map unreadable after writing: " + FailureMessage.of(e);
+                err.println("segment: " + r.input() + ": " + why);
+                err.flush();
+                records.set(i, new RunManifest.ImageRecord(r.input(), r.name(), why, 0, r.files()));
             }
         }
         AtomicFileWriter.writeString(rle, sb);
