@@ -37,7 +37,8 @@ final class DeviceChoice {
         try {
             requested = Device.parse(device);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--device: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--device " + device + ": "
+                    + e.getMessage().replaceFirst("^device: ", ""));
         }
         if (requested.isCpu()) {
             return requested;
