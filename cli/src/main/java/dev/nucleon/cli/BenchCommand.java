@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -70,19 +71,26 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (batch < 1 || size < 1 || warmup < 0 || repeats < 1) {
-            throw new IllegalArgumentException("bench: --batch, --size and --repeats must be >= 1 and --warmup >= 0");
+            throw new ParameterException(spec.commandLine(), "--batch, --size and --repeats must be >= 1 and --warmup "
+                    + ">= 0, got " + batch + ", " + size + ", " + repeats + " and " + warmup);
         }
         int current = Parallel.threads();
         if (threads != null && threads != current) {
-            throw new IllegalArgumentException("bench: --threads " + threads + " but this JVM's CPU pool has " + current
-                    + " threads (fixed at start-up); run with NUCLEON_JAVA_OPTS=-Dnucleon.threads=" + threads);
+            throw new ParameterException(spec.commandLine(), "--threads " + threads + " but this JVM's CPU pool has "
+                    + current + " threads (fixed at start-up); run with NUCLEON_JAVA_OPTS=-Dnucleon.threads=" + threads);
+        }
+        devices.validate();
+        ModelSource src;
+        try {
+            src = ModelSource.preset(model, base, up);
+        } catch (ModelSource.BadOption e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
         Device dev = devices.resolve(err);
         if (dev == null) {
             return 1;
         }
-        ModelSource src = ModelSource.preset(model, base, up);
         Module net = src.model;
         LayerFusion.forInference(net);
         net.to(dev);

@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
  * truth folder's images can be read, the table by nuclei kind.
  * All the work is in {@link Evaluation}, {@link ModelEvaluation} and {@link KindReport}; this class only parses
  * options and prints.
- * Exit code 0 when scored, 1 on bad input (missing option or folder, unreadable or corrupt file), 2 on bad options.
+ * Exit code 0 when scored, 1 on bad input (missing folder, an image without prediction — scored, listed, then exit
+ * 1 —, unreadable or corrupt file), 2 on bad or missing options.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Score predicted label maps against a DSB2018 dataset folder (mean AP over IoU 0.50:0.95, "
@@ -115,8 +116,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             return runModel(out, err);
         }
         if (truth == null || pred == null) {
-            err.println("evaluate: either --data DIR, or both --truth DIR and --pred DIR, are required");
-            return 1;
+            throw new ParameterException(spec.commandLine(), "either --data DIR, or both --truth DIR and --pred DIR, "
+                    + "are required" + (truth != null ? " (--pred is missing)" : pred != null ? " (--truth is missing)" : ""));
         }
         for (Path p : new Path[] {truth, pred}) {
             if (!Files.isDirectory(p)) {
@@ -139,10 +140,21 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + e.getMessage());
         }
         print(report, kinds, null, out, err);
+        if (report.missingCount() > 0) {
+            List<String> missing = report.images().stream().filter(EvaluationReport.ImageResult::missing)
+                    .map(EvaluationReport.ImageResult::id).toList();
+            err.println("evaluate: " + pred + ": no prediction for " + missing.size() + " of " + report.images().size()
+                    + " images (" + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
+                    + (missing.size() > 10 ? ", ..." : "") + "), scored as empty");
+            err.flush();
+            return 1;
+        }
         return 0;
     }
 
     private Integer runModel(PrintWriter out, PrintWriter err) throws IOException {
+        inference.validate();
+        devices.validate();
         if (!Files.isDirectory(data)) {
             err.println("evaluate: " + data + ": not a folder");
             err.flush();

@@ -12,6 +12,7 @@ import dev.nucleon.core.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -46,9 +47,14 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (size < 1) {
-            throw new IllegalArgumentException("export: --size must be >= 1, got " + size);
+            throw new ParameterException(spec.commandLine(), "--size must be >= 1, got " + size);
         }
-        ModelSource src = ModelSource.resolve(model, base, up);
+        ModelSource src;
+        try {
+            src = ModelSource.resolve(model, base, up);
+        } catch (ModelSource.BadOption e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Random r = new Random(1);
         float[] v = new float[src.inChannels * size * size];
         for (int i = 0; i < v.length; i++) {

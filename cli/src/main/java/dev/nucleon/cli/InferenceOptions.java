@@ -28,14 +28,23 @@ public final class InferenceOptions {
             description = "Overlap of neighbouring tiles, blended linearly, default ${DEFAULT-VALUE}.")
     int overlap;
 
-    /** Applies the options to {@code p}; a bad value is a usage error. */
-    Predictor apply(Predictor p) {
+    /** Checks the options before any work; a bad value is a usage error. */
+    void validate() {
         if (tile < 16 || tile % 16 != 0) {
             throw new ParameterException(spec.commandLine(), "--tile must be a multiple of 16 and >= 16, got " + tile);
         }
         if (overlap < 0 || overlap >= tile / 2) {
             throw new ParameterException(spec.commandLine(), "--overlap must be in [0, tile/2), got " + overlap);
         }
+        if (diameter != null && !(diameter >= 0 && diameter <= Predictor.MAX_DIAMETER)) {
+            throw new ParameterException(spec.commandLine(), "--diameter must be 0 (never rescale) or in (0, "
+                    + (int) Predictor.MAX_DIAMETER + "], got " + diameter);
+        }
+    }
+
+    /** Applies the options to {@code p}; a bad value is a usage error. */
+    Predictor apply(Predictor p) {
+        validate();
         try {
             p.blendedTiles(tile, overlap);
             if (diameter != null) {

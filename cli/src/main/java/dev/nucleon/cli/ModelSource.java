@@ -11,8 +11,19 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code --model FILE|PRESET [--base B] [--up tc|us]}: a model file if one exists there, else a preset with fresh weights. */
+/**
+ * {@code --model FILE|PRESET [--base B] [--up tc|us]}: a model file if one exists there, else a preset with fresh
+ * weights. A name that is neither, or a preset option the preset refuses ({@code --base 0}), is a {@link BadOption}:
+ * commands turn it into a usage error.
+ */
 final class ModelSource {
+
+    /** The options name no model: no such file or preset, or a value the preset refuses. */
+    static final class BadOption extends IllegalArgumentException {
+        BadOption(String message) {
+            super(message);
+        }
+    }
 
     /** Seed of the fresh weights a preset gets. */
     static final long SEED = 42;
@@ -42,8 +53,14 @@ final class ModelSource {
 
     /** A preset built with {@code options}, weights initialised with {@link #SEED}, in eval mode. */
     static ModelSource preset(String name, Integer base, String up) {
-        var config = Presets.config(name, options(base, up));
-        Module m = Presets.build(config);
+        dev.nucleon.nn.ModelConfig config;
+        Module m;
+        try {
+            config = Presets.config(name, options(base, up));
+            m = Presets.build(config);
+        } catch (IllegalArgumentException e) {
+            throw new BadOption(e.getMessage());
+        }
         m.initialize(SEED);
         m.eval();
         return new ModelSource(m, Presets.get(name).inChannels(config), name, true);
@@ -53,14 +70,14 @@ final class ModelSource {
         Path file = Path.of(model);
         if (Files.isRegularFile(file)) {
             if (base != null || up != null) {
-                throw new IllegalArgumentException("--base and --up apply to a preset, not to the model file " + model);
+                throw new BadOption("--base and --up apply to a preset, not to the model file " + model);
             }
             Module m = Checkpoint.load(file);
             m.eval();
             return new ModelSource(m, firstConvChannels(m), file.getFileName().toString(), false);
         }
         if (!Presets.names().contains(model)) {
-            throw new IllegalArgumentException("--model: no file '" + model + "' and no preset of that name (presets: "
+            throw new BadOption("--model: no file '" + model + "' and no preset of that name (presets: "
                     + String.join(", ", Presets.names()) + ")");
         }
         return preset(model, base, up);

@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
  *
  * <p>Exit codes: 0 success; 1 bad input or a runtime failure (any exception from a command); 2 a usage
  * error (unknown option, missing or malformed argument). Failures print one line, {@code nucleon: <message>},
- * on stderr; {@code --verbose} or {@code NUCLEON_DEBUG=1} adds the stack trace.
+ * on stderr; {@code --verbose} or {@code NUCLEON_DEBUG=1} adds the stack trace. Output that could not be written
+ * (standard output on a full disk, a closed pipe) is a failure too, exit code 1: see {@link #execute}.
  */
 @Command(name = "nucleon",
         mixinStandardHelpOptions = true,
@@ -72,7 +73,27 @@ public final class Nucleon implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(System.getenv()).execute(args));
+        System.exit(execute(commandLine(System.getenv()), System.out, args));
+    }
+
+    /**
+     * Runs the command line, then checks its output reached its destination: when writing to the command's out
+     * writer (or to {@code stdout}, the stream under it, which swallows write errors and only remembers them) failed —
+     * {@code > /dev/full}, a reader that closed the pipe — says so on stderr and turns exit code 0 into 1.
+     *
+     * @param stdout the stream under the out writer, or null when there is none to check
+     */
+    static int execute(CommandLine cl, java.io.PrintStream stdout, String... args) {
+        int code = cl.execute(args);
+        PrintWriter out = cl.getOut();
+        out.flush();
+        if (out.checkError() || (stdout != null && stdout.checkError())) {
+            PrintWriter err = cl.getErr();
+            err.println("nucleon: the output could not be written (disk full, or the reading end of the pipe closed)");
+            err.flush();
+            return code == OK ? FAILURE : code;
+        }
+        return code;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.nucleon.cli;
 
 import dev.nucleon.core.Device;
+import dev.nucleon.segmentation.dataset.RunLengthCsv;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.inference.Predictor;
@@ -9,23 +10,28 @@ import dev.nucleon.segmentation.instance.MeasurementsCsv;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
 import dev.nucleon.segmentation.instance.RegionMeasurements;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
+import dev.nucleon.segmentation.io.Csv;
+import dev.nucleon.segmentation.io.ImageFileException;
 import dev.nucleon.segmentation.io.ImageFileReader;
 import dev.nucleon.segmentation.io.ImageFileWriter;
 import dev.nucleon.segmentation.io.Overlay;
-import dev.nucleon.segmentation.dataset.RunLengthCsv;
 import dev.nucleon.segmentation.preprocess.Grayscale;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -36,23 +42,34 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code nucleon segment INPUT... --out DIR}: finds, counts, measures and draws the nuclei of every image given
- * (files, or folders searched recursively), with the bundled model unless {@code --model} names another.
- * Per image {@code <name>_labels.png} (16-bit instance labels), {@code <name>_overlay.png} (outlines on the
- * image) and {@code <name>_nuclei.csv} (measurements); then {@code summary.csv} (image, nuclei, mean area) and,
- * with {@code --rle}, a contest-format submission. Prints the count per image. A file that cannot be read is
- * reported and skipped, the others are processed, and the exit code is then 1. Every file is written
- * atomically.
+ * (files, folders searched recursively, or {@code -} for one image on standard input), with the bundled model unless
+ * {@code --model} names another.
+ *
+ * <p>A run is a unit. Per image, named as {@link InputImages} says (the input's path mirrored under {@code --out}):
+ * {@code <name>_labels.png} (16-bit instance labels), {@code <name>_overlay.png} (outlines on the image) and
+ * {@code <name>_nuclei.csv} (measurements); then {@code summary.csv} (image = the input path, nuclei, mean area,
+ * output name), rebuilt from the measurement files on disk; with {@code --rle}, a contest-format submission rebuilt
+ * from the label maps on disk; and last, atomically, {@code manifest.json} ({@link RunManifest}). An {@code --out}
+ * holding another run's results is refused (exit 2) unless {@code --overwrite}, which first removes that run's
+ * files. {@code --out} is checked for writing before any work, and temporary files a killed run left are removed.
+ *
+ * <p>Each image is isolated: one that cannot be read, would not fit in memory (checked from its header), runs out
+ * of memory or fails anywhere is reported on one line naming it, recorded as failed in the manifest and skipped;
+ * the others are processed and the exit code is then 1. Every file is written atomically and durably.
  */
 @Command(name = "segment", mixinStandardHelpOptions = true,
-        description = "Segment the nuclei of microscopy images: labels, overlay and measurements per image, and a "
-                + "summary.")
+        description = {"Segment the nuclei of microscopy images: labels, overlay and measurements per image, a "
+                + "summary and a run manifest.",
+                "Outputs mirror the inputs' paths under --out (d1/a.png -> d1/a_labels.png). An --out holding another "
+                        + "run's results is refused unless --overwrite. Exit code 1 when any image failed (each is "
+                        + "reported and skipped), 2 for a usage error."})
 public final class SegmentCommand implements Callable<Integer> {
-    static final List<String> EXTENSIONS = List.of(".png", ".tif", ".tiff", ".jpg", ".jpeg", ".bmp");
-
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Image files or folders (searched recursively).")
+    @Parameters(arity = "1..*", paramLabel = "INPUT",
+            description = "Image files or folders (searched recursively); - reads one image from standard input "
+                    + "(named stdin under --out).")
     List<Path> inputs;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (created).")
@@ -81,6 +98,20 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--rle", paramLabel = "FILE", description = "Also write a DSB2018 submission CSV (ImageId,EncodedPixels).")
     Path rle;
 
+    @Option(names = "--overwrite",
+            description = "Replace the results of an earlier run in --out (without it, such a folder is refused).")
+    boolean overwrite;
+
+    /** Standard input, for the input {@code -}; tests replace it. */
+    InputStream stdin = System.in;
+
+    /** Fault injection for tests: runs at the start of each image's work, inside its isolation. */
+    Consumer<InputImages.InputImage> beforeEachImage = image -> { };
+
+    /** The files one image produced, and its nucleus count. */
+    record ImageOutputs(int nuclei, List<String> files) {
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
@@ -90,23 +121,27 @@ public final class SegmentCommand implements Callable<Integer> {
         if (minSize != null && minSize < 0) {
             throw new ParameterException(spec.commandLine(), "--min-size must be >= 0, got " + minSize);
         }
+        if (inputs.stream().filter(p -> p.toString().equals(InputImages.STDIN)).count() > 1) {
+            throw new ParameterException(spec.commandLine(), "'-' (standard input) may be given once");
+        }
+        inference.validate();
+        devices.validate();
+        String refusal = checkOutputFolder(err);
+        if (refusal != null) {
+            err.println("segment: " + refusal);
+            err.flush();
+            return Nucleon.USAGE;
+        }
         Device dev = devices.resolve(err);
         if (dev == null) {
             return 1;
         }
-        int failures = 0;
-        List<Path> files = new ArrayList<>();
-        for (Path in : inputs) {
-            if (Files.isDirectory(in)) {
-                files.addAll(imagesIn(in));
-            } else if (Files.isRegularFile(in)) {
-                files.add(in);
-            } else {
-                err.println("segment: " + in + ": no such file or folder, skipped");
-                failures++;
-            }
+        InputImages found = InputImages.find(inputs, out);
+        for (InputImages.Problem p : found.problems) {
+            err.println("segment: " + p.path() + ": " + p.message() + ", skipped");
         }
-        if (files.isEmpty()) {
+        err.flush();
+        if (found.images.isEmpty()) {
             err.println("segment: no images found in " + inputs);
             err.flush();
             return 1;
@@ -130,80 +165,309 @@ public final class SegmentCommand implements Callable<Integer> {
             post = post.withMinObjectArea(minSize);
         }
         inference.apply(predictor).device(dev).flipTta(tta).postProcessing(post);
-        Files.createDirectories(out);
-        StringBuilder summary = new StringBuilder("image,nuclei,mean_area\n");
-        Map<String, LabelImage> submission = new LinkedHashMap<>();
-        Map<String, Integer> used = new LinkedHashMap<>();
-        for (Path file : files) {
-            String name = unique(nameOf(file), used);
+        removeEarlierRun(err);
+
+        RunManifest manifest = new RunManifest(inputs.stream().map(Path::toString).toList(), options(dev),
+                model == null ? "bundled" : model.toString());
+        found.problems.forEach(manifest::problem);
+        for (InputImages.InputImage image : found.images) {
+            List<String> files = outputFiles(image.name());
             try {
-                FloatImage image = ImageFileReader.read(file);
-                LabelImage labels = predictor.segment(image);
-                List<NucleusMeasurement> rows = RegionMeasurements.measure(labels, Grayscale.of(image));
-                ImageFileWriter.writeLabels(labels, out.resolve(name + "_labels.png"));
-                Overlay.write(image, labels, out.resolve(name + "_overlay.png"));
-                MeasurementsCsv.write(rows, out.resolve(name + "_nuclei.csv"));
-                double meanArea = rows.stream().mapToInt(NucleusMeasurement::area).average().orElse(0);
-                summary.append(csv(name)).append(',').append(rows.size()).append(',')
-                        .append(String.format(Locale.ROOT, "%.1f", meanArea)).append('\n');
-                submission.put(name, labels);
-                stdout.printf(Locale.ROOT, "%s: %d nuclei%n", name, rows.size());
+                beforeEachImage.accept(image);
+                ImageOutputs o = segmentImage(predictor, image);
+                manifest.add(new RunManifest.ImageRecord(image.input(), image.name(), null, o.nuclei(), o.files()));
+                stdout.printf(Locale.ROOT, "%s: %d nuclei%n", image.name(), o.nuclei());
                 stdout.flush();
-            } catch (IOException | RuntimeException e) {
-                err.println("segment: " + file + ": " + FailureMessage.of(e) + ", skipped");
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                String why = FailureMessage.of(e);
+                why = why.startsWith(image.input() + ": ") ? why.substring(image.input().length() + 2) : why;
+                err.println("segment: " + image.input() + ": " + why + ", skipped");
                 err.flush();
-                failures++;
+                removeQuietly(files); // a half-written image leaves nothing that disagrees with the manifest
+                manifest.add(new RunManifest.ImageRecord(image.input(), image.name(), why, 0, List.of()));
             }
         }
-        AtomicFileWriter.writeString(out.resolve("summary.csv"), summary);
         if (rle != null) {
-            RunLengthCsv.write(rle, submission, false);
+            writeSubmission(manifest, err);
         }
-        stdout.printf(Locale.ROOT, "%d image(s) segmented, %d failed; results in %s%n", submission.size(), failures, out);
+        writeSummary(manifest, err);
+        manifest.write(out);
+        long ok = manifest.images().size() - manifest.failed();
+        long failures = manifest.failed() + found.problems.size();
+        stdout.printf(Locale.ROOT, "%d image(s) segmented, %d failed; results in %s%n", ok, failures, out);
         stdout.flush();
         return failures == 0 ? 0 : 1;
     }
 
     /**
-     * Images under a folder, sorted: every file with an image extension, except label maps ({@code labels.png},
-     * {@code *_labels.*}), overlays ({@code *_overlay.*}) and per-nucleus masks ({@code masks/} folders).
+     * One image of the run: standard input is first copied to a temporary file in {@code --out} (removed after; a
+     * leftover of a killed run is cleaned as stale), then {@link #segmentFile} does the work.
      */
-    static List<Path> imagesIn(Path folder) throws IOException {
-        try (Stream<Path> s = Files.walk(folder)) {
-            return s.filter(Files::isRegularFile).filter(SegmentCommand::isImage).sorted().toList();
+    private ImageOutputs segmentImage(Predictor predictor, InputImages.InputImage image) throws IOException {
+        Path file = image.file();
+        Path fromStdin = null;
+        if (file == null) {
+            fromStdin = Files.createTempFile(out, ".stdin.nucleon-", ".tmp");
+            Files.copy(stdin, fromStdin, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            file = fromStdin;
+        }
+        try {
+            return segmentFile(predictor, file, image.name());
+        } catch (IOException e) {
+            if (fromStdin == null) {
+                throw e;
+            }
+            throw new IOException(e.getMessage().replace(fromStdin.toString(), "standard input"), e);
+        } finally {
+            if (fromStdin != null) {
+                Files.deleteIfExists(fromStdin);
+            }
         }
     }
 
-    static boolean isImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (EXTENSIONS.stream().noneMatch(n::endsWith)) {
-            return false;
-        }
-        String stem = n.substring(0, n.lastIndexOf('.'));
-        if (stem.equals("labels") || stem.endsWith("_labels") || stem.endsWith("_overlay") || n.startsWith(".")) {
-            return false;
-        }
-        Path parent = p.getParent();
-        return parent == null || parent.getFileName() == null || !parent.getFileName().toString().equals("masks");
+    /**
+     * One image file, start to end: check its size from the header ({@link #checkFitsInMemory}), read it, segment
+     * it, measure the nuclei, write its labels, overlay and measurements. Everything one image holds in memory
+     * lives inside this call.
+     */
+    private ImageOutputs segmentFile(Predictor predictor, Path file, String name) throws IOException {
+        checkFitsInMemory(file);
+        FloatImage pixels = ImageFileReader.read(file);
+        LabelImage labels = predictor.segment(pixels);
+        List<NucleusMeasurement> rows = RegionMeasurements.measure(labels, Grayscale.of(pixels));
+        List<String> files = outputFiles(name);
+        ImageFileWriter.writeLabels(labels, out.resolve(files.get(0)));
+        Overlay.write(pixels, labels, out.resolve(files.get(1)));
+        MeasurementsCsv.write(rows, out.resolve(files.get(2)));
+        return new ImageOutputs(rows.size(), files);
     }
 
-    /** {@code <id>/image.png} and {@code <id>/images/<id>.png} are named by their sample folder, others by stem. */
-    static String nameOf(Path file) {
-        String n = file.getFileName().toString();
-        String stem = n.contains(".") ? n.substring(0, n.lastIndexOf('.')) : n;
-        Path parent = file.toAbsolutePath().getParent();
-        if (stem.equals("image") && parent != null && parent.getFileName() != null) {
-            return parent.getFileName().toString();
+    /** The three files of an image named {@code name}, relative to {@code --out}: labels, overlay, measurements. */
+    static List<String> outputFiles(String name) {
+        return List.of(name + "_labels.png", name + "_overlay.png", name + "_nuclei.csv");
+    }
+
+    /**
+     * The least memory segmenting a {@code width × height} image takes, in bytes: one float plane and the int label
+     * map (8 bytes a pixel) — a floor, since decoding, the network's tiles and the overlay add to it.
+     */
+    static long bytesToSegment(long width, long height) {
+        return width * height * 8L;
+    }
+
+    /**
+     * Refuses, from its header alone, an image too large to segment with the memory left: a 1.5 MB PNG may decode
+     * to 40000 × 40000 pixels. {@link ImageFileReader#dimensions} reads the size without decoding.
+     */
+    static void checkFitsInMemory(Path file) throws IOException {
+        int[] size = ImageFileReader.dimensions(file, 0);
+        long pixels = (long) size[0] * size[1];
+        long need = bytesToSegment(size[0], size[1]);
+        String dims = size[0] + " x " + size[1] + " pixels";
+        if (pixels > Integer.MAX_VALUE) {
+            throw new IOException(dims + " is more than one image can hold (2^31 - 1 pixels)");
         }
-        return stem;
+        if (need > availableHeap()) {
+            System.gc(); // garbage of earlier images counts as used until collected; ask once before refusing
+            long available = availableHeap();
+            if (need > available) {
+                throw new IOException(String.format(Locale.ROOT,
+                        "%s would need at least %s of memory, %s is available; give the JVM more with "
+                                + "NUCLEON_JAVA_OPTS=-Xmx<size>", dims, InfoCommand.bytes(need), InfoCommand.bytes(available)));
+            }
+        }
     }
 
-    private static String unique(String name, Map<String, Integer> used) {
-        int k = used.merge(name, 1, Integer::sum);
-        return k == 1 ? name : name + "-" + k;
+    private static long availableHeap() {
+        Runtime r = Runtime.getRuntime();
+        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
     }
 
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    /**
+     * Before any work: {@code --out} must be a folder this process can write to (a test file is created and
+     * removed), and must not hold another run's results unless {@code --overwrite}. Temporary files a killed run
+     * left are removed.
+     *
+     * @return why the folder is refused (a usage error), or null
+     */
+    private String checkOutputFolder(PrintWriter err) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new ImageFileException(out, "--out is a file, not a folder");
+        }
+        try {
+            Files.createDirectories(out);
+            Path probe = Files.createTempFile(out, ".write-test.nucleon-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("--out " + out + ": cannot write there (" + FailureMessage.of(e) + ")", e);
+        }
+        String earlier = earlierResults();
+        if (earlier != null && !overwrite) {
+            return "--out " + out + " holds the results of another run (" + earlier + "); give --overwrite to replace "
+                    + "them, or choose another folder";
+        }
+        int stale = 0;
+        for (Path folder : foldersOf(out)) {
+            stale += AtomicFileWriter.removeStaleTemporaryFiles(folder);
+        }
+        if (stale > 0) {
+            err.println("segment: removed " + stale + " temporary file(s) a killed run left in " + out);
+            err.flush();
+        }
+        return null;
+    }
+
+    /** What in {@code --out} shows an earlier run ({@code manifest.json}, {@code summary.csv}, a result file), or null. */
+    private String earlierResults() throws IOException {
+        for (String f : List.of(RunManifest.FILE, "summary.csv")) {
+            if (Files.exists(out.resolve(f))) {
+                return f;
+            }
+        }
+        for (Path folder : foldersOf(out)) {
+            try (var files = Files.list(folder)) {
+                var result = files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith("_labels.png") || n.endsWith("_overlay.png") || n.endsWith("_nuclei.csv"))
+                        .findFirst();
+                if (result.isPresent()) {
+                    return out.relativize(folder.resolve(result.get())).toString().replace('\\', '/');
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code folder} and its subfolders, hidden ones and unreadable ones left out. */
+    private static List<Path> foldersOf(Path folder) throws IOException {
+        List<Path> folders = new ArrayList<>();
+        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(folder) && dir.getFileName().toString().startsWith(".")) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                folders.add(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return folders;
+    }
+
+    /**
+     * With {@code --overwrite}: removes the earlier run's manifest first (so a kill from here on leaves a folder
+     * that no manifest vouches for), then its summary and the files its manifest names.
+     */
+    private void removeEarlierRun(PrintWriter err) throws IOException {
+        if (!overwrite) {
+            return;
+        }
+        List<String> files = new ArrayList<>();
+        if (Files.exists(out.resolve(RunManifest.FILE))) {
+            try {
+                files.addAll(RunManifest.filesOf(out));
+            } catch (IOException e) {
+                err.println("segment: warning: " + e.getMessage() + "; only replacing files of the same names");
+            }
+            Files.delete(out.resolve(RunManifest.FILE));
+        }
+        files.add("summary.csv");
+        removeQuietly(files);
+    }
+
+    private void removeQuietly(List<String> relative) {
+        for (String f : relative) {
+            try {
+                Files.deleteIfExists(out.resolve(f));
+            } catch (IOException e) {
+                // stays; the manifest does not name it
+            }
+        }
+    }
+
+    /**
+     * {@code summary.csv}, rebuilt from the measurement files on disk: one row per image of this run that succeeded
+     * (image = the input path as given, output = its name under {@code --out}). An image whose measurements cannot
+     * be read back is marked failed.
+     */
+    private void writeSummary(RunManifest manifest, PrintWriter err) throws IOException {
+        StringBuilder summary = new StringBuilder(Csv.row("image", "nuclei", "mean_area", "output"));
+        List<RunManifest.ImageRecord> records = manifest.images();
+        for (int i = 0; i < records.size(); i++) {
+            RunManifest.ImageRecord r = records.get(i);
+            if (!r.ok()) {
+                continue;
+            }
+            Path csv = out.resolve(r.files().get(2));
+            try {
+                List<List<String>> rows = Csv.records(Files.readString(csv));
+                int area = rows.isEmpty() ? -1 : rows.get(0).indexOf("area");
+                if (area < 0) {
+                    throw new ImageFileException(csv, "no area column");
+                }
+                double sum = 0;
+                for (List<String> row : rows.subList(1, rows.size())) {
+                    sum += Double.parseDouble(row.get(area));
+                }
+                int n = rows.size() - 1;
+                summary.append(Csv.row(r.input(), Integer.toString(n),
+                        String.format(Locale.ROOT, "%.1f", n == 0 ? 0 : sum / n), r.name()));
+            } catch (IOException | RuntimeException e) {
+                String why = "measurements unreadable after writing: " + FailureMessage.of(e);
+                err.println("segment: " + r.input() + ": " + why);
+                err.flush();
+                records.set(i, new RunManifest.ImageRecord(r.input(), r.name(), why, 0, r.files()));
+            }
+        }
+        AtomicFileWriter.writeString(out.resolve("summary.csv"), summary);
+        manifest.file("summary.csv");
+    }
+
+    /**
+     * The {@code --rle} submission, rebuilt from the label maps on disk one image at a time (ImageId = output name).
+     * An image whose label map cannot be read back is marked failed.
+     */
+    private void writeSubmission(RunManifest manifest, PrintWriter err) throws IOException {
+        StringBuilder sb = new StringBuilder(RunLengthCsv.header(false));
+        List<RunManifest.ImageRecord> records = manifest.images();
+        for (int i = 0; i < records.size(); i++) {
+            RunManifest.ImageRecord r = records.get(i);
+            if (!r.ok()) {
+                continue;
+            }
+            try {
+                RunLengthCsv.appendRows(sb, r.name(), ImageFileReader.readLabels(out.resolve(r.files().get(0))), false);
+            } catch (IOException | RuntimeException e) {
+                String why = "label map unreadable after writing: " + FailureMessage.of(e);
+                err.println("segment: " + r.input() + ": " + why);
+                err.flush();
+                records.set(i, new RunManifest.ImageRecord(r.input(), r.name(), why, 0, r.files()));
+            }
+        }
+        AtomicFileWriter.writeString(rle, sb);
+        Path abs = rle.toAbsolutePath().normalize(), root = out.toAbsolutePath().normalize();
+        if (abs.startsWith(root)) {
+            manifest.file(root.relativize(abs).toString().replace('\\', '/'));
+        }
+    }
+
+    /** The options of this run, for the manifest. */
+    private Map<String, Object> options(Device dev) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("out", out.toString());
+        o.put("device", dev.toString());
+        o.put("threshold", threshold);
+        o.put("min_size", minSize);
+        o.put("tta", tta);
+        o.put("diameter", inference.diameter);
+        o.put("tile", inference.tile);
+        o.put("overlap", inference.overlap);
+        o.put("rle", rle == null ? null : rle.toString());
+        o.put("overwrite", overwrite);
+        return o;
     }
 }

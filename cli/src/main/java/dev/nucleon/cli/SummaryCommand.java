@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,8 +22,8 @@ import picocli.CommandLine.Spec;
  * builds one of the papers' networks ({@link Presets}) and prints its Keras-style table — every layer with its
  * output shape for a (1, C, H, H) input and its weights — and the totals "Total params / Trainable params /
  * Non-trainable params" with thousands separators. {@code --size 0} skips the forward pass (shapes print as
- * "-"), for a count alone. Exit code 0 when printed; 1 for an unknown preset, an option the preset does not
- * take, or an input size the network cannot handle (the message says why).
+ * "-"), for a count alone. Exit code 0 when printed; 2 (a usage error) for an unknown preset, an option the preset
+ * does not take or refuses ({@code --base 0}), or an input size the network cannot handle (the message says why).
  */
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = {"Print a network preset's layers, output shapes and weight counts (Keras-style).",
@@ -68,21 +69,33 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Presets.Preset p = Presets.get(preset);
+        Presets.Preset p;
+        ModelConfig config;
+        Module net;
         Map<String, Object> options = new LinkedHashMap<>();
         put(options, Presets.IN_CHANNELS, inChannels);
         put(options, Presets.BASE, base);
         put(options, Presets.DEPTH, depth);
         put(options, Presets.UP, up);
         put(options, Presets.CLASSES, classes);
-        ModelConfig config = Presets.config(preset, options);
+        try {
+            p = Presets.get(preset);
+            config = Presets.config(preset, options);
+            net = Presets.build(config);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         int h = size == null ? p.size() : size;
         if (h < 0) {
-            throw new IllegalArgumentException("summary: --size must be >= 0, got " + h);
+            throw new ParameterException(spec.commandLine(), "--size must be >= 0, got " + h);
         }
-        Module net = Presets.build(config);
         int c = p.inChannels(config);
-        String table = h == 0 ? net.summary() : net.summary(1, c, h, h);
+        String table;
+        try {
+            table = h == 0 ? net.summary() : net.summary(1, c, h, h);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--size " + h + ": " + e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println(p.name() + " (paper " + p.paper() + "): " + p.description());
         out.println("Options: " + (config.args().isEmpty() ? "defaults" : config.args().toString())

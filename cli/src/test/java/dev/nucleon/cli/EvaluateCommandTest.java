@@ -63,7 +63,7 @@ class EvaluateCommandTest {
 
     @Test
     void printsScoresAndWarnsAboutMissingPredictions() {
-        assertEquals(0, run("--truth", truth.toString(), "--pred", pred.toString()));
+        assertEquals(1, run("--truth", truth.toString(), "--pred", pred.toString()), "a missing prediction is exit 1");
         assertTrue(out.toString().contains("mean AP (DSB2018)    0.5000"), out.toString());
         assertTrue(out.toString().contains("0.95"), out.toString());
         assertTrue(out.toString().contains("average IoU"), out.toString());
@@ -78,7 +78,7 @@ class EvaluateCommandTest {
 
     @Test
     void jsonIsOneObjectWithTheDocumentedKeys() {
-        assertEquals(0, run("--truth", truth.toString(), "--pred", pred.toString(), "--json"));
+        assertEquals(1, run("--truth", truth.toString(), "--pred", pred.toString(), "--json"), "b has no prediction");
         String json = out.toString().trim();
         assertTrue(json.startsWith("{\"mean_ap\":0.5,") && json.endsWith("}"), json);
         for (String key : new String[] {"\"ap_by_threshold\":{\"0.50\":0.5", "\"avg_iou\":{\"mean\":0.5",
@@ -90,7 +90,7 @@ class EvaluateCommandTest {
 
     @Test
     void badInputExitsWithOneAndNamesTheFile() throws IOException {
-        assertEquals(1, run("--truth", truth.toString()));
+        assertEquals(2, run("--truth", truth.toString()), "a usage error");
         assertTrue(err.toString().contains("required"), err.toString());
         assertEquals(1, run("--truth", dir.resolve("nope").toString(), "--pred", pred.toString()));
         Path corrupt = Files.writeString(pred.resolve("b_labels.png"), "not a png");

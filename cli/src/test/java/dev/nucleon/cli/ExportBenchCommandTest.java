@@ -43,7 +43,7 @@ class ExportBenchCommandTest {
     @Test
     void exportRejectsUnknownModel(@TempDir Path dir) {
         Run r = Run.of("export", "--model", "no-such", "--onnx", dir.resolve("x.onnx").toString());
-        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("no preset"), r.toString());
     }
 
@@ -116,7 +116,7 @@ class ExportBenchCommandTest {
     void benchThreadsOtherThanThePoolIsAClearError() {
         Run r = Run.of("bench", "--model", "unet", "--base", "8", "--size", "32", "--repeats", "1",
                 "--threads", String.valueOf(Parallel.threads() + 1));
-        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("NUCLEON_JAVA_OPTS=-Dnucleon.threads=" + (Parallel.threads() + 1)), r.toString());
     }
 }

@@ -99,12 +99,12 @@ class PipelineCommandsTest {
             assertTrue(Files.readString(out.resolve(s + "_nuclei.csv")).startsWith("label,area"));
         }
         List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
-        assertEquals("image,nuclei,mean_area", summary.get(0));
+        assertEquals("image,nuclei,mean_area,output", summary.get(0));
         assertEquals(4, summary.size(), summary.toString());
         assertTrue(Files.readString(rle).startsWith("ImageId,EncodedPixels"));
         Files.delete(bad);
         Run ok = Run.of("segment", data.resolve("s1/image.png").toString(), "--out", out.toString(), "--model",
-                model.toString());
+                model.toString(), "--overwrite");
         assertEquals(0, ok.exitCode(), ok.toString());
     }
 

@@ -98,16 +98,16 @@ class SummaryCommandTest {
     @Test
     void badInputIsExplained() {
         Run unknown = run("summary", "unet3000");
-        assertEquals(1, unknown.exitCode(), unknown.toString());
+        assertEquals(2, unknown.exitCode(), unknown.toString());
         assertTrue(unknown.err().startsWith("nucleon: no network preset 'unet3000' (known: unet-bn, unet, "), unknown.err());
         Run option = run("summary", "unet", "--up", "us");
-        assertEquals(1, option.exitCode(), option.toString());
+        assertEquals(2, option.exitCode(), option.toString());
         assertTrue(option.err().contains("preset 'unet' takes the options"), option.err());
         Run up = run("summary", "unet-plus", "--up", "sideways");
-        assertEquals(1, up.exitCode(), up.toString());
+        assertEquals(2, up.exitCode(), up.toString());
         assertTrue(up.err().contains("'sideways'"), up.err());
         Run size = run("summary", "unet", "--base", "2", "--size", "40");
-        assertEquals(1, size.exitCode(), size.toString());
+        assertEquals(2, size.exitCode(), size.toString());
         assertTrue(size.err().contains("must be a multiple of 16"), size.err());
         assertFalse(size.err().contains("\tat "), size.err());
         Run missing = run("summary");

@@ -2,6 +2,7 @@ package dev.nucleon.segmentation.dataset;
 
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
+import dev.nucleon.segmentation.io.Csv;
 import dev.nucleon.segmentation.io.ImageFileException;
 
 import java.io.IOException;
@@ -127,23 +128,36 @@ public final class RunLengthCsv {
 
     /**
      * Writes a submission-style CSV ({@code ImageId,EncodedPixels}, plus {@code Height,Width} when
-     * {@code withSize}), one row per label, images in map order. Atomic write.
+     * {@code withSize}), one row per label, images in map order. An image id holding a comma, quote or line
+     * break is quoted as RFC 4180 says ({@link Csv}). Atomic write.
      */
     public static void write(Path csv, Map<String, LabelImage> labelsById, boolean withSize) throws IOException {
-        StringBuilder sb = new StringBuilder(withSize ? "ImageId,EncodedPixels,Height,Width\n"
-                : "ImageId,EncodedPixels\n");
+        StringBuilder sb = new StringBuilder(header(withSize));
         for (Map.Entry<String, LabelImage> e : labelsById.entrySet()) {
-            LabelImage l = e.getValue();
-            String size = withSize ? "," + l.height() + "," + l.width() : "";
-            List<String> rles = RunLengthEncoding.encodeLabels(l);
-            if (rles.isEmpty()) {
-                sb.append(e.getKey()).append(',').append(size).append('\n');
-            }
-            for (String rle : rles) {
-                sb.append(e.getKey()).append(',').append(rle).append(size).append('\n');
-            }
+            appendRows(sb, e.getKey(), e.getValue(), withSize);
         }
         AtomicFileWriter.writeString(csv, sb);
+    }
+
+    /** The header {@link #write} starts with, line break included. */
+    public static String header(boolean withSize) {
+        return withSize ? "ImageId,EncodedPixels,Height,Width\n" : "ImageId,EncodedPixels\n";
+    }
+
+    /**
+     * Appends one image's rows as {@link #write} writes them (one per label; one row with empty
+     * {@code EncodedPixels} when it has none), so a caller can build the file one image at a time.
+     */
+    public static void appendRows(StringBuilder sb, String imageId, LabelImage l, boolean withSize) {
+        String size = withSize ? "," + l.height() + "," + l.width() : "";
+        List<String> rles = RunLengthEncoding.encodeLabels(l);
+        String id = Csv.field(imageId);
+        if (rles.isEmpty()) {
+            sb.append(id).append(',').append(size).append('\n');
+        }
+        for (String rle : rles) {
+            sb.append(id).append(',').append(rle).append(size).append('\n');
+        }
     }
 
     private static String[] split(String line) {

@@ -1,17 +1,36 @@
 package dev.nucleon.segmentation.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.regex.Pattern;
 
 /**
  * Atomic file replacement: the content is written to a temporary file in the target's folder, then
  * renamed over the target. A reader sees either the old file or the complete new one, never half a file,
  * and a failed write leaves the target untouched.
+ *
+ * <p>Durable too: the temporary file is flushed to the device ({@code fsync}) before the rename, and the folder
+ * after it (where the OS allows opening a folder, as Linux and macOS do), so a power cut after {@code write}
+ * returns loses neither the content nor the name. The temporary file is named {@code .<target name>.nucleon-<n>.tmp};
+ * a killed process leaves it behind, and {@link #removeStaleTemporaryFiles(Path)} clears such leftovers.
  */
 public final class AtomicFileWriter {
+    /** Names of this class's temporary files, and of those earlier versions made ({@code .<name>.<digits>.tmp}). */
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(nucleon-)?\\d+\\.tmp");
+
+    /** Sees every fsync, for tests: {@code file} is the temporary file or, for {@code folder}, the target's folder. */
+    interface SyncListener {
+        void synced(Path path, boolean folder);
+    }
+
+    static volatile SyncListener syncListener;
+
     /** Writes the content of a file given its (temporary) path. */
     @FunctionalInterface
     public interface Content {
@@ -33,24 +52,79 @@ public final class AtomicFileWriter {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".nucleon-", ".tmp");
         } catch (IOException | RuntimeException e) {
             throw new ImageFileException(target, "could not create a file in " + dir, e);
         }
         try {
             content.writeTo(tmp);
             readableLikeANewFile(tmp, abs);
+            syncFile(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncFolder(dir);
         } catch (ImageFileException e) {
             Files.deleteIfExists(tmp);
             throw e;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw new ImageFileException(target, "could not write", e);
+        }
+    }
+
+    /**
+     * Deletes the temporary files a killed writer left in {@code folder} (not in its subfolders):
+     * hidden files named {@code .<name>.nucleon-<digits>.tmp} (or {@code .<name>.<digits>.tmp}, earlier versions).
+     * Call it when a run starts writing into a folder no other process is writing to.
+     *
+     * @return how many were deleted; 0 when the folder does not exist
+     */
+    public static int removeStaleTemporaryFiles(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder,
+                p -> TEMPORARY.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))) {
+            for (Path p : files) {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Flushes the file's content and size to the device before it is renamed. */
+    private static void syncFile(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        SyncListener l = syncListener;
+        if (l != null) {
+            l.synced(file, false);
+        }
+    }
+
+    /**
+     * Flushes the folder's entries (the rename) to the device. Opening a folder for reading is how POSIX systems
+     * do it; where the OS refuses (Windows), the rename is as durable as that OS makes it.
+     */
+    private static void syncFolder(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            return; // not supported for folders here
+        }
+        SyncListener l = syncListener;
+        if (l != null) {
+            l.synced(folder, true);
         }
     }
 
