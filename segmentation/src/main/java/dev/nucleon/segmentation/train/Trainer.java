@@ -201,10 +201,10 @@ public final class Trainer {
         }
         TrainingCheckpoint checkpoint = TrainingCheckpoint.of(modelFile).faultHook(faultHook);
         Files files = checkpoint.files();
+        checkpoint.checkWritable();
         if (!resume && !overwrite && !checkpoint.existing().isEmpty()) {
             throw new IllegalStateException(checkpoint.existingRunMessage());
         }
-        checkpoint.checkWritable();
         Optimizer optimizer = config.createOptimizer(model);
         Loss loss = head == Head.FOREGROUND ? config.createLoss() : HeadLoss.of(head);
         boolean validate = !validationSamples.isEmpty();

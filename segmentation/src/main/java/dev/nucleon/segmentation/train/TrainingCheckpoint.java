@@ -52,8 +52,9 @@ import java.util.stream.Stream;
  *
  * <p>Runs written before generations existed (no {@code X.run/current}: the repository's
  * {@code docs/bundled-model} runs) resume from {@code X.last.safetensors}, {@code X.optimizer.safetensors}
- * and {@code X.history.csv}; the epochs recorded in the two checkpoints must agree. Their first commit
- * starts the generations.
+ * and {@code X.history.csv}; the epochs recorded in the two checkpoints must agree, and the history must hold
+ * a row for every epoch up to theirs. Their first commit starts the generations, carrying their best model
+ * over.
  */
 public final class TrainingCheckpoint {
     /** The manifest naming the current generation, inside the run folder. */
@@ -135,8 +136,8 @@ public final class TrainingCheckpoint {
         for (Path p = folder; p != null; p = p.getParent()) {
             if (Files.exists(p)) {
                 if (!Files.isDirectory(p)) {
-                    throw new IOException(p + ": is a file, cannot hold the run's files (" + files.model().getFileName()
-                            + " and beside it)");
+                    throw new IOException(p + ": not a folder, cannot hold " + files.model().getFileName()
+                            + " and the run's other files");
                 }
                 break;
             }
@@ -177,9 +178,8 @@ public final class TrainingCheckpoint {
         for (Path p : existing()) {
             names.append(names.length() == 0 ? "" : ", ").append(p.getFileName()).append(Files.isDirectory(p) ? "/" : "");
         }
-        return files.model() + ": a previous run's files are there (" + names + " in "
-                + files.model().toAbsolutePath().getParent() + "); continue it with --resume or start over with "
-                + "--overwrite";
+        return files.model() + ": another run's files are there (" + names + "); continue it with --resume or "
+                + "start over with --overwrite";
     }
 
     /** Whether there is a run to resume: a committed generation, or a legacy run's last weights and optimiser. */
@@ -233,6 +233,11 @@ public final class TrainingCheckpoint {
         }
         Restored r = load(files.last(), files.optimizer(), Files.exists(files.history()) ? files.history() : null,
                 epoch, model, optimizer);
+        if (Files.exists(files.history()) && r.history().size() < epoch) {
+            throw new IOException(files.history() + " has " + r.history().size() + " rows but "
+                    + files.optimizer().getFileName() + " holds epoch " + epoch
+                    + ": the run was interrupted between writing them, so they do not resume together");
+        }
         legacyBest = Files.isRegularFile(files.model()) ? files.model() : null;
         return r;
     }

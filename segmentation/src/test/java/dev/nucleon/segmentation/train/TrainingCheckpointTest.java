@@ -196,6 +196,14 @@ class TrainingCheckpointTest {
                 new Adam(TrainerTest.tiny(), 1e-2)));
         assertTrue(e.getMessage().contains(g.last().toString()) && e.getMessage().contains("epoch 2")
                 && e.getMessage().contains("epoch 1"), e.getMessage());
+        // epoch-2 weights and optimiser state beside a history that lost epoch 2's row: refused too
+        Files.copy(dir.resolve("optimizer-1.safetensors"), g.optimizer(), StandardCopyOption.REPLACE_EXISTING);
+        Checkpoint.save(g.last(), second.net, Map.of(TrainingCheckpoint.EPOCH_KEY, "1"));
+        TrainingHistory.write(g.history(), second.history.subList(0, 0));
+        IOException lost = assertThrows(IOException.class, () -> TrainingCheckpoint.of(other).restore(TrainerTest.tiny(),
+                new Adam(TrainerTest.tiny(), 1e-2)));
+        assertTrue(lost.getMessage().contains(g.history().toString()) && lost.getMessage().contains("0 rows"),
+                lost.getMessage());
     }
 
     @Test
