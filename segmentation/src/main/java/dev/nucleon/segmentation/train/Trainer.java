@@ -142,7 +142,9 @@ public final class Trainer {
 
     /**
      * Whether {@link #fit} may start over at a model path that holds another run's files (its best model, last
-     * weights, history, generations); default false: such a path is refused before training.
+     * weights, history, generations); default false: such a path is refused before training. Nothing is deleted
+     * up front: the previous run's files stay (and stay resumable) until the new run's first epoch is committed,
+     * which replaces them and prunes the old generations.
      */
     public Trainer overwrite(boolean on) {
         this.overwrite = on;
