@@ -13,11 +13,11 @@ import dev.nucleon.segmentation.networks.Presets;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 import dev.nucleon.segmentation.train.Trainer;
 import dev.nucleon.segmentation.train.TrainerConfig;
+import dev.nucleon.segmentation.train.TrainingCheckpoint;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +35,10 @@ import picocli.CommandLine.Spec;
  * {@code nucleon train --data DIR --model PRESET --out MODEL [options]}: trains a preset network on a
  * DSB2018-layout folder with {@link Trainer}, validating on a seeded split of it (or on a second folder), and
  * writes the best model (plus {@code .last}, {@code .optimizer}, {@code .history.csv}, {@code .curves.png}
- * beside it). {@code --resume} continues an interrupted run from those files.
+ * beside it, and the run's generations under {@code .run/}, see {@link TrainingCheckpoint}). {@code --resume}
+ * continues an interrupted run from its last complete epoch; an {@code --out} that holds another run's files is
+ * refused (exit 2) unless {@code --resume} or {@code --overwrite}, and one that cannot be written is refused
+ * before any work (a folder: exit 2; an unwritable place: exit 1).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a segmentation network on a DSB2018-layout folder; keeps the best model by validation "
@@ -153,8 +156,13 @@ public final class TrainCommand implements Callable<Integer> {
             + "the square root of their image counts instead of their counts (rare kinds seen more often).")
     boolean balanceKinds;
 
-    @Option(names = "--resume", description = "Continue the run whose files sit beside --out.")
+    @Option(names = "--resume", description = "Continue the run whose files sit beside --out (from its last "
+            + "complete epoch).")
     boolean resume;
+
+    @Option(names = "--overwrite", description = "Start a new run at --out even though another run's files are "
+            + "there (they are replaced epoch by epoch); without it, such an --out is refused.")
+    boolean overwrite;
 
     @Mixin
     DeviceChoice devices = new DeviceChoice();
@@ -209,13 +217,17 @@ public final class TrainCommand implements Callable<Integer> {
         if (outputHead.channels() > 1 && chosen.options().contains(Presets.OUTPUT)) {
             options.putIfAbsent(Presets.OUTPUT, "sigmoid"); // the heads' channels are independent maps
         }
-        Device device = devices.resolve(err);
-        if (device == null) {
-            return 1;
-        }
         if (balanceKinds && (!grouped || validationFolder != null)) {
             throw new ParameterException(spec.commandLine(), "--balance-kinds needs --split grouped (the kinds come "
                     + "from it), without --validation");
+        }
+        TrainingCheckpoint run = checkOut(err);
+        if (run == null) {
+            return 1;
+        }
+        Device device = devices.resolve(err);
+        if (device == null) {
+            return 1;
         }
         Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
         Map<String, String> kindOf = new TreeMap<>();
@@ -237,15 +249,9 @@ public final class TrainCommand implements Callable<Integer> {
             train = s.train();
             validation = s.validation();
         }
-        Trainer.Files files = Trainer.Files.of(out);
         Module model;
         if (resume) {
-            if (!Files.exists(files.last()) || !Files.exists(files.optimizer())) {
-                err.println("train: --resume needs " + files.last() + " and " + files.optimizer());
-                err.flush();
-                return 1;
-            }
-            model = Checkpoint.load(files.last());
+            model = Checkpoint.load(run.resumeWeights());
         } else {
             Initializers.manualSeed(seed);
             model = Presets.build(preset, options);
@@ -261,11 +267,38 @@ public final class TrainCommand implements Callable<Integer> {
                 + " balance-kinds=" + balanceKinds);
         Trainer trainer = new Trainer(config, log).head(outputHead).input(inputName)
                 .scaleAugmentation(scales[0], scales[1]).colourAugment(colourAugment)
-                .balanceGroups(kindOf)
+                .balanceGroups(kindOf).overwrite(overwrite)
                 .inPlaceProgress(progress != null ? progress : System.console() != null);
         Trainer.Result r = resume ? trainer.resume(model, train, validation, out) : trainer.fit(model, train, validation, out);
         log.flush();
         return r.history().isEmpty() && !resume ? 1 : 0;
+    }
+
+    /**
+     * The run at {@code --out}, checked before any work: a folder or a second run without --resume/--overwrite
+     * is a usage error; an unwritable place or --resume without a run is reported (null: exit 1).
+     */
+    private TrainingCheckpoint checkOut(PrintWriter err) throws IOException {
+        if (resume && overwrite) {
+            throw new ParameterException(spec.commandLine(), "--resume and --overwrite exclude each other");
+        }
+        TrainingCheckpoint run = TrainingCheckpoint.of(out);
+        try {
+            run.checkWritable();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--out " + e.getMessage());
+        }
+        if (resume && !run.resumable()) {
+            err.println("nucleon: --resume: no run to continue at " + out + " (no " + run.runFolder().getFileName() + "/"
+                    + TrainingCheckpoint.MANIFEST + ", nor " + run.files().last().getFileName() + " + "
+                    + run.files().optimizer().getFileName() + ")");
+            err.flush();
+            return null;
+        }
+        if (!resume && !overwrite && !run.existing().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), run.existingRunMessage());
+        }
+        return run;
     }
 
     /** "MIN:MAX" → {min, max}, checked. */

@@ -32,7 +32,9 @@ public final class TrainSmallUNet {
         // a toy run (about a minute on 2 cores): 16 random 128x128 patches per image per epoch, 10 epochs;
         // the bundled model's recipe is in the README (nucleon train on all of stage1_train)
         TrainerConfig config = TrainerConfig.defaults().withEpochs(10).withBatch(4, 128).withPatchesPerImage(16);
-        Trainer.Result result = new Trainer(config, System.out).fit(net, split.train(), split.validation(), out);
+        // overwrite: a toy run may start over at the same path (nucleon train refuses that without --overwrite)
+        Trainer.Result result = new Trainer(config, System.out).overwrite(true)
+                .fit(net, split.train(), split.validation(), out);
         System.out.printf("best validation score %.3f at epoch %d; model in %s%n", result.bestScore(),
                 result.bestEpoch(), out);
 

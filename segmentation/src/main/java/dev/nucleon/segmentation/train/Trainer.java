@@ -2,70 +2,46 @@ package dev.nucleon.segmentation.train;
 
 import dev.nucleon.core.Tensor;
 import dev.nucleon.nn.Module;
-import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.nn.loss.Loss;
 import dev.nucleon.nn.optim.EarlyStopping;
 import dev.nucleon.nn.optim.LearningRateScheduler;
 import dev.nucleon.nn.optim.Mode;
 import dev.nucleon.nn.optim.Optimizer;
 import dev.nucleon.nn.optim.ReduceLROnPlateau;
-import dev.nucleon.segmentation.augment.AugmentationPipeline;
-import dev.nucleon.segmentation.augment.AugmentationSample;
-import dev.nucleon.segmentation.augment.ColourJitter;
-import dev.nucleon.segmentation.augment.GaussianBlur;
-import dev.nucleon.segmentation.augment.HorizontalFlip;
-import dev.nucleon.segmentation.augment.RandomBrightness;
-import dev.nucleon.segmentation.augment.RandomContrast;
-import dev.nucleon.segmentation.augment.RandomGamma;
-import dev.nucleon.segmentation.augment.RandomRotate90;
-import dev.nucleon.segmentation.augment.VerticalFlip;
 import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.head.HeadLoss;
-import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.inference.Predictor;
-import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.metrics.ImageScore;
 import dev.nucleon.segmentation.metrics.MeanAveragePrecision;
 import dev.nucleon.segmentation.networks.Presets;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
-import dev.nucleon.segmentation.preprocess.Resize;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
- * Trains a segmentation network on nuclei images.
+ * Trains a segmentation network on nuclei images: the epoch loop.
  *
- * <p>Each epoch draws {@code patchesPerImage} random patches from every training image (positions, order and
- * augmentation from {@code seed}, the epoch and the patch's position in the epoch, so a run is reproducible
- * whatever the thread timing), feeds them in batches to the configured loss and optimiser, then predicts the
- * whole validation images through {@link Predictor} (the same path as {@code nucleon segment}), scores them
- * with the DSB2018 official metric and steps ReduceLROnPlateau and early stopping on that score.
- * Patches are decoded, normalised ({@link NetworkInput}), cropped and augmented on worker threads and queued
- * ({@code prefetch} batches at most) while the network computes.
+ * <p>Each epoch feeds the batches of a {@link PatchLoader} ({@code patchesPerImage} random, augmented patches
+ * of every training image, seeded by {@code seed}, the epoch and the patch's position, so a run is reproducible
+ * whatever the thread timing) to the configured loss and optimiser, then predicts the whole validation images
+ * through {@link Predictor} (the same path as {@code nucleon segment}), scores them with the DSB2018 official
+ * metric and steps ReduceLROnPlateau and early stopping on that score. The epoch's state is then committed as
+ * one generation by {@link TrainingCheckpoint}.
  *
- * <p>Files, for a model path {@code dir/name.safetensors}:
+ * <p>Files, for a model path {@code dir/name.safetensors} (see {@link TrainingCheckpoint} for the generations
+ * under {@code name.run/} that hold them consistently):
  * <ul>
  *   <li>{@code name.safetensors}: the best network so far (by validation score; by training loss without
  *       validation), with its preset configuration, so {@code Checkpoint.load} rebuilds it;</li>
@@ -73,13 +49,14 @@ import java.util.concurrent.Future;
  *       optimiser state, schedule state and epoch, for {@link #resume};</li>
  *   <li>{@code name.history.csv} and {@code name.curves.png}: one row / point per epoch.</li>
  * </ul>
- * Every file is replaced atomically, so an interrupted run leaves the previous epoch's files intact.
+ * A fresh run ({@link #fit}) refuses a model path that holds another run's files unless {@link #overwrite}
+ * is set; both fit and resume check that the files can be written before training.
  */
 public final class Trainer {
     /** Probability that a patch is rescaled when scale augmentation is on. */
-    public static final double SCALE_PROBABILITY = 0.75;
+    public static final double SCALE_PROBABILITY = PatchLoader.SCALE_PROBABILITY;
     /** Largest hue shift of the colour augmentation, degrees. */
-    public static final double HUE_DEGREES = 20;
+    public static final double HUE_DEGREES = PatchLoader.HUE_DEGREES;
 
     private final TrainerConfig config;
     private final PrintStream log;
@@ -92,6 +69,10 @@ public final class Trainer {
     private Map<String, String> groups = Map.of();
     /** Median equivalent diameter of the training nuclei, measured at the start of a run (recorded in model files). */
     private double trainingDiameter = Double.NaN;
+    /** Whether a fresh run may replace another run's files at its model path. */
+    private boolean overwrite;
+    /** Handed to {@link TrainingCheckpoint#faultHook}: called before each write of an epoch's commit. */
+    private Consumer<String> faultHook = step -> { };
 
     public Trainer(TrainerConfig config, PrintStream log) {
         this.config = config;
@@ -159,6 +140,23 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Whether {@link #fit} may start over at a model path that holds another run's files (its best model, last
+     * weights, history, generations); default false: such a path is refused before training. Nothing is deleted
+     * up front: the previous run's files stay (and stay resumable) until the new run's first epoch is committed,
+     * which replaces them and prunes the old generations.
+     */
+    public Trainer overwrite(boolean on) {
+        this.overwrite = on;
+        return this;
+    }
+
+    /** Test hook: called with the step's name before each write of an epoch's commit; throw to stand for a kill. */
+    Trainer faultHook(Consumer<String> hook) {
+        this.faultHook = hook;
+        return this;
+    }
+
     /** The files of a run whose best model goes to {@code modelFile}. */
     public record Files(Path model, Path last, Path optimizer, Path history, Path curves) {
         public static Files of(Path modelFile) {
@@ -174,7 +172,10 @@ public final class Trainer {
     public record Result(List<EpochRecord> history, int bestEpoch, double bestScore, boolean stoppedEarly) {
     }
 
-    /** Trains {@code model} from its current weights, starting at epoch 1. */
+    /**
+     * Trains {@code model} from its current weights, starting at epoch 1. Refused ({@link IllegalStateException})
+     * when {@code modelFile} holds another run's files, unless {@link #overwrite}.
+     */
     public Result fit(Module model, List<NucleiSample> train, List<NucleiSample> validation, Path modelFile)
             throws IOException {
         return run(model, train, validation, modelFile, false);
@@ -182,8 +183,8 @@ public final class Trainer {
 
     /**
      * Continues the run whose files belong to {@code modelFile}: loads the last weights, the optimiser state
-     * and the schedule, and goes on from the epoch after the last one recorded. {@code model} must be the same
-     * preset (e.g. {@code Checkpoint.load(files.last())}).
+     * and the schedule of its latest committed generation, and goes on from the epoch after it. {@code model}
+     * must be the same preset (e.g. {@code Checkpoint.load(TrainingCheckpoint.of(modelFile).resumeWeights())}).
      */
     public Result resume(Module model, List<NucleiSample> train, List<NucleiSample> validation, Path modelFile)
             throws IOException {
@@ -200,7 +201,12 @@ public final class Trainer {
             throw new IllegalArgumentException("Trainer: the " + head.label() + " head needs independent sigmoid "
                     + "channels; build the network with the option output=sigmoid");
         }
-        Files files = Files.of(modelFile);
+        TrainingCheckpoint checkpoint = TrainingCheckpoint.of(modelFile).faultHook(faultHook);
+        Files files = checkpoint.files();
+        checkpoint.checkWritable();
+        if (!resume && !overwrite && !checkpoint.existing().isEmpty()) {
+            throw new IllegalStateException(checkpoint.existingRunMessage());
+        }
         Optimizer optimizer = config.createOptimizer(model);
         Loss loss = head == Head.FOREGROUND ? config.createLoss() : HeadLoss.of(head);
         boolean validate = !validationSamples.isEmpty();
@@ -216,17 +222,11 @@ public final class Trainer {
         double best = Double.NaN;
         int bestEpoch = 0;
         if (resume) {
-            Checkpoint.loadWeights(files.last(), model, true);
-            Map<String, String> meta = Checkpoint.loadOptimizer(files.optimizer(), optimizer);
-            int done = Integer.parseInt(meta.getOrDefault("trainer.epoch", "0"));
+            TrainingCheckpoint.Restored restored = checkpoint.restore(model, optimizer);
+            Map<String, String> meta = restored.optimizerMetadata();
+            int done = restored.epoch();
             startEpoch = done + 1;
-            if (java.nio.file.Files.exists(files.history())) {
-                for (EpochRecord r : TrainingHistory.read(files.history())) {
-                    if (r.epoch() <= done) {
-                        history.add(r);
-                    }
-                }
-            }
+            history.addAll(restored.history());
             if (plateau != null && meta.containsKey("trainer.plateau.best")) {
                 Map<String, String> ps = new LinkedHashMap<>();
                 meta.forEach((k, v) -> {
@@ -249,23 +249,14 @@ public final class Trainer {
             if (epochSchedule != null) {
                 epochSchedule.setEpoch(done);
             }
-            log.printf(Locale.ROOT, "resuming after epoch %d (best %.4f at epoch %d), learning rate %.3g%n", done,
-                    best, bestEpoch, optimizer.learningRate());
+            log.printf(Locale.ROOT, "resuming after epoch %d (best %.4f at epoch %d), learning rate %.3g, from %s%n",
+                    done, best, bestEpoch, optimizer.learningRate(), restored.from());
         }
-        List<TrainingSample> validationSet = validate ? load(validationSamples, input) : List.of();
-        BatchSource source = new BatchSource(trainSamples);
+        List<TrainingSample> validationSet = validate ? PatchLoader.load(validationSamples, input) : List.of();
+        PatchLoader source = new PatchLoader(new PatchLoader.Setup(config, input, head, minScale, maxScale,
+                colourAugment, groups), trainSamples);
         if (!groups.isEmpty()) {
-            Map<String, int[]> counts = new TreeMap<>();
-            for (NucleiSample sample : trainSamples) {
-                counts.computeIfAbsent(groups.getOrDefault(sample.id(), ""), g -> new int[2])[0]++;
-            }
-            for (int i : balancedOrder(trainSamples, groups, source.patchesPerEpoch(), new Random(0))) {
-                counts.get(groups.getOrDefault(trainSamples.get(i).id(), ""))[1]++;
-            }
-            StringBuilder line = new StringBuilder("balanced sampling (group: images -> patches per epoch):");
-            counts.forEach((g, c) -> line.append(String.format(Locale.ROOT, " %s %d -> %d;", g.isEmpty() ? "other" : g,
-                    c[0], c[1])));
-            log.println(line);
+            log.println(source.balanceSummary());
         }
         trainingDiameter = medianDiameter(trainSamples);
         log.printf(Locale.ROOT, "training nuclei: median equivalent diameter %.1f px%n", trainingDiameter);
@@ -290,7 +281,6 @@ public final class Trainer {
                 if (improved) {
                     best = metric;
                     bestEpoch = epoch;
-                    saveModel(files.model(), model, epoch, metric);
                 }
                 if (plateau != null && plateau.step(metric)) {
                     log.printf(Locale.ROOT, "  learning rate reduced to %.3g%n", optimizer.learningRate());
@@ -299,16 +289,14 @@ public final class Trainer {
                     epochSchedule.step();
                 }
                 boolean stop = stopping != null && stopping.update(metric, model);
-                saveModel(files.last(), model, epoch, metric);
-                Map<String, String> meta = new LinkedHashMap<>();
-                meta.put("trainer.epoch", Integer.toString(epoch));
-                meta.put("trainer.config", config.describe());
+                Map<String, String> optimizerMeta = new LinkedHashMap<>();
+                optimizerMeta.put(TrainingCheckpoint.EPOCH_KEY, Integer.toString(epoch));
+                optimizerMeta.put("trainer.config", config.describe());
                 if (plateau != null) {
-                    plateau.state().forEach((k, v) -> meta.put("trainer.plateau." + k, v));
+                    plateau.state().forEach((k, v) -> optimizerMeta.put("trainer.plateau." + k, v));
                 }
-                AtomicFileWriter.write(files.optimizer(), tmp -> Checkpoint.saveOptimizer(tmp, optimizer, meta));
-                TrainingHistory.write(files.history(), history);
-                TrainingCurves.write(files.curves(), history);
+                checkpoint.commit(new TrainingCheckpoint.EpochState(epoch, improved, model, modelMetadata(epoch, metric),
+                        optimizer, optimizerMeta, List.copyOf(history), bestEpoch, best));
                 double perEpoch = (System.nanoTime() - runStart) / 1e9 / epochsRun;
                 double eta = perEpoch * (config.epochs() - epoch);
                 log.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  %s  lr %.3g  %.1f patches/s  %.0f s  ETA %s%s%n",
@@ -353,7 +341,8 @@ public final class Trainer {
         return Math.sqrt(4 * median / Math.PI);
     }
 
-    private void saveModel(Path file, Module model, int epoch, double metric) throws IOException {
+    /** The metadata of the best and last model files: input, head, training diameter, augmentation, epoch, score. */
+    private Map<String, String> modelMetadata(int epoch, double metric) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(Predictor.META_INPUT, input);
         meta.put(Predictor.META_HEAD, head.label());
@@ -362,10 +351,10 @@ public final class Trainer {
         }
         meta.put("trainer.augment.scale", minScale + ".." + maxScale);
         meta.put("trainer.augment.colour", Boolean.toString(colourAugment));
-        meta.put("trainer.epoch", Integer.toString(epoch));
+        meta.put(TrainingCheckpoint.EPOCH_KEY, Integer.toString(epoch));
         meta.put("trainer.metric", Double.toString(metric));
         meta.put("trainer.config", config.describe());
-        AtomicFileWriter.write(file, tmp -> Checkpoint.save(tmp, model, meta));
+        return meta;
     }
 
     private static String duration(double seconds) {
@@ -376,7 +365,7 @@ public final class Trainer {
 
     // ----- one epoch ------------------------------------------------------------------------------------
 
-    private double trainEpoch(Module model, Optimizer optimizer, Loss loss, BatchSource source, int epoch) {
+    private double trainEpoch(Module model, Optimizer optimizer, Loss loss, PatchLoader source, int epoch) {
         model.train();
         int batches = source.batchesPerEpoch();
         double sum = 0;
@@ -429,237 +418,11 @@ public final class Trainer {
         return scores.isEmpty() ? Double.NaN : MeanAveragePrecision.mean(scores);
     }
 
-    /** Decodes and converts samples with the network input {@code input} (their kind from the decoded image). */
-    static List<TrainingSample> load(List<NucleiSample> samples, String input) throws IOException {
-        List<TrainingSample> out = new ArrayList<>();
-        for (NucleiSample s : samples) {
-            out.add(load(s, input));
-        }
-        return out;
-    }
-
-    static TrainingSample load(NucleiSample s, String input) throws IOException {
-        FloatImage image = s.readImage();
-        return new TrainingSample(s.id(), NetworkInput.prepare(image, input), s.readLabels(), ImageKind.of(image));
-    }
-
-    // ----- data loading ---------------------------------------------------------------------------------
-
-    /** The epoch's batches, built on worker threads, at most {@code prefetch} ahead, handed out in order. */
-    private final class BatchSource implements AutoCloseable {
-        private final List<NucleiSample> samples;
-        private final Map<Integer, TrainingSample> cache = new ConcurrentHashMap<>();
-        private final ExecutorService pool;
-        private final Deque<Future<Tensor[]>> queue = new ArrayDeque<>();
-        private final AugmentationPipeline augmentation;
-        private List<Integer> order = List.of();
-        private int epoch;
-        private int nextToSubmit;
-
-        BatchSource(List<NucleiSample> samples) {
-            this.samples = samples;
-            this.pool = Executors.newFixedThreadPool(config.workers(), r -> {
-                Thread t = new Thread(r, "nucleon-loader");
-                t.setDaemon(true);
-                return t;
-            });
-            this.augmentation = new AugmentationPipeline()
-                    .add(new HorizontalFlip(), 0.5)
-                    .add(new VerticalFlip(), 0.5)
-                    .add(new RandomRotate90(), 0.5)
-                    .add(new RandomContrast(0.2), 0.3)
-                    .add(new RandomBrightness(0.1), 0.3)
-                    .add(new RandomGamma(80, 120), 0.3)
-                    .add(new GaussianBlur(3, 5), 0.1);
-        }
-
-        int patchesPerEpoch() {
-            return samples.size() * config.patchesPerImage();
-        }
-
-        int batchesPerEpoch() {
-            return (patchesPerEpoch() + config.batchSize() - 1) / config.batchSize();
-        }
-
-        void startEpoch(int e) {
-            this.epoch = e;
-            Random random = new Random(mix(config.seed(), e, -1));
-            List<Integer> o = groups.isEmpty() ? uniformOrder() : balancedOrder(samples, groups,
-                    patchesPerEpoch(), random);
-            Collections.shuffle(o, random);
-            this.order = o;
-            this.nextToSubmit = 0;
-            queue.clear();
-            while (queue.size() < config.prefetch() && nextToSubmit < batchesPerEpoch()) {
-                submit();
-            }
-        }
-
-        private List<Integer> uniformOrder() {
-            List<Integer> o = new ArrayList<>();
-            for (int k = 0; k < config.patchesPerImage(); k++) {
-                for (int i = 0; i < samples.size(); i++) {
-                    o.add(i);
-                }
-            }
-            return o;
-        }
-
-        private void submit() {
-            int b = nextToSubmit++;
-            int e = epoch;
-            List<Integer> o = order;
-            queue.add(pool.submit(() -> build(o, e, b)));
-        }
-
-        Tensor[] next() {
-            Future<Tensor[]> f = queue.poll();
-            if (f == null) {
-                throw new IllegalStateException("Trainer: no batch queued");
-            }
-            if (nextToSubmit < batchesPerEpoch()) {
-                submit();
-            }
-            try {
-                return f.get();
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Trainer: interrupted while loading data", ex);
-            } catch (ExecutionException ex) {
-                Throwable c = ex.getCause();
-                if (c instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException("Trainer: loading a batch failed: " + c.getMessage(), c);
-            }
-        }
-
-        private Tensor[] build(List<Integer> o, int e, int b) {
-            int p = config.patchSize();
-            int from = b * config.batchSize(), to = Math.min(o.size(), from + config.batchSize());
-            int n = to - from, plane = p * p, cin = NetworkInput.channels(input), cout = head.channels();
-            float[] x = new float[n * cin * plane], y = new float[n * cout * plane];
-            for (int i = 0; i < n; i++) {
-                int position = from + i;
-                TrainingSample s = sample(o.get(position));
-                Random r = new Random(mix(config.seed(), e, position));
-                AugmentationSample a = crop(s, p, r);
-                if (config.augment()) {
-                    a = augmentation.apply(a, r);
-                }
-                FloatImage img = colourAugment && cin == 3 ? ColourJitter.apply(a.image(), r, HUE_DEGREES) : a.image();
-                float[] d = img.data();
-                for (int k = 0; k < cin * plane; k++) {
-                    x[i * cin * plane + k] = Math.max(0f, Math.min(1f, d[k]));
-                }
-                float[] t = head == Head.FOREGROUND ? target(a.target(), config.separateTouching()) : head.target(a.target());
-                System.arraycopy(t, 0, y, i * cout * plane, cout * plane);
-            }
-            return new Tensor[] {Tensor.of(x, n, cin, p, p), Tensor.of(y, n, cout, p, p)};
-        }
-
-        /** A p×p patch at a random place, rescaled by a random factor when scale augmentation is on. */
-        private AugmentationSample crop(TrainingSample s, int p, Random r) {
-            int w = s.input().width(), h = s.input().height();
-            boolean rescale = maxScale > minScale && r.nextDouble() < SCALE_PROBABILITY;
-            double scale = rescale ? Math.exp(Math.log(minScale) + r.nextDouble() * Math.log(maxScale / minScale)) : 1;
-            int side = Math.max(8, (int) Math.round(p / scale));
-            int px = w > side ? r.nextInt(w - side + 1) : 0, py = h > side ? r.nextInt(h - side + 1) : 0;
-            FloatImage image = s.input().crop(px, py, side, side, 0f);
-            LabelImage labels = s.labels().crop(px, py, side, side);
-            if (side != p) {
-                image = Resize.bilinear(image, p, p);
-                labels = Resize.nearest(labels, p, p);
-            }
-            return new AugmentationSample(image, labels);
-        }
-
-        private TrainingSample sample(int index) {
-            return cache.computeIfAbsent(index, i -> {
-                try {
-                    return load(samples.get(i), input);
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-            });
-        }
-
-        @Override
-        public void close() {
-            pool.shutdownNow();
-        }
-    }
-
     /**
      * The training target of a label patch: 1 on nuclei, 0 elsewhere; with {@code separate}, also 0 on nucleus
      * pixels whose 8-neighbourhood holds a different nucleus (the seam between touching nuclei).
      */
     public static float[] target(LabelImage labels, boolean separate) {
-        if (separate) {
-            return Head.foregroundWithoutSeams(labels);
-        }
-        int[] l = labels.data();
-        float[] t = new float[l.length];
-        for (int i = 0; i < l.length; i++) {
-            t[i] = l[i] != 0 ? 1f : 0f;
-        }
-        return t;
-    }
-
-    /**
-     * {@code total} sample indices (unordered), a group of n images receiving a share ∝ √n (largest remainders
-     * rounding), each group's share dealt over its images in a shuffled cyclic order, so the images of a
-     * group are drawn equally often (±1).
-     */
-    static List<Integer> balancedOrder(List<NucleiSample> samples, Map<String, String> groupOf, int total,
-                                       Random random) {
-        Map<String, List<Integer>> members = new java.util.TreeMap<>();
-        for (int i = 0; i < samples.size(); i++) {
-            members.computeIfAbsent(groupOf.getOrDefault(samples.get(i).id(), ""), g -> new ArrayList<>()).add(i);
-        }
-        List<List<Integer>> lists = new ArrayList<>(members.values());
-        double[] weight = new double[lists.size()];
-        double sum = 0;
-        for (int g = 0; g < weight.length; g++) {
-            weight[g] = Math.sqrt(lists.get(g).size());
-            sum += weight[g];
-        }
-        int[] quota = new int[weight.length];
-        double[] remainder = new double[weight.length];
-        int given = 0;
-        for (int g = 0; g < weight.length; g++) {
-            double exact = total * weight[g] / sum;
-            quota[g] = (int) Math.floor(exact);
-            remainder[g] = exact - quota[g];
-            given += quota[g];
-        }
-        while (given < total) {
-            int best = 0;
-            for (int g = 1; g < weight.length; g++) {
-                if (remainder[g] > remainder[best]) {
-                    best = g;
-                }
-            }
-            quota[best]++;
-            remainder[best] = -1;
-            given++;
-        }
-        List<Integer> order = new ArrayList<>(total);
-        for (int g = 0; g < lists.size(); g++) {
-            List<Integer> m = new ArrayList<>(lists.get(g));
-            Collections.shuffle(m, random);
-            for (int k = 0; k < quota[g]; k++) {
-                order.add(m.get(k % m.size()));
-            }
-        }
-        return order;
-    }
-
-    /** A seed for (run seed, epoch, position) (SplitMix64 finaliser). */
-    static long mix(long seed, int epoch, int position) {
-        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + position * 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return PatchLoader.target(labels, separate);
     }
 }

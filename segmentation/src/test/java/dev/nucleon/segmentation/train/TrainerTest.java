@@ -177,7 +177,7 @@ class TrainerTest {
                 group.put(id, "rare");
             }
         }
-        List<Integer> order = Trainer.balancedOrder(samples, group, 200, new java.util.Random(3));
+        List<Integer> order = PatchLoader.balancedOrder(samples, group, 200, new java.util.Random(3));
         assertEquals(200, order.size());
         int[] perImage = new int[100];
         order.forEach(i -> perImage[i]++);
@@ -198,6 +198,73 @@ class TrainerTest {
         for (int i = 81; i < 97; i++) { // 54 or 55 patches dealt over 16 images: 3 or 4 each
             assertTrue(perImage[i] == 3 || perImage[i] == 4, "image " + i + ": " + perImage[i]);
         }
-        assertEquals(order, Trainer.balancedOrder(samples, group, 200, new java.util.Random(3)));
+        assertEquals(order, PatchLoader.balancedOrder(samples, group, 200, new java.util.Random(3)));
+    }
+
+    @Test
+    void resumeReadsTheCommittedStateNotAStaleOptimiserFileBesideTheModel(@TempDir Path dir) throws IOException {
+        Trainer.Result straight = fit(config(3), tiny(), dir.resolve("s/model.safetensors"), new ByteArrayOutputStream());
+        Path model = dir.resolve("r/model.safetensors");
+        Trainer.Files f = Trainer.Files.of(model);
+        fit(config(1), tiny(), model, new ByteArrayOutputStream());
+        Path epoch1Optimizer = Files.copy(f.optimizer(), dir.resolve("optimizer-epoch1.safetensors"));
+        List<NucleiSample> all = samples();
+        new Trainer(config(2), new PrintStream(new ByteArrayOutputStream())).inPlaceProgress(false)
+                .resume(Checkpoint.load(f.last()), all, List.of(all.get(1)), model);
+        // what a kill between the last weights and the optimiser state of epoch 2 left with one file per write:
+        // epoch-2 weights beside epoch-1 optimiser state
+        Files.copy(epoch1Optimizer, f.optimizer(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Trainer.Result resumed = new Trainer(config(3), new PrintStream(new ByteArrayOutputStream()))
+                .inPlaceProgress(false).resume(Checkpoint.load(f.last()), all, List.of(all.get(1)), model);
+        assertEquals(3, resumed.history().size());
+        for (int i = 0; i < 2; i++) { // read back from history.csv (6 decimals)
+            assertEquals(straight.history().get(i).trainLoss(), resumed.history().get(i).trainLoss(), 1e-6, "epoch " + (i + 1));
+        }
+        assertEquals(straight.history().get(2).trainLoss(), resumed.history().get(2).trainLoss(), 0.0, "epoch 3");
+    }
+
+    @Test
+    void aFailureBetweenTheWritesOfAnEpochResumesAsIfNothingHappened(@TempDir Path dir) throws IOException {
+        Trainer.Result straight = fit(config(3), tiny(), dir.resolve("s/model.safetensors"), new ByteArrayOutputStream());
+        List<NucleiSample> all = samples();
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        for (String failAt : List.of("last", "optimizer", "curves", "publish", "export-optimizer", "prune")) {
+            Path model = dir.resolve(failAt + "/model.safetensors");
+            int[] commits = {0};
+            Trainer failing = new Trainer(config(3), quiet).inPlaceProgress(false).faultHook(step -> {
+                commits[0] += step.equals("best") ? 1 : 0;
+                if (commits[0] == 2 && step.equals(failAt)) {
+                    throw new java.io.UncheckedIOException(new IOException("injected failure before " + step));
+                }
+            });
+            assertThrows(java.io.UncheckedIOException.class, () -> failing.fit(tiny(), all, List.of(all.get(1)), model));
+            Module net = Checkpoint.load(TrainingCheckpoint.of(model).resumeWeights());
+            Trainer.Result resumed = new Trainer(config(3), quiet).inPlaceProgress(false)
+                    .resume(net, all, List.of(all.get(1)), model);
+            assertEquals(3, resumed.history().size(), failAt);
+            for (int i = 0; i < 2; i++) { // read back from history.csv (6 decimals)
+                assertEquals(straight.history().get(i).trainLoss(), resumed.history().get(i).trainLoss(), 1e-6, failAt);
+            }
+            assertEquals(straight.history().get(2).trainLoss(), resumed.history().get(2).trainLoss(), 0.0, failAt);
+            assertEquals(straight.bestEpoch(), resumed.bestEpoch(), failAt);
+            assertEquals(Integer.toString(straight.bestEpoch()), SafeTensors.read(model).metadata().get("trainer.epoch"),
+                    failAt + ": the best model is the best epoch's");
+        }
+    }
+
+    @Test
+    void aFreshRunRefusesAnotherRunsFilesUnlessOverwrite(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("m/model.safetensors");
+        fit(config(1), tiny(), model, new ByteArrayOutputStream());
+        byte[] best = Files.readAllBytes(model);
+        List<NucleiSample> all = samples();
+        Trainer again = new Trainer(config(1).withSeed(99), new PrintStream(new ByteArrayOutputStream())).inPlaceProgress(false);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> again.fit(tiny(), all, List.of(all.get(1)), model));
+        assertTrue(e.getMessage().contains("--resume") && e.getMessage().contains("--overwrite")
+                && e.getMessage().contains("model.safetensors"), e.getMessage());
+        assertArrayEquals(best, Files.readAllBytes(model), "the previous best model is untouched");
+        again.overwrite(true).fit(tiny(), all, List.of(all.get(1)), model);
+        assertTrue(!java.util.Arrays.equals(best, Files.readAllBytes(model)), "--overwrite starts over");
     }
 }

@@ -1,0 +1,122 @@
+package dev.nucleon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code nucleon train} and the files of a run: a second run into the same {@code --out} is refused unless
+ * {@code --resume} or {@code --overwrite}; an {@code --out} that cannot be written is refused before training.
+ */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+    Path data;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        data = dir.resolve("data");
+        for (int i = 0; i < 3; i++) {
+            PipelineCommandsTest.sample(data.resolve("s" + i), 2 * i);
+        }
+    }
+
+    private Run train(Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--model", "unet-bn",
+                "--option", "base=4", "--option", "depth=3", "--batch", "2", "--patch", "32",
+                "--split", "random", "--val-fraction", "0.34", "--no-progress", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        if (!args.contains("--epochs")) {
+            args.addAll(List.of("--epochs", "1"));
+        }
+        return Run.of(args.toArray(String[]::new));
+    }
+
+    @Test
+    void aSecondRunIntoTheSameOutIsRefusedUnlessResumeOrOverwrite() throws IOException {
+        Path out = dir.resolve("run/model.safetensors");
+        Run first = train(out);
+        assertEquals(0, first.exitCode(), first.toString());
+        byte[] best = Files.readAllBytes(out);
+        byte[] history = Files.readAllBytes(dir.resolve("run/model.history.csv"));
+
+        Run again = train(out, "--seed", "7");
+        assertEquals(2, again.exitCode(), again.toString());
+        String message = again.err().lines().findFirst().orElse("");
+        assertTrue(message.contains(out.toString()) && message.contains("--resume") && message.contains("--overwrite"),
+                again.toString());
+        assertTrue(again.out().isBlank(), "refused before any work: " + again);
+        assertArrayEquals(best, Files.readAllBytes(out), "the previous best model is untouched");
+        assertArrayEquals(history, Files.readAllBytes(dir.resolve("run/model.history.csv")));
+
+        Run both = train(out, "--resume", "--overwrite");
+        assertEquals(2, both.exitCode(), both.toString());
+
+        Run over = train(out, "--seed", "7", "--overwrite");
+        assertEquals(0, over.exitCode(), over.toString());
+        assertTrue(over.out().contains("epoch 1/1"), over.toString());
+        assertFalse(java.util.Arrays.equals(best, Files.readAllBytes(out)), "--overwrite starts a new run");
+
+        Run resumed = train(out, "--epochs", "2", "--resume");
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.out().contains("resuming after epoch 1") && resumed.out().contains("epoch 2/2"),
+                resumed.toString());
+    }
+
+    @Test
+    void aDirectoryAsOutIsAUsageErrorBeforeTraining() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("models"));
+        Run r = train(out);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().lines().findFirst().orElse("").contains(out.toString())
+                && r.err().contains("is a directory"), r.toString());
+        assertTrue(r.out().isBlank(), "refused before any work: " + r);
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of("data", "models"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void anUnwritableParentFailsBeforeTraining() throws IOException {
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+        Run r = train(file.resolve("model.safetensors"));
+        assertEquals(1, r.exitCode(), r.toString());
+        String message = r.err().lines().findFirst().orElse("");
+        assertTrue(message.contains(file.toString()), r.toString());
+        assertEquals(1, r.err().lines().count(), r.toString());
+        assertTrue(r.out().isBlank(), "refused before any work: " + r);
+    }
+
+    @Test
+    void aReadOnlyFolderFailsBeforeTraining() throws IOException {
+        Path ro = Files.createDirectories(dir.resolve("ro"));
+        Assumptions.assumeTrue(ro.toFile().setWritable(false, false), "cannot make a read-only folder here");
+        try {
+            Assumptions.assumeFalse(Files.isWritable(ro), "running as root: a read-only folder is still writable");
+            Run r = train(ro.resolve("model.safetensors"));
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().lines().findFirst().orElse("").contains(ro.toString()), r.toString());
+            assertTrue(r.out().isBlank(), "refused before any work: " + r);
+        } finally {
+            ro.toFile().setWritable(true, false);
+        }
+    }
+
+    @Test
+    void resumeWithoutARunIsRefused() {
+        Run r = train(dir.resolve("none/model.safetensors"), "--resume");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--resume") && r.err().contains("model"), r.toString());
+    }
+}
