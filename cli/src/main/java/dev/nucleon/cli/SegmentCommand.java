@@ -1,19 +1,13 @@
 package dev.nucleon.cli;
 
 import dev.nucleon.core.Device;
-import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.inference.ImageFileSegmentation;
 import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.instance.InstanceSegmentation;
-import dev.nucleon.segmentation.instance.MeasurementsCsv;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
-import dev.nucleon.segmentation.instance.RegionMeasurements;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
-import dev.nucleon.segmentation.io.ImageFileReader;
-import dev.nucleon.segmentation.io.ImageFileWriter;
-import dev.nucleon.segmentation.io.Overlay;
 import dev.nucleon.segmentation.dataset.RunLengthCsv;
-import dev.nucleon.segmentation.preprocess.Grayscale;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -134,19 +128,21 @@ public final class SegmentCommand implements Callable<Integer> {
         StringBuilder summary = new StringBuilder("image,nuclei,mean_area\n");
         Map<String, LabelImage> submission = new LinkedHashMap<>();
         Map<String, Integer> used = new LinkedHashMap<>();
+        int segmented = 0;
         for (Path file : files) {
             String name = unique(nameOf(file), used);
             try {
-                FloatImage image = ImageFileReader.read(file);
-                LabelImage labels = predictor.segment(image);
-                List<NucleusMeasurement> rows = RegionMeasurements.measure(labels, Grayscale.of(image));
-                ImageFileWriter.writeLabels(labels, out.resolve(name + "_labels.png"));
-                Overlay.write(image, labels, out.resolve(name + "_overlay.png"));
-                MeasurementsCsv.write(rows, out.resolve(name + "_nuclei.csv"));
+                ImageFileSegmentation.Result result = ImageFileSegmentation.run(predictor, file,
+                        out.resolve(name + "_labels.png"), out.resolve(name + "_overlay.png"),
+                        out.resolve(name + "_nuclei.csv")); // big images stream; > 65,535 nuclei: 32-bit .tif
+                List<NucleusMeasurement> rows = result.nuclei();
                 double meanArea = rows.stream().mapToInt(NucleusMeasurement::area).average().orElse(0);
                 summary.append(csv(name)).append(',').append(rows.size()).append(',')
                         .append(String.format(Locale.ROOT, "%.1f", meanArea)).append('\n');
-                submission.put(name, labels);
+                if (rle != null) {
+                    submission.put(name, result.labels()); // label maps are kept only for --rle
+                }
+                segmented++;
                 stdout.printf(Locale.ROOT, "%s: %d nuclei%n", name, rows.size());
                 stdout.flush();
             } catch (IOException | RuntimeException e) {
@@ -159,7 +155,8 @@ public final class SegmentCommand implements Callable<Integer> {
         if (rle != null) {
             RunLengthCsv.write(rle, submission, false);
         }
-        stdout.printf(Locale.ROOT, "%d image(s) segmented, %d failed; results in %s%n", submission.size(), failures, out);
+        stdout.printf(Locale.ROOT, "%d image(s) segmented, %d failed; results in %s%n", segmented, failures,
+                out);
         stdout.flush();
         return failures == 0 ? 0 : 1;
     }

@@ -70,8 +70,8 @@ public final class StreamedSegmentation {
     private StreamedSegmentation() {
     }
 
-    /** What one streamed image gave: its measurements and the label file written (a .tif past 65,535 nuclei). */
-    public record Result(List<NucleusMeasurement> nuclei, Path labelsFile) {
+    /** What one streamed image gave: its measurements, the label file written (a .tif past 65,535 nuclei), labels. */
+    public record Result(List<NucleusMeasurement> nuclei, Path labelsFile, LabelImage labels) {
     }
 
     /** Whether {@code segment} streams an image of this header ({@link #STREAM_ABOVE_PIXELS}). */
@@ -130,7 +130,7 @@ public final class StreamedSegmentation {
         Path written = ImageFileWriter.writeLabelsFitting(labels, labelsFile);
         StreamedOverlay.write(image, labels, overlayFile);
         MeasurementsCsv.write(rows, measurementsFile);
-        return new Result(rows, written);
+        return new Result(rows, written, labels);
     }
 
     /** The instances of a decoded image, streamed (see the class comment). */
