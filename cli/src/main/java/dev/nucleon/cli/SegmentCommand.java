@@ -4,11 +4,10 @@ import dev.nucleon.core.Device;
 import dev.nucleon.segmentation.dataset.RunLengthCsv;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.inference.ImageFileSegmentation;
 import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.instance.InstanceSegmentation;
-import dev.nucleon.segmentation.instance.MeasurementsCsv;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
-import dev.nucleon.segmentation.instance.RegionMeasurements;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.io.Csv;
 import dev.nucleon.segmentation.io.ImageFileException;
@@ -226,61 +225,21 @@ public final class SegmentCommand implements Callable<Integer> {
     }
 
     /**
-     * One image file, start to end: check its size from the header ({@link #checkFitsInMemory}), read it, segment
-     * it, measure the nuclei, write its labels, overlay and measurements. Everything one image holds in memory
-     * lives inside this call.
+     * One image file, start to end ({@link ImageFileSegmentation}): its size checked from the header, read,
+     * segmented (streamed in bands when large), measured, its labels, overlay and measurements written. Nothing of
+     * the image outlives this call.
      */
     private ImageOutputs segmentFile(Predictor predictor, Path file, String name) throws IOException {
-        checkFitsInMemory(file);
-        FloatImage pixels = ImageFileReader.read(file);
-        LabelImage labels = predictor.segment(pixels);
-        List<NucleusMeasurement> rows = RegionMeasurements.measure(labels, Grayscale.of(pixels));
         List<String> files = outputFiles(name);
-        ImageFileWriter.writeLabels(labels, out.resolve(files.get(0)));
-        Overlay.write(pixels, labels, out.resolve(files.get(1)));
-        MeasurementsCsv.write(rows, out.resolve(files.get(2)));
-        return new ImageOutputs(rows.size(), files);
+        ImageFileSegmentation.Result r = ImageFileSegmentation.run(predictor, file, out.resolve(files.get(0)),
+                out.resolve(files.get(1)), out.resolve(files.get(2))); // big images stream; > 65,535 nuclei: .tif
+        String labels = out.relativize(r.labelsFile()).toString();
+        return new ImageOutputs(r.nuclei().size(), List.of(labels, files.get(1), files.get(2)));
     }
 
     /** The three files of an image named {@code name}, relative to {@code --out}: labels, overlay, measurements. */
     static List<String> outputFiles(String name) {
         return List.of(name + "_labels.png", name + "_overlay.png", name + "_nuclei.csv");
-    }
-
-    /**
-     * The least memory segmenting a {@code width × height} image takes, in bytes: one float plane and the int label
-     * map (8 bytes a pixel) — a floor, since decoding, the network's tiles and the overlay add to it.
-     */
-    static long bytesToSegment(long width, long height) {
-        return width * height * 8L;
-    }
-
-    /**
-     * Refuses, from its header alone, an image too large to segment with the memory left: a 1.5 MB PNG may decode
-     * to 40000 × 40000 pixels. {@link ImageFileReader#dimensions} reads the size without decoding.
-     */
-    static void checkFitsInMemory(Path file) throws IOException {
-        int[] size = ImageFileReader.dimensions(file, 0);
-        long pixels = (long) size[0] * size[1];
-        long need = bytesToSegment(size[0], size[1]);
-        String dims = size[0] + " x " + size[1] + " pixels";
-        if (pixels > Integer.MAX_VALUE) {
-            throw new IOException(dims + " is more than one image can hold (2^31 - 1 pixels)");
-        }
-        if (need > availableHeap()) {
-            System.gc(); // garbage of earlier images counts as used until collected; ask once before refusing
-            long available = availableHeap();
-            if (need > available) {
-                throw new IOException(String.format(Locale.ROOT,
-                        "%s would need at least %s of memory, %s is available; give the JVM more with "
-                                + "NUCLEON_JAVA_OPTS=-Xmx<size>", dims, InfoCommand.bytes(need), InfoCommand.bytes(available)));
-            }
-        }
-    }
-
-    private static long availableHeap() {
-        Runtime r = Runtime.getRuntime();
-        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
     }
 
     /**

@@ -50,8 +50,13 @@ import java.util.Map;
  * preceding convolution, activations fused into the convolutions, nearest up-sampling + 2×2 conv replaced by one
  * transposed conv. Each removes passes over the activations and gives the same outputs within float rounding.
  *
- * <p>Configure before use; a configured predictor may be shared by threads in the blended-tile and grid
- * modes.
+ * <p><b>Threads.</b> A predictor may be shared by any number of threads, in every mode (blended tiles, grid,
+ * core tiles, flip TTA, rescaling): a call reads the configuration once, as one immutable {@link Settings}
+ * snapshot, keeps everything it computes in locals, and never writes to the predictor or the model (no mode
+ * switching per call: the model is put in inference mode when wrapped, and a call fails loudly with an
+ * {@link IllegalStateException} if it has been switched back to training, where batch norm would update its
+ * running statistics). A setter called while other threads predict takes effect for calls that start after it;
+ * {@link #device} moves the model itself, so choose the device before sharing.
  *
  * <pre>
  * Predictor p = Predictor.bundled();
@@ -113,16 +118,21 @@ public final class Predictor {
     private final String input;
     private final Head head;
     private final double trainingDiameter;
-    private Tiling tiling = Tiling.BLENDED;
-    private int patch = 256;
-    private int stride = 256;
-    private int overlap = DEFAULT_OVERLAP;
-    private int batchSize = 4;
-    private boolean flipTta;
-    private int tileMargin = -1;
-    private double diameter = Double.NaN;
-    private Device device = Device.CPU;
-    private InstanceSegmentation post = defaultPostProcessing();
+    /** The configuration; replaced whole by each setter, read once per call. */
+    private volatile Settings settings = new Settings(Tiling.BLENDED, 256, 256, DEFAULT_OVERLAP, -1, 4, false,
+            Double.NaN, Device.CPU, defaultPostProcessing());
+
+    /**
+     * One configuration of a predictor, immutable: how images are tiled ({@code patch}: tile side; {@code stride}:
+     * grid step; {@code overlap}: blending overlap; {@code tileMargin}: core-tile context), the batch, flips, the
+     * nuclei diameter, the device and the instance step.
+     */
+    private record Settings(Tiling tiling, int patch, int stride, int overlap, int tileMargin, int batchSize,
+            boolean flipTta, double diameter, Device device, InstanceSegmentation post) {
+        Settings with(Tiling t, int p, int s, int o, int m) {
+            return new Settings(t, p, s, o, m, batchSize, flipTta, diameter, device, post);
+        }
+    }
 
     /**
      * Wraps a network (switched to inference mode; not folded, not copied) trained on the one-channel
@@ -224,9 +234,8 @@ public final class Predictor {
             throw new IllegalArgumentException("Predictor: need patch >= 16 and 1 <= stride <= patch, got "
                     + size + ", " + stride);
         }
-        this.tiling = Tiling.GRID;
-        this.patch = size;
-        this.stride = stride;
+        Settings s = settings;
+        settings = s.with(Tiling.GRID, size, stride, s.overlap, s.tileMargin);
         return this;
     }
 
@@ -236,9 +245,8 @@ public final class Predictor {
      */
     public Predictor blendedTiles(int tile, int overlap) {
         new BlendedTiling(tile, overlap); // checks the arguments
-        this.tiling = Tiling.BLENDED;
-        this.patch = tile;
-        this.overlap = overlap;
+        Settings s = settings;
+        settings = s.with(Tiling.BLENDED, tile, s.stride, overlap, s.tileMargin);
         return this;
     }
 
@@ -252,7 +260,9 @@ public final class Predictor {
             throw new IllegalArgumentException("diameter must be in (0, " + (int) MAX_DIAMETER + "] px, or 0 to turn "
                     + "rescaling off, got " + d);
         }
-        this.diameter = d;
+        Settings s = settings;
+        settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta, d,
+                s.device, s.post);
         return this;
     }
 
@@ -266,9 +276,8 @@ public final class Predictor {
         if (tile < 16 || margin < 0) {
             throw new IllegalArgumentException("Predictor: need tile >= 16 and margin >= 0, got " + tile + ", " + margin);
         }
-        this.tiling = Tiling.CORES;
-        this.patch = tile;
-        this.tileMargin = margin;
+        Settings s = settings;
+        settings = s.with(Tiling.CORES, tile, s.stride, s.overlap, margin);
         return this;
     }
 
@@ -277,30 +286,70 @@ public final class Predictor {
         if (n < 1) {
             throw new IllegalArgumentException("Predictor: batch size must be >= 1, got " + n);
         }
-        this.batchSize = n;
+        Settings s = settings;
+        settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, n, s.flipTta, s.diameter,
+                s.device, s.post);
         return this;
     }
 
     /** Flip test-time augmentation (4 passes per patch). */
     public Predictor flipTta(boolean on) {
-        this.flipTta = on;
+        Settings s = settings;
+        settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, on, s.diameter,
+                s.device, s.post);
         return this;
     }
 
     /** Runs on {@code device} (the model is moved there). */
     public Predictor device(Device d) {
-        this.device = d;
         model.to(d);
+        Settings s = settings;
+        settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
+                s.diameter, d, s.post);
         return this;
     }
 
     public Predictor postProcessing(InstanceSegmentation p) {
-        this.post = p;
+        Settings s = settings;
+        settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
+                s.diameter, s.device, p);
         return this;
     }
 
     public InstanceSegmentation postProcessing() {
-        return post;
+        return settings.post;
+    }
+
+    /**
+     * The side and overlap of the blended tiles a call uses now ({@code {tile, overlap}}): the configured ones in
+     * the blended mode, else the defaults (256, {@value #DEFAULT_OVERLAP}).
+     */
+    public int[] blendedTiling() {
+        Settings s = settings;
+        return s.tiling == Tiling.BLENDED ? new int[] {s.patch, s.overlap} : new int[] {256, DEFAULT_OVERLAP};
+    }
+
+    /** Patches per forward pass. */
+    public int batchSize() {
+        return settings.batchSize;
+    }
+
+    /**
+     * The network on (n, C, side, side) tiles of converted input, {@code x.length == n·C·side²}: (n, K, side, side)
+     * head outputs, averaged over flips when flip TTA is on. Without autograd; safe to call from several threads.
+     */
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
+    public float[] forwardTiles(float[] x, int n, int side) {
+        Settings s = settings;
+        checkInferenceMode();
+        try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
+            return run(s, x, n, side);
+        }
+    }
+
+    /** The network input channels (C). */
+    public int inputChannels() {
+        return inChannels;
     }
 
     /** Instances of a decoded image (C, H, W) in [0, 1]; labels of the image's own size. */
@@ -310,36 +359,38 @@ public final class Predictor {
 
     /** Instances of an image already converted by {@link NetworkInput} (this model's conversion). */
     public LabelImage segmentInput(FloatImage in) {
+        Settings s = settings;
         Pass first = new Pass();
-        double f = scaleFor(in, first);
+        double f = scaleFor(s, in, first);
         if (f == 1 && first.labels != null) {
             return first.labels; // the estimating pass is the result: decoded once
         }
-        return decode(outputAt(in, f, first));
+        return decode(s, outputAt(s, in, f, first));
     }
 
     /** The scale factor {@link #segmentInput} applies to this image: 1 when no rescaling is needed. */
     public double scaleOf(FloatImage in) {
-        return scaleFor(in, new Pass());
+        return scaleFor(settings, in, new Pass());
     }
 
     /** The (K, H, W) head output of a decoded image, after rescaling when the nuclei size asks for it. */
     public FloatImage output(FloatImage image) {
+        Settings s = settings;
         FloatImage in = NetworkInput.prepare(image, input);
         Pass first = new Pass();
-        return outputAt(in, scaleFor(in, first), first);
+        return outputAt(s, in, scaleFor(s, in, first), first);
     }
 
-    /** The first pass at scale 1, when one was run to estimate the nuclei size. */
+    /** The first pass at scale 1, when one was run to estimate the nuclei size (local to one call). */
     private static final class Pass {
         FloatImage output;
         LabelImage labels;
     }
 
     /** The output of {@code in} rescaled by {@code f} and mapped back (f = 1: the first pass when there was one). */
-    private FloatImage outputAt(FloatImage in, double f, Pass first) {
+    private FloatImage outputAt(Settings s, FloatImage in, double f, Pass first) {
         if (f == 1) {
-            return first.output != null ? first.output : probabilityOfInput(in);
+            return first.output != null ? first.output : probabilityOfInput(s, in);
         }
         int w = in.width(), h = in.height();
         int sw = (int) Math.round(w * f), sh = (int) Math.round(h * f);
@@ -348,20 +399,20 @@ public final class Predictor {
                     + "nuclei of %.1f px: rescaled to the training size it would be %dx%d", w, h,
                     trainingDiameter / f, sw, sh));
         }
-        FloatImage out = probabilityOfInput(Resize.bilinear(in, sw, sh));
+        FloatImage out = probabilityOfInput(s, Resize.bilinear(in, sw, sh));
         return Resize.bilinear(out, w, h);
     }
 
     /** Scale factor for an input; a first pass run to estimate it is kept in {@code first}. */
-    private double scaleFor(FloatImage in, Pass first) {
-        if (diameter == 0 || Double.isNaN(trainingDiameter)) {
+    private double scaleFor(Settings s, FloatImage in, Pass first) {
+        if (s.diameter == 0 || Double.isNaN(trainingDiameter)) {
             return 1;
         }
-        double d = diameter;
+        double d = s.diameter;
         double up = MAX_DIAMETER, down = MAX_DIAMETER;
         if (Double.isNaN(d)) {
-            first.output = probabilityOfInput(in);
-            first.labels = decode(first.output);
+            first.output = probabilityOfInput(s, in);
+            first.labels = decode(s, first.output);
             d = NucleusScale.areaWeightedMedianDiameter(first.labels);
             if (Double.isNaN(d)) {
                 return 1; // no nuclei found: nothing to rescale for
@@ -378,10 +429,14 @@ public final class Predictor {
 
     /** Instances of a (K, H, W) head output. */
     public LabelImage decode(FloatImage output) {
+        return decode(settings, output);
+    }
+
+    private LabelImage decode(Settings s, FloatImage output) {
         if (head == Head.FOREGROUND) {
-            return post.segment(output);
+            return s.post.segment(output);
         }
-        return CoreWatershed.of(head).withThreshold(post.threshold()).withMinObjectArea(post.minObjectArea())
+        return CoreWatershed.of(head).withThreshold(s.post.threshold()).withMinObjectArea(s.post.minObjectArea())
                 .segment(output);
     }
 
@@ -391,38 +446,49 @@ public final class Predictor {
     }
 
     /** The (K, H, W) output at scale 1 of an image already converted by {@link NetworkInput}. */
-    @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public FloatImage probabilityOfInput(FloatImage input) {
-        if (tiling == Tiling.CORES) {
-            return tiled(input);
-        }
-        boolean wasTraining = model.isTraining();
-        model.eval();
+        return probabilityOfInput(settings, input);
+    }
+
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
+    private FloatImage probabilityOfInput(Settings s, FloatImage input) {
+        checkInferenceMode();
         try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
-            if (tiling == Tiling.BLENDED) {
-                return new BlendedTiling(patch, overlap).run(input, (x, n, side) -> run(x, n, side), batchSize);
-            }
-            return grid(input);
-        } finally {
-            model.train(wasTraining);
+            return switch (s.tiling) {
+                case CORES -> tiled(s, input);
+                case BLENDED -> new BlendedTiling(s.patch, s.overlap).run(input, (x, n, side) -> run(s, x, n, side),
+                        s.batchSize);
+                case GRID -> grid(s, input);
+            };
         }
     }
 
-    private FloatImage grid(FloatImage input) {
-        int w = input.width(), h = input.height(), k = head.channels();
-        PatchGrid grid = new PatchGrid(w, h, patch, stride);
+    /**
+     * Calls never switch the model's mode (that would be a write shared by every thread): the constructor put it
+     * in inference mode, and a model switched back to training since is refused.
+     */
+    private void checkInferenceMode() {
+        if (model.isTraining()) {
+            throw new IllegalStateException("Predictor: the model was switched to training mode after it was wrapped;"
+                    + " call model.eval() (or wrap it again) before predicting");
+        }
+    }
+
+    private FloatImage grid(Settings s, FloatImage input) {
+        int w = input.width(), h = input.height(), k = head.channels(), patch = s.patch;
+        PatchGrid grid = new PatchGrid(w, h, patch, s.stride);
         List<int[]> origins = grid.origins();
         MaxStitcher out = new MaxStitcher(w, h, k);
         int plane = patch * patch;
-        for (int start = 0; start < origins.size(); start += batchSize) {
-            int n = Math.min(batchSize, origins.size() - start);
+        for (int start = 0; start < origins.size(); start += s.batchSize) {
+            int n = Math.min(s.batchSize, origins.size() - start);
             float[] x = new float[n * inChannels * plane];
             for (int i = 0; i < n; i++) {
                 int[] o = origins.get(start + i);
                 float[] p = grid.extract(input, o[0], o[1]).data();
                 System.arraycopy(p, 0, x, i * inChannels * plane, inChannels * plane);
             }
-            float[] y = run(x, n, patch);
+            float[] y = run(s, x, n, patch);
             for (int i = 0; i < n; i++) {
                 float[] py = new float[k * plane];
                 System.arraycopy(y, i * k * plane, py, 0, k * plane);
@@ -433,23 +499,18 @@ public final class Predictor {
         return out.result();
     }
 
-    @SuppressWarnings("try") // the no-grad scope is used only for its effect
-    private FloatImage tiled(FloatImage input) {
-        boolean wasTraining = model.isTraining();
-        model.eval();
+    private FloatImage tiled(Settings s, FloatImage input) {
         int k = head.channels();
-        try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
-            return new TiledInference(patch, tileMargin, TiledInference.Padding.REFLECT).run(input, tile -> {
+        try {
+            return new TiledInference(s.patch, s.tileMargin, TiledInference.Padding.REFLECT).run(input, tile -> {
                 int tw = tile.width(), th = tile.height(), side = Math.max(round16(tw), round16(th));
                 FloatImage padded = tile.crop(0, 0, side, side, 0f);
                 float[] x = new float[inChannels * side * side];
                 System.arraycopy(padded.data(), 0, x, 0, x.length);
-                return new FloatImage(side, side, k, run(x, 1, side)).crop(0, 0, tw, th);
+                return new FloatImage(side, side, k, run(s, x, 1, side)).crop(0, 0, tw, th);
             });
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        } finally {
-            model.train(wasTraining);
         }
     }
 
@@ -458,14 +519,15 @@ public final class Predictor {
     }
 
     /** Forward of n patches (n, C, side, side) → (n, K, side, side) outputs, averaged over flips when asked. */
-    private float[] run(float[] x, int n, int side) {
-        if (!flipTta) {
-            return forward(x, n, side);
+    private float[] run(Settings s, float[] x, int n, int side) {
+        if (!s.flipTta) {
+            return forward(s, x, n, side);
         }
         float[] sum = new float[n * head.channels() * side * side];
         for (int flip = 0; flip < 4; flip++) {
             boolean fx = (flip & 1) != 0, fy = (flip & 2) != 0;
-            float[] y = flip(forward(flip(x, n * inChannels, side, fx, fy), n, side), n * head.channels(), side, fx, fy);
+            float[] y = flip(forward(s, flip(x, n * inChannels, side, fx, fy), n, side), n * head.channels(), side,
+                    fx, fy);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += y[i];
             }
@@ -476,10 +538,10 @@ public final class Predictor {
         return sum;
     }
 
-    private float[] forward(float[] x, int n, int side) {
+    private float[] forward(Settings s, float[] x, int n, int side) {
         Tensor t = Tensor.of(x, n, inChannels, side, side);
-        if (!device.isCpu()) {
-            t = t.to(device);
+        if (!s.device.isCpu()) {
+            t = t.to(s.device);
         }
         float[] y = model.forward(t).toArray();
         int k = head.channels();

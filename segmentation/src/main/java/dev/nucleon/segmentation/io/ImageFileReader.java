@@ -9,6 +9,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.awt.image.SampleModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
@@ -142,6 +144,69 @@ public final class ImageFileReader {
         } catch (IOException | RuntimeException e) {
             throw new ImageFileException(file, "corrupt or truncated image", e);
         }
+    }
+
+    /** The header of page 0, see {@link #probe(Path, int)}. */
+    public static ImageHeader probe(Path file) throws ImageFileException {
+        return probe(file, 0);
+    }
+
+    /**
+     * Size, channels and bits of page {@code page} from the file's header, without decoding the pixels
+     * (ImageIO's {@code ImageReader.getWidth}/{@code getHeight}/{@code getRawImageType}, for every format read,
+     * TIFF included), so a caller can refuse an image too large for the heap before allocating anything.
+     */
+    public static ImageHeader probe(Path file, int page) throws ImageFileException {
+        check(file);
+        try (ImageInputStream in = open(file)) {
+            ImageReader reader = readerFor(file, in);
+            try {
+                reader.setInput(in, false, true);
+                checkPage(file, reader, page);
+                String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+                int w = reader.getWidth(page), h = reader.getHeight(page);
+                ImageTypeSpecifier type = reader.getRawImageType(page);
+                if (type == null) {
+                    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(page);
+                    type = types.hasNext() ? types.next() : null;
+                }
+                if (type == null) {
+                    throw new ImageFileException(file, "the " + format + " header does not describe its pixels");
+                }
+                SampleModel sm = type.getSampleModel();
+                ColorModel cm = type.getColorModel();
+                int bits = sm.getSampleSize(0), channels = sm.getNumBands();
+                int dataType = sm.getDataType();
+                if (cm instanceof IndexColorModel icm) {
+                    int[] argb = new int[icm.getMapSize()];
+                    icm.getRGBs(argb);
+                    boolean gray = true, alpha = false;
+                    for (int v : argb) {
+                        int rr = (v >> 16) & 255, gg = (v >> 8) & 255, bb = v & 255;
+                        gray &= rr == gg && gg == bb;
+                        alpha |= ((v >>> 24) & 255) != 255;
+                    }
+                    channels = (gray ? 1 : 3) + (alpha ? 1 : 0);
+                    bits = 8;
+                }
+                return new ImageHeader(w, h, channels, bits,
+                        dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE, format);
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageFileException(file, "corrupt or truncated image", e);
+        }
+    }
+
+    /**
+     * Decodes page {@code page} to the decoder's own raster, without converting to floats: the most compact
+     * in-memory form (8-bit samples stay bytes), for images too large for {@link #read}. All failures name the file.
+     */
+    public static BufferedImage readCompact(Path file, int page) throws ImageFileException {
+        return decode(file, page, null);
     }
 
     // ---------------------------------------------------------------------------------------------

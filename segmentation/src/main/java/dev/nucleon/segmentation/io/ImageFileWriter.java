@@ -3,7 +3,15 @@ package dev.nucleon.segmentation.io;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.RenderedImage;
+import java.awt.image.SampleModel;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,25 +34,74 @@ public final class ImageFileWriter {
     private ImageFileWriter() {
     }
 
+    /** Largest label a 16-bit label map holds. */
+    public static final int MAX_16_BIT_LABEL = 65535;
+
     /**
-     * Writes an instance label map as a 16-bit gray PNG or TIFF: value k = label k exactly, 0 = background.
+     * Writes an instance label map as a gray PNG or TIFF: value k = label k exactly, 0 = background. 16-bit when
+     * every label is at most {@value #MAX_16_BIT_LABEL}; a TIFF with more labels is written with 32-bit unsigned
+     * samples (read by Fiji, QuPath, tifffile and {@link ImageFileReader#readLabels}). Rows are converted as the
+     * encoder asks for them ({@link StripedImage}), so no second copy of the map is made.
      *
-     * @throws ImageFileException when a label is negative or above 65535, or the extension is not
-     *     .png/.tif/.tiff
+     * @throws ImageFileException when a label is negative, a PNG would need more than 16 bits (see
+     *     {@link #writeLabelsFitting}), or the extension is not .png/.tif/.tiff
      */
     public static void writeLabels(LabelImage labels, Path file) throws IOException {
         String format = format(file, false);
-        int w = labels.width(), h = labels.height();
+        int max = maxLabel(labels, file);
+        if (max > MAX_16_BIT_LABEL && !format.equals("tiff")) {
+            throw new ImageFileException(file, max + " labels do not fit a 16-bit PNG label map (0.."
+                    + MAX_16_BIT_LABEL + "); write a .tif, which takes 32-bit labels");
+        }
+        write(labelImage(labels, max > MAX_16_BIT_LABEL ? 32 : 16), format, file);
+    }
+
+    /**
+     * Writes a label map as {@code file} when its labels fit 16 bits, else as a 32-bit TIFF beside it (the same
+     * name with {@code .tif}), instead of failing: an image with more than {@value #MAX_16_BIT_LABEL} nuclei keeps
+     * its labels.
+     *
+     * @return the file written
+     */
+    public static Path writeLabelsFitting(LabelImage labels, Path file) throws IOException {
+        String format = format(file, false);
+        Path target = file;
+        if (!format.equals("tiff") && maxLabel(labels, file) > MAX_16_BIT_LABEL) {
+            String name = file.getFileName().toString();
+            target = file.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".tif");
+        }
+        writeLabels(labels, target);
+        return target;
+    }
+
+    /** The largest label; a negative one is an error naming its position. */
+    private static int maxLabel(LabelImage labels, Path file) throws ImageFileException {
+        int w = labels.width(), max = 0;
         int[] d = labels.data();
         for (int i = 0; i < d.length; i++) {
-            if (d[i] < 0 || d[i] > 65535) {
+            if (d[i] < 0) {
                 throw new ImageFileException(file, "label " + d[i] + " at (" + (i % w) + ", " + (i / w)
-                        + ") does not fit a 16-bit label map (0..65535)");
+                        + ") is negative; label maps hold 0 (background) and positive labels");
             }
+            max = Math.max(max, d[i]);
         }
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
-        img.getRaster().setSamples(0, 0, w, h, 0, d);
-        write(img, format, file);
+        return max;
+    }
+
+    /** The label map as a one-band gray image of {@code bits} = 16 or 32 unsigned bits, converted row by row. */
+    private static RenderedImage labelImage(LabelImage labels, int bits) {
+        int w = labels.width(), h = labels.height();
+        int type = bits == 16 ? DataBuffer.TYPE_USHORT : DataBuffer.TYPE_INT;
+        ColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), new int[] {bits},
+                false, false, Transparency.OPAQUE, type);
+        SampleModel sm = new PixelInterleavedSampleModel(type, w, 1, 1, w, new int[] {0});
+        int[] d = labels.data();
+        return new StripedImage(w, h, cm, sm, region -> {
+            int x0 = region.getMinX(), y0 = region.getMinY(), rw = region.getWidth();
+            for (int y = y0; y < y0 + region.getHeight(); y++) {
+                region.setSamples(x0, y, rw, 1, 0, java.util.Arrays.copyOfRange(d, y * w + x0, y * w + x0 + rw));
+            }
+        });
     }
 
     /**
@@ -106,6 +163,14 @@ public final class ImageFileWriter {
         write(image, format(file, true), file);
     }
 
+    /**
+     * Writes an 8-bit image computed a strip at a time as the encoder asks for it ({@link StripedImage}: an
+     * overlay of an image too large to hold as a {@code BufferedImage}), atomically.
+     */
+    public static void writeImage(RenderedImage image, Path file) throws IOException {
+        write(image, format(file, true), file);
+    }
+
     private static int quantize(float v, float max) {
         if (!(v > 0f)) {
             return 0;
@@ -132,7 +197,7 @@ public final class ImageFileWriter {
                 + (eightBit ? " (or .bmp, .jpg for 8-bit images)" : ""));
     }
 
-    private static void write(BufferedImage img, String format, Path file) throws IOException {
+    private static void write(RenderedImage img, String format, Path file) throws IOException {
         AtomicFileWriter.write(file, tmp -> {
             Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(format);
             if (!it.hasNext()) {

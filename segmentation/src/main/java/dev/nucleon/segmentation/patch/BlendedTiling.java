@@ -49,6 +49,20 @@ public final class BlendedTiling {
         float[] run(float[] x, int n, int side);
     }
 
+    /** An image read a band of full-width rows at a time (streamed inference, {@link #runRows}). */
+    @FunctionalInterface
+    public interface RowSource {
+        /** @return (C, n, W) rows {@code y0 … y0 + n − 1}, always inside the image */
+        float[] rows(int y0, int n);
+    }
+
+    /** Receives finished rows of the blended output, top to bottom, each row exactly once. */
+    @FunctionalInterface
+    public interface RowSink {
+        /** @param rows (K, n, W) blended output rows {@code y0 … y0 + n − 1}; the array is the sink's to keep */
+        void rows(int y0, int n, float[] rows);
+    }
+
     private final int tile;
     private final int overlap;
 
@@ -162,6 +176,49 @@ public final class BlendedTiling {
         return acc.normalised(ax, ay);
     }
 
+    /**
+     * {@link #run} streamed by rows: the same tiles, windows and per-pixel sums in the same order, so the same
+     * output, but the image is read one row of tiles at a time from {@code source} and the output handed to
+     * {@code sink} as soon as no later tile covers it. Memory: {@code tile} input rows and {@code tile}
+     * output rows (K, rows, W) instead of the whole (C, H, W) input and (K, H, W) output.
+     *
+     * @param width     W
+     * @param height    H
+     * @param channels  C of the rows {@code source} gives
+     */
+    public void runRows(int width, int height, int channels, RowSource source, TileBatch model, int batchSize,
+            RowSink sink) {
+        if (source == null || model == null || sink == null || width < 1 || height < 1 || channels < 1
+                || batchSize < 1) {
+            throw new IllegalArgumentException("BlendedTiling.runRows: need a source, a model, a sink, a positive "
+                    + "size, channels and batch size, got " + width + "x" + height + ", " + channels
+                    + " channels, batch " + batchSize);
+        }
+        int[] xs = origins(width, tile, overlap), ys = origins(height, tile, overlap);
+        Axis ax = new Axis(width, xs), ay = new Axis(height, ys);
+        int tileSize = tile * tile, bandRows = Math.min(tile, height);
+        Axis bandAxis = new Axis(bandRows, new int[] {0}); // rows of one band of tiles, reflected when H < tile
+        float[] batch = new float[Math.min(batchSize, xs.length) * channels * tileSize];
+        RowAccumulator acc = new RowAccumulator(width, height, bandRows);
+        for (int ty = 0; ty < ys.length; ty++) {
+            FloatImage band = new FloatImage(width, bandRows, channels, source.rows(ys[ty], bandRows));
+            for (int first = 0; first < xs.length; first += batchSize) {
+                int n = Math.min(batchSize, xs.length - first);
+                float[] x = n * channels * tileSize == batch.length ? batch : new float[n * channels * tileSize];
+                for (int b = 0; b < n; b++) {
+                    extract(band, ax, first + b, bandAxis, 0, x, b * channels * tileSize);
+                }
+                float[] y = model.run(x, n, tile);
+                int k = outputChannels(y, n);
+                for (int b = 0; b < n; b++) {
+                    acc.add(y, b * k * tileSize, k, ax, first + b, ay, ty);
+                }
+            }
+            int done = ty + 1 < ys.length ? ys[ty + 1] : height; // rows no later tile covers
+            acc.emit(done, ax, ay, sink);
+        }
+    }
+
     /** K from the length of a (n, K, tile, tile) model output. */
     private int outputChannels(float[] y, int n) {
         long perChannel = (long) n * tile * tile;
@@ -222,6 +279,76 @@ public final class BlendedTiling {
         /** How many pixels of a tile at this origin fall inside the image. */
         int visible(int origin) {
             return Math.min(tile, length - origin);
+        }
+    }
+
+    /**
+     * The running Σ w · pred over a window of rows [base, base + capacity), (K, capacity, W); rows are normalised
+     * and handed on once finished, and the window moves down.
+     */
+    private final class RowAccumulator {
+        private final int width;
+        private final int height;
+        private final int capacity;
+        private float[] sum;
+        private int channels;
+        private int base;
+
+        RowAccumulator(int width, int height, int capacity) {
+            this.width = width;
+            this.height = height;
+            this.capacity = capacity;
+        }
+
+        /** As {@link Accumulator#add}, into the window. */
+        void add(float[] y, int offset, int k, Axis ax, int tx, Axis ay, int ty) {
+            if (sum == null) {
+                channels = k;
+                sum = new float[k * capacity * width];
+            } else if (k != channels) {
+                throw new IllegalStateException("BlendedTiling: the model returned " + k
+                        + " channels for this batch, " + channels + " for the first");
+            }
+            int ox = ax.origins[tx], oy = ay.origins[ty], vw = ax.visible(ox), vh = ay.visible(oy);
+            if (oy < base || oy - base + vh > capacity) {
+                throw new IllegalStateException("BlendedTiling: tile rows " + oy + ".." + (oy + vh)
+                        + " outside the window " + base + ".." + (base + capacity));
+            }
+            float[] wx = ax.windows[tx], wy = ay.windows[ty];
+            int plane = capacity * width, tileSize = tile * tile;
+            for (int ch = 0; ch < k; ch++) {
+                for (int j = 0; j < vh; j++) {
+                    int src = offset + ch * tileSize + j * tile, dst = ch * plane + (oy - base + j) * width + ox;
+                    float wj = wy[j];
+                    for (int i = 0; i < vw; i++) {
+                        sum[dst + i] += wj * wx[i] * y[src + i];
+                    }
+                }
+            }
+        }
+
+        /** Normalises rows [base, upTo), hands them to the sink, and moves the window down to upTo. */
+        void emit(int upTo, Axis ax, Axis ay, RowSink sink) {
+            int n = upTo - base;
+            if (n <= 0) {
+                return;
+            }
+            int plane = capacity * width, rowsLeft = Math.min(capacity, height - base) - n;
+            float[] out = new float[channels * n * width];
+            for (int ch = 0; ch < channels; ch++) {
+                for (int r = 0; r < n; r++) {
+                    int src = ch * plane + r * width, dst = (ch * n + r) * width;
+                    double wy = ay.weightSum[base + r];
+                    for (int xx = 0; xx < width; xx++) {
+                        out[dst + xx] = (float) (sum[src + xx] / (wy * ax.weightSum[xx]));
+                    }
+                }
+                int keep = Math.max(0, rowsLeft) * width;
+                System.arraycopy(sum, ch * plane + n * width, sum, ch * plane, keep);
+                java.util.Arrays.fill(sum, ch * plane + keep, (ch + 1) * plane, 0f);
+            }
+            sink.rows(base, n, out);
+            base = upTo;
         }
     }
 

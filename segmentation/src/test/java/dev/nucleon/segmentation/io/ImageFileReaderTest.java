@@ -14,6 +14,7 @@ import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Arrays;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -123,6 +124,57 @@ class ImageFileReaderTest {
         ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFileReader.read(p, 5));
         assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("3 pages"), e.getMessage());
+    }
+
+    /** Issue 15, case 3: the size of an image is known from its header, before any pixel is decoded. */
+    @Test
+    void probeReadsTheHeaderOnly() throws IOException {
+        BufferedImage rgb = new BufferedImage(30000, 2, BufferedImage.TYPE_3BYTE_BGR);
+        Path png = dir.resolve("wide.png");
+        ImageIO.write(rgb, "png", png.toFile());
+        ImageHeader h = ImageFileReader.probe(png);
+        assertEquals(30000, h.width());
+        assertEquals(2, h.height());
+        assertEquals(3, h.channels());
+        assertEquals(8, h.bits());
+        assertEquals(3L * 30000 * 2, h.decodedBytes());
+        BufferedImage g16 = new BufferedImage(5, 7, BufferedImage.TYPE_USHORT_GRAY);
+        Path tif = dir.resolve("g16.tif");
+        ImageIO.write(g16, "tiff", tif.toFile());
+        ImageHeader t = ImageFileReader.probe(tif);
+        assertEquals(List.of(5, 7, 1, 16), List.of(t.width(), t.height(), t.channels(), t.bits()));
+        assertEquals("TIF", t.format().substring(0, 3));
+
+        // a PNG whose header claims 40000 x 40000 8-bit gray, with a few bytes of pixel data (as the 1.5 MB PNG of
+        // the issue): the probe answers from the header alone, where decoding would need 1.6 GB and more
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(40000).putInt(40000);
+        ihdr.put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(file, "IHDR", ihdr.array());
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(new byte[40001 * 4]);
+        deflater.finish();
+        byte[] z = new byte[1000];
+        chunk(file, "IDAT", Arrays.copyOf(z, deflater.deflate(z)));
+        chunk(file, "IEND", new byte[0]);
+        Path huge = dir.resolve("huge.png");
+        Files.write(huge, file.toByteArray());
+        ImageHeader big = ImageFileReader.probe(huge);
+        assertEquals(40000L * 40000, big.pixels());
+        assertEquals(1, big.channels());
+        assertEquals(4L * 40000 * 40000, big.floatBytes());
+        assertEquals("6.0 GiB", ImageHeader.formatBytes(big.floatBytes()));
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     @Test

@@ -56,6 +56,37 @@ class ImageFileWriterTest {
         assertEquals(labels, ImageFileReader.readLabels(p));
     }
 
+    /**
+     * Issue 15, case 14: an image with more than 65,535 nuclei used to fail ("does not fit a 16-bit label map")
+     * and lose its labels; it is now written as a 32-bit TIFF that reads back identically.
+     */
+    @Test
+    void moreThan65535NucleiWriteA32BitTiffThatReadsBackIdentically() throws IOException {
+        int w = 400, h = 300; // 120,000 one-pixel nuclei, the largest label well above 65,535
+        int[] d = new int[w * h];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (i % 5 == 4) ? 0 : 1 + (int) ((i * 2654435761L) % 2_000_000_000L);
+        }
+        d[7] = 2_147_483_647;
+        LabelImage labels = new LabelImage(w, h, d);
+        assertTrue(java.util.Arrays.stream(d).filter(v -> v > 0).distinct().count() > 65535);
+        Path tif = dir.resolve("many.tif");
+        ImageFileWriter.writeLabels(labels, tif);
+        assertEquals(labels, ImageFileReader.readLabels(tif));
+        assertEquals(32, ImageFileReader.probe(tif).bits());
+
+        Path png = dir.resolve("many_labels.png");
+        Path written = ImageFileWriter.writeLabelsFitting(labels, png);
+        assertEquals(dir.resolve("many_labels.tif"), written, "a PNG cannot hold them: a TIFF beside it");
+        assertTrue(Files.notExists(png));
+        assertEquals(labels, ImageFileReader.readLabels(written));
+        // labels that fit stay a 16-bit PNG
+        Path small = dir.resolve("few_labels.png");
+        assertEquals(small, ImageFileWriter.writeLabelsFitting(bigLabels(), small));
+        assertEquals(16, ImageFileReader.probe(small).bits());
+        assertEquals(bigLabels(), ImageFileReader.readLabels(small));
+    }
+
     @Test
     void labelsOutOfRangeOrBadExtensionAreRefusedAndOldFileKept() throws IOException {
         Path p = dir.resolve("labels.png");
