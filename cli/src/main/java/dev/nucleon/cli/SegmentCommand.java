@@ -9,6 +9,7 @@ import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.instance.InstanceSegmentation;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
+import dev.nucleon.segmentation.preprocess.NetworkInput;
 import dev.nucleon.segmentation.io.Csv;
 import dev.nucleon.segmentation.io.ImageFileException;
 import dev.nucleon.segmentation.io.ImageFileReader;
@@ -173,7 +174,7 @@ public final class SegmentCommand implements Callable<Integer> {
             List<String> files = outputFiles(image.name());
             try {
                 beforeEachImage.accept(image);
-                ImageOutputs o = segmentImage(predictor, image);
+                ImageOutputs o = segmentImage(predictor, image, err);
                 manifest.add(new RunManifest.ImageRecord(image.input(), image.name(), null, o.nuclei(), o.files()));
                 stdout.printf(Locale.ROOT, "%s: %d nuclei%n", image.name(), o.nuclei());
                 stdout.flush();
@@ -200,9 +201,11 @@ public final class SegmentCommand implements Callable<Integer> {
 
     /**
      * One image of the run: standard input is first copied to a temporary file in {@code --out} (removed after; a
-     * leftover of a killed run is cleaned as stale), then {@link #segmentFile} does the work.
+     * leftover of a killed run is cleaned as stale), then {@link #segmentFile} does the work; warnings about the
+     * image (e.g. NaN samples) go to {@code err} as one line naming it.
      */
-    private ImageOutputs segmentImage(Predictor predictor, InputImages.InputImage image) throws IOException {
+    private ImageOutputs segmentImage(Predictor predictor, InputImages.InputImage image, PrintWriter err)
+            throws IOException {
         Path file = image.file();
         Path fromStdin = null;
         if (file == null) {
@@ -211,7 +214,16 @@ public final class SegmentCommand implements Callable<Integer> {
             file = fromStdin;
         }
         try {
-            return segmentFile(predictor, file, image.name());
+            String input = image.input();
+            java.util.function.Consumer<String> previous = NetworkInput.warnings(m -> {
+                err.println("segment: " + input + ": warning: " + m);
+                err.flush();
+            });
+            try {
+                return segmentFile(predictor, file, image.name());
+            } finally {
+                NetworkInput.warnings(previous);
+            }
         } catch (IOException e) {
             if (fromStdin == null) {
                 throw e;

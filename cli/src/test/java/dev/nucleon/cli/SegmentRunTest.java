@@ -267,6 +267,32 @@ class SegmentRunTest {
         assertTrue(r.out().contains("3 image(s) segmented, 2 failed"), r.toString());
     }
 
+    @Test
+    void aNanSampleInAFloatTiffIsWarnedOnOneLineNamingTheFile() throws IOException {
+        int w = 64, h = 64;
+        java.awt.image.ColorModel cm = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_FLOAT);
+        java.awt.image.WritableRaster raster = cm.createCompatibleWritableRaster(w, h);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) { // one bright disc on 0–1000 float units, one NaN sample
+                double r = Math.hypot(x - 32, y - 32);
+                raster.setSample(x, y, 0, r < 10 ? 900f : 50f);
+            }
+        }
+        raster.setSample(5, 5, 0, Float.NaN);
+        Path tiff = dir.resolve("float").resolve("nan.tif");
+        Files.createDirectories(tiff.getParent());
+        assertTrue(javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(cm, raster, false, null), "tiff",
+                tiff.toFile()), "a TIFF writer");
+        Run r = segment(tiff.toString(), "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> warnings = r.err().lines().filter(l -> l.contains("warning")).toList();
+        assertEquals(1, warnings.size(), r.toString());
+        assertTrue(warnings.get(0).startsWith("segment: " + tiff + ": warning: ") && warnings.get(0).contains("NaN"),
+                r.toString());
+    }
+
     /** A PNG whose header says {@code w × h}, 8-bit gray, followed by one tiny (truncated) data chunk. */
     static byte[] pngHeaderOnly(int w, int h) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
