@@ -20,6 +20,7 @@ class JsonFuzzTest {
     @Test
     void jsonParseRefusesMalformedTextWithSyntaxException() {
         MutationFuzzer.target("json")
+                .iterations(200_000)
                 .corpus("/fuzz-corpus/json")
                 .expect(Json.SyntaxException.class)
                 .run(input -> convertNumbers(Json.parse(new String(input, StandardCharsets.UTF_8))));
@@ -28,6 +29,7 @@ class JsonFuzzTest {
     @Test
     void decodeConfigRefusesMalformedConfigurationsWithIllegalArgumentException() {
         MutationFuzzer.target("model-config")
+                .iterations(100_000)
                 .corpus("/fuzz-corpus/json/model-config.json")
                 .expect(IllegalArgumentException.class)
                 .run(input -> Checkpoint.decodeConfig(new String(input, StandardCharsets.UTF_8)));

@@ -32,6 +32,7 @@ class SafeTensorsFuzzTest {
     void safeTensorsReadRefusesCorruptFilesWithCheckpointException() {
         Path file = dir.resolve("fuzz.safetensors");
         MutationFuzzer.target("safetensors")
+                .iterations(4000)
                 .corpus("/fuzz-corpus/safetensors")
                 .expect(CheckpointException.class)
                 .fields(SafeTensorsFuzzTest::mutateHeaderField)
@@ -47,6 +48,7 @@ class SafeTensorsFuzzTest {
     void checkpointLoadRefusesCorruptFilesWithCheckpointException() {
         Path file = dir.resolve("fuzz-model.safetensors");
         MutationFuzzer.target("checkpoint")
+                .iterations(1500)
                 .corpus("/fuzz-corpus/checkpoint")
                 .expect(CheckpointException.class)
                 .fields(SafeTensorsFuzzTest::mutateHeaderField)

@@ -80,9 +80,11 @@ public final class RunLengthEncoding {
      * Decodes one mask.
      *
      * @throws IllegalArgumentException naming the problem: odd number of values, non-numbers, start &lt; 1,
-     *     length &lt; 1, a run past the last pixel, runs out of order or overlapping
+     *     length &lt; 1, a run past the last pixel, runs out of order or overlapping; a negative image size or one
+     *     too large to allocate (checked before allocating)
      */
     public static BinaryMask decode(String rle, int width, int height) {
+        checkSize(width, height, 1);
         boolean[] d = new boolean[width * height];
         long total = (long) width * height;
         String s = rle == null ? "" : rle.trim();
@@ -110,7 +112,7 @@ public final class RunLengthEncoding {
             if (len < 1) {
                 throw new IllegalArgumentException("RLE run " + (i / 2 + 1) + " has length " + len);
             }
-            if (start + len - 1 > total) {
+            if (len > total || start > total - len + 1) { // start + len - 1 > total, without overflow
                 throw new IllegalArgumentException("RLE run " + (i / 2 + 1) + " (" + start + " " + len
                         + ") ends past the last pixel " + total + " of a " + width + "x" + height + " image");
             }
@@ -129,10 +131,32 @@ public final class RunLengthEncoding {
     }
 
     /**
+     * Refuses, before anything is allocated, a size that is negative, has more pixels than one array holds, or
+     * needs more than the heap's maximum at {@code bytesPerPixel}.
+     */
+    private static void checkSize(int width, int height, int bytesPerPixel) {
+        if (width < 0 || height < 0) {
+            throw new IllegalArgumentException("image size " + width + "x" + height + " is negative");
+        }
+        long pixels = (long) width * height;
+        if (pixels > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("image size " + width + "x" + height + " = " + pixels
+                    + " pixels, more than one array can hold (2^31)");
+        }
+        long max = Runtime.getRuntime().maxMemory();
+        if (pixels * bytesPerPixel > max) {
+            throw new IllegalArgumentException("a " + width + "x" + height + " image needs about "
+                    + (pixels * bytesPerPixel >> 20) + " MB, more than the Java heap's maximum of " + (max >> 20)
+                    + " MB (raise -Xmx)");
+        }
+    }
+
+    /**
      * Decodes the masks of one image into a label map, the i-th mask (0-based) becoming label i + 1.
      * Where masks overlap the later one wins.
      */
     public static LabelImage decodeLabels(List<String> rles, int width, int height) {
+        checkSize(width, height, 5);
         int[] out = new int[width * height];
         for (int k = 0; k < rles.size(); k++) {
             boolean[] m = decode(rles.get(k), width, height).data();

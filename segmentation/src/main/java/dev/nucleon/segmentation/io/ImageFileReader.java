@@ -9,6 +9,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.awt.image.SampleModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
@@ -211,6 +213,7 @@ public final class ImageFileReader {
                 reader.setInput(in, false, false);
                 checkPage(file, reader, page);
                 ImageReadParam param = reader.getDefaultReadParam();
+                checkDeclaredSize(file, format, reader, page, region);
                 if (region != null) {
                     int w = reader.getWidth(page), h = reader.getHeight(page);
                     if (region.x < 0 || region.y < 0 || region.width <= 0 || region.height <= 0
@@ -239,6 +242,53 @@ public final class ImageFileReader {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ImageFileException(file, "corrupt, truncated or unsupported image", e);
+        }
+    }
+
+    /** Deflate (PNG's only compression) expands at most about 1032:1; a little slack on top. */
+    private static final double MAX_DEFLATE_RATIO = 1100;
+
+    /**
+     * Refuses, from the header alone, an image that cannot be decoded: more pixels than one Java array holds,
+     * more memory than the heap's maximum (pixels as decoded plus the float planes {@link #toFloat} makes), or
+     * a PNG file too short to hold the pixels it declares even at deflate's best ratio (a lying or truncated
+     * header would otherwise have its pixels allocated before the data runs out).
+     */
+    private static void checkDeclaredSize(Path file, String format, ImageReader reader, int page, Rectangle region)
+            throws IOException {
+        int w = reader.getWidth(page), h = reader.getHeight(page);
+        long pixels = region != null ? (long) Math.min(region.width, w) * Math.min(region.height, h) : (long) w * h;
+        int bitsPerPixel = 32, channels = 4;
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(page);
+        if (types != null && types.hasNext()) {
+            ImageTypeSpecifier type = types.next();
+            SampleModel sm = type.getSampleModel(1, 1);
+            channels = type.getColorModel() instanceof IndexColorModel ? 4 : sm.getNumBands(); // palette → up to RGBA
+            bitsPerPixel = 0;
+            for (int bits : sm.getSampleSize()) {
+                bitsPerPixel += bits;
+            }
+        }
+        String size = w + "x" + h + (region != null ? " (region " + region.width + "x" + region.height + ")" : "");
+        if (pixels > Integer.MAX_VALUE - 8) {
+            throw new ImageFileException(file, "the " + format + " image is " + size + " = " + pixels
+                    + " pixels, more than one array can hold (2^31); read it by regions");
+        }
+        double need = pixels * (bitsPerPixel / 8.0 + 4.0 * (channels + 1));
+        long max = Runtime.getRuntime().maxMemory();
+        if (need > max) {
+            throw new ImageFileException(file, String.format(Locale.ROOT, "the %s image is %s pixels: decoding it needs"
+                    + " about %,d MB, more than the Java heap's maximum of %,d MB (raise -Xmx or read it by regions)",
+                    format, size, (long) (need / (1 << 20)), max >> 20));
+        }
+        if (format.equals("PNG")) {
+            double leastData = (double) w * h * bitsPerPixel / 8 / MAX_DEFLATE_RATIO;
+            long fileSize = Files.size(file);
+            if (leastData > fileSize) {
+                throw new ImageFileException(file, String.format(Locale.ROOT, "truncated or corrupt PNG: its header"
+                        + " declares %dx%d pixels of %d bits, at least %,d bytes of compressed data, but the file"
+                        + " has %,d bytes", w, h, bitsPerPixel, (long) leastData, fileSize));
+            }
         }
     }
 

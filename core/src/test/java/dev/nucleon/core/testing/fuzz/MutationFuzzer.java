@@ -41,15 +41,18 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>the reader returns, or throws one of its documented error types ({@link #expect}) with a message;
  *       any other exception or error fails;</li>
  *   <li>it finishes within the per-input timeout (a hang fails);</li>
- *   <li>it allocates at most the per-input allocation limit, measured on the reader's own thread, and never
- *       runs out of memory: an input declaring a huge size must be refused before the reader allocates it.</li>
+ *   <li>it never runs out of memory, and an input it refuses must be refused before the reader allocated more
+ *       than the per-input allocation limit (measured on the reader's own thread): a file declaring a huge size
+ *       must be turned down from its header, not after its pixels were allocated.</li>
  * </ul>
  * A failing input is shrunk (chunks removed while it still fails the same way), written to
  * {@code target/fuzz-crashes/} with its stack trace, and reported with the seed, iteration and the command that
  * replays it.
  *
- * <p>System properties: {@code nucleon.fuzz.seconds} (time budget per target, default {@value #DEFAULT_SECONDS}),
- * {@code nucleon.fuzz.iterations} (a fixed number of iterations instead), {@code nucleon.fuzz.seed} (a number,
+ * <p>Budget: by default the target's own number of iterations ({@link #iterations}, sized so that all targets
+ * together take about a minute on two cores), stopped early at {@value #DEFAULT_CAP_SECONDS} s on a slower machine.
+ * System properties: {@code nucleon.fuzz.seconds} (a time budget per target instead, for longer runs),
+ * {@code nucleon.fuzz.iterations} (a number of iterations instead), {@code nucleon.fuzz.seed} (a number,
  * or {@code random}; default a fixed seed per target), {@code nucleon.fuzz.iteration} (replay that one
  * iteration only), {@code nucleon.fuzz.timeoutSeconds} (per input, default {@value #DEFAULT_TIMEOUT_SECONDS}),
  * {@code nucleon.fuzz.maxAllocMb} (per input, default {@value #DEFAULT_MAX_ALLOC_MB}).
@@ -74,9 +77,16 @@ public final class MutationFuzzer {
         byte[] apply(byte[] input);
     }
 
-    public static final double DEFAULT_SECONDS = 8;
+    /** Iterations of a target that does not set its own. */
+    public static final long DEFAULT_ITERATIONS = 1000;
+    /** The time cap on the default budget. */
+    public static final double DEFAULT_CAP_SECONDS = 15;
     public static final double DEFAULT_TIMEOUT_SECONDS = 10;
-    public static final long DEFAULT_MAX_ALLOC_MB = 256;
+    /**
+     * Per-input allocation limit for refused inputs. It counts short-lived garbage too: the JDK's own TIFF LZW
+     * decoder churns through up to a few hundred MB on some corrupt strips, hence this much headroom.
+     */
+    public static final long DEFAULT_MAX_ALLOC_MB = 512;
     private static final int MAX_FAILURES = 10;
     private static final int MAX_INPUT_BYTES = 1 << 20;
     private static final long MINIMIZE_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -87,7 +97,7 @@ public final class MutationFuzzer {
     private final List<Class<? extends Throwable>> documented = new ArrayList<>();
     private FieldMutator fields;
     private Repair repair;
-    private long iterationBudget = Long.MAX_VALUE;
+    private long iterationBudget = DEFAULT_ITERATIONS;
     private double timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
     private long maxAllocMb = DEFAULT_MAX_ALLOC_MB;
 
@@ -146,7 +156,7 @@ public final class MutationFuzzer {
         return this;
     }
 
-    /** A fixed number of iterations instead of the time budget (the nucleon.fuzz.* properties still win). */
+    /** The default budget: this many iterations (capped in time; the nucleon.fuzz.* properties win). */
     public MutationFuzzer iterations(long n) {
         this.iterationBudget = n;
         return this;
@@ -172,8 +182,12 @@ public final class MutationFuzzer {
             throw new IllegalStateException("fuzz target " + name + " has an empty corpus");
         }
         long seed = seed();
-        double seconds = doubleProperty("nucleon.fuzz.seconds", DEFAULT_SECONDS);
-        long maxIterations = Long.getLong("nucleon.fuzz.iterations", iterationBudget);
+        String secondsProperty = System.getProperty("nucleon.fuzz.seconds", "");
+        String iterationsProperty = System.getProperty("nucleon.fuzz.iterations", "");
+        double seconds = !secondsProperty.isBlank() ? Double.parseDouble(secondsProperty.trim())
+                : iterationsProperty.isBlank() ? DEFAULT_CAP_SECONDS : Double.POSITIVE_INFINITY;
+        long maxIterations = !iterationsProperty.isBlank() ? Long.parseLong(iterationsProperty.trim())
+                : secondsProperty.isBlank() ? iterationBudget : Long.MAX_VALUE;
         Long only = Long.getLong("nucleon.fuzz.iteration");
         long timeoutNanos = (long) (doubleProperty("nucleon.fuzz.timeoutSeconds", timeoutSeconds) * 1e9);
         long maxAlloc = Long.getLong("nucleon.fuzz.maxAllocMb", maxAllocMb) << 20;
@@ -182,12 +196,12 @@ public final class MutationFuzzer {
         Runner runner = new Runner(body, timeoutNanos, maxAlloc);
         Map<String, Failure> failures = new LinkedHashMap<>();
         long start = System.nanoTime();
-        long deadline = start + (long) (seconds * 1e9);
-        long iterations = 0, refused = 0;
+        boolean timed = !Double.isInfinite(seconds);
+        long deadline = start + (timed ? (long) (seconds * 1e9) : 0);
+        long iterations = 0, refused = 0, mostAllocated = 0, mostAllocatedAt = -1;
         try {
             for (long i = only != null ? only : 0; ; i++) {
-                boolean budgetSpent = maxIterations != Long.MAX_VALUE ? iterations >= maxIterations
-                        : System.nanoTime() > deadline;
+                boolean budgetSpent = iterations >= maxIterations || timed && System.nanoTime() - deadline > 0;
                 if (only != null ? i > only : i >= corpus.size() && budgetSpent) {
                     break;
                 }
@@ -196,6 +210,10 @@ public final class MutationFuzzer {
                 iterations++;
                 if (o.refusal()) {
                     refused++;
+                    if (o.allocated > mostAllocated) {
+                        mostAllocated = o.allocated;
+                        mostAllocatedAt = i;
+                    }
                 }
                 if (i < corpus.size() && o.error != null && o.failure == null) {
                     o = new Outcome("valid corpus item " + corpusNames.get((int) i) + " refused", o.error, o.allocated,
@@ -217,8 +235,11 @@ public final class MutationFuzzer {
             runner.close();
         }
         double took = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "fuzz %s: seed %d, %d inputs in %.1f s (%d refused with a documented error),"
-                + " %d failure(s)%n", name, seed, iterations, took, refused, failures.size());
+        System.out.printf(Locale.ROOT, "fuzz %s: seed %d, %d inputs in %.1f s (%d refused with a documented error;"
+                + " most allocated before a refusal: %.1f MB, iteration %d), %d failure(s)%s%n", name, seed, iterations,
+                took, refused, mostAllocated / 1048576.0, mostAllocatedAt, failures.size(),
+                maxIterations != Long.MAX_VALUE && iterations < maxIterations && failures.isEmpty() && only == null
+                        ? "; time cap reached before the " + maxIterations + " iterations" : "");
         if (!failures.isEmpty()) {
             StringBuilder sb = new StringBuilder("fuzz target " + name + " (seed " + seed + "): " + failures.size()
                     + " distinct failure(s)\n");
@@ -312,10 +333,18 @@ public final class MutationFuzzer {
         }
     }
 
+    /** {@code TestClass#testMethod}: the outermost frame of the first class calling the fuzzer. */
     private static String caller() {
-        return StackWalker.getInstance().walk(s -> s.filter(f -> !f.getClassName().startsWith(MutationFuzzer.class.getName()))
-                .findFirst().map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "#"
-                        + f.getMethodName()).orElse("?"));
+        List<StackWalker.StackFrame> frames = StackWalker.getInstance().walk(s -> s.toList());
+        String cls = frames.stream().map(StackWalker.StackFrame::getClassName)
+                .filter(c -> !c.startsWith(MutationFuzzer.class.getName())).findFirst().orElse("?");
+        String method = "?";
+        for (StackWalker.StackFrame f : frames) {
+            if (f.getClassName().equals(cls)) {
+                method = f.getMethodName();
+            }
+        }
+        return cls.substring(cls.lastIndexOf('.') + 1) + "#" + method;
     }
 
     private static String module() {
@@ -405,7 +434,7 @@ public final class MutationFuzzer {
                 return new Outcome("allocation blow-up: OutOfMemoryError on a " + input.length + "-byte input", thrown,
                         allocated, thrown, false);
             }
-            if (allocated > maxAlloc) {
+            if (thrown != null && allocated > maxAlloc) { // an accepted input may use what it declares and holds
                 return new Outcome("allocation blow-up: " + (allocated >> 20) + " MB allocated for a " + input.length
                         + "-byte input (limit " + (maxAlloc >> 20) + " MB)", thrown, allocated, null, false);
             }
