@@ -11,15 +11,20 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Mutation fuzzing of the safetensors reader and of checkpoint loading (see {@link MutationFuzzer}): every
  * corrupt file must be refused with a {@link CheckpointException}, quickly, without allocating what its header
- * claims. Corpus: {@code src/test/resources/fuzz-corpus/safetensors} and {@code …/checkpoint}.
+ * claims. Corpus: {@code src/test/resources/fuzz-corpus/safetensors} and {@code …/checkpoint}. Below the
+ * targets, the inputs they found, as regression tests.
  */
-@Tag("fuzz")
 class SafeTensorsFuzzTest {
 
     @TempDir
@@ -29,10 +34,11 @@ class SafeTensorsFuzzTest {
             "BOOL", "U64", "F8_E4M3", "f32", "");
 
     @Test
+    @Tag("fuzz")
     void safeTensorsReadRefusesCorruptFilesWithCheckpointException() {
         Path file = dir.resolve("fuzz.safetensors");
         MutationFuzzer.target("safetensors")
-                .iterations(4000)
+                .iterations(2500)
                 .corpus("/fuzz-corpus/safetensors")
                 .expect(CheckpointException.class)
                 .fields(SafeTensorsFuzzTest::mutateHeaderField)
@@ -45,6 +51,7 @@ class SafeTensorsFuzzTest {
     }
 
     @Test
+    @Tag("fuzz")
     void checkpointLoadRefusesCorruptFilesWithCheckpointException() {
         Path file = dir.resolve("fuzz-model.safetensors");
         MutationFuzzer.target("checkpoint")
@@ -57,6 +64,25 @@ class SafeTensorsFuzzTest {
                     Files.write(file, input);
                     Checkpoint.load(file);
                 });
+    }
+
+    // ----- what the fuzzer found ------------------------------------------------------------------------------
+
+    /**
+     * Target safetensors, seed 748386061, iteration 612: a data_offsets entry of 10^5–10^6 digits kept the reader busy
+     * past the 10 s timeout (the JSON number was parsed as a BigInteger, quadratic in its length).
+     */
+    @Test
+    void offsetOfAMillionDigitsIsRefusedAtOnce() throws Exception {
+        String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0," + "7".repeat(1_000_000) + "]}}";
+        byte[] json = header.getBytes(StandardCharsets.US_ASCII);
+        Path file = dir.resolve("long-number.safetensors");
+        Files.write(file, ByteBuffer.allocate(8 + json.length + 4).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(json.length).put(json).putFloat(1f).array());
+        CheckpointException e = assertTimeoutPreemptively(Duration.ofSeconds(3),
+                () -> assertThrows(CheckpointException.class, () -> SafeTensors.read(file)));
+        assertTrue(e.getMessage().contains("tensor 'w'") && e.getMessage().contains("is not an integer"),
+                e.getMessage().substring(0, 200));
     }
 
     // ----- format-aware mutations ---------------------------------------------------------------------------

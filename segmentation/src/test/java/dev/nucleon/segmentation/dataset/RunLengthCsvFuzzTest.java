@@ -7,26 +7,35 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Mutation fuzzing of the run-length CSV reader and decoder (see {@link MutationFuzzer}): a malformed file —
  * bad header, odd or out-of-order runs, run lengths and image sizes at integer boundaries — must be refused
  * with an {@link ImageFileException} naming the file, quickly and without allocating the image it claims.
  * Images without Height/Width columns are taken as 16×12. Corpus: {@code src/test/resources/fuzz-corpus/rle-csv}.
+ * Below the target, the inputs it found, shrunk, as regression tests.
  */
-@Tag("fuzz")
 class RunLengthCsvFuzzTest {
 
     @TempDir
     Path dir;
 
     @Test
+    @Tag("fuzz")
     void runLengthCsvRefusesMalformedFilesWithImageFileException() {
         Path file = dir.resolve("fuzz.csv");
         MutationFuzzer.target("rle-csv")
-                .iterations(8000)
+                .iterations(2500)
                 .corpus("/fuzz-corpus/rle-csv")
                 .expect(ImageFileException.class)
                 .fields((in, rnd) -> Mutations.interestingText(in, rnd)) // run starts and lengths, Height, Width
@@ -34,5 +43,33 @@ class RunLengthCsvFuzzTest {
                     Files.write(file, input);
                     RunLengthCsv.readLabels(file, id -> new int[] {16, 12});
                 });
+    }
+
+    // ----- what the fuzzer found ------------------------------------------------------------------------------
+
+    /** Target rle-csv, seed 1282867876, iteration 617: Width × Height overflowed an int → NegativeArraySizeException. */
+    @Test
+    void imageSizeBeyondOneArrayIsRefusedWithImageFileException() throws IOException {
+        Path csv = dir.resolve("huge.csv");
+        Files.writeString(csv, "ImageId,EncodedPixels,Height,Width\n,,2,2147483647\n");
+        ImageFileException e = assertThrows(ImageFileException.class, () -> RunLengthCsv.readLabels(csv, null));
+        assertTrue(e.getMessage().startsWith(csv.toString()) && e.getMessage().contains("more than one array can hold"),
+                e.getMessage());
+    }
+
+    /**
+     * Target rle-csv, seed 1282867876, iteration 0: the corpus item quoted-bom-crlf.csv was refused ("header must
+     * name ImageId and EncodedPixels"): the byte-order mark came before the opening quote, so the quotes stayed.
+     */
+    @Test
+    void byteOrderMarkBeforeAQuotedHeaderIsRead() throws IOException {
+        Path csv = dir.resolve("bom.csv");
+        try (InputStream in = getClass().getResourceAsStream("/fuzz-corpus/rle-csv/quoted-bom-crlf.csv")) {
+            Files.write(csv, in.readAllBytes());
+        }
+        assertTrue(Files.readString(csv, StandardCharsets.UTF_8).startsWith("\uFEFF\"ImageId\""));
+        List<RunLengthCsv.Row> rows = RunLengthCsv.read(csv);
+        assertEquals(List.of(new RunLengthCsv.Row("q", "2 2  9 3", 6, 4, ""), new RunLengthCsv.Row("q", "24 1", 6, 4, "")),
+                rows);
     }
 }

@@ -1,20 +1,29 @@
 package dev.nucleon.segmentation.io;
 
 import dev.nucleon.core.testing.fuzz.MutationFuzzer;
+import dev.nucleon.core.testing.fuzz.Mutations;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Mutation fuzzing of the image decode path (see {@link MutationFuzzer}), one target per format: every corrupt,
  * truncated or lying file must be refused with an {@link ImageFileException}, within the timeout, and without
  * allocating the pixels its header claims. Each input is read as an image and as a label map. Corpus:
  * {@code src/test/resources/fuzz-corpus/{png,tiff,jpeg,bmp}} (8×6 gray, 16-bit, float32, RGB(A), palette).
+ * Below the targets, the inputs they found, shrunk, as regression tests.
  */
-@Tag("fuzz")
 class ImageFileReaderFuzzTest {
 
     @TempDir
@@ -41,22 +50,68 @@ class ImageFileReaderFuzzTest {
     }
 
     @Test
+    @Tag("fuzz")
     void pngDecodeRefusesCorruptFilesWithImageFileException() {
         fuzz("png", 2500, ImageHeaderMutations::png, ImageHeaderMutations::pngFixCrcs);
     }
 
     @Test
+    @Tag("fuzz")
     void tiffDecodeRefusesCorruptFilesWithImageFileException() {
         fuzz("tiff", 1500, ImageHeaderMutations::tiff, null);
     }
 
     @Test
+    @Tag("fuzz")
     void jpegDecodeRefusesCorruptFilesWithImageFileException() {
         fuzz("jpeg", 2000, ImageHeaderMutations::jpeg, null);
     }
 
     @Test
+    @Tag("fuzz")
     void bmpDecodeRefusesCorruptFilesWithImageFileException() {
         fuzz("bmp", 800, ImageHeaderMutations::bmp, null);
+    }
+
+    // ----- what the fuzzer found ------------------------------------------------------------------------------
+
+    private static byte[] corpus(String name) throws IOException {
+        try (InputStream in = ImageFileReaderFuzzTest.class.getResourceAsStream("/fuzz-corpus/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Target png, seed 111145, iteration 653: rgba.png (8×6) with its IHDR width set to 13238280 and CRCs fixed,
+     * 239 bytes. The decoder allocated the 318 MB raster (454 MB in all) before running out of data.
+     */
+    @Test
+    void pngWhoseHeaderClaimsMorePixelsThanItsDataCanHoldIsRefusedBeforeAllocating() throws IOException {
+        byte[] png = ImageHeaderMutations.pngFixCrcs(Mutations.putInteger(corpus("png/rgba.png"), 16, 4, true, 13_238_280));
+        Path file = dir.resolve("lying.png");
+        Files.write(file, png);
+        long before = MutationFuzzer.threadAllocatedBytes();
+        ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFileReader.read(file));
+        long allocated = MutationFuzzer.threadAllocatedBytes() - before;
+        assertTrue(e.getMessage().contains("declares 13238280x6 pixels of 32 bits"), e.getMessage());
+        assumeTrue(before >= 0, "this JVM does not count allocated bytes");
+        assertTrue(allocated < 16 << 20, (allocated >> 20) + " MB allocated before the refusal");
+    }
+
+    /**
+     * Target bmp, seed 97669, iteration 1196: gray8-rle.bmp (8×6, RLE8) with width 134217736, 1152 bytes. RLE lets a
+     * tiny file declare a huge image; the decoder allocated 805 MB and the float conversion then ran out of heap
+     * (no answer within 10 s). Now the size is checked against the heap before decoding.
+     */
+    @Test
+    void bmpDeclaringMorePixelsThanTheHeapHoldsIsRefusedFromItsHeader() throws IOException {
+        byte[] bmp = Mutations.putInteger(corpus("bmp/gray8-rle.bmp"), 18, 4, false, 134_217_736);
+        Path file = dir.resolve("huge-rle.bmp");
+        Files.write(file, bmp);
+        assumeTrue(134_217_736L * 6 * (1 + 4 * 5) > Runtime.getRuntime().maxMemory(),
+                "the heap is large enough to decode this image (then it is read, correctly)");
+        ImageFileException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertThrows(ImageFileException.class, () -> ImageFileReader.read(file)));
+        assertTrue(e.getMessage().contains("134217736x6 pixels") && e.getMessage().contains("heap"), e.getMessage());
     }
 }

@@ -457,6 +457,12 @@ public final class MutationFuzzer {
         }
     }
 
+    /** Bytes allocated so far by the calling thread, or -1 where the JVM does not count them (for regression tests). */
+    public static long threadAllocatedBytes() {
+        com.sun.management.ThreadMXBean t = allocationCounter();
+        return t != null ? t.getCurrentThreadAllocatedBytes() : -1;
+    }
+
     private static ExecutorService newWorker() {
         return Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fuzz-worker");

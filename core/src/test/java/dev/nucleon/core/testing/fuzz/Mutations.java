@@ -157,8 +157,9 @@ public final class Mutations {
     }
 
     /**
-     * Replaces one run of ASCII digits (with its sign) by an {@link #INTERESTING_TEXT} entry; inputs without digits
-     * get the text inserted at a random offset.
+     * Replaces one run of ASCII digits (with its sign) by an {@link #INTERESTING_TEXT} entry, or, one time in
+     * sixteen, by 10 to 10^6 digits (a number parser that is quadratic in the length hangs on those); inputs
+     * without digits get the text inserted at a random offset.
      */
     public static byte[] interestingText(byte[] in, SplittableRandom rnd) {
         return replaceNumber(in, 0, in.length, rnd);
@@ -167,6 +168,10 @@ public final class Mutations {
     /** As {@link #interestingText}, choosing among the digit runs that start in [from, to). */
     public static byte[] replaceNumber(byte[] in, int from, int to, SplittableRandom rnd) {
         byte[] text = INTERESTING_TEXT.get(rnd.nextInt(INTERESTING_TEXT.size())).getBytes(StandardCharsets.US_ASCII);
+        if (rnd.nextInt(16) == 0) {
+            text = new byte[(int) Math.pow(10, 1 + rnd.nextInt(6))];
+            Arrays.fill(text, (byte) '7');
+        }
         int runs = 0;
         for (int i = from; i < to; i++) {
             if (isDigit(in[i]) && (i == 0 || !isDigit(in[i - 1]))) {
