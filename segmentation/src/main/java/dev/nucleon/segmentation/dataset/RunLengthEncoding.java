@@ -85,17 +85,31 @@ public final class RunLengthEncoding {
      */
     public static BinaryMask decode(String rle, int width, int height) {
         checkSize(width, height, 1);
+        long[] runs = runs(rle, width, height);
         boolean[] d = new boolean[width * height];
+        for (int i = 0; i < runs.length; i += 2) {
+            for (long p = runs[i]; p < runs[i] + runs[i + 1]; p++) {
+                int q = (int) (p - 1);
+                int row = q % height, col = q / height;
+                d[row * width + col] = true;
+            }
+        }
+        return new BinaryMask(width, height, d);
+    }
+
+    /** The {start, length} pairs of one encoding, checked as {@link #decode} says, before any image is allocated. */
+    private static long[] runs(String rle, int width, int height) {
         long total = (long) width * height;
         String s = rle == null ? "" : rle.trim();
         if (s.isEmpty()) {
-            return new BinaryMask(width, height, d);
+            return new long[0];
         }
         String[] tok = s.split("\\s+");
         if (tok.length % 2 != 0) {
             throw new IllegalArgumentException("RLE has an odd number of values (" + tok.length
                     + "): expected 'start length' pairs");
         }
+        long[] runs = new long[tok.length];
         long previousEnd = 0;
         for (int i = 0; i < tok.length; i += 2) {
             long start, len;
@@ -120,14 +134,11 @@ public final class RunLengthEncoding {
                 throw new IllegalArgumentException("RLE run " + (i / 2 + 1) + " (" + start + " " + len
                         + ") overlaps or precedes the previous run ending at " + previousEnd);
             }
-            for (long p = start; p < start + len; p++) {
-                int q = (int) (p - 1);
-                int row = q % height, col = q / height;
-                d[row * width + col] = true;
-            }
+            runs[i] = start;
+            runs[i + 1] = len;
             previousEnd = start + len - 1;
         }
-        return new BinaryMask(width, height, d);
+        return runs;
     }
 
     /**
@@ -156,13 +167,18 @@ public final class RunLengthEncoding {
      * Where masks overlap the later one wins.
      */
     public static LabelImage decodeLabels(List<String> rles, int width, int height) {
-        checkSize(width, height, 5);
+        checkSize(width, height, 4);
+        List<long[]> masks = new ArrayList<>();
+        for (String rle : rles) {
+            masks.add(runs(rle, width, height)); // every mask is checked before the label map is allocated
+        }
         int[] out = new int[width * height];
-        for (int k = 0; k < rles.size(); k++) {
-            boolean[] m = decode(rles.get(k), width, height).data();
-            for (int i = 0; i < m.length; i++) {
-                if (m[i]) {
-                    out[i] = k + 1;
+        for (int k = 0; k < masks.size(); k++) {
+            long[] runs = masks.get(k);
+            for (int i = 0; i < runs.length; i += 2) {
+                for (long p = runs[i]; p < runs[i] + runs[i + 1]; p++) {
+                    int q = (int) (p - 1);
+                    out[(q % height) * width + q / height] = k + 1;
                 }
             }
         }

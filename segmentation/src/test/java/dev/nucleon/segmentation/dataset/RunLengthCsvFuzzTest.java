@@ -17,6 +17,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Mutation fuzzing of the run-length CSV reader and decoder (see {@link MutationFuzzer}): a malformed file —
@@ -55,6 +56,22 @@ class RunLengthCsvFuzzTest {
         ImageFileException e = assertThrows(ImageFileException.class, () -> RunLengthCsv.readLabels(csv, null));
         assertTrue(e.getMessage().startsWith(csv.toString()) && e.getMessage().contains("more than one array can hold"),
                 e.getMessage());
+    }
+
+    /**
+     * Target rle-csv, seed 424242, iteration 12375 (a 45 s run): a 21474812×6 image whose second run overlaps the
+     * first; the 515 MB label map and a 129 MB mask were allocated (614 MB) before the overlap was found.
+     */
+    @Test
+    void badRunIsRefusedBeforeTheLabelMapIsAllocated() throws IOException {
+        Path csv = dir.resolve("overlap.csv");
+        Files.writeString(csv, "ImageId,EncodedPixels,Height,Width\nq,100000 2 9 3,6,21474812\n");
+        long before = MutationFuzzer.threadAllocatedBytes();
+        ImageFileException e = assertThrows(ImageFileException.class, () -> RunLengthCsv.readLabels(csv, null));
+        long allocated = MutationFuzzer.threadAllocatedBytes() - before;
+        assertTrue(e.getMessage().contains("overlaps") || e.getMessage().contains("heap"), e.getMessage());
+        assumeTrue(before >= 0, "this JVM does not count allocated bytes");
+        assertTrue(allocated < 16 << 20, (allocated >> 20) + " MB allocated before the refusal");
     }
 
     /**
