@@ -25,7 +25,7 @@ class JsonFuzzTest {
     @Tag("fuzz")
     void jsonParseRefusesMalformedTextWithSyntaxException() {
         MutationFuzzer.target("json")
-                .iterations(20_000)
+                .iterations(250_000)
                 .corpus("/fuzz-corpus/json")
                 .expect(Json.SyntaxException.class)
                 .run(input -> convertNumbers(Json.parse(new String(input, StandardCharsets.UTF_8))));
@@ -35,7 +35,7 @@ class JsonFuzzTest {
     @Tag("fuzz")
     void decodeConfigRefusesMalformedConfigurationsWithIllegalArgumentException() {
         MutationFuzzer.target("model-config")
-                .iterations(20_000)
+                .iterations(250_000)
                 .corpus("/fuzz-corpus/json/model-config.json")
                 .expect(IllegalArgumentException.class)
                 .run(input -> Checkpoint.decodeConfig(new String(input, StandardCharsets.UTF_8)));

@@ -38,7 +38,7 @@ class SafeTensorsFuzzTest {
     void safeTensorsReadRefusesCorruptFilesWithCheckpointException() {
         Path file = dir.resolve("fuzz.safetensors");
         MutationFuzzer.target("safetensors")
-                .iterations(2500)
+                .iterations(15_000)
                 .corpus("/fuzz-corpus/safetensors")
                 .expect(CheckpointException.class)
                 .fields(SafeTensorsFuzzTest::mutateHeaderField)
@@ -55,7 +55,7 @@ class SafeTensorsFuzzTest {
     void checkpointLoadRefusesCorruptFilesWithCheckpointException() {
         Path file = dir.resolve("fuzz-model.safetensors");
         MutationFuzzer.target("checkpoint")
-                .iterations(1500)
+                .iterations(12_000)
                 .corpus("/fuzz-corpus/checkpoint")
                 .expect(CheckpointException.class)
                 .fields(SafeTensorsFuzzTest::mutateHeaderField)

@@ -36,7 +36,7 @@ class RunLengthCsvFuzzTest {
     void runLengthCsvRefusesMalformedFilesWithImageFileException() {
         Path file = dir.resolve("fuzz.csv");
         MutationFuzzer.target("rle-csv")
-                .iterations(2500)
+                .iterations(12_000)
                 .corpus("/fuzz-corpus/rle-csv")
                 .expect(ImageFileException.class)
                 .fields((in, rnd) -> Mutations.interestingText(in, rnd)) // run starts and lengths, Height, Width

@@ -8,10 +8,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +31,7 @@ class ImageFileReaderFuzzTest {
     @TempDir
     Path dir;
 
-    /** @param iterations the default budget, about 7 s on two busy cores */
+    /** @param iterations the default budget, about 7 s on two idle cores */
     private void fuzz(String format, long iterations, MutationFuzzer.FieldMutator fields, MutationFuzzer.Repair repair) {
         Path file = dir.resolve("fuzz." + format);
         MutationFuzzer.target(format)
@@ -52,31 +54,35 @@ class ImageFileReaderFuzzTest {
     @Test
     @Tag("fuzz")
     void pngDecodeRefusesCorruptFilesWithImageFileException() {
-        fuzz("png", 2500, ImageHeaderMutations::png, ImageHeaderMutations::pngFixCrcs);
+        fuzz("png", 15_000, ImageHeaderMutations::png, ImageHeaderMutations::pngFixCrcs);
     }
 
     @Test
     @Tag("fuzz")
     void tiffDecodeRefusesCorruptFilesWithImageFileException() {
-        fuzz("tiff", 1500, ImageHeaderMutations::tiff, null);
+        fuzz("tiff", 10_000, ImageHeaderMutations::tiff, null);
     }
 
     @Test
     @Tag("fuzz")
     void jpegDecodeRefusesCorruptFilesWithImageFileException() {
-        fuzz("jpeg", 2000, ImageHeaderMutations::jpeg, null);
+        fuzz("jpeg", 10_000, ImageHeaderMutations::jpeg, null);
     }
 
     @Test
     @Tag("fuzz")
     void bmpDecodeRefusesCorruptFilesWithImageFileException() {
-        fuzz("bmp", 800, ImageHeaderMutations::bmp, null);
+        fuzz("bmp", 8_000, ImageHeaderMutations::bmp, null);
     }
 
     // ----- what the fuzzer found ------------------------------------------------------------------------------
 
     private static byte[] corpus(String name) throws IOException {
-        try (InputStream in = ImageFileReaderFuzzTest.class.getResourceAsStream("/fuzz-corpus/" + name)) {
+        return resource("/fuzz-corpus/" + name);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = ImageFileReaderFuzzTest.class.getResourceAsStream(name)) {
             return in.readAllBytes();
         }
     }
@@ -90,12 +96,53 @@ class ImageFileReaderFuzzTest {
         byte[] png = ImageHeaderMutations.pngFixCrcs(Mutations.putInteger(corpus("png/rgba.png"), 16, 4, true, 13_238_280));
         Path file = dir.resolve("lying.png");
         Files.write(file, png);
+        assertRefusedBeforeAllocating(file, "declares 13238280x6 pixels of 32 bits");
+    }
+
+    /**
+     * Target tiff, seed 424242, iteration 16775 (a 45 s run), shrunk to 138 bytes: float32.tif with width 65535 and
+     * 65279 samples per pixel, uncompressed; the decoder allocated 762 MB before reading past the end of the file.
+     */
+    @Test
+    void tiffDeclaringHugeSamplesPerPixelIsRefusedBeforeAllocating() throws IOException {
+        Path file = dir.resolve("samples.tif");
+        Files.write(file, resource("/fuzz-regressions/tiff-seed424242-iter16775.tif"));
+        assertRefusedBeforeAllocating(file, "65535x6");
+    }
+
+    /** An uncompressed TIFF must hold its pixels: gray8.tif (224 bytes) claiming 60000×6000 is refused from its header. */
+    @Test
+    void uncompressedTiffShorterThanItsPixelsIsRefusedBeforeAllocating() throws IOException {
+        byte[] tif = withTiffShort(withTiffShort(corpus("tiff/gray8.tif"), 256, 60000), 257, 6000);
+        Path file = dir.resolve("short.tif");
+        Files.write(file, tif);
+        assertRefusedBeforeAllocating(file, "60000x6000");
+    }
+
+    /** Refused with an ImageFileException naming the size, after allocating less than 16 MB. */
+    private static void assertRefusedBeforeAllocating(Path file, String size) {
         long before = MutationFuzzer.threadAllocatedBytes();
         ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFileReader.read(file));
         long allocated = MutationFuzzer.threadAllocatedBytes() - before;
-        assertTrue(e.getMessage().contains("declares 13238280x6 pixels of 32 bits"), e.getMessage());
+        assertTrue(e.getMessage().contains(size), e.getMessage());
         assumeTrue(before >= 0, "this JVM does not count allocated bytes");
         assertTrue(allocated < 16 << 20, (allocated >> 20) + " MB allocated before the refusal");
+    }
+
+    /** A big-endian TIFF with the SHORT value of {@code tag} in its first IFD set to {@code value}. */
+    private static byte[] withTiffShort(byte[] tif, int tag, int value) {
+        ByteBuffer b = ByteBuffer.wrap(tif.clone()); // "MM": big-endian, ByteBuffer's default
+        assertEquals('M', b.get(0));
+        int ifd = b.getInt(4);
+        for (int i = 0, n = b.getShort(ifd) & 0xffff; i < n; i++) {
+            int entry = ifd + 2 + 12 * i;
+            if ((b.getShort(entry) & 0xffff) == tag) {
+                assertEquals(3, b.getShort(entry + 2), "tag " + tag + " is a SHORT");
+                b.putShort(entry + 8, (short) value);
+                return b.array();
+            }
+        }
+        throw new AssertionError("no tag " + tag);
     }
 
     /**

@@ -49,8 +49,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code target/fuzz-crashes/} with its stack trace, and reported with the seed, iteration and the command that
  * replays it.
  *
- * <p>Budget: by default the target's own number of iterations ({@link #iterations}, sized so that all targets
- * together take about a minute on two cores), stopped early at {@value #DEFAULT_CAP_SECONDS} s on a slower machine.
+ * <p>Budget: by default the target's own number of iterations ({@link #iterations}, sized so that the nine
+ * targets together take about a minute on two idle cores), stopped early at {@value #DEFAULT_CAP_SECONDS} s on a slower machine.
  * System properties: {@code nucleon.fuzz.seconds} (a time budget per target instead, for longer runs),
  * {@code nucleon.fuzz.iterations} (a number of iterations instead), {@code nucleon.fuzz.seed} (a number,
  * or {@code random}; default a fixed seed per target), {@code nucleon.fuzz.iteration} (replay that one
@@ -80,7 +80,7 @@ public final class MutationFuzzer {
     /** Iterations of a target that does not set its own. */
     public static final long DEFAULT_ITERATIONS = 1000;
     /** The time cap on the default budget. */
-    public static final double DEFAULT_CAP_SECONDS = 15;
+    public static final double DEFAULT_CAP_SECONDS = 12;
     public static final double DEFAULT_TIMEOUT_SECONDS = 10;
     /**
      * Per-input allocation limit for refused inputs. It counts short-lived garbage too: the JDK's own TIFF LZW
