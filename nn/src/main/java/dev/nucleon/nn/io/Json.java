@@ -32,6 +32,9 @@ public final class Json {
             if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
                 throw new NumberFormatException("not an integer: " + text);
             }
+            if (text.length() > 20) { // a long has at most 19 digits; BigInteger parsing is quadratic in the length
+                throw new ArithmeticException("integer of " + text.length() + " characters is out of long range");
+            }
             return new BigInteger(text).longValueExact();
         }
 

@@ -46,10 +46,10 @@ public final class RunLengthCsv {
         if (lines.isEmpty() || lines.get(0).isBlank()) {
             throw new ImageFileException(csv, "empty file: expected a header 'ImageId,EncodedPixels'");
         }
-        String[] header = split(lines.get(0));
+        String[] header = split(lines.get(0).replace("\uFEFF", "")); // a byte-order mark, before any quote
         int id = -1, enc = -1, hi = -1, wi = -1, us = -1;
         for (int i = 0; i < header.length; i++) {
-            switch (header[i].trim().replace("\uFEFF", "")) {
+            switch (header[i].trim()) {
                 case "ImageId" -> id = i;
                 case "EncodedPixels" -> enc = i;
                 case "Height" -> hi = i;

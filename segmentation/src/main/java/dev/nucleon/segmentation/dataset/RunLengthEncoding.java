@@ -80,20 +80,36 @@ public final class RunLengthEncoding {
      * Decodes one mask.
      *
      * @throws IllegalArgumentException naming the problem: odd number of values, non-numbers, start &lt; 1,
-     *     length &lt; 1, a run past the last pixel, runs out of order or overlapping
+     *     length &lt; 1, a run past the last pixel, runs out of order or overlapping; a negative image size or one
+     *     too large to allocate (checked before allocating)
      */
     public static BinaryMask decode(String rle, int width, int height) {
+        checkSize(width, height, 1);
+        long[] runs = runs(rle, width, height);
         boolean[] d = new boolean[width * height];
+        for (int i = 0; i < runs.length; i += 2) {
+            for (long p = runs[i]; p < runs[i] + runs[i + 1]; p++) {
+                int q = (int) (p - 1);
+                int row = q % height, col = q / height;
+                d[row * width + col] = true;
+            }
+        }
+        return new BinaryMask(width, height, d);
+    }
+
+    /** The {start, length} pairs of one encoding, checked as {@link #decode} says, before any image is allocated. */
+    private static long[] runs(String rle, int width, int height) {
         long total = (long) width * height;
         String s = rle == null ? "" : rle.trim();
         if (s.isEmpty()) {
-            return new BinaryMask(width, height, d);
+            return new long[0];
         }
         String[] tok = s.split("\\s+");
         if (tok.length % 2 != 0) {
             throw new IllegalArgumentException("RLE has an odd number of values (" + tok.length
                     + "): expected 'start length' pairs");
         }
+        long[] runs = new long[tok.length];
         long previousEnd = 0;
         for (int i = 0; i < tok.length; i += 2) {
             long start, len;
@@ -110,7 +126,7 @@ public final class RunLengthEncoding {
             if (len < 1) {
                 throw new IllegalArgumentException("RLE run " + (i / 2 + 1) + " has length " + len);
             }
-            if (start + len - 1 > total) {
+            if (len > total || start > total - len + 1) { // start + len - 1 > total, without overflow
                 throw new IllegalArgumentException("RLE run " + (i / 2 + 1) + " (" + start + " " + len
                         + ") ends past the last pixel " + total + " of a " + width + "x" + height + " image");
             }
@@ -118,14 +134,32 @@ public final class RunLengthEncoding {
                 throw new IllegalArgumentException("RLE run " + (i / 2 + 1) + " (" + start + " " + len
                         + ") overlaps or precedes the previous run ending at " + previousEnd);
             }
-            for (long p = start; p < start + len; p++) {
-                int q = (int) (p - 1);
-                int row = q % height, col = q / height;
-                d[row * width + col] = true;
-            }
+            runs[i] = start;
+            runs[i + 1] = len;
             previousEnd = start + len - 1;
         }
-        return new BinaryMask(width, height, d);
+        return runs;
+    }
+
+    /**
+     * Refuses, before anything is allocated, a size that is negative, has more pixels than one array holds, or
+     * needs more than the heap's maximum at {@code bytesPerPixel}.
+     */
+    private static void checkSize(int width, int height, int bytesPerPixel) {
+        if (width < 0 || height < 0) {
+            throw new IllegalArgumentException("image size " + width + "x" + height + " is negative");
+        }
+        long pixels = (long) width * height;
+        if (pixels > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("image size " + width + "x" + height + " = " + pixels
+                    + " pixels, more than one array can hold (2^31)");
+        }
+        long max = Runtime.getRuntime().maxMemory();
+        if (pixels * bytesPerPixel > max) {
+            throw new IllegalArgumentException("a " + width + "x" + height + " image needs about "
+                    + (pixels * bytesPerPixel >> 20) + " MB, more than the Java heap's maximum of " + (max >> 20)
+                    + " MB (raise -Xmx)");
+        }
     }
 
     /**
@@ -133,12 +167,18 @@ public final class RunLengthEncoding {
      * Where masks overlap the later one wins.
      */
     public static LabelImage decodeLabels(List<String> rles, int width, int height) {
+        checkSize(width, height, 4);
+        List<long[]> masks = new ArrayList<>();
+        for (String rle : rles) {
+            masks.add(runs(rle, width, height)); // every mask is checked before the label map is allocated
+        }
         int[] out = new int[width * height];
-        for (int k = 0; k < rles.size(); k++) {
-            boolean[] m = decode(rles.get(k), width, height).data();
-            for (int i = 0; i < m.length; i++) {
-                if (m[i]) {
-                    out[i] = k + 1;
+        for (int k = 0; k < masks.size(); k++) {
+            long[] runs = masks.get(k);
+            for (int i = 0; i < runs.length; i += 2) {
+                for (long p = runs[i]; p < runs[i] + runs[i + 1]; p++) {
+                    int q = (int) (p - 1);
+                    out[(q % height) * width + q / height] = k + 1;
                 }
             }
         }

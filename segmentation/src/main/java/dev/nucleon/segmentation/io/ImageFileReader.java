@@ -11,6 +11,9 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SampleModel;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +25,9 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
+import javax.imageio.plugins.tiff.TIFFDirectory;
+import javax.imageio.plugins.tiff.TIFFField;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -276,6 +282,7 @@ public final class ImageFileReader {
                 reader.setInput(in, false, false);
                 checkPage(file, reader, page);
                 ImageReadParam param = reader.getDefaultReadParam();
+                checkDeclaredSize(file, format, reader, page, region);
                 if (region != null) {
                     int w = reader.getWidth(page), h = reader.getHeight(page);
                     if (region.x < 0 || region.y < 0 || region.width <= 0 || region.height <= 0
@@ -305,6 +312,81 @@ public final class ImageFileReader {
         } catch (IOException | RuntimeException e) {
             throw new ImageFileException(file, "corrupt, truncated or unsupported image", e);
         }
+    }
+
+    /** Deflate (PNG's only compression) expands at most 1032:1 (258 bytes from 2 bits); a little slack on top. */
+    private static final double MAX_DEFLATE_RATIO = 1100;
+
+    /**
+     * Refuses, from the header alone, an image that cannot be decoded: more pixels than one Java array holds,
+     * more memory than the heap's maximum (pixels as decoded plus the float planes {@link #toFloat} makes), or
+     * a file too short to hold the pixels it declares, uncompressed or at deflate's best ratio (a lying or
+     * truncated header would otherwise have its pixels allocated before the data runs out).
+     */
+    private static void checkDeclaredSize(Path file, String format, ImageReader reader, int page, Rectangle region)
+            throws IOException {
+        int w = reader.getWidth(page), h = reader.getHeight(page);
+        long pixels = region != null ? (long) Math.min(region.width, w) * Math.min(region.height, h) : (long) w * h;
+        int bitsPerPixel = 32, channels = 4;
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(page);
+        if (types != null && types.hasNext()) {
+            ImageTypeSpecifier type = types.next();
+            SampleModel sm = type.getSampleModel(1, 1);
+            channels = type.getColorModel() instanceof IndexColorModel ? 4 : sm.getNumBands(); // palette → up to RGBA
+            bitsPerPixel = 0;
+            for (int bits : sm.getSampleSize()) {
+                bitsPerPixel += bits;
+            }
+        }
+        String size = w + "x" + h + (region != null ? " (region " + region.width + "x" + region.height + ")" : "");
+        if (pixels > Integer.MAX_VALUE - 8) {
+            throw new ImageFileException(file, "the " + format + " image is " + size + " = " + pixels
+                    + " pixels, more than one array can hold (2^31); read it by regions");
+        }
+        double need = pixels * (bitsPerPixel / 8.0 + 4.0 * (channels + 1));
+        long max = Runtime.getRuntime().maxMemory();
+        if (need > max) {
+            throw new ImageFileException(file, String.format(Locale.ROOT, "the %s image is %s pixels: decoding it needs"
+                    + " about %,d MB, more than the Java heap's maximum of %,d MB (raise -Xmx or read it by regions)",
+                    format, size, (long) (need / (1 << 20)), max >> 20));
+        }
+        double leastData = (double) w * h * bitsPerPixel / 8 / mostExpansion(file, format, reader, page);
+        long fileSize = Files.size(file);
+        if (leastData > fileSize) {
+            throw new ImageFileException(file, String.format(Locale.ROOT, "truncated or corrupt %s: its header"
+                    + " declares %dx%d pixels of %d bits, at least %,d bytes of pixel data, but the file has %,d bytes",
+                    format, w, h, bitsPerPixel, (long) leastData, fileSize));
+        }
+    }
+
+    /**
+     * How many times its size a file's pixel data can at most expand to: deflate's bound for PNG, 1 for
+     * uncompressed TIFF and BMP, unbounded otherwise (JPEG, RLE-compressed BMP, other TIFF compressions).
+     */
+    private static double mostExpansion(Path file, String format, ImageReader reader, int page) throws IOException {
+        if (format.equals("PNG")) {
+            return MAX_DEFLATE_RATIO;
+        }
+        if (format.startsWith("TIF")) {
+            TIFFDirectory ifd = TIFFDirectory.createFromMetadata(reader.getImageMetadata(page));
+            TIFFField compression = ifd.getTIFFField(BaselineTIFFTagSet.TAG_COMPRESSION);
+            TIFFField photometric = ifd.getTIFFField(BaselineTIFFTagSet.TAG_PHOTOMETRIC_INTERPRETATION);
+            boolean subsampled = photometric != null // YCbCr may be stored subsampled, fewer bits than decoded
+                    && photometric.getAsInt(0) == BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_Y_CB_CR;
+            return !subsampled && (compression == null
+                    || compression.getAsInt(0) == BaselineTIFFTagSet.COMPRESSION_NONE) ? 1 : Double.POSITIVE_INFINITY;
+        }
+        if (format.equals("BMP")) { // BITMAPINFOHEADER or later: compression at byte 30, 0 = BI_RGB, 3 = BI_BITFIELDS
+            ByteBuffer header = ByteBuffer.allocate(34).order(ByteOrder.LITTLE_ENDIAN);
+            try (FileChannel ch = FileChannel.open(file)) {
+                ch.read(header, 0);
+            }
+            if (header.position() == 34 && header.getInt(14) >= 40) {
+                int compression = header.getInt(30);
+                return compression == 0 || compression == 3 ? 1 : Double.POSITIVE_INFINITY;
+            }
+        }
+        return Double.POSITIVE_INFINITY;
     }
 
     private static String describe(BufferedImage img) {

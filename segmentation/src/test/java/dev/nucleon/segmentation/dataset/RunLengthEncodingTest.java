@@ -47,6 +47,19 @@ class RunLengthEncodingTest {
         assertMessage("4 2 1 1", "overlaps or precedes");
         assertMessage("1 2 2 1", "overlaps or precedes");
         assertMessage("a 2", "not an integer");
+        // start + length − 1 overflowed a long and the run was accepted without a pixel set
+        assertMessage("9223372036854775807 9223372036854775807", "past the last pixel");
+        assertMessage("2 9223372036854775807", "past the last pixel");
+    }
+
+    @Test
+    void negativeOrOverflowingSizesAreRefusedBeforeAllocating() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunLengthEncoding.decode("1 1", -2, -3));
+        assertTrue(e.getMessage().contains("-2x-3 is negative"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RunLengthEncoding.decodeLabels(List.of("1 1"), 65536, 65536));
+        assertTrue(e.getMessage().contains("more than one array can hold"), e.getMessage());
     }
 
     private static void assertMessage(String rle, String fragment) {
