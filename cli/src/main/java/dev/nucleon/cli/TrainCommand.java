@@ -229,6 +229,17 @@ public final class TrainCommand implements Callable<Integer> {
         if (device == null) {
             return 1;
         }
+        Module model;
+        if (resume) {
+            model = Checkpoint.load(run.resumeWeights());
+        } else {
+            Initializers.manualSeed(seed);
+            try {
+                model = Presets.build(preset, options); // before the data: a bad --option is a usage error at once
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
         Map<String, String> kindOf = new TreeMap<>();
         List<NucleiSample> train;
@@ -248,13 +259,6 @@ public final class TrainCommand implements Callable<Integer> {
             DatasetSplit<NucleiSample> s = dataset.split(fraction, splitSeed);
             train = s.train();
             validation = s.validation();
-        }
-        Module model;
-        if (resume) {
-            model = Checkpoint.load(run.resumeWeights());
-        } else {
-            Initializers.manualSeed(seed);
-            model = Presets.build(preset, options);
         }
         model.to(device);
         PrintWriter outWriter = spec.commandLine().getOut();

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every usage error exits 2, as the README promises (issue 15, case 12): a message on stderr naming the option,
- * nothing on stdout, no stack trace, and no work done. ({@code train}'s own options are tested with train.)
+ * nothing on stdout, no stack trace, and no work done. 
  */
 class UsageErrorsTest {
     @TempDir
@@ -55,7 +55,22 @@ class UsageErrorsTest {
                 Arguments.of("no preset", new String[] {"export", "--model", "nope", "--onnx", "x.onnx"}),
                 Arguments.of("base", new String[] {"export", "--model", "unet", "--base", "0", "--onnx", "x.onnx"}),
                 Arguments.of("--size", new String[] {"export", "--model", "unet", "--size", "0", "--onnx", "x.onnx"}),
-                Arguments.of("--frobnicate", new String[] {"info", "--frobnicate"}));
+                Arguments.of("--frobnicate", new String[] {"info", "--frobnicate"}),
+                Arguments.of("'bogus'", train("--option", "bogus=1")),
+                Arguments.of("base filters", train("--option", "base=0")),
+                Arguments.of("batch size", train("--batch", "0")),
+                Arguments.of("epochs", train("--epochs", "0")),
+                Arguments.of("--device", train("--device", "tpu")),
+                Arguments.of("--split", train("--split", "kmeans")),
+                Arguments.of("unknown preset", new String[] {"train", "--data", "D", "--model", "unet3000", out, "m.safetensors"}));
+    }
+
+    /** {@code train} on a data folder that does not exist: the usage error must come before the data is read. */
+    static String[] train(String... extra) {
+        String[] base = {"train", "--data", "D", "--model", "unet-bn", "--out", "m.safetensors"};
+        String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
     }
 
     @ParameterizedTest(name = "{index}: nucleon {1}")
