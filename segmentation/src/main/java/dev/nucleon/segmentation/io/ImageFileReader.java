@@ -117,31 +117,31 @@ public final class ImageFileReader {
 
     /** Number of pages (images) in the file: 1 for PNG/JPEG/BMP, n for a multi-page TIFF. */
     public static int pageCount(Path file) throws ImageFileException {
-        check(file);
-        try (ImageInputStream in = open(file)) {
-            ImageReader reader = readerFor(file, in);
-            try {
-                reader.setInput(in, false, true);
-                return reader.getNumImages(true);
-            } finally {
-                reader.dispose();
-            }
-        } catch (ImageFileException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ImageFileException(file, "corrupt or truncated image", e);
-        }
+        return withHeader(file, reader -> reader.getNumImages(true));
     }
 
     /** Width and height of page {@code page} without decoding its pixels: {@code {width, height}}. */
     public static int[] dimensions(Path file, int page) throws ImageFileException {
+        ImageHeader header = probe(file, page);
+        return new int[] {header.width(), header.height()};
+    }
+
+    /** What {@link #withHeader} does with the reader once its input is set (the pixels are not decoded). */
+    private interface HeaderTask<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
+    /**
+     * Opens {@code file}, finds its reader, sets its input (header only) and runs {@code task}; every failure but
+     * an {@link ImageFileException} becomes one naming the file.
+     */
+    private static <T> T withHeader(Path file, HeaderTask<T> task) throws ImageFileException {
         check(file);
         try (ImageInputStream in = open(file)) {
             ImageReader reader = readerFor(file, in);
             try {
                 reader.setInput(in, false, true);
-                checkPage(file, reader, page);
-                return new int[] {reader.getWidth(page), reader.getHeight(page)};
+                return task.apply(reader);
             } finally {
                 reader.dispose();
             }
@@ -163,48 +163,37 @@ public final class ImageFileReader {
      * TIFF included), so a caller can refuse an image too large for the heap before allocating anything.
      */
     public static ImageHeader probe(Path file, int page) throws ImageFileException {
-        check(file);
-        try (ImageInputStream in = open(file)) {
-            ImageReader reader = readerFor(file, in);
-            try {
-                reader.setInput(in, false, true);
-                checkPage(file, reader, page);
-                String format = reader.getFormatName().toUpperCase(Locale.ROOT);
-                int w = reader.getWidth(page), h = reader.getHeight(page);
-                ImageTypeSpecifier type = reader.getRawImageType(page);
-                if (type == null) {
-                    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(page);
-                    type = types.hasNext() ? types.next() : null;
-                }
-                if (type == null) {
-                    throw new ImageFileException(file, "the " + format + " header does not describe its pixels");
-                }
-                SampleModel sm = type.getSampleModel();
-                ColorModel cm = type.getColorModel();
-                int bits = sm.getSampleSize(0), channels = sm.getNumBands();
-                int dataType = sm.getDataType();
-                if (cm instanceof IndexColorModel icm) {
-                    int[] argb = new int[icm.getMapSize()];
-                    icm.getRGBs(argb);
-                    boolean gray = true, alpha = false;
-                    for (int v : argb) {
-                        int rr = (v >> 16) & 255, gg = (v >> 8) & 255, bb = v & 255;
-                        gray &= rr == gg && gg == bb;
-                        alpha |= ((v >>> 24) & 255) != 255;
-                    }
-                    channels = (gray ? 1 : 3) + (alpha ? 1 : 0);
-                    bits = 8;
-                }
-                return new ImageHeader(w, h, channels, bits,
-                        dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE, format);
-            } finally {
-                reader.dispose();
+        return withHeader(file, reader -> {
+            checkPage(file, reader, page);
+            String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+            int w = reader.getWidth(page), h = reader.getHeight(page);
+            ImageTypeSpecifier type = reader.getRawImageType(page);
+            if (type == null) {
+                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(page);
+                type = types.hasNext() ? types.next() : null;
             }
-        } catch (ImageFileException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ImageFileException(file, "corrupt or truncated image", e);
-        }
+            if (type == null) {
+                throw new ImageFileException(file, "the " + format + " header does not describe its pixels");
+            }
+            SampleModel sm = type.getSampleModel();
+            ColorModel cm = type.getColorModel();
+            int bits = sm.getSampleSize(0), channels = sm.getNumBands();
+            int dataType = sm.getDataType();
+            if (cm instanceof IndexColorModel icm) {
+                int[] argb = new int[icm.getMapSize()];
+                icm.getRGBs(argb);
+                boolean gray = true, alpha = false;
+                for (int v : argb) {
+                    int rr = (v >> 16) & 255, gg = (v >> 8) & 255, bb = v & 255;
+                    gray &= rr == gg && gg == bb;
+                    alpha |= ((v >>> 24) & 255) != 255;
+                }
+                channels = (gray ? 1 : 3) + (alpha ? 1 : 0);
+                bits = 8;
+            }
+            return new ImageHeader(w, h, channels, bits,
+                    dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE, format);
+        });
     }
 
     /**
