@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options that say how a model is run over whole images, shared by {@code segment} and {@code evaluate}:
- * nucleus size ({@code --diameter}, as Cellpose's flag) and tiling ({@code --tile}, {@code --overlap}).
+ * nucleus size ({@code --diameter}, as Cellpose's flag), tiling ({@code --tile}, {@code --overlap}) and the
+ * two-channel heads' core threshold ({@code --core-threshold}).
  */
 public final class InferenceOptions {
     @Spec(Spec.Target.MIXEE)
@@ -28,6 +29,11 @@ public final class InferenceOptions {
             description = "Overlap of neighbouring tiles, blended linearly, default ${DEFAULT-VALUE}.")
     int overlap;
 
+    @Option(names = "--core-threshold", paramLabel = "T",
+            description = "Two-channel heads (distance, contour): a nucleus core is where the core score exceeds T, "
+                    + "in (0, 1). Higher splits touching nuclei more often (and large ones too). Default 0.5.")
+    Float coreThreshold;
+
     /** Checks the options before any work; a bad value is a usage error. */
     void validate() {
         if (tile < 16 || tile % 16 != 0) {
@@ -40,6 +46,9 @@ public final class InferenceOptions {
             throw new ParameterException(spec.commandLine(), "--diameter must be 0 (never rescale) or in (0, "
                     + (int) Predictor.MAX_DIAMETER + "], got " + diameter);
         }
+        if (coreThreshold != null && !(coreThreshold > 0 && coreThreshold < 1)) {
+            throw new ParameterException(spec.commandLine(), "--core-threshold must be in (0, 1), got " + coreThreshold);
+        }
     }
 
     /** Applies the options to {@code p}; a bad value is a usage error. */
@@ -49,6 +58,9 @@ public final class InferenceOptions {
             p.blendedTiles(tile, overlap);
             if (diameter != null) {
                 p.diameter(diameter);
+            }
+            if (coreThreshold != null) {
+                p.coreThreshold(coreThreshold);
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--" + e.getMessage());

@@ -120,7 +120,7 @@ public final class Predictor {
     private final double trainingDiameter;
     /** The configuration; replaced whole by each setter, read once per call. */
     private volatile Settings settings = new Settings(Tiling.BLENDED, 256, 256, DEFAULT_OVERLAP, -1, 4, false,
-            Double.NaN, Device.CPU, defaultPostProcessing());
+            Double.NaN, Device.CPU, defaultPostProcessing(), CoreWatershed.DEFAULT_CORE_THRESHOLD);
 
     /**
      * One configuration of a predictor, immutable: how images are tiled ({@code patch}: tile side; {@code stride}:
@@ -128,9 +128,9 @@ public final class Predictor {
      * nuclei diameter, the device and the instance step.
      */
     private record Settings(Tiling tiling, int patch, int stride, int overlap, int tileMargin, int batchSize,
-            boolean flipTta, double diameter, Device device, InstanceSegmentation post) {
+            boolean flipTta, double diameter, Device device, InstanceSegmentation post, float coreThreshold) {
         Settings with(Tiling t, int p, int s, int o, int m) {
-            return new Settings(t, p, s, o, m, batchSize, flipTta, diameter, device, post);
+            return new Settings(t, p, s, o, m, batchSize, flipTta, diameter, device, post, coreThreshold);
         }
     }
 
@@ -262,7 +262,7 @@ public final class Predictor {
         }
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta, d,
-                s.device, s.post);
+                s.device, s.post, s.coreThreshold);
         return this;
     }
 
@@ -288,7 +288,7 @@ public final class Predictor {
         }
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, n, s.flipTta, s.diameter,
-                s.device, s.post);
+                s.device, s.post, s.coreThreshold);
         return this;
     }
 
@@ -296,7 +296,7 @@ public final class Predictor {
     public Predictor flipTta(boolean on) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, on, s.diameter,
-                s.device, s.post);
+                s.device, s.post, s.coreThreshold);
         return this;
     }
 
@@ -305,19 +305,38 @@ public final class Predictor {
         model.to(d);
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
-                s.diameter, d, s.post);
+                s.diameter, d, s.post, s.coreThreshold);
         return this;
     }
 
     public Predictor postProcessing(InstanceSegmentation p) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
-                s.diameter, s.device, p);
+                s.diameter, s.device, p, s.coreThreshold);
         return this;
     }
 
     public InstanceSegmentation postProcessing() {
         return settings.post;
+    }
+
+    /**
+     * The core threshold of the two-channel heads' instance step ({@link CoreWatershed}: markers where the core
+     * score exceeds it; default {@value CoreWatershed#DEFAULT_CORE_THRESHOLD}). Higher: more, smaller markers, so
+     * touching nuclei come apart more often and large ones are cut more often. No effect on the foreground head.
+     */
+    public Predictor coreThreshold(float t) {
+        if (!(t > 0 && t < 1)) {
+            throw new IllegalArgumentException("core threshold must be in (0, 1), got " + t);
+        }
+        Settings s = settings;
+        settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
+                s.diameter, s.device, s.post, t);
+        return this;
+    }
+
+    public float coreThreshold() {
+        return settings.coreThreshold;
     }
 
     /**
@@ -436,8 +455,8 @@ public final class Predictor {
         if (head == Head.FOREGROUND) {
             return s.post.segment(output);
         }
-        return CoreWatershed.of(head).withThreshold(s.post.threshold()).withMinObjectArea(s.post.minObjectArea())
-                .segment(output);
+        return CoreWatershed.of(head).withThreshold(s.post.threshold()).withCoreThreshold(s.coreThreshold)
+                .withMinObjectArea(s.post.minObjectArea()).segment(output);
     }
 
     /** The (K, H, W) head output of a decoded image at scale 1 (K = 1: the nucleus probability). */

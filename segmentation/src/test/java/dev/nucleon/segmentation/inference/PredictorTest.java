@@ -205,4 +205,27 @@ class PredictorTest {
         assertEquals(50, l.width());
         assertEquals(40, l.height());
     }
+
+    @Test
+    void theCoreThresholdDecidesWhetherTwoTouchingNucleiComeApart() {
+        Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2, "output", "sigmoid"));
+        Predictor p = new Predictor(net, NetworkInput.RGB_NAME, Head.DISTANCE);
+        int w = 40, h = 20, n = w * h;
+        float[] out = new float[2 * n]; // two discs touching at x = 20; the distance dips to 0.55 between their centres
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double d1 = Math.hypot(x - 12, y - 10), d2 = Math.hypot(x - 28, y - 10);
+                if (Math.min(d1, d2) < 9) {
+                    out[y * w + x] = 1f;
+                    double core = Math.max(1 - d1 / 9, 1 - d2 / 9); // 1 at the centres
+                    out[n + y * w + x] = (float) Math.max(core, x >= 16 && x <= 24 && Math.abs(y - 10) <= 2 ? 0.55 : 0);
+                }
+            }
+        }
+        FloatImage output = new FloatImage(w, h, 2, out);
+        assertEquals(0.5f, p.coreThreshold());
+        assertEquals(1, p.decode(output).countLabels(), "cores joined above 0.5 by the 0.55 bridge");
+        assertEquals(2, p.coreThreshold(0.6f).decode(output).countLabels(), "the bridge is below 0.6");
+        assertThrows(IllegalArgumentException.class, () -> p.coreThreshold(1f));
+    }
 }
