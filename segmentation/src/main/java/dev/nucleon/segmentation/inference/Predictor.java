@@ -78,6 +78,11 @@ public final class Predictor {
     public static final String META_HEAD = "nucleon.head";
     /** Model-file metadata: median equivalent diameter of the training nuclei, pixels. */
     public static final String META_DIAMETER = "nucleon.diameter";
+    /**
+     * Model metadata key: the core threshold of the two-channel heads' instance step chosen for this model (as
+     * StarDist stores its tuned thresholds with the model); absent: {@link CoreWatershed#DEFAULT_CORE_THRESHOLD}.
+     */
+    public static final String META_CORE_THRESHOLD = "nucleon.coreThreshold";
 
     /** Default overlap of the blended tiles, pixels. */
     public static final int DEFAULT_OVERLAP = 32;
@@ -179,16 +184,18 @@ public final class Predictor {
         Module m = Checkpoint.load(file);
         LayerFusion.forInference(m);
         String in = meta.getOrDefault(META_INPUT, NetworkInput.NAME);
-        Head h;
-        double d;
         try {
             NetworkInput.channels(in);
-            h = Head.parse(meta.getOrDefault(META_HEAD, Head.FOREGROUND.label()));
-            d = meta.containsKey(META_DIAMETER) ? Double.parseDouble(meta.get(META_DIAMETER)) : Double.NaN;
+            Head h = Head.parse(meta.getOrDefault(META_HEAD, Head.FOREGROUND.label()));
+            double d = meta.containsKey(META_DIAMETER) ? Double.parseDouble(meta.get(META_DIAMETER)) : Double.NaN;
+            Predictor p = new Predictor(m, in, h, d);
+            if (meta.containsKey(META_CORE_THRESHOLD)) {
+                p.coreThreshold(Float.parseFloat(meta.get(META_CORE_THRESHOLD)));
+            }
+            return p;
         } catch (IllegalArgumentException e) {
             throw new IOException(file.source() + ": bad model metadata: " + e.getMessage(), e);
         }
-        return new Predictor(m, in, h, d);
     }
 
     /** The head the model was trained with. */

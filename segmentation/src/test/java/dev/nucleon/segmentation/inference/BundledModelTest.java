@@ -7,6 +7,7 @@ import dev.nucleon.nn.Module;
 import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 
 import java.io.IOException;
@@ -57,6 +58,14 @@ class BundledModelTest {
     }
 
     /** Issue 15, case 13: every run used to leave a 1.9 MB nucleon-model-*.safetensors in the temporary folder. */
+    @Test
+    void theBundledModelCarriesItsInstanceStepSettings() throws IOException {
+        Predictor p = Predictor.bundled();
+        assertEquals(Head.DISTANCE, p.head());
+        // chosen on the grouped training part (docs/bundled-model/distance/core-threshold-tuning.csv), stored with the model
+        assertEquals(0.8f, p.coreThreshold());
+    }
+
     @Test
     void theBundledModelLoadsWithoutATemporaryFile() throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
