@@ -180,15 +180,7 @@ public final class ImageFileReader {
             int bits = sm.getSampleSize(0), channels = sm.getNumBands();
             int dataType = sm.getDataType();
             if (cm instanceof IndexColorModel icm) {
-                int[] argb = new int[icm.getMapSize()];
-                icm.getRGBs(argb);
-                boolean gray = true, alpha = false;
-                for (int v : argb) {
-                    int rr = (v >> 16) & 255, gg = (v >> 8) & 255, bb = v & 255;
-                    gray &= rr == gg && gg == bb;
-                    alpha |= ((v >>> 24) & 255) != 255;
-                }
-                channels = (gray ? 1 : 3) + (alpha ? 1 : 0);
+                channels = paletteChannels(icm);
                 bits = 8;
             }
             return new ImageHeader(w, h, channels, bits,
@@ -387,6 +379,19 @@ public final class ImageFileReader {
         return kind + ", " + img.getRaster().getSampleModel().getSampleSize(0) + "-bit";
     }
 
+    /** Channels a palette image decodes to: 1 (all entries gray) or 3, plus 1 when any entry is not opaque. */
+    private static int paletteChannels(IndexColorModel icm) {
+        int[] argb = new int[icm.getMapSize()];
+        icm.getRGBs(argb);
+        boolean gray = true, alpha = false;
+        for (int v : argb) {
+            int rr = (v >> 16) & 255, gg = (v >> 8) & 255, bb = v & 255;
+            gray &= rr == gg && gg == bb;
+            alpha |= ((v >>> 24) & 255) != 255;
+        }
+        return (gray ? 1 : 3) + (alpha ? 1 : 0);
+    }
+
     /** Raster samples to a (C, H, W) float image. */
     static FloatImage toFloat(BufferedImage img, Path file, boolean scale) throws ImageFileException {
         Raster r = img.getRaster();
@@ -396,13 +401,10 @@ public final class ImageFileReader {
             int size = icm.getMapSize();
             int[] argb = new int[size];
             icm.getRGBs(argb);
-            boolean gray = true, alpha = false;
-            for (int v : argb) {
-                int rr = (v >> 16) & 255, gg = (v >> 8) & 255, bb = v & 255;
-                gray &= rr == gg && gg == bb;
-                alpha |= ((v >>> 24) & 255) != 255;
-            }
-            int colour = gray ? 1 : 3, channels = colour + (alpha ? 1 : 0);
+            int channels = paletteChannels(icm);
+            boolean alpha = channels == 2 || channels == 4;
+            int colour = alpha ? channels - 1 : channels;
+            boolean gray = colour == 1;
             int[] idx = r.getSamples(0, 0, w, h, 0, (int[]) null);
             float[] out = new float[channels * n];
             float s = scale ? 1f / 255f : 1f;
