@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 /**
  * The options that say how a model is run over whole images, shared by {@code segment} and {@code evaluate}:
  * nucleus size ({@code --diameter}, as Cellpose's flag), tiling ({@code --tile}, {@code --overlap}) and the
- * two-channel heads' core threshold ({@code --core-threshold}).
+ * instance step's thresholds ({@code --threshold}, {@code --core-threshold}).
  */
 public final class InferenceOptions {
     @Spec(Spec.Target.MIXEE)
@@ -29,6 +29,11 @@ public final class InferenceOptions {
             description = "Overlap of neighbouring tiles, blended linearly, default ${DEFAULT-VALUE}.")
     int overlap;
 
+    @Option(names = "--threshold", paramLabel = "P",
+            description = "Nucleus probability threshold of the instance step, in (0, 1) (default: the model's, else "
+                    + Predictor.DEFAULT_THRESHOLD + ").")
+    Float threshold;
+
     @Option(names = "--core-threshold", paramLabel = "T",
             description = "Two-channel heads (distance, contour): a nucleus core is where the core score exceeds T, "
                     + "in (0, 1). Higher splits touching nuclei more often (and large ones too). Default 0.5.")
@@ -46,6 +51,9 @@ public final class InferenceOptions {
             throw new ParameterException(spec.commandLine(), "--diameter must be 0 (never rescale) or in (0, "
                     + (int) Predictor.MAX_DIAMETER + "], got " + diameter);
         }
+        if (threshold != null && !(threshold > 0 && threshold < 1)) {
+            throw new ParameterException(spec.commandLine(), "--threshold must be in (0, 1), got " + threshold);
+        }
         if (coreThreshold != null && !(coreThreshold > 0 && coreThreshold < 1)) {
             throw new ParameterException(spec.commandLine(), "--core-threshold must be in (0, 1), got " + coreThreshold);
         }
@@ -58,6 +66,9 @@ public final class InferenceOptions {
             p.blendedTiles(tile, overlap);
             if (diameter != null) {
                 p.diameter(diameter);
+            }
+            if (threshold != null) {
+                p.postProcessing(p.postProcessing().withThreshold(threshold));
             }
             if (coreThreshold != null) {
                 p.coreThreshold(coreThreshold);

@@ -6,7 +6,6 @@ import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.inference.ImageFileSegmentation;
 import dev.nucleon.segmentation.inference.Predictor;
-import dev.nucleon.segmentation.instance.InstanceSegmentation;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
@@ -84,10 +83,6 @@ public final class SegmentCommand implements Callable<Integer> {
     @Mixin
     InferenceOptions inference = new InferenceOptions();
 
-    @Option(names = "--threshold", paramLabel = "P",
-            description = "Probability threshold (default: the predictor's, " + Predictor.DEFAULT_THRESHOLD + ").")
-    Float threshold;
-
     @Option(names = "--min-size", paramLabel = "PIXELS",
             description = "Smallest nucleus in pixels (default: the predictor's, " + Predictor.DEFAULT_MIN_SIZE + ").")
     Integer minSize;
@@ -115,9 +110,6 @@ public final class SegmentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        if (threshold != null && !(threshold > 0 && threshold < 1)) {
-            throw new ParameterException(spec.commandLine(), "--threshold must be in (0, 1), got " + threshold);
-        }
         if (minSize != null && minSize < 0) {
             throw new ParameterException(spec.commandLine(), "--min-size must be >= 0, got " + minSize);
         }
@@ -157,14 +149,10 @@ public final class SegmentCommand implements Callable<Integer> {
         } else {
             predictor = Predictor.bundled();
         }
-        InstanceSegmentation post = predictor.postProcessing();
-        if (threshold != null) {
-            post = post.withThreshold(threshold);
-        }
+        inference.apply(predictor).device(dev).flipTta(tta);
         if (minSize != null) {
-            post = post.withMinObjectArea(minSize);
+            predictor.postProcessing(predictor.postProcessing().withMinObjectArea(minSize));
         }
-        inference.apply(predictor).device(dev).flipTta(tta).postProcessing(post);
         removeEarlierRun(err);
 
         RunManifest manifest = new RunManifest(inputs.stream().map(Path::toString).toList(), options(dev),
@@ -431,7 +419,8 @@ public final class SegmentCommand implements Callable<Integer> {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("out", out.toString());
         o.put("device", dev.toString());
-        o.put("threshold", threshold);
+        o.put("threshold", inference.threshold);
+        o.put("core_threshold", inference.coreThreshold);
         o.put("min_size", minSize);
         o.put("tta", tta);
         o.put("diameter", inference.diameter);

@@ -41,6 +41,7 @@ class UsageErrorsTest {
                 Arguments.of("--diameter", new String[] {"segment", img, out, "O", "--diameter", "-3"}),
                 Arguments.of("--core-threshold", new String[] {"segment", img, out, "O", "--core-threshold", "1.5"}),
                 Arguments.of("--core-threshold", new String[] {"evaluate", "--data", "D", "--core-threshold", "0"}),
+                Arguments.of("--threshold", new String[] {"evaluate", "--data", "D", "--threshold", "1"}),
                 Arguments.of("standard input", new String[] {"segment", "-", "-", out, "O"}),
                 Arguments.of("--out", new String[] {"segment", img}),
                 Arguments.of("unet3000", new String[] {"summary", "unet3000"}),

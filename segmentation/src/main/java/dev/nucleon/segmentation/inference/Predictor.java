@@ -83,6 +83,8 @@ public final class Predictor {
      * StarDist stores its tuned thresholds with the model); absent: {@link CoreWatershed#DEFAULT_CORE_THRESHOLD}.
      */
     public static final String META_CORE_THRESHOLD = "nucleon.coreThreshold";
+    /** Model metadata key: the nucleus probability threshold chosen for this model; absent: {@link #DEFAULT_THRESHOLD}. */
+    public static final String META_THRESHOLD = "nucleon.threshold";
 
     /** Default overlap of the blended tiles, pixels. */
     public static final int DEFAULT_OVERLAP = 32;
@@ -189,6 +191,13 @@ public final class Predictor {
             Head h = Head.parse(meta.getOrDefault(META_HEAD, Head.FOREGROUND.label()));
             double d = meta.containsKey(META_DIAMETER) ? Double.parseDouble(meta.get(META_DIAMETER)) : Double.NaN;
             Predictor p = new Predictor(m, in, h, d);
+            if (meta.containsKey(META_THRESHOLD)) {
+                float t = Float.parseFloat(meta.get(META_THRESHOLD));
+                if (!(t > 0 && t < 1)) {
+                    throw new IllegalArgumentException(META_THRESHOLD + " must be in (0, 1), got " + t);
+                }
+                p.postProcessing(p.postProcessing().withThreshold(t));
+            }
             if (meta.containsKey(META_CORE_THRESHOLD)) {
                 p.coreThreshold(Float.parseFloat(meta.get(META_CORE_THRESHOLD)));
             }

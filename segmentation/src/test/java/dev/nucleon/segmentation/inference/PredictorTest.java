@@ -228,4 +228,22 @@ class PredictorTest {
         assertEquals(2, p.coreThreshold(0.6f).decode(output).countLabels(), "the bridge is below 0.6");
         assertThrows(IllegalArgumentException.class, () -> p.coreThreshold(1f));
     }
+
+    @Test
+    void aModelFileCarriesItsInstanceStepThresholds(@TempDir Path dir) throws IOException {
+        Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2, "output", "sigmoid"));
+        Path file = dir.resolve("m.safetensors");
+        Checkpoint.save(file, net, Map.of(Predictor.META_HEAD, "distance", Predictor.META_INPUT, NetworkInput.RGB_NAME,
+                Predictor.META_THRESHOLD, "0.3", Predictor.META_CORE_THRESHOLD, "0.7"));
+        Predictor p = Predictor.load(file);
+        assertEquals(0.3f, p.postProcessing().threshold());
+        assertEquals(0.7f, p.coreThreshold());
+
+        Path bad = dir.resolve("bad.safetensors");
+        Checkpoint.save(bad, net, Map.of(Predictor.META_HEAD, "distance", Predictor.META_INPUT, NetworkInput.RGB_NAME,
+                Predictor.META_THRESHOLD, "1.5"));
+        IOException e = assertThrows(IOException.class, () -> Predictor.load(bad));
+        assertTrue(e.getMessage().contains("bad model metadata") && e.getMessage().contains("nucleon.threshold"),
+                e.getMessage());
+    }
 }
