@@ -30,8 +30,8 @@ public final class StreamedNetworkInput {
     /** Histogram bins for the luma of true-colour images. */
     static final int LUMA_BINS = 1 << 16;
 
-    private static final double LOW = 1.0;
-    private static final double HIGH = 99.8;
+    private static final double LOW = NetworkInput.LOW_PERCENTILE;
+    private static final double HIGH = NetworkInput.HIGH_PERCENTILE;
 
     private final Raster raster;
     private final int width;
@@ -140,6 +140,7 @@ public final class StreamedNetworkInput {
     public float[] rows(int y0, int n) {
         float[] out = new float[outChannels * n * width];
         int colour = bands >= 3 ? 3 : 1;
+        boolean toGray = outChannels == 1 && colour == 3; // the one-channel input of a true-colour image
         int[][] row = new int[colour][width];
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < colour; c++) {
@@ -150,7 +151,7 @@ public final class StreamedNetworkInput {
                 double lo = low[c], inv = inverseRange[c];
                 for (int x = 0; x < width; x++) {
                     float v;
-                    if (outChannels == 1 && colour == 3) {
+                    if (toGray) {
                         v = gray(row[0][x] * scale, row[1][x] * scale, row[2][x] * scale);
                     } else {
                         v = row[Math.min(c, colour - 1)][x] * scale;

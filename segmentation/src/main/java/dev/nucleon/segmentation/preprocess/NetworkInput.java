@@ -44,7 +44,11 @@ public final class NetworkInput {
     /** The three-channel conversion's name. */
     public static final String RGB_NAME = "rgb-invert-bright-p1-p99.8";
 
-    private static final PercentileNormalization PERCENTILES = new PercentileNormalization(1.0, 99.8, true, true);
+    /** The percentiles each plane is scaled between (the names' "p1-p99.8"). */
+    public static final double LOW_PERCENTILE = 1.0;
+    public static final double HIGH_PERCENTILE = 99.8;
+    private static final PercentileNormalization PERCENTILES = new PercentileNormalization(LOW_PERCENTILE,
+            HIGH_PERCENTILE, true, true);
 
     private static volatile Consumer<String> sharedSink = NetworkInput::log;
 
