@@ -46,7 +46,7 @@ public final class RunLengthCsv {
         if (lines.isEmpty() || lines.get(0).isBlank()) {
             throw new ImageFileException(csv, "empty file: expected a header 'ImageId,EncodedPixels'");
         }
-        String[] header = split(lines.get(0).replace("\uFEFF", "")); // a byte-order mark, before any quote
+        String[] header = fields(csv, 1, lines.get(0).replace("\uFEFF", "")); // a byte-order mark, before any quote
         int id = -1, enc = -1, hi = -1, wi = -1, us = -1;
         for (int i = 0; i < header.length; i++) {
             switch (header[i].trim()) {
@@ -68,7 +68,7 @@ public final class RunLengthCsv {
             if (line.isBlank()) {
                 continue;
             }
-            String[] f = split(line);
+            String[] f = fields(csv, ln + 1, line);
             if (f.length <= id) {
                 throw new ImageFileException(csv, "line " + (ln + 1) + ": too few fields in '" + line + "'");
             }
@@ -160,8 +160,25 @@ public final class RunLengthCsv {
         }
     }
 
+    private static String[] fields(Path csv, int lineNumber, String line) throws ImageFileException {
+        try {
+            return split(line);
+        } catch (IllegalArgumentException e) {
+            String why = e.getMessage().replaceFirst("^CSV line \\d+: ", "");
+            throw new ImageFileException(csv, "line " + lineNumber + ": " + why);
+        }
+    }
+
+    /**
+     * The fields of one line as RFC 4180 reads them ({@link Csv#records}: quoted fields may hold commas and doubled
+     * quotes, as {@link #write} quotes ids), each trimmed and, when still wrapped in quotes (a quote after leading
+     * blanks), unwrapped.
+     *
+     * @throws IllegalArgumentException on a quote left open or text after a closing quote
+     */
     private static String[] split(String line) {
-        String[] f = line.split(",", -1);
+        List<List<String>> records = Csv.records(line);
+        String[] f = records.isEmpty() ? new String[] {""} : records.get(0).toArray(new String[0]);
         for (int i = 0; i < f.length; i++) {
             String s = f[i].trim();
             if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {

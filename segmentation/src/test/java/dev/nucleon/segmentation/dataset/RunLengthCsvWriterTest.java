@@ -30,4 +30,17 @@ class RunLengthCsvWriterTest {
                 List.of("say \"hi\"", "4 1", "2", "2"),
                 List.of("two\nlines", "", "2", "2")), records);
     }
+
+    @Test
+    void quotedIdsReadBackThroughTheReader(@TempDir Path dir) throws IOException {
+        Map<String, LabelImage> labels = new LinkedHashMap<>();
+        labels.put("a,b", LabelImage.parse("1.", ".."));
+        labels.put("say \"hi\"", LabelImage.parse("..", ".1"));
+        Path csv = dir.resolve("submission.csv");
+        RunLengthCsv.write(csv, labels, true);
+        Map<String, LabelImage> back = RunLengthCsv.readLabels(csv, null);
+        assertEquals(List.of("a,b", "say \"hi\""), List.copyOf(back.keySet()));
+        assertEquals(1, back.get("a,b").get(0, 0));
+        assertEquals(1, back.get("say \"hi\"").get(1, 1));
+    }
 }
