@@ -11,6 +11,8 @@ import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.networks.Presets;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
+import dev.nucleon.segmentation.recipes.Recipe;
+import dev.nucleon.segmentation.recipes.Recipes;
 import dev.nucleon.segmentation.train.Trainer;
 import dev.nucleon.segmentation.train.TrainerConfig;
 import dev.nucleon.segmentation.train.TrainingCheckpoint;
@@ -47,11 +49,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true,
+    @Option(names = "--recipe", paramLabel = "NAME",
+            description = "Train a paper's protocol as the paper describes it (see --list-recipes): it sets the "
+                    + "network, data handling, loss, optimiser, learning rate, epochs, batch, augmentation and "
+                    + "checkpoint rule. With it, only --data, --out, --resume, --overwrite, --device, --workers, "
+                    + "--progress, --seed and (for a shorter trial) --epochs may be given.")
+    String recipe;
+
+    @Option(names = "--list-recipes", description = "List the papers' recipes (one per row of their tables) and exit.")
+    boolean listRecipes;
+
+    @Option(names = "--data", paramLabel = "DIR",
             description = "Training folder: <id>/image.png + labels.png, or <id>/images/ + masks/.")
     Path data;
 
-    @Option(names = "--model", paramLabel = "PRESET", required = true,
+    @Option(names = "--model", paramLabel = "PRESET",
             description = "Network preset (nucleon summary --list), e.g. unet-bn, unet, unet-plus.")
     String preset;
 
@@ -59,7 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Preset option, repeatable, e.g. --option base=8 --option in_channels=1.")
     Map<String, String> options = new LinkedHashMap<>();
 
-    @Option(names = "--out", paramLabel = "MODEL", required = true,
+    @Option(names = "--out", paramLabel = "MODEL",
             description = "Where the best model goes (.safetensors).")
     Path out;
 
@@ -174,6 +186,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        if (listRecipes) {
+            listRecipes(spec.commandLine().getOut());
+            return 0;
+        }
+        if (data == null || out == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required options: --data=DIR and --out=MODEL");
+        }
+        if (recipe != null) {
+            return trainRecipe(err);
+        }
+        if (preset == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: --model=PRESET (or --recipe=NAME)");
+        }
         if (!Presets.names().contains(preset)) {
             throw new ParameterException(spec.commandLine(), "unknown preset '" + preset + "'; one of " + Presets.names());
         }
@@ -277,6 +302,100 @@ public final class TrainCommand implements Callable<Integer> {
         log.flush();
         return r.history().isEmpty() && !resume ? 1 : 0;
     }
+
+    /** The options a recipe sets itself, refused next to {@code --recipe}. */
+    static final List<String> SET_BY_RECIPE = List.of("--model", "--option", "--validation", "--split", "--val-fraction",
+            "--head", "--input", "--scale-augment", "--colour-augment", "--split-seed", "--batch", "--patch",
+            "--patches-per-image", "--lr", "--optimizer", "--loss", "--weight-decay", "--schedule", "--plateau-patience",
+            "--plateau-factor", "--early-stopping", "--no-augment", "--no-separate", "--balance-kinds");
+
+    private static void listRecipes(PrintWriter out) {
+        for (Recipe r : Recipes.all()) {
+            out.println(r.summary());
+            for (String d : r.deviations()) {
+                out.println("    differs from the paper: " + d);
+            }
+        }
+        out.flush();
+    }
+
+    /** {@code --recipe NAME}: the recipe's network, data, configuration and checkpoint rule, nothing else. */
+    private int trainRecipe(PrintWriter err) throws IOException {
+        Recipe r;
+        try {
+            r = Recipes.get(recipe);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<String> clash = SET_BY_RECIPE.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o))
+                .toList();
+        if (!clash.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--recipe " + r.name() + " sets " + String.join(", ", clash)
+                    + " itself; leave " + (clash.size() == 1 ? "it" : "them") + " out");
+        }
+        if (!r.runnable()) {
+            err.println("nucleon: recipe " + r.name() + " cannot run here: " + r.notRunnable());
+            err.flush();
+            return 1;
+        }
+        TrainerConfig config = r.config();
+        if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
+            config = config.withEpochs(epochs);
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+            config = config.withSeed(seed);
+        }
+        TrainingCheckpoint run = checkOut(err);
+        if (run == null) {
+            return 1;
+        }
+        Device device = devices.resolve(err);
+        if (device == null) {
+            return 1;
+        }
+        Module model;
+        if (resume) {
+            model = Checkpoint.load(run.resumeWeights());
+        } else {
+            Initializers.manualSeed(config.seed());
+            model = Presets.build(r.preset(), r.options());
+        }
+        Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
+        PrintStream log = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
+        log.printf("train: recipe %s (paper %s, %s): %s %s, %d parameters on %s%n", r.name(), r.paper(), r.row(),
+                r.preset(), r.options(), model.parameterCount().total(), device);
+        log.println("train: " + config.describe() + " input=" + r.input() + " data=" + r.data()
+                + " checkpoint=" + (r.lowestValidationLoss() ? "lowest validation loss" : "highest validation score"));
+        r.deviations().forEach(d -> log.println("train: differs from the paper: " + d));
+        Recipes.Split split;
+        try {
+            split = Recipes.prepare(r, dataset.samples(), config.seed(), log);
+        } catch (IllegalArgumentException e) {
+            err.println("nucleon: " + data + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        log.printf("train: %d training and %d validation samples from %s%n", split.train().size(),
+                split.validation().size(), dataset.folder());
+        model.to(device);
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(META_RECIPE, r.name());
+        meta.put(META_POST, r.post());
+        Trainer trainer = new Trainer(config, log).head(r.head()).input(r.input())
+                .augmentation(r.augmentation() != null ? r.augmentation().get() : null)
+                .checkpointOnValidationLoss(r.lowestValidationLoss())
+                .recordDiameter(r.data() != Recipe.Data.PAPER004_PATCHES).metadata(meta).overwrite(overwrite)
+                .inPlaceProgress(progress != null ? progress : System.console() != null);
+        Trainer.Result result = resume ? trainer.resumePrepared(model, split.train(), split.validation(), out)
+                : trainer.fitPrepared(model, split.train(), split.validation(), out);
+        log.flush();
+        return result.history().isEmpty() && !resume ? 1 : 0;
+    }
+
+    /** Model metadata: the recipe a model was trained with. */
+    static final String META_RECIPE = "nucleon.recipe";
+    /** Model metadata: the instance step the recipe's paper scored with. */
+    static final String META_POST = "nucleon.post";
 
     /**
      * The run at {@code --out}, checked before any work: a folder or a second run without --resume/--overwrite

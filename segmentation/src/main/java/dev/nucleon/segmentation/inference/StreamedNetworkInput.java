@@ -50,6 +50,10 @@ public final class StreamedNetworkInput {
      * @param conversion {@link NetworkInput#NAME} or {@link NetworkInput#RGB_NAME}
      */
     public StreamedNetworkInput(BufferedImage image, String conversion) {
+        if (!streams(conversion)) {
+            throw new IllegalArgumentException("StreamedNetworkInput: the input conversion " + conversion
+                    + " needs the whole image at once (CLAHE, TV denoising) and cannot be streamed");
+        }
         if (!accepts(image)) {
             throw new IllegalArgumentException("StreamedNetworkInput: needs an 8- or 16-bit integer image of 1 to 4 "
                     + "channels without a palette");
@@ -104,6 +108,14 @@ public final class StreamedNetworkInput {
             low[c] = lo;
             inverseRange[c] = 1.0 / (hi - lo + 1e-20);
         }
+    }
+
+    /**
+     * True for the conversions computed here band by band from whole-image histograms ({@link NetworkInput#NAME},
+     * {@link NetworkInput#RGB_NAME}); paper 004's CLAHE + TV conversion is not one of them.
+     */
+    public static boolean streams(String conversion) {
+        return conversion.equals(NetworkInput.NAME) || conversion.equals(NetworkInput.RGB_NAME);
     }
 
     /** True for the rasters this class converts: 8- or 16-bit integer samples, 1 to 4 bands, no palette. */

@@ -125,6 +125,10 @@ public final class StreamedSegmentation {
             throw new ImageFileException(file, "an image this large (" + header + ") is segmented by streaming, "
                     + "which reads 8- and 16-bit integer images without a palette");
         }
+        if (!StreamedNetworkInput.streams(predictor.input())) {
+            throw new ImageFileException(file, "an image this large (" + header + ") is segmented by streaming, "
+                    + "and this model's input conversion (" + predictor.input() + ") needs the whole image at once");
+        }
         LabelImage labels = segment(predictor, image);
         List<NucleusMeasurement> rows = measure(labels, image);
         Path written = ImageFileWriter.writeLabelsFitting(labels, labelsFile);

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 
 /**
  * The deterministic image → network-input conversions shared by training and inference. A model file names
- * the one it was trained with (metadata {@code nucleon.input}); two exist.
+ * the one it was trained with (metadata {@code nucleon.input}); three exist.
  *
  * <p>{@link #NAME} ({@value #NAME}), one channel out (the models before the instance-aware heads):
  * <ol>
@@ -28,7 +28,13 @@ import java.util.function.Consumer;
  * H&amp;E image at the background; per plane, each stain's contrast survives. On a gray image all three planes
  * equal the one-channel input exactly.
  *
- * <p>Before either: <b>numeric sanity</b> for float images. Alpha is dropped; a float image whose finite samples
+ * <p>{@link #PAPER004_NAME} ({@value #PAPER004_NAME}), one channel out, paper 004's pre-processing ("Images
+ * pre-processing": CLAHE, then total-variation denoising, then the values rescaled to [0, 1]): gray with
+ * {@link Grayscale}, {@link Clahe} (8×8 tiles, clip limit 2), {@link TotalVariationDenoising} (Chambolle, weight
+ * 0.1) and a min–max rescale to [0, 1] (a constant image becomes 0). No inversion: the paper trains on grayscale
+ * (fluorescence) images only.
+ *
+ * <p>Before any: <b>numeric sanity</b> for float images. Alpha is dropped; a float image whose finite samples
  * leave [0, 1] (a float32 TIFF of 0–1000, say) is first scaled by its own finite range
  * ({@link IntensityScaling#toUnitRange}), so the "median above 0.5" rule is decided on values in [0, 1] whatever
  * the file's units; integer images (already in [0, 1]) are untouched, bit for bit. NaN and ±Inf samples are
@@ -43,6 +49,8 @@ public final class NetworkInput {
     public static final String NAME = "gray-invert-bright-p1-p99.8";
     /** The three-channel conversion's name. */
     public static final String RGB_NAME = "rgb-invert-bright-p1-p99.8";
+    /** Paper 004's conversion: gray, CLAHE, total-variation denoising, min–max to [0, 1]. */
+    public static final String PAPER004_NAME = "gray-clahe-tv-unit";
 
     /** The percentiles each plane is scaled between (the names' "p1-p99.8"). */
     public static final double LOW_PERCENTILE = 1.0;
@@ -95,6 +103,34 @@ public final class NetworkInput {
     }
 
     /**
+     * @param image (C, H, W), C in 1..4 (alpha ignored), in [0, 1] or any float range
+     * @return (1, H, W) in [0, 1]: paper 004's CLAHE → TV denoising → min–max, see the class comment
+     */
+    public static FloatImage preparePaper004(FloatImage image) {
+        return preparePaper004(image, sharedSink);
+    }
+
+    private static FloatImage preparePaper004(FloatImage image, Consumer<String> warn) {
+        FloatImage gray = Grayscale.of(finiteUnitRange(image, warn));
+        gray = NonFiniteSamples.replace(gray, false);
+        FloatImage denoised = new TotalVariationDenoising().apply(new Clahe().apply(gray));
+        float[] d = denoised.data();
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (float v : d) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        float[] out = new float[d.length];
+        if (hi > lo) {
+            float scale = 1f / (hi - lo);
+            for (int i = 0; i < d.length; i++) {
+                out[i] = (d[i] - lo) * scale;
+            }
+        }
+        return new FloatImage(denoised.width(), denoised.height(), 1, out);
+    }
+
+    /**
      * As {@link #prepare(FloatImage, String)}, with this image's warnings (at most one: its NaN/Inf samples) sent
      * to {@code warn} instead of the {@linkplain #warnings(Consumer) shared sink}.
      */
@@ -102,8 +138,8 @@ public final class NetworkInput {
         return switch (name) {
             case NAME -> prepare(image, warn);
             case RGB_NAME -> prepareRgb(image, warn);
-            default -> throw new IllegalArgumentException("network input '" + name + "': expected " + NAME + " or "
-                    + RGB_NAME);
+            case PAPER004_NAME -> preparePaper004(image, warn);
+            default -> throw unknown(name);
         };
     }
 
@@ -134,7 +170,7 @@ public final class NetworkInput {
         return IntensityScaling.toUnitRange(colour);
     }
 
-    /** The conversion named {@code name} ({@link #NAME} or {@link #RGB_NAME}). */
+    /** The conversion named {@code name} ({@link #NAME}, {@link #RGB_NAME} or {@link #PAPER004_NAME}). */
     public static FloatImage prepare(FloatImage image, String name) {
         return prepare(image, name, sharedSink);
     }
@@ -142,11 +178,15 @@ public final class NetworkInput {
     /** Channels the conversion named {@code name} gives. */
     public static int channels(String name) {
         return switch (name) {
-            case NAME -> 1;
+            case NAME, PAPER004_NAME -> 1;
             case RGB_NAME -> 3;
-            default -> throw new IllegalArgumentException("network input '" + name + "': expected " + NAME + " or "
-                    + RGB_NAME);
+            default -> throw unknown(name);
         };
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("network input '" + name + "': expected " + NAME + ", " + RGB_NAME
+                + " or " + PAPER004_NAME);
     }
 
     /** True when the median of the (1, H, W) gray image's finite values is above 0.5. */

@@ -12,7 +12,17 @@ package dev.nucleon.segmentation.train;
  * @param learningRate     the learning rate used during the epoch
  * @param patchesPerSecond training throughput
  * @param seconds          wall time of the epoch, validation included
+ * @param validationLoss   the training loss on the validation patches, no augmentation (NaN when the run
+ *                         validates on whole images, whose sizes differ)
  */
 public record EpochRecord(int epoch, double trainLoss, double validationScore, double validationGray,
-                          double validationColour, double learningRate, double patchesPerSecond, double seconds) {
+                          double validationColour, double learningRate, double patchesPerSecond, double seconds,
+                          double validationLoss) {
+
+    /** A record without a validation loss (NaN), as runs that validate on whole images write. */
+    public EpochRecord(int epoch, double trainLoss, double validationScore, double validationGray,
+                       double validationColour, double learningRate, double patchesPerSecond, double seconds) {
+        this(epoch, trainLoss, validationScore, validationGray, validationColour, learningRate, patchesPerSecond,
+                seconds, Double.NaN);
+    }
 }

@@ -55,11 +55,14 @@ final class PatchLoader implements AutoCloseable {
 
     /** What the patches are drawn from and how they are turned into network input and targets. */
     record Setup(TrainerConfig config, String input, Head head, double minScale, double maxScale,
-                 boolean colourAugment, Map<String, String> groups) {
+                 boolean colourAugment, Map<String, String> groups, AugmentationPipeline augmentation) {
     }
 
     private final Setup setup;
     private final TrainerConfig config;
+    /** The training images' ids, by index. */
+    private final List<String> ids;
+    /** Decodes image i (null when every image came {@linkplain #ofPrepared prepared}). */
     private final List<NucleiSample> samples;
     private final Map<Integer, TrainingSample> cache = new ConcurrentHashMap<>();
     private final ExecutorService pool;
@@ -69,16 +72,40 @@ final class PatchLoader implements AutoCloseable {
     private int epoch;
     private int nextToSubmit;
 
+    /** Patches of {@code samples}, decoded and converted on first use (then cached for the run). */
     PatchLoader(Setup setup, List<NucleiSample> samples) {
+        this(setup, samples.stream().map(NucleiSample::id).toList(), samples, Map.of());
+    }
+
+    /**
+     * Patches of images already converted to network input (e.g. paper 004's fixed 256×256 patches, see
+     * {@link dev.nucleon.segmentation.recipes.Paper004Patches}); with patch size equal to theirs, each is used whole.
+     */
+    static PatchLoader ofPrepared(Setup setup, List<TrainingSample> prepared) {
+        Map<Integer, TrainingSample> ready = new java.util.HashMap<>();
+        for (int i = 0; i < prepared.size(); i++) {
+            ready.put(i, prepared.get(i));
+        }
+        return new PatchLoader(setup, prepared.stream().map(TrainingSample::id).toList(), null, ready);
+    }
+
+    private PatchLoader(Setup setup, List<String> ids, List<NucleiSample> samples, Map<Integer, TrainingSample> ready) {
         this.setup = setup;
         this.config = setup.config();
+        this.ids = ids;
         this.samples = samples;
+        this.cache.putAll(ready);
         this.pool = Executors.newFixedThreadPool(config.workers(), r -> {
             Thread t = new Thread(r, "nucleon-loader");
             t.setDaemon(true);
             return t;
         });
-        this.augmentation = new AugmentationPipeline()
+        this.augmentation = setup.augmentation() != null ? setup.augmentation() : standardAugmentation();
+    }
+
+    /** The default training augmentation: flips, 90° rotations, contrast, brightness, gamma, a little blur. */
+    static AugmentationPipeline standardAugmentation() {
+        return new AugmentationPipeline()
                 .add(new HorizontalFlip(), 0.5)
                 .add(new VerticalFlip(), 0.5)
                 .add(new RandomRotate90(), 0.5)
@@ -89,7 +116,7 @@ final class PatchLoader implements AutoCloseable {
     }
 
     int patchesPerEpoch() {
-        return samples.size() * config.patchesPerImage();
+        return ids.size() * config.patchesPerImage();
     }
 
     int batchesPerEpoch() {
@@ -100,7 +127,7 @@ final class PatchLoader implements AutoCloseable {
     void startEpoch(int e) {
         this.epoch = e;
         Random random = new Random(mix(config.seed(), e, -1));
-        List<Integer> o = setup.groups().isEmpty() ? uniformOrder() : balancedOrder(samples, setup.groups(),
+        List<Integer> o = setup.groups().isEmpty() ? uniformOrder() : balancedOrderOfIds(ids, setup.groups(),
                 patchesPerEpoch(), random);
         Collections.shuffle(o, random);
         this.order = o;
@@ -114,7 +141,7 @@ final class PatchLoader implements AutoCloseable {
     private List<Integer> uniformOrder() {
         List<Integer> o = new ArrayList<>();
         for (int k = 0; k < config.patchesPerImage(); k++) {
-            for (int i = 0; i < samples.size(); i++) {
+            for (int i = 0; i < ids.size(); i++) {
                 o.add(i);
             }
         }
@@ -215,11 +242,11 @@ final class PatchLoader implements AutoCloseable {
     String balanceSummary() {
         Map<String, String> groups = setup.groups();
         Map<String, int[]> counts = new TreeMap<>();
-        for (NucleiSample sample : samples) {
-            counts.computeIfAbsent(groups.getOrDefault(sample.id(), ""), g -> new int[2])[0]++;
+        for (String id : ids) {
+            counts.computeIfAbsent(groups.getOrDefault(id, ""), g -> new int[2])[0]++;
         }
-        for (int i : balancedOrder(samples, groups, patchesPerEpoch(), new Random(0))) {
-            counts.get(groups.getOrDefault(samples.get(i).id(), ""))[1]++;
+        for (int i : balancedOrderOfIds(ids, groups, patchesPerEpoch(), new Random(0))) {
+            counts.get(groups.getOrDefault(ids.get(i), ""))[1]++;
         }
         StringBuilder line = new StringBuilder("balanced sampling (group: images -> patches per epoch):");
         counts.forEach((g, c) -> line.append(String.format(Locale.ROOT, " %s %d -> %d;", g.isEmpty() ? "other" : g,
@@ -266,9 +293,15 @@ final class PatchLoader implements AutoCloseable {
      */
     static List<Integer> balancedOrder(List<NucleiSample> samples, Map<String, String> groupOf, int total,
                                        Random random) {
+        return balancedOrderOfIds(samples.stream().map(NucleiSample::id).toList(), groupOf, total, random);
+    }
+
+    /** As {@link #balancedOrder(List, Map, int, Random)}, over image ids. */
+    static List<Integer> balancedOrderOfIds(List<String> ids, Map<String, String> groupOf, int total,
+                                            Random random) {
         Map<String, List<Integer>> members = new TreeMap<>();
-        for (int i = 0; i < samples.size(); i++) {
-            members.computeIfAbsent(groupOf.getOrDefault(samples.get(i).id(), ""), g -> new ArrayList<>()).add(i);
+        for (int i = 0; i < ids.size(); i++) {
+            members.computeIfAbsent(groupOf.getOrDefault(ids.get(i), ""), g -> new ArrayList<>()).add(i);
         }
         List<List<Integer>> lists = new ArrayList<>(members.values());
         double[] weight = new double[lists.size()];

@@ -8,6 +8,7 @@ import dev.nucleon.nn.optim.LearningRateScheduler;
 import dev.nucleon.nn.optim.Mode;
 import dev.nucleon.nn.optim.Optimizer;
 import dev.nucleon.nn.optim.ReduceLROnPlateau;
+import dev.nucleon.segmentation.augment.AugmentationPipeline;
 import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.head.Head;
@@ -71,6 +72,12 @@ public final class Trainer {
     private double trainingDiameter = Double.NaN;
     /** Whether a fresh run may replace another run's files at its model path. */
     private boolean overwrite;
+    /** Whether the best epoch is the one of lowest validation loss (else highest validation score). */
+    private boolean onValidationLoss;
+    /** The training augmentation; null: {@link PatchLoader#standardAugmentation()}. */
+    private AugmentationPipeline augmentation;
+    private Map<String, String> extraMetadata = Map.of();
+    private boolean recordDiameter = true;
     /** Handed to {@link TrainingCheckpoint#faultHook}: called before each write of an epoch's commit. */
     private Consumer<String> faultHook = step -> { };
 
@@ -151,6 +158,38 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Keep the model of lowest validation loss instead of highest validation score (paper 004: "The model with best
+     * accuracy (lowest loss) would be stored"); the plateau schedule and early stopping then follow the loss too.
+     * Needs validation samples of the patch size ({@link #fitPrepared}). Default false.
+     */
+    public Trainer checkpointOnValidationLoss(boolean on) {
+        this.onValidationLoss = on;
+        return this;
+    }
+
+    /** The training augmentation (default: flips, 90° rotations, contrast, brightness, gamma, a little blur). */
+    public Trainer augmentation(AugmentationPipeline pipeline) {
+        this.augmentation = pipeline;
+        return this;
+    }
+
+    /**
+     * Whether the model files record the training nuclei's median diameter ({@link Predictor#META_DIAMETER}), which
+     * makes inference rescale images whose nuclei differ (default true). Off for protocols that predict every image at
+     * its own scale, as paper 004 does.
+     */
+    public Trainer recordDiameter(boolean on) {
+        this.recordDiameter = on;
+        return this;
+    }
+
+    /** Extra entries for the model files' metadata (e.g. the recipe, or the post-processing its paper used). */
+    public Trainer metadata(Map<String, String> entries) {
+        this.extraMetadata = Map.copyOf(entries);
+        return this;
+    }
+
     /** Test hook: called with the step's name before each write of an epoch's commit; throw to stand for a kill. */
     Trainer faultHook(Consumer<String> hook) {
         this.faultHook = hook;
@@ -178,7 +217,64 @@ public final class Trainer {
      */
     public Result fit(Module model, List<NucleiSample> train, List<NucleiSample> validation, Path modelFile)
             throws IOException {
-        return run(model, train, validation, modelFile, false);
+        return run(model, Data.of(train, validation), modelFile, false);
+    }
+
+    /**
+     * As {@link #fit}, on images already converted to network input and cut to their final size (paper 004's fixed
+     * 256×256 patches, {@link dev.nucleon.segmentation.recipes.Paper004Patches}): each training sample is one
+     * patch of an epoch (cropped to the patch size if larger); when every validation sample has the patch size,
+     * the loss on them is computed too ({@link EpochRecord#validationLoss()}).
+     */
+    public Result fitPrepared(Module model, List<TrainingSample> train, List<TrainingSample> validation,
+                              Path modelFile) throws IOException {
+        return run(model, Data.ofPrepared(train, validation), modelFile, false);
+    }
+
+    /** As {@link #resume}, for a run started with {@link #fitPrepared}. */
+    public Result resumePrepared(Module model, List<TrainingSample> train, List<TrainingSample> validation,
+                                 Path modelFile) throws IOException {
+        return run(model, Data.ofPrepared(train, validation), modelFile, true);
+    }
+
+    /** Where a run's images come from: files decoded on first use, or samples already converted. */
+    private record Data(List<NucleiSample> files, List<NucleiSample> validationFiles, List<TrainingSample> prepared,
+                        List<TrainingSample> preparedValidation) {
+        static Data of(List<NucleiSample> train, List<NucleiSample> validation) {
+            return new Data(train, validation, null, null);
+        }
+
+        static Data ofPrepared(List<TrainingSample> train, List<TrainingSample> validation) {
+            return new Data(null, null, train, validation);
+        }
+
+        boolean emptyTraining() {
+            return prepared != null ? prepared.isEmpty() : files.isEmpty();
+        }
+
+        boolean validates() {
+            return prepared != null ? !preparedValidation.isEmpty() : !validationFiles.isEmpty();
+        }
+
+        List<TrainingSample> validation(String input) throws IOException {
+            return prepared != null ? preparedValidation : PatchLoader.load(validationFiles, input);
+        }
+
+        PatchLoader loader(PatchLoader.Setup setup) {
+            return prepared != null ? PatchLoader.ofPrepared(setup, prepared) : new PatchLoader(setup, files);
+        }
+
+        double medianDiameter() throws IOException {
+            List<LabelImage> labels = new ArrayList<>();
+            if (prepared != null) {
+                prepared.forEach(s -> labels.add(s.labels()));
+            } else {
+                for (NucleiSample s : files) {
+                    labels.add(s.readLabels());
+                }
+            }
+            return Trainer.medianDiameter(labels);
+        }
     }
 
     /**
@@ -188,12 +284,11 @@ public final class Trainer {
      */
     public Result resume(Module model, List<NucleiSample> train, List<NucleiSample> validation, Path modelFile)
             throws IOException {
-        return run(model, train, validation, modelFile, true);
+        return run(model, Data.of(train, validation), modelFile, true);
     }
 
-    private Result run(Module model, List<NucleiSample> trainSamples, List<NucleiSample> validationSamples,
-                       Path modelFile, boolean resume) throws IOException {
-        if (trainSamples.isEmpty()) {
+    private Result run(Module model, Data data, Path modelFile, boolean resume) throws IOException {
+        if (data.emptyTraining()) {
             throw new IllegalArgumentException("Trainer: no training images");
         }
         if (head.channels() > 1 && model.config() != null
@@ -209,8 +304,8 @@ public final class Trainer {
         }
         Optimizer optimizer = config.createOptimizer(model);
         Loss loss = head == Head.FOREGROUND ? config.createLoss() : HeadLoss.of(head);
-        boolean validate = !validationSamples.isEmpty();
-        Mode mode = validate ? Mode.MAX : Mode.MIN;
+        boolean validate = data.validates();
+        Mode mode = validate && !onValidationLoss ? Mode.MAX : Mode.MIN;
         LearningRateScheduler epochSchedule = config.createEpochSchedule(optimizer);
         ReduceLROnPlateau plateau = config.schedule().equals("plateau") && config.plateauPatience() > 0
                 ? new ReduceLROnPlateau(optimizer).mode(mode).patience(config.plateauPatience())
@@ -237,7 +332,7 @@ public final class Trainer {
                 plateau.loadState(ps);
             }
             for (EpochRecord r : history) {
-                double m = validate ? r.validationScore() : r.trainLoss();
+                double m = monitored(validate, r);
                 if (Double.isNaN(best) || improves(mode, m, best)) {
                     best = m;
                     bestEpoch = r.epoch();
@@ -252,13 +347,19 @@ public final class Trainer {
             log.printf(Locale.ROOT, "resuming after epoch %d (best %.4f at epoch %d), learning rate %.3g, from %s%n",
                     done, best, bestEpoch, optimizer.learningRate(), restored.from());
         }
-        List<TrainingSample> validationSet = validate ? PatchLoader.load(validationSamples, input) : List.of();
-        PatchLoader source = new PatchLoader(new PatchLoader.Setup(config, input, head, minScale, maxScale,
-                colourAugment, groups), trainSamples);
+        List<TrainingSample> validationSet = validate ? data.validation(input) : List.of();
+        boolean patchValidation = validate && validationSet.stream().allMatch(v -> v.input().width() == config.patchSize()
+                && v.input().height() == config.patchSize());
+        if (onValidationLoss && !patchValidation) {
+            throw new IllegalArgumentException("Trainer: keeping the model of lowest validation loss needs validation "
+                    + "samples of the patch size (" + config.patchSize() + ")");
+        }
+        PatchLoader source = data.loader(new PatchLoader.Setup(config, input, head, minScale, maxScale,
+                colourAugment, groups, augmentation));
         if (!groups.isEmpty()) {
             log.println(source.balanceSummary());
         }
-        trainingDiameter = medianDiameter(trainSamples);
+        trainingDiameter = data.medianDiameter();
         log.printf(Locale.ROOT, "training nuclei: median equivalent diameter %.1f px%n", trainingDiameter);
         boolean stoppedEarly = false;
         long runStart = System.nanoTime();
@@ -270,13 +371,14 @@ public final class Trainer {
                 double trainLoss = trainEpoch(model, optimizer, loss, source, epoch);
                 double trainSeconds = (System.nanoTime() - t0) / 1e9;
                 double[] scores = validate ? validate(model, validationSet) : new double[] {Double.NaN, Double.NaN, Double.NaN};
+                double validationLoss = patchValidation ? validationLoss(model, loss, validationSet) : Double.NaN;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 int patches = source.patchesPerEpoch();
                 EpochRecord rec = new EpochRecord(epoch, trainLoss, scores[0], scores[1], scores[2], lr,
-                        patches / trainSeconds, seconds);
+                        patches / trainSeconds, seconds, validationLoss);
                 history.add(rec);
                 epochsRun++;
-                double metric = validate ? scores[0] : trainLoss;
+                double metric = monitored(validate, rec);
                 boolean improved = Double.isNaN(best) || improves(mode, metric, best);
                 if (improved) {
                     best = metric;
@@ -299,8 +401,9 @@ public final class Trainer {
                         optimizer, optimizerMeta, List.copyOf(history), bestEpoch, best));
                 double perEpoch = (System.nanoTime() - runStart) / 1e9 / epochsRun;
                 double eta = perEpoch * (config.epochs() - epoch);
-                log.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  %s  lr %.3g  %.1f patches/s  %.0f s  ETA %s%s%n",
-                        epoch, config.epochs(), trainLoss, validate ? String.format(Locale.ROOT,
+                log.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  %s%s  lr %.3g  %.1f patches/s  %.0f s  ETA %s%s%n",
+                        epoch, config.epochs(), trainLoss, patchValidation ? String.format(Locale.ROOT,
+                                "val loss %.4f  ", validationLoss) : "", validate ? String.format(Locale.ROOT,
                                 "val score %.4f (gray %.4f, colour %.4f)", scores[0], scores[1], scores[2]) : "no validation",
                         lr, rec.patchesPerSecond(), seconds, duration(eta), improved ? "  *best" : "");
                 if (stop) {
@@ -312,9 +415,14 @@ public final class Trainer {
         } finally {
             source.close();
         }
-        log.printf(Locale.ROOT, "best %s %.4f at epoch %d -> %s%n", validate ? "validation score" : "training loss",
-                best, bestEpoch, files.model());
+        log.printf(Locale.ROOT, "best %s %.4f at epoch %d -> %s%n", !validate ? "training loss"
+                        : onValidationLoss ? "validation loss" : "validation score", best, bestEpoch, files.model());
         return new Result(List.copyOf(history), bestEpoch, best, stoppedEarly);
+    }
+
+    /** What decides the best epoch: the validation score, the validation loss, or without validation the training loss. */
+    private double monitored(boolean validate, EpochRecord r) {
+        return !validate ? r.trainLoss() : onValidationLoss ? r.validationLoss() : r.validationScore();
     }
 
     private static boolean improves(Mode mode, double current, double best) {
@@ -322,10 +430,10 @@ public final class Trainer {
     }
 
     /** Median equivalent diameter sqrt(4·area/π) over every nucleus of the training images. */
-    static double medianDiameter(List<NucleiSample> samples) throws IOException {
+    static double medianDiameter(List<LabelImage> labelMaps) {
         List<Integer> areas = new ArrayList<>();
-        for (NucleiSample s : samples) {
-            int[] a = s.readLabels().areas();
+        for (LabelImage labels : labelMaps) {
+            int[] a = labels.areas();
             for (int k = 1; k < a.length; k++) {
                 if (a[k] > 0) {
                     areas.add(a[k]);
@@ -346,7 +454,7 @@ public final class Trainer {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(Predictor.META_INPUT, input);
         meta.put(Predictor.META_HEAD, head.label());
-        if (Double.isFinite(trainingDiameter)) {
+        if (recordDiameter && Double.isFinite(trainingDiameter)) {
             meta.put(Predictor.META_DIAMETER, String.format(Locale.ROOT, "%.2f", trainingDiameter));
         }
         meta.put("trainer.augment.scale", minScale + ".." + maxScale);
@@ -354,6 +462,7 @@ public final class Trainer {
         meta.put(TrainingCheckpoint.EPOCH_KEY, Integer.toString(epoch));
         meta.put("trainer.metric", Double.toString(metric));
         meta.put("trainer.config", config.describe());
+        meta.putAll(extraMetadata);
         return meta;
     }
 
@@ -396,6 +505,36 @@ public final class Trainer {
         if (inPlaceProgress) {
             log.print("\r" + " ".repeat(72) + "\r");
         }
+        return sum / batches;
+    }
+
+    /**
+     * The mean loss over the validation patches (all of the patch size), in batches of {@code batchSize}, in
+     * evaluation mode, without augmentation; targets as in training.
+     */
+    private double validationLoss(Module model, Loss loss, List<TrainingSample> set) {
+        model.eval();
+        int p = config.patchSize(), plane = p * p, cin = NetworkInput.channels(input), cout = head.channels();
+        double sum = 0;
+        int batches = 0;
+        try (var guard = dev.nucleon.core.Autograd.noGrad()) {
+            for (int from = 0; from < set.size(); from += config.batchSize()) {
+                int n = Math.min(config.batchSize(), set.size() - from);
+                float[] x = new float[n * cin * plane], y = new float[n * cout * plane];
+                for (int i = 0; i < n; i++) {
+                    TrainingSample s = set.get(from + i);
+                    System.arraycopy(s.input().data(), 0, x, i * cin * plane, cin * plane);
+                    float[] t = head == Head.FOREGROUND ? PatchLoader.target(s.labels(), config.separateTouching())
+                            : head.target(s.labels());
+                    System.arraycopy(t, 0, y, i * cout * plane, cout * plane);
+                }
+                Tensor xs = Tensor.of(x, n, cin, p, p).to(model.device());
+                Tensor ys = Tensor.of(y, n, cout, p, p).to(model.device());
+                sum += loss.compute(model.forward(xs), ys).item();
+                batches++;
+            }
+        }
+        model.train();
         return sum / batches;
     }
 

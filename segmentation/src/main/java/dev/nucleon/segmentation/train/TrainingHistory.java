@@ -10,10 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Reads and writes {@code history.csv}: one {@link EpochRecord} per line after a header. */
+/**
+ * Reads and writes {@code history.csv}: one {@link EpochRecord} per line after a header. The last column,
+ * {@code val_loss}, is empty where a run validated on whole images only; files written before it existed (8
+ * columns) still read.
+ */
 public final class TrainingHistory {
     public static final String HEADER =
-            "epoch,train_loss,val_score,val_score_gray,val_score_colour,learning_rate,patches_per_second,seconds";
+            "epoch,train_loss,val_score,val_score_gray,val_score_colour,learning_rate,patches_per_second,seconds,val_loss";
 
     private TrainingHistory() {
     }
@@ -21,9 +25,9 @@ public final class TrainingHistory {
     public static String toCsv(List<EpochRecord> rows) {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (EpochRecord r : rows) {
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%s,%s,%s,%.6g,%.3f,%.1f%n", r.epoch(), r.trainLoss(),
+            sb.append(String.format(Locale.ROOT, "%d,%.6f,%s,%s,%s,%.6g,%.3f,%.1f,%s%n", r.epoch(), r.trainLoss(),
                     num(r.validationScore()), num(r.validationGray()), num(r.validationColour()), r.learningRate(),
-                    r.patchesPerSecond(), r.seconds()));
+                    r.patchesPerSecond(), r.seconds(), num(r.validationLoss())));
         }
         return sb.toString();
     }
@@ -45,11 +49,13 @@ public final class TrainingHistory {
                 continue;
             }
             String[] f = line.split(",", -1);
-            if (f.length != 8) {
-                throw new IOException(file + ": line " + (i + 1) + " has " + f.length + " fields, expected 8");
+            if (f.length != 8 && f.length != 9) {
+                throw new IOException(file + ": line " + (i + 1) + " has " + f.length + " fields, expected 9 (8 in"
+                        + " files written before val_loss)");
             }
             out.add(new EpochRecord(Integer.parseInt(f[0]), Double.parseDouble(f[1]), parse(f[2]), parse(f[3]),
-                    parse(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7])));
+                    parse(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]),
+                    f.length == 9 ? parse(f[8]) : Double.NaN));
         }
         return out;
     }

@@ -156,9 +156,83 @@ class TrainerTest {
         assertEquals(r.history().get(0).trainLoss(), r2.history().get(0).trainLoss(), 0.0);
     }
 
+    /** 64×64 patches of the test samples, converted with paper 004's input, as a recipe prepares them. */
+    static List<TrainingSample> patches() throws IOException {
+        List<TrainingSample> out = new java.util.ArrayList<>();
+        for (NucleiSample s : samples()) {
+            dev.nucleon.segmentation.image.FloatImage in = NetworkInput.prepare(s.readImage(), NetworkInput.PAPER004_NAME);
+            LabelImage labels = s.readLabels();
+            for (int k = 0; k < 2; k++) {
+                out.add(new TrainingSample(s.id() + "@" + k, in.crop(32 * k, 16, 64, 64), labels.crop(32 * k, 16, 64, 64),
+                        dev.nucleon.segmentation.dataset.ImageKind.GRAY));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void preparedPatchesTrainWithValidationLossAsTheCheckpointRuleAndResume(@TempDir Path dir) throws IOException {
+        List<TrainingSample> all = patches();
+        List<TrainingSample> train = all.subList(0, 4), validation = all.subList(4, all.size());
+        TrainerConfig c = new TrainerConfig(3, 2, 64, 1, 3e-3, "adam", "bce-log-dice", 0, 0, 0.5, 1e-5, 0, 11, 1, 2,
+                true, false, 64, "none");
+        Path model = dir.resolve("p/model.safetensors");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Trainer.Result r = new Trainer(c.withEpochs(2), new PrintStream(log, true)).inPlaceProgress(false)
+                .input(NetworkInput.PAPER004_NAME)
+                .augmentation(dev.nucleon.segmentation.augment.AugmentationPipeline.paper004())
+                .checkpointOnValidationLoss(true).recordDiameter(false).metadata(Map.of("nucleon.recipe", "test"))
+                .fitPrepared(tiny(), train, validation, model);
+        assertEquals(2, r.history().size());
+        double best = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        for (EpochRecord e : r.history()) {
+            assertTrue(Double.isFinite(e.validationLoss()) && e.validationLoss() > 0, "validation loss " + e);
+            if (e.validationLoss() < best) {
+                best = e.validationLoss();
+                bestEpoch = e.epoch();
+            }
+        }
+        assertEquals(bestEpoch, r.bestEpoch(), "the best epoch is the one of lowest validation loss");
+        assertEquals(best, r.bestScore(), 0);
+        assertTrue(log.toString().contains("val loss") && log.toString().contains("best validation loss"), log.toString());
+        List<EpochRecord> rows = TrainingHistory.read(Trainer.Files.of(model).history());
+        assertEquals(r.history().get(1).validationLoss(), rows.get(1).validationLoss(), 1e-6);
+        Map<String, String> meta = SafeTensors.read(model).metadata();
+        assertEquals(NetworkInput.PAPER004_NAME, meta.get(Predictor.META_INPUT));
+        assertEquals("test", meta.get("nucleon.recipe"));
+        assertTrue(!meta.containsKey(Predictor.META_DIAMETER), "no rescaling at inference: " + meta);
+        // resume continues to epoch 3 with the same rule
+        Module net = Checkpoint.load(Trainer.Files.of(model).last());
+        Trainer.Result resumed = new Trainer(c, new PrintStream(new ByteArrayOutputStream())).inPlaceProgress(false)
+                .input(NetworkInput.PAPER004_NAME).checkpointOnValidationLoss(true)
+                .resumePrepared(net, train, validation, model);
+        assertEquals(3, resumed.history().size());
+        assertTrue(Double.isFinite(resumed.history().get(2).validationLoss()));
+        // the rule needs validation samples of the patch size
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(c, new PrintStream(new ByteArrayOutputStream()))
+                .inPlaceProgress(false).checkpointOnValidationLoss(true)
+                .fit(tiny(), samples(), List.of(samples().get(0)), dir.resolve("q/model.safetensors")));
+    }
+
+    @Test
+    void historyFilesWithoutTheValidationLossColumnStillRead(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("old.history.csv");
+        Files.writeString(f, "epoch,train_loss,val_score,val_score_gray,val_score_colour,learning_rate,"
+                + "patches_per_second,seconds\n1,0.5,0.4,0.4,,0.001,10.0,60.0\n");
+        List<EpochRecord> rows = TrainingHistory.read(f);
+        assertEquals(1, rows.size());
+        assertTrue(Double.isNaN(rows.get(0).validationLoss()));
+        assertEquals(0.4, rows.get(0).validationScore(), 0);
+    }
+
     @Test
     void medianDiameterIsTakenOverEveryTrainingNucleus() throws IOException {
-        double d = Trainer.medianDiameter(samples());
+        List<dev.nucleon.segmentation.image.LabelImage> labels = new java.util.ArrayList<>();
+        for (NucleiSample s : samples()) {
+            labels.add(s.readLabels());
+        }
+        double d = Trainer.medianDiameter(labels);
         assertTrue(d > 5 && d < 60, "median diameter " + d);
         assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1), System.out).scaleAugmentation(0, 2));
         assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1), System.out).input("hsv"));
