@@ -12,16 +12,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code model} parameter of the network benchmarks: {@code PRESET} or {@code PRESET:B} (base filters), e.g.
- * {@code unet:16}, {@code unet-plusplus:8}, {@code resnet-fcn}. Paper 004 varies B (16 and 8) for {@code unet},
+ * The {@code model} parameter of the network benchmarks: {@code PRESET}, {@code PRESET:B} (base filters) or
+ * {@code unet-plus:B:UP} (U-Net+'s up-sampling, tc or us), e.g. {@code unet:16}, {@code unet-plusplus:8},
+ * {@code unet-plus:8:us}, {@code resnet-fcn}. Paper 004 varies B (16 and 8) for {@code unet},
  * {@code unet-plusplus} and {@code unet-plus} (with {@code up} tc, its default); every other preset runs at its
  * paper configuration (the preset's defaults; the U-Nets' default B is spelled out so that reports show it).
  * {@link #ALL} lists the benchmarked set in the order of {@link Presets#all()}.
  *
  * @param preset the preset name
  * @param base   base filters, or null for the preset's default
+ * @param up     U-Net+'s up-sampling ({@code tc} or {@code us}), or null for the preset's default
  */
-public record ModelSpec(String preset, Integer base) {
+public record ModelSpec(String preset, Integer base, String up) {
 
     /** Every benchmarked configuration; keep in step with the {@code @Param} lists that name it. */
     public static final String ALL = "unet-bn:64, unet:16, unet:8, unet-relu:16, unet-elu:16, unet-carving:16, "
@@ -31,17 +33,27 @@ public record ModelSpec(String preset, Integer base) {
         Presets.get(preset);
     }
 
+    /** A configuration with the preset's default up-sampling. */
+    public ModelSpec(String preset, Integer base) {
+        this(preset, base, null);
+    }
+
     /** {@code "unet:16"} → (unet, 16); {@code "resfcn"} → (resfcn, null). */
     public static ModelSpec parse(String text) {
         int colon = text.indexOf(':');
         if (colon < 0) {
             return new ModelSpec(text.trim(), null);
         }
-        String b = text.substring(colon + 1).trim();
+        String[] rest = text.substring(colon + 1).split(":", -1);
         try {
-            return new ModelSpec(text.substring(0, colon).trim(), Integer.parseInt(b));
+            if (rest.length > 2) {
+                throw new NumberFormatException();
+            }
+            return new ModelSpec(text.substring(0, colon).trim(), Integer.parseInt(rest[0].trim()),
+                    rest.length == 2 ? rest[1].trim() : null);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("model '" + text + "': expected PRESET or PRESET:B with B an integer");
+            throw new IllegalArgumentException("model '" + text + "': expected PRESET, PRESET:B or PRESET:B:UP with B "
+                    + "an integer");
         }
     }
 
@@ -50,6 +62,9 @@ public record ModelSpec(String preset, Integer base) {
         Map<String, Object> options = new LinkedHashMap<>();
         if (base != null) {
             options.put(Presets.BASE, base);
+        }
+        if (up != null) {
+            options.put(Presets.UP, up);
         }
         return Presets.config(preset, options);
     }
@@ -95,6 +110,6 @@ public record ModelSpec(String preset, Integer base) {
 
     @Override
     public String toString() {
-        return base == null ? preset : preset + ":" + base;
+        return base == null ? preset : preset + ":" + base + (up == null ? "" : ":" + up);
     }
 }

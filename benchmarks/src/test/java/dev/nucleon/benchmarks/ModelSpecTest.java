@@ -20,6 +20,11 @@ class ModelSpecTest {
     @Test
     void parsesPresetAndOptionalBase() {
         assertEquals(new ModelSpec("unet", 16), ModelSpec.parse("unet:16"));
+        ModelSpec us = ModelSpec.parse("unet-plus:8:us");
+        assertEquals(new ModelSpec("unet-plus", 8, "us"), us);
+        assertEquals("unet-plus:8:us", us.toString());
+        assertEquals(434_721L, us.build(1).parameterCount().total(),
+                "paper 004's U-Net+ U.S. at B = 8 (0.435M)");
         ModelSpec resnet = ModelSpec.parse("resnet-fcn");
         assertEquals("resnet-fcn", resnet.preset());
         assertNull(resnet.base());
