@@ -47,6 +47,7 @@ public final class MeanAveragePrecision {
     /**
      * @param thresholds IoU thresholds, each ≥ 0.5 (below 0.5 matches are no longer unique)
      * @param averageIouThreshold the IoU above which a truth nucleus counts as found for {@link AverageIou}
+     * @return the official score, with {@link Paper004Score} at the same thresholds alongside
      */
     public static ImageScore score(String id, LabelOverlap overlap, double[] thresholds, double averageIouThreshold) {
         int nt = overlap.truthCount(), np = overlap.predCount();
@@ -74,7 +75,7 @@ public final class MeanAveragePrecision {
             sum += s[k];
         }
         return new ImageScore(id, nt, np, thresholds.clone(), tp, s, sum / thresholds.length,
-                AverageIou.of(overlap, averageIouThreshold));
+                AverageIou.of(overlap, averageIouThreshold), Paper004Score.of(overlap, thresholds));
     }
 
     /** The dataset score: mean of the image scores (NaN for no image). */

@@ -1,0 +1,134 @@
+package dev.nucleon.segmentation.metrics;
+
+import dev.nucleon.segmentation.image.LabelImage;
+
+import java.util.List;
+
+/**
+ * Paper 004's two object scores of one image ("Metrics to evaluate the performance of model"): its
+ * <b>average IoU</b> and its <b>precision</b>, a second scorer beside the official {@link MeanAveragePrecision}.
+ *
+ * <p>For each threshold T_k of {@code {0.50, 0.55, …, 0.95}} and every truth nucleus g_i (N_g of them): g_i is a
+ * true positive when some predicted nucleus has IoU(g_i, p_j) &gt; T_k — its IoU is recorded — and a false
+ * negative otherwise — its IoU is recorded as 0. So {@code TP_k + FN_k = N_g} at every k. A prediction is a false
+ * positive only when its IoU with <em>every</em> truth nucleus is 0, i.e. it overlaps no truth pixel at all; FP
+ * does not depend on k. Then
+ * <pre>
+ *   precision   = 1/10 · Σ_k TP_k / (TP_k + FN_k + FP) = 1/10 · Σ_k TP_k / (N_g + FP)
+ *   average IoU = 1/10 · Σ_k ( 1/N_g · Σ_i IoU_i · [IoU_i &gt; T_k] )
+ * </pre>
+ * where IoU_i is the best IoU of g_i with any prediction (above 0.5 at most one prediction can match, so "the"
+ * matching prediction is unique); the dataset values are the mean ± standard deviation (population, ddof = 0)
+ * over images, as in {@link AverageIou#summarize}.
+ *
+ * <p><b>The false-positive rule is looser than the contest's.</b> The official score counts every prediction
+ * that matches no truth at IoU &gt; t as a false positive; here a prediction that overlaps a truth nucleus
+ * with IoU 0.3 (a merge, a badly drawn or split nucleus) is not a false positive — it costs only through the
+ * truth it fails to match. Only predictions lying wholly on background are.
+ *
+ * <p><b>Which threshold the average IoU uses.</b> The paper says each truth cell is matched with a prediction
+ * whose IoU exceeds "a preset threshold from {T_k}", records that IoU or 0, and averages over the image; it does
+ * not say which T_k. We average over all ten, the same loop as its precision, because its own tables rule out
+ * the single lowest threshold 0.5: with T = 0.5 a truth of IoU x adds x to the average IoU and
+ * {@code #{k : x > T_k}/10 < x + 0.05} to the precision, so an image's precision could never exceed its
+ * average IoU by 0.05 or more — yet in every row of Tables 1 and 2 it does (e.g. U-Net B = 16: 0.533 and
+ * 60.0 %, a gap of 0.067; the smallest gap is 0.053). Averaging over T_k weighs each truth by
+ * x · #{k : x > T_k}/10, below its precision term #{k : x > T_k}/10 while false positives are few, which fits
+ * every row. The single-threshold reading stays
+ * available as {@link AverageIou} (IoU &gt; 0.5), printed beside it.
+ *
+ * <p>Objects are the label map's objects as given (one truth nucleus per DSB2018 mask, one prediction per
+ * label), as for the official score. Empty images follow {@link MeanAveragePrecision}'s convention: no truth
+ * and no prediction scores 1 on both; no truth but predictions scores 0 (all are false positives).
+ *
+ * @param truthCount     N_g, truth nuclei
+ * @param predCount      predicted nuclei
+ * @param thresholds     T_k
+ * @param truePositives  TP_k, truth nuclei matched with IoU &gt; T_k (FN_k = N_g − TP_k)
+ * @param falsePositives FP, predictions overlapping no truth pixel
+ * @param precision      paper 004's precision of the image
+ * @param averageIou     paper 004's average IoU of the image (mean over T_k, see above)
+ */
+public record Paper004Score(int truthCount, int predCount, double[] thresholds, int[] truePositives,
+                            int falsePositives, double precision, double averageIou) {
+
+    /** The dataset values: mean and standard deviation over images of each score. */
+    public record Summary(double averageIou, double averageIouStd, double precision, double precisionStd,
+                          int images) {
+    }
+
+    /** FN_k = N_g − TP_k. */
+    public int falseNegatives(int k) {
+        return truthCount - truePositives[k];
+    }
+
+    /** TP_k / (TP_k + FN_k + FP), the precision at one threshold (1 for an image with nothing in it). */
+    public double precisionAt(int k) {
+        int den = truthCount + falsePositives;
+        return den == 0 ? 1.0 : truePositives[k] / (double) den;
+    }
+
+    /** The scores of one image with the paper's thresholds 0.50:0.05:0.95. */
+    public static Paper004Score of(LabelImage truth, LabelImage prediction) {
+        return of(LabelOverlap.of(truth, prediction), MeanAveragePrecision.dsb2018Thresholds());
+    }
+
+    /** @param thresholds T_k, each in [0.5, 1) (the paper's are {@link MeanAveragePrecision#dsb2018Thresholds()}) */
+    public static Paper004Score of(LabelOverlap overlap, double[] thresholds) {
+        for (double t : thresholds) {
+            if (!(t >= 0.5 && t < 1.0)) {
+                throw new IllegalArgumentException("Paper004Score: IoU threshold " + t
+                        + " outside [0.5, 1): below 0.5 a truth's match is not unique");
+            }
+        }
+        int nt = overlap.truthCount(), np = overlap.predCount();
+        double[] best = new double[nt];
+        boolean[] touches = new boolean[np];
+        for (int p = 0; p < overlap.pairCount(); p++) { // pairs share at least one pixel
+            touches[overlap.pairPrediction(p)] = true;
+            int t = overlap.pairTruth(p);
+            best[t] = Math.max(best[t], overlap.iou(p));
+        }
+        int fp = 0;
+        for (boolean b : touches) {
+            fp += b ? 0 : 1;
+        }
+        int[] tp = new int[thresholds.length];
+        double iouSum = 0, precisionSum = 0;
+        for (int k = 0; k < thresholds.length; k++) {
+            double recorded = 0;
+            for (double x : best) {
+                if (x > thresholds[k]) {
+                    tp[k]++;
+                    recorded += x;
+                }
+            }
+            iouSum += nt == 0 ? (np == 0 ? 1.0 : 0.0) : recorded / nt;
+            int den = nt + fp;
+            precisionSum += den == 0 ? 1.0 : tp[k] / (double) den;
+        }
+        return new Paper004Score(nt, np, thresholds.clone(), tp, fp, precisionSum / thresholds.length,
+                iouSum / thresholds.length);
+    }
+
+    /** Mean ± std over images (NaN for no image). */
+    public static Summary summarize(List<Paper004Score> images) {
+        int n = images.size();
+        if (n == 0) {
+            return new Summary(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+        }
+        double iou = 0, prec = 0;
+        for (Paper004Score s : images) {
+            iou += s.averageIou();
+            prec += s.precision();
+        }
+        iou /= n;
+        prec /= n;
+        double vi = 0, vp = 0;
+        for (Paper004Score s : images) {
+            vi += (s.averageIou() - iou) * (s.averageIou() - iou);
+            vp += (s.precision() - prec) * (s.precision() - prec);
+        }
+        return new Summary(iou, Math.sqrt(vi / n), prec, Math.sqrt(vp / n), n);
+    }
+}
