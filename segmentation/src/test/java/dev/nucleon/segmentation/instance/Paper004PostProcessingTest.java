@@ -8,7 +8,10 @@ import dev.nucleon.segmentation.image.LabelImage;
 
 import org.junit.jupiter.api.Test;
 
-/** Paper 004's instance step: threshold, hole filling and speck removal below {@value Paper004PostProcessing#AREA} px, no watershed. */
+/**
+ * Paper 004's instance step: threshold, hole filling and speck removal below {@value Paper004PostProcessing#AREA} px,
+ * no watershed.
+ */
 class Paper004PostProcessingTest {
     private static final int W = 60, H = 40;
 
@@ -32,27 +35,37 @@ class Paper004PostProcessingTest {
     }
 
     @Test
-    void aHoleSmallerThanTheLimitIsFilledALargerOneIsNot() {
-        // a 20×20 square (400 px) with a 3×3 hole (9 px < 100): filled, one object of 400 px
+    void theLimitIs64Pixels() {
+        assertEquals(64, Paper004PostProcessing.AREA, "the hand-worked areas below assume 64");
+    }
+
+    @Test
+    void aHoleSmallerThanTheLimitIsFilledOneOfTheLimitIsNot() {
+        // a 20×20 square (400 px) with a 3×3 hole (9 px < 64): filled, one object of 400 px
         LabelImage small = Paper004PostProcessing.defaults().segment(probability((x, y) -> square(x, y, 5, 5, 20)
                 && !square(x, y, 12, 12, 3)));
         assertEquals(1, small.countLabels());
         assertEquals(400, small.areas()[1]);
-        // a 30×30 square (900 px) with an 11×11 hole (121 px ≥ 100): kept, 900 − 121 = 779 px
+        // a 7×9 hole (63 px < 64) is filled too
+        LabelImage just = Paper004PostProcessing.defaults().segment(probability((x, y) -> square(x, y, 5, 5, 30)
+                && !(x >= 14 && x < 21 && y >= 14 && y < 23)));
+        assertEquals(900, just.areas()[1]);
+        // an 8×8 hole (64 px, not < 64) in a 30×30 square (900 px) stays: 900 − 64 = 836 px
         LabelImage large = Paper004PostProcessing.defaults().segment(probability((x, y) -> square(x, y, 5, 5, 30)
-                && !square(x, y, 14, 14, 11)));
+                && !square(x, y, 14, 14, 8)));
         assertEquals(1, large.countLabels());
-        assertEquals(779, large.areas()[1]);
+        assertEquals(836, large.areas()[1]);
     }
 
     @Test
     void aSpeckIsRemovedAnObjectOfTheLimitIsKept() {
-        // a 3×3 speck (9 px) is removed; a 10×10 square (exactly 100 px, not < 100) stays
+        // a 3×3 speck (9 px) and a 7×9 blob (63 px) are removed; an 8×8 square (exactly 64 px, not < 64) stays
         LabelImage l = Paper004PostProcessing.defaults().segment(probability((x, y) -> square(x, y, 2, 2, 3)
-                || square(x, y, 30, 10, 10)));
+                || (x >= 10 && x < 17 && y >= 20 && y < 29) || square(x, y, 30, 10, 8)));
         assertEquals(1, l.countLabels());
-        assertEquals(100, l.areas()[1]);
+        assertEquals(64, l.areas()[1]);
         assertEquals(0, l.data()[3 * W + 3], "the speck is background");
+        assertEquals(0, l.data()[22 * W + 12], "the 63 px blob is background");
     }
 
     @Test
