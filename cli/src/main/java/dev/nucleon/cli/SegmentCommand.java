@@ -421,6 +421,7 @@ public final class SegmentCommand implements Callable<Integer> {
         o.put("device", dev.toString());
         o.put("threshold", inference.threshold);
         o.put("core_threshold", inference.coreThreshold);
+        o.put("post", inference.post);
         o.put("min_size", minSize);
         o.put("tta", tta);
         o.put("diameter", inference.diameter);
