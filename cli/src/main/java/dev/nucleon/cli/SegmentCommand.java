@@ -6,8 +6,8 @@ import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.inference.ImageFileSegmentation;
 import dev.nucleon.segmentation.inference.Predictor;
-import dev.nucleon.segmentation.instance.Paper004PostProcessing;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
+import dev.nucleon.segmentation.instance.Paper004PostProcessing;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 import dev.nucleon.segmentation.io.Csv;
@@ -85,8 +85,8 @@ public final class SegmentCommand implements Callable<Integer> {
     InferenceOptions inference = new InferenceOptions();
 
     @Option(names = "--min-size", paramLabel = "PIXELS",
-            description = "Smallest nucleus in pixels (default: the predictor's, " + Predictor.DEFAULT_MIN_SIZE + "; --post "
-                    + "paper004 keeps its own " + Paper004PostProcessing.AREA + ").")
+            description = "Smallest nucleus in pixels (default: the predictor's, " + Predictor.DEFAULT_MIN_SIZE
+                    + "; --post paper004 keeps its own " + Paper004PostProcessing.AREA + ").")
     Integer minSize;
 
     @Option(names = "--tta", description = "Flip test-time augmentation (4x slower, slightly smoother).")

@@ -77,7 +77,7 @@ class PaperPostAndMetricTest {
         Run official = Run.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString());
         assertEquals(0, official.exitCode(), official.toString());
         assertTrue(official.out().contains("mean AP (DSB2018)    0.6250"), official.out());
-        assertFalse(official.out().contains("004 "), "official (the default) shows no paper 004 column\n" + official.out());
+        assertFalse(official.out().contains("004 "), "official (the default): no paper 004 column\n" + official.out());
         assertFalse(Run.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString(), "--json").out()
                 .contains("paper004"));
     }
@@ -168,9 +168,9 @@ class PaperPostAndMetricTest {
         touchingPair(data);
         Path model = thresholdingModel("plain.safetensors", Map.of());
         Path out = dir.resolve("eval");
-        // --post paper004 merges the two truth nuclei into one blob. Truth 1 keeps the column where the discs meet, so
-        // its IoU with the blob is just above 1/2 (0.509, printed below as average IoU (>0.5) 0.2545 = 0.509/2), truth 2's
-        // just below. Only T = 0.50 is passed: official = (1/(1 + 0 + 1))/10 = 0.05; paper 004 precision = (1/2)/10
+        // --post paper004 merges the two truth nuclei into one blob. Truth 1 keeps the column where the discs meet,
+        // so its IoU with the blob is just above 1/2 (0.509, printed below as average IoU (>0.5) 0.2545 = 0.509/2),
+        // truth 2's just below. Only T = 0.50 is passed: official = (1/(1 + 0 + 1))/10 = 0.05; paper 004 precision = (1/2)/10
         // = 0.05 (the blob overlaps truth, no FP either way); its average IoU = (0.509/2)/10 = 0.0255.
         Run r = Run.of("evaluate", "--data", data.toString(), "--model", model.toString(), "--split", "none",
                 "--post", "paper004", "--metric", "paper004", "--pred-out", out.toString());

@@ -29,8 +29,8 @@ import java.util.function.Consumer;
 /**
  * Runs a {@link Predictor} over samples with truth, writes each prediction as {@code <id>_labels.png} into a
  * folder, and scores it exactly as {@code nucleon evaluate --truth --pred} does (DSB2018 thresholds, the average
- * IoU at 0.5, paper 004's average IoU and precision, pixel metrics), keeping the grayscale/colour kind of every image, its
- * {@link InstanceErrors} and its {@link NucleiKind} (a {@link KindReport}).
+ * IoU at 0.5, paper 004's average IoU and precision, pixel metrics), keeping the grayscale/colour kind of every
+ * image, its {@link InstanceErrors} and its {@link NucleiKind} (a {@link KindReport}).
  */
 public final class ModelEvaluation {
     /**

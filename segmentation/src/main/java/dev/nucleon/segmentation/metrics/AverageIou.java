@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The "average IoU" of paper 004's text read with one matching threshold: every truth nucleus gets the IoU of
  * the predicted nucleus it matches — IoU above the matching threshold (0.5 by default, which makes the match
- * unique) — or 0 when none does; the image's value is the mean over its truth nuclei; the dataset's is the mean ± standard
- * deviation (population, ddof = 0, as numpy's {@code std}) over images.
+ * unique) — or 0 when none does; the image's value is the mean over its truth nuclei; the dataset's is the mean ±
+ * standard deviation (population, ddof = 0, as numpy's {@code std}) over images.
  *
  * <p>Reading of the paper: it says each truth cell is matched to a prediction whose IoU exceeds "a preset
  * threshold from {T_k}"; this class takes one threshold, by default the lowest, 0.5. Paper 004's own tables

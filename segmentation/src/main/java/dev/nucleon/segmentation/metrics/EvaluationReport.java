@@ -122,8 +122,8 @@ public final class EvaluationReport {
         sb.append(String.format(Locale.ROOT, "mean AP (DSB2018)    %.4f%n", meanAp()));
         if (metric == EvaluationMetric.PAPER004) {
             Paper004Score.Summary p4 = paper004();
-            sb.append(String.format(Locale.ROOT, "avg IoU (paper 004)  %.4f ± %.4f   (mean over IoU thresholds 0.50:0.95)%n",
-                    p4.averageIou(), p4.averageIouStd()));
+            sb.append(String.format(Locale.ROOT, "avg IoU (paper 004)  %.4f ± %.4f   (mean over IoU thresholds "
+                    + "0.50:0.95)%n", p4.averageIou(), p4.averageIouStd()));
             sb.append(String.format(Locale.ROOT, "precision (004)      %.4f ± %.4f   (FP = predictions overlapping no "
                     + "true nucleus)%n", p4.precision(), p4.precisionStd()));
         }

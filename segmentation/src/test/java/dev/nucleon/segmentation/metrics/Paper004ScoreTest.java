@@ -204,8 +204,8 @@ class Paper004ScoreTest {
         KindReport k = KindReport.of(List.of(new KindReport.Image("x", s, InstanceErrors.of(truth, pred))),
                 java.util.Map.of());
         String table = k.toText(EvaluationMetric.PAPER004);
-        assertTrue(table.lines().findFirst().orElseThrow().matches("kind +images +score +avg IoU 004 +± IoU +prec 004 +AP@0\\.5.*"),
-                table);
+        assertTrue(table.lines().findFirst().orElseThrow()
+                .matches("kind +images +score +avg IoU 004 +± IoU +prec 004 +AP@0\\.5.*"), table);
         assertTrue(table.contains("0.3333       0.5000  0.0000    0.5000"), table);
         assertTrue(k.toJson(EvaluationMetric.PAPER004).contains("\"paper004_precision\":0.5"));
         assertEquals(EvaluationMetric.PAPER004, EvaluationMetric.parse(" Paper004 "));
