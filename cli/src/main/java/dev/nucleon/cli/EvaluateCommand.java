@@ -113,7 +113,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     String metric;
 
     @Option(names = "--json", description = "Print one JSON object (mean_ap, ap_by_threshold, avg_iou, pixel, images, "
-            + "kinds: the table by nuclei kind; with --data also split).")
+            + "kinds: the table by nuclei kind; with --data also split; with --metric paper004 also paper004).")
     boolean json;
 
     @Override
