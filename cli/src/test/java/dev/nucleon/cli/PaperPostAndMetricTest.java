@@ -60,6 +60,9 @@ class PaperPostAndMetricTest {
         assertTrue(r.out().contains("mean AP (DSB2018)    0.6250"), r.out());
         assertTrue(r.out().contains("avg IoU (paper 004)  0.7500 ± 0.2500"), r.out());
         assertTrue(r.out().contains("precision (004)      0.6667 ± 0.3333"), r.out());
+        // no true nuclei touch here: the connected-regions reading gives the same
+        assertTrue(r.out().contains("004, truth as connected regions: avg IoU 0.7500 ± 0.2500, precision 0.6667 ± 0.3333"),
+                r.out());
         String header = r.out().lines().filter(l -> l.startsWith("kind ")).findFirst().orElseThrow();
         assertTrue(header.matches("kind +images +score +avg IoU 004 +± IoU +prec 004 +AP@0\\.5 .*"), header);
         assertTrue(r.out().lines().anyMatch(l -> l.matches("all +2 +0\\.6250 +0\\.7500 +0\\.2500 +0\\.6667 .*")),
@@ -179,6 +182,9 @@ class PaperPostAndMetricTest {
         assertTrue(r.out().contains("average IoU (>0.5)   0.2545"), r.out());
         assertTrue(r.out().contains("avg IoU (paper 004)  0.0255 ± 0.0000"), r.out());
         assertTrue(r.out().contains("precision (004)      0.0500 ± 0.0000"), r.out());
+        // the paper's literal reading: the two touching true nuclei are one connected region, which the blob matches
+        assertTrue(r.out().contains("004, truth as connected regions: avg IoU 1.0000 ± 0.0000, precision 1.0000 ± 0.0000"),
+                r.out());
         String kinds = Files.readString(out.resolve("kinds.json"));
         assertTrue(kinds.contains("\"paper004_avg_iou\":0.025") && kinds.contains("\"paper004_precision\":0.05"),
                 kinds);

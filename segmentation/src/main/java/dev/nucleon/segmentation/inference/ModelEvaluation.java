@@ -152,7 +152,8 @@ public final class ModelEvaluation {
             Path file = predictionFolder.resolve(s.id() + "_labels.png");
             ImageFileWriter.writeLabels(pred, file);
             LabelOverlap overlap = LabelOverlap.of(truth, pred);
-            ImageScore score = MeanAveragePrecision.score(s.id(), overlap, thresholds, AverageIou.DEFAULT_THRESHOLD);
+            ImageScore score = MeanAveragePrecision.score(s.id(), truth, pred, overlap, thresholds,
+                    AverageIou.DEFAULT_THRESHOLD);
             EvaluationReport.ImageResult r = new EvaluationReport.ImageResult(s.id(), score,
                     PixelMetrics.of(truth, pred), file);
             results.add(r);

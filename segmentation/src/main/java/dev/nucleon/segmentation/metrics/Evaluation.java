@@ -65,7 +65,7 @@ public final class Evaluation {
                             + ", truth image " + s.id() + " is " + t.width() + "x" + t.height());
                 }
             }
-            ImageScore score = MeanAveragePrecision.score(s.id(), LabelOverlap.of(t, p), thresholds,
+            ImageScore score = MeanAveragePrecision.score(s.id(), t, p, LabelOverlap.of(t, p), thresholds,
                     averageIouThreshold);
             results.add(new EvaluationReport.ImageResult(s.id(), score, PixelMetrics.of(t, p), predFile));
         }

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * {@code ap_by_threshold}, {@code avg_iou}, {@code pixel}, {@code count_error}, {@code images},
  * {@code warnings}. With {@link EvaluationMetric#PAPER004} the text gains paper 004's average IoU and precision
  * after the official score, and the JSON a member {@code paper004} ({@code avg_iou}, {@code avg_iou_std},
- * {@code precision}, {@code precision_std}, {@code precision_by_threshold}) and per image {@code paper004_avg_iou},
+ * {@code precision}, {@code precision_std}, {@code precision_by_threshold}, {@code truth_as_connected_regions}: the
+ * first four with touching true nuclei as one, see {@link Paper004Score}) and per image {@code paper004_avg_iou},
  * {@code paper004_precision}, {@code paper004_fp}.
  */
 public final class EvaluationReport {
@@ -81,6 +82,15 @@ public final class EvaluationReport {
         return Paper004Score.summarize(scores().stream().map(ImageScore::paper004).toList());
     }
 
+    /**
+     * Paper 004's scores with the truth as the connected regions of its foreground
+     * ({@link ImageScore#paper004Regions()}), over the images that have them.
+     */
+    public Paper004Score.Summary paper004Regions() {
+        return Paper004Score.summarize(scores().stream().map(ImageScore::paper004Regions)
+                .filter(java.util.Objects::nonNull).toList());
+    }
+
     /** Mean over images of paper 004's precision at each threshold. */
     public double[] paper004PrecisionByThreshold() {
         double[] out = new double[thresholds.length];
@@ -126,6 +136,9 @@ public final class EvaluationReport {
                     + "0.50:0.95)%n", p4.averageIou(), p4.averageIouStd()));
             sb.append(String.format(Locale.ROOT, "precision (004)      %.4f ± %.4f   (FP = predictions overlapping no "
                     + "true nucleus)%n", p4.precision(), p4.precisionStd()));
+            Paper004Score.Summary r = paper004Regions();
+            sb.append(String.format(Locale.ROOT, "004, truth as connected regions: avg IoU %.4f ± %.4f, precision "
+                    + "%.4f ± %.4f%n", r.averageIou(), r.averageIouStd(), r.precision(), r.precisionStd()));
         }
         sb.append("AP by IoU threshold\n");
         double[] ap = apByThreshold();
@@ -183,7 +196,12 @@ public final class EvaluationReport {
             for (int k = 0; k < thresholds.length; k++) {
                 j.name(String.format(Locale.ROOT, "%.2f", thresholds[k])).value(pk[k]);
             }
-            j.endObject().endObject();
+            j.endObject();
+            Paper004Score.Summary r = paper004Regions();
+            j.name("truth_as_connected_regions").beginObject().name("avg_iou").value(r.averageIou())
+                    .name("avg_iou_std").value(r.averageIouStd()).name("precision").value(r.precision())
+                    .name("precision_std").value(r.precisionStd()).endObject();
+            j.endObject();
         }
         PixelMetrics p = pixel();
         j.name("pixel").beginObject()

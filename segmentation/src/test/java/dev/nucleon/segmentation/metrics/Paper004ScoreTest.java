@@ -134,6 +134,31 @@ class Paper004ScoreTest {
     }
 
     @Test
+    void touchingTruthNucleiAreOneObjectWhenTheTruthIsTakenAsConnectedRegions() {
+        LabelImage truth = LabelImage.parse(
+                "1122..",
+                "1122..");
+        LabelImage pred = LabelImage.parse(
+                "3333..",
+                "3333..");
+        // as given: the blob (8 px) has IoU 4/8 = 0.5 with each truth nucleus, not > 0.5 → both missed, the blob is
+        //   no FP (it overlaps them): precision 0/(2 + 0) = 0, average IoU 0.
+        // as connected regions: the two touching nuclei are one 8 px region = the blob: IoU 1 → precision 1, IoU 1.
+        Paper004Score given = Paper004Score.of(truth, pred);
+        assertEquals(0.0, given.precision(), EPS);
+        assertEquals(0.0, given.averageIou(), EPS);
+        Paper004Score regions = Paper004Score.ofConnectedRegions(truth, pred, MeanAveragePrecision.dsb2018Thresholds());
+        assertEquals(1, regions.truthCount());
+        assertEquals(1.0, regions.precision(), EPS);
+        assertEquals(1.0, regions.averageIou(), EPS);
+        // diagonal contact joins regions too (8-connectivity)
+        assertEquals(1, Paper004Score.connectedRegions(LabelImage.parse("1.", ".2")).countLabels());
+        ImageScore s = MeanAveragePrecision.score("x", truth, pred);
+        assertEquals(1.0, s.paper004Regions().precision(), EPS, "an image scored from its label maps carries both");
+        assertEquals(0.0, s.paper004().precision(), EPS);
+    }
+
+    @Test
     void averageIouIsTheMeanOverThresholdsNotTheIouAtHalf() {
         LabelImage truth = LabelImage.parse("1111111111");
         LabelImage pred = LabelImage.parse("1111111...");
@@ -196,10 +221,13 @@ class Paper004ScoreTest {
         assertTrue(!official.contains("paper 004") && both.contains("avg IoU (paper 004)  0.5000 ± 0.0000"), both);
         assertTrue(both.contains("precision (004)      0.5000 ± 0.0000"), both);
         assertTrue(both.contains("mean AP (DSB2018)    0.3333"), both);
+        assertTrue(both.contains("004, truth as connected regions: avg IoU 0.5000 ± 0.0000, precision 0.5000 ± 0.0000"),
+                both);
         String json = r.toJson(null, EvaluationMetric.PAPER004);
         JsonSyntax.check(json);
         assertTrue(json.contains("\"paper004\":{\"avg_iou\":0.5,\"avg_iou_std\":0.0,\"precision\":0.5"), json);
         assertTrue(json.contains("\"paper004_fp\":0"), json);
+        assertTrue(json.contains("\"truth_as_connected_regions\":{\"avg_iou\":0.5,"), json);
         assertTrue(!r.toJson().contains("paper004"));
         KindReport k = KindReport.of(List.of(new KindReport.Image("x", s, InstanceErrors.of(truth, pred))),
                 java.util.Map.of());
