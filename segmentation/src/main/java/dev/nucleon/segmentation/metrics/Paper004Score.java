@@ -33,10 +33,10 @@ import java.util.List;
  * whose IoU exceeds "a preset threshold from {T_k}", records that IoU or 0, and averages over the image; it does
  * not say which T_k. We average over all ten, the same loop as its precision, because its own tables rule out
  * the single lowest threshold 0.5: with T = 0.5 a truth of IoU x adds x to the average IoU and
- * {@code #{k : x > T_k}/10 < x + 0.05} to the precision, so an image's precision could never exceed its
+ * {@code #{k : x &gt; T_k}/10 < x + 0.05} to the precision, so an image's precision could never exceed its
  * average IoU by 0.05 or more — yet in every row of Tables 1 and 2 it does (e.g. U-Net B = 16: 0.533 and
  * 60.0 %, a gap of 0.067; the smallest gap is 0.053). Averaging over T_k weighs each truth by
- * x · #{k : x > T_k}/10, below its precision term #{k : x > T_k}/10 while false positives are few, which fits
+ * x · #{k : x &gt; T_k}/10, below its precision term #{k : x &gt; T_k}/10 while false positives are few, which fits
  * every row. Measured with the bundled model decoded the paper's way on 50 grayscale images of stage1_train_fixed
  * (see {@code Paper004PostProcessing}): precision 0.620, average IoU over T_k 0.568 (0.052 lower, as in the
  * paper's rows), average IoU at 0.5 0.674 (higher than the precision, as it must be). The single-threshold reading
