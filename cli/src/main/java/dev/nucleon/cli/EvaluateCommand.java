@@ -10,6 +10,7 @@ import dev.nucleon.segmentation.inference.ModelEvaluation;
 import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.io.JsonWriter;
 import dev.nucleon.segmentation.metrics.Evaluation;
+import dev.nucleon.segmentation.metrics.EvaluationMetric;
 import dev.nucleon.segmentation.metrics.EvaluationReport;
 import dev.nucleon.segmentation.metrics.KindReport;
 
@@ -48,6 +49,10 @@ import picocli.CommandLine.Spec;
  * truth folder's images can be read, the table by nuclei kind.
  * All the work is in {@link Evaluation}, {@link ModelEvaluation} and {@link KindReport}; this class only parses
  * options and prints.
+ *
+ * <p>{@code --metric paper004} adds paper 004's average IoU and precision ({@code Paper004Score}: a prediction is a
+ * false positive only when it overlaps no true nucleus) next to the official score, which stays the default
+ * ({@code --metric official}), in the summary, the table by kind, the JSON and {@code kinds.json}.
  * Exit code 0 when scored, 1 on bad input (missing folder, an image without prediction — scored, listed, then exit
  * 1 —, unreadable or corrupt file), 2 on bad or missing options.
  */
@@ -102,13 +107,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     InferenceOptions inference = new InferenceOptions();
 
+    @Option(names = "--metric", paramLabel = "official|paper004", defaultValue = "official",
+            description = "official (default): the DSB2018 score; paper004: also paper 004's average IoU and precision "
+                    + "(false positive = a prediction overlapping no true nucleus), next to the official score.")
+    String metric;
+
     @Option(names = "--json", description = "Print one JSON object (mean_ap, ap_by_threshold, avg_iou, pixel, images, "
-            + "kinds: the table by nuclei kind; with --data also split).")
+            + "kinds: the table by nuclei kind; with --data also split; with --metric paper004 also paper004).")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        metric();
         if (data != null) {
             if (truth != null || pred != null) {
                 throw new ParameterException(spec.commandLine(), "give either --data or --truth/--pred, not both");
@@ -213,7 +224,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             err.flush();
         });
         KindReport byKind = r.byKind();
-        byKind.writeJson(folder.resolve("kinds.json"));
+        byKind.writeJson(folder.resolve("kinds.json"), metric());
         byKind.writeChart(folder.resolve("kinds.png"));
         int scored = r.report().images().size();
         Consumer<JsonWriter> splitJson = j -> {
@@ -237,12 +248,23 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The {@code --metric} value; an unknown name is a usage error listing the known ones. */
+    private EvaluationMetric metric() {
+        try {
+            return EvaluationMetric.parse(metric);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--metric must be one of " + EvaluationMetric.labels()
+                    + ", got " + metric);
+        }
+    }
+
     /**
      * Prints the report (warnings to stderr) and, when given, the table by nuclei kind; {@code more} adds members to
      * the JSON object (may be null).
      */
     private void print(EvaluationReport report, KindReport kinds, Consumer<JsonWriter> more, PrintWriter out,
                        PrintWriter err) {
+        EvaluationMetric m = metric();
         for (String w : report.warnings()) {
             err.println("warning: " + w);
         }
@@ -252,11 +274,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                     more.accept(j);
                 }
                 if (kinds != null) {
-                    kinds.writeRows(j.name("kinds"));
+                    kinds.writeRows(j.name("kinds"), m);
                 }
-            }));
+            }, m));
         } else {
-            String text = report.toText();
+            String text = report.toText(m);
             // warnings already went to stderr
             StringBuilder sb = new StringBuilder();
             for (String line : text.split("\n")) {
@@ -267,7 +289,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (kinds != null) {
                 sb.append("\nby nuclei kind (score: mean AP over IoU 0.50:0.95; nuclei counts at IoU 0.5: true = "
                         + "matched + merged + split + missed, predicted = matched + false pos)\n");
-                sb.append(kinds.toText()).append('\n');
+                if (m == EvaluationMetric.PAPER004) {
+                    sb.append("paper 004 (mean ± std over images): avg IoU 004 = average IoU over IoU thresholds "
+                            + "0.50:0.95, prec 004 = its precision, false positive only where a prediction overlaps "
+                            + "no true nucleus\n");
+                }
+                sb.append(kinds.toText(m)).append('\n');
             }
             out.print(sb);
         }

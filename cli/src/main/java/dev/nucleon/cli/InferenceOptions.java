@@ -1,6 +1,8 @@
 package dev.nucleon.cli;
 
 import dev.nucleon.segmentation.inference.Predictor;
+import dev.nucleon.segmentation.instance.Paper004PostProcessing;
+import dev.nucleon.segmentation.instance.PostProcessing;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -9,7 +11,7 @@ import picocli.CommandLine.Spec;
 /**
  * The options that say how a model is run over whole images, shared by {@code segment} and {@code evaluate}:
  * nucleus size ({@code --diameter}, as Cellpose's flag), tiling ({@code --tile}, {@code --overlap}) and the
- * instance step's thresholds ({@code --threshold}, {@code --core-threshold}).
+ * instance step ({@code --post}) and its thresholds ({@code --threshold}, {@code --core-threshold}).
  */
 public final class InferenceOptions {
     @Spec(Spec.Target.MIXEE)
@@ -39,8 +41,16 @@ public final class InferenceOptions {
                     + "in (0, 1). Higher splits touching nuclei more often (and large ones too). Default 0.5.")
     Float coreThreshold;
 
+    @Option(names = "--post", paramLabel = "watershed|paper004",
+            description = {"Instance step: watershed (the model's own, splits touching nuclei) or paper004 (threshold, "
+                    + "fill holes and remove objects < " + Paper004PostProcessing.AREA + " px, 8-connected components, "
+                    + "no watershed; a head's second channel is ignored). Default: the model file's "
+                    + Predictor.META_POST + ", else watershed."})
+    String post;
+
     /** Checks the options before any work; a bad value is a usage error. */
     void validate() {
+        postProcessing();
         if (tile < 16 || tile % 16 != 0) {
             throw new ParameterException(spec.commandLine(), "--tile must be a multiple of 16 and >= 16, got " + tile);
         }
@@ -59,6 +69,19 @@ public final class InferenceOptions {
         }
     }
 
+    /** The {@code --post} method, or null when not given; an unknown name is a usage error listing the known ones. */
+    PostProcessing postProcessing() {
+        if (post == null) {
+            return null;
+        }
+        try {
+            return PostProcessing.parse(post);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--post must be one of " + PostProcessing.labels()
+                    + ", got " + post);
+        }
+    }
+
     /** Applies the options to {@code p}; a bad value is a usage error. */
     Predictor apply(Predictor p) {
         validate();
@@ -72,6 +95,9 @@ public final class InferenceOptions {
             }
             if (coreThreshold != null) {
                 p.coreThreshold(coreThreshold);
+            }
+            if (post != null) {
+                p.postProcessing(postProcessing());
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--" + e.getMessage());

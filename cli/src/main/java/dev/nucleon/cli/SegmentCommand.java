@@ -7,6 +7,7 @@ import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.inference.ImageFileSegmentation;
 import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
+import dev.nucleon.segmentation.instance.Paper004PostProcessing;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 import dev.nucleon.segmentation.io.Csv;
@@ -84,7 +85,8 @@ public final class SegmentCommand implements Callable<Integer> {
     InferenceOptions inference = new InferenceOptions();
 
     @Option(names = "--min-size", paramLabel = "PIXELS",
-            description = "Smallest nucleus in pixels (default: the predictor's, " + Predictor.DEFAULT_MIN_SIZE + ").")
+            description = "Smallest nucleus in pixels (default: the predictor's, " + Predictor.DEFAULT_MIN_SIZE
+                    + "; --post paper004 keeps its own " + Paper004PostProcessing.AREA + ").")
     Integer minSize;
 
     @Option(names = "--tta", description = "Flip test-time augmentation (4x slower, slightly smoother).")
@@ -421,6 +423,7 @@ public final class SegmentCommand implements Callable<Integer> {
         o.put("device", dev.toString());
         o.put("threshold", inference.threshold);
         o.put("core_threshold", inference.coreThreshold);
+        o.put("post", inference.post);
         o.put("min_size", minSize);
         o.put("tta", tta);
         o.put("diameter", inference.diameter);

@@ -28,9 +28,9 @@ import java.util.function.Consumer;
 
 /**
  * Runs a {@link Predictor} over samples with truth, writes each prediction as {@code <id>_labels.png} into a
- * folder, and scores it exactly as {@code nucleon evaluate --truth --pred} does (DSB2018 thresholds, paper
- * 004's average IoU at 0.5, pixel metrics), keeping the grayscale/colour kind of every image, its
- * {@link InstanceErrors} and its {@link NucleiKind} (a {@link KindReport}).
+ * folder, and scores it exactly as {@code nucleon evaluate --truth --pred} does (DSB2018 thresholds, the average
+ * IoU at 0.5, paper 004's average IoU and precision, pixel metrics), keeping the grayscale/colour kind of every
+ * image, its {@link InstanceErrors} and its {@link NucleiKind} (a {@link KindReport}).
  */
 public final class ModelEvaluation {
     /**
@@ -152,7 +152,8 @@ public final class ModelEvaluation {
             Path file = predictionFolder.resolve(s.id() + "_labels.png");
             ImageFileWriter.writeLabels(pred, file);
             LabelOverlap overlap = LabelOverlap.of(truth, pred);
-            ImageScore score = MeanAveragePrecision.score(s.id(), overlap, thresholds, AverageIou.DEFAULT_THRESHOLD);
+            ImageScore score = MeanAveragePrecision.score(s.id(), truth, pred, overlap, thresholds,
+                    AverageIou.DEFAULT_THRESHOLD);
             EvaluationReport.ImageResult r = new EvaluationReport.ImageResult(s.id(), score,
                     PixelMetrics.of(truth, pred), file);
             results.add(r);

@@ -12,6 +12,8 @@ import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.instance.InstanceSegmentation;
+import dev.nucleon.segmentation.instance.Paper004PostProcessing;
+import dev.nucleon.segmentation.instance.PostProcessing;
 import dev.nucleon.segmentation.networks.Presets;
 import dev.nucleon.segmentation.patch.BlendedTiling;
 import dev.nucleon.segmentation.patch.MaxStitcher;
@@ -43,7 +45,9 @@ import java.util.Map;
  *       grid ({@link #patches}) and core-only tiles ({@link #tiles}) remain available;</li>
  *   <li>the (K, H, W) head output, resized back to the image when it was rescaled;</li>
  *   <li>instances: {@link InstanceSegmentation} for the one-channel {@link Head#FOREGROUND} head, or
- *       {@link CoreWatershed} for the {@link Head#CONTOUR} and {@link Head#DISTANCE} heads.</li>
+ *       {@link CoreWatershed} for the {@link Head#CONTOUR} and {@link Head#DISTANCE} heads — or, for any head,
+ *       paper 004's connected components without watershed ({@link #postProcessing(PostProcessing)},
+ *       {@link Paper004PostProcessing}).</li>
  * </ol>
  *
  * <p>A model loaded from a file goes through {@link LayerFusion#forInference}: batch norm folded into the
@@ -85,6 +89,12 @@ public final class Predictor {
     public static final String META_CORE_THRESHOLD = "nucleon.coreThreshold";
     /** Model metadata key: the nucleus probability threshold chosen for this model; absent: {@link #DEFAULT_THRESHOLD}. */
     public static final String META_THRESHOLD = "nucleon.threshold";
+    /**
+     * Model metadata key: the {@link PostProcessing} this model is meant to be decoded with, by its
+     * {@link PostProcessing#label()} (e.g. {@code paper004} for a paper 004 reproduction, so it is scored the
+     * paper's way with no extra flag); absent: {@link PostProcessing#WATERSHED}.
+     */
+    public static final String META_POST = "nucleon.post";
 
     /** Default overlap of the blended tiles, pixels. */
     public static final int DEFAULT_OVERLAP = 32;
@@ -127,17 +137,20 @@ public final class Predictor {
     private final double trainingDiameter;
     /** The configuration; replaced whole by each setter, read once per call. */
     private volatile Settings settings = new Settings(Tiling.BLENDED, 256, 256, DEFAULT_OVERLAP, -1, 4, false,
-            Double.NaN, Device.CPU, defaultPostProcessing(), CoreWatershed.DEFAULT_CORE_THRESHOLD);
+            Double.NaN, Device.CPU, defaultPostProcessing(), CoreWatershed.DEFAULT_CORE_THRESHOLD,
+            PostProcessing.WATERSHED);
 
     /**
      * One configuration of a predictor, immutable: how images are tiled ({@code patch}: tile side; {@code stride}:
      * grid step; {@code overlap}: blending overlap; {@code tileMargin}: core-tile context), the batch, flips, the
-     * nuclei diameter, the device and the instance step.
+     * nuclei diameter, the device and the instance step ({@code method}: which one; {@code post}: the
+     * one-channel watershed step, whose threshold every method uses).
      */
     private record Settings(Tiling tiling, int patch, int stride, int overlap, int tileMargin, int batchSize,
-            boolean flipTta, double diameter, Device device, InstanceSegmentation post, float coreThreshold) {
+            boolean flipTta, double diameter, Device device, InstanceSegmentation post, float coreThreshold,
+            PostProcessing method) {
         Settings with(Tiling t, int p, int s, int o, int m) {
-            return new Settings(t, p, s, o, m, batchSize, flipTta, diameter, device, post, coreThreshold);
+            return new Settings(t, p, s, o, m, batchSize, flipTta, diameter, device, post, coreThreshold, method);
         }
     }
 
@@ -200,6 +213,9 @@ public final class Predictor {
             }
             if (meta.containsKey(META_CORE_THRESHOLD)) {
                 p.coreThreshold(Float.parseFloat(meta.get(META_CORE_THRESHOLD)));
+            }
+            if (meta.containsKey(META_POST)) {
+                p.postProcessing(PostProcessing.parse(meta.get(META_POST)));
             }
             return p;
         } catch (IllegalArgumentException e) {
@@ -278,7 +294,7 @@ public final class Predictor {
         }
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta, d,
-                s.device, s.post, s.coreThreshold);
+                s.device, s.post, s.coreThreshold, s.method);
         return this;
     }
 
@@ -304,7 +320,7 @@ public final class Predictor {
         }
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, n, s.flipTta, s.diameter,
-                s.device, s.post, s.coreThreshold);
+                s.device, s.post, s.coreThreshold, s.method);
         return this;
     }
 
@@ -312,7 +328,7 @@ public final class Predictor {
     public Predictor flipTta(boolean on) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, on, s.diameter,
-                s.device, s.post, s.coreThreshold);
+                s.device, s.post, s.coreThreshold, s.method);
         return this;
     }
 
@@ -321,19 +337,36 @@ public final class Predictor {
         model.to(d);
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
-                s.diameter, d, s.post, s.coreThreshold);
+                s.diameter, d, s.post, s.coreThreshold, s.method);
         return this;
     }
 
     public Predictor postProcessing(InstanceSegmentation p) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
-                s.diameter, s.device, p, s.coreThreshold);
+                s.diameter, s.device, p, s.coreThreshold, s.method);
         return this;
     }
 
     public InstanceSegmentation postProcessing() {
         return settings.post;
+    }
+
+    /**
+     * Which instance step decodes the head output (default {@link PostProcessing#WATERSHED}, or the model file's
+     * {@value #META_POST}). {@link PostProcessing#PAPER004} ({@link Paper004PostProcessing}) thresholds channel 0
+     * at {@link #postProcessing()}'s threshold, for every head, and never splits touching nuclei.
+     */
+    public Predictor postProcessing(PostProcessing method) {
+        Settings s = settings;
+        settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
+                s.diameter, s.device, s.post, s.coreThreshold, method);
+        return this;
+    }
+
+    /** The instance step in use. */
+    public PostProcessing postProcessingMethod() {
+        return settings.method;
     }
 
     /**
@@ -347,7 +380,7 @@ public final class Predictor {
         }
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
-                s.diameter, s.device, s.post, t);
+                s.diameter, s.device, s.post, t, s.method);
         return this;
     }
 
@@ -468,6 +501,9 @@ public final class Predictor {
     }
 
     private LabelImage decode(Settings s, FloatImage output) {
+        if (s.method == PostProcessing.PAPER004) {
+            return Paper004PostProcessing.segment(output, s.post.threshold());
+        }
         if (head == Head.FOREGROUND) {
             return s.post.segment(output);
         }

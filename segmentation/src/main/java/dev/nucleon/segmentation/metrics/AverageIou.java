@@ -3,13 +3,16 @@ package dev.nucleon.segmentation.metrics;
 import java.util.List;
 
 /**
- * Paper 004's "average IoU": every truth nucleus gets the IoU of the predicted nucleus it matches —
- * IoU above the matching threshold (0.5 by default, which makes the match unique) — or 0 when none
- * does; the image's value is the mean over its truth nuclei; the dataset's is the mean ± standard
- * deviation (population, ddof = 0, as numpy's {@code std}) over images.
+ * The "average IoU" of paper 004's text read with one matching threshold: every truth nucleus gets the IoU of
+ * the predicted nucleus it matches — IoU above the matching threshold (0.5 by default, which makes the match
+ * unique) — or 0 when none does; the image's value is the mean over its truth nuclei; the dataset's is the mean ±
+ * standard deviation (population, ddof = 0, as numpy's {@code std}) over images.
  *
  * <p>Reading of the paper: it says each truth cell is matched to a prediction whose IoU exceeds "a preset
- * threshold from {T_k}"; we use the lowest, 0.5. An image without truth nuclei scores 1 when nothing was
+ * threshold from {T_k}"; this class takes one threshold, by default the lowest, 0.5. Paper 004's own tables
+ * are not consistent with that single threshold, so {@code nucleon evaluate --metric paper004} reports
+ * {@link Paper004Score#averageIou()} (the mean over all T_k, see there for why) and prints this one beside it
+ * as "average IoU (&gt;0.5)". An image without truth nuclei scores 1 when nothing was
  * predicted and 0 otherwise (the same convention as {@link MeanAveragePrecision}).
  */
 public final class AverageIou {

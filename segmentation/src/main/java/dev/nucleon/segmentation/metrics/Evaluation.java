@@ -30,7 +30,7 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** Scores with the contest's thresholds and paper 004's average IoU at 0.5. */
+    /** Scores with the contest's thresholds, the average IoU at 0.5 and paper 004's scores ({@link Paper004Score}). */
     public static EvaluationReport run(Path truthFolder, Path predictionFolder) throws IOException {
         return run(truthFolder, predictionFolder, MeanAveragePrecision.dsb2018Thresholds(),
                 AverageIou.DEFAULT_THRESHOLD);
@@ -65,7 +65,7 @@ public final class Evaluation {
                             + ", truth image " + s.id() + " is " + t.width() + "x" + t.height());
                 }
             }
-            ImageScore score = MeanAveragePrecision.score(s.id(), LabelOverlap.of(t, p), thresholds,
+            ImageScore score = MeanAveragePrecision.score(s.id(), t, p, LabelOverlap.of(t, p), thresholds,
                     averageIouThreshold);
             results.add(new EvaluationReport.ImageResult(s.id(), score, PixelMetrics.of(t, p), predFile));
         }

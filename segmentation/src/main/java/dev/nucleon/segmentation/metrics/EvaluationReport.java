@@ -13,7 +13,11 @@ import java.util.function.Consumer;
  * scores, their aggregates, and warnings (missing predictions, stray files). Printable as text
  * ({@link #toText()}) or one JSON object ({@link #toJson()}) with keys {@code mean_ap},
  * {@code ap_by_threshold}, {@code avg_iou}, {@code pixel}, {@code count_error}, {@code images},
- * {@code warnings}.
+ * {@code warnings}. With {@link EvaluationMetric#PAPER004} the text gains paper 004's average IoU and precision
+ * after the official score, and the JSON a member {@code paper004} ({@code avg_iou}, {@code avg_iou_std},
+ * {@code precision}, {@code precision_std}, {@code precision_by_threshold}, {@code truth_as_connected_regions}: the
+ * first four with touching true nuclei as one, see {@link Paper004Score}) and per image {@code paper004_avg_iou},
+ * {@code paper004_precision}, {@code paper004_fp}.
  */
 public final class EvaluationReport {
     /**
@@ -73,6 +77,31 @@ public final class EvaluationReport {
         return AverageIou.summarize(scores());
     }
 
+    /** Paper 004's average IoU and precision, mean ± std over images ({@link Paper004Score}). */
+    public Paper004Score.Summary paper004() {
+        return Paper004Score.summarize(scores().stream().map(ImageScore::paper004).toList());
+    }
+
+    /**
+     * Paper 004's scores with the truth as the connected regions of its foreground
+     * ({@link ImageScore#paper004Regions()}), over the images that have them.
+     */
+    public Paper004Score.Summary paper004Regions() {
+        return Paper004Score.summarize(scores().stream().map(ImageScore::paper004Regions)
+                .filter(java.util.Objects::nonNull).toList());
+    }
+
+    /** Mean over images of paper 004's precision at each threshold. */
+    public double[] paper004PrecisionByThreshold() {
+        double[] out = new double[thresholds.length];
+        for (ImageResult r : images) {
+            for (int k = 0; k < out.length; k++) {
+                out[k] += r.score().paper004().precisionAt(k) / images.size();
+            }
+        }
+        return out;
+    }
+
     /** Pixel confusion summed over all images (micro average). */
     public PixelMetrics pixel() {
         PixelMetrics p = PixelMetrics.ZERO;
@@ -90,19 +119,34 @@ public final class EvaluationReport {
         return images.stream().filter(ImageResult::missing).count();
     }
 
-    /** Human-readable summary. */
+    /** Human-readable summary, official score only. */
     public String toText() {
+        return toText(EvaluationMetric.OFFICIAL);
+    }
+
+    /** Human-readable summary; {@link EvaluationMetric#PAPER004} adds paper 004's scores after the official one. */
+    public String toText(EvaluationMetric metric) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "images scored        %d%s%n", images.size(),
                 missingCount() > 0 ? " (" + missingCount() + " without prediction, scored as empty)" : ""));
         sb.append(String.format(Locale.ROOT, "mean AP (DSB2018)    %.4f%n", meanAp()));
+        if (metric == EvaluationMetric.PAPER004) {
+            Paper004Score.Summary p4 = paper004();
+            sb.append(String.format(Locale.ROOT, "avg IoU (paper 004)  %.4f ± %.4f   (mean over IoU thresholds "
+                    + "0.50:0.95)%n", p4.averageIou(), p4.averageIouStd()));
+            sb.append(String.format(Locale.ROOT, "precision (004)      %.4f ± %.4f   (FP = predictions overlapping no "
+                    + "true nucleus)%n", p4.precision(), p4.precisionStd()));
+            Paper004Score.Summary r = paper004Regions();
+            sb.append(String.format(Locale.ROOT, "004, truth as connected regions: avg IoU %.4f ± %.4f, precision "
+                    + "%.4f ± %.4f%n", r.averageIou(), r.averageIouStd(), r.precision(), r.precisionStd()));
+        }
         sb.append("AP by IoU threshold\n");
         double[] ap = apByThreshold();
         for (int k = 0; k < thresholds.length; k++) {
             sb.append(String.format(Locale.ROOT, "  %.2f               %.4f%n", thresholds[k], ap[k]));
         }
         AverageIou.Summary iou = averageIou();
-        sb.append(String.format(Locale.ROOT, "average IoU (004)    %.4f ± %.4f%n", iou.mean(), iou.std()));
+        sb.append(String.format(Locale.ROOT, "average IoU (>0.5)   %.4f ± %.4f%n", iou.mean(), iou.std()));
         PixelMetrics p = pixel();
         sb.append(String.format(Locale.ROOT,
                 "pixel                accuracy %.4f  precision %.4f  recall %.4f  F1 %.4f  Jaccard %.4f  Dice %.4f%n",
@@ -127,6 +171,12 @@ public final class EvaluationReport {
      * writer inside the object and writes name/value pairs, e.g. {@code j -> kinds.writeRows(j.name("kinds"))}.
      */
     public String toJson(Consumer<JsonWriter> more) {
+        return toJson(more, EvaluationMetric.OFFICIAL);
+    }
+
+    /** As {@link #toJson(Consumer)}; {@link EvaluationMetric#PAPER004} adds paper 004's members (class comment). */
+    public String toJson(Consumer<JsonWriter> more, EvaluationMetric metric) {
+        boolean p4 = metric == EvaluationMetric.PAPER004;
         JsonWriter j = new JsonWriter().beginObject();
         j.name("mean_ap").value(meanAp());
         j.name("ap_by_threshold").beginObject();
@@ -137,6 +187,22 @@ public final class EvaluationReport {
         j.endObject();
         AverageIou.Summary iou = averageIou();
         j.name("avg_iou").beginObject().name("mean").value(iou.mean()).name("std").value(iou.std()).endObject();
+        if (p4) {
+            Paper004Score.Summary s = paper004();
+            j.name("paper004").beginObject().name("avg_iou").value(s.averageIou()).name("avg_iou_std")
+                    .value(s.averageIouStd()).name("precision").value(s.precision()).name("precision_std")
+                    .value(s.precisionStd()).name("precision_by_threshold").beginObject();
+            double[] pk = paper004PrecisionByThreshold();
+            for (int k = 0; k < thresholds.length; k++) {
+                j.name(String.format(Locale.ROOT, "%.2f", thresholds[k])).value(pk[k]);
+            }
+            j.endObject();
+            Paper004Score.Summary r = paper004Regions();
+            j.name("truth_as_connected_regions").beginObject().name("avg_iou").value(r.averageIou())
+                    .name("avg_iou_std").value(r.averageIouStd()).name("precision").value(r.precision())
+                    .name("precision_std").value(r.precisionStd()).endObject();
+            j.endObject();
+        }
         PixelMetrics p = pixel();
         j.name("pixel").beginObject()
                 .name("accuracy").value(p.accuracy()).name("precision").value(p.precision())
@@ -160,7 +226,13 @@ public final class EvaluationReport {
             j.endArray();
             j.name("avg_iou").value(s.averageIou()).name("n_truth").value(s.truthCount())
                     .name("n_pred").value(s.predCount()).name("missing").value(r.missing())
-                    .name("pixel_f1").value(r.pixel().f1()).endObject();
+                    .name("pixel_f1").value(r.pixel().f1());
+            if (p4) {
+                j.name("paper004_avg_iou").value(s.paper004().averageIou())
+                        .name("paper004_precision").value(s.paper004().precision())
+                        .name("paper004_fp").value(s.paper004().falsePositives());
+            }
+            j.endObject();
         }
         j.endArray();
         j.name("warnings").beginArray();

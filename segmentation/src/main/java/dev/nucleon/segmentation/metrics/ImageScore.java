@@ -11,10 +11,14 @@ package dev.nucleon.segmentation.metrics;
  *     FN(t) = truthCount − TP(t)
  * @param scoreByThreshold TP/(TP+FP+FN) at each t
  * @param score the DSB2018 image score, the mean of {@code scoreByThreshold}
- * @param averageIou paper 004's average IoU of this image (see {@link AverageIou})
+ * @param averageIou the average IoU of this image with one matching threshold (see {@link AverageIou})
+ * @param paper004 paper 004's average IoU and precision (its loose false-positive rule), see {@link Paper004Score}
+ * @param paper004Regions the same with the truth taken as the connected regions of its foreground
+ *     ({@link Paper004Score#ofConnectedRegions}); null when the image was scored from a {@link LabelOverlap} alone
  */
 public record ImageScore(String id, int truthCount, int predCount, double[] thresholds, int[] truePositives,
-                         double[] scoreByThreshold, double score, double averageIou) {
+                         double[] scoreByThreshold, double score, double averageIou,
+                         Paper004Score paper004, Paper004Score paper004Regions) {
 
     public int falsePositives(int k) {
         return predCount - truePositives[k];

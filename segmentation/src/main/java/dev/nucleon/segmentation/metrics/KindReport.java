@@ -36,6 +36,11 @@ import java.util.function.Function;
  * <p>Output: an aligned text table ({@link #toText()}), JSON ({@link #toJson()}: {@code kinds}, one object per row,
  * and {@code images}, one per image), and a PNG bar chart of the official score and AP@0.5 per row
  * ({@link #writeChart}).
+ *
+ * <p>With {@link EvaluationMetric#PAPER004} the table, the rows' JSON and the images' JSON also show paper 004's
+ * average IoU (mean ± std over the row's images) and precision ({@link Paper004Score}) right after the official
+ * score: columns {@code avg IoU 004}, {@code ± IoU}, {@code prec 004}; keys {@code paper004_avg_iou},
+ * {@code paper004_avg_iou_std}, {@code paper004_precision}, {@code paper004_precision_std}.
  */
 public final class KindReport {
     /** Name of the row over every image. */
@@ -56,8 +61,10 @@ public final class KindReport {
      * @param ap50   mean over images of score(0.50) (NaN when the scores lack that threshold)
      * @param ap75   mean over images of score(0.75) (likewise)
      * @param errors instance errors summed over the images
+     * @param paper004 paper 004's average IoU and precision over the images
      */
-    public record Row(String kind, int images, double score, double ap50, double ap75, InstanceErrors errors) {
+    public record Row(String kind, int images, double score, double ap50, double ap75, InstanceErrors errors,
+                      Paper004Score.Summary paper004) {
     }
 
     private final List<Image> images;
@@ -126,7 +133,7 @@ public final class KindReport {
         List<ImageScore> scores = list.stream().map(Image::score).toList();
         InstanceErrors e = InstanceErrors.sum(list.stream().map(Image::errors).toList());
         return new Row(name, list.size(), MeanAveragePrecision.mean(scores), meanAt(scores, 0.5),
-                meanAt(scores, 0.75), e);
+                meanAt(scores, 0.75), e, Paper004Score.summarize(scores.stream().map(ImageScore::paper004).toList()));
     }
 
     /** Mean over images of score(t) at threshold t; NaN without images or when an image lacks t. */
@@ -181,11 +188,16 @@ public final class KindReport {
     private record Column(String title, Function<Row, String> cell) {
     }
 
-    private static List<Column> columns() {
-        return List.of(new Column("kind", Row::kind),
+    private static List<Column> columns(EvaluationMetric metric) {
+        List<Column> paper004 = metric != EvaluationMetric.PAPER004 ? List.of()
+                : List.of(new Column("avg IoU 004", r -> fixed(r.paper004().averageIou())),
+                        new Column("± IoU", r -> fixed(r.paper004().averageIouStd())),
+                        new Column("prec 004", r -> fixed(r.paper004().precision())));
+        List<Column> out = new ArrayList<>(List.of(new Column("kind", Row::kind),
                 new Column("images", r -> Integer.toString(r.images())),
-                new Column("score", r -> fixed(r.score())),
-                new Column("AP@0.5", r -> fixed(r.ap50())),
+                new Column("score", r -> fixed(r.score()))));
+        out.addAll(paper004);
+        out.addAll(List.of(new Column("AP@0.5", r -> fixed(r.ap50())),
                 new Column("AP@0.75", r -> fixed(r.ap75())),
                 new Column("truth", r -> Long.toString(r.errors().truth())),
                 new Column("pred", r -> Long.toString(r.errors().predicted())),
@@ -193,7 +205,8 @@ public final class KindReport {
                 new Column("merged", r -> Long.toString(r.errors().merged())),
                 new Column("split", r -> Long.toString(r.errors().split())),
                 new Column("missed", r -> Long.toString(r.errors().missed())),
-                new Column("false pos", r -> Long.toString(r.errors().falsePositives())));
+                new Column("false pos", r -> Long.toString(r.errors().falsePositives()))));
+        return out;
     }
 
     private static String fixed(double v) {
@@ -205,7 +218,12 @@ public final class KindReport {
      * counts of true nuclei (matched / merged / split / missed at IoU 0.5) and of predictions (false positives).
      */
     public String toText() {
-        List<Column> cols = columns();
+        return toText(EvaluationMetric.OFFICIAL);
+    }
+
+    /** The table; {@link EvaluationMetric#PAPER004} adds paper 004's columns after the official score. */
+    public String toText(EvaluationMetric metric) {
+        List<Column> cols = columns(metric);
         int[] width = new int[cols.size()];
         List<String[]> lines = new ArrayList<>();
         String[] head = new String[cols.size()];
@@ -242,10 +260,21 @@ public final class KindReport {
 
     /** Writes the rows as a JSON array of objects (keys as in {@link #toJson()}). */
     public JsonWriter writeRows(JsonWriter j) {
+        return writeRows(j, EvaluationMetric.OFFICIAL);
+    }
+
+    /** As {@link #writeRows(JsonWriter)}; {@link EvaluationMetric#PAPER004} adds paper 004's keys. */
+    public JsonWriter writeRows(JsonWriter j, EvaluationMetric metric) {
         j.beginArray();
         for (Row r : rows) {
             j.beginObject().name("kind").value(r.kind()).name("images").value(r.images())
                     .name("score").value(r.score()).name("ap50").value(r.ap50()).name("ap75").value(r.ap75());
+            if (metric == EvaluationMetric.PAPER004) {
+                Paper004Score.Summary p = r.paper004();
+                j.name("paper004_avg_iou").value(p.averageIou()).name("paper004_avg_iou_std").value(p.averageIouStd())
+                        .name("paper004_precision").value(p.precision())
+                        .name("paper004_precision_std").value(p.precisionStd());
+            }
             errors(j, r.errors());
             j.endObject();
         }
@@ -263,8 +292,13 @@ public final class KindReport {
      * split, missed, false_positives) and {@code images} (id, kind or null, score, ap50, ap75 and the same counts).
      */
     public String toJson() {
+        return toJson(EvaluationMetric.OFFICIAL);
+    }
+
+    /** As {@link #toJson()}; {@link EvaluationMetric#PAPER004} adds paper 004's keys to rows and images. */
+    public String toJson(EvaluationMetric metric) {
         JsonWriter j = new JsonWriter().beginObject().name("kinds");
-        writeRows(j);
+        writeRows(j, metric);
         j.name("images").beginArray();
         for (Image i : images) {
             NucleiKind k = kinds.get(i.id());
@@ -272,6 +306,10 @@ public final class KindReport {
             j.beginObject().name("id").value(i.id()).name("kind").value(k == null ? null : k.label())
                     .name("score").value(i.score().score()).name("ap50").value(meanAt(one, 0.5))
                     .name("ap75").value(meanAt(one, 0.75));
+            if (metric == EvaluationMetric.PAPER004) {
+                j.name("paper004_avg_iou").value(i.score().paper004().averageIou())
+                        .name("paper004_precision").value(i.score().paper004().precision());
+            }
             errors(j, i.errors());
             j.endObject();
         }
@@ -281,7 +319,12 @@ public final class KindReport {
 
     /** Writes {@link #toJson()} atomically. */
     public void writeJson(Path file) throws IOException {
-        AtomicFileWriter.writeString(file, toJson() + "\n");
+        writeJson(file, EvaluationMetric.OFFICIAL);
+    }
+
+    /** Writes {@link #toJson(EvaluationMetric)} atomically. */
+    public void writeJson(Path file, EvaluationMetric metric) throws IOException {
+        AtomicFileWriter.writeString(file, toJson(metric) + "\n");
     }
 
     private static final Color SCORE_COLOUR = new Color(0x1f77b4);

@@ -41,12 +41,27 @@ public final class MeanAveragePrecision {
 
     /** The DSB2018 score of one image with the contest's thresholds. */
     public static ImageScore score(String id, LabelImage truth, LabelImage prediction) {
-        return score(id, LabelOverlap.of(truth, prediction), dsb2018Thresholds(), AverageIou.DEFAULT_THRESHOLD);
+        return score(id, truth, prediction, LabelOverlap.of(truth, prediction), dsb2018Thresholds(),
+                AverageIou.DEFAULT_THRESHOLD);
+    }
+
+    /**
+     * As {@link #score(String, LabelOverlap, double[], double)}, with {@link ImageScore#paper004Regions()} too.
+     *
+     * @param overlap {@code LabelOverlap.of(truth, prediction)}, already computed
+     */
+    public static ImageScore score(String id, LabelImage truth, LabelImage prediction, LabelOverlap overlap,
+                                   double[] thresholds, double averageIouThreshold) {
+        ImageScore s = score(id, overlap, thresholds, averageIouThreshold);
+        return new ImageScore(s.id(), s.truthCount(), s.predCount(), s.thresholds(), s.truePositives(),
+                s.scoreByThreshold(), s.score(), s.averageIou(), s.paper004(),
+                Paper004Score.ofConnectedRegions(truth, prediction, thresholds));
     }
 
     /**
      * @param thresholds IoU thresholds, each ≥ 0.5 (below 0.5 matches are no longer unique)
      * @param averageIouThreshold the IoU above which a truth nucleus counts as found for {@link AverageIou}
+     * @return the official score, with {@link Paper004Score} at the same thresholds alongside
      */
     public static ImageScore score(String id, LabelOverlap overlap, double[] thresholds, double averageIouThreshold) {
         int nt = overlap.truthCount(), np = overlap.predCount();
@@ -74,7 +89,7 @@ public final class MeanAveragePrecision {
             sum += s[k];
         }
         return new ImageScore(id, nt, np, thresholds.clone(), tp, s, sum / thresholds.length,
-                AverageIou.of(overlap, averageIouThreshold));
+                AverageIou.of(overlap, averageIouThreshold), Paper004Score.of(overlap, thresholds), null);
     }
 
     /** The dataset score: mean of the image scores (NaN for no image). */
