@@ -3,18 +3,23 @@ package dev.nucleon.cli;
 import dev.nucleon.core.Device;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.GroupedSplit;
-import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.dataset.NucleiKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.dataset.TrainingSample;
 import dev.nucleon.segmentation.inference.ModelEvaluation;
 import dev.nucleon.segmentation.inference.Predictor;
+import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.io.JsonWriter;
 import dev.nucleon.segmentation.metrics.Evaluation;
 import dev.nucleon.segmentation.metrics.EvaluationMetric;
 import dev.nucleon.segmentation.metrics.EvaluationReport;
 import dev.nucleon.segmentation.metrics.KindReport;
+import dev.nucleon.segmentation.recipes.Recipe;
+import dev.nucleon.segmentation.recipes.Recipes;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +82,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "FILE", description = "With --data: model file (default: the bundled model).")
     Path model;
+
+    @Option(names = "--recipe", paramLabel = "NAME",
+            description = "With --data: score the validation part of that recipe's own split (nucleon train "
+                    + "--list-recipes; e.g. paper 004's 8:2 split of 256x256 patches, seed --split-seed), converted "
+                    + "as the recipe converts it; the model must use the recipe's input conversion.")
+    String recipe;
 
     @Option(names = "--split", paramLabel = "grouped|random|none",
             description = {"With --data: which images to score, the validation part of the split nucleon train "
@@ -188,6 +199,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        if (recipe != null) {
+            return runRecipe(out, err);
+        }
         Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
         List<NucleiSample> samples;
         Map<String, NucleiKind> kinds = null;
@@ -243,6 +257,66 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.println("predictions          " + folder);
             out.println("by nuclei kind       " + folder.resolve("kinds.json") + ", " + folder.resolve("kinds.png")
                     + (grouped != null ? ", split " + folder.resolve("split.csv") : ""));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** {@code --recipe NAME}: the validation samples of the recipe's own split, scored as prepared. */
+    private Integer runRecipe(PrintWriter out, PrintWriter err) throws IOException {
+        Recipe r;
+        try {
+            r = Recipes.get(recipe);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (split != null || splitFraction != null) {
+            throw new ParameterException(spec.commandLine(), "--recipe scores the recipe's own split: drop --split and "
+                    + "--split-fraction");
+        }
+        Predictor predictor = model != null ? Predictor.load(model) : Predictor.bundled();
+        if (!predictor.input().equals(r.input())) {
+            err.println("evaluate: " + (model != null ? model : "the bundled model") + " converts its input with "
+                    + predictor.input() + ", recipe " + r.name() + " with " + r.input());
+            err.flush();
+            return 1;
+        }
+        Device dev = devices.resolve(err);
+        if (dev == null) {
+            return 1;
+        }
+        inference.apply(predictor).device(dev).flipTta(tta);
+        PrintStream log = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                err.write(b);
+            }
+        }, true);
+        List<TrainingSample> samples;
+        try {
+            samples = Recipes.prepare(r, Dsb2018Dataset.open(data).samples(), splitSeed, log).validation();
+        } catch (IllegalArgumentException e) {
+            err.println("evaluate: " + data + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        err.printf(Locale.ROOT, "recipe %s: scoring its %d validation samples (seed %d)%n", r.name(), samples.size(),
+                splitSeed);
+        err.flush();
+        Path folder = predOut != null ? predOut : Files.createTempDirectory("nucleon-eval-");
+        ModelEvaluation.Result result = ModelEvaluation.runPrepared(predictor, samples, folder, p -> {
+            err.println(p.toLine());
+            err.flush();
+        });
+        KindReport byKind = result.byKind();
+        byKind.writeJson(folder.resolve("kinds.json"), metric());
+        byKind.writeChart(folder.resolve("kinds.png"));
+        print(result.report(), byKind, j -> j.name("split").beginObject().name("mode").value("recipe")
+                .name("recipe").value(r.name()).name("seed").value(splitSeed)
+                .name("images").value(samples.size()).endObject(), out, err);
+        if (!json) {
+            out.println("split                recipe " + r.name() + " (its validation samples, seed " + splitSeed + ")");
+            out.println("predictions          " + folder);
         }
         out.flush();
         return 0;

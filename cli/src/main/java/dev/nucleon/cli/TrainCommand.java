@@ -9,6 +9,7 @@ import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.GroupedSplit;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.head.Head;
+import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.networks.Presets;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 import dev.nucleon.segmentation.recipes.Recipe;
@@ -380,7 +381,7 @@ public final class TrainCommand implements Callable<Integer> {
         model.to(device);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(META_RECIPE, r.name());
-        meta.put(META_POST, r.post());
+        meta.put(Predictor.META_POST, r.post().label());
         Trainer trainer = new Trainer(config, log).head(r.head()).input(r.input())
                 .augmentation(r.augmentation() != null ? r.augmentation().get() : null)
                 .checkpointOnValidationLoss(r.lowestValidationLoss())
@@ -394,8 +395,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Model metadata: the recipe a model was trained with. */
     static final String META_RECIPE = "nucleon.recipe";
-    /** Model metadata: the instance step the recipe's paper scored with. */
-    static final String META_POST = "nucleon.post";
 
     /**
      * The run at {@code --out}, checked before any work: a folder or a second run without --resume/--overwrite

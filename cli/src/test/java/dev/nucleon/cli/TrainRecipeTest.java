@@ -86,8 +86,19 @@ class TrainRecipeTest {
         Map<String, String> meta = SafeTensors.read(out).metadata();
         assertEquals(NetworkInput.PAPER004_NAME, meta.get(Predictor.META_INPUT));
         assertEquals("paper004-unet-b8", meta.get(TrainCommand.META_RECIPE));
-        assertEquals("paper004", meta.get(TrainCommand.META_POST));
+        assertEquals("paper004", meta.get(Predictor.META_POST));
         assertFalse(meta.containsKey(Predictor.META_DIAMETER), "paper 004 predicts every image at its own scale");
+        // evaluate --recipe scores the recipe's own validation split (the same seeded 8:2 split of the patches)
+        Run e = Run.of("evaluate", "--data", data.toString(), "--model", out.toString(), "--recipe", "paper004-unet-b8",
+                "--metric", "paper004", "--pred-out", dir.resolve("pred").toString());
+        assertEquals(0, e.exitCode(), e.toString());
+        assertTrue(e.err().contains("recipe paper004-unet-b8: scoring its 1 validation samples"), e.err());
+        assertTrue(e.out().contains("recipe paper004-unet-b8") && e.out().toLowerCase().contains("paper 004"), e.out());
+        Run bundled = Run.of("evaluate", "--data", data.toString(), "--recipe", "paper004-unet-b8");
+        assertEquals(1, bundled.exitCode(), bundled.toString());
+        assertTrue(bundled.err().contains(NetworkInput.PAPER004_NAME), bundled.err());
+        Run both = Run.of("evaluate", "--data", data.toString(), "--recipe", "paper004-unet-b8", "--split", "random");
+        assertEquals(2, both.exitCode(), both.toString());
         // segment applies the model's own input conversion with no extra flag
         Path seg = dir.resolve("seg");
         Run s = Run.of("segment", data.resolve("g0/image.png").toString(), "--model", out.toString(), "--out", seg.toString());

@@ -15,6 +15,7 @@ import dev.nucleon.segmentation.metrics.KindReport;
 import dev.nucleon.segmentation.metrics.LabelOverlap;
 import dev.nucleon.segmentation.metrics.MeanAveragePrecision;
 import dev.nucleon.segmentation.metrics.PixelMetrics;
+import dev.nucleon.segmentation.dataset.TrainingSample;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,12 +128,7 @@ public final class ModelEvaluation {
     public static Result run(Predictor predictor, List<NucleiSample> samples, Path predictionFolder,
                              Map<String, NucleiKind> kinds, Consumer<Progress> progress) throws IOException {
         Files.createDirectories(predictionFolder);
-        double[] thresholds = MeanAveragePrecision.dsb2018Thresholds();
-        List<EvaluationReport.ImageResult> results = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        List<ImageScore> gray = new ArrayList<>(), colour = new ArrayList<>();
-        List<KindReport.Image> images = new ArrayList<>();
-        Map<String, NucleiKind> kindOf = new LinkedHashMap<>();
         int total = 0;
         for (NucleiSample s : samples) {
             if (s.hasTruth()) {
@@ -141,36 +137,76 @@ public final class ModelEvaluation {
                 warnings.add("image " + s.id() + " has no truth (no labels.png or masks/): skipped");
             }
         }
-        long start = System.nanoTime();
+        Scoring scoring = new Scoring(predictionFolder, total, progress);
         for (NucleiSample s : samples) {
             if (!s.hasTruth()) {
                 continue;
             }
             FloatImage image = s.readImage();
             LabelImage truth = s.readLabels();
-            LabelImage pred = predictor.segment(image);
-            Path file = predictionFolder.resolve(s.id() + "_labels.png");
+            NucleiKind kind = kinds == null ? null : kinds.get(s.id());
+            scoring.add(s.id(), image, ImageKind.of(image), truth, predictor.segment(image), kind);
+        }
+        return scoring.result(warnings);
+    }
+
+    /**
+     * As {@link #run(Predictor, List, Path, Map, Consumer)}, on samples already converted to the model's network
+     * input (e.g. the validation patches of a recipe's own split, {@link
+     * dev.nucleon.segmentation.recipes.Recipes#prepare}); kinds are measured on the converted input.
+     */
+    public static Result runPrepared(Predictor predictor, List<TrainingSample> samples, Path predictionFolder,
+                                     Consumer<Progress> progress) throws IOException {
+        Files.createDirectories(predictionFolder);
+        Scoring scoring = new Scoring(predictionFolder, samples.size(), progress);
+        for (TrainingSample s : samples) {
+            scoring.add(s.id(), s.input(), s.kind(), s.labels(), predictor.segmentInput(s.input()), null);
+        }
+        return scoring.result(new ArrayList<>());
+    }
+
+    /** The scores, kinds and progress of one run, image by image. */
+    private static final class Scoring {
+        private final double[] thresholds = MeanAveragePrecision.dsb2018Thresholds();
+        private final List<EvaluationReport.ImageResult> results = new ArrayList<>();
+        private final List<ImageScore> gray = new ArrayList<>(), colour = new ArrayList<>();
+        private final List<KindReport.Image> images = new ArrayList<>();
+        private final Map<String, NucleiKind> kindOf = new LinkedHashMap<>();
+        private final Path folder;
+        private final int total;
+        private final Consumer<Progress> progress;
+        private final long start = System.nanoTime();
+
+        Scoring(Path folder, int total, Consumer<Progress> progress) {
+            this.folder = folder;
+            this.total = total;
+            this.progress = progress;
+        }
+
+        /** Writes the prediction as {@code <id>_labels.png} and scores it; {@code kind} null: measured. */
+        void add(String id, FloatImage image, ImageKind imageKind, LabelImage truth, LabelImage pred, NucleiKind kind)
+                throws IOException {
+            Path file = folder.resolve(id + "_labels.png");
             ImageFileWriter.writeLabels(pred, file);
             LabelOverlap overlap = LabelOverlap.of(truth, pred);
-            ImageScore score = MeanAveragePrecision.score(s.id(), truth, pred, overlap, thresholds,
+            ImageScore score = MeanAveragePrecision.score(id, truth, pred, overlap, thresholds,
                     AverageIou.DEFAULT_THRESHOLD);
-            EvaluationReport.ImageResult r = new EvaluationReport.ImageResult(s.id(), score,
-                    PixelMetrics.of(truth, pred), file);
+            EvaluationReport.ImageResult r = new EvaluationReport.ImageResult(id, score, PixelMetrics.of(truth, pred),
+                    file);
             results.add(r);
-            (ImageKind.of(image) == ImageKind.GRAY ? gray : colour).add(score);
-            NucleiKind kind = kinds == null ? null : kinds.get(s.id());
-            if (kind == null) {
-                kind = NucleiKind.of(ImageFeatures.of(image, truth));
-            }
-            kindOf.put(s.id(), kind);
+            (imageKind == ImageKind.GRAY ? gray : colour).add(score);
+            NucleiKind k = kind != null ? kind : NucleiKind.of(ImageFeatures.of(image, truth));
+            kindOf.put(id, k);
             InstanceErrors errors = InstanceErrors.of(overlap);
-            images.add(new KindReport.Image(s.id(), score, errors));
+            images.add(new KindReport.Image(id, score, errors));
             if (progress != null) {
-                progress.accept(new Progress(r, errors, kind, results.size(), total,
-                        (System.nanoTime() - start) / 1e9));
+                progress.accept(new Progress(r, errors, k, results.size(), total, (System.nanoTime() - start) / 1e9));
             }
         }
-        return new Result(new EvaluationReport(results, warnings, thresholds), gray, colour,
-                KindReport.of(images, kindOf));
+
+        Result result(List<String> warnings) {
+            return new Result(new EvaluationReport(results, warnings, thresholds), gray, colour,
+                    KindReport.of(images, kindOf));
+        }
     }
 }

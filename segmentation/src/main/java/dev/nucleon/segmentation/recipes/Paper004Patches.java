@@ -6,7 +6,7 @@ import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.io.ImageFileException;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
-import dev.nucleon.segmentation.train.TrainingSample;
+import dev.nucleon.segmentation.dataset.TrainingSample;
 
 import java.io.IOException;
 import java.io.PrintStream;

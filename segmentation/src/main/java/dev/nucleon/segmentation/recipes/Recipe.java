@@ -2,6 +2,7 @@ package dev.nucleon.segmentation.recipes;
 
 import dev.nucleon.segmentation.augment.AugmentationPipeline;
 import dev.nucleon.segmentation.head.Head;
+import dev.nucleon.segmentation.instance.PostProcessing;
 import dev.nucleon.segmentation.train.TrainerConfig;
 
 import java.util.List;
@@ -27,14 +28,15 @@ import java.util.function.Supplier;
  * @param validationFraction for {@link Data#RESIZED}: the fraction of images held out at random
  * @param augmentation  the training augmentation (null: none)
  * @param lowestValidationLoss keep the epoch of lowest validation loss (else highest validation score)
- * @param post          the instance step the paper scored with ({@code paper004}: threshold, holes and specks
- *                      removed, connected components; {@code default}: the project's), recorded in the model file
+ * @param post          the instance step the paper scored with ({@link PostProcessing#PAPER004}: threshold, holes
+ *                      and specks removed, connected components; {@link PostProcessing#WATERSHED}: the project's),
+ *                      recorded in the model file ({@code nucleon.post})
  * @param deviations    where this recipe differs from the paper, and why
  * @param notRunnable   why {@code train --recipe} refuses this recipe, or null when it runs
  */
 public record Recipe(String name, String paper, String row, String preset, Map<String, String> options,
                      TrainerConfig config, String input, Data data, int imageSize, double validationFraction,
-                     Supplier<AugmentationPipeline> augmentation, boolean lowestValidationLoss, String post,
+                     Supplier<AugmentationPipeline> augmentation, boolean lowestValidationLoss, PostProcessing post,
                      List<String> deviations, String notRunnable) {
 
     /** How a recipe turns a DSB2018 folder into samples. */

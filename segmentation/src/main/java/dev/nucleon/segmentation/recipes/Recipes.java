@@ -5,11 +5,12 @@ import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.instance.PostProcessing;
 import dev.nucleon.segmentation.networks.Presets;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 import dev.nucleon.segmentation.preprocess.Resize;
 import dev.nucleon.segmentation.train.TrainerConfig;
-import dev.nucleon.segmentation.train.TrainingSample;
+import dev.nucleon.segmentation.dataset.TrainingSample;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -114,7 +115,7 @@ public final class Recipes {
                 add(new Recipe("paper004-" + n[0] + "-b" + b, "004", (b == 16 ? "Table 1" : "Table 2") + ", " + n[1]
                         + " (B = " + b + ")", n[2], Map.copyOf(options), config, NetworkInput.PAPER004_NAME,
                         Recipe.Data.PAPER004_PATCHES, Paper004Patches.SIZE, Paper004Patches.VALIDATION_FRACTION,
-                        AugmentationPipeline::paper004, true, "paper004", List.copyOf(deviations), null));
+                        AugmentationPipeline::paper004, true, PostProcessing.PAPER004, List.copyOf(deviations), null));
             }
         }
     }
@@ -133,7 +134,7 @@ public final class Recipes {
         for (String[] n : nets) {
             add(new Recipe("paper000-" + n[0], "000", "Table 1, " + n[2], n[1], Map.of(),
                     config(35, 8, 128, 1e-3, "adam", "bce", 0, "none", 0, 0.5, 7), NetworkInput.RGB_NAME,
-                    Recipe.Data.RESIZED, 128, 0.1, null, true, "default",
+                    Recipe.Data.RESIZED, 128, 0.1, null, true, PostProcessing.WATERSHED,
                     List.of("validation: 10 % of the images at random (the paper does not state its split)",
                             "input scaled per channel to its 1st-99.8th percentiles rather than divided by 255",
                             "one run, not the mean of 10 repeats"), null));
@@ -146,15 +147,15 @@ public final class Recipes {
     private static void paper001() {
         add(new Recipe("paper001-simple-cnn", "001", "Table 1, Simple CNN", Presets.SIMPLE_CNN, Map.of(),
                 config(15, 32, 256, 0.1, "adam", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
-                Recipe.Data.RESIZED, 256, 0.1, null, false, "default", List.of(),
+                Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED, List.of(),
                 "its 3-class per-pixel cross-entropy (nucleus / border / background) has no training path yet"));
         add(new Recipe("paper001-resnet", "001", "Table 1, ResNet", Presets.RESNET_FCN, Map.of(Presets.DEPTH, "152"),
                 config(40, 10, 256, 0.1, "adam", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
-                Recipe.Data.RESIZED, 256, 0.1, null, false, "default", List.of("random init (no COCO weights offline)"),
+                Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED, List.of("random init (no COCO weights offline)"),
                 "the Adadelta optimiser is not implemented, and ResNet-152 from scratch is weeks of CPU time here"));
         add(new Recipe("paper001-unet", "001", "Table 1, U-Net", Presets.UNET_ELU, Map.of(),
                 config(20, 16, 256, 0.01, "adam", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
-                Recipe.Data.RESIZED, 256, 0.1, null, false, "default",
+                Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED,
                 List.of("the paper's U-Net (\"sigmoid + ELU\") is read as the all-ELU Keras U-Net (unet-elu)",
                         "validation: 10 % of the images at random (not stated)"), null));
     }
@@ -168,7 +169,7 @@ public final class Recipes {
     private static void paper002() {
         add(new Recipe("paper002-unet-bn", "002", "U-Net with BN (pixel metrics)", Presets.UNET_BN, Map.of(),
                 config(35, 8, 256, 1e-3, "adam", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
-                Recipe.Data.RESIZED, 256, 0.1, null, false, "default",
+                Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED,
                 List.of("batch 8 and lr 1e-3 (Keras' Adam default): the paper states neither",
                         "validation: 10 % of the images at random (not stated)"), null));
     }
@@ -179,7 +180,7 @@ public final class Recipes {
     private static void paper003() {
         add(new Recipe("paper003-resfcn", "003", "Residual FCN", Presets.RESFCN, Map.of(),
                 config(60, 8, 256, 1e-3, "adam", "bce-dice", 0, "none", 0, 0.5, 10), NetworkInput.RGB_NAME,
-                Recipe.Data.RESIZED, 256, 0.1, AugmentationPipeline::paper003, true, "default", List.of(),
+                Recipe.Data.RESIZED, 256, 0.1, AugmentationPipeline::paper003, true, PostProcessing.WATERSHED, List.of(),
                 "its output is 128×128 (half the input) with 2 softmax classes; the trainer compares full-size maps"));
     }
 

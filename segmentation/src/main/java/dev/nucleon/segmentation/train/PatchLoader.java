@@ -13,6 +13,7 @@ import dev.nucleon.segmentation.augment.RandomRotate90;
 import dev.nucleon.segmentation.augment.VerticalFlip;
 import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.dataset.TrainingSample;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;

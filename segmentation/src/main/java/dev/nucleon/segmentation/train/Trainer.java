@@ -11,6 +11,7 @@ import dev.nucleon.nn.optim.ReduceLROnPlateau;
 import dev.nucleon.segmentation.augment.AugmentationPipeline;
 import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.dataset.TrainingSample;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.head.HeadLoss;
 import dev.nucleon.segmentation.image.LabelImage;

@@ -51,7 +51,7 @@ class RecipesTest {
             assertFalse(c.separateTouching(), "the paper's target is the plain nucleus mask");
             assertTrue(c.augment() && r.augmentation() != null, r.name());
             // threshold 0.5, holes and small objects removed, connected components
-            assertEquals("paper004", r.post(), r.name());
+            assertEquals(dev.nucleon.segmentation.instance.PostProcessing.PAPER004, r.post(), r.name());
             assertTrue(r.runnable(), r.name());
             if (r.preset().equals(Presets.UNET_PLUSPLUS)) {
                 // "U-Net++ was fine-tuned for another 5 epochs … with smaller learning rate 0.0001"

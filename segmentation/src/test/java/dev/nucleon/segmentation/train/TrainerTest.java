@@ -13,6 +13,7 @@ import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.segmentation.TestData;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.dataset.TrainingSample;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.inference.Predictor;
