@@ -66,7 +66,7 @@ public final class SegmentNucleiPlugin implements PlugIn {
     static NucleiSegmentation.Options ask(ImagePlus image) {
         GenericDialog gd = new GenericDialog("Nucleon: Segment Nuclei");
         gd.addChoice("Model", MODELS, MODELS[0]);
-        gd.addFileField("Model file", "");
+        gd.addFileField("File", ""); // the model file when Model is "file" (macro key: file)
         int channels = image.getNChannels();
         if (channels > 1) {
             gd.addSlider("Channel", 1, channels, image.getC());
