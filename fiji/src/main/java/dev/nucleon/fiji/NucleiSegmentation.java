@@ -144,7 +144,7 @@ public final class NucleiSegmentation {
                 List<NucleusMeasurement> nuclei = RegionMeasurements.measure(labels, intensity);
                 int plane = (t - 1) * slices + z;
                 maxLabel = Math.max(maxLabel, labels.maxLabel());
-                labelStack.addSlice(stack ? "z" + z + " t" + t : "labels", labelProcessor(labels));
+                labelStack.addSlice(stack ? "z" + z + " t" + t : null, labelProcessor(labels));
                 for (NucleusMeasurement m : nuclei) {
                     Roi roi = LabelTracing.trace(labels, m);
                     String name = stack ? plane + "-" + m.label() : Integer.toString(m.label());

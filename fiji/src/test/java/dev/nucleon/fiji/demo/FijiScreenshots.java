@@ -70,7 +70,7 @@ public final class FijiScreenshots {
         stack.addSlice("DAPI", dapi.getProcessor());
         ImagePlus two = new ImagePlus("two-channel.tif", stack);
         two.setDimensions(2, 1, 1);
-        CompositeImage image = new CompositeImage(two, IJ.COMPOSITE);
+        CompositeImage image = new CompositeImage(two, IJ.GRAYSCALE);
         image.getCalibration().pixelWidth = 0.325;
         image.getCalibration().pixelHeight = 0.325;
         image.getCalibration().setUnit("micron");
