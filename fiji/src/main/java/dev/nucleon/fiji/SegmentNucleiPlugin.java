@@ -21,10 +21,10 @@ import java.util.Locale;
  *
  * <p>The dialog's options are read through {@link GenericDialog}, so the Macro Recorder records the command and
  * a macro replays it without the dialog, e.g.
- * {@code run("Segment Nuclei", "model=bundled channel=2 threshold=0.50 tta");}.
- * Dialog fields: model ("bundled" or a .safetensors file written by {@code nucleon train}), channel (only for
- * multi-channel images), threshold (nucleus probability; 0, the default, keeps the model's own), TTA (flip test-time
- * augmentation: four passes, about 4× slower).
+ * {@code run("Segment Nuclei", "model=bundled file=[] channel=2 threshold=0.50 tta");}.
+ * Dialog fields: model ("bundled", or "file" for the .safetensors file written by {@code nucleon train} that the
+ * file field names), channel (only for multi-channel images), threshold (nucleus probability; 0, the default,
+ * keeps the model's own), TTA (flip test-time augmentation: four passes, about 4× slower).
  */
 public final class SegmentNucleiPlugin implements PlugIn {
     /** The title of the Results table the plugin shows. */

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The plugin's windows: ROI Manager, label image and Results table. Needs a display, so it is skipped (visibly)
- * when headless; run it under Xvfb: {@code xvfb-run -a mvn -B -o -q -pl fiji -am test -Dtest=SegmentNucleiPluginDisplayTest
+ * when headless; run it under Xvfb:
+ * {@code xvfb-run -a mvn -B -o -q -pl fiji -am test -Dtest=SegmentNucleiPluginDisplayTest
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class SegmentNucleiPluginDisplayTest {

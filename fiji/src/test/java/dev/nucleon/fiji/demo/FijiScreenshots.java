@@ -82,7 +82,8 @@ public final class FijiScreenshots {
         new Executer("Segment Nuclei", shown); // what the menu item does: a new thread, seen by the Macro Recorder
         GenericDialog dialog = waitFor(() -> {
             for (Window win : Window.getWindows()) {
-                if (win instanceof GenericDialog gd && win.isShowing() && "Nucleon: Segment Nuclei".equals(gd.getTitle())) {
+                if (win instanceof GenericDialog gd && win.isShowing()
+                        && "Nucleon: Segment Nuclei".equals(gd.getTitle())) {
                     return gd;
                 }
             }
