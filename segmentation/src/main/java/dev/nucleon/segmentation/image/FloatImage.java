@@ -1,5 +1,10 @@
 package dev.nucleon.segmentation.image;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.util.Arrays;
 
 /**
@@ -46,6 +51,58 @@ public final class FloatImage {
                     + " does not fit in one Java array; use a tiled RegionSource");
         }
         return new FloatImage(width, height, channels, new float[Math.max(0, width * height * channels)]);
+    }
+
+    /**
+     * An AWT image as a (C, H, W) float image, scaled as Nucleon's file reader scales decoded files, so
+     * {@code FloatImage.from(ImageIO.read(f))} and {@code ImageFileReader.read(f)} agree on an 8/16-bit PNG:
+     * <ul>
+     *   <li>gray ({@code TYPE_BYTE_GRAY}, {@code TYPE_USHORT_GRAY}, any 1-band raster): C = 1, an unsigned
+     *       sample of b bits divided by 2<sup>b</sup> − 1 (8-bit: /255, 16-bit: /65535);</li>
+     *   <li>gray + alpha: C = 2; RGB ({@code TYPE_INT_RGB}, {@code TYPE_3BYTE_BGR}, …): C = 3 in R, G, B order;
+     *       RGBA ({@code TYPE_INT_ARGB}, {@code TYPE_4BYTE_ABGR}, …): C = 4, alpha last; each band scaled by
+     *       its own bit depth as above;</li>
+     *   <li>float or double rasters: the samples as they are;</li>
+     *   <li>palette images and premultiplied alpha: through {@link BufferedImage#getRGB}, C = 3 (4 when the
+     *       colour model has alpha), /255.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException for a raster of more than 4 bands
+     */
+    public static FloatImage from(BufferedImage image) {
+        Raster r = image.getRaster();
+        int w = r.getWidth(), h = r.getHeight(), n = w * h, bands = r.getNumBands();
+        ColorModel cm = image.getColorModel();
+        if (cm instanceof IndexColorModel || cm.isAlphaPremultiplied()) {
+            int channels = cm.hasAlpha() ? 4 : 3;
+            int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+            float[] out = new float[channels * n];
+            for (int i = 0; i < n; i++) {
+                int v = argb[i];
+                out[i] = ((v >> 16) & 255) / 255f;
+                out[n + i] = ((v >> 8) & 255) / 255f;
+                out[2 * n + i] = (v & 255) / 255f;
+                if (channels == 4) {
+                    out[3 * n + i] = (v >>> 24) / 255f;
+                }
+            }
+            return new FloatImage(w, h, channels, out);
+        }
+        if (bands < 1 || bands > 4) {
+            throw new IllegalArgumentException("FloatImage.from: an image of " + bands + " bands; 1 to 4 are read");
+        }
+        int type = r.getDataBuffer().getDataType();
+        boolean integer = type != DataBuffer.TYPE_FLOAT && type != DataBuffer.TYPE_DOUBLE;
+        float[] out = new float[bands * n], plane = new float[n];
+        for (int b = 0; b < bands; b++) {
+            r.getSamples(r.getMinX(), r.getMinY(), w, h, b, plane);
+            int bits = r.getSampleModel().getSampleSize(b);
+            float s = integer ? (float) (1.0 / ((bits >= 32 ? 4294967296.0 : (double) (1L << bits)) - 1.0)) : 1f;
+            for (int i = 0; i < n; i++) {
+                out[b * n + i] = plane[i] * s;
+            }
+        }
+        return new FloatImage(w, h, bands, out);
     }
 
     /** Stacks single- or multi-channel images of equal size into one image, channels in order. */
