@@ -304,6 +304,14 @@ public final class ImageFileReader {
      * a file too short to hold the pixels it declares, uncompressed or at deflate's best ratio (a lying or
      * truncated header would otherwise have its pixels allocated before the data runs out).
      */
+    /**
+     * The most an RLE4/RLE8 BMP is taken to expand: a 2-byte run codes at most 255 pixels (×127.5 for RLE8, ×255
+     * for RLE4 by bytes decoded). Its delta and end-of-bitmap escapes can leave any number of pixels unset in a
+     * few bytes; a file relying on them for more than this is refused as corrupt from its header, rather than
+     * decoded for seconds (a 1,152-byte fuzzed file declaring 16,777,224 × 15 pixels took 5.3 s).
+     */
+    static final double MAX_BMP_RLE_RATIO = 256;
+
     private static void checkDeclaredSize(Path file, String format, ImageReader reader, int page, Rectangle region)
             throws IOException {
         int w = reader.getWidth(page), h = reader.getHeight(page);
@@ -342,7 +350,8 @@ public final class ImageFileReader {
 
     /**
      * How many times its size a file's pixel data can at most expand to: deflate's bound for PNG, 1 for
-     * uncompressed TIFF and BMP, unbounded otherwise (JPEG, RLE-compressed BMP, other TIFF compressions).
+     * uncompressed TIFF and BMP, {@value #MAX_BMP_RLE_RATIO} for RLE-compressed BMP, unbounded otherwise (JPEG,
+     * other TIFF compressions).
      */
     private static double mostExpansion(Path file, String format, ImageReader reader, int page) throws IOException {
         if (format.equals("PNG")) {
@@ -364,7 +373,8 @@ public final class ImageFileReader {
             }
             if (header.position() == 34 && header.getInt(14) >= 40) {
                 int compression = header.getInt(30);
-                return compression == 0 || compression == 3 ? 1 : Double.POSITIVE_INFINITY;
+                return compression == 0 || compression == 3 ? 1
+                        : compression == 1 || compression == 2 ? MAX_BMP_RLE_RATIO : Double.POSITIVE_INFINITY;
             }
         }
         return Double.POSITIVE_INFINITY;

@@ -230,4 +230,35 @@ class ImageFileReaderTest {
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
         assertEquals(p, e.file());
     }
+    /** An RLE8 BMP: 14-byte file header, 40-byte info header, a gray palette of 256 entries, then {@code rle}. */
+    private Path rle8Bmp(String name, int width, int height, byte[] rle) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(14 + 40 + 1024 + rle.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'B').put((byte) 'M').putInt(b.capacity()).putInt(0).putInt(14 + 40 + 1024);
+        b.putInt(40).putInt(width).putInt(height).putShort((short) 1).putShort((short) 8).putInt(1)
+                .putInt(rle.length).putInt(2835).putInt(2835).putInt(256).putInt(0);
+        for (int i = 0; i < 256; i++) {
+            b.put((byte) i).put((byte) i).put((byte) i).put((byte) 0);
+        }
+        b.put(rle);
+        Path f = dir.resolve(name);
+        Files.write(f, b.array());
+        return f;
+    }
+
+    @Test
+    void anRleBmpWhoseHeaderDeclaresFarMorePixelsThanItsRunsCanCodeIsRefusedFromTheHeader() throws IOException {
+        // two rows of 4 pixels: a run of 4 × value 200, end of line, a run of 4 × value 50, end of bitmap
+        Path ok = rle8Bmp("ok.bmp", 4, 2, new byte[] {4, (byte) 200, 0, 0, 4, 50, 0, 1});
+        FloatImage img = ImageFileReader.read(ok);
+        assertEquals(4, img.width());
+        assertEquals(50f / 255f, img.data()[0], 1e-6f, "bottom-up: the first coded row is the last image row");
+        assertEquals(200f / 255f, img.data()[4], 1e-6f);
+        // 100,000 × 100 pixels declared by 8 bytes of runs: more than 256× the file's size
+        Path lying = rle8Bmp("lying.bmp", 100_000, 100, new byte[] {4, (byte) 200, 0, 0, 0, 1, 0, 0});
+        long t0 = System.nanoTime();
+        ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFileReader.read(lying));
+        assertTrue((System.nanoTime() - t0) / 1e9 < 2, "refused from the header, not decoded");
+        assertTrue(e.getMessage().contains("corrupt BMP") && e.getMessage().contains("lying.bmp"), e.getMessage());
+    }
 }
