@@ -5,6 +5,7 @@ import dev.nucleon.segmentation.dataset.RunLengthCsv;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.inference.ImageFileSegmentation;
+import dev.nucleon.segmentation.inference.ModelEvaluation;
 import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
 import dev.nucleon.segmentation.io.AtomicFileWriter;
@@ -102,6 +103,9 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--overwrite",
             description = "Replace the results of an earlier run in --out (without it, such a folder is refused).")
     boolean overwrite;
+
+    @Option(names = "--quiet", description = "No line per image (errors and the final count are still printed).")
+    boolean quiet;
 
     @Option(names = "--channel", paramLabel = "N",
             description = "Channel to segment, 0-based: required for a multi-channel image (an ImageJ hyperstack "
@@ -206,14 +210,22 @@ public final class SegmentCommand implements Callable<Integer> {
         RunManifest manifest = new RunManifest(inputs.stream().map(Path::toString).toList(), options(dev),
                 model == null ? "bundled" : model.toString());
         found.problems.forEach(manifest::problem);
+        long started = System.nanoTime();
+        int done = 0, total = found.images.size();
         for (InputImages.InputImage image : found.images) {
             List<String> files = outputFiles(image.name());
+            done++;
             try {
                 beforeEachImage.accept(image);
                 ImageOutputs o = segmentImage(predictor, image, err);
                 manifest.add(new RunManifest.ImageRecord(image.input(), image.name(), null, o.nuclei(), o.files()));
-                stdout.printf(Locale.ROOT, "%s: %d nuclei%n", image.name(), o.nuclei());
-                stdout.flush();
+                if (!quiet) { // [i/N] name: n nuclei, and the time left at the rate so far
+                    double elapsed = (System.nanoTime() - started) / 1e9;
+                    stdout.printf(Locale.ROOT, "[%d/%d] %s: %d nuclei%s%n", done, total, image.name(), o.nuclei(),
+                            done < total ? "  ETA " + ModelEvaluation.Progress.duration(elapsed / done
+                                    * (total - done)) : "");
+                    stdout.flush();
+                }
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
                 String why = FailureMessage.of(e);
                 why = why.startsWith(image.input() + ": ") ? why.substring(image.input().length() + 2) : why;

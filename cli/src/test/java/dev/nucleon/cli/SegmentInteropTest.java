@@ -170,6 +170,19 @@ class SegmentInteropTest {
     }
 
     @Test
+    void eachImageIsALineWithItsCountTheCounterAndTheTimeLeftUnlessQuiet() throws IOException {
+        Path a = plain("a.tif"), b = plain("b.tif");
+        Run r = segment(a.toString(), b.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).matches("\\[1/2\\] a: 3 nuclei  ETA \\d+s"), r.toString());
+        assertEquals("[2/2] b: 3 nuclei", lines.get(1), r.toString());
+        Run quiet = segment(a.toString(), b.toString(), "--quiet", "--overwrite");
+        assertEquals(0, quiet.exitCode(), quiet.toString());
+        assertEquals(List.of("2 image(s) segmented, 0 failed; results in " + out), quiet.out().lines().toList());
+    }
+
+    @Test
     void aPixelSizeOfZeroOrLessAndANegativeChannelAreUsageErrors() throws IOException {
         Path ok = plain("ok.tif");
         for (String[] bad : new String[][] {{"--pixel-size", "0"}, {"--pixel-size", "-0.3"}, {"--channel", "-1"},

@@ -416,7 +416,7 @@ class SegmentRunTest {
         byte[] png = Files.readAllBytes(data.resolve("s0/image.png"));
         Run r = segmentWith(c -> c.stdin = new ByteArrayInputStream(png), "-", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.out().startsWith("stdin: "), r.toString());
+        assertTrue(r.out().startsWith("[1/1] stdin: "), r.toString());
         assertTrue(Files.isRegularFile(out.resolve("stdin_labels.png")));
         assertEquals("-", summary().get(1).get(0));
         try (var s = Files.list(out)) {
