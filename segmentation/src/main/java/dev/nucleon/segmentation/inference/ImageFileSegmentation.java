@@ -86,10 +86,7 @@ public final class ImageFileSegmentation {
         ImageHeader header = plane.page() == 0 ? first : ImageFileReader.probe(file, plane.page());
         double microns = MeasurementsCsv.calibrated(settings.micronsPerPixel()) ? settings.micronsPerPixel()
                 : first.micronsPerPixel();
-        if (plane.sample() >= 0) { // one sample of several is decoded whole, then used alone
-            header = new ImageHeader(header.width(), header.height(), 1, header.bits(), header.floatSamples(),
-                    header.format());
-        }
+        // one sample of several is decoded with the others, then used alone: the header's memory estimates hold
         if (settings.tiffLabels()) {
             String name = labelsFile.getFileName().toString();
             int dot = name.lastIndexOf('.');

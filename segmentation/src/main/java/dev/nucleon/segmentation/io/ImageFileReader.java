@@ -35,6 +35,12 @@ import javax.imageio.stream.ImageInputStream;
  * RGB, RGBA, palette), TIFF (8/16/32-bit integer or 32-bit float, multi-page: first page or a chosen
  * one; JDK 17 has TIFF built in), JPEG, BMP and GIF.
  *
+ * <p>The header ({@link #probe}) also says what a file holds besides one page — its pages, an ImageJ hyperstack's
+ * channels, TIFF samples that are separate channels rather than colour, and the pixel size its calibration gives
+ * ({@link ImageHeader}, {@link Calibration}) — and {@link #read(Path, ImagePlane)} reads the plane chosen among them
+ * ({@link ImagePlane#choose}). A TIFF whose pages differ in size (a thumbnail, a pyramid's levels) counts as one
+ * page: its first.
+ *
  * <p>Channels follow {@link FloatImage}'s convention: gray = 1, gray+alpha = 2, RGB = 3, RGBA = 4.
  * Palette images are expanded through their palette (to 1 channel when the palette is gray, else RGB,
  * plus alpha when the palette has transparency).
@@ -196,6 +202,11 @@ public final class ImageFileReader {
                         : description.getAsString(0));
                 if (imageJ != null && imageJ.channels() > 1 && pages % imageJ.channels() == 0) {
                     stackChannels = imageJ.channels();
+                }
+                for (int i = 1; i < pages && stackChannels == 1; i++) {
+                    if (reader.getWidth(i) != reader.getWidth(0) || reader.getHeight(i) != reader.getHeight(0)) {
+                        pages = 1; // pages of other sizes: a thumbnail or a pyramid's levels, not a stack
+                    }
                 }
                 separate = separateSamples(ifd);
                 TIFFField xResolution = first.getTIFFField(BaselineTIFFTagSet.TAG_X_RESOLUTION);

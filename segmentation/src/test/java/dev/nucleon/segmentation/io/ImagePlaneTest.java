@@ -105,6 +105,35 @@ class ImagePlaneTest {
     }
 
     @Test
+    void aThumbnailPageOfAnotherSizeIsNotAStack() throws IOException {
+        Path image = new TiffBuilder(W, H, 1, 8).page(samples(1, 0)).write(dir.resolve("image.tif"));
+        Path thumb = new TiffBuilder(2, 2, 1, 8).page(new int[] {1, 2, 3, 4}).write(dir.resolve("thumb.tif"));
+        // join the two: the image's IFD chain, then the thumbnail's, as scanners write a full image and its preview
+        byte[] a = java.nio.file.Files.readAllBytes(image), b = java.nio.file.Files.readAllBytes(thumb);
+        Path both = new TiffBuilder(W, H, 1, 8).page(samples(1, 0)).page(samples(1, 0)).write(dir.resolve("x.tif"));
+        assertEquals(2, ImageFileReader.probe(both).pages(), "same-size pages are a stack");
+        java.nio.ByteBuffer joined = java.nio.ByteBuffer.allocate(a.length + b.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).put(a).put(b);
+        int bIfd = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(4) + a.length;
+        int aIfd = joined.getInt(4);
+        int entries = joined.getShort(aIfd) & 0xFFFF;
+        joined.putInt(aIfd + 2 + 12 * entries, bIfd); // the image's next-IFD pointer
+        int bEntries = joined.getShort(bIfd) & 0xFFFF;
+        for (int e = 0; e < bEntries; e++) { // shift the thumbnail's strip offset by the image's length
+            int at = bIfd + 2 + 12 * e;
+            if ((joined.getShort(at) & 0xFFFF) == 273) {
+                joined.putInt(at + 8, joined.getInt(at + 8) + a.length);
+            }
+        }
+        Path withThumbnail = java.nio.file.Files.write(dir.resolve("thumbnail.tif"), joined.array());
+        assertEquals(2, ImageFileReader.pageCount(withThumbnail));
+        ImageHeader h = ImageFileReader.probe(withThumbnail);
+        assertEquals(1, h.pages());
+        assertEquals(ImagePlane.FIRST, ImagePlane.choose(withThumbnail, h, null, null));
+        assertEquals(7 / 255f, ImageFileReader.read(withThumbnail, ImagePlane.FIRST).get(1, 1), 1e-6);
+    }
+
+    @Test
     void calibrationComesFromImageJsUnitOrFromInchAndCentimetreResolutions() throws IOException {
         int[] px = samples(1, 0);
         Path imageJ = new TiffBuilder(W, H, 1, 8).page(px).resolution(1 / 0.325, 1)

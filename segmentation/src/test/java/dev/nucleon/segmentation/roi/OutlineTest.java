@@ -229,6 +229,17 @@ class OutlineTest {
     }
 
     @Test
+    void anImageWithoutNucleiGivesAnEmptyRoiSetAndAnEmptyFeatureCollection() throws IOException {
+        List<Outline> none = OutlineTracing.trace(LabelImage.parse("...", "..."));
+        assertTrue(none.isEmpty());
+        ImageJRoiZip.write(none, dir.resolve("none.zip"));
+        assertTrue(readRoiZip(dir.resolve("none.zip")).isEmpty());
+        GeoJsonDetections.write(none, List.of(), Double.NaN, dir.resolve("none.geojson"));
+        Object fc = MiniJson.parse(Files.readString(dir.resolve("none.geojson")));
+        assertEquals(List.of(), ((Map<?, ?>) fc).get("features"));
+    }
+
+    @Test
     void coordinatesBeyondInt16AreCarriedAsFloats() throws IOException {
         Outline far = new Outline(7, new int[] {40000, 40003, 40003, 40000}, new int[] {100, 100, 102, 102});
         DecodedRoi r = decodeRoi("x.roi", ImageJRoiZip.encode(far, Path.of("x.zip")));
