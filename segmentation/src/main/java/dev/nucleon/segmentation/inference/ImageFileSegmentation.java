@@ -40,7 +40,12 @@ public final class ImageFileSegmentation {
      * @param tiffLabels      write the label map as TIFF (the labels file's extension is then .tif)
      */
     public record Settings(Integer channel, Integer page, double micronsPerPixel, String image, boolean tiffLabels) {
-        /** The defaults for an image named {@code image}: one channel and page expected, the file's calibration. */
+        /**
+         * The defaults: one channel and page expected, the file's calibration, PNG labels.
+         *
+         * @param image the image's name in the measurements
+         * @return the settings
+         */
         public static Settings of(String image) {
             return new Settings(null, null, Double.NaN, image, false);
         }
@@ -68,7 +73,17 @@ public final class ImageFileSegmentation {
         return limit == null ? StreamedSegmentation.streams(header) : header.pixels() > Long.parseLong(limit.trim());
     }
 
-    /** Segments {@code file} with the defaults ({@link Settings#of}, named by the file) and writes its outputs. */
+    /**
+     * Segments {@code file} with the defaults ({@link Settings#of}, named by the file) and writes its outputs.
+     *
+     * @param predictor        the model and its settings
+     * @param file             the image file
+     * @param labelsFile       where the label map goes
+     * @param overlayFile      where the overlay goes
+     * @param measurementsFile where the measurements go
+     * @return what the image gave
+     * @throws IOException when the image cannot be read or segmented, or an output cannot be written
+     */
     public static Result run(Predictor predictor, Path file, Path labelsFile, Path overlayFile, Path measurementsFile)
             throws IOException {
         return run(predictor, file, Settings.of(file.toString()), labelsFile, overlayFile, measurementsFile);
@@ -78,6 +93,15 @@ public final class ImageFileSegmentation {
      * Segments the plane of {@code file} the settings choose and writes its label map, overlay and measurements to
      * the given files. A file holding several channels or pages without them chosen, or a choice out of range, is
      * refused before decoding ({@link ImagePlane#choose}).
+     *
+     * @param predictor        the model and its settings
+     * @param file             the image file
+     * @param settings         which plane, which unit, which name, which label format
+     * @param labelsFile       where the label map goes ({@code .tif} instead with {@link Settings#tiffLabels})
+     * @param overlayFile      where the overlay goes
+     * @param measurementsFile where the measurements go
+     * @return what the image gave
+     * @throws IOException when the image cannot be read or segmented, or an output cannot be written
      */
     public static Result run(Predictor predictor, Path file, Settings settings, Path labelsFile, Path overlayFile,
             Path measurementsFile) throws IOException {

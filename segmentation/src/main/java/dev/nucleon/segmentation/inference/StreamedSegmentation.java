@@ -127,6 +127,17 @@ public final class StreamedSegmentation {
      * Segments one plane of an image file by streaming (its page, and one sample of it alone when the plane names
      * one, sharing the decoded raster) and writes its outputs; the measurements name {@code image} and are in µm
      * when {@code micronsPerPixel} is known ({@link MeasurementsCsv}).
+     *
+     * @param predictor        the model and its settings
+     * @param file             the image file
+     * @param plane            the page and sample to segment
+     * @param image            the image's name in the measurements
+     * @param micronsPerPixel  the pixel width in µm, NaN when unknown
+     * @param labelsFile       where the label map goes
+     * @param overlayFile      where the overlay goes
+     * @param measurementsFile where the measurements go
+     * @return what the image gave
+     * @throws IOException when the image cannot be read or segmented, or an output cannot be written
      */
     public static Result segmentFile(Predictor predictor, Path file, ImagePlane plane, String image,
             double micronsPerPixel, Path labelsFile, Path overlayFile, Path measurementsFile) throws IOException {

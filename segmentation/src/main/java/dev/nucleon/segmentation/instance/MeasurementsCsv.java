@@ -24,12 +24,22 @@ public final class MeasurementsCsv {
     private MeasurementsCsv() {
     }
 
-    /** Whether a pixel size is known: finite and positive. */
+    /**
+     * Whether a pixel size is known.
+     *
+     * @param micronsPerPixel a pixel width in µm, or NaN
+     * @return whether it is finite and positive
+     */
     public static boolean calibrated(double micronsPerPixel) {
         return micronsPerPixel > 0 && !Double.isInfinite(micronsPerPixel);
     }
 
-    /** The measurement columns (without {@code image}), their units as {@link MeasurementsCsv} says. */
+    /**
+     * The measurement columns (without {@code image}), their units as {@link MeasurementsCsv} says.
+     *
+     * @param micronsPerPixel the pixel width in µm, NaN when unknown
+     * @return the column names
+     */
     public static List<String> columns(double micronsPerPixel) {
         String len = calibrated(micronsPerPixel) ? "_um" : "_px";
         String area = calibrated(micronsPerPixel) ? "area_um2" : "area_px";
@@ -38,7 +48,13 @@ public final class MeasurementsCsv {
                 "max_intensity");
     }
 
-    /** One nucleus' values in the order of {@link #columns}, as written ("NaN" when missing). */
+    /**
+     * One nucleus' values in the order of {@link #columns}.
+     *
+     * @param m               the nucleus
+     * @param micronsPerPixel the pixel width in µm, NaN when unknown
+     * @return the values as written ("NaN" when missing)
+     */
     public static List<String> values(NucleusMeasurement m, double micronsPerPixel) {
         boolean um = calibrated(micronsPerPixel);
         double s = um ? micronsPerPixel : 1;
@@ -59,14 +75,26 @@ public final class MeasurementsCsv {
         return v;
     }
 
-    /** The header row, {@code image} first, ending in '\n'. */
+    /**
+     * The header row.
+     *
+     * @param micronsPerPixel the pixel width in µm, NaN when unknown
+     * @return {@code image} and {@link #columns}, ending in '\n'
+     */
     public static String header(double micronsPerPixel) {
         List<String> h = new ArrayList<>(List.of("image"));
         h.addAll(columns(micronsPerPixel));
         return Csv.row(h.toArray(String[]::new));
     }
 
-    /** The CSV text of the nuclei of {@code image}, header first, rows ending in '\n'. */
+    /**
+     * The CSV text of the nuclei of one image.
+     *
+     * @param image           the image's name, the {@code image} column of every row
+     * @param rows            its nuclei
+     * @param micronsPerPixel the pixel width in µm, NaN when unknown
+     * @return header first, rows ending in '\n'
+     */
     public static String toCsv(String image, List<NucleusMeasurement> rows, double micronsPerPixel) {
         StringBuilder sb = new StringBuilder(header(micronsPerPixel));
         String imageField = Csv.field(image);
@@ -80,7 +108,15 @@ public final class MeasurementsCsv {
         return sb.toString();
     }
 
-    /** Writes {@link #toCsv} to {@code file}, atomically. */
+    /**
+     * Writes {@link #toCsv} to {@code file}, atomically.
+     *
+     * @param image           the image's name
+     * @param rows            its nuclei
+     * @param micronsPerPixel the pixel width in µm, NaN when unknown
+     * @param file            the CSV file
+     * @throws IOException when it cannot be written (the message names the file)
+     */
     public static void write(String image, List<NucleusMeasurement> rows, double micronsPerPixel, Path file)
             throws IOException {
         AtomicFileWriter.writeString(file, toCsv(image, rows, micronsPerPixel));

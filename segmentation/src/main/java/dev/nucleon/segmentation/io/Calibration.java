@@ -28,6 +28,7 @@ public final class Calibration {
      * @param pixelsPerUnit  XResolution (NaN or ≤ 0 when absent)
      * @param resolutionUnit ResolutionUnit (1 none, 2 inch, 3 cm; 2 when absent, as TIFF 6.0 says)
      * @param imageJ         ImageJ's description, or null
+     * @return the pixel width in µm, NaN when unknown
      */
     public static double micronsPerPixel(double pixelsPerUnit, int resolutionUnit, ImageJDescription imageJ) {
         if (!(pixelsPerUnit > 0) || Double.isInfinite(pixelsPerUnit)) {

@@ -249,6 +249,11 @@ public final class ImageFileReader {
     /**
      * Reads {@code plane} scaled to [0, 1] as {@link #read(Path)}: its page, and when it names a sample, that sample
      * alone as a one-channel image (a palette image's expanded channel of that index).
+     *
+     * @param file  the image file
+     * @param plane the page and sample ({@link ImagePlane#choose})
+     * @return (C, H, W) image, C = 1 when the plane names a sample
+     * @throws ImageFileException naming the file when it cannot be read
      */
     public static FloatImage read(Path file, ImagePlane plane) throws ImageFileException {
         BufferedImage img = decode(file, plane.page(), null);
@@ -266,7 +271,14 @@ public final class ImageFileReader {
         return toFloat(sampleOf(img, plane.sample(), file), file, true);
     }
 
-    /** Decodes {@code plane} compactly as {@link #readCompact(Path, int)}; a named sample alone, sharing the raster. */
+    /**
+     * Decodes {@code plane} compactly as {@link #readCompact(Path, int)}; a named sample alone, sharing the raster.
+     *
+     * @param file  the image file
+     * @param plane the page and sample ({@link ImagePlane#choose})
+     * @return the decoded page, or its one sample as a gray image over the same data
+     * @throws ImageFileException naming the file when it cannot be read
+     */
     public static BufferedImage readCompact(Path file, ImagePlane plane) throws ImageFileException {
         BufferedImage img = decode(file, plane.page(), null);
         return plane.sample() < 0 ? img : sampleOf(img, plane.sample(), file);

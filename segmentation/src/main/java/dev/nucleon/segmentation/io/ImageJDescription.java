@@ -21,7 +21,12 @@ import java.util.Map;
  */
 public record ImageJDescription(int channels, String unit) {
 
-    /** The description parsed, or null when {@code text} is not ImageJ's (no leading {@code ImageJ=} line). */
+    /**
+     * Parses ImageJ's description.
+     *
+     * @param text a TIFF's ImageDescription, or null
+     * @return the description parsed, or null when {@code text} is not ImageJ's (no leading {@code ImageJ=} line)
+     */
     public static ImageJDescription parse(String text) {
         if (text == null || !text.startsWith("ImageJ=")) {
             return null;

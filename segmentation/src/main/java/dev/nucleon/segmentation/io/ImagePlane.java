@@ -22,9 +22,11 @@ public record ImagePlane(int page, int sample) {
     /**
      * The plane the user asked for.
      *
+     * @param file    the file, for the messages
      * @param header  the file's header (page 0)
      * @param channel the chosen channel, or null
      * @param page    the chosen page (stack position), or null
+     * @return the plane to read
      * @throws ImageFileException naming the file and what it holds, when a needed choice is missing or out of range
      */
     public static ImagePlane choose(Path file, ImageHeader header, Integer channel, Integer page)

@@ -39,6 +39,11 @@ public final class GeoJsonDetections {
     /**
      * The FeatureCollection of {@code outlines}, each with the measurements of its label (none when
      * {@code measurements} has no row for it).
+     *
+     * @param outlines        the nuclei's outlines ({@link OutlineTracing})
+     * @param measurements    their measurements, matched by label
+     * @param micronsPerPixel the pixel width in µm, NaN when unknown (the measurements are then in pixels)
+     * @return the GeoJSON text
      */
     public static String toJson(List<Outline> outlines, List<NucleusMeasurement> measurements,
             double micronsPerPixel) {
@@ -82,7 +87,15 @@ public final class GeoJsonDetections {
         return sb.append("\n]}\n").toString();
     }
 
-    /** Writes {@link #toJson} to {@code file} atomically (UTF-8). */
+    /**
+     * Writes {@link #toJson} to {@code file} atomically (UTF-8).
+     *
+     * @param outlines        the nuclei's outlines
+     * @param measurements    their measurements, matched by label
+     * @param micronsPerPixel the pixel width in µm, NaN when unknown
+     * @param file            the {@code .geojson} file
+     * @throws IOException when it cannot be written (the message names the file)
+     */
     public static void write(List<Outline> outlines, List<NucleusMeasurement> measurements, double micronsPerPixel,
             Path file) throws IOException {
         String json = toJson(outlines, measurements, micronsPerPixel);

@@ -35,7 +35,14 @@ public final class ImageJRoiZip {
     private ImageJRoiZip() {
     }
 
-    /** Writes the outlines to {@code file} atomically. */
+    /**
+     * Writes the outlines to {@code file} atomically.
+     *
+     * @param outlines the nuclei's outlines, in the order of the entries
+     * @param file     the {@code .zip} file
+     * @throws IOException when it cannot be written, or an outline has more vertices than a ROI holds (the message
+     *     names the file)
+     */
     public static void write(List<Outline> outlines, Path file) throws IOException {
         int digits = Math.max(4, Integer.toString(outlines.size()).length());
         AtomicFileWriter.write(file, tmp -> {

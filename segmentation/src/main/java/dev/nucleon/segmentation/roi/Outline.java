@@ -12,7 +12,11 @@ package dev.nucleon.segmentation.roi;
  */
 public record Outline(int label, int[] x, int[] y) {
 
-    /** Number of vertices. */
+    /**
+     * Number of vertices.
+     *
+     * @return n
+     */
     public int size() {
         return x.length;
     }
@@ -20,6 +24,8 @@ public record Outline(int label, int[] x, int[] y) {
     /**
      * Enclosed area by the shoelace formula, |Σ (x_i·y_{i+1} − x_{i+1}·y_i)| / 2: for a nucleus without holes, its
      * pixel count.
+     *
+     * @return the area in pixels
      */
     public double area() {
         long twice = 0;
@@ -30,7 +36,11 @@ public record Outline(int label, int[] x, int[] y) {
         return Math.abs(twice) / 2.0;
     }
 
-    /** Smallest x, y and largest x, y of the vertices: {@code {left, top, right, bottom}}. */
+    /**
+     * The vertices' extent.
+     *
+     * @return smallest x, y and largest x, y: {@code {left, top, right, bottom}}
+     */
     public int[] bounds() {
         int left = Integer.MAX_VALUE, top = Integer.MAX_VALUE, right = Integer.MIN_VALUE, bottom = Integer.MIN_VALUE;
         for (int i = 0; i < x.length; i++) {

@@ -29,7 +29,12 @@ public final class OutlineTracing {
     private OutlineTracing() {
     }
 
-    /** The outlines of all labels, by increasing label. */
+    /**
+     * The outlines of all labels.
+     *
+     * @param labels the label map, 0 = background
+     * @return one outline per label present, by increasing label
+     */
     public static List<Outline> trace(LabelImage labels) {
         int w = labels.width(), h = labels.height();
         int[] d = labels.data();
