@@ -183,6 +183,21 @@ class SegmentInteropTest {
     }
 
     @Test
+    void aRoiSetThatCannotBeWrittenIsOneLineNamingItAndTheBatchGoesOn() throws IOException {
+        Path a = plain("a.tif"), b = plain("b.tif");
+        Files.createDirectories(out.resolve("a_rois.zip")); // a non-empty folder where a's ROI set should go
+        Files.writeString(out.resolve("a_rois.zip/keep"), "x");
+        Run r = segment(a.toString(), b.toString(), "--save-rois", "--geojson", "--overwrite");
+        assertEquals(1, r.exitCode(), r.toString());
+        List<String> errors = r.err().lines().toList();
+        assertEquals(1, errors.size(), r.toString());
+        assertTrue(errors.get(0).startsWith("segment: " + a + ": " + out.resolve("a_rois.zip") + ": could not write"),
+                r.toString());
+        assertTrue(Files.exists(out.resolve("b_rois.zip")) && Files.exists(out.resolve("b.geojson")));
+        assertFalse(Files.exists(out.resolve("a_nuclei.csv")), "a failed image leaves none of its files");
+    }
+
+    @Test
     void aPixelSizeOfZeroOrLessAndANegativeChannelAreUsageErrors() throws IOException {
         Path ok = plain("ok.tif");
         for (String[] bad : new String[][] {{"--pixel-size", "0"}, {"--pixel-size", "-0.3"}, {"--channel", "-1"},
