@@ -13,13 +13,14 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes the nuclei of one image as a GeoJSON FeatureCollection (RFC 7946) that QuPath imports as detections
  * (File &gt; Import objects from file, or drag and drop the {@code .geojson} onto the open image):
  * <pre>
  * {"type":"FeatureCollection","features":[
- *   {"type":"Feature","id":"nucleus-5",
+ *   {"type":"Feature","id":"&lt;UUID&gt;",
  *    "geometry":{"type":"Polygon","coordinates":[[[x0,y0],[x1,y1],…,[x0,y0]]]},
  *    "properties":{"objectType":"detection","name":"5","classification":{"name":"Nucleus","color":[…]},
  *                  "measurements":{"label":5,"area_um2":41.2,…}}}, …]}
@@ -27,7 +28,9 @@ import java.util.Map;
  * Coordinates are in pixels of the full image, on pixel corners ({@link Outline}; QuPath's convention, whatever the
  * calibration), each ring closed (its first vertex repeated last). The measurements are the per-nucleus CSV's
  * columns and values ({@link MeasurementsCsv}: µm / µm² when the pixel size is known, with the unit in the name);
- * a missing value (NaN) is left out, as JSON has no NaN.
+ * a missing value (NaN) is left out, as JSON has no NaN. The {@code id} is a UUID, as QuPath's objects have, derived
+ * from the label ({@link UUID#nameUUIDFromBytes}), so the same labels give the same file; the measurements are an
+ * object of name → value, as QuPath 0.4 and later write and read them.
  */
 public final class GeoJsonDetections {
     /** The class name QuPath shows for every nucleus. */
@@ -57,7 +60,8 @@ public final class GeoJsonDetections {
             Outline o = outlines.get(i);
             JsonWriter f = new JsonWriter().beginObject()
                     .name("type").value("Feature")
-                    .name("id").value("nucleus-" + o.label())
+                    .name("id").value(UUID.nameUUIDFromBytes(("nucleon nucleus " + o.label())
+                            .getBytes(StandardCharsets.UTF_8)).toString())
                     .name("geometry").beginObject().name("type").value("Polygon").name("coordinates").beginArray()
                     .beginArray();
             for (int v = 0; v <= o.size(); v++) {

@@ -269,6 +269,7 @@ class OutlineTest {
         for (Object o : features) {
             Map<String, Object> f = (Map<String, Object>) o;
             assertEquals("Feature", f.get("type"));
+            assertEquals(f.get("id"), java.util.UUID.fromString((String) f.get("id")).toString(), "a UUID");
             Map<String, Object> g = (Map<String, Object>) f.get("geometry");
             assertEquals("Polygon", g.get("type"));
             List<Object> ring = (List<Object>) ((List<Object>) g.get("coordinates")).get(0);
