@@ -5,6 +5,7 @@ import dev.nucleon.segmentation.dataset.RunLengthCsv;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.inference.ImageFileSegmentation;
+import dev.nucleon.segmentation.inference.ModelEvaluation;
 import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
 import dev.nucleon.segmentation.instance.Paper004PostProcessing;
@@ -16,6 +17,10 @@ import dev.nucleon.segmentation.io.ImageFileReader;
 import dev.nucleon.segmentation.io.ImageFileWriter;
 import dev.nucleon.segmentation.io.Overlay;
 import dev.nucleon.segmentation.preprocess.Grayscale;
+import dev.nucleon.segmentation.roi.GeoJsonDetections;
+import dev.nucleon.segmentation.roi.ImageJRoiZip;
+import dev.nucleon.segmentation.roi.Outline;
+import dev.nucleon.segmentation.roi.OutlineTracing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,8 +52,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>A run is a unit. Per image, named as {@link InputImages} says (the input's path mirrored under {@code --out}):
  * {@code <name>_labels.png} (16-bit instance labels), {@code <name>_overlay.png} (outlines on the image) and
- * {@code <name>_nuclei.csv} (measurements); then {@code summary.csv} (image = the input path, nuclei, mean area,
- * output name), rebuilt from the measurement files on disk; with {@code --rle}, a contest-format submission rebuilt
+ * {@code <name>_nuclei.csv} (measurements: an {@code image} column, then µm / µm² when a pixel size is known, px
+ * otherwise); with {@code --save-rois} an ImageJ ROI set {@code <name>_rois.zip}, with {@code --geojson} QuPath
+ * detections {@code <name>.geojson}; then {@code summary.csv} (image = the input path, nuclei, mean area, output name,
+ * area unit), rebuilt from the measurement files on disk; with {@code --rle}, a contest-format submission rebuilt
  * from the label maps on disk; and last, atomically, {@code manifest.json} ({@link RunManifest}). An {@code --out}
  * holding another run's results is refused (exit 2) unless {@code --overwrite}, which first removes that run's
  * files. {@code --out} is checked for writing before any work, and temporary files a killed run left are removed.
@@ -99,6 +106,40 @@ public final class SegmentCommand implements Callable<Integer> {
             description = "Replace the results of an earlier run in --out (without it, such a folder is refused).")
     boolean overwrite;
 
+    @Option(names = "--quiet", description = "No line per image (errors and the final count are still printed).")
+    boolean quiet;
+
+    @Option(names = "--channel", paramLabel = "N",
+            description = "Channel to segment, 0-based: required for a multi-channel image (an ImageJ hyperstack "
+                    + "TIFF, or a TIFF of separate samples per pixel); on an RGB image, picks R (0), G (1) or B (2) "
+                    + "instead of converting the colour.")
+    Integer channel;
+
+    @Option(names = "--page", paramLabel = "N",
+            description = "Page (z-slice / time point) to segment, 0-based: required for a multi-page TIFF.")
+    Integer page;
+
+    @Option(names = "--pixel-size", paramLabel = "UM",
+            description = "Pixel width in micrometres (overrides the file's calibration). Measurements are in "
+                    + "um / um2 when a pixel size is known (this option or the TIFF's resolution tags or ImageJ "
+                    + "description), in px otherwise; the unit is in the column names.")
+    Double pixelSize;
+
+    @Option(names = "--save-rois",
+            description = "Also write <name>_rois.zip: an ImageJ/Fiji ROI set, one polygon per nucleus (its outer "
+                    + "boundary on pixel corners), named NNNN-<label>; open it in the ROI Manager.")
+    boolean saveRois;
+
+    @Option(names = "--geojson",
+            description = "Also write <name>.geojson: the nuclei as QuPath detections (polygons in pixels, class "
+                    + "Nucleus, the measurements); drag it onto the image in QuPath.")
+    boolean geojson;
+
+    @Option(names = "--label-format", paramLabel = "png|tiff", defaultValue = "png",
+            description = "Label map format: png (16-bit; a 32-bit .tif past 65,535 nuclei) or tiff (16-bit, 32-bit "
+                    + "past 65,535 nuclei). Default ${DEFAULT-VALUE}.")
+    String labelFormat;
+
     /** Standard input, for the input {@code -}; tests replace it. */
     InputStream stdin = System.in;
 
@@ -114,6 +155,17 @@ public final class SegmentCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (minSize != null && minSize < 0) {
             throw new ParameterException(spec.commandLine(), "--min-size must be >= 0, got " + minSize);
+        }
+        if (pixelSize != null && !(pixelSize > 0 && pixelSize < Double.POSITIVE_INFINITY)) {
+            throw new ParameterException(spec.commandLine(), "--pixel-size must be > 0 (micrometres per pixel), got "
+                    + pixelSize);
+        }
+        if (channel != null && channel < 0 || page != null && page < 0) {
+            throw new ParameterException(spec.commandLine(), (channel != null && channel < 0 ? "--channel" : "--page")
+                    + " must be >= 0 (0 is the first), got " + (channel != null && channel < 0 ? channel : page));
+        }
+        if (!labelFormat.equals("png") && !labelFormat.equals("tiff")) {
+            throw new ParameterException(spec.commandLine(), "--label-format must be png or tiff, got " + labelFormat);
         }
         if (inputs.stream().filter(p -> p.toString().equals(InputImages.STDIN)).count() > 1) {
             throw new ParameterException(spec.commandLine(), "'-' (standard input) may be given once");
@@ -160,14 +212,22 @@ public final class SegmentCommand implements Callable<Integer> {
         RunManifest manifest = new RunManifest(inputs.stream().map(Path::toString).toList(), options(dev),
                 model == null ? "bundled" : model.toString());
         found.problems.forEach(manifest::problem);
+        long started = System.nanoTime();
+        int done = 0, total = found.images.size();
         for (InputImages.InputImage image : found.images) {
             List<String> files = outputFiles(image.name());
+            done++;
             try {
                 beforeEachImage.accept(image);
                 ImageOutputs o = segmentImage(predictor, image, err);
                 manifest.add(new RunManifest.ImageRecord(image.input(), image.name(), null, o.nuclei(), o.files()));
-                stdout.printf(Locale.ROOT, "%s: %d nuclei%n", image.name(), o.nuclei());
-                stdout.flush();
+                if (!quiet) { // [i/N] name: n nuclei, and the time left at the rate so far
+                    double elapsed = (System.nanoTime() - started) / 1e9;
+                    stdout.printf(Locale.ROOT, "[%d/%d] %s: %d nuclei%s%n", done, total, image.name(), o.nuclei(),
+                            done < total ? "  ETA " + ModelEvaluation.Progress.duration(elapsed / done
+                                    * (total - done)) : "");
+                    stdout.flush();
+                }
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
                 String why = FailureMessage.of(e);
                 why = why.startsWith(image.input() + ": ") ? why.substring(image.input().length() + 2) : why;
@@ -210,7 +270,7 @@ public final class SegmentCommand implements Callable<Integer> {
                 err.flush();
             });
             try {
-                return segmentFile(predictor, file, image.name());
+                return segmentFile(predictor, file, image.name(), input);
             } finally {
                 NetworkInput.warnings(previous);
             }
@@ -231,17 +291,43 @@ public final class SegmentCommand implements Callable<Integer> {
      * segmented (streamed in bands when large), measured, its labels, overlay and measurements written. Nothing of
      * the image outlives this call.
      */
-    private ImageOutputs segmentFile(Predictor predictor, Path file, String name) throws IOException {
+    private ImageOutputs segmentFile(Predictor predictor, Path file, String name, String input) throws IOException {
         List<String> files = outputFiles(name);
-        ImageFileSegmentation.Result r = ImageFileSegmentation.run(predictor, file, out.resolve(files.get(0)),
-                out.resolve(files.get(1)), out.resolve(files.get(2))); // big images stream; > 65,535 nuclei: .tif
-        String labels = out.relativize(r.labelsFile()).toString();
-        return new ImageOutputs(r.nuclei().size(), List.of(labels, files.get(1), files.get(2)));
+        ImageFileSegmentation.Settings settings = new ImageFileSegmentation.Settings(channel, page,
+                pixelSize == null ? Double.NaN : pixelSize, input, labelFormat.equals("tiff"));
+        ImageFileSegmentation.Result r = ImageFileSegmentation.run(predictor, file, settings,
+                out.resolve(name + "_labels.png"), out.resolve(files.get(1)), out.resolve(files.get(2)));
+        // big images stream; > 65,535 nuclei or --label-format tiff: .tif
+        List<String> written = new ArrayList<>(List.of(out.relativize(r.labelsFile()).toString().replace('\\', '/'),
+                files.get(1), files.get(2)));
+        if (saveRois || geojson) {
+            List<Outline> outlines = OutlineTracing.trace(r.labels());
+            if (saveRois) {
+                ImageJRoiZip.write(outlines, out.resolve(name + "_rois.zip"));
+                written.add(name + "_rois.zip");
+            }
+            if (geojson) {
+                GeoJsonDetections.write(outlines, r.nuclei(), r.micronsPerPixel(), out.resolve(name + ".geojson"));
+                written.add(name + ".geojson");
+            }
+        }
+        return new ImageOutputs(r.nuclei().size(), written);
     }
 
-    /** The three files of an image named {@code name}, relative to {@code --out}: labels, overlay, measurements. */
-    static List<String> outputFiles(String name) {
-        return List.of(name + "_labels.png", name + "_overlay.png", name + "_nuclei.csv");
+    /**
+     * The files an image named {@code name} may produce, relative to {@code --out}: labels, overlay, measurements
+     * first, then the label map's other spellings and the optional outputs (for removal after a failure).
+     */
+    List<String> outputFiles(String name) {
+        List<String> files = new ArrayList<>(List.of((labelFormat.equals("tiff") ? name + "_labels.tif"
+                : name + "_labels.png"), name + "_overlay.png", name + "_nuclei.csv", name + "_labels.tif"));
+        if (saveRois) {
+            files.add(name + "_rois.zip");
+        }
+        if (geojson) {
+            files.add(name + ".geojson");
+        }
+        return files;
     }
 
     /**
@@ -288,7 +374,8 @@ public final class SegmentCommand implements Callable<Integer> {
         for (Path folder : foldersOf(out)) {
             try (var files = Files.list(folder)) {
                 var result = files.map(p -> p.getFileName().toString())
-                        .filter(n -> n.endsWith("_labels.png") || n.endsWith("_overlay.png") || n.endsWith("_nuclei.csv"))
+                        .filter(n -> n.endsWith("_labels.png") || n.endsWith("_overlay.png") || n.endsWith("_nuclei.csv")
+                                || n.endsWith("_labels.tif") || n.endsWith("_rois.zip") || n.endsWith(".geojson"))
                         .findFirst();
                 if (result.isPresent()) {
                     return out.relativize(folder.resolve(result.get())).toString().replace('\\', '/');
@@ -356,7 +443,7 @@ public final class SegmentCommand implements Callable<Integer> {
      * be read back is marked failed.
      */
     private void writeSummary(RunManifest manifest, PrintWriter err) throws IOException {
-        StringBuilder summary = new StringBuilder(Csv.row("image", "nuclei", "mean_area", "output"));
+        StringBuilder summary = new StringBuilder(Csv.row("image", "nuclei", "mean_area", "output", "area_unit"));
         List<RunManifest.ImageRecord> records = manifest.images();
         for (int i = 0; i < records.size(); i++) {
             RunManifest.ImageRecord r = records.get(i);
@@ -366,7 +453,12 @@ public final class SegmentCommand implements Callable<Integer> {
             Path csv = out.resolve(r.files().get(2));
             try {
                 List<List<String>> rows = Csv.records(Files.readString(csv));
-                int area = rows.isEmpty() ? -1 : rows.get(0).indexOf("area");
+                int area = rows.isEmpty() ? -1 : rows.get(0).indexOf("area_px");
+                String unit = "px";
+                if (area < 0 && !rows.isEmpty() && rows.get(0).contains("area_um2")) {
+                    area = rows.get(0).indexOf("area_um2");
+                    unit = "um2";
+                }
                 if (area < 0) {
                     throw new ImageFileException(csv, "no area column");
                 }
@@ -376,7 +468,7 @@ public final class SegmentCommand implements Callable<Integer> {
                 }
                 int n = rows.size() - 1;
                 summary.append(Csv.row(r.input(), Integer.toString(n),
-                        String.format(Locale.ROOT, "%.1f", n == 0 ? 0 : sum / n), r.name()));
+                        String.format(Locale.ROOT, "%.1f", n == 0 ? 0 : sum / n), r.name(), unit));
             } catch (IOException | RuntimeException e) {
                 String why = "measurements unreadable after writing: " + FailureMessage.of(e);
                 err.println("segment: " + r.input() + ": " + why);
@@ -431,6 +523,12 @@ public final class SegmentCommand implements Callable<Integer> {
         o.put("overlap", inference.overlap);
         o.put("rle", rle == null ? null : rle.toString());
         o.put("overwrite", overwrite);
+        o.put("channel", channel);
+        o.put("page", page);
+        o.put("pixel_size", pixelSize);
+        o.put("save_rois", saveRois);
+        o.put("geojson", geojson);
+        o.put("label_format", labelFormat);
         return o;
     }
 }

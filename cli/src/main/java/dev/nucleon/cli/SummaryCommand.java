@@ -34,9 +34,12 @@ final class SummaryCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PRESET", completionCandidates = PresetNames.class,
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PRESET", completionCandidates = PresetNames.class,
             description = "The network: ${COMPLETION-CANDIDATES}.")
     String preset;
+
+    @Option(names = "--list", description = "List the presets, one a line (name, paper, description), and exit.")
+    boolean list;
 
     @Option(names = "--base", paramLabel = "B", description = "Filters of the first level (U-Net family).")
     Integer base;
@@ -69,6 +72,18 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (list) {
+            PrintWriter out = spec.commandLine().getOut();
+            for (String name : Presets.names()) {
+                Presets.Preset listed = Presets.get(name);
+                out.println(name + " (paper " + listed.paper() + "): " + listed.description());
+            }
+            out.flush();
+            return 0;
+        }
+        if (preset == null) {
+            throw new ParameterException(spec.commandLine(), "give a PRESET, or --list to see them");
+        }
         Presets.Preset p;
         ModelConfig config;
         Module net;

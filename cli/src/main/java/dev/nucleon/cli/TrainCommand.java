@@ -68,6 +68,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Network preset (nucleon summary --list), e.g. unet-bn, unet, unet-plus.")
     String preset;
 
+    @Option(names = "--base", paramLabel = "B",
+            description = "Filters of the first level (U-Net family), as summary/export/bench take it; the same as "
+                    + "--option base=B.")
+    Integer base;
+
     @Option(names = "--option", paramLabel = "KEY=VALUE",
             description = "Preset option, repeatable, e.g. --option base=8 --option in_channels=1.")
     Map<String, String> options = new LinkedHashMap<>();
@@ -232,6 +237,14 @@ public final class TrainCommand implements Callable<Integer> {
             scales = parseScales(scaleAugment);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (base != null) {
+            String given = options.get(Presets.BASE);
+            if (given != null && !given.trim().equals(base.toString())) {
+                throw new ParameterException(spec.commandLine(), "--base " + base + " and --option base=" + given
+                        + " disagree; give one");
+            }
+            options.put(Presets.BASE, base.toString());
         }
         Presets.Preset chosen = Presets.get(preset);
         if (chosen.options().contains(Presets.IN_CHANNELS)) {

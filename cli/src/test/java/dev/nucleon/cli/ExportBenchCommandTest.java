@@ -28,6 +28,10 @@ class ExportBenchCommandTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left");
         }
+        if (Files.getFileStore(out).supportsFileAttributeView("posix")) { // issue 17: was 0600, the temp file's
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(out)));
+        }
     }
 
     @Test

@@ -96,10 +96,10 @@ class PipelineCommandsTest {
             LabelImage labels = ImageFileReader.readLabels(out.resolve(s + "_labels.png"));
             assertEquals(64, labels.width());
             assertTrue(Files.isRegularFile(out.resolve(s + "_overlay.png")));
-            assertTrue(Files.readString(out.resolve(s + "_nuclei.csv")).startsWith("label,area"));
+            assertTrue(Files.readString(out.resolve(s + "_nuclei.csv")).startsWith("image,label,area_px,"));
         }
         List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
-        assertEquals("image,nuclei,mean_area,output", summary.get(0));
+        assertEquals("image,nuclei,mean_area,output,area_unit", summary.get(0));
         assertEquals(4, summary.size(), summary.toString());
         assertTrue(Files.readString(rle).startsWith("ImageId,EncodedPixels"));
         Files.delete(bad);

@@ -208,7 +208,7 @@ class SegmentRunTest {
             }
         }
         List<List<String>> rows = summary();
-        assertEquals(List.of("image", "nuclei", "mean_area", "output"), rows.get(0));
+        assertEquals(List.of("image", "nuclei", "mean_area", "output", "area_unit"), rows.get(0));
         assertEquals(List.of(a1.toString(), a2.toString(), a3.toString()), rows.subList(1, 4).stream().map(x -> x.get(0)).toList());
         assertEquals(List.of("d1/a", "d2/a", "d3/a-2"), rows.subList(1, 4).stream().map(x -> x.get(3)).toList());
     }
@@ -341,7 +341,7 @@ class SegmentRunTest {
         assertEquals(names.stream().map(n -> odd.resolve(n + ".png").toString()).sorted().toList(),
                 rows.subList(1, 4).stream().map(x -> x.get(0)).sorted().toList());
         for (List<String> row : rows) {
-            assertEquals(4, row.size(), row.toString());
+            assertEquals(5, row.size(), row.toString());
         }
         List<List<String>> sub = Csv.records(Files.readString(rle));
         assertEquals(List.of("ImageId", "EncodedPixels"), sub.get(0));
@@ -416,7 +416,7 @@ class SegmentRunTest {
         byte[] png = Files.readAllBytes(data.resolve("s0/image.png"));
         Run r = segmentWith(c -> c.stdin = new ByteArrayInputStream(png), "-", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.out().startsWith("stdin: "), r.toString());
+        assertTrue(r.out().startsWith("[1/1] stdin: "), r.toString());
         assertTrue(Files.isRegularFile(out.resolve("stdin_labels.png")));
         assertEquals("-", summary().get(1).get(0));
         try (var s = Files.list(out)) {

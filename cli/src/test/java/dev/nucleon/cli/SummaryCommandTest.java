@@ -22,6 +22,19 @@ class SummaryCommandTest {
     }
 
     @Test
+    void listNamesEveryPresetWhichTrainsHelpPointsTo() {
+        Run r = run("summary", "--list");
+        assertEquals(0, r.exitCode(), r.toString());
+        for (String name : dev.nucleon.segmentation.networks.Presets.names()) {
+            assertTrue(r.out().contains(name + " (paper "), name + "\n" + r);
+        }
+        assertTrue(run("train", "--help").out().contains("nucleon summary --list"));
+        Run none = run("summary");
+        assertEquals(2, none.exitCode(), none.toString());
+        assertTrue(none.err().contains("--list"), none.toString());
+    }
+
+    @Test
     void unetBnOfPaper002() {
         Run r = run("summary", "unet-bn", "--size", "16");
         assertEquals(0, r.exitCode(), r.toString());

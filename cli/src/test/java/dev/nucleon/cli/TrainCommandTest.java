@@ -113,6 +113,22 @@ class TrainCommandTest {
         }
     }
 
+    /** Issue 17: {@code --base} as summary/export/bench spell it, {@code --option base=} kept as its alias. */
+    @Test
+    void baseIsAcceptedLikeTheOtherCommandsAndMustAgreeWithOptionBase() {
+        Path out = dir.resolve("b/model.safetensors");
+        Run zero = Run.of("train", "--data", data.toString(), "--model", "unet-bn", "--base", "0", "--out",
+                out.toString());
+        assertEquals(2, zero.exitCode(), zero.toString());
+        assertTrue(zero.err().contains("base"), "--base reaches the preset, which refuses 0: " + zero);
+        Run both = Run.of("train", "--data", data.toString(), "--model", "unet-bn", "--base", "4", "--option", "base=8",
+                "--out", out.toString());
+        assertEquals(2, both.exitCode(), both.toString());
+        assertTrue(both.err().contains("--base 4 and --option base=8 disagree"), both.toString());
+        assertTrue(Run.of("train", "--help").out().contains("--base"));
+        assertFalse(Files.exists(out));
+    }
+
     @Test
     void resumeWithoutARunIsRefused() {
         Run r = train(dir.resolve("none/model.safetensors"), "--resume");

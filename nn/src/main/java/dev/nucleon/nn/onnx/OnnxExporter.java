@@ -87,7 +87,10 @@ public final class OnnxExporter {
         return model.toByteArray();
     }
 
-    /** Writes {@link #export} to {@code path} atomically (a temporary file in the same folder, then a move). */
+    /**
+     * Writes {@link #export} to {@code path} atomically (a temporary file in the same folder, then a move), readable
+     * as a new file is: rw-r--r--, or the permissions of the file it replaces.
+     */
     public static void export(Module module, Tensor example, Path path) throws IOException {
         byte[] bytes = export(module, example);
         Path abs = path.toAbsolutePath();
@@ -97,6 +100,10 @@ public final class OnnxExporter {
         }
         Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
         try {
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) { // temp files are created 0600
+                Files.setPosixFilePermissions(tmp, Files.exists(abs) ? Files.getPosixFilePermissions(abs)
+                        : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             Files.write(tmp, bytes);
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -91,7 +91,7 @@ public final class ModelEvaluation {
         }
 
         /** Seconds as {@code 45s}, {@code 3m07s} or {@code 2h05m}; {@code ?} when not finite. */
-        static String duration(double seconds) {
+        public static String duration(double seconds) {
             if (!Double.isFinite(seconds)) {
                 return "?";
             }

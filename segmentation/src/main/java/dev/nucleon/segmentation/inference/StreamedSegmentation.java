@@ -9,6 +9,7 @@ import dev.nucleon.segmentation.io.ImageFileException;
 import dev.nucleon.segmentation.io.ImageFileReader;
 import dev.nucleon.segmentation.io.ImageFileWriter;
 import dev.nucleon.segmentation.io.ImageHeader;
+import dev.nucleon.segmentation.io.ImagePlane;
 import dev.nucleon.segmentation.io.StreamedOverlay;
 import dev.nucleon.segmentation.patch.BlendedTiling;
 
@@ -118,10 +119,32 @@ public final class StreamedSegmentation {
      */
     public static Result segmentFile(Predictor predictor, Path file, Path labelsFile, Path overlayFile,
             Path measurementsFile) throws IOException {
-        ImageHeader header = ImageFileReader.probe(file);
+        return segmentFile(predictor, file, ImagePlane.FIRST, file.toString(), Double.NaN, labelsFile, overlayFile,
+                measurementsFile);
+    }
+
+    /**
+     * Segments one plane of an image file by streaming (its page, and one sample of it alone when the plane names
+     * one, sharing the decoded raster) and writes its outputs; the measurements name {@code image} and are in µm
+     * when {@code micronsPerPixel} is known ({@link MeasurementsCsv}).
+     *
+     * @param predictor        the model and its settings
+     * @param file             the image file
+     * @param plane            the page and sample to segment
+     * @param image            the image's name in the measurements
+     * @param micronsPerPixel  the pixel width in µm, NaN when unknown
+     * @param labelsFile       where the label map goes
+     * @param overlayFile      where the overlay goes
+     * @param measurementsFile where the measurements go
+     * @return what the image gave
+     * @throws IOException when the image cannot be read or segmented, or an output cannot be written
+     */
+    public static Result segmentFile(Predictor predictor, Path file, ImagePlane plane, String image,
+            double micronsPerPixel, Path labelsFile, Path overlayFile, Path measurementsFile) throws IOException {
+        ImageHeader header = ImageFileReader.probe(file, plane.page());
         checkFits(file, header, streamedBytes(header));
-        BufferedImage image = ImageFileReader.readCompact(file, 0);
-        if (!StreamedNetworkInput.accepts(image)) {
+        BufferedImage decoded = ImageFileReader.readCompact(file, plane);
+        if (!StreamedNetworkInput.accepts(decoded)) {
             throw new ImageFileException(file, "an image this large (" + header + ") is segmented by streaming, "
                     + "which reads 8- and 16-bit integer images without a palette");
         }
@@ -129,11 +152,11 @@ public final class StreamedSegmentation {
             throw new ImageFileException(file, "an image this large (" + header + ") is segmented by streaming, "
                     + "and this model's input conversion (" + predictor.input() + ") needs the whole image at once");
         }
-        LabelImage labels = segment(predictor, image);
-        List<NucleusMeasurement> rows = measure(labels, image);
+        LabelImage labels = segment(predictor, decoded);
+        List<NucleusMeasurement> rows = measure(labels, decoded);
         Path written = ImageFileWriter.writeLabelsFitting(labels, labelsFile);
-        StreamedOverlay.write(image, labels, overlayFile);
-        MeasurementsCsv.write(rows, measurementsFile);
+        StreamedOverlay.write(decoded, labels, overlayFile);
+        MeasurementsCsv.write(image, rows, micronsPerPixel, measurementsFile);
         return new Result(rows, written, labels);
     }
 

@@ -35,6 +35,12 @@ import javax.imageio.stream.ImageInputStream;
  * RGB, RGBA, palette), TIFF (8/16/32-bit integer or 32-bit float, multi-page: first page or a chosen
  * one; JDK 17 has TIFF built in), JPEG, BMP and GIF.
  *
+ * <p>The header ({@link #probe}) also says what a file holds besides one page — its pages, an ImageJ hyperstack's
+ * channels, TIFF samples that are separate channels rather than colour, and the pixel size its calibration gives
+ * ({@link ImageHeader}, {@link Calibration}) — and {@link #read(Path, ImagePlane)} reads the plane chosen among them
+ * ({@link ImagePlane#choose}). A TIFF whose pages differ in size (a thumbnail, a pyramid's levels) counts as one
+ * page: its first.
+ *
  * <p>Channels follow {@link FloatImage}'s convention: gray = 1, gray+alpha = 2, RGB = 3, RGBA = 4.
  * Palette images are expanded through their palette (to 1 channel when the palette is gray, else RGB,
  * plus alpha when the palette has transparency).
@@ -140,7 +146,9 @@ public final class ImageFileReader {
         try (ImageInputStream in = open(file)) {
             ImageReader reader = readerFor(file, in);
             try {
-                reader.setInput(in, false, true);
+                // TIFF tags beyond the essential ones (description, resolution, ExtraSamples) are metadata
+                boolean tiff = reader.getFormatName().toUpperCase(Locale.ROOT).startsWith("TIF");
+                reader.setInput(in, false, !tiff);
                 return task.apply(reader);
             } finally {
                 reader.dispose();
@@ -183,9 +191,113 @@ public final class ImageFileReader {
                 channels = paletteChannels(icm);
                 bits = 8;
             }
+            int pages = reader.getNumImages(true), stackChannels = 1;
+            boolean separate = false;
+            double microns = Double.NaN;
+            if (format.startsWith("TIF")) {
+                TIFFDirectory first = TIFFDirectory.createFromMetadata(reader.getImageMetadata(0));
+                TIFFDirectory ifd = page == 0 ? first : TIFFDirectory.createFromMetadata(reader.getImageMetadata(page));
+                TIFFField description = first.getTIFFField(BaselineTIFFTagSet.TAG_IMAGE_DESCRIPTION);
+                ImageJDescription imageJ = ImageJDescription.parse(description == null ? null
+                        : description.getAsString(0));
+                if (imageJ != null && imageJ.channels() > 1 && pages % imageJ.channels() == 0) {
+                    stackChannels = imageJ.channels();
+                }
+                for (int i = 1; i < pages && stackChannels == 1; i++) {
+                    if (reader.getWidth(i) != reader.getWidth(0) || reader.getHeight(i) != reader.getHeight(0)) {
+                        pages = 1; // pages of other sizes: a thumbnail or a pyramid's levels, not a stack
+                    }
+                }
+                separate = separateSamples(ifd);
+                TIFFField xResolution = first.getTIFFField(BaselineTIFFTagSet.TAG_X_RESOLUTION);
+                TIFFField unit = first.getTIFFField(BaselineTIFFTagSet.TAG_RESOLUTION_UNIT);
+                microns = Calibration.micronsPerPixel(xResolution == null ? Double.NaN : xResolution.getAsDouble(0),
+                        unit == null ? BaselineTIFFTagSet.RESOLUTION_UNIT_INCH : unit.getAsInt(0), imageJ);
+            }
             return new ImageHeader(w, h, channels, bits,
-                    dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE, format);
+                    dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE, format, pages,
+                    stackChannels, separate, microns);
         });
+    }
+
+    /**
+     * Whether a TIFF page's samples are separate channels rather than a colour model: more than one sample, and not
+     * RGB/YCbCr/CIELab/CMYK of 3–5 samples, nor a palette, nor BlackIsZero/WhiteIsZero gray with an ExtraSamples
+     * alpha (ImageIO would read 2 samples without ExtraSamples as gray+alpha: a 2-channel TIFF's second channel
+     * would be dropped as transparency).
+     */
+    private static boolean separateSamples(TIFFDirectory ifd) {
+        TIFFField samplesField = ifd.getTIFFField(BaselineTIFFTagSet.TAG_SAMPLES_PER_PIXEL);
+        TIFFField photometricField = ifd.getTIFFField(BaselineTIFFTagSet.TAG_PHOTOMETRIC_INTERPRETATION);
+        int samples = samplesField == null ? 1 : samplesField.getAsInt(0);
+        int photometric = photometricField == null ? BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_BLACK_IS_ZERO
+                : photometricField.getAsInt(0);
+        boolean alpha = ifd.getTIFFField(BaselineTIFFTagSet.TAG_EXTRA_SAMPLES) != null;
+        if (samples <= 1) {
+            return false;
+        }
+        return switch (photometric) {
+            case BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_RGB,
+                    BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_Y_CB_CR,
+                    BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_CIELAB,
+                    BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_CMYK -> samples > 5;
+            case BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_PALETTE_COLOR -> false;
+            default -> !(samples == 2 && alpha);
+        };
+    }
+
+    /**
+     * Reads {@code plane} scaled to [0, 1] as {@link #read(Path)}: its page, and when it names a sample, that sample
+     * alone as a one-channel image (a palette image's expanded channel of that index).
+     *
+     * @param file  the image file
+     * @param plane the page and sample ({@link ImagePlane#choose})
+     * @return (C, H, W) image, C = 1 when the plane names a sample
+     * @throws ImageFileException naming the file when it cannot be read
+     */
+    public static FloatImage read(Path file, ImagePlane plane) throws ImageFileException {
+        BufferedImage img = decode(file, plane.page(), null);
+        if (plane.sample() < 0) {
+            return toFloat(img, file, true);
+        }
+        if (img.getColorModel() instanceof IndexColorModel) {
+            FloatImage expanded = toFloat(img, file, true);
+            if (plane.sample() >= expanded.channels()) {
+                throw new ImageFileException(file, "channel " + plane.sample() + " requested, the image has "
+                        + expanded.channels());
+            }
+            return expanded.channel(plane.sample());
+        }
+        return toFloat(sampleOf(img, plane.sample(), file), file, true);
+    }
+
+    /**
+     * Decodes {@code plane} compactly as {@link #readCompact(Path, int)}; a named sample alone, sharing the raster.
+     *
+     * @param file  the image file
+     * @param plane the page and sample ({@link ImagePlane#choose})
+     * @return the decoded page, or its one sample as a gray image over the same data
+     * @throws ImageFileException naming the file when it cannot be read
+     */
+    public static BufferedImage readCompact(Path file, ImagePlane plane) throws ImageFileException {
+        BufferedImage img = decode(file, plane.page(), null);
+        return plane.sample() < 0 ? img : sampleOf(img, plane.sample(), file);
+    }
+
+    /** One band of a decoded image as a gray image over the same data (no copy). */
+    private static BufferedImage sampleOf(BufferedImage img, int band, Path file) throws ImageFileException {
+        java.awt.image.WritableRaster r = img.getRaster();
+        if (band < 0 || band >= r.getNumBands() || img.getColorModel() instanceof IndexColorModel) {
+            throw new ImageFileException(file, "channel " + band + " requested, the image has " + r.getNumBands()
+                    + " sample(s) per pixel");
+        }
+        java.awt.image.WritableRaster one = r.createWritableChild(0, 0, r.getWidth(), r.getHeight(), 0, 0,
+                new int[] {band});
+        ColorModel gray = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY),
+                new int[] {r.getSampleModel().getSampleSize(band)}, false, false, java.awt.Transparency.OPAQUE,
+                r.getDataBuffer().getDataType());
+        return new BufferedImage(gray, one, false, null);
     }
 
     /**

@@ -10,8 +10,59 @@ import java.util.Locale;
  *
  * <p>{@link #decodedBytes} is the size of the decoder's raster (its most compact in-memory form);
  * {@link #floatBytes} the size of the (C, H, W) float image {@link ImageFileReader#read} makes of it.
+ *
+ * <p>What the file holds besides the page: {@code pages}, its number of pages (TIFF directories; 1 for the other
+ * formats); {@code stackChannels}, how many of them are the channels of one image (ImageJ's hyperstack TIFF,
+ * {@code channels=C} in its description, pages in channel-fastest order c + C·(z + Z·t); 1 otherwise);
+ * {@code separateChannels}, whether a page's {@code channels} samples are separate channels rather than a colour
+ * model (a TIFF of 2 samples without ExtraSamples, of more than 4, or of several BlackIsZero samples); and
+ * {@code micronsPerPixel}, the pixel width the file's calibration gives ({@link Calibration}), NaN when it has none.
+ *
+ * @param width            pixels per row
+ * @param height           rows
+ * @param channels         channels of the page, as {@link dev.nucleon.segmentation.image.FloatImage} counts them
+ * @param bits             bits per stored sample
+ * @param floatSamples     whether samples are floating point
+ * @param format           the format's name ({@code PNG}, {@code TIF}, …)
+ * @param pages            pages in the file
+ * @param stackChannels    pages that are one image's channels (ImageJ hyperstack), else 1
+ * @param separateChannels whether the page's samples are separate channels, not colour
+ * @param micronsPerPixel  pixel width from the file's calibration, µm; NaN when none
  */
-public record ImageHeader(int width, int height, int channels, int bits, boolean floatSamples, String format) {
+public record ImageHeader(int width, int height, int channels, int bits, boolean floatSamples, String format,
+                          int pages, int stackChannels, boolean separateChannels, double micronsPerPixel) {
+
+    /**
+     * A one-page header without calibration, its channels a colour model (gray, gray+alpha, RGB, RGBA).
+     *
+     * @param width        pixels per row
+     * @param height       rows
+     * @param channels     channels (gray = 1, gray+alpha = 2, RGB = 3, RGBA = 4)
+     * @param bits         bits per stored sample
+     * @param floatSamples whether samples are floating point
+     * @param format       the format's name
+     */
+    public ImageHeader(int width, int height, int channels, int bits, boolean floatSamples, String format) {
+        this(width, height, channels, bits, floatSamples, format, 1, 1, false, Double.NaN);
+    }
+
+    /**
+     * Channels the user chooses among.
+     *
+     * @return the stack's channels, else separate samples, else 1 (colour is automatic)
+     */
+    public int choosableChannels() {
+        return stackChannels > 1 ? stackChannels : separateChannels ? channels : 1;
+    }
+
+    /**
+     * Images along the stack besides channels (z-slices × time points).
+     *
+     * @return {@code pages / stackChannels}, at least 1
+     */
+    public int stackPositions() {
+        return Math.max(1, pages / Math.max(1, stackChannels));
+    }
 
     /** Pixels of the page, W·H (a long: 100,000 × 100,000 does not fit an int). */
     public long pixels() {
@@ -37,7 +88,9 @@ public record ImageHeader(int width, int height, int channels, int bits, boolean
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s %dx%d, %d channel(s), %d-bit%s", format, width, height, channels, bits,
-                floatSamples ? " float" : "");
+        String stack = (stackChannels > 1 ? String.format(Locale.ROOT, ", %d channels", stackChannels) : "")
+                + (stackPositions() > 1 ? String.format(Locale.ROOT, ", %d pages", stackPositions()) : "");
+        return String.format(Locale.ROOT, "%s %dx%d, %d %s, %d-bit%s%s", format, width, height, channels,
+                separateChannels ? "separate channels" : "channel(s)", bits, floatSamples ? " float" : "", stack);
     }
 }

@@ -57,6 +57,48 @@ class ImageFileSegmentationTest {
     }
 
     /**
+     * Issue 17: the chosen channel of a TIFF whose two samples per pixel are separate channels (noise, then nuclei) is
+     * what both paths segment — the whole-image path and the streamed one, which reads that sample alone over the
+     * decoded raster — and the same as the nuclei channel saved alone; without a channel the file is refused.
+     */
+    @Test
+    void theChosenChannelIsSegmentedOnTheWholeAndTheStreamedPath() throws IOException {
+        int w = 300, h = 260;
+        java.awt.image.Raster nuclei = StreamedSegmentationTest.blobs(w, h, 8, 130).getRaster();
+        java.util.Random r = new java.util.Random(5);
+        int[] samples = new int[2 * w * h];
+        for (int i = 0; i < w * h; i++) {
+            samples[2 * i] = r.nextInt(256);
+            samples[2 * i + 1] = nuclei.getSample(i % w, i / w, 0);
+        }
+        Path two = new dev.nucleon.segmentation.io.TiffBuilder(w, h, 2, 8).page(samples).write(dir.resolve("two.tif"));
+        Path alone = dir.resolve("alone.png");
+        ImageIO.write(StreamedSegmentationTest.blobs(w, h, 8, 130), "png", alone.toFile());
+        ImageFileSegmentation.Settings channel1 = new ImageFileSegmentation.Settings(1, null, Double.NaN, "two", false);
+        ImageFileSegmentation.Result whole = ImageFileSegmentation.run(predictor(), two, channel1,
+                dir.resolve("w_labels.png"), dir.resolve("w_overlay.png"), dir.resolve("w_nuclei.csv"));
+        ImageFileSegmentation.Result reference = ImageFileSegmentation.run(predictor(), alone,
+                dir.resolve("a_labels.png"), dir.resolve("a_overlay.png"), dir.resolve("a_nuclei.csv"));
+        ImageFileSegmentation.Result streamed;
+        System.setProperty("nucleon.streamAbovePixels", "1000");
+        try {
+            streamed = ImageFileSegmentation.run(predictor(), two, channel1, dir.resolve("s_labels.png"),
+                    dir.resolve("s_overlay.png"), dir.resolve("s_nuclei.csv"));
+        } finally {
+            System.clearProperty("nucleon.streamAbovePixels");
+        }
+        assertFalse(whole.streamed());
+        assertTrue(streamed.streamed());
+        assertTrue(reference.nuclei().size() > 30);
+        assertEquals(reference.nuclei(), whole.nuclei());
+        assertEquals(reference.nuclei().size(), streamed.nuclei().size());
+        assertTrue(Files.readString(dir.resolve("s_nuclei.csv")).lines().skip(1).allMatch(l -> l.startsWith("two,")));
+        ImageFileException e = assertThrows(ImageFileException.class, () -> ImageFileSegmentation.run(predictor(), two,
+                dir.resolve("x_labels.png"), dir.resolve("x_overlay.png"), dir.resolve("x_nuclei.csv")));
+        assertTrue(e.getMessage().endsWith("choose with --channel 0..1"), e.getMessage());
+    }
+
+    /**
      * Issue 15, case 3 (the header check): a 1 kB PNG whose header says 40000 × 40000 is refused before decoding,
      * with the memory it would need, instead of running out of memory.
      */

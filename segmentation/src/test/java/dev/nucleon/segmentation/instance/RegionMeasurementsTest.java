@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.io.Csv;
 import dev.nucleon.segmentation.io.ImageFileException;
 
 import java.io.IOException;
@@ -72,14 +73,20 @@ class RegionMeasurementsTest {
     void writesCsv() throws IOException {
         List<NucleusMeasurement> ms = RegionMeasurements.measure(LabelImage.parse("11", "1."), null);
         Path p = dir.resolve("m.csv");
-        MeasurementsCsv.write(ms, p);
+        MeasurementsCsv.write("a,b.png", ms, Double.NaN, p);
         List<String> lines = Files.readAllLines(p);
-        assertEquals(MeasurementsCsv.HEADER, lines.get(0));
-        assertTrue(lines.get(1).startsWith("1,3,0.3333,0.3333,0,0,2,2,1.9544,"), lines.get(1));
+        assertEquals("image,label,area_px,centroid_x_px,centroid_y_px,bbox_x0,bbox_y0,bbox_x1,bbox_y1,"
+                + "equivalent_diameter_px,perimeter_px,circularity,mean_intensity,max_intensity", lines.get(0));
+        assertTrue(lines.get(1).startsWith("\"a,b.png\",1,3,0.3333,0.3333,0,0,2,2,1.9544,"), lines.get(1));
         assertTrue(lines.get(1).endsWith(",NaN,NaN"));
-        assertTrue(MeasurementsCsv.toCsv(List.of()).equals(MeasurementsCsv.HEADER + "\n"));
+        assertEquals(MeasurementsCsv.header(Double.NaN), MeasurementsCsv.toCsv("x", List.of(), Double.NaN));
+        // calibrated at 0.5 µm/px: lengths × 0.5, the area × 0.25, the box in pixel indices
+        List<String> um = Csv.records(MeasurementsCsv.toCsv("x", ms, 0.5)).get(1);
+        assertEquals(List.of("x", "1", "0.7500", "0.1667", "0.1667", "0", "0", "2", "2", "0.9772"), um.subList(0, 10));
+        assertTrue(MeasurementsCsv.header(0.5).startsWith("image,label,area_um2,centroid_x_um,centroid_y_um,bbox_x0,"));
+        assertTrue(MeasurementsCsv.header(0.5).contains(",equivalent_diameter_um,perimeter_um,circularity,"));
         ImageFileException e = org.junit.jupiter.api.Assertions.assertThrows(ImageFileException.class,
-                () -> MeasurementsCsv.write(ms, dir.resolve("m.csv").resolve("x.csv")));
+                () -> MeasurementsCsv.write("x", ms, Double.NaN, dir.resolve("m.csv").resolve("x.csv")));
         assertTrue(e.getMessage().contains("x.csv"), e.getMessage());
     }
 }
