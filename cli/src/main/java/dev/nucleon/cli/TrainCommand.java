@@ -268,17 +268,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (device == null) {
             return 1;
         }
-        Module model;
-        if (resume) {
-            model = Checkpoint.load(run.resumeWeights());
-        } else {
-            Initializers.manualSeed(seed);
-            try {
-                model = Presets.build(preset, options); // before the data: a bad --option is a usage error at once
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
-        }
+        Module model = startingModel(run, seed, preset, options); // before the data: a bad --option fails at once
         Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
         Map<String, String> kindOf = new TreeMap<>();
         List<NucleiSample> train;
@@ -367,13 +357,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (device == null) {
             return 1;
         }
-        Module model;
-        if (resume) {
-            model = Checkpoint.load(run.resumeWeights());
-        } else {
-            Initializers.manualSeed(config.seed());
-            model = Presets.build(r.preset(), r.options());
-        }
+        Module model = startingModel(run, config.seed(), r.preset(), r.options());
         Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
         PrintStream log = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         log.printf("train: recipe %s (paper %s, %s): %s %s, %d parameters on %s%n", r.name(), r.paper(), r.row(),
@@ -404,6 +388,23 @@ public final class TrainCommand implements Callable<Integer> {
                 : trainer.fitPrepared(model, split.train(), split.validation(), out);
         log.flush();
         return result.history().isEmpty() && !resume ? 1 : 0;
+    }
+
+    /**
+     * The network to train: with {@code --resume} the run's last weights, else a fresh {@code name} preset with
+     * weights seeded by {@code seed} (an option the preset refuses is a usage error).
+     */
+    private Module startingModel(TrainingCheckpoint run, long seed, String name, Map<String, String> presetOptions)
+            throws IOException {
+        if (resume) {
+            return Checkpoint.load(run.resumeWeights());
+        }
+        Initializers.manualSeed(seed);
+        try {
+            return Presets.build(name, presetOptions);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** Model metadata: the recipe a model was trained with. */

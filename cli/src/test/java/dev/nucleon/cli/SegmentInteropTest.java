@@ -8,6 +8,7 @@ import dev.nucleon.nn.io.Json;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.io.Csv;
 import dev.nucleon.segmentation.io.ImageFileReader;
+import dev.nucleon.segmentation.io.TiffBuilder;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
