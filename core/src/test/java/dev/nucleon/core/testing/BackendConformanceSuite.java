@@ -11,6 +11,7 @@ import dev.nucleon.core.UnaryOp;
 import dev.nucleon.core.UpsampleMode;
 import dev.nucleon.core.cpu.CounterRandom;
 import dev.nucleon.core.ops.Convolution;
+import dev.nucleon.core.reference.ReferenceConv;
 import dev.nucleon.core.ops.Dropout;
 import dev.nucleon.core.ops.LinearAlgebra;
 import dev.nucleon.core.ops.Losses;

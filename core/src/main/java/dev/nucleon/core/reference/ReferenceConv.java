@@ -1,4 +1,4 @@
-package dev.nucleon.core.testing;
+package dev.nucleon.core.reference;
 
 /**
  * Double-precision 2-D convolution (cross-correlation) and transposed convolution, each straight from its
@@ -28,7 +28,7 @@ public final class ReferenceConv {
         int n = xShape[0], cin = xShape[1], h = xShape[2], wd = xShape[3];
         int cout = wShape[0], cinG = wShape[1], kh = wShape[2], kw = wShape[3];
         int coutG = cout / groups;
-        double[] y = new double[NdIndex.numel(ys)];
+        double[] y = new double[ys[0] * ys[1] * ys[2] * ys[3]];
         for (int b = 0; b < n; b++) {
             for (int co = 0; co < cout; co++) {
                 int g = co / coutG;
@@ -71,7 +71,7 @@ public final class ReferenceConv {
         int coutG = wShape[1], kh = wShape[2], kw = wShape[3];
         int cinG = cin / groups;
         int cout = ys[1], oh = ys[2], ow = ys[3];
-        double[] y = new double[NdIndex.numel(ys)];
+        double[] y = new double[ys[0] * ys[1] * ys[2] * ys[3]];
         for (int b = 0; b < n; b++) {
             for (int ci = 0; ci < cin; ci++) {
                 int g = ci / cinG;
