@@ -41,8 +41,10 @@ import dev.nucleon.core.composed.ComposedPooling;
  * (unary derivatives), {@code ComposedConvolution} (im2col + GEMM and its two adjoints), {@code ComposedPooling}
  * (max/average pooling, upsampling), {@code ComposedNormalization} (batch norm), {@code ComposedLosses}
  * (softmax, negative log-likelihood), {@code ComposedOptimizers} (Adam, SGD). A default is correct and slow:
- * it allocates temporaries and may read some data back to the host (the class says when). The CPU and CUDA
- * backends override every one of them with their fused kernels.
+ * it allocates temporaries and may read some data back to the host (the class says when). The CPU backend
+ * overrides every one of them with its kernels ({@code CpuVsReferenceTest} checks that, and compares each kernel
+ * with the reference backend); the CUDA backend all but the fused conv2d entries and the memory hints
+ * ({@code CudaKernelCoverageTest} lists them).
  *
  * <p>Conventions. Every {@link Storage} argument belongs to this backend and holds contiguous row-major
  * data of the stated shape. Output arguments are overwritten (never accumulated into) unless the method

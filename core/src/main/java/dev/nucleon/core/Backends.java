@@ -30,7 +30,7 @@ public final class Backends {
     private Backends() {
     }
 
-    /** The CPU backend, the reference every other backend is checked against. */
+    /** The CPU backend, the fast default. ({@code Device "reference"} is the plain-loop reference backend.) */
     public static Backend cpu() {
         return CpuBackend.INSTANCE;
     }

@@ -22,8 +22,8 @@ import java.util.Arrays;
  * The fast CPU backend: float[] storage on the Java heap, multi-threaded kernels in plain Java, with a
  * Vector API SGEMM micro-kernel when {@code jdk.incubator.vector} is present ({@link VectorSupport}).
  * Each method unwraps the arrays and calls the kernel class for its family; it overrides every composed op of
- * {@link Backend} with its kernel ({@code CpuFastPathsTest} checks that none falls back to a default). The
- * specification these kernels are tested against is {@code dev.nucleon.core.reference.ReferenceBackend}.
+ * {@link Backend} with its kernel ({@code CpuVsReferenceTest} checks that none falls back to a default, and
+ * compares every kernel with the specification, {@code dev.nucleon.core.reference.ReferenceBackend}).
  */
 public final class CpuBackend implements Backend {
 

@@ -52,7 +52,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  *
  * <p>Written once against the backend interface: a backend module subclasses it and names its device,
  * and every test moves its inputs there with {@code Tensor.of(...).to(device())} (candle's
- * {@code test_device!}). The CPU backend runs it as {@code CpuConformanceTest}.
+ * {@code test_device!}). The CPU backend runs it as {@code CpuConformanceTest}, the reference backend (primitives
+ * only, every other op composed) as {@code ReferenceConformanceTest}.
  *
  * <pre>{@code
  * class CudaConformanceTest extends BackendConformanceSuite {
