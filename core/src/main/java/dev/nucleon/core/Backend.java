@@ -222,6 +222,7 @@ public interface Backend {
         Storage z = allocate(y.size());
         conv2d(g, x, w, bias, z);
         unary(epilogue.op(), epilogue.p1(), 0f, z, y);
+        release(z);
     }
 
     /**
@@ -259,10 +260,12 @@ public interface Backend {
             int[] shape = g.inputShape();
             Storage target = epilogue.isNone() ? y : allocate(y.size());
             binary(BinaryOp.ADD, z, shape, bias, new int[] {1, g.inChannels(), 1, 1}, target, shape);
+            release(z);
             z = target;
         }
         if (!epilogue.isNone()) {
             unary(epilogue.op(), epilogue.p1(), 0f, z, y);
+            release(z);
         }
     }
 

@@ -2,28 +2,18 @@ package dev.nucleon.core.composed;
 
 import dev.nucleon.core.Backend;
 import dev.nucleon.core.RandomDistribution;
+import dev.nucleon.core.Shape;
 import dev.nucleon.core.Storage;
 import dev.nucleon.core.cpu.CounterRandom;
 
 /**
  * Memory and layout ops as strided copies ({@link Backend#copyStrided}). A contiguous row-major tensor of shape
- * (s₀, …, s_{r−1}) has strides {@code stride[d] = s_{d+1}·…·s_{r−1}}; every layout op is a copy that walks one
+ * (s₀, …, s_{r−1}) has strides {@code stride[d] = s_{d+1}·…·s_{r−1}} ({@link Shape#strides}); every layout op is a copy that walks one
  * box with the strides of a view of the source and of the destination.
  */
 public final class ComposedLayout {
 
     private ComposedLayout() {
-    }
-
-    /** Row-major strides of a contiguous tensor of this shape. */
-    public static long[] strides(int[] shape) {
-        long[] s = new long[shape.length];
-        long acc = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            s[d] = acc;
-            acc *= shape[d];
-        }
-        return s;
     }
 
     /** target[i] = value: one float uploaded and read with stride 0. */
@@ -68,27 +58,27 @@ public final class ComposedLayout {
 
     /** y[i₀, …] = x[i_{perm⁻¹}…]: walk y's box, reading x with its strides permuted ({@code perm[d]} is x's axis). */
     public static void permute(Backend b, Storage x, int[] xShape, int[] perm, Storage y) {
-        long[] xStrides = strides(xShape);
+        long[] xStrides = Shape.strides(xShape);
         int[] yShape = new int[perm.length];
         long[] read = new long[perm.length];
         for (int d = 0; d < perm.length; d++) {
             yShape[d] = xShape[perm[d]];
             read[d] = xStrides[perm[d]];
         }
-        if (Temporaries.size(yShape) == 0) {
+        if (Shape.numel(yShape) == 0) {
             return;
         }
-        b.copyStrided(x, 0, read, y, 0, strides(yShape), yShape, false);
+        b.copyStrided(x, 0, read, y, 0, Shape.strides(yShape), yShape, false);
     }
 
     /** dst[dstStart + i] (+)= src[srcStart + i] for i in the box {@code region}. */
     public static void copyRegion(Backend b, Storage src, int[] srcShape, int[] srcStart, Storage dst, int[] dstShape,
                                   int[] dstStart, int[] region, boolean accumulate) {
-        if (Temporaries.size(region) == 0) {
+        if (Shape.numel(region) == 0) {
             return;
         }
-        long[] ss = strides(srcShape);
-        long[] ds = strides(dstShape);
+        long[] ss = Shape.strides(srcShape);
+        long[] ds = Shape.strides(dstShape);
         b.copyStrided(src, offset(srcStart, ss), ss, dst, offset(dstStart, ds), ds, region, accumulate);
     }
 

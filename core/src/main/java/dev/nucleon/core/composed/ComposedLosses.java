@@ -2,6 +2,7 @@ package dev.nucleon.core.composed;
 
 import dev.nucleon.core.Backend;
 import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.Shape;
 import dev.nucleon.core.Storage;
 import dev.nucleon.core.UnaryOp;
 
@@ -25,11 +26,11 @@ public final class ComposedLosses {
         int[] full = {outer, dim, inner};
         int[] row = {outer, 1, inner};
         try (Temporaries t = new Temporaries(b)) {
-            Storage max = t.scratch(Temporaries.size(row));
+            Storage max = t.scratch(Shape.numel(row));
             b.reduce(ReduceOp.MAX, x, full, max, row);
             Storage z = t.binary(SUB, x, full, max, row, full);
             Storage e = t.unary(UnaryOp.EXP, 0f, z);
-            Storage sum = t.scratch(Temporaries.size(row));
+            Storage sum = t.scratch(Shape.numel(row));
             b.reduce(ReduceOp.SUM, e, full, sum, row);
             if (log) {
                 b.binary(SUB, z, full, t.unary(UnaryOp.LOG, 0f, sum), row, y, full);
@@ -45,7 +46,7 @@ public final class ComposedLosses {
         int[] full = {outer, dim, inner};
         int[] row = {outer, 1, inner};
         try (Temporaries t = new Temporaries(b)) {
-            Storage sum = t.scratch(Temporaries.size(row));
+            Storage sum = t.scratch(Shape.numel(row));
             if (log) {
                 b.reduce(ReduceOp.SUM, gy, full, sum, row);
                 Storage p = t.unary(UnaryOp.EXP, 0f, y);

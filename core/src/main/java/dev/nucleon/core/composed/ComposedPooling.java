@@ -4,6 +4,7 @@ import dev.nucleon.core.Backend;
 import dev.nucleon.core.BinaryOp;
 import dev.nucleon.core.PoolGeometry;
 import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.Shape;
 import dev.nucleon.core.Storage;
 import dev.nucleon.core.UnaryOp;
 import dev.nucleon.core.UpsampleMode;
@@ -86,7 +87,7 @@ public final class ComposedPooling {
         int planes = n * c;
         if (mode == UpsampleMode.NEAREST) {
             int[] box = {planes, h, f, w, f};
-            b.copyStrided(x, 0, new long[] {(long) h * w, w, 0, 1, 0}, y, 0, ComposedLayout.strides(box), box, false);
+            b.copyStrided(x, 0, new long[] {(long) h * w, w, 0, 1, 0}, y, 0, Shape.strides(box), box, false);
             return;
         }
         try (Temporaries t = new Temporaries(b)) {

@@ -2,6 +2,7 @@ package dev.nucleon.core.composed;
 
 import dev.nucleon.core.Backend;
 import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.Shape;
 import dev.nucleon.core.Storage;
 import dev.nucleon.core.UnaryOp;
 
@@ -64,7 +65,7 @@ final class Temporaries implements AutoCloseable {
 
     /** op(a, c) with broadcasting (shapes as {@link Backend#binary}), into new scratch of outShape. */
     Storage binary(BinaryOp op, Storage a, int[] aShape, Storage c, int[] cShape, int[] outShape) {
-        Storage out = scratch(size(outShape));
+        Storage out = scratch(Shape.numel(outShape));
         b.binary(op, a, aShape, c, cShape, out, outShape);
         return out;
     }
@@ -74,14 +75,6 @@ final class Temporaries implements AutoCloseable {
         Storage y = scratch(x.size());
         b.unary(UnaryOp.CLAMP, lo, hi, x, y);
         return y;
-    }
-
-    static long size(int[] shape) {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
     }
 
     @Override
