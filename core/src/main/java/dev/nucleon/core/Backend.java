@@ -1,8 +1,50 @@
 package dev.nucleon.core;
 
+import dev.nucleon.core.composed.ComposedConvolution;
+import dev.nucleon.core.composed.ComposedElementwise;
+import dev.nucleon.core.composed.ComposedLayout;
+import dev.nucleon.core.composed.ComposedLosses;
+import dev.nucleon.core.composed.ComposedNormalization;
+import dev.nucleon.core.composed.ComposedOptimizers;
+import dev.nucleon.core.composed.ComposedPooling;
+
 /**
- * The coarse operations a device must provide for tensors to live on it. The CPU backend is the reference;
- * a GPU backend implements the same list and passes the same conformance suite.
+ * What a device must provide for tensors to live on it: a few <em>primitives</em> it must implement, and every
+ * other op, which has a default <em>composed</em> from those primitives and which a backend overrides where it has
+ * a faster kernel.
+ *
+ * <h2>The primitives (8, plus 3 that name the backend)</h2>
+ * <table>
+ *   <caption>What a new backend must write</caption>
+ *   <tr><th>family</th><th>primitive</th><th>why it cannot be composed</th></tr>
+ *   <tr><td>memory</td><td>{@link #allocate}, {@link #upload}, {@link #download}</td>
+ *       <td>only the device knows its memory</td></tr>
+ *   <tr><td>movement</td><td>{@link #copyStrided}</td>
+ *       <td>the one way data moves inside the device: copy, fill, permute, slice/concat ({@link #copyRegion}),
+ *           the windows of a convolution or a pooling (im2col, col2im), nearest upsampling are all strided copies</td></tr>
+ *   <tr><td>elementwise</td><td>{@link #unary} (map), {@link #binary} (zip, with broadcasting)</td>
+ *       <td>the arithmetic itself; every derivative, loss and optimizer step is a chain of these</td></tr>
+ *   <tr><td>reduction</td><td>{@link #reduce} (sum, max over axes)</td>
+ *       <td>the one op whose output element reads many inputs along an axis</td></tr>
+ *   <tr><td>linear algebra</td><td>{@link #matmul} (batched GEMM)</td>
+ *       <td>a reduction too, but the one that carries the FLOPs: convolution (im2col + GEMM) and bilinear
+ *           upsampling (two interpolation matrices) are built on it</td></tr>
+ * </table>
+ * With {@link #name}, {@link #device} and {@link #status} that makes 11 abstract methods; before this contract
+ * was slimmed every one of the 34 methods below was abstract. {@code dev.nucleon.core.reference.ReferenceBackend}
+ * implements only these and passes the whole conformance suite.
+ *
+ * <h2>The composed ops</h2>
+ * Everything after the primitives (marked "composed" below) is a default method whose body is one call into
+ * {@code dev.nucleon.core.composed}, one class per op family, where the composition is written out with its
+ * formula: {@code ComposedLayout} (fill, copy, random fills, permute, copyRegion), {@code ComposedElementwise}
+ * (unary derivatives), {@code ComposedConvolution} (im2col + GEMM and its two adjoints), {@code ComposedPooling}
+ * (max/average pooling, upsampling), {@code ComposedNormalization} (batch norm), {@code ComposedLosses}
+ * (softmax, negative log-likelihood), {@code ComposedOptimizers} (Adam, SGD). A default is correct and slow:
+ * it allocates temporaries and may read some data back to the host (the class says when). The CPU backend
+ * overrides every one of them with its kernels ({@code CpuVsReferenceTest} checks that, and compares each kernel
+ * with the reference backend); the CUDA backend all but the fused conv2d entries and the memory hints
+ * ({@code CudaKernelCoverageTest} lists them).
  *
  * <p>Conventions. Every {@link Storage} argument belongs to this backend and holds contiguous row-major
  * data of the stated shape. Output arguments are overwritten (never accumulated into) unless the method
@@ -19,10 +61,56 @@ public interface Backend {
     /** One line for {@code nucleon info}. */
     BackendStatus status();
 
-    // ----- memory -------------------------------------------------------------------------------
+    // ===== primitives: what every backend implements ===============================================
 
-    /** A new zero-filled storage of {@code size} floats. */
+    /** A new zero-filled storage of {@code size} floats. (primitive) */
     Storage allocate(long size);
+
+    /** A new storage holding a copy of {@code data[offset .. offset + length)}. (primitive) */
+    Storage upload(float[] data, int offset, int length);
+
+    /** Copies {@code length} floats starting at {@code sourceOffset} into {@code target[targetOffset ..]}. (primitive) */
+    void download(Storage source, long sourceOffset, float[] target, int targetOffset, int length);
+
+    /**
+     * The one data-movement primitive. For every index {@code (i₀, …, i_{r−1})} of the box {@code extent}
+     * (r = extent.length):
+     * <pre>
+     *   dst[dstOffset + Σ_d i_d·dstStrides[d]]  =  src[srcOffset + Σ_d i_d·srcStrides[d]]     (+= with accumulate)
+     * </pre>
+     * Strides count floats; a source stride may be 0 (the same element read again: a broadcast). The written
+     * dst positions must be distinct (so a parallel backend needs no atomics), dst elements outside them are left
+     * alone, and src and dst are different storages. (primitive)
+     */
+    void copyStrided(Storage src, long srcOffset, long[] srcStrides, Storage dst, long dstOffset, long[] dstStrides,
+                     int[] extent, boolean accumulate);
+
+    /** y = op(x; p1, p2), same size. (primitive) */
+    void unary(UnaryOp op, float p1, float p2, Storage x, Storage y);
+
+    /**
+     * out = op(a, b) with NumPy broadcasting: the three shapes have the same rank (the caller pads with
+     * leading 1s) and each of {@code aShape[d]}, {@code bShape[d]} equals {@code outShape[d]} or 1. (primitive)
+     */
+    void binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, Storage out, int[] outShape);
+
+    /**
+     * Reduces {@code x} to {@code outShape}: same rank, each {@code outShape[d]} equals {@code xShape[d]}
+     * (kept) or 1 (reduced over). (primitive)
+     */
+    void reduce(ReduceOp op, Storage x, int[] xShape, Storage out, int[] outShape);
+
+    /**
+     * Batched matrix product c[i] = op(a[i]) · op(b[i]) for i in [0, batch); c[i] is m×n, op(a[i]) m×k,
+     * op(b[i]) k×n. A batch stride of 0 broadcasts one matrix to the whole batch. {@code transA}: a[i] is
+     * stored k×m; {@code transB}: b[i] is stored n×k. (primitive)
+     */
+    void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
+                Storage c, int batch, int m, int n, int k);
+
+    // ===== composed: defaults built from the primitives (dev.nucleon.core.composed), overridden for speed ===
+
+    // ----- memory and movement (ComposedLayout) ---------------------------------------------------
 
     /**
      * Storage of {@code size} floats whose contents are unspecified, for an op that writes every element
@@ -41,79 +129,85 @@ public interface Backend {
     default void release(Storage storage) {
     }
 
-    /** A new storage holding a copy of {@code data[offset .. offset + length)}. */
-    Storage upload(float[] data, int offset, int length);
+    /** Every element of {@code target} = value. (composed: a broadcast {@link #copyStrided} of one uploaded float) */
+    default void fill(Storage target, float value) {
+        ComposedLayout.fill(this, target, value);
+    }
 
-    /** Copies {@code length} floats starting at {@code sourceOffset} into {@code target[targetOffset ..]}. */
-    void download(Storage source, long sourceOffset, float[] target, int targetOffset, int length);
+    /** {@code target[0 .. source.size())} = source. (composed: one {@link #copyStrided}) */
+    default void copy(Storage source, Storage target) {
+        ComposedLayout.copy(this, source, target);
+    }
 
-    void fill(Storage target, float value);
+    /**
+     * Fills {@code target} from a counter-based generator; see {@link RandomDistribution}. (composed: generated on
+     * the host by {@code CounterRandom}, the specification, and uploaded)
+     */
+    default void fillRandom(Storage target, RandomDistribution distribution, long seed, float p1, float p2) {
+        ComposedLayout.fillRandom(this, target, distribution, seed, p1, p2);
+    }
 
-    /** {@code target[0 .. source.size())} = source. */
-    void copy(Storage source, Storage target);
-
-    /** Fills {@code target} from a counter-based generator; see {@link RandomDistribution}. */
-    void fillRandom(Storage target, RandomDistribution distribution, long seed, float p1, float p2);
-
-    // ----- elementwise --------------------------------------------------------------------------
-
-    /** y = op(x; p1, p2), same size. */
-    void unary(UnaryOp op, float p1, float p2, Storage x, Storage y);
+    // ----- elementwise (ComposedElementwise, ComposedLosses) ------------------------------------------
 
     /**
      * gx = gy · op'(x) — the backward pass of {@link #unary}. {@code y} is the forward output (some
-     * derivatives are cheaper from it: exp, sqrt, sigmoid, tanh, elu).
+     * derivatives are cheaper from it: exp, sqrt, sigmoid, tanh, elu). (composed: the derivative written with
+     * {@link #unary} and {@link #binary}, one line per op)
      */
-    void unaryBackward(UnaryOp op, float p1, float p2, Storage x, Storage y, Storage gy, Storage gx);
+    default void unaryBackward(UnaryOp op, float p1, float p2, Storage x, Storage y, Storage gy, Storage gx) {
+        ComposedElementwise.unaryBackward(this, op, p1, p2, x, y, gy, gx);
+    }
 
     /**
-     * out = op(a, b) with NumPy broadcasting: the three shapes have the same rank (the caller pads with
-     * leading 1s) and each of {@code aShape[d]}, {@code bShape[d]} equals {@code outShape[d]} or 1.
+     * Softmax (or log-softmax) over the middle axis of x viewed as (outer, dim, inner). (composed: max, subtract,
+     * exp, sum, divide or subtract the log)
      */
-    void binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, Storage out, int[] outShape);
+    default void softmax(Storage x, Storage y, int outer, int dim, int inner, boolean log) {
+        ComposedLosses.softmax(this, x, y, outer, dim, inner, log);
+    }
 
-    /**
-     * Reduces {@code x} to {@code outShape}: same rank, each {@code outShape[d]} equals {@code xShape[d]}
-     * (kept) or 1 (reduced over).
-     */
-    void reduce(ReduceOp op, Storage x, int[] xShape, Storage out, int[] outShape);
-
-    /**
-     * Softmax (or log-softmax) over the middle axis of x viewed as (outer, dim, inner).
-     */
-    void softmax(Storage x, Storage y, int outer, int dim, int inner, boolean log);
-
-    /** Backward of {@link #softmax} from its output y: gx = y·(gy − Σ gy·y), or gy − eʸ·Σ gy for log. */
-    void softmaxBackward(Storage y, Storage gy, Storage gx, int outer, int dim, int inner, boolean log);
+    /** Backward of {@link #softmax} from its output y: gx = y·(gy − Σ gy·y), or gy − eʸ·Σ gy for log. (composed) */
+    default void softmaxBackward(Storage y, Storage gy, Storage gx, int outer, int dim, int inner, boolean log) {
+        ComposedLosses.softmaxBackward(this, y, gy, gx, outer, dim, inner, log);
+    }
 
     /**
      * Per position loss {@code loss[o, i] = −logp[o, target[o, i], i]} with logp viewed as
      * (outer, classes, inner) and target (outer, inner) holding class indices as floats. A target outside
-     * [0, classes) is an error naming the position and value.
+     * [0, classes) is an error naming the position and value. (composed: the targets are read back to the host,
+     * checked and turned into a one-hot mask; loss = −Σ_c logp·mask)
      */
-    void nllLoss(Storage logp, Storage target, Storage loss, int outer, int classes, int inner);
+    default void nllLoss(Storage logp, Storage target, Storage loss, int outer, int classes, int inner) {
+        ComposedLosses.nllLoss(this, logp, target, loss, outer, classes, inner);
+    }
 
-    /** gLogp[o, c, i] = −gLoss[o, i] where c = target[o, i], else 0. */
-    void nllLossBackward(Storage target, Storage gLoss, Storage gLogp, int outer, int classes, int inner);
+    /** gLogp[o, c, i] = −gLoss[o, i] where c = target[o, i], else 0. (composed: −mask·gLoss) */
+    default void nllLossBackward(Storage target, Storage gLoss, Storage gLogp, int outer, int classes, int inner) {
+        ComposedLosses.nllLossBackward(this, target, gLoss, gLogp, outer, classes, inner);
+    }
 
-    // ----- linear algebra and convolution ------------------------------------------------------------
+    // ----- convolution (ComposedConvolution) -----------------------------------------------------------
 
     /**
-     * Batched matrix product c[i] = op(a[i]) · op(b[i]) for i in [0, batch); c[i] is m×n, op(a[i]) m×k,
-     * op(b[i]) k×n. A batch stride of 0 broadcasts one matrix to the whole batch. {@code transA}: a[i] is
-     * stored k×m; {@code transB}: b[i] is stored n×k.
+     * y = conv2d(x, w) + bias; {@code bias} may be null. Shapes in {@link ConvGeometry}. (composed: im2col by one
+     * {@link #copyStrided} per kernel tap, one {@link #matmul} batched over the groups, a permute, the bias)
      */
-    void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
-                Storage c, int batch, int m, int n, int k);
+    default void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y) {
+        ComposedConvolution.forward(this, g, x, w, bias, y);
+    }
 
-    /** y = conv2d(x, w) + bias; {@code bias} may be null. Shapes in {@link ConvGeometry}. */
-    void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y);
+    /**
+     * gx = ∂(conv2d)/∂x applied to gy (also the forward pass of a transposed convolution). (composed: Wᵀ·gy, then
+     * col2im by one accumulating {@link #copyStrided} per kernel tap)
+     */
+    default void conv2dBackwardData(ConvGeometry g, Storage gy, Storage w, Storage gx) {
+        ComposedConvolution.backwardData(this, g, gy, w, gx);
+    }
 
-    /** gx = ∂(conv2d)/∂x applied to gy (also the forward pass of a transposed convolution). */
-    void conv2dBackwardData(ConvGeometry g, Storage gy, Storage w, Storage gx);
-
-    /** gw = ∂(conv2d)/∂w applied to gy. */
-    void conv2dBackwardWeight(ConvGeometry g, Storage x, Storage gy, Storage gw);
+    /** gw = ∂(conv2d)/∂w applied to gy. (composed: gy·colsᵀ) */
+    default void conv2dBackwardWeight(ConvGeometry g, Storage x, Storage gy, Storage gw) {
+        ComposedConvolution.backwardWeight(this, g, x, gy, gw);
+    }
 
     /**
      * y = f(conv2d(x, w) + bias) with f = {@code epilogue} applied as the output is written (inference: one pass
@@ -128,6 +222,7 @@ public interface Backend {
         Storage z = allocate(y.size());
         conv2d(g, x, w, bias, z);
         unary(epilogue.op(), epilogue.p1(), 0f, z, y);
+        release(z);
     }
 
     /**
@@ -165,46 +260,72 @@ public interface Backend {
             int[] shape = g.inputShape();
             Storage target = epilogue.isNone() ? y : allocate(y.size());
             binary(BinaryOp.ADD, z, shape, bias, new int[] {1, g.inChannels(), 1, 1}, target, shape);
+            release(z);
             z = target;
         }
         if (!epilogue.isNone()) {
             unary(epilogue.op(), epilogue.p1(), 0f, z, y);
+            release(z);
         }
     }
 
-    // ----- pooling, resampling, normalisation ---------------------------------------------------------
+    // ----- pooling, resampling (ComposedPooling), normalisation (ComposedNormalization) -----------------
 
-    void maxPool2d(PoolGeometry g, Storage x, Storage y);
+    /** y = the maximum of each window. (composed: the windows gathered by {@link #copyStrided}, padding −∞, reduced by max) */
+    default void maxPool2d(PoolGeometry g, Storage x, Storage y) {
+        ComposedPooling.maxPool(this, g, x, y);
+    }
 
-    /** Routes gy to the first maximum of each window (recomputed from x). */
-    void maxPool2dBackward(PoolGeometry g, Storage x, Storage gy, Storage gx);
+    /** Routes gy to the first maximum of each window (recomputed from x). (composed) */
+    default void maxPool2dBackward(PoolGeometry g, Storage x, Storage gy, Storage gx) {
+        ComposedPooling.maxPoolBackward(this, g, x, gy, gx);
+    }
 
-    void avgPool2d(PoolGeometry g, Storage x, Storage y);
+    /** y = the mean of each window (divisor per {@link PoolGeometry#countIncludePad()}). (composed) */
+    default void avgPool2d(PoolGeometry g, Storage x, Storage y) {
+        ComposedPooling.avgPool(this, g, x, y);
+    }
 
-    void avgPool2dBackward(PoolGeometry g, Storage gy, Storage gx);
+    /** gx = gy / divisor spread over each window. (composed) */
+    default void avgPool2dBackward(PoolGeometry g, Storage gy, Storage gx) {
+        ComposedPooling.avgPoolBackward(this, g, gy, gx);
+    }
 
-    /** x (n, c, h, w) → y (n, c, h·factor, w·factor). */
-    void upsample(UpsampleMode mode, int n, int c, int h, int w, int factor, Storage x, Storage y);
+    /**
+     * x (n, c, h, w) → y (n, c, h·factor, w·factor). (composed: nearest is a broadcast {@link #copyStrided};
+     * bilinear is y = A_h · x · A_wᵀ with the interpolation matrices, two {@link #matmul}s)
+     */
+    default void upsample(UpsampleMode mode, int n, int c, int h, int w, int factor, Storage x, Storage y) {
+        ComposedPooling.upsample(this, mode, n, c, h, w, factor, x, y);
+    }
 
-    /** Backward of {@link #upsample}: gy (n, c, h·factor, w·factor) → gx (n, c, h, w). */
-    void upsampleBackward(UpsampleMode mode, int n, int c, int h, int w, int factor, Storage gy, Storage gx);
+    /** Backward of {@link #upsample}: gy (n, c, h·factor, w·factor) → gx (n, c, h, w). (composed: a sum, or A_hᵀ · gy · A_w) */
+    default void upsampleBackward(UpsampleMode mode, int n, int c, int h, int w, int factor, Storage gy, Storage gx) {
+        ComposedPooling.upsampleBackward(this, mode, n, c, h, w, factor, gy, gx);
+    }
 
-    /** Per channel of x (n, c, spatial): mean and biased variance (divided by n·spatial). */
-    void batchNormStatistics(Storage x, int n, int c, int spatial, Storage mean, Storage variance);
+    /** Per channel of x (n, c, spatial): mean and biased variance (divided by n·spatial). (composed) */
+    default void batchNormStatistics(Storage x, int n, int c, int spatial, Storage mean, Storage variance) {
+        ComposedNormalization.statistics(this, x, n, c, spatial, mean, variance);
+    }
 
-    /** y = (x − mean[c]) · invStd[c] · gamma[c] + beta[c]. */
-    void batchNormForward(Storage x, int n, int c, int spatial, Storage mean, Storage invStd,
-                          Storage gamma, Storage beta, Storage y);
+    /** y = (x − mean[c]) · invStd[c] · gamma[c] + beta[c]. (composed) */
+    default void batchNormForward(Storage x, int n, int c, int spatial, Storage mean, Storage invStd,
+                                  Storage gamma, Storage beta, Storage y) {
+        ComposedNormalization.forward(this, x, n, c, spatial, mean, invStd, gamma, beta, y);
+    }
 
     /**
      * Backward of {@link #batchNormForward}. With {@code batchStatistics} the mean and invStd were
      * computed from this batch and the gradient flows through them; otherwise they are constants (eval).
-     * gGamma = Σ gy·x̂, gBeta = Σ gy (per channel); any of the three outputs may be null to skip it.
+     * gGamma = Σ gy·x̂, gBeta = Σ gy (per channel); any of the three outputs may be null to skip it. (composed)
      */
-    void batchNormBackward(Storage x, Storage gy, int n, int c, int spatial, Storage mean, Storage invStd,
-                           Storage gamma, boolean batchStatistics, Storage gx, Storage gGamma, Storage gBeta);
+    default void batchNormBackward(Storage x, Storage gy, int n, int c, int spatial, Storage mean, Storage invStd,
+                                   Storage gamma, boolean batchStatistics, Storage gx, Storage gGamma, Storage gBeta) {
+        ComposedNormalization.backward(this, x, gy, n, c, spatial, mean, invStd, gamma, batchStatistics, gx, gGamma, gBeta);
+    }
 
-    // ----- fused optimizer steps ----------------------------------------------------------------------
+    // ----- fused optimizer steps (ComposedOptimizers: the tensor ops below, one at a time) -------------
 
     /**
      * One Adam/AdamW step in place on θ, m and v (all of {@code theta.size()} floats; g is read only).
@@ -215,7 +336,9 @@ public interface Backend {
      *   θ ← θ − ((m·correction1) / (√(v·correction2) + ε))·lr
      * </pre>
      */
-    void adamUpdate(Storage theta, Storage grad, Storage m, Storage v, AdamStep step);
+    default void adamUpdate(Storage theta, Storage grad, Storage m, Storage v, AdamStep step) {
+        ComposedOptimizers.adam(this, theta, grad, m, v, step);
+    }
 
     /**
      * One SGD step in place on θ and the momentum buffer (g is read only), rounded as the composed ops:
@@ -226,18 +349,24 @@ public interface Backend {
      *   θ ← θ − d·lr
      * </pre>
      */
-    void sgdUpdate(Storage theta, Storage grad, Storage buffer, SgdStep step);
+    default void sgdUpdate(Storage theta, Storage grad, Storage buffer, SgdStep step) {
+        ComposedOptimizers.sgd(this, theta, grad, buffer, step);
+    }
 
-    // ----- layout ---------------------------------------------------------------------------------
+    // ----- layout (ComposedLayout) -------------------------------------------------------------------
 
-    /** y = x with axes permuted: y's axis d is x's axis {@code perm[d]}. */
-    void permute(Storage x, int[] xShape, int[] perm, Storage y);
+    /** y = x with axes permuted: y's axis d is x's axis {@code perm[d]}. (composed: one {@link #copyStrided}) */
+    default void permute(Storage x, int[] xShape, int[] perm, Storage y) {
+        ComposedLayout.permute(this, x, xShape, perm, y);
+    }
 
     /**
      * Copies the box {@code region} from src (starting at {@code srcStart}) into dst (at {@code dstStart});
      * all arrays have the tensors' rank. With {@code accumulate} the box is added into dst.
-     * Slicing, cropping, padding, concatenation and splitting are all this one op.
+     * Slicing, cropping, padding, concatenation and splitting are all this one op. (composed: one {@link #copyStrided})
      */
-    void copyRegion(Storage src, int[] srcShape, int[] srcStart, Storage dst, int[] dstShape, int[] dstStart,
-                    int[] region, boolean accumulate);
+    default void copyRegion(Storage src, int[] srcShape, int[] srcStart, Storage dst, int[] dstShape, int[] dstStart,
+                            int[] region, boolean accumulate) {
+        ComposedLayout.copyRegion(this, src, srcShape, srcStart, dst, dstShape, dstStart, region, accumulate);
+    }
 }

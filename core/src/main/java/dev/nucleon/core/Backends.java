@@ -1,6 +1,7 @@
 package dev.nucleon.core;
 
 import dev.nucleon.core.cpu.CpuBackend;
+import dev.nucleon.core.reference.ReferenceBackend;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,7 +30,7 @@ public final class Backends {
     private Backends() {
     }
 
-    /** The CPU backend, the reference every other backend is checked against. */
+    /** The CPU backend, the fast default. ({@code Device "reference"} is the plain-loop reference backend.) */
     public static Backend cpu() {
         return CpuBackend.INSTANCE;
     }
@@ -47,6 +48,9 @@ public final class Backends {
     public static Backend get(Device device) {
         if (device.isCpu()) {
             return CpuBackend.INSTANCE;
+        }
+        if (device.equals(ReferenceBackend.DEVICE)) {
+            return ReferenceBackend.INSTANCE;
         }
         BackendProvider provider = provider(device.type()).orElseThrow(() -> new IllegalArgumentException(
                 "device " + device + ": no " + device.type() + " backend in this build"));

@@ -13,6 +13,7 @@ import dev.nucleon.core.SgdStep;
 import dev.nucleon.core.Storage;
 import dev.nucleon.core.UnaryOp;
 import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.reference.StridedCopyLoops;
 import jcuda.driver.JCudaDriver;
 
 import java.util.Locale;
@@ -259,6 +260,26 @@ public final class CudaBackend implements Backend {
     }
 
     // ----- layout ---------------------------------------------------------------------------------
+
+    /**
+     * The movement primitive through the host: both storages are read back, the reference loop runs, and dst is
+     * written again. No op of this backend uses it (each has its kernel); a composed default that needed it would
+     * be correct and slow. A device kernel is left for when one does.
+     */
+    @Override
+    public void copyStrided(Storage src, long srcOffset, long[] srcStrides, Storage dst, long dstOffset,
+                            long[] dstStrides, int[] extent, boolean accumulate) {
+        CudaStorage s = cuda(src);
+        CudaStorage d = cuda(dst);
+        float[] hostSrc = new float[Math.toIntExact(s.size())];
+        float[] hostDst = new float[Math.toIntExact(d.size())];
+        download(s, 0, hostSrc, 0, hostSrc.length);
+        download(d, 0, hostDst, 0, hostDst.length);
+        StridedCopyLoops.copy(hostSrc, srcOffset, srcStrides, hostDst, dstOffset, dstStrides, extent, accumulate);
+        if (hostDst.length > 0) {
+            context.staging().upload(hostDst, 0, hostDst.length, d.pointer(), 0);
+        }
+    }
 
     @Override
     public void permute(Storage x, int[] xShape, int[] perm, Storage y) {

@@ -2,6 +2,7 @@ package dev.nucleon.core.cpu;
 
 import dev.nucleon.core.ConvGeometry;
 import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.reference.ReferenceConv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -217,45 +218,26 @@ class ConvKernelsTest {
         assertEquals(yGy, wGw, tolerance, "⟨conv(x,w), gy⟩ vs ⟨w, backwardWeight(x,gy)⟩ for " + g);
     }
 
-    /** Direct loops in double: forward output and both gradients of ⟨y, gy⟩ (bias only affects y). */
+    /** The specification's loops ({@link ReferenceConv}): forward output and both gradients of ⟨y, gy⟩. */
     record Reference(double[] y, double[] gx, double[] gw) {
 
         static Reference of(ConvGeometry g, float[] x, float[] w, float[] bias, float[] gy) {
-            int cinG = g.inChannels() / g.groups(), coutG = g.outChannels() / g.groups();
-            int oh = g.outHeight(), ow = g.outWidth(), h = g.height(), wd = g.width();
-            double[] y = new double[gy.length], gx = new double[x.length], gw = new double[w.length];
-            for (int n = 0; n < g.n(); n++) {
-                for (int co = 0; co < g.outChannels(); co++) {
-                    int group = co / coutG;
-                    for (int i = 0; i < oh; i++) {
-                        for (int j = 0; j < ow; j++) {
-                            int yi = ((n * g.outChannels() + co) * oh + i) * ow + j;
-                            double sum = bias == null ? 0 : bias[co];
-                            for (int ci = 0; ci < cinG; ci++) {
-                                for (int kh = 0; kh < g.kernelH(); kh++) {
-                                    int ih = i * g.strideH() - g.padH() + kh * g.dilationH();
-                                    if (ih < 0 || ih >= h) {
-                                        continue;
-                                    }
-                                    for (int kw = 0; kw < g.kernelW(); kw++) {
-                                        int iw = j * g.strideW() - g.padW() + kw * g.dilationW();
-                                        if (iw < 0 || iw >= wd) {
-                                            continue;
-                                        }
-                                        int xi = ((n * g.inChannels() + group * cinG + ci) * h + ih) * wd + iw;
-                                        int wi = ((co * cinG + ci) * g.kernelH() + kh) * g.kernelW() + kw;
-                                        sum += (double) w[wi] * x[xi];
-                                        gx[xi] += (double) w[wi] * gy[yi];
-                                        gw[wi] += (double) x[xi] * gy[yi];
-                                    }
-                                }
-                            }
-                            y[yi] = sum;
-                        }
-                    }
-                }
+            int[] stride = {g.strideH(), g.strideW()};
+            int[] pad = {g.padH(), g.padW()};
+            int[] dilation = {g.dilationH(), g.dilationW()};
+            double[] y = ReferenceConv.conv2d(widen(x), g.inputShape(), widen(w), g.weightShape(),
+                    bias == null ? null : widen(bias), stride, pad, dilation, g.groups());
+            double[][] grads = ReferenceConv.conv2dBackward(widen(x), g.inputShape(), widen(w), g.weightShape(), widen(gy),
+                    stride, pad, dilation, g.groups());
+            return new Reference(y, grads[0], grads[1]);
+        }
+
+        private static double[] widen(float[] v) {
+            double[] d = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                d[i] = v[i];
             }
-            return new Reference(y, gx, gw);
+            return d;
         }
     }
 

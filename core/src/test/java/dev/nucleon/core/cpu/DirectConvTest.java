@@ -2,7 +2,7 @@ package dev.nucleon.core.cpu;
 
 import dev.nucleon.core.ConvGeometry;
 import dev.nucleon.core.Epilogue;
-import dev.nucleon.core.testing.ReferenceConv;
+import dev.nucleon.core.reference.ReferenceConv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -11,6 +11,9 @@ import dev.nucleon.core.UnaryOp;
 import dev.nucleon.core.UpsampleMode;
 import dev.nucleon.core.cpu.CounterRandom;
 import dev.nucleon.core.ops.Convolution;
+import dev.nucleon.core.reference.ReferenceBatchNorm;
+import dev.nucleon.core.reference.ReferenceConv;
+import dev.nucleon.core.reference.ReferencePool;
 import dev.nucleon.core.ops.Dropout;
 import dev.nucleon.core.ops.LinearAlgebra;
 import dev.nucleon.core.ops.Losses;
@@ -51,7 +54,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  *
  * <p>Written once against the backend interface: a backend module subclasses it and names its device,
  * and every test moves its inputs there with {@code Tensor.of(...).to(device())} (candle's
- * {@code test_device!}). The CPU backend runs it as {@code CpuConformanceTest}.
+ * {@code test_device!}). The CPU backend runs it as {@code CpuConformanceTest}, the reference backend (primitives
+ * only, every other op composed) as {@code ReferenceConformanceTest}.
  *
  * <pre>{@code
  * class CudaConformanceTest extends BackendConformanceSuite {

@@ -9,7 +9,9 @@
  *       values, and gradients against the reference's central finite difference.</li>
  *   <li>{@link dev.nucleon.core.testing.Tolerances}: every tolerance, once, with its reason.</li>
  *   <li>{@code Reference*}: the double-precision references, one class per op family, plain loops written
- *       from each op's definition and independent of the code under test.</li>
+ *       from each op's definition and independent of the code under test. Those of convolution, pooling and batch
+ *       norm live in main code ({@code dev.nucleon.core.reference.ReferenceConv}, {@code ReferencePool},
+ *       {@code ReferenceBatchNorm}), beside the reference backend, where students read them first.</li>
  *   <li>{@link dev.nucleon.core.testing.ConformanceReport}: worst errors per family, printed after a run.</li>
  * </ul>
  *

@@ -1,9 +1,12 @@
-package dev.nucleon.core.testing;
+package dev.nucleon.core.reference;
 
 /**
  * Double-precision max and average pooling over (N, C, H, W) with square kernel k, stride s, padding p:
  * H_out = ⌊(H + 2p − k)/s⌋ + 1. Padded cells never win a max; an average divides by k² when
  * {@code countIncludePad} (PyTorch's default), else by the number of window cells inside the image.
+ *
+ * <p>The specification of pooling, as the loops read: the reference backend runs the composed windows of
+ * {@code dev.nucleon.core.composed.ComposedPooling} instead, and the conformance suite checks both against this.
  */
 public final class ReferencePool {
 
@@ -25,7 +28,7 @@ public final class ReferencePool {
     private static double[] pool(double[] x, int[] shape, int k, int s, int p, boolean max, boolean includePad) {
         int[] ys = shape(shape, k, s, p);
         int h = shape[2], w = shape[3];
-        double[] y = new double[NdIndex.numel(ys)];
+        double[] y = new double[ys[0] * ys[1] * ys[2] * ys[3]];
         for (int plane = 0; plane < shape[0] * shape[1]; plane++) {
             for (int i = 0; i < ys[2]; i++) {
                 for (int j = 0; j < ys[3]; j++) {

@@ -1,10 +1,13 @@
-package dev.nucleon.core.testing;
+package dev.nucleon.core.reference;
 
 /**
  * Double-precision batch normalisation over (N, C, H, W), per channel c:
  * y = (x − μ_c)/√(σ²_c + ε)·γ_c + β_c. Training: μ, σ² are the batch's mean and biased variance (over
  * N·H·W values). Inference: the running statistics. Running update (PyTorch):
  * running ← (1 − momentum)·running + momentum·batch, with the unbiased variance σ²·M/(M − 1).
+ *
+ * <p>The specification of batch normalisation as the formula reads; the reference backend runs the composed ops
+ * of {@code dev.nucleon.core.composed.ComposedNormalization}, which the conformance suite checks against this.
  */
 public final class ReferenceBatchNorm {
 

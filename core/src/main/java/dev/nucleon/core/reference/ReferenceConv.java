@@ -1,10 +1,14 @@
-package dev.nucleon.core.testing;
+package dev.nucleon.core.reference;
 
 /**
- * Double-precision 2-D convolution (cross-correlation) and transposed convolution, each straight from its
- * definition. The transposed convolution is written as a <em>scatter</em> — every input pixel adds
- * {@code x · w} into the output pixels its kernel covers — not by calling the convolution, so it checks
- * our transposed convolution (which reuses the conv kernels) independently.
+ * 2-D convolution (cross-correlation), its two gradients and the transposed convolution, in double precision,
+ * each written straight from its definition as nested loops: the specification. The CPU kernels
+ * ({@code ConvKernelsTest}, {@code DirectConvTest}) and every backend's convolution (through
+ * {@code BackendConformanceSuite}) are tested against these loops; the reference backend itself runs the
+ * composed im2col + GEMM of {@code dev.nucleon.core.composed.ComposedConvolution}, so the two are independent.
+ * The transposed convolution is written as a <em>scatter</em> — every input pixel adds {@code x · w} into the
+ * output pixels its kernel covers — not by calling the convolution, so it checks our transposed convolution
+ * (which reuses the conv kernels) independently. See {@code docs/anatomy-of-conv2d.md}.
  *
  * <p>Layouts as PyTorch: conv weight (C_out, C_in/groups, kH, kW); transposed-conv weight
  * (C_in, C_out/groups, kH, kW). Arrays {@code {h, w}} give stride, padding, dilation, output padding.
@@ -28,7 +32,7 @@ public final class ReferenceConv {
         int n = xShape[0], cin = xShape[1], h = xShape[2], wd = xShape[3];
         int cout = wShape[0], cinG = wShape[1], kh = wShape[2], kw = wShape[3];
         int coutG = cout / groups;
-        double[] y = new double[NdIndex.numel(ys)];
+        double[] y = new double[ys[0] * ys[1] * ys[2] * ys[3]];
         for (int b = 0; b < n; b++) {
             for (int co = 0; co < cout; co++) {
                 int g = co / coutG;
@@ -55,6 +59,47 @@ public final class ReferenceConv {
         return y;
     }
 
+    /**
+     * The two gradients of L = ⟨conv2d(x, w), gy⟩ (gy has conv2d's output shape), by the same loop as
+     * {@link #conv2d}: every product x[xi]·w[wi] that went into y[yi] sends gy[yi]·w[wi] back to gx[xi] and
+     * gy[yi]·x[xi] to gw[wi]. Returns {gx, gw}.
+     */
+    public static double[][] conv2dBackward(double[] x, int[] xShape, double[] w, int[] wShape, double[] gy,
+                                            int[] stride, int[] pad, int[] dilation, int groups) {
+        int[] ys = conv2dShape(xShape, wShape, stride, pad, dilation);
+        int n = xShape[0], cin = xShape[1], h = xShape[2], wd = xShape[3];
+        int cout = wShape[0], cinG = wShape[1], kh = wShape[2], kw = wShape[3];
+        int coutG = cout / groups;
+        double[] gx = new double[x.length];
+        double[] gw = new double[w.length];
+        for (int b = 0; b < n; b++) {
+            for (int co = 0; co < cout; co++) {
+                int g = co / coutG;
+                for (int i = 0; i < ys[2]; i++) {
+                    for (int j = 0; j < ys[3]; j++) {
+                        double gyv = gy[((b * cout + co) * ys[2] + i) * ys[3] + j];
+                        for (int cl = 0; cl < cinG; cl++) {
+                            int ci = g * cinG + cl;
+                            for (int ki = 0; ki < kh; ki++) {
+                                for (int kj = 0; kj < kw; kj++) {
+                                    int hi = i * stride[0] - pad[0] + ki * dilation[0];
+                                    int wi = j * stride[1] - pad[1] + kj * dilation[1];
+                                    if (hi >= 0 && hi < h && wi >= 0 && wi < wd) {
+                                        int xi = ((b * cin + ci) * h + hi) * wd + wi;
+                                        int wIndex = ((co * cinG + cl) * kh + ki) * kw + kj;
+                                        gx[xi] += gyv * w[wIndex];
+                                        gw[wIndex] += gyv * x[xi];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new double[][] {gx, gw};
+    }
+
     /** (N, C_out, H_out, W_out), H_out = (H − 1)·s − 2p + d(k − 1) + outputPadding + 1, C_out = wShape[1]·groups. */
     public static int[] convTranspose2dShape(int[] xShape, int[] wShape, int[] stride, int[] pad, int[] outPad,
                                              int[] dilation, int groups) {
@@ -71,7 +116,7 @@ public final class ReferenceConv {
         int coutG = wShape[1], kh = wShape[2], kw = wShape[3];
         int cinG = cin / groups;
         int cout = ys[1], oh = ys[2], ow = ys[3];
-        double[] y = new double[NdIndex.numel(ys)];
+        double[] y = new double[ys[0] * ys[1] * ys[2] * ys[3]];
         for (int b = 0; b < n; b++) {
             for (int ci = 0; ci < cin; ci++) {
                 int g = ci / cinG;

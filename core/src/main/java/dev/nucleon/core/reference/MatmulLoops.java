@@ -1,0 +1,36 @@
+package dev.nucleon.core.reference;
+
+/**
+ * The linear-algebra primitive: batched {@code c[i] = op(a[i]) · op(b[i])}, three nested loops per matrix and a
+ * double accumulator.
+ * <pre>
+ *   c[i][r][col] = Σ_p  A(r, p) · B(p, col)        r &lt; m, col &lt; n, p &lt; k
+ *   A(r, p) = a[i·aStride + r·k + p]   or, transposed (stored k×m),  a[i·aStride + p·m + r]
+ *   B(p, col) = b[i·bStride + p·n + col]  or, transposed (stored n×k),  b[i·bStride + col·k + p]
+ * </pre>
+ */
+public final class MatmulLoops {
+
+    private MatmulLoops() {
+    }
+
+    public static void matmul(float[] a, long aBatchStride, boolean transA, float[] b, long bBatchStride, boolean transB,
+                              float[] c, int batch, int m, int n, int k) {
+        for (int i = 0; i < batch; i++) {
+            int ao = (int) (i * aBatchStride);
+            int bo = (int) (i * bBatchStride);
+            int co = i * m * n;
+            for (int r = 0; r < m; r++) {
+                for (int col = 0; col < n; col++) {
+                    double sum = 0;
+                    for (int p = 0; p < k; p++) {
+                        float av = transA ? a[ao + p * m + r] : a[ao + r * k + p];
+                        float bv = transB ? b[bo + col * k + p] : b[bo + p * n + col];
+                        sum += (double) av * bv;
+                    }
+                    c[co + r * n + col] = (float) sum;
+                }
+            }
+        }
+    }
+}
