@@ -15,9 +15,9 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Draws the training curves as a PNG (java.awt only): left panel the training loss per epoch, right panel the
- * validation score (all, grayscale, colour images) per epoch; each with axes, tick labels, axis titles and a
- * legend.
+ * Draws the training curves as a PNG (java.awt only): left panel the training loss per epoch (and the validation
+ * loss, for runs that compute it), right panel the validation score (all, grayscale, colour images) per epoch;
+ * each with axes, tick labels, axis titles and a legend (a series without a value is left out).
  */
 public final class TrainingCurves {
     private static final int W = 1000;
@@ -37,7 +37,8 @@ public final class TrainingCurves {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, W, H);
-        panel(g, rows, 0, "training loss", "loss", List.of(new Series("train loss", EpochRecord::trainLoss)));
+        panel(g, rows, 0, "loss", "loss", List.of(new Series("training", EpochRecord::trainLoss),
+                new Series("validation", EpochRecord::validationLoss)));
         panel(g, rows, W / 2, "validation score (DSB2018 mean AP)", "score", List.of(
                 new Series("all", EpochRecord::validationScore),
                 new Series("grayscale", EpochRecord::validationGray),
