@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 /**
  * A trained network applied to whole images:
@@ -61,6 +62,12 @@ import java.util.Map;
  * {@link IllegalStateException} if it has been switched back to training, where batch norm would update its
  * running statistics). A setter called while other threads predict takes effect for calls that start after it;
  * {@link #device} moves the model itself, so choose the device before sharing.
+ *
+ * <p><b>Progress and cancellation.</b> {@link #segment(FloatImage, InferenceListener)} and
+ * {@link #output(FloatImage, InferenceListener)} take an {@link InferenceListener}, told after each batch of tiles
+ * and asked before each whether to stop; a cancelled call throws {@link CancellationException}. The listener
+ * belongs to the call, not to the predictor, so one predictor serves calls with different listeners on several
+ * threads at once.
  *
  * <pre>
  * Predictor p = Predictor.bundled();
@@ -420,33 +427,120 @@ public final class Predictor {
         return inChannels;
     }
 
-    /** Instances of a decoded image (C, H, W) in [0, 1]; labels of the image's own size. */
+    /**
+     * Segments a decoded image into nuclei.
+     *
+     * @param image (C, H, W) image with values in [0, 1], as {@link dev.nucleon.segmentation.io.ImageFileReader}
+     *              decodes it (C = 1 gray, 3 colour)
+     * @return the instances, a label map of the image's own size (0 background, 1…n nuclei)
+     * @throws IllegalStateException when the model was switched back to training mode after it was wrapped
+     */
     public LabelImage segment(FloatImage image) {
-        return segmentInput(NetworkInput.prepare(image, input));
+        return segment(image, InferenceListener.NONE);
     }
 
-    /** Instances of an image already converted by {@link NetworkInput} (this model's conversion). */
+    /**
+     * As {@link #segment(FloatImage)}, reporting progress to {@code listener} and stopping when it asks.
+     *
+     * @param image    (C, H, W) image with values in [0, 1]
+     * @param listener told after each batch of tiles, asked before each whether to stop
+     * @return the instances, a label map of the image's own size
+     * @throws CancellationException when {@code listener} cancelled the call (nothing is returned or kept)
+     */
+    public LabelImage segment(FloatImage image, InferenceListener listener) {
+        return segmentInput(NetworkInput.prepare(image, input), listener);
+    }
+
+    /**
+     * Segments an image already converted by {@link NetworkInput} (this model's conversion, {@link #input()}).
+     *
+     * @param in (C, H, W) network input, C = {@link #inputChannels()}
+     * @return the instances, a label map of the input's size
+     */
     public LabelImage segmentInput(FloatImage in) {
+        return segmentInput(in, InferenceListener.NONE);
+    }
+
+    /**
+     * As {@link #segmentInput(FloatImage)}, reporting progress to {@code listener} and stopping when it asks.
+     *
+     * @param in       (C, H, W) network input, C = {@link #inputChannels()}
+     * @param listener told after each batch of tiles, asked before each whether to stop
+     * @return the instances, a label map of the input's size
+     * @throws CancellationException when {@code listener} cancelled the call
+     */
+    public LabelImage segmentInput(FloatImage in, InferenceListener listener) {
         Settings s = settings;
+        Progress progress = new Progress(listener);
         Pass first = new Pass();
-        double f = scaleFor(s, in, first);
+        double f = scaleFor(s, in, first, progress);
         if (f == 1 && first.labels != null) {
             return first.labels; // the estimating pass is the result: decoded once
         }
-        return decode(s, outputAt(s, in, f, first));
+        FloatImage out = outputAt(s, in, f, first, progress);
+        progress.check();
+        return decode(s, out);
     }
 
-    /** The scale factor {@link #segmentInput} applies to this image: 1 when no rescaling is needed. */
+    /**
+     * The scale factor {@link #segmentInput} applies to this image (may run a first pass to estimate the nuclei's
+     * size).
+     *
+     * @param in (C, H, W) network input
+     * @return the factor the image is resized by before the network sees it; 1 when no rescaling is needed
+     */
     public double scaleOf(FloatImage in) {
-        return scaleFor(settings, in, new Pass());
+        return scaleFor(settings, in, new Pass(), new Progress(InferenceListener.NONE));
     }
 
-    /** The (K, H, W) head output of a decoded image, after rescaling when the nuclei size asks for it. */
+    /**
+     * The head output of a decoded image, after rescaling when the nuclei size asks for it.
+     *
+     * @param image (C, H, W) image with values in [0, 1]
+     * @return (K, H, W) head output at the image's size, K = {@link Head#channels()}
+     */
     public FloatImage output(FloatImage image) {
+        return output(image, InferenceListener.NONE);
+    }
+
+    /**
+     * As {@link #output(FloatImage)}, reporting progress to {@code listener} and stopping when it asks.
+     *
+     * @param image    (C, H, W) image with values in [0, 1]
+     * @param listener told after each batch of tiles, asked before each whether to stop
+     * @return (K, H, W) head output at the image's size
+     * @throws CancellationException when {@code listener} cancelled the call
+     */
+    public FloatImage output(FloatImage image, InferenceListener listener) {
         Settings s = settings;
         FloatImage in = NetworkInput.prepare(image, input);
         Pass first = new Pass();
-        return outputAt(s, in, scaleFor(s, in, first), first);
+        Progress progress = new Progress(listener);
+        return outputAt(s, in, scaleFor(s, in, first, progress), first, progress);
+    }
+
+    /** One call's progress: tiles done and expected, and its listener (local to the call, like {@link Pass}). */
+    private static final class Progress {
+        final InferenceListener listener;
+        int done;
+        int total;
+
+        Progress(InferenceListener listener) {
+            this.listener = listener == null ? InferenceListener.NONE : listener;
+        }
+
+        /** Throws when the listener asks to stop. */
+        void check() {
+            if (listener.cancelled()) {
+                throw new CancellationException("Predictor: cancelled after " + done + " of " + total + " tiles");
+            }
+        }
+
+        /** Reports {@code n} more tiles done. */
+        void tiles(int n) {
+            done += n;
+            listener.tile(done, total);
+        }
     }
 
     /** The first pass at scale 1, when one was run to estimate the nuclei size (local to one call). */
@@ -456,9 +550,9 @@ public final class Predictor {
     }
 
     /** The output of {@code in} rescaled by {@code f} and mapped back (f = 1: the first pass when there was one). */
-    private FloatImage outputAt(Settings s, FloatImage in, double f, Pass first) {
+    private FloatImage outputAt(Settings s, FloatImage in, double f, Pass first, Progress progress) {
         if (f == 1) {
-            return first.output != null ? first.output : probabilityOfInput(s, in);
+            return first.output != null ? first.output : probabilityOfInput(s, in, progress);
         }
         int w = in.width(), h = in.height();
         int sw = (int) Math.round(w * f), sh = (int) Math.round(h * f);
@@ -467,19 +561,20 @@ public final class Predictor {
                     + "nuclei of %.1f px: rescaled to the training size it would be %dx%d", w, h,
                     trainingDiameter / f, sw, sh));
         }
-        FloatImage out = probabilityOfInput(s, Resize.bilinear(in, sw, sh));
+        FloatImage out = probabilityOfInput(s, Resize.bilinear(in, sw, sh), progress);
         return Resize.bilinear(out, w, h);
     }
 
     /** Scale factor for an input; a first pass run to estimate it is kept in {@code first}. */
-    private double scaleFor(Settings s, FloatImage in, Pass first) {
+    private double scaleFor(Settings s, FloatImage in, Pass first, Progress progress) {
         if (s.diameter == 0 || Double.isNaN(trainingDiameter)) {
             return 1;
         }
         double d = s.diameter;
         double up = MAX_DIAMETER, down = MAX_DIAMETER;
         if (Double.isNaN(d)) {
-            first.output = probabilityOfInput(s, in);
+            first.output = probabilityOfInput(s, in, progress);
+            progress.check();
             first.labels = decode(s, first.output);
             d = NucleusScale.areaWeightedMedianDiameter(first.labels);
             if (Double.isNaN(d)) {
@@ -518,20 +613,39 @@ public final class Predictor {
 
     /** The (K, H, W) output at scale 1 of an image already converted by {@link NetworkInput}. */
     public FloatImage probabilityOfInput(FloatImage input) {
-        return probabilityOfInput(settings, input);
+        return probabilityOfInput(settings, input, new Progress(InferenceListener.NONE));
     }
 
     @SuppressWarnings("try") // the no-grad scope is used only for its effect
-    private FloatImage probabilityOfInput(Settings s, FloatImage input) {
+    private FloatImage probabilityOfInput(Settings s, FloatImage input, Progress progress) {
         checkInferenceMode();
+        progress.total += tileCount(s, input.width(), input.height());
         try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
             return switch (s.tiling) {
-                case CORES -> tiled(s, input);
-                case BLENDED -> new BlendedTiling(s.patch, s.overlap).run(input, (x, n, side) -> run(s, x, n, side),
-                        s.batchSize);
-                case GRID -> grid(s, input);
+                case CORES -> tiled(s, input, progress);
+                case BLENDED -> new BlendedTiling(s.patch, s.overlap).run(input,
+                        (x, n, side) -> counted(s, x, n, side, progress), s.batchSize);
+                case GRID -> grid(s, input, progress);
             };
         }
+    }
+
+    /** Tiles one pass over a w × h input runs the network on, in the settings' tiling. */
+    private static int tileCount(Settings s, int w, int h) {
+        return switch (s.tiling) {
+            case BLENDED -> BlendedTiling.origins(w, s.patch, s.overlap).length
+                    * BlendedTiling.origins(h, s.patch, s.overlap).length;
+            case GRID -> PatchGrid.origins(w, s.patch, s.stride).length * PatchGrid.origins(h, s.patch, s.stride).length;
+            case CORES -> PatchGrid.origins(w, s.patch, s.patch).length * PatchGrid.origins(h, s.patch, s.patch).length;
+        };
+    }
+
+    /** {@link #run} on n tiles, asking the listener first and reporting them after. */
+    private float[] counted(Settings s, float[] x, int n, int side, Progress progress) {
+        progress.check();
+        float[] y = run(s, x, n, side);
+        progress.tiles(n);
+        return y;
     }
 
     /**
@@ -545,7 +659,7 @@ public final class Predictor {
         }
     }
 
-    private FloatImage grid(Settings s, FloatImage input) {
+    private FloatImage grid(Settings s, FloatImage input, Progress progress) {
         int w = input.width(), h = input.height(), k = head.channels(), patch = s.patch;
         PatchGrid grid = new PatchGrid(w, h, patch, s.stride);
         List<int[]> origins = grid.origins();
@@ -559,7 +673,7 @@ public final class Predictor {
                 float[] p = grid.extract(input, o[0], o[1]).data();
                 System.arraycopy(p, 0, x, i * inChannels * plane, inChannels * plane);
             }
-            float[] y = run(s, x, n, patch);
+            float[] y = counted(s, x, n, patch, progress);
             for (int i = 0; i < n; i++) {
                 float[] py = new float[k * plane];
                 System.arraycopy(y, i * k * plane, py, 0, k * plane);
@@ -570,7 +684,7 @@ public final class Predictor {
         return out.result();
     }
 
-    private FloatImage tiled(Settings s, FloatImage input) {
+    private FloatImage tiled(Settings s, FloatImage input, Progress progress) {
         int k = head.channels();
         try {
             return new TiledInference(s.patch, s.tileMargin, TiledInference.Padding.REFLECT).run(input, tile -> {
@@ -578,7 +692,7 @@ public final class Predictor {
                 FloatImage padded = tile.crop(0, 0, side, side, 0f);
                 float[] x = new float[inChannels * side * side];
                 System.arraycopy(padded.data(), 0, x, 0, x.length);
-                return new FloatImage(side, side, k, run(s, x, 1, side)).crop(0, 0, tw, th);
+                return new FloatImage(side, side, k, counted(s, x, 1, side, progress)).crop(0, 0, tw, th);
             });
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
