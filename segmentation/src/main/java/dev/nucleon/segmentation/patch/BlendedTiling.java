@@ -68,7 +68,7 @@ public final class BlendedTiling {
 
     /**
      * @param tile    tile side in pixels, ≥ 16
-     * @param overlap pixels by which neighbouring tiles overlap at least, 0 ≤ overlap < tile
+     * @param overlap pixels by which neighbouring tiles overlap at least, 0 ≤ overlap &lt; tile
      */
     public BlendedTiling(int tile, int overlap) {
         if (tile < 16) {
