@@ -45,12 +45,17 @@ public final class Autograd {
         }
     }
 
-    /** {@code try (var scope = Autograd.noGrad()) { ... }}: nothing inside is recorded for backward. */
+    /**
+     * Opens a scope in which no op is recorded for backward, on this thread only (scopes nest):
+     * {@code try (var scope = Autograd.noGrad()) { ... }}.
+     *
+     * @return the scope; closing it (once, on the thread that opened it) ends it
+     */
     public static NoGradScope noGrad() {
         return new NoGradScope();
     }
 
-    /** False inside a {@link #noGrad()} scope. */
+    /** {@return false inside a {@link #noGrad()} scope} */
     public static boolean isGradEnabled() {
         return NO_GRAD_DEPTH.get()[0] == 0;
     }
@@ -77,7 +82,7 @@ public final class Autograd {
         return new ObserverScope(previous);
     }
 
-    /** Whether an {@link OpObserver} is installed on this thread (it may keep the tensors it sees). */
+    /** {@return whether an {@link OpObserver} is installed on this thread (it may keep the tensors it sees)} */
     public static boolean isObserved() {
         return OBSERVER.get() != null;
     }
@@ -100,7 +105,7 @@ public final class Autograd {
         }
     }
 
-    /** True when an op on these inputs must be recorded. */
+    /** {@return true when an op on these inputs must be recorded} */
     public static boolean needsGrad(Tensor... inputs) {
         if (!isGradEnabled()) {
             return false;

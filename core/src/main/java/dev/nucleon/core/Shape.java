@@ -11,7 +11,7 @@ public final class Shape {
     private Shape() {
     }
 
-    /** Product of the sizes (1 for a scalar). */
+    /** {@return product of the sizes (1 for a scalar)} */
     public static long numel(int[] shape) {
         long n = 1;
         for (int d : shape) {
@@ -20,7 +20,7 @@ public final class Shape {
         return n;
     }
 
-    /** Product of {@code shape[from .. to)}. */
+    /** {@return product of {@code shape[from .. to)}} */
     public static int product(int[] shape, int from, int to) {
         long n = 1;
         for (int d = from; d < to; d++) {
@@ -52,7 +52,7 @@ public final class Shape {
         return a;
     }
 
-    /** The shape padded with leading 1s to {@code rank}. */
+    /** {@return the shape padded with leading 1s to {@code rank}} */
     public static int[] padLeft(int[] shape, int rank) {
         int[] out = new int[rank];
         Arrays.fill(out, 1);
@@ -60,7 +60,7 @@ public final class Shape {
         return out;
     }
 
-    /** NumPy broadcasting of two shapes; the message names the op and the first clashing dim. */
+    /** {@return NumPy broadcasting of two shapes; the message names the op and the first clashing dim} */
     public static int[] broadcast(String op, int[] a, int[] b) {
         int rank = Math.max(a.length, b.length);
         int[] pa = padLeft(a, rank);
@@ -79,7 +79,7 @@ public final class Shape {
         return out;
     }
 
-    /** Row-major strides of a contiguous tensor. */
+    /** {@return row-major strides of a contiguous tensor} */
     public static long[] strides(int[] shape) {
         long[] s = new long[shape.length];
         long acc = 1;

@@ -50,7 +50,7 @@ public final class Tensor {
         return new Tensor(storage, s);
     }
 
-    /** A zero-filled tensor on {@code backend}. */
+    /** {@return a zero-filled tensor on {@code backend}} */
     public static Tensor zeros(Backend backend, int... shape) {
         int[] s = Shape.validate("zeros", shape);
         return new Tensor(backend.allocate(Shape.numel(s)), s);
@@ -65,7 +65,7 @@ public final class Tensor {
         return new Tensor(backend.allocateUninitialized(Shape.numel(s)), s);
     }
 
-    /** A CPU tensor holding a copy of {@code data}, whose length must equal the shape's element count. */
+    /** {@return a CPU tensor holding a copy of {@code data}, whose length must equal the shape's element count} */
     public static Tensor of(float[] data, int... shape) {
         int[] s = Shape.validate("tensor", shape);
         if (data.length != Shape.numel(s)) {
@@ -75,12 +75,12 @@ public final class Tensor {
         return new Tensor(CpuBackend.INSTANCE.upload(data, 0, data.length), s);
     }
 
-    /** A 1-D CPU tensor of these values. */
+    /** {@return a 1-D CPU tensor of these values} */
     public static Tensor of(float... data) {
         return of(data, data.length);
     }
 
-    /** A rank-0 (scalar) CPU tensor. */
+    /** {@return a rank-0 (scalar) CPU tensor} */
     public static Tensor scalar(float value) {
         return of(new float[] {value}, new int[0]);
     }
@@ -99,12 +99,12 @@ public final class Tensor {
         return t;
     }
 
-    /** {@code [0, 1, …, n − 1]}. */
+    /** {@return {@code [0, 1, …, n − 1]}} */
     public static Tensor arange(int n) {
         return arange(0, n, 1);
     }
 
-    /** {@code start, start + step, …} while below {@code end} (above, for a negative step). */
+    /** {@return {@code start, start + step, …} while below {@code end} (above, for a negative step)} */
     public static Tensor arange(float start, float end, float step) {
         if (step == 0 || Float.isNaN(start) || Float.isNaN(end) || Float.isNaN(step)) {
             throw new IllegalArgumentException("arange: step must be non-zero and bounds finite, got start=" + start
@@ -118,7 +118,7 @@ public final class Tensor {
         return of(v, n);
     }
 
-    /** Uniform on [low, high), reproducible from {@code seed} on every backend and thread count. */
+    /** {@return uniform on [low, high), reproducible from {@code seed} on every backend and thread count} */
     public static Tensor uniform(long seed, float low, float high, int... shape) {
         if (!(high > low)) {
             throw new IllegalArgumentException("uniform: need low < high, got [" + low + ", " + high + ")");
@@ -128,7 +128,7 @@ public final class Tensor {
         return t;
     }
 
-    /** Normal(mean, std), reproducible from {@code seed}. */
+    /** {@return normal(mean, std), reproducible from {@code seed}} */
     public static Tensor normal(long seed, float mean, float std, int... shape) {
         if (!(std >= 0)) {
             throw new IllegalArgumentException("normal: std must be >= 0, got " + std);
@@ -143,7 +143,7 @@ public final class Tensor {
         return zeros(backend(), shape);
     }
 
-    /** A tensor of this shape filled with {@code value}, on this tensor's backend. */
+    /** {@return a tensor of this shape filled with {@code value}, on this tensor's backend} */
     public Tensor fullLike(float value) {
         Tensor t = zerosLike();
         if (value != 0f) {
@@ -154,12 +154,12 @@ public final class Tensor {
 
     // ----- metadata and data ------------------------------------------------------------------------------
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape} */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Size of one axis; negative counts from the end. */
+    /** {@return size of one axis; negative counts from the end} */
     public int size(int axis) {
         return shape[Shape.axis("size", axis, shape.length)];
     }
@@ -200,14 +200,14 @@ public final class Tensor {
         return backend().device();
     }
 
-    /** All values, copied to a new array in row-major order. */
+    /** {@return all values, copied to a new array in row-major order} */
     public float[] toArray() {
         float[] out = new float[Math.toIntExact(numel())];
         backend().download(storage, 0, out, 0, out.length);
         return out;
     }
 
-    /** The value of a one-element tensor. */
+    /** {@return the value of a one-element tensor} */
     public float item() {
         if (numel() != 1) {
             throw new IllegalStateException("item: tensor has shape " + Shape.str(shape) + "; only one-element tensors"
@@ -218,7 +218,7 @@ public final class Tensor {
         return v[0];
     }
 
-    /** One element, by full index. */
+    /** {@return one element, by full index} */
     public float get(int... index) {
         if (index.length != shape.length) {
             throw new IllegalArgumentException("get: " + index.length + " indices for a tensor of rank " + shape.length);
@@ -236,7 +236,7 @@ public final class Tensor {
         return v[0];
     }
 
-    /** This tensor on {@code device} (itself when already there). The copy keeps autograd history. */
+    /** {@return this tensor on {@code device} (itself when already there). The copy keeps autograd history} */
     public Tensor to(Device device) {
         if (device.equals(device())) {
             return this;
@@ -264,7 +264,7 @@ public final class Tensor {
         return this;
     }
 
-    /** The accumulated gradient, or null before any backward pass reached this leaf. */
+    /** {@return the accumulated gradient, or null before any backward pass reached this leaf} */
     public Tensor grad() {
         return grad;
     }
@@ -274,7 +274,7 @@ public final class Tensor {
         grad = null;
     }
 
-    /** The op that produced this tensor, or null for a leaf / untracked tensor. */
+    /** {@return the op that produced this tensor, or null for a leaf / untracked tensor} */
     public GradNode gradNode() {
         return gradNode;
     }
@@ -289,12 +289,12 @@ public final class Tensor {
         Autograd.backward(this, seed);
     }
 
-    /** The same storage without autograd history; changes to one show in the other. */
+    /** {@return the same storage without autograd history; changes to one show in the other} */
     public Tensor detach() {
         return new Tensor(storage, shape);
     }
 
-    /** A deep copy without history. */
+    /** {@return a deep copy without history} */
     public Tensor copy() {
         Tensor t = zeros(backend(), shape);
         backend().copy(storage, t.storage);
@@ -417,7 +417,7 @@ public final class Tensor {
         return Softmax.logSoftmax(this, dim);
     }
 
-    /** Sum of all elements (rank 0). */
+    /** {@return sum of all elements (rank 0)} */
     public Tensor sum() {
         return Reductions.sum(this);
     }
@@ -446,7 +446,7 @@ public final class Tensor {
         return LinearAlgebra.matmul(this, other);
     }
 
-    /** A view with a new shape of the same element count; one size may be -1 (inferred). */
+    /** {@return a view with a new shape of the same element count; one size may be -1 (inferred)} */
     public Tensor reshape(int... newShape) {
         return Shaping.reshape(this, newShape);
     }
@@ -455,7 +455,7 @@ public final class Tensor {
         return Shaping.permute(this, perm);
     }
 
-    /** Elements {@code start .. end-1} along {@code dim} (a copy). */
+    /** {@return elements {@code start .. end-1} along {@code dim} (a copy)} */
     public Tensor slice(int dim, int start, int end) {
         return Shaping.slice(this, dim, start, end);
     }

@@ -24,7 +24,9 @@ public record ModelConfig(String builder, Map<String, String> args) {
         args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
     }
 
-    /** A configuration from alternating keys and values: {@code of("tiny-cnn", "channels", 4, "dropout", 0.1)}. */
+    /**
+     * {@return a configuration from alternating keys and values: {@code of("tiny-cnn", "channels", 4, "dropout", 0.1)}}
+     */
     public static ModelConfig of(String builder, Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("model config '" + builder + "': keys and values must alternate, got "
@@ -37,7 +39,7 @@ public record ModelConfig(String builder, Map<String, String> args) {
         return new ModelConfig(builder, args);
     }
 
-    /** This configuration with one argument added or replaced. */
+    /** {@return this configuration with one argument added or replaced} */
     public ModelConfig with(String key, Object value) {
         Map<String, String> a = new LinkedHashMap<>(args);
         a.put(key, String.valueOf(value));

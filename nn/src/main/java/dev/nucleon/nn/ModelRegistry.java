@@ -40,7 +40,7 @@ public final class ModelRegistry {
         });
     }
 
-    /** Every known builder name, sorted. */
+    /** {@return every known builder name, sorted} */
     public static TreeSet<String> names() {
         TreeSet<String> names = new TreeSet<>(services().keySet());
         names.addAll(REGISTERED.keySet());

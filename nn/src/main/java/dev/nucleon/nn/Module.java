@@ -90,7 +90,7 @@ public abstract class Module {
         }
     }
 
-    /** The forward computation; call children through their {@link #forward(Tensor)}. */
+    /** {@return the forward computation; call children through their {@link #forward(Tensor)}} */
     protected abstract Tensor compute(Tensor x);
 
     /**
@@ -174,22 +174,22 @@ public abstract class Module {
 
     // ----- traversal --------------------------------------------------------------------------------------
 
-    /** This module's own parameters (not its children's), by local name. */
+    /** {@return this module's own parameters (not its children's), by local name} */
     public final Map<String, Parameter> localParameters() {
         return Collections.unmodifiableMap(parameters);
     }
 
-    /** This module's own buffers, by local name. */
+    /** {@return this module's own buffers, by local name} */
     public final Map<String, Buffer> localBuffers() {
         return Collections.unmodifiableMap(buffers);
     }
 
-    /** The direct children, by local name. */
+    /** {@return the direct children, by local name} */
     public final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
     }
 
-    /** The child registered under {@code name}. */
+    /** {@return the child registered under {@code name}} */
     public final Module child(String name) {
         Module m = children.get(name);
         if (m == null) {
@@ -219,7 +219,7 @@ public abstract class Module {
         }
     }
 
-    /** Every parameter of the tree by full name (e.g. {@code encoder.1.conv2.weight}); shared ones once. */
+    /** {@return every parameter of the tree by full name (e.g. {@code encoder.1.conv2.weight}); shared ones once} */
     public final Map<String, Parameter> namedParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -231,12 +231,12 @@ public abstract class Module {
         return out;
     }
 
-    /** Every parameter of the tree, in {@link #namedParameters()} order. */
+    /** {@return every parameter of the tree, in {@link #namedParameters()} order} */
     public final List<Parameter> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** Every buffer of the tree by full name (e.g. {@code encoder.1.bn.running_mean}). */
+    /** {@return every buffer of the tree by full name (e.g. {@code encoder.1.bn.running_mean})} */
     public final Map<String, Buffer> namedBuffers() {
         Map<String, Buffer> out = new LinkedHashMap<>();
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -277,7 +277,7 @@ public abstract class Module {
         return out;
     }
 
-    /** A deep copy of {@link #stateDict()}, e.g. to restore the best weights later. */
+    /** {@return a deep copy of {@link #stateDict()}, e.g. to restore the best weights later} */
     public final Map<String, Tensor> stateDictCopy() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         stateDict().forEach((k, v) -> out.put(k, v.copy()));
@@ -373,12 +373,12 @@ public abstract class Module {
 
     // ----- modes, devices, gradients ----------------------------------------------------------------------
 
-    /** Training mode for the whole tree. Returns this. */
+    /** {@return training mode for the whole tree. Returns this} */
     public final Module train() {
         return train(true);
     }
 
-    /** Inference mode for the whole tree. Returns this. */
+    /** {@return inference mode for the whole tree. Returns this} */
     public final Module eval() {
         return train(false);
     }
@@ -422,7 +422,7 @@ public abstract class Module {
         return this;
     }
 
-    /** The device of the first parameter or buffer (the CPU for a module without any). */
+    /** {@return the device of the first parameter or buffer (the CPU for a module without any)} */
     public final Device device() {
         for (Parameter p : namedParameters().values()) {
             return p.device();
@@ -440,7 +440,7 @@ public abstract class Module {
 
     // ----- counting and printing --------------------------------------------------------------------------
 
-    /** Trainable and non-trainable (buffers, frozen parameters) element counts of the whole tree. */
+    /** {@return trainable and non-trainable (buffers, frozen parameters) element counts of the whole tree} */
     public final ParameterCount parameterCount() {
         long trainable = 0;
         long frozen = 0;
@@ -497,7 +497,7 @@ public abstract class Module {
         return Summary.render(this, trace.shapes, trace.order);
     }
 
-    /** Same table without output shapes (no forward pass). */
+    /** {@return same table without output shapes (no forward pass)} */
     public final String summary() {
         return summary(new int[0]);
     }
@@ -515,12 +515,12 @@ public abstract class Module {
         }
     }
 
-    /** The name shown in summaries and messages: the class's simple name unless overridden. */
+    /** {@return the name shown in summaries and messages: the class's simple name unless overridden} */
     public String typeName() {
         return getClass().getSimpleName();
     }
 
-    /** The arguments shown after the type in {@link #toString()}, e.g. {@code "1, 4, kernel=3"}. */
+    /** {@return the arguments shown after the type in {@link #toString()}, e.g. {@code "1, 4, kernel=3"}} */
     protected String extraRepr() {
         return "";
     }

@@ -46,12 +46,12 @@ public final class Parameter {
         this.value = leaf(initial.detach().copy(), true);
     }
 
-    /** The current tensor (a leaf that requires a gradient unless frozen). */
+    /** {@return the current tensor (a leaf that requires a gradient unless frozen)} */
     public Tensor value() {
         return value;
     }
 
-    /** The accumulated gradient, or null. */
+    /** {@return the accumulated gradient, or null} */
     public Tensor grad() {
         return value.grad();
     }
@@ -76,7 +76,7 @@ public final class Parameter {
         return trainable;
     }
 
-    /** Freezes ({@code false}) or unfreezes the parameter; a frozen parameter's gradient is dropped. */
+    /** {@return freezes ({@code false}) or unfreezes the parameter; a frozen parameter's gradient is dropped} */
     public Parameter setTrainable(boolean trainable) {
         this.trainable = trainable;
         value.zeroGrad();

@@ -67,12 +67,12 @@ public final class ParameterBudget {
             this.reached = reached;
         }
 
-        /** The cap. */
+        /** {@return the cap} */
         public long cap() {
             return cap;
         }
 
-        /** The values the network had asked for when it was stopped (a lower bound on its size). */
+        /** {@return the values the network had asked for when it was stopped (a lower bound on its size)} */
         public long reached() {
             return reached;
         }

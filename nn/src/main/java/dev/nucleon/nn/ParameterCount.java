@@ -12,7 +12,7 @@ public record ParameterCount(long trainable, long nonTrainable) {
         return trainable + nonTrainable;
     }
 
-    /** {@code 31055297} → {@code "31,055,297"}. */
+    /** {@return {@code 31055297} → {@code "31,055,297"}} */
     public static String withSeparators(long n) {
         return String.format(Locale.US, "%,d", n);
     }

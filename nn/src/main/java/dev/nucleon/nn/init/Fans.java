@@ -20,7 +20,7 @@ public record Fans(int fanIn, int fanOut) {
         }
     }
 
-    /** The fans of a weight of this shape (see the class comment). */
+    /** {@return the fans of a weight of this shape (see the class comment)} */
     public static Fans of(int... shape) {
         if (shape.length == 0) {
             return new Fans(1, 1);

@@ -48,13 +48,13 @@ public final class Initializers {
         s[1] = 0;
     }
 
-    /** The next seed of this thread's sequence. */
+    /** {@return the next seed of this thread's sequence} */
     public static long nextSeed() {
         long[] s = SEQUENCE.get();
         return mix(s[0], s[1]++);
     }
 
-    /** A well-spread 64-bit seed from two values (SplitMix64's finaliser over their combination). */
+    /** {@return a well-spread 64-bit seed from two values (SplitMix64's finaliser over their combination)} */
     public static long mix(long seed, long salt) {
         long z = seed + 0x9E3779B97F4A7C15L * (salt + 1);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -62,7 +62,7 @@ public final class Initializers {
         return z ^ (z >>> 31);
     }
 
-    /** A seed derived from a base seed and a name (64-bit FNV-1a of its UTF-8 bytes, then {@link #mix}). */
+    /** {@return a seed derived from a base seed and a name (64-bit FNV-1a of its UTF-8 bytes, then {@link #mix})} */
     public static long mix(long seed, String name) {
         long h = 0xcbf29ce484222325L;
         for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
@@ -82,7 +82,7 @@ public final class Initializers {
                 truncatedNormal(seed, Math.sqrt(2.0 / (fans.fanIn() + fans.fanOut())) / TRUNCATED_STD, shape));
     }
 
-    /** PyTorch's {@code xavier_normal_}: an untruncated normal with σ = √(2 / (fanIn + fanOut)). */
+    /** {@return PyTorch's {@code xavier_normal_}: an untruncated normal with σ = √(2 / (fanIn + fanOut))} */
     public static Initializer glorotNormalUntruncated() {
         return named("xavier_normal", (shape, fans, seed) ->
                 Tensor.normal(seed, 0f, (float) Math.sqrt(2.0 / (fans.fanIn() + fans.fanOut())), shape));
@@ -97,7 +97,7 @@ public final class Initializers {
                 truncatedNormal(seed, Math.sqrt(2.0 / fans.fanIn()) / TRUNCATED_STD, shape));
     }
 
-    /** PyTorch's {@code kaiming_normal_} (fan-in mode, ReLU gain): an untruncated normal, σ = √(2 / fanIn). */
+    /** {@return PyTorch's {@code kaiming_normal_} (fan-in mode, ReLU gain): an untruncated normal, σ = √(2 / fanIn)} */
     public static Initializer heNormalUntruncated() {
         return named("kaiming_normal", (shape, fans, seed) ->
                 Tensor.normal(seed, 0f, (float) Math.sqrt(2.0 / fans.fanIn()), shape));

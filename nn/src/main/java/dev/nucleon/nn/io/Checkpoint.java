@@ -269,7 +269,7 @@ public final class Checkpoint {
 
     // ----- configuration as JSON --------------------------------------------------------------------------
 
-    /** {@code {"builder":"unet","args":{"base":"16","depth":"5"}}}. */
+    /** {@return {@code {"builder":"unet","args":{"base":"16","depth":"5"}}}} */
     public static String encodeConfig(ModelConfig config) {
         StringBuilder sb = new StringBuilder("{\"builder\":").append(Json.quote(config.builder())).append(",\"args\":{");
         boolean first = true;

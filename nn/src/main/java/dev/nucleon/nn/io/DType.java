@@ -25,12 +25,12 @@ public enum DType {
         this.bytes = bytes;
     }
 
-    /** Bytes per element. */
+    /** {@return bytes per element} */
     public int bytes() {
         return bytes;
     }
 
-    /** The dtype named {@code name} (upper case as the specification writes it), or null when unsupported. */
+    /** {@return the dtype named {@code name} (upper case as the specification writes it), or null when unsupported} */
     public static DType parse(String name) {
         for (DType d : values()) {
             if (d.name().equals(name)) {

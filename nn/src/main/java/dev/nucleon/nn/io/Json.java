@@ -27,7 +27,7 @@ public final class Json {
     /** A JSON number, kept as written. */
     public record Number(String text) {
 
-        /** The value as a long, or an error when it has a fraction, an exponent, or does not fit. */
+        /** {@return the value as a long, or an error when it has a fraction, an exponent, or does not fit} */
         public long longValueExact() {
             if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
                 throw new NumberFormatException("not an integer: " + text);
@@ -84,7 +84,7 @@ public final class Json {
         return v;
     }
 
-    /** {@code s} as a JSON string literal (quotes, backslashes and control characters escaped). */
+    /** {@return {@code s} as a JSON string literal (quotes, backslashes and control characters escaped)} */
     public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {

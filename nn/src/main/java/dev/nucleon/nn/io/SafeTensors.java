@@ -340,7 +340,7 @@ public final class SafeTensors {
         }
     }
 
-    /** The whole file as bytes (what {@link #write} puts on disk). */
+    /** {@return the whole file as bytes (what {@link #write} puts on disk)} */
     public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {

@@ -86,7 +86,7 @@ public final class BatchNorm2d extends Module {
         return runningVar;
     }
 
-    /** The epsilon added to the variance. */
+    /** {@return the epsilon added to the variance} */
     public float eps() {
         return eps;
     }

@@ -105,14 +105,14 @@ public final class Conv2d extends Module {
             return this;
         }
 
-        /** Symmetric zero padding on each side. */
+        /** {@return symmetric zero padding on each side} */
         public Builder padding(int padding) {
             this.padding = padding;
             this.same = false;
             return this;
         }
 
-        /** Keras's {@code padding="same"}: {@code H_out = ⌈H / stride⌉}, the odd pixel padded after. */
+        /** {@return keras's {@code padding="same"}: {@code H_out = ⌈H / stride⌉}, the odd pixel padded after} */
         public Builder samePadding() {
             this.same = true;
             this.padding = 0;
@@ -210,7 +210,9 @@ public final class Conv2d extends Module {
         this.activation = Objects.requireNonNull(activation, "activation");
     }
 
-    /** The activation fused into this layer ({@link Epilogue#NONE} unless {@link #fuseActivation} was called). */
+    /**
+     * {@return the activation fused into this layer ({@link Epilogue#NONE} unless {@link #fuseActivation} was called)}
+     */
     public Epilogue fusedActivation() {
         return activation;
     }
@@ -219,7 +221,7 @@ public final class Conv2d extends Module {
         return weight;
     }
 
-    /** The bias, or null when built without one. */
+    /** {@return the bias, or null when built without one} */
     public Parameter bias() {
         return bias;
     }
@@ -266,7 +268,7 @@ public final class Conv2d extends Module {
         return groups;
     }
 
-    /** True for "same" padding (the total split floor-half before, the rest after: ONNX SAME_UPPER). */
+    /** {@return true for "same" padding (the total split floor-half before, the rest after: ONNX SAME_UPPER)} */
     public boolean samePadding() {
         return same;
     }

@@ -158,7 +158,9 @@ public final class ConvTranspose2d extends Module {
         this.activation = Objects.requireNonNull(activation, "activation");
     }
 
-    /** The activation fused into this layer ({@link Epilogue#NONE} unless {@link #fuseActivation} was called). */
+    /**
+     * {@return the activation fused into this layer ({@link Epilogue#NONE} unless {@link #fuseActivation} was called)}
+     */
     public Epilogue fusedActivation() {
         return activation;
     }

@@ -39,7 +39,7 @@ public final class Dropout extends Module {
         return dev.nucleon.core.ops.Dropout.dropout(x, p, Initializers.mix(seed, calls++), true);
     }
 
-    /** Training-mode calls so far (the index of the next mask). */
+    /** {@return training-mode calls so far (the index of the next mask)} */
     public long calls() {
         return calls;
     }

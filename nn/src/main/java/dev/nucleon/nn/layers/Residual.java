@@ -45,7 +45,7 @@ public final class Residual extends Module {
         return basic(inChannels, outChannels, stride, Initializers.glorotUniform());
     }
 
-    /** {@link #basic(int, int, int)} with the convolutions' kernels drawn from {@code kernelInit}. */
+    /** {@return {@link #basic(int, int, int)} with the convolutions' kernels drawn from {@code kernelInit}} */
     public static Residual basic(int inChannels, int outChannels, int stride, Initializer kernelInit) {
         Sequential body = new Sequential(
                 Conv2d.builder(inChannels, outChannels, 3).stride(stride).padding(1).bias(false)
@@ -70,7 +70,7 @@ public final class Residual extends Module {
         return bottleneck(inChannels, width, stride, Initializers.glorotUniform());
     }
 
-    /** {@link #bottleneck(int, int, int)} with the convolutions' kernels drawn from {@code kernelInit}. */
+    /** {@return {@link #bottleneck(int, int, int)} with the convolutions' kernels drawn from {@code kernelInit}} */
     public static Residual bottleneck(int inChannels, int width, int stride, Initializer kernelInit) {
         int out = BOTTLENECK_EXPANSION * width;
         Sequential body = new Sequential(

@@ -17,13 +17,13 @@ public interface Loss {
      */
     Tensor compute(Tensor prediction, Tensor target);
 
-    /** {@code this + other}. */
+    /** {@return {@code this + other}} */
     default Loss plus(Loss other) {
         Loss self = this;
         return (p, t) -> self.compute(p, t).add(other.compute(p, t));
     }
 
-    /** {@code weight · this}. */
+    /** {@return {@code weight · this}} */
     default Loss times(float weight) {
         Loss self = this;
         return (p, t) -> self.compute(p, t).mul(weight);

@@ -49,7 +49,7 @@ public final class OnnxExporter {
     private OnnxExporter() {
     }
 
-    /** Serialised ONNX model of {@code module} (which must be in eval mode) traced on {@code example}. */
+    /** {@return serialised ONNX model of {@code module} (which must be in eval mode) traced on {@code example}} */
     public static byte[] export(Module module, Tensor example) {
         if (module.isTraining()) {
             throw new IllegalStateException("ONNX export: put the module in eval mode first (module.eval())");

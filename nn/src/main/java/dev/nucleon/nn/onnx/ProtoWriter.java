@@ -22,14 +22,14 @@ public final class ProtoWriter {
         varint(((long) field << 3) | wireType);
     }
 
-    /** A varint field (int32/int64/enum; negative values take ten bytes, as protobuf requires). */
+    /** {@return a varint field (int32/int64/enum; negative values take ten bytes, as protobuf requires)} */
     public ProtoWriter int64(int field, long v) {
         tag(field, 0);
         varint(v);
         return this;
     }
 
-    /** A 32-bit float field. */
+    /** {@return a 32-bit float field} */
     public ProtoWriter float32(int field, float v) {
         tag(field, 5);
         int bits = Float.floatToIntBits(v);
@@ -58,7 +58,7 @@ public final class ProtoWriter {
         return out.toByteArray();
     }
 
-    /** Little-endian IEEE floats (ONNX {@code raw_data}). */
+    /** {@return little-endian IEEE floats (ONNX {@code raw_data})} */
     public static byte[] rawFloats(float[] v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);

@@ -52,13 +52,13 @@ public class Adam extends Optimizer {
         return this;
     }
 
-    /** Coupled L2 weight decay for {@link Adam}, decoupled decay for {@link AdamW}. */
+    /** {@return coupled L2 weight decay for {@link Adam}, decoupled decay for {@link AdamW}} */
     public Adam weightDecay(double weightDecay) {
         this.weightDecay = requireRange(name(), "weight decay", weightDecay, 0, Double.MAX_VALUE);
         return this;
     }
 
-    /** True for {@link AdamW}: weight decay shrinks the parameter instead of adding to the gradient. */
+    /** {@return true for {@link AdamW}: weight decay shrinks the parameter instead of adding to the gradient} */
     protected boolean decoupledWeightDecay() {
         return false;
     }

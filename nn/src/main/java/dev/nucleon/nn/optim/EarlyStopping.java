@@ -96,17 +96,17 @@ public final class EarlyStopping {
         return stopped;
     }
 
-    /** The best metric (NaN before any finite value). */
+    /** {@return the best metric (NaN before any finite value)} */
     public double best() {
         return best;
     }
 
-    /** The epoch (0-based) of the best metric, or −1. */
+    /** {@return the epoch (0-based) of the best metric, or −1} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** Epochs since the last improvement. */
+    /** {@return epochs since the last improvement} */
     public int epochsWithoutImprovement() {
         return wait;
     }

@@ -16,7 +16,7 @@ public abstract class LearningRateScheduler {
         this.baseLearningRate = optimizer.learningRate();
     }
 
-    /** Ends an epoch and sets the learning rate for the next. Returns the new rate. */
+    /** {@return ends an epoch and sets the learning rate for the next. Returns the new rate} */
     public double step() {
         epoch++;
         double lr = learningRateAt(epoch);
@@ -24,7 +24,7 @@ public abstract class LearningRateScheduler {
         return lr;
     }
 
-    /** Epochs completed (calls of {@link #step()}). */
+    /** {@return epochs completed (calls of {@link #step()})} */
     public int epoch() {
         return epoch;
     }
@@ -38,6 +38,6 @@ public abstract class LearningRateScheduler {
         optimizer.setLearningRate(learningRateAt(epoch));
     }
 
-    /** The learning rate after {@code epoch} completed epochs (epoch 0 = the base rate). */
+    /** {@return the learning rate after {@code epoch} completed epochs (epoch 0 = the base rate)} */
     public abstract double learningRateAt(int epoch);
 }

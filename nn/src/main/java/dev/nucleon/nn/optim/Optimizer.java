@@ -85,25 +85,25 @@ public abstract class Optimizer {
         this.learningRate = lr;
     }
 
-    /** Number of {@link #step()} calls so far (restored by {@link #loadState}). */
+    /** {@return number of {@link #step()} calls so far (restored by {@link #loadState})} */
     public long stepCount() {
         return steps;
     }
 
-    /** The optimised parameters by name. */
+    /** {@return the optimised parameters by name} */
     public Map<String, Parameter> parameters() {
         return params;
     }
 
-    /** The algorithm's name, recorded with saved state ({@code "Adam"}). */
+    /** {@return the algorithm's name, recorded with saved state ({@code "Adam"})} */
     public String name() {
         return getClass().getSimpleName();
     }
 
-    /** The hyper-parameters, as text, for the record (saved in checkpoint metadata). */
+    /** {@return the hyper-parameters, as text, for the record (saved in checkpoint metadata)} */
     public abstract Map<String, String> hyperparameters();
 
-    /** Every state tensor as {@code <parameter name>.<slot>} (live tensors; copy to keep a snapshot). */
+    /** {@return every state tensor as {@code <parameter name>.<slot>} (live tensors; copy to keep a snapshot)} */
     public Map<String, Tensor> stateTensors() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         params.forEach((name, p) -> {

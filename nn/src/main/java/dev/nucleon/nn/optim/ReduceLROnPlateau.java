@@ -97,7 +97,7 @@ public final class ReduceLROnPlateau {
         return this;
     }
 
-    /** Ends an epoch with the monitored metric; returns true when the learning rate was reduced. */
+    /** {@return ends an epoch with the monitored metric; returns true when the learning rate was reduced} */
     public boolean step(double metric) {
         if (cooldownCounter > 0) {
             cooldownCounter--;
@@ -126,22 +126,22 @@ public final class ReduceLROnPlateau {
         return false;
     }
 
-    /** The best metric so far (NaN before the first step). */
+    /** {@return the best metric so far (NaN before the first step)} */
     public double best() {
         return best;
     }
 
-    /** Consecutive epochs without improvement counted so far. */
+    /** {@return consecutive epochs without improvement counted so far} */
     public int badEpochs() {
         return wait;
     }
 
-    /** How many times the rate was reduced. */
+    /** {@return how many times the rate was reduced} */
     public int reductions() {
         return reductions;
     }
 
-    /** The counters, as text, to save with a training checkpoint. */
+    /** {@return the counters, as text, to save with a training checkpoint} */
     public Map<String, String> state() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("best", Double.toString(best));

@@ -56,7 +56,7 @@ public final class SGD extends Optimizer {
         return this;
     }
 
-    /** Nesterov momentum (needs momentum > 0 and no dampening, checked at the first step). */
+    /** {@return nesterov momentum (needs momentum > 0 and no dampening, checked at the first step)} */
     public SGD nesterov(boolean nesterov) {
         this.nesterov = nesterov;
         return this;

@@ -31,7 +31,9 @@ public final class AugmentationPipeline implements Augmentation {
         return this;
     }
 
-    /** Paper 003's spatial + intensity list (horizontal flip, contrast, gamma, brightness, elastic, grid, optical, shift-scale-rotate). */
+    /**
+     * {@return paper 003's spatial + intensity list (horizontal flip, contrast, gamma, brightness, elastic, grid, optical, shift-scale-rotate)}
+     */
     public static AugmentationPipeline paper003() {
         return new AugmentationPipeline()
                 .add(new HorizontalFlip(), 0.5)
@@ -44,7 +46,7 @@ public final class AugmentationPipeline implements Augmentation {
                 .add(new ShiftScaleRotate(0.0625, 0.1, 45), 0.5);
     }
 
-    /** Paper 004's list (geometry plus Gaussian/median/average blur, hue, saturation, contrast). */
+    /** {@return paper 004's list (geometry plus Gaussian/median/average blur, hue, saturation, contrast)} */
     public static AugmentationPipeline paper004() {
         return new AugmentationPipeline()
                 .add(new HorizontalFlip(), 0.5)

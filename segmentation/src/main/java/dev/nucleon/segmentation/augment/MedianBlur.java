@@ -28,7 +28,7 @@ public final class MedianBlur implements Augmentation {
         return new AugmentationSample(median(s.image(), Filters.oddSize(r, minKernel, maxKernel)), s.target());
     }
 
-    /** The k × k median filter. */
+    /** {@return the k × k median filter} */
     public static FloatImage median(FloatImage img, int k) {
         int w = img.width(), h = img.height(), n = w * h, rad = k / 2;
         float[] src = img.data(), out = new float[src.length], win = new float[k * k];

@@ -31,7 +31,7 @@ public final class OpticalDistortion implements Augmentation {
         return distort(s, k, dx, dy);
     }
 
-    /** The deterministic distortion with coefficient k and centre shift (dx·W, dy·H). */
+    /** {@return the deterministic distortion with coefficient k and centre shift (dx·W, dy·H)} */
     public static AugmentationSample distort(AugmentationSample s, double k, double dx, double dy) {
         int w = s.image().width(), h = s.image().height();
         double fx = w, fy = h, cx = w * 0.5 + dx * w, cy = h * 0.5 + dy * h;

@@ -18,7 +18,7 @@ public final class Remap {
     private Remap() {
     }
 
-    /** Remaps image and target with one map of the output's size {@code outW × outH}. */
+    /** {@return remaps image and target with one map of the output's size {@code outW × outH}} */
     public static AugmentationSample apply(AugmentationSample s, float[] mapX, float[] mapY, int outW, int outH,
                                           Border border) {
         FloatImage img = s.image();

@@ -32,7 +32,7 @@ public final class ShiftScaleRotate implements Augmentation {
         return warp(s, angle, scale, dx, dy);
     }
 
-    /** The deterministic warp: rotate by {@code angle}° about the centre, scale, shift by (dx·W, dy·H). */
+    /** {@return the deterministic warp: rotate by {@code angle}° about the centre, scale, shift by (dx·W, dy·H)} */
     public static AugmentationSample warp(AugmentationSample s, double angle, double scale, double dx, double dy) {
         int w = s.image().width(), h = s.image().height();
         double cx = w / 2.0, cy = h / 2.0, rad = Math.toRadians(angle);

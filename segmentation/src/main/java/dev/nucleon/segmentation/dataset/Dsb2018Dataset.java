@@ -129,7 +129,7 @@ public final class Dsb2018Dataset {
         return Map.of();
     }
 
-    /** The folder the samples were found in. */
+    /** {@return the folder the samples were found in} */
     public Path folder() {
         return folder;
     }
@@ -143,7 +143,7 @@ public final class Dsb2018Dataset {
         return samples.size();
     }
 
-    /** The sample with this id, or null. */
+    /** {@return the sample with this id, or null} */
     public NucleiSample get(String id) {
         for (NucleiSample s : samples) {
             if (s.id().equals(id)) {
@@ -153,13 +153,13 @@ public final class Dsb2018Dataset {
         return null;
     }
 
-    /** Grayscale or colour: from the manifest when it lists the id, else by decoding the image. */
+    /** {@return grayscale or colour: from the manifest when it lists the id, else by decoding the image} */
     public ImageKind kindOf(NucleiSample sample) throws IOException {
         ImageKind k = manifestKinds.get(sample.id());
         return k != null ? k : ImageKind.of(sample.readImage());
     }
 
-    /** The samples of one kind (paper 004: {@code filter(ImageKind.GRAY)}). */
+    /** {@return the samples of one kind (paper 004: {@code filter(ImageKind.GRAY)})} */
     public Dsb2018Dataset filter(ImageKind kind) throws IOException {
         List<NucleiSample> keep = new ArrayList<>();
         for (NucleiSample s : samples) {
@@ -170,7 +170,7 @@ public final class Dsb2018Dataset {
         return new Dsb2018Dataset(folder, keep, manifestKinds);
     }
 
-    /** A deterministic split of the samples by seed, see {@link DatasetSplit}. */
+    /** {@return a deterministic split of the samples by seed, see {@link DatasetSplit}} */
     public DatasetSplit<NucleiSample> split(double validationFraction, long seed) {
         return DatasetSplit.of(samples, validationFraction, seed);
     }

@@ -107,7 +107,7 @@ public final class GroupedSplit {
         return new GroupedSplit(out);
     }
 
-    /** Every image in the input order. */
+    /** {@return every image in the input order} */
     public List<Entry> entries() {
         return entries;
     }
@@ -120,14 +120,14 @@ public final class GroupedSplit {
         return entries.stream().filter(Entry::validation).map(Entry::sample).toList();
     }
 
-    /** Kind by image id. */
+    /** {@return kind by image id} */
     public Map<String, NucleiKind> kinds() {
         Map<String, NucleiKind> m = new LinkedHashMap<>();
         entries.forEach(e -> m.put(e.sample().id(), e.kind()));
         return m;
     }
 
-    /** CSV: image_id,kind,group,split (train/validation), one row per image. */
+    /** {@return CSV: image_id,kind,group,split (train/validation), one row per image} */
     public String toCsv() {
         StringBuilder b = new StringBuilder("image_id,kind,group,split\n");
         for (Entry e : entries) {

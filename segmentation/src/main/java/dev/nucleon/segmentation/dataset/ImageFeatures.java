@@ -115,7 +115,7 @@ public record ImageFeatures(int width, int height, boolean colour, boolean brigh
         return (double) t / count;
     }
 
-    /** Equivalent diameter of the median nucleus, sqrt(4·area/π). */
+    /** {@return equivalent diameter of the median nucleus, sqrt(4·area/π)} */
     public double medianDiameter() {
         return Math.sqrt(4 * medianArea / Math.PI);
     }

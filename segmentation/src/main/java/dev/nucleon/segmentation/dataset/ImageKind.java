@@ -10,7 +10,7 @@ public enum ImageKind {
     GRAY,
     COLOUR;
 
-    /** The kind of a decoded image: GRAY when every pixel has R = G = B exactly. */
+    /** {@return the kind of a decoded image: GRAY when every pixel has R = G = B exactly} */
     public static ImageKind of(FloatImage image) {
         return image.isGrayscale(0f) ? GRAY : COLOUR;
     }

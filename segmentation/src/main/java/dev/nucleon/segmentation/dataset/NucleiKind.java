@@ -37,12 +37,12 @@ public enum NucleiKind {
         return description;
     }
 
-    /** The short name used in tables and CSV files, e.g. {@code fluo-small}. */
+    /** {@return the short name used in tables and CSV files, e.g. {@code fluo-small}} */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The kind of an image, by the rules of the class comment. */
+    /** {@return the kind of an image, by the rules of the class comment} */
     public static NucleiKind of(ImageFeatures f) {
         if (f.colour()) {
             return COLOUR;

@@ -24,12 +24,12 @@ import java.util.stream.Stream;
  */
 public record NucleiSample(String id, Path imageFile, Path labelsFile, Path masksFolder) {
 
-    /** Whether the sample has truth (labels or masks). */
+    /** {@return whether the sample has truth (labels or masks)} */
     public boolean hasTruth() {
         return labelsFile != null || masksFolder != null;
     }
 
-    /** The image scaled to [0, 1], channels as stored (DSB2018: RGBA). */
+    /** {@return the image scaled to [0, 1], channels as stored (DSB2018: RGBA)} */
     public FloatImage readImage() throws ImageFileException {
         return ImageFileReader.read(imageFile);
     }
@@ -66,7 +66,7 @@ public record NucleiSample(String id, Path imageFile, Path labelsFile, Path mask
         return new LabelImage(size[0], size[1], out);
     }
 
-    /** The mask files (PNG/TIF) of the masks folder in byte-wise name order. */
+    /** {@return the mask files (PNG/TIF) of the masks folder in byte-wise name order} */
     public List<Path> maskFiles() throws IOException {
         List<Path> masks = new ArrayList<>();
         try (Stream<Path> s = Files.list(masksFolder)) {

@@ -139,7 +139,7 @@ public final class RunLengthCsv {
         AtomicFileWriter.writeString(csv, sb);
     }
 
-    /** The header {@link #write} starts with, line break included. */
+    /** {@return the header {@link #write} starts with, line break included} */
     public static String header(boolean withSize) {
         return withSize ? "ImageId,EncodedPixels,Height,Width\n" : "ImageId,EncodedPixels\n";
     }

@@ -50,7 +50,7 @@ public final class RunLengthEncoding {
         return java.util.Arrays.copyOf(runs, n);
     }
 
-    /** The contest's text form, e.g. {@code "1 3 10 2"}; empty string for an empty mask. */
+    /** {@return the contest's text form, e.g. {@code "1 3 10 2"}; empty string for an empty mask} */
     public static String encodeToString(BinaryMask mask) {
         int[] r = encode(mask);
         StringBuilder sb = new StringBuilder();
@@ -63,7 +63,7 @@ public final class RunLengthEncoding {
         return sb.toString();
     }
 
-    /** One encoding per label of an instance label map, in increasing label order (absent labels skipped). */
+    /** {@return one encoding per label of an instance label map, in increasing label order (absent labels skipped)} */
     public static List<String> encodeLabels(LabelImage labels) {
         int max = labels.maxLabel();
         int[] area = labels.areas();

@@ -39,12 +39,12 @@ public enum Head {
         this.channels = channels;
     }
 
-    /** Output channels the network needs. */
+    /** {@return output channels the network needs} */
     public int channels() {
         return channels;
     }
 
-    /** The name used on the command line and in model files. */
+    /** {@return the name used on the command line and in model files} */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -32,7 +32,7 @@ public final class HeadLoss implements Loss {
         this.weights = weights.clone();
     }
 
-    /** Weight 1 on every channel of {@code head}. */
+    /** {@return weight 1 on every channel of {@code head}} */
     public static HeadLoss of(Head head) {
         float[] w = new float[head.channels()];
         Arrays.fill(w, 1f);

@@ -64,7 +64,7 @@ public final class BinaryMask {
         data[y * width + x] = v;
     }
 
-    /** Number of foreground pixels. */
+    /** {@return number of foreground pixels} */
     public int count() {
         int n = 0;
         for (boolean b : data) {
@@ -75,7 +75,7 @@ public final class BinaryMask {
         return n;
     }
 
-    /** Foreground fraction in [0, 1]. */
+    /** {@return foreground fraction in [0, 1]} */
     public double fraction() {
         return count() / (double) data.length;
     }
@@ -92,7 +92,7 @@ public final class BinaryMask {
         return new BinaryMask(width, height, d);
     }
 
-    /** 0/1 float image, one channel. */
+    /** {@return 0/1 float image, one channel} */
     public FloatImage toFloat() {
         float[] d = new float[data.length];
         for (int i = 0; i < d.length; i++) {
@@ -101,7 +101,7 @@ public final class BinaryMask {
         return new FloatImage(width, height, 1, d);
     }
 
-    /** 0/1 label image. */
+    /** {@return 0/1 label image} */
     public LabelImage toLabels() {
         int[] d = new int[data.length];
         for (int i = 0; i < d.length; i++) {

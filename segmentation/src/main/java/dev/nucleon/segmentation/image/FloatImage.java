@@ -44,7 +44,7 @@ public final class FloatImage {
         this.data = data;
     }
 
-    /** A zero-filled image of shape (C, H, W). */
+    /** {@return a zero-filled image of shape (C, H, W)} */
     public static FloatImage zeros(int width, int height, int channels) {
         if ((long) width * height * channels > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("FloatImage: " + width + "x" + height + "x" + channels
@@ -139,22 +139,22 @@ public final class FloatImage {
         return channels;
     }
 
-    /** Pixels per plane, {@code width * height}. */
+    /** {@return pixels per plane, {@code width * height}} */
     public int planeSize() {
         return width * height;
     }
 
-    /** The backing (C, H, W) array, shared with this image. */
+    /** {@return the backing (C, H, W) array, shared with this image} */
     public float[] data() {
         return data;
     }
 
-    /** Index of sample (x, y, c) in {@link #data()}. */
+    /** {@return index of sample (x, y, c) in {@link #data()}} */
     public int index(int x, int y, int c) {
         return c * width * height + y * width + x;
     }
 
-    /** Sample (x, y) of channel 0. */
+    /** {@return sample (x, y) of channel 0} */
     public float get(int x, int y) {
         return data[y * width + x];
     }
@@ -171,12 +171,12 @@ public final class FloatImage {
         data[c * width * height + y * width + x] = v;
     }
 
-    /** Whether (x, y) lies inside the image. */
+    /** {@return whether (x, y) lies inside the image} */
     public boolean contains(int x, int y) {
         return x >= 0 && y >= 0 && x < width && y < height;
     }
 
-    /** A copy of channel {@code c} as a one-channel image. */
+    /** {@return a copy of channel {@code c} as a one-channel image} */
     public FloatImage channel(int c) {
         if (c < 0 || c >= channels) {
             throw new IndexOutOfBoundsException("FloatImage.channel: channel " + c + " of a " + channels
@@ -186,12 +186,12 @@ public final class FloatImage {
         return new FloatImage(width, height, 1, Arrays.copyOfRange(data, c * n, (c + 1) * n));
     }
 
-    /** Whether the last channel is alpha by the channel convention (2 = gray+alpha, 4 = RGBA). */
+    /** {@return whether the last channel is alpha by the channel convention (2 = gray+alpha, 4 = RGBA)} */
     public boolean hasAlpha() {
         return channels == 2 || channels == 4;
     }
 
-    /** This image without its alpha plane (2 → 1, 4 → 3 channels); itself when it has none. */
+    /** {@return this image without its alpha plane (2 → 1, 4 → 3 channels); itself when it has none} */
     public FloatImage withoutAlpha() {
         if (!hasAlpha()) {
             return this;
@@ -217,7 +217,7 @@ public final class FloatImage {
         return true;
     }
 
-    /** A deep copy. */
+    /** {@return a deep copy} */
     public FloatImage copy() {
         return new FloatImage(width, height, channels, data.clone());
     }
@@ -243,7 +243,7 @@ public final class FloatImage {
         return new FloatImage(w, h, channels, out);
     }
 
-    /** Zero-padded crop, see {@link #crop(int, int, int, int, float)}. */
+    /** {@return zero-padded crop, see {@link #crop(int, int, int, int, float)}} */
     public FloatImage crop(int x, int y, int w, int h) {
         return crop(x, y, w, h, 0f);
     }
@@ -267,7 +267,7 @@ public final class FloatImage {
         }
     }
 
-    /** Smallest sample over all channels. */
+    /** {@return smallest sample over all channels} */
     public float min() {
         float m = Float.POSITIVE_INFINITY;
         for (float v : data) {
@@ -278,7 +278,7 @@ public final class FloatImage {
         return m;
     }
 
-    /** Largest sample over all channels. */
+    /** {@return largest sample over all channels} */
     public float max() {
         float m = Float.NEGATIVE_INFINITY;
         for (float v : data) {

@@ -65,7 +65,7 @@ public final class LabelImage {
         data[y * width + x] = v;
     }
 
-    /** The largest label (0 for an empty map). */
+    /** {@return the largest label (0 for an empty map)} */
     public int maxLabel() {
         int m = 0;
         for (int v : data) {
@@ -76,7 +76,7 @@ public final class LabelImage {
         return m;
     }
 
-    /** Number of distinct non-zero labels. */
+    /** {@return number of distinct non-zero labels} */
     public int countLabels() {
         int max = maxLabel();
         if (max < 0) {
@@ -93,7 +93,7 @@ public final class LabelImage {
         return n;
     }
 
-    /** Areas in pixels indexed by label, length {@code maxLabel() + 1} (index 0 = background). */
+    /** {@return areas in pixels indexed by label, length {@code maxLabel() + 1} (index 0 = background)} */
     public int[] areas() {
         int[] a = new int[maxLabel() + 1];
         for (int v : data) {
@@ -125,7 +125,7 @@ public final class LabelImage {
         return new LabelImage(width, height, out);
     }
 
-    /** Foreground mask: label &gt; 0. */
+    /** {@return foreground mask: label &gt; 0} */
     public BinaryMask foreground() {
         boolean[] d = new boolean[data.length];
         for (int i = 0; i < d.length; i++) {
@@ -134,7 +134,7 @@ public final class LabelImage {
         return new BinaryMask(width, height, d);
     }
 
-    /** Mask of the pixels with label {@code k}. */
+    /** {@return mask of the pixels with label {@code k}} */
     public BinaryMask mask(int k) {
         boolean[] d = new boolean[data.length];
         for (int i = 0; i < d.length; i++) {
@@ -143,7 +143,7 @@ public final class LabelImage {
         return new BinaryMask(width, height, d);
     }
 
-    /** The region [x, x+w) × [y, y+h); pixels outside the image are 0. */
+    /** {@return the region [x, x+w) × [y, y+h); pixels outside the image are 0} */
     public LabelImage crop(int x, int y, int w, int h) {
         int[] out = new int[w * h];
         int x0 = Math.max(0, x), x1 = Math.min(width, x + w);

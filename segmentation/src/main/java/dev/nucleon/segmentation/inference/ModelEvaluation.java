@@ -48,7 +48,7 @@ public final class ModelEvaluation {
             return colour.isEmpty() ? Double.NaN : MeanAveragePrecision.mean(colour);
         }
 
-        /** Instance errors by image id, in the order scored. */
+        /** {@return instance errors by image id, in the order scored} */
         public Map<String, InstanceErrors> errors() {
             Map<String, InstanceErrors> m = new LinkedHashMap<>();
             byKind.images().forEach(i -> m.put(i.id(), i.errors()));
@@ -68,12 +68,12 @@ public final class ModelEvaluation {
      */
     public record Progress(EvaluationReport.ImageResult result, InstanceErrors errors, NucleiKind kind, int done,
                            int total, double elapsedSeconds) {
-        /** done / elapsed. */
+        /** {@return done / elapsed} */
         public double imagesPerSecond() {
             return elapsedSeconds > 0 ? done / elapsedSeconds : Double.NaN;
         }
 
-        /** Seconds left at the rate so far (0 when done). */
+        /** {@return seconds left at the rate so far (0 when done)} */
         public double etaSeconds() {
             if (done >= total) {
                 return 0;
@@ -82,7 +82,7 @@ public final class ModelEvaluation {
             return rate > 0 ? (total - done) / rate : Double.NaN;
         }
 
-        /** E.g. {@code [12/152] 1.84 img/s  ETA 1m16s  0a7d30b2  fluo-small  score 0.6123}. */
+        /** {@return E.g. {@code [12/152] 1.84 img/s  ETA 1m16s  0a7d30b2  fluo-small  score 0.6123}} */
         public String toLine() {
             String id = result.id();
             return String.format(Locale.ROOT, "[%d/%d] %.2f img/s  ETA %s  %s  %s  score %.4f", done, total,
@@ -90,7 +90,7 @@ public final class ModelEvaluation {
                     kind.label(), result.score().score());
         }
 
-        /** Seconds as {@code 45s}, {@code 3m07s} or {@code 2h05m}; {@code ?} when not finite. */
+        /** {@return seconds as {@code 45s}, {@code 3m07s} or {@code 2h05m}; {@code ?} when not finite} */
         public static String duration(double seconds) {
             if (!Double.isFinite(seconds)) {
                 return "?";

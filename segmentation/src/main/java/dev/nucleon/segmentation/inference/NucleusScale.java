@@ -16,7 +16,7 @@ public final class NucleusScale {
     private NucleusScale() {
     }
 
-    /** The area-weighted median equivalent diameter in pixels, or NaN without nuclei. */
+    /** {@return the area-weighted median equivalent diameter in pixels, or NaN without nuclei} */
     public static double areaWeightedMedianDiameter(LabelImage labels) {
         int[] areas = labels.areas();
         int[] a = Arrays.stream(areas, 1, areas.length).filter(v -> v > 0).sorted().toArray();

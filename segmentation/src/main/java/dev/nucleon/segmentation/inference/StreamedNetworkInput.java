@@ -118,7 +118,7 @@ public final class StreamedNetworkInput {
         return conversion.equals(NetworkInput.NAME) || conversion.equals(NetworkInput.RGB_NAME);
     }
 
-    /** True for the rasters this class converts: 8- or 16-bit integer samples, 1 to 4 bands, no palette. */
+    /** {@return true for the rasters this class converts: 8- or 16-bit integer samples, 1 to 4 bands, no palette} */
     public static boolean accepts(BufferedImage image) {
         Raster r = image.getRaster();
         int type = r.getDataBuffer().getDataType(), bits = r.getSampleModel().getSampleSize(0);
@@ -134,12 +134,12 @@ public final class StreamedNetworkInput {
         return height;
     }
 
-    /** Channels of the converted rows: 1 or 3. */
+    /** {@return channels of the converted rows: 1 or 3} */
     public int channels() {
         return outChannels;
     }
 
-    /** Whether the image is inverted (its gray median above 0.5). */
+    /** {@return whether the image is inverted (its gray median above 0.5)} */
     public boolean inverted() {
         return invert;
     }

@@ -32,7 +32,7 @@ public final class ConnectedComponents {
         return label(labels.data(), labels.width(), labels.height(), connectivity);
     }
 
-    /** Number of components without materialising the label map's renumbering. */
+    /** {@return number of components without materialising the label map's renumbering} */
     public static int count(BinaryMask mask, Connectivity connectivity) {
         return label(mask, connectivity).maxLabel();
     }

@@ -8,7 +8,7 @@ public enum Connectivity {
     FOUR,
     EIGHT;
 
-    /** Neighbour offsets {dx, dy}. */
+    /** {@return neighbour offsets {dx, dy}} */
     public int[][] offsets() {
         return this == FOUR
                 ? new int[][] {{-1, 0}, {1, 0}, {0, -1}, {0, 1}}

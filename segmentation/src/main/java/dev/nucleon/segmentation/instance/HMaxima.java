@@ -58,7 +58,7 @@ public final class HMaxima {
         return new BinaryMask(image.width(), image.height(), out);
     }
 
-    /** Markers: the connected components of the h-maxima mask, numbered 1..N in raster order. */
+    /** {@return markers: the connected components of the h-maxima mask, numbered 1..N in raster order} */
     public static LabelImage markers(FloatImage image, float h, Connectivity connectivity) {
         return ConnectedComponents.label(mask(image, h, connectivity), Connectivity.EIGHT);
     }

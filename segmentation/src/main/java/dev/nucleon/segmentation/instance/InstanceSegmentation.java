@@ -60,12 +60,12 @@ public final class InstanceSegmentation {
         return new InstanceSegmentation(0.5f, 16, 64, Connectivity.EIGHT, Markers.H_MAXIMA, 2f, 5);
     }
 
-    /** The probability threshold. */
+    /** {@return the probability threshold} */
     public float threshold() {
         return threshold;
     }
 
-    /** The smallest nucleus kept, in pixels. */
+    /** {@return the smallest nucleus kept, in pixels} */
     public int minObjectArea() {
         return minObjectArea;
     }
@@ -86,19 +86,19 @@ public final class InstanceSegmentation {
         return new InstanceSegmentation(threshold, minObjectArea, maxHoleArea, c, markers, h, minPeakDistance);
     }
 
-    /** No splitting of touching nuclei. */
+    /** {@return no splitting of touching nuclei} */
     public InstanceSegmentation withoutSplitting() {
         return new InstanceSegmentation(threshold, minObjectArea, maxHoleArea, connectivity, Markers.NONE, h,
                 minPeakDistance);
     }
 
-    /** Split with h-maxima markers of dynamic ≥ h pixels. */
+    /** {@return split with h-maxima markers of dynamic ≥ h pixels} */
     public InstanceSegmentation withHMaximaMarkers(float hPixels) {
         return new InstanceSegmentation(threshold, minObjectArea, maxHoleArea, connectivity, Markers.H_MAXIMA,
                 hPixels, minPeakDistance);
     }
 
-    /** Split with peak_local_max markers at least {@code minDistance} pixels apart. */
+    /** {@return split with peak_local_max markers at least {@code minDistance} pixels apart} */
     public InstanceSegmentation withPeakMarkers(int minDistance) {
         return new InstanceSegmentation(threshold, minObjectArea, maxHoleArea, connectivity, Markers.PEAKS, h,
                 minDistance);
@@ -123,7 +123,7 @@ public final class InstanceSegmentation {
         return split(m);
     }
 
-    /** Watershed split of the mask's components, see the class comment. */
+    /** {@return watershed split of the mask's components, see the class comment} */
     public LabelImage split(BinaryMask mask) {
         FloatImage dist = DistanceTransform.euclidean(mask);
         LabelImage seeds = markers == Markers.PEAKS

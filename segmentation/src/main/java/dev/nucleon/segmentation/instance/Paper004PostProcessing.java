@@ -44,12 +44,12 @@ public final class Paper004PostProcessing {
     private Paper004PostProcessing() {
     }
 
-    /** The step with the paper's threshold 0.5. */
+    /** {@return the step with the paper's threshold 0.5} */
     public static InstanceSegmentation defaults() {
         return withThreshold(0.5f);
     }
 
-    /** The step with another probability threshold. */
+    /** {@return the step with another probability threshold} */
     public static InstanceSegmentation withThreshold(float threshold) {
         return InstanceSegmentation.defaults().withThreshold(threshold).withMaxHoleArea(AREA).withMinObjectArea(AREA)
                 .withConnectivity(Connectivity.EIGHT).withoutSplitting();

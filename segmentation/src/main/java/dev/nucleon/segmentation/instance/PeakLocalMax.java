@@ -64,7 +64,7 @@ public final class PeakLocalMax {
         return java.util.Arrays.copyOf(keep, n);
     }
 
-    /** Markers: one single-pixel marker per peak, numbered 1..N by decreasing value. */
+    /** {@return markers: one single-pixel marker per peak, numbered 1..N by decreasing value} */
     public static LabelImage markers(FloatImage image, int minDistance, float thresholdAbs) {
         int[] peaks = find(image, minDistance, thresholdAbs, 0);
         int[] out = new int[image.planeSize()];

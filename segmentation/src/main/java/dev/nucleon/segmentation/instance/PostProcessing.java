@@ -19,12 +19,12 @@ public enum PostProcessing {
      * ({@link Paper004PostProcessing}); a head's second channel is ignored. */
     PAPER004;
 
-    /** The name used on the command line and in model files. */
+    /** {@return the name used on the command line and in model files} */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Every {@link #label()}, comma-separated: {@code watershed, paper004}. */
+    /** {@return every {@link #label()}, comma-separated: {@code watershed, paper004}} */
     public static String labels() {
         return Arrays.stream(values()).map(PostProcessing::label).collect(Collectors.joining(", "));
     }

@@ -12,7 +12,7 @@ public final class SmallObjectRemoval {
     private SmallObjectRemoval() {
     }
 
-    /** Foreground components (with the given connectivity) of area &lt; minSize become background. */
+    /** {@return foreground components (with the given connectivity) of area &lt; minSize become background} */
     public static BinaryMask apply(BinaryMask mask, int minSize, Connectivity connectivity) {
         if (minSize <= 1) {
             return mask.copy();

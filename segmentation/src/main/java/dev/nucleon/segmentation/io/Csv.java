@@ -20,7 +20,7 @@ public final class Csv {
     private Csv() {
     }
 
-    /** One field, quoted when it must be. */
+    /** {@return one field, quoted when it must be} */
     public static String field(String value) {
         if (value == null) {
             return "";
@@ -33,7 +33,7 @@ public final class Csv {
         return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
     }
 
-    /** One record: the fields, each through {@link #field}, joined by commas, ending in {@code \n}. */
+    /** {@return one record: the fields, each through {@link #field}, joined by commas, ending in {@code \n}} */
     public static String row(String... fields) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < fields.length; i++) {

@@ -22,7 +22,7 @@ public class ImageFileException extends IOException {
         this.file = file;
     }
 
-    /** The offending file. */
+    /** {@return the offending file} */
     public Path file() {
         return file;
     }

@@ -121,12 +121,12 @@ public final class ImageFileReader {
         return new LabelImage(w, h, labels);
     }
 
-    /** Number of pages (images) in the file: 1 for PNG/JPEG/BMP, n for a multi-page TIFF. */
+    /** {@return number of pages (images) in the file: 1 for PNG/JPEG/BMP, n for a multi-page TIFF} */
     public static int pageCount(Path file) throws ImageFileException {
         return withHeader(file, reader -> reader.getNumImages(true));
     }
 
-    /** Width and height of page {@code page} without decoding its pixels: {@code {width, height}}. */
+    /** {@return width and height of page {@code page} without decoding its pixels: {@code {width, height}}} */
     public static int[] dimensions(Path file, int page) throws ImageFileException {
         ImageHeader header = probe(file, page);
         return new int[] {header.width(), header.height()};
@@ -160,7 +160,7 @@ public final class ImageFileReader {
         }
     }
 
-    /** The header of page 0, see {@link #probe(Path, int)}. */
+    /** {@return the header of page 0, see {@link #probe(Path, int)}} */
     public static ImageHeader probe(Path file) throws ImageFileException {
         return probe(file, 0);
     }

@@ -46,7 +46,7 @@ public final class JsonWriter {
         return this;
     }
 
-    /** The name of the next member of the current object. */
+    /** {@return the name of the next member of the current object} */
     public JsonWriter name(String name) {
         comma();
         string(name);

@@ -26,7 +26,7 @@ public final class AverageIou {
     private AverageIou() {
     }
 
-    /** The average IoU of one image. */
+    /** {@return the average IoU of one image} */
     public static double of(LabelOverlap overlap, double threshold) {
         int nt = overlap.truthCount();
         if (nt == 0) {
@@ -47,7 +47,7 @@ public final class AverageIou {
         return s / nt;
     }
 
-    /** Mean ± std of the images' average IoU. */
+    /** {@return mean ± std of the images' average IoU} */
     public static Summary summarize(List<ImageScore> images) {
         int n = images.size();
         if (n == 0) {

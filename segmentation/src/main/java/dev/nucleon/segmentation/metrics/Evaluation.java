@@ -73,7 +73,7 @@ public final class Evaluation {
         return new EvaluationReport(results, warnings, thresholds);
     }
 
-    /** The prediction file of image {@code id}, or null. */
+    /** {@return the prediction file of image {@code id}, or null} */
     public static Path find(Path predictionFolder, String id) {
         for (String ext : new String[] {".png", ".tif", ".tiff"}) {
             Path p = predictionFolder.resolve(id + "_labels" + ext);

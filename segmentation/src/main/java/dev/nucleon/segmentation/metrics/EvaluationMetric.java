@@ -14,12 +14,12 @@ public enum EvaluationMetric {
     /** Paper 004's average IoU and precision ({@link Paper004Score}) next to the official score. */
     PAPER004;
 
-    /** The name used on the command line. */
+    /** {@return the name used on the command line} */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Every {@link #label()}, comma-separated: {@code official, paper004}. */
+    /** {@return every {@link #label()}, comma-separated: {@code official, paper004}} */
     public static String labels() {
         return Arrays.stream(values()).map(EvaluationMetric::label).collect(Collectors.joining(", "));
     }

@@ -61,23 +61,23 @@ public final class EvaluationReport {
         return s;
     }
 
-    /** DSB2018 official score: mean over images of the mean over thresholds. */
+    /** {@return DSB2018 official score: mean over images of the mean over thresholds} */
     public double meanAp() {
         return MeanAveragePrecision.mean(scores());
     }
 
-    /** Mean over images of score(t), one value per threshold. */
+    /** {@return mean over images of score(t), one value per threshold} */
     public double[] apByThreshold() {
         double[] v = MeanAveragePrecision.meanByThreshold(scores());
         return v.length == 0 ? new double[thresholds.length] : v;
     }
 
-    /** Paper 004's average IoU, mean ± std over images. */
+    /** {@return paper 004's average IoU, mean ± std over images} */
     public AverageIou.Summary averageIou() {
         return AverageIou.summarize(scores());
     }
 
-    /** Paper 004's average IoU and precision, mean ± std over images ({@link Paper004Score}). */
+    /** {@return paper 004's average IoU and precision, mean ± std over images ({@link Paper004Score})} */
     public Paper004Score.Summary paper004() {
         return Paper004Score.summarize(scores().stream().map(ImageScore::paper004).toList());
     }
@@ -91,7 +91,7 @@ public final class EvaluationReport {
                 .filter(java.util.Objects::nonNull).toList());
     }
 
-    /** Mean over images of paper 004's precision at each threshold. */
+    /** {@return mean over images of paper 004's precision at each threshold} */
     public double[] paper004PrecisionByThreshold() {
         double[] out = new double[thresholds.length];
         for (ImageResult r : images) {
@@ -102,7 +102,7 @@ public final class EvaluationReport {
         return out;
     }
 
-    /** Pixel confusion summed over all images (micro average). */
+    /** {@return pixel confusion summed over all images (micro average)} */
     public PixelMetrics pixel() {
         PixelMetrics p = PixelMetrics.ZERO;
         for (ImageResult r : images) {
@@ -119,12 +119,14 @@ public final class EvaluationReport {
         return images.stream().filter(ImageResult::missing).count();
     }
 
-    /** Human-readable summary, official score only. */
+    /** {@return human-readable summary, official score only} */
     public String toText() {
         return toText(EvaluationMetric.OFFICIAL);
     }
 
-    /** Human-readable summary; {@link EvaluationMetric#PAPER004} adds paper 004's scores after the official one. */
+    /**
+     * {@return human-readable summary; {@link EvaluationMetric#PAPER004} adds paper 004's scores after the official one}
+     */
     public String toText(EvaluationMetric metric) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "images scored        %d%s%n", images.size(),
@@ -161,7 +163,7 @@ public final class EvaluationReport {
         return sb.toString();
     }
 
-    /** The report as one JSON object. */
+    /** {@return the report as one JSON object} */
     public String toJson() {
         return toJson(null);
     }
@@ -174,7 +176,9 @@ public final class EvaluationReport {
         return toJson(more, EvaluationMetric.OFFICIAL);
     }
 
-    /** As {@link #toJson(Consumer)}; {@link EvaluationMetric#PAPER004} adds paper 004's members (class comment). */
+    /**
+     * {@return as {@link #toJson(Consumer)}; {@link EvaluationMetric#PAPER004} adds paper 004's members (class comment)}
+     */
     public String toJson(Consumer<JsonWriter> more, EvaluationMetric metric) {
         boolean p4 = metric == EvaluationMetric.PAPER004;
         JsonWriter j = new JsonWriter().beginObject();

@@ -28,7 +28,7 @@ public record ImageScore(String id, int truthCount, int predCount, double[] thre
         return truthCount - truePositives[k];
     }
 
-    /** predCount − truthCount: positive when nuclei were over-counted (split), negative when missed/merged. */
+    /** {@return predCount − truthCount: positive when nuclei were over-counted (split), negative when missed/merged} */
     public int countError() {
         return predCount - truthCount;
     }

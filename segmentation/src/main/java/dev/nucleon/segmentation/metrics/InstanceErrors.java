@@ -53,7 +53,7 @@ public record InstanceErrors(long truth, long predicted, long matched, long merg
         }
     }
 
-    /** The errors of one image; the maps must have the same size. */
+    /** {@return the errors of one image; the maps must have the same size} */
     public static InstanceErrors of(LabelImage truth, LabelImage prediction) {
         return of(LabelOverlap.of(truth, prediction));
     }
@@ -101,7 +101,7 @@ public record InstanceErrors(long truth, long predicted, long matched, long merg
         return new InstanceErrors(nt, np, matched, merged, split, missed, fp);
     }
 
-    /** The sum over images. */
+    /** {@return the sum over images} */
     public static InstanceErrors sum(Collection<InstanceErrors> all) {
         InstanceErrors s = ZERO;
         for (InstanceErrors e : all) {

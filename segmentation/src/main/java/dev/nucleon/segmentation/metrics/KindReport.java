@@ -161,17 +161,17 @@ public final class KindReport {
         return -1;
     }
 
-    /** Rows: kinds present in enum order, then {@value #UNKNOWN} if any, then {@value #ALL}. */
+    /** {@return rows: kinds present in enum order, then {@value #UNKNOWN} if any, then {@value #ALL}} */
     public List<Row> rows() {
         return rows;
     }
 
-    /** The row over every image. */
+    /** {@return the row over every image} */
     public Row all() {
         return rows.get(rows.size() - 1);
     }
 
-    /** The row of one kind, or null when no image has it. */
+    /** {@return the row of one kind, or null when no image has it} */
     public Row row(NucleiKind kind) {
         return rows.stream().filter(r -> r.kind().equals(kind.label())).findFirst().orElse(null);
     }
@@ -180,7 +180,7 @@ public final class KindReport {
         return images;
     }
 
-    /** Kind of each image that has one. */
+    /** {@return kind of each image that has one} */
     public Map<String, NucleiKind> kinds() {
         return kinds;
     }
@@ -221,7 +221,7 @@ public final class KindReport {
         return toText(EvaluationMetric.OFFICIAL);
     }
 
-    /** The table; {@link EvaluationMetric#PAPER004} adds paper 004's columns after the official score. */
+    /** {@return the table; {@link EvaluationMetric#PAPER004} adds paper 004's columns after the official score} */
     public String toText(EvaluationMetric metric) {
         List<Column> cols = columns(metric);
         int[] width = new int[cols.size()];
@@ -263,7 +263,7 @@ public final class KindReport {
         return writeRows(j, EvaluationMetric.OFFICIAL);
     }
 
-    /** As {@link #writeRows(JsonWriter)}; {@link EvaluationMetric#PAPER004} adds paper 004's keys. */
+    /** {@return as {@link #writeRows(JsonWriter)}; {@link EvaluationMetric#PAPER004} adds paper 004's keys} */
     public JsonWriter writeRows(JsonWriter j, EvaluationMetric metric) {
         j.beginArray();
         for (Row r : rows) {
@@ -295,7 +295,7 @@ public final class KindReport {
         return toJson(EvaluationMetric.OFFICIAL);
     }
 
-    /** As {@link #toJson()}; {@link EvaluationMetric#PAPER004} adds paper 004's keys to rows and images. */
+    /** {@return as {@link #toJson()}; {@link EvaluationMetric#PAPER004} adds paper 004's keys to rows and images} */
     public String toJson(EvaluationMetric metric) {
         JsonWriter j = new JsonWriter().beginObject().name("kinds");
         writeRows(j, metric);

@@ -33,7 +33,7 @@ public final class LabelOverlap {
         this.pairIntersection = pairIntersection;
     }
 
-    /** Overlap of {@code truth} and {@code prediction}, which must have the same size. */
+    /** {@return overlap of {@code truth} and {@code prediction}, which must have the same size} */
     public static LabelOverlap of(LabelImage truth, LabelImage prediction) {
         if (truth.width() != prediction.width() || truth.height() != prediction.height()) {
             throw new IllegalArgumentException("LabelOverlap: truth is " + truth.width() + "x" + truth.height()
@@ -113,27 +113,27 @@ public final class LabelOverlap {
         return out;
     }
 
-    /** Number of truth objects. */
+    /** {@return number of truth objects} */
     public int truthCount() {
         return truthCount;
     }
 
-    /** Number of predicted objects. */
+    /** {@return number of predicted objects} */
     public int predCount() {
         return predCount;
     }
 
-    /** Number of (truth, prediction) pairs with a non-empty intersection. */
+    /** {@return number of (truth, prediction) pairs with a non-empty intersection} */
     public int pairCount() {
         return pairTruth.length;
     }
 
-    /** Truth object index (0-based) of pair k. */
+    /** {@return truth object index (0-based) of pair k} */
     public int pairTruth(int k) {
         return pairTruth[k];
     }
 
-    /** Predicted object index (0-based) of pair k. */
+    /** {@return predicted object index (0-based) of pair k} */
     public int pairPrediction(int k) {
         return pairPred[k];
     }
@@ -146,7 +146,7 @@ public final class LabelOverlap {
         return truthArea[pairTruth[k]] + predArea[pairPred[k]] - pairIntersection[k];
     }
 
-    /** IoU of pair k. */
+    /** {@return IoU of pair k} */
     public double iou(int k) {
         return pairIntersection[k] / (double) union(k);
     }

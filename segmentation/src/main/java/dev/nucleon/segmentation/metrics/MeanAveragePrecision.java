@@ -30,7 +30,7 @@ public final class MeanAveragePrecision {
     private MeanAveragePrecision() {
     }
 
-    /** The contest's thresholds 0.50:0.05:0.95. */
+    /** {@return the contest's thresholds 0.50:0.05:0.95} */
     public static double[] dsb2018Thresholds() {
         double[] t = new double[10];
         for (int k = 0; k < 10; k++) {
@@ -39,7 +39,7 @@ public final class MeanAveragePrecision {
         return t;
     }
 
-    /** The DSB2018 score of one image with the contest's thresholds. */
+    /** {@return the DSB2018 score of one image with the contest's thresholds} */
     public static ImageScore score(String id, LabelImage truth, LabelImage prediction) {
         return score(id, truth, prediction, LabelOverlap.of(truth, prediction), dsb2018Thresholds(),
                 AverageIou.DEFAULT_THRESHOLD);
@@ -92,7 +92,7 @@ public final class MeanAveragePrecision {
                 AverageIou.of(overlap, averageIouThreshold), Paper004Score.of(overlap, thresholds), null);
     }
 
-    /** The dataset score: mean of the image scores (NaN for no image). */
+    /** {@return the dataset score: mean of the image scores (NaN for no image)} */
     public static double mean(List<ImageScore> images) {
         double s = 0;
         for (ImageScore i : images) {
@@ -101,7 +101,7 @@ public final class MeanAveragePrecision {
         return images.isEmpty() ? Double.NaN : s / images.size();
     }
 
-    /** Per-threshold dataset scores: for each t, the mean over images of score(t). */
+    /** {@return per-threshold dataset scores: for each t, the mean over images of score(t)} */
     public static double[] meanByThreshold(List<ImageScore> images) {
         if (images.isEmpty()) {
             return new double[0];

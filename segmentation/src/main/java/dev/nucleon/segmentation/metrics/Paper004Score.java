@@ -70,18 +70,18 @@ public record Paper004Score(int truthCount, int predCount, double[] thresholds, 
                           int images) {
     }
 
-    /** FN_k = N_g − TP_k. */
+    /** {@return FN_k = N_g − TP_k} */
     public int falseNegatives(int k) {
         return truthCount - truePositives[k];
     }
 
-    /** TP_k / (TP_k + FN_k + FP), the precision at one threshold (1 for an image with nothing in it). */
+    /** {@return TP_k / (TP_k + FN_k + FP), the precision at one threshold (1 for an image with nothing in it)} */
     public double precisionAt(int k) {
         int den = truthCount + falsePositives;
         return den == 0 ? 1.0 : truePositives[k] / (double) den;
     }
 
-    /** The scores of one image with the paper's thresholds 0.50:0.05:0.95. */
+    /** {@return the scores of one image with the paper's thresholds 0.50:0.05:0.95} */
     public static Paper004Score of(LabelImage truth, LabelImage prediction) {
         return of(LabelOverlap.of(truth, prediction), MeanAveragePrecision.dsb2018Thresholds());
     }
@@ -142,7 +142,7 @@ public record Paper004Score(int truthCount, int predCount, double[] thresholds, 
                 iouSum / thresholds.length);
     }
 
-    /** Mean ± std over images (NaN for no image). */
+    /** {@return mean ± std over images (NaN for no image)} */
     public static Summary summarize(List<Paper004Score> images) {
         int n = images.size();
         if (n == 0) {

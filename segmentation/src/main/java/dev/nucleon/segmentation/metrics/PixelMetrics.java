@@ -16,7 +16,7 @@ public record PixelMetrics(long tp, long fp, long fn, long tn) {
 
     public static final PixelMetrics ZERO = new PixelMetrics(0, 0, 0, 0);
 
-    /** Confusion of prediction vs truth foreground (label &gt; 0). */
+    /** {@return confusion of prediction vs truth foreground (label &gt; 0)} */
     public static PixelMetrics of(LabelImage truth, LabelImage prediction) {
         if (truth.width() != prediction.width() || truth.height() != prediction.height()) {
             throw new IllegalArgumentException("PixelMetrics: truth is " + truth.width() + "x" + truth.height()
@@ -39,7 +39,7 @@ public record PixelMetrics(long tp, long fp, long fn, long tn) {
         return new PixelMetrics(tp, fp, fn, tn);
     }
 
-    /** Confusion of two binary masks. */
+    /** {@return confusion of two binary masks} */
     public static PixelMetrics of(BinaryMask truth, BinaryMask prediction) {
         return of(truth.toLabels(), prediction.toLabels());
     }

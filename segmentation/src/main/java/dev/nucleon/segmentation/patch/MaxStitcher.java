@@ -45,7 +45,7 @@ public final class MaxStitcher {
         }
     }
 
-    /** The stitched (C, H, W) image. */
+    /** {@return the stitched (C, H, W) image} */
     public FloatImage result() {
         float[] out = data.clone();
         int n = width * height;

@@ -32,12 +32,12 @@ public final class PatchGrid {
         this.stride = stride;
     }
 
-    /** Paper 004: 256×256 patches, stride 256. */
+    /** {@return paper 004: 256×256 patches, stride 256} */
     public static PatchGrid paper004(int width, int height) {
         return new PatchGrid(width, height, 256, 256);
     }
 
-    /** Patch origins along one side of length {@code size}. */
+    /** {@return patch origins along one side of length {@code size}} */
     public static int[] origins(int size, int patch, int stride) {
         if (size <= patch) {
             return new int[] {0};
@@ -58,7 +58,7 @@ public final class PatchGrid {
         return patch;
     }
 
-    /** Every patch's top-left corner {x, y}, row by row. */
+    /** {@return every patch's top-left corner {x, y}, row by row} */
     public List<int[]> origins() {
         List<int[]> out = new ArrayList<>();
         for (int y : origins(height, patch, stride)) {
@@ -69,17 +69,17 @@ public final class PatchGrid {
         return out;
     }
 
-    /** The patch at (x, y), zero-padded where it passes the image edge. */
+    /** {@return the patch at (x, y), zero-padded where it passes the image edge} */
     public FloatImage extract(FloatImage image, int x, int y) {
         return image.crop(x, y, patch, patch);
     }
 
-    /** The label patch at (x, y), 0 where it passes the image edge. */
+    /** {@return the label patch at (x, y), 0 where it passes the image edge} */
     public LabelImage extract(LabelImage labels, int x, int y) {
         return labels.crop(x, y, patch, patch);
     }
 
-    /** All patches in {@link #origins()} order. */
+    /** {@return all patches in {@link #origins()} order} */
     public List<Patch> extractAll(FloatImage image, LabelImage labels) {
         List<Patch> out = new ArrayList<>();
         for (int[] o : origins()) {

@@ -10,7 +10,7 @@ public interface RegionSink {
     /** The output region whose top-left corner is at (x, y). */
     void write(int x, int y, FloatImage region) throws IOException;
 
-    /** A sink pasting into an in-memory image. */
+    /** {@return a sink pasting into an in-memory image} */
     static RegionSink into(FloatImage target) {
         return (x, y, region) -> target.paste(region, x, y);
     }

@@ -16,10 +16,10 @@ public interface RegionSource {
 
     int channels();
 
-    /** The (C, h, w) region [x, x+w) × [y, y+h), always inside the image. */
+    /** {@return the (C, h, w) region [x, x+w) × [y, y+h), always inside the image} */
     FloatImage read(int x, int y, int w, int h) throws IOException;
 
-    /** An in-memory image as a source. */
+    /** {@return an in-memory image as a source} */
     static RegionSource of(FloatImage image) {
         return new RegionSource() {
             @Override

@@ -58,7 +58,7 @@ public final class TiledInference {
         }
     }
 
-    /** In-memory convenience: tiles {@code image} and returns the stitched output. */
+    /** {@return in-memory convenience: tiles {@code image} and returns the stitched output} */
     public FloatImage run(FloatImage image, TileModel model) throws IOException {
         FloatImage[] out = new FloatImage[1];
         run(RegionSource.of(image), model, (x, y, region) -> {
@@ -104,7 +104,7 @@ public final class TiledInference {
         return new FloatImage(tw, th, c, out);
     }
 
-    /** Reflect-101 index into [0, n). */
+    /** {@return reflect-101 index into [0, n)} */
     public static int reflect101(int i, int n) {
         if (n == 1) {
             return 0;

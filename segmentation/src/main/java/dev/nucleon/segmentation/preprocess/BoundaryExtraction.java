@@ -16,7 +16,7 @@ public final class BoundaryExtraction {
     private BoundaryExtraction() {
     }
 
-    /** Inner boundary of a binary mask. */
+    /** {@return inner boundary of a binary mask} */
     public static BinaryMask inner(BinaryMask mask, Connectivity structure) {
         int w = mask.width(), h = mask.height();
         int[] l = new int[w * h];

@@ -49,7 +49,7 @@ public final class IntensityScaling {
         return new FloatImage(image.width(), image.height(), image.channels(), out);
     }
 
-    /** v / maxValue (e.g. 255 or 65535 for raw samples), clipped to [0, 1]. */
+    /** {@return v / maxValue (e.g. 255 or 65535 for raw samples), clipped to [0, 1]} */
     public static FloatImage divide(FloatImage image, float maxValue) {
         if (!(maxValue > 0)) {
             throw new IllegalArgumentException("IntensityScaling: maxValue must be > 0, got " + maxValue);

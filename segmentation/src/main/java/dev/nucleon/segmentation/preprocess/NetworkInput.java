@@ -170,12 +170,12 @@ public final class NetworkInput {
         return IntensityScaling.toUnitRange(colour);
     }
 
-    /** The conversion named {@code name} ({@link #NAME}, {@link #RGB_NAME} or {@link #PAPER004_NAME}). */
+    /** {@return the conversion named {@code name} ({@link #NAME}, {@link #RGB_NAME} or {@link #PAPER004_NAME})} */
     public static FloatImage prepare(FloatImage image, String name) {
         return prepare(image, name, sharedSink);
     }
 
-    /** Channels the conversion named {@code name} gives. */
+    /** {@return channels the conversion named {@code name} gives} */
     public static int channels(String name) {
         return switch (name) {
             case NAME, PAPER004_NAME -> 1;
@@ -189,7 +189,7 @@ public final class NetworkInput {
                 + " or " + PAPER004_NAME);
     }
 
-    /** True when the median of the (1, H, W) gray image's finite values is above 0.5. */
+    /** {@return true when the median of the (1, H, W) gray image's finite values is above 0.5} */
     public static boolean brightBackground(FloatImage gray) {
         float[] d = gray.data(), sorted = new float[gray.planeSize()];
         int n = 0;

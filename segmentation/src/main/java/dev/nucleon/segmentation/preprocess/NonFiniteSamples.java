@@ -12,7 +12,7 @@ public final class NonFiniteSamples {
     private NonFiniteSamples() {
     }
 
-    /** How many samples of {@code image} (all channels) are NaN or infinite. */
+    /** {@return how many samples of {@code image} (all channels) are NaN or infinite} */
     public static long count(FloatImage image) {
         long n = 0;
         for (float v : image.data()) {

@@ -50,7 +50,7 @@ public final class PercentileNormalization {
         return new FloatImage(image.width(), image.height(), c, out);
     }
 
-    /** numpy's linear percentile of sorted data. */
+    /** {@return numpy's linear percentile of sorted data} */
     public static double percentile(float[] sorted, double p) {
         double rank = p / 100.0 * (sorted.length - 1);
         int lo = (int) Math.floor(rank);

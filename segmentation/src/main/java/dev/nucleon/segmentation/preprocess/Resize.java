@@ -14,7 +14,7 @@ public final class Resize {
     private Resize() {
     }
 
-    /** Bilinear resize of every channel. */
+    /** {@return bilinear resize of every channel} */
     public static FloatImage bilinear(FloatImage image, int width, int height) {
         check(width, height);
         int iw = image.width(), ih = image.height(), c = image.channels();
@@ -46,7 +46,7 @@ public final class Resize {
         return new FloatImage(width, height, c, out);
     }
 
-    /** Nearest-neighbour resize of a label map: output x takes input floor((x + 0.5) · inW / outW). */
+    /** {@return nearest-neighbour resize of a label map: output x takes input floor((x + 0.5) · inW / outW)} */
     public static LabelImage nearest(LabelImage labels, int width, int height) {
         check(width, height);
         int iw = labels.width(), ih = labels.height();

@@ -54,7 +54,7 @@ public final class Paper004Patches {
     private Paper004Patches() {
     }
 
-    /** Patch origins along a side of {@code length} pixels (see the class comment). */
+    /** {@return patch origins along a side of {@code length} pixels (see the class comment)} */
     public static int[] origins(int length) {
         if (length <= SIZE) {
             return new int[] {0};
@@ -149,7 +149,7 @@ public final class Paper004Patches {
         return bg == 0 ? Double.POSITIVE_INFINITY : (double) fg / bg;
     }
 
-    /** The paper's random 8 : 2 split of the patches, seeded. */
+    /** {@return the paper's random 8 : 2 split of the patches, seeded} */
     public static Split split(List<TrainingSample> patches, long seed) {
         List<TrainingSample> shuffled = new ArrayList<>(patches);
         Collections.shuffle(shuffled, new Random(seed));

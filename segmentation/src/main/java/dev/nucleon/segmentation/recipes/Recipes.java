@@ -42,12 +42,12 @@ public final class Recipes {
     private Recipes() {
     }
 
-    /** Every recipe, paper by paper. */
+    /** {@return every recipe, paper by paper} */
     public static List<Recipe> all() {
         return List.copyOf(RECIPES.values());
     }
 
-    /** The recipe called {@code name}; the message lists the known ones when there is none. */
+    /** {@return the recipe called {@code name}; the message lists the known ones when there is none} */
     public static Recipe get(String name) {
         Recipe r = RECIPES.get(name);
         if (r == null) {

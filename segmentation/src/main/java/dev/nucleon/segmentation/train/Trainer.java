@@ -87,7 +87,7 @@ public final class Trainer {
         this.log = log;
     }
 
-    /** Whether the per-batch progress line is rewritten in place ({@code \r}); off for logs and tests. */
+    /** {@return whether the per-batch progress line is rewritten in place ({@code \r}); off for logs and tests} */
     public Trainer inPlaceProgress(boolean on) {
         this.inPlaceProgress = on;
         return this;
@@ -169,7 +169,9 @@ public final class Trainer {
         return this;
     }
 
-    /** The training augmentation (default: flips, 90° rotations, contrast, brightness, gamma, a little blur). */
+    /**
+     * {@return the training augmentation (default: flips, 90° rotations, contrast, brightness, gamma, a little blur)}
+     */
     public Trainer augmentation(AugmentationPipeline pipeline) {
         this.augmentation = pipeline;
         return this;
@@ -185,7 +187,9 @@ public final class Trainer {
         return this;
     }
 
-    /** Extra entries for the model files' metadata (e.g. the recipe, or the post-processing its paper used). */
+    /**
+     * {@return extra entries for the model files' metadata (e.g. the recipe, or the post-processing its paper used)}
+     */
     public Trainer metadata(Map<String, String> entries) {
         this.extraMetadata = Map.copyOf(entries);
         return this;
@@ -232,7 +236,7 @@ public final class Trainer {
         return run(model, Data.ofPrepared(train, validation), modelFile, false);
     }
 
-    /** As {@link #resume}, for a run started with {@link #fitPrepared}. */
+    /** {@return as {@link #resume}, for a run started with {@link #fitPrepared}} */
     public Result resumePrepared(Module model, List<TrainingSample> train, List<TrainingSample> validation,
                                  Path modelFile) throws IOException {
         return run(model, Data.ofPrepared(train, validation), modelFile, true);

@@ -115,7 +115,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
                 on, separateTouching, validationPatch, schedule);
     }
 
-    /** A fresh loss function of this configuration's kind. */
+    /** {@return a fresh loss function of this configuration's kind} */
     public Loss createLoss() {
         return switch (loss) {
             case "bce-log-dice" -> new BceLogDiceLoss();
@@ -126,7 +126,9 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
         };
     }
 
-    /** An epoch-indexed schedule for {@code cosine} and {@code step}; null for {@code plateau} and {@code none}. */
+    /**
+     * {@return an epoch-indexed schedule for {@code cosine} and {@code step}; null for {@code plateau} and {@code none}}
+     */
     public LearningRateScheduler createEpochSchedule(Optimizer o) {
         return switch (schedule) {
             case "cosine" -> new CosineAnnealingLR(o, epochs, minLearningRate);
@@ -135,7 +137,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
         };
     }
 
-    /** A fresh optimiser over {@code model}'s parameters. */
+    /** {@return a fresh optimiser over {@code model}'s parameters} */
     public Optimizer createOptimizer(Module model) {
         return switch (optimizer) {
             case "adam" -> new Adam(model, learningRate).weightDecay(weightDecay);
@@ -146,7 +148,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
         };
     }
 
-    /** One line for logs and model metadata. */
+    /** {@return one line for logs and model metadata} */
     public String describe() {
         return String.format(Locale.ROOT, "epochs=%d batch=%d patch=%d patches/image=%d %s lr=%g wd=%g loss=%s"
                         + " schedule=%s plateau=%d×%g min-lr=%g early-stop=%d seed=%d augment=%b separate-touching=%b", epochs,

@@ -94,7 +94,7 @@ public final class TrainingCheckpoint {
         this.manifest = runFolder.resolve(MANIFEST);
     }
 
-    /** The run whose best model goes to {@code modelFile}. */
+    /** {@return the run whose best model goes to {@code modelFile}} */
     public static TrainingCheckpoint of(Path modelFile) {
         return new TrainingCheckpoint(Trainer.Files.of(modelFile));
     }
@@ -103,7 +103,7 @@ public final class TrainingCheckpoint {
         return files;
     }
 
-    /** {@code dir/X.run}: the generations and the manifest. */
+    /** {@return {@code dir/X.run}: the generations and the manifest} */
     public Path runFolder() {
         return runFolder;
     }
@@ -160,7 +160,9 @@ public final class TrainingCheckpoint {
         };
     }
 
-    /** The files of a run already at this model path (the model, its companions, the run folder); empty if none. */
+    /**
+     * {@return the files of a run already at this model path (the model, its companions, the run folder); empty if none}
+     */
     public List<Path> existing() {
         List<Path> out = new ArrayList<>();
         for (Path p : List.of(files.model(), files.last(), files.optimizer(), files.history(), files.curves(),
@@ -172,7 +174,7 @@ public final class TrainingCheckpoint {
         return out;
     }
 
-    /** One line: this model path belongs to another run, which files, and what to do. */
+    /** {@return one line: this model path belongs to another run, which files, and what to do} */
     public String existingRunMessage() {
         StringBuilder names = new StringBuilder();
         for (Path p : existing()) {
@@ -182,7 +184,9 @@ public final class TrainingCheckpoint {
                 + "start over with --overwrite";
     }
 
-    /** Whether there is a run to resume: a committed generation, or a legacy run's last weights and optimiser. */
+    /**
+     * {@return whether there is a run to resume: a committed generation, or a legacy run's last weights and optimiser}
+     */
     public boolean resumable() {
         return Files.isRegularFile(manifest)
                 || (Files.isRegularFile(files.last()) && Files.isRegularFile(files.optimizer()));
