@@ -12,7 +12,7 @@ import java.util.Arrays;
  * a network cuts into pieces, the many small fragments pull the plain median down, but the pieces that
  * survive whole carry most of the area, so the area-weighted median stays near the true size.
  */
-public final class NucleusScale {
+final class NucleusScale {
     private NucleusScale() {
     }
 

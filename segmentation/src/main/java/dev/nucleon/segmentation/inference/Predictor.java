@@ -37,7 +37,7 @@ import java.util.concurrent.CancellationException;
  *       three colour channels);</li>
  *   <li><b>scale</b>: when the model file records the median nucleus diameter of its training data and the
  *       image's nuclei are much larger or smaller (by more than {@value #SCALE_TOLERANCE}×), the image is
- *       resized so they match; the size is estimated from a first pass ({@link NucleusScale}, area-weighted
+ *       resized so they match; the size is estimated from a first pass (the nuclei's area-weighted
  *       median; then at most {@value #MAX_AUTO_UPSCALE}× larger or {@value #MAX_AUTO_DOWNSCALE}× smaller) or
  *       given ({@link #diameter}); the first pass is the result when no rescaling is needed;</li>
  *   <li>overlapping 256×256 tiles with {@value #DEFAULT_OVERLAP} px of blended overlap ({@link BlendedTiling};
@@ -128,6 +128,8 @@ public final class Predictor {
      * nuclei, so only clearly separate blobs need splitting: on 100 training images (seeded, none from the
      * validation split) this scored 0.537 against 0.487 for h-maxima markers (h = 2) and 0.509 for no
      * splitting.
+     *
+     * @return a new instance step with these settings (immutable)
      */
     public static InstanceSegmentation defaultPostProcessing() {
         return InstanceSegmentation.defaults().withThreshold(DEFAULT_THRESHOLD).withMinObjectArea(DEFAULT_MIN_SIZE)
@@ -164,19 +166,38 @@ public final class Predictor {
     /**
      * Wraps a network (switched to inference mode; not folded, not copied) trained on the one-channel
      * {@link NetworkInput#NAME} input with the {@link Head#FOREGROUND} head, without scale information.
+     *
+     * @param model maps (N, 1, H, W) to (N, 1, H, W) for H, W multiples of 16; owned by the predictor from now
+     *              on (do not train it or switch its mode while the predictor is in use)
      */
     public Predictor(Module model) {
         this(model, NetworkInput.NAME, Head.FOREGROUND, Double.NaN);
     }
 
-    /** Wraps a network trained with the input conversion {@code input} and the head {@code head}. */
+    /**
+     * Wraps a network trained with the input conversion {@code input} and the head {@code head}, without scale
+     * information (images are never rescaled).
+     *
+     * @param model maps (N, C, H, W) to (N, K, H, W), C = {@code NetworkInput.channels(input)},
+     *              K = {@code head.channels()}
+     * @param input the {@link NetworkInput} conversion's name
+     * @param head  the head the network was trained with
+     * @throws IllegalArgumentException when the network's configured input channels do not match {@code input}
+     */
     public Predictor(Module model, String input, Head head) {
         this(model, input, head, Double.NaN);
     }
 
     /**
+     * Wraps a network with everything a model file records.
+     *
+     * @param model            maps (N, C, H, W) to (N, K, H, W), C = {@code NetworkInput.channels(input)},
+     *                         K = {@code head.channels()}
+     * @param input            the {@link NetworkInput} conversion's name
+     * @param head             the head the network was trained with
      * @param trainingDiameter median equivalent diameter of the training nuclei in pixels (NaN: unknown, no
      *                         rescaling)
+     * @throws IllegalArgumentException when the network's configured input channels do not match {@code input}
      */
     public Predictor(Module model, String input, Head head, double trainingDiameter) {
         this.model = model;
@@ -195,6 +216,11 @@ public final class Predictor {
     /**
      * Loads a model file written by {@link Checkpoint#save} (the trainer's output), prepared for inference, with
      * the input conversion, head and training nucleus size its metadata records.
+     *
+     * @param modelFile a {@code .safetensors} model file
+     * @return a new predictor with the file's settings
+     * @throws IOException when the file cannot be read, is not a model, or its metadata is invalid (the message
+     *                     names the file)
      */
     public static Predictor load(Path modelFile) throws IOException {
         return load(SafeTensors.read(modelFile));
@@ -230,17 +256,17 @@ public final class Predictor {
         }
     }
 
-    /** The head the model was trained with. */
+    /** {@return the head the model was trained with} */
     public Head head() {
         return head;
     }
 
-    /** The network input conversion. */
+    /** {@return the network input conversion} */
     public String input() {
         return input;
     }
 
-    /** Median equivalent diameter of the training nuclei (NaN when the model file does not say). */
+    /** {@return median equivalent diameter of the training nuclei (NaN when the model file does not say)} */
     public double trainingDiameter() {
         return trainingDiameter;
     }
@@ -248,6 +274,9 @@ public final class Predictor {
     /**
      * The model bundled in the segmentation jar ({@value #BUNDLED_RESOURCE}), read straight from the class path:
      * no temporary file is written (none is left behind when the process is killed).
+     *
+     * @return a new predictor on the bundled model (each call loads its own copy)
+     * @throws IOException when the jar carries no bundled model, or it cannot be read
      */
     public static Predictor bundled() throws IOException {
         try (InputStream in = Predictor.class.getResourceAsStream(BUNDLED_RESOURCE)) {
@@ -258,16 +287,27 @@ public final class Predictor {
         }
     }
 
-    /** True when the jar carries a bundled model. */
+    /** {@return true when the jar carries a bundled model} */
     public static boolean hasBundledModel() {
         return Predictor.class.getResource(BUNDLED_RESOURCE) != null;
     }
 
+    /**
+     * {@return the wrapped network, in inference mode (after {@link LayerFusion#forInference} when loaded from a
+     * file)} Read it, do not train it: training mode makes every later call fail.
+     */
     public Module model() {
         return model;
     }
 
-    /** Patch side and stride (default 256 / 256, paper 004). Side must suit the network (a multiple of 16). */
+    /**
+     * Switches to paper 004's max-stitched grid of patches (overlaps are joined by the per-pixel maximum).
+     *
+     * @param size   patch side in pixels, ≥ 16; should suit the network (a multiple of 16)
+     * @param stride grid step in pixels, 1 ≤ stride ≤ size (size: no overlap, as the paper)
+     * @return this predictor
+     * @throws IllegalArgumentException for a size or stride out of range
+     */
     public Predictor patches(int size, int stride) {
         if (size < 16 || stride < 1 || stride > size) {
             throw new IllegalArgumentException("Predictor: need patch >= 16 and 1 <= stride <= patch, got "
@@ -281,6 +321,11 @@ public final class Predictor {
     /**
      * Overlapping {@code tile}-pixel tiles blended over {@code overlap} pixels (the default: 256 and
      * {@value #DEFAULT_OVERLAP}), see {@link BlendedTiling}. {@code tile} should be a multiple of 16.
+     *
+     * @param tile    tile side in pixels, ≥ 16
+     * @param overlap pixels by which neighbouring tiles overlap at least, 0 ≤ overlap &lt; tile
+     * @return this predictor
+     * @throws IllegalArgumentException for a tile or overlap out of range
      */
     public Predictor blendedTiles(int tile, int overlap) {
         new BlendedTiling(tile, overlap); // checks the arguments
@@ -293,6 +338,10 @@ public final class Predictor {
      * The nuclei's diameter in the images, pixels: the image is rescaled by {@code trainingDiameter / d} before
      * the network sees it. {@code NaN} (default): estimated from a first pass at scale 1; {@code 0}: never
      * rescale (as Cellpose's {@code --diameter}).
+     *
+     * @param d the nuclei's diameter in pixels, in (0, {@value #MAX_DIAMETER}], or NaN or 0
+     * @return this predictor
+     * @throws IllegalArgumentException for any other value
      */
     public Predictor diameter(double d) {
         if (!(Double.isNaN(d) || d == 0 || (d > 0 && d <= MAX_DIAMETER))) {
@@ -310,6 +359,11 @@ public final class Predictor {
      * each predicted with {@code margin} pixels of reflected context on every side, only the core kept (no
      * seams, memory bounded by one tile). {@code tile + 2·margin} should be a multiple of 16; smaller inputs
      * are zero-padded up to one.
+     *
+     * @param tile   core side in pixels, ≥ 16
+     * @param margin context on every side, pixels, ≥ 0 (at least the network's receptive radius for no seams)
+     * @return this predictor
+     * @throws IllegalArgumentException for a tile or margin out of range
      */
     public Predictor tiles(int tile, int margin) {
         if (tile < 16 || margin < 0) {
@@ -320,7 +374,13 @@ public final class Predictor {
         return this;
     }
 
-    /** Patches per forward pass (default 4). */
+    /**
+     * Sets the tiles per forward pass (default 4): more use more memory and may run faster.
+     *
+     * @param n tiles per batch, ≥ 1
+     * @return this predictor
+     * @throws IllegalArgumentException when {@code n} &lt; 1
+     */
     public Predictor batchSize(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("Predictor: batch size must be >= 1, got " + n);
@@ -331,7 +391,13 @@ public final class Predictor {
         return this;
     }
 
-    /** Flip test-time augmentation (4 passes per patch). */
+    /**
+     * Turns flip test-time augmentation on or off (off by default).
+     *
+     * @param on true: each tile is predicted as is and flipped in x, y and both, and the four outputs averaged
+     *           (4 passes per tile)
+     * @return this predictor
+     */
     public Predictor flipTta(boolean on) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, on, s.diameter,
@@ -339,7 +405,13 @@ public final class Predictor {
         return this;
     }
 
-    /** Runs on {@code device} (the model is moved there). */
+    /**
+     * Runs on {@code device}: the model's parameters are moved there at once, so call this before sharing the
+     * predictor between threads.
+     *
+     * @param d the device, e.g. {@link Device#CPU}
+     * @return this predictor
+     */
     public Predictor device(Device d) {
         model.to(d);
         Settings s = settings;
@@ -348,6 +420,13 @@ public final class Predictor {
         return this;
     }
 
+    /**
+     * Sets the one-channel watershed instance step; its threshold and minimum area are used by every head and
+     * method.
+     *
+     * @param p the instance step (immutable)
+     * @return this predictor
+     */
     public Predictor postProcessing(InstanceSegmentation p) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
@@ -355,6 +434,7 @@ public final class Predictor {
         return this;
     }
 
+    /** {@return the one-channel watershed instance step in use (its threshold is every method's threshold)} */
     public InstanceSegmentation postProcessing() {
         return settings.post;
     }
@@ -363,6 +443,9 @@ public final class Predictor {
      * Which instance step decodes the head output (default {@link PostProcessing#WATERSHED}, or the model file's
      * {@value #META_POST}). {@link PostProcessing#PAPER004} ({@link Paper004PostProcessing}) thresholds channel 0
      * at {@link #postProcessing()}'s threshold, for every head, and never splits touching nuclei.
+     *
+     * @param method the instance step
+     * @return this predictor
      */
     public Predictor postProcessing(PostProcessing method) {
         Settings s = settings;
@@ -371,7 +454,7 @@ public final class Predictor {
         return this;
     }
 
-    /** The instance step in use. */
+    /** {@return the instance step in use} */
     public PostProcessing postProcessingMethod() {
         return settings.method;
     }
@@ -380,6 +463,10 @@ public final class Predictor {
      * The core threshold of the two-channel heads' instance step ({@link CoreWatershed}: markers where the core
      * score exceeds it; default {@value CoreWatershed#DEFAULT_CORE_THRESHOLD}). Higher: more, smaller markers, so
      * touching nuclei come apart more often and large ones are cut more often. No effect on the foreground head.
+     *
+     * @param t the core threshold, in (0, 1)
+     * @return this predictor
+     * @throws IllegalArgumentException when {@code t} is outside (0, 1)
      */
     public Predictor coreThreshold(float t) {
         if (!(t > 0 && t < 1)) {
@@ -391,6 +478,7 @@ public final class Predictor {
         return this;
     }
 
+    /** {@return the two-channel heads' core threshold in use} */
     public float coreThreshold() {
         return settings.coreThreshold;
     }
@@ -398,13 +486,15 @@ public final class Predictor {
     /**
      * The side and overlap of the blended tiles a call uses now ({@code {tile, overlap}}): the configured ones in
      * the blended mode, else the defaults (256, {@value #DEFAULT_OVERLAP}).
+     *
+     * @return a new array {@code {tile, overlap}}, pixels
      */
     public int[] blendedTiling() {
         Settings s = settings;
         return s.tiling == Tiling.BLENDED ? new int[] {s.patch, s.overlap} : new int[] {256, DEFAULT_OVERLAP};
     }
 
-    /** Patches per forward pass. */
+    /** {@return patches per forward pass} */
     public int batchSize() {
         return settings.batchSize;
     }
@@ -412,6 +502,11 @@ public final class Predictor {
     /**
      * The network on (n, C, side, side) tiles of converted input, {@code x.length == n·C·side²}: (n, K, side, side)
      * head outputs, averaged over flips when flip TTA is on. Without autograd; safe to call from several threads.
+     *
+     * @param x    (n, C, side, side) tiles, C = {@link #inputChannels()}, row-major
+     * @param n    tiles, ≥ 1
+     * @param side tile side in pixels (a multiple of 16 for the U-Nets)
+     * @return (n, K, side, side) head outputs, K = {@code head().channels()}, a new array
      */
     @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public float[] forwardTiles(float[] x, int n, int side) {
@@ -422,7 +517,7 @@ public final class Predictor {
         }
     }
 
-    /** The network input channels (C). */
+    /** {@return the network input channels (C)} */
     public int inputChannels() {
         return inChannels;
     }
@@ -590,7 +685,12 @@ public final class Predictor {
         return Math.max(1 / down, Math.min(up, f));
     }
 
-    /** Instances of a (K, H, W) head output. */
+    /**
+     * Decodes a head output into instances with the instance step in use.
+     *
+     * @param output (K, H, W) head output, as {@link #output} gives
+     * @return the instances, a (H, W) label map
+     */
     public LabelImage decode(FloatImage output) {
         return decode(settings, output);
     }
@@ -606,12 +706,22 @@ public final class Predictor {
                 .withMinObjectArea(s.post.minObjectArea()).segment(output);
     }
 
-    /** The (K, H, W) head output of a decoded image at scale 1 (K = 1: the nucleus probability). */
+    /**
+     * The head output of a decoded image at scale 1 (never rescaled).
+     *
+     * @param image (C, H, W) image with values in [0, 1]
+     * @return (K, H, W) head output (K = 1: the nucleus probability)
+     */
     public FloatImage probability(FloatImage image) {
         return probabilityOfInput(NetworkInput.prepare(image, input));
     }
 
-    /** The (K, H, W) output at scale 1 of an image already converted by {@link NetworkInput}. */
+    /**
+     * The head output at scale 1 of an image already converted by {@link NetworkInput}.
+     *
+     * @param input (C, H, W) network input, C = {@link #inputChannels()}
+     * @return (K, H, W) head output
+     */
     public FloatImage probabilityOfInput(FloatImage input) {
         return probabilityOfInput(settings, input, new Progress(InferenceListener.NONE));
     }

@@ -50,7 +50,7 @@ import java.util.Map;
  * equals the whole-image one (up to float rounding of differently batched forward passes); the labels differ only
  * where a band's {@value #CONTEXT_ROWS} rows of context do not hold the whole of a nucleus cut by its border.
  */
-public final class StreamedSegmentation {
+final class StreamedSegmentation {
     /**
      * Images with more pixels than this (4096 × 4096, 16.8 megapixels) take the streamed path in {@code segment}:
      * below it the whole-image path needs at most about 1 GB; above it its several whole-image float planes grow
