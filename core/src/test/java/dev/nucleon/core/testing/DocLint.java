@@ -67,13 +67,15 @@ public final class DocLint {
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
             Path out = Files.createTempDirectory("doclint");
             List<String> options = List.of("-d", out.toString(), "-cp", cp.toString(), "-proc:none", "-implicit:none",
-                    "--release", "17", "-Xlint:none", "-Xmaxwarns", "100000", "-Xdoclint:all/protected",
+                    "--release", "17", "-Xmaxwarns", "100000", "-Xdoclint:all/protected",
                     "-Xdoclint/package:" + String.join(",", packages));
             boolean ok = javac.getTask(new StringWriter(), files, diagnostics, options, null,
                     files.getJavaFileObjectsFromPaths(sources)).call();
             List<String> findings = new ArrayList<>();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-                if (d.getKind() == Diagnostic.Kind.NOTE) {
+                // doclint's findings come as compiler.{err,warn}.proc.messager; other compiler warnings
+                // (deprecation, incubating modules) are not this check's business
+                if (d.getKind() != Diagnostic.Kind.ERROR && !String.valueOf(d.getCode()).endsWith("proc.messager")) {
                     continue;
                 }
                 String where = d.getSource() == null ? "" : sourceRoot.toAbsolutePath().relativize(Path.of(d.getSource().toUri()))
