@@ -21,6 +21,7 @@ class DocLintTest {
     /** The packages held to complete javadoc. */
     static final List<String> CLEAN = List.of(
             "dev.nucleon.segmentation.head",
+            "dev.nucleon.segmentation.image",
             "dev.nucleon.segmentation.inference",
             "dev.nucleon.segmentation.loss");
 
