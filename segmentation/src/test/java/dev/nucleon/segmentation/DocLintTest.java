@@ -23,6 +23,7 @@ class DocLintTest {
             "dev.nucleon.segmentation.head",
             "dev.nucleon.segmentation.image",
             "dev.nucleon.segmentation.inference",
+            "dev.nucleon.segmentation.instance",
             "dev.nucleon.segmentation.loss");
 
     @Test

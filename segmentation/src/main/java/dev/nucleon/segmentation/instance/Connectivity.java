@@ -5,7 +5,9 @@ package dev.nucleon.segmentation.instance;
  * neighbours. scikit-image's {@code connectivity=1} is FOUR, {@code connectivity=2} is EIGHT.
  */
 public enum Connectivity {
+    /** Edge neighbours only: N, S, E, W. */
     FOUR,
+    /** Edge and corner neighbours. */
     EIGHT;
 
     /** {@return neighbour offsets {dx, dy}} */

@@ -49,7 +49,11 @@ public final class Paper004PostProcessing {
         return withThreshold(0.5f);
     }
 
-    /** {@return the step with another probability threshold} */
+    /**
+     * {@return the step with another probability threshold}
+     *
+     * @param threshold pixels with probability above it are foreground, in (0, 1)
+     */
     public static InstanceSegmentation withThreshold(float threshold) {
         return InstanceSegmentation.defaults().withThreshold(threshold).withMaxHoleArea(AREA).withMinObjectArea(AREA)
                 .withConnectivity(Connectivity.EIGHT).withoutSplitting();
@@ -57,6 +61,7 @@ public final class Paper004PostProcessing {
 
     /**
      * @param output (K, H, W) head output, channel 0 the nucleus probability
+     * @param threshold pixels with probability above it are foreground, in (0, 1)
      * @return instance labels 1..N
      */
     public static LabelImage segment(FloatImage output, float threshold) {

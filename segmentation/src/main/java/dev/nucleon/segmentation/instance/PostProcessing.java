@@ -29,7 +29,13 @@ public enum PostProcessing {
         return Arrays.stream(values()).map(PostProcessing::label).collect(Collectors.joining(", "));
     }
 
-    /** Parses a {@link #label()} (case-insensitive); an unknown name lists the known ones. */
+    /**
+     * Parses a {@link #label()} (case-insensitive).
+     *
+     * @param s a label, e.g. {@code watershed}
+     * @return the method
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
     public static PostProcessing parse(String s) {
         for (PostProcessing p : values()) {
             if (p.label().equals(s.trim().toLowerCase(Locale.ROOT))) {
