@@ -76,7 +76,12 @@ public final class Parameter {
         return trainable;
     }
 
-    /** {@return freezes ({@code false}) or unfreezes the parameter; a frozen parameter's gradient is dropped} */
+    /**
+     * Freezes ({@code false}) or unfreezes the parameter; a frozen parameter's gradient is dropped.
+     *
+     * @param trainable false to freeze
+     * @return this parameter
+     */
     public Parameter setTrainable(boolean trainable) {
         this.trainable = trainable;
         value.zeroGrad();

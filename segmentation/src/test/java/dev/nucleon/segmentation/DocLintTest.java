@@ -24,6 +24,7 @@ class DocLintTest {
             "dev.nucleon.segmentation.image",
             "dev.nucleon.segmentation.inference",
             "dev.nucleon.segmentation.instance",
+            "dev.nucleon.segmentation.io",
             "dev.nucleon.segmentation.loss");
 
     @Test

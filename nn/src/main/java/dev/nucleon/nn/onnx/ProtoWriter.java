@@ -22,14 +22,26 @@ public final class ProtoWriter {
         varint(((long) field << 3) | wireType);
     }
 
-    /** {@return a varint field (int32/int64/enum; negative values take ten bytes, as protobuf requires)} */
+    /**
+     * Writes a varint field (int32/int64/enum; negative values take ten bytes, as protobuf requires).
+     *
+     * @param field the field number
+     * @param v     the value
+     * @return this writer
+     */
     public ProtoWriter int64(int field, long v) {
         tag(field, 0);
         varint(v);
         return this;
     }
 
-    /** {@return a 32-bit float field} */
+    /**
+     * Writes a 32-bit float field.
+     *
+     * @param field the field number
+     * @param v     the value
+     * @return this writer
+     */
     public ProtoWriter float32(int field, float v) {
         tag(field, 5);
         int bits = Float.floatToIntBits(v);

@@ -52,7 +52,12 @@ public class Adam extends Optimizer {
         return this;
     }
 
-    /** {@return coupled L2 weight decay for {@link Adam}, decoupled decay for {@link AdamW}} */
+    /**
+     * Sets the weight decay: coupled L2 decay for {@link Adam}, decoupled decay for {@link AdamW}.
+     *
+     * @param weightDecay the decay factor, ≥ 0
+     * @return this optimiser
+     */
     public Adam weightDecay(double weightDecay) {
         this.weightDecay = requireRange(name(), "weight decay", weightDecay, 0, Double.MAX_VALUE);
         return this;

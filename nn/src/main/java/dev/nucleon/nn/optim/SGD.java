@@ -56,7 +56,12 @@ public final class SGD extends Optimizer {
         return this;
     }
 
-    /** {@return nesterov momentum (needs momentum > 0 and no dampening, checked at the first step)} */
+    /**
+     * Turns Nesterov momentum on or off (it needs momentum &gt; 0 and no dampening, checked at the first step).
+     *
+     * @param nesterov true for Nesterov momentum
+     * @return this optimiser
+     */
     public SGD nesterov(boolean nesterov) {
         this.nesterov = nesterov;
         return this;

@@ -79,7 +79,11 @@ public record ImageHeader(int width, int height, int channels, int bits, boolean
         return 4 * pixels() * channels;
     }
 
-    /** {@return bytes in mebibytes or gibibytes, one decimal: {@code "3.1 GiB"}} */
+    /**
+     * {@return bytes in mebibytes or gibibytes, one decimal: {@code "3.1 GiB"}}
+     *
+     * @param bytes a size in bytes, ≥ 0
+     */
     public static String formatBytes(long bytes) {
         double mib = bytes / (1024.0 * 1024.0);
         return mib >= 1024 ? String.format(Locale.ROOT, "%.1f GiB", mib / 1024)

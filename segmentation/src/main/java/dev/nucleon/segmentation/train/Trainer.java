@@ -87,7 +87,12 @@ public final class Trainer {
         this.log = log;
     }
 
-    /** {@return whether the per-batch progress line is rewritten in place ({@code \r}); off for logs and tests} */
+    /**
+     * Sets whether the per-batch progress line is rewritten in place ({@code \r}); off for logs and tests.
+     *
+     * @param on true on a terminal
+     * @return this trainer
+     */
     public Trainer inPlaceProgress(boolean on) {
         this.inPlaceProgress = on;
         return this;
