@@ -25,6 +25,7 @@ class DocLintTest {
             "dev.nucleon.segmentation.inference",
             "dev.nucleon.segmentation.instance",
             "dev.nucleon.segmentation.io",
+            "dev.nucleon.segmentation.metrics",
             "dev.nucleon.segmentation.loss");
 
     @Test

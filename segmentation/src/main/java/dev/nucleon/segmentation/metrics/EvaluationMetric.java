@@ -24,7 +24,13 @@ public enum EvaluationMetric {
         return Arrays.stream(values()).map(EvaluationMetric::label).collect(Collectors.joining(", "));
     }
 
-    /** Parses a {@link #label()} (case-insensitive); an unknown name lists the known ones. */
+    /**
+     * Parses a {@link #label()} (case-insensitive); an unknown name lists the known ones.
+     *
+     * @param s a label, e.g. {@code official}
+     * @return the metric
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
     public static EvaluationMetric parse(String s) {
         for (EvaluationMetric m : values()) {
             if (m.label().equals(s.trim().toLowerCase(Locale.ROOT))) {

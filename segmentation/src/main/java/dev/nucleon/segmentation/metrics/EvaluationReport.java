@@ -24,8 +24,15 @@ public final class EvaluationReport {
      * One scored image.
      *
      * @param predictionFile the prediction read, or null when it was missing (scored as empty)
+     * @param id    the image's id
+     * @param score its instance scores
+     * @param pixel its pixel confusion counts
      */
     public record ImageResult(String id, ImageScore score, PixelMetrics pixel, Path predictionFile) {
+        /**
+         * {@return whether the prediction was missing (and scored as empty)}
+         *
+         */
         public boolean missing() {
             return predictionFile == null;
         }
@@ -35,20 +42,39 @@ public final class EvaluationReport {
     private final List<String> warnings;
     private final double[] thresholds;
 
+    /**
+     * A report (lists and array copied).
+     *
+     * @param images     the scored images, in order
+     * @param warnings   what went wrong without stopping the run (e.g. a missing prediction), one line each
+     * @param thresholds the IoU thresholds the images were scored at
+     */
     public EvaluationReport(List<ImageResult> images, List<String> warnings, double[] thresholds) {
         this.images = List.copyOf(images);
         this.warnings = List.copyOf(warnings);
         this.thresholds = thresholds.clone();
     }
 
+    /**
+     * {@return the scored images, in order (unmodifiable)}
+     *
+     */
     public List<ImageResult> images() {
         return images;
     }
 
+    /**
+     * {@return the warnings, one line each (unmodifiable)}
+     *
+     */
     public List<String> warnings() {
         return warnings;
     }
 
+    /**
+     * {@return a copy of the IoU thresholds}
+     *
+     */
     public double[] thresholds() {
         return thresholds.clone();
     }
@@ -85,6 +111,8 @@ public final class EvaluationReport {
     /**
      * Paper 004's scores with the truth as the connected regions of its foreground
      * ({@link ImageScore#paper004Regions()}), over the images that have them.
+     *
+     * @return mean and standard deviation over those images
      */
     public Paper004Score.Summary paper004Regions() {
         return Paper004Score.summarize(scores().stream().map(ImageScore::paper004Regions)
@@ -111,10 +139,18 @@ public final class EvaluationReport {
         return p;
     }
 
+    /**
+     * {@return the nuclei-counting errors over the images}
+     *
+     */
     public CountError countError() {
         return CountError.of(scores());
     }
 
+    /**
+     * {@return how many images had no prediction}
+     *
+     */
     public long missingCount() {
         return images.stream().filter(ImageResult::missing).count();
     }
@@ -126,6 +162,8 @@ public final class EvaluationReport {
 
     /**
      * {@return human-readable summary; {@link EvaluationMetric#PAPER004} adds paper 004's scores after the official one}
+     *
+     * @param metric which scores to show
      */
     public String toText(EvaluationMetric metric) {
         StringBuilder sb = new StringBuilder();
@@ -171,6 +209,9 @@ public final class EvaluationReport {
     /**
      * The report as one JSON object, with more members after {@code warnings}: {@code more} (may be null) gets the
      * writer inside the object and writes name/value pairs, e.g. {@code j -> kinds.writeRows(j.name("kinds"))}.
+     *
+     * @param more writes further members, or null
+     * @return the JSON text
      */
     public String toJson(Consumer<JsonWriter> more) {
         return toJson(more, EvaluationMetric.OFFICIAL);
@@ -178,6 +219,9 @@ public final class EvaluationReport {
 
     /**
      * {@return as {@link #toJson(Consumer)}; {@link EvaluationMetric#PAPER004} adds paper 004's members (class comment)}
+     *
+     * @param more   writes further members, or null
+     * @param metric which scores to write
      */
     public String toJson(Consumer<JsonWriter> more, EvaluationMetric metric) {
         boolean p4 = metric == EvaluationMetric.PAPER004;

@@ -20,10 +20,20 @@ public record ImageScore(String id, int truthCount, int predCount, double[] thre
                          double[] scoreByThreshold, double score, double averageIou,
                          Paper004Score paper004, Paper004Score paper004Regions) {
 
+    /**
+     * {@return FP_k, the predictions not matched at threshold k}
+     *
+     * @param k threshold index, 0 ≤ k &lt; thresholds.length
+     */
     public int falsePositives(int k) {
         return predCount - truePositives[k];
     }
 
+    /**
+     * {@return FN_k, the true nuclei not matched at threshold k}
+     *
+     * @param k threshold index, 0 ≤ k &lt; thresholds.length
+     */
     public int falseNegatives(int k) {
         return truthCount - truePositives[k];
     }
