@@ -19,7 +19,8 @@ class DocLintTest {
     /** The packages held to complete javadoc. */
     static final List<String> CLEAN = List.of(
             "dev.nucleon.nn.init",
-            "dev.nucleon.nn.loss");
+            "dev.nucleon.nn.loss",
+            "dev.nucleon.nn.optim");
 
     @Test
     void theCleanPackagesHaveCompleteJavadoc() {

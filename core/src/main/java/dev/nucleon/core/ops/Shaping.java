@@ -70,7 +70,7 @@ public final class Shaping {
         return Autograd.record(out, "permute", g -> new Tensor[] {permute(g, inverse)}, x);
     }
 
-    /** {@return swaps two axes} */
+    /** {@return a copy of {@code x} with axes {@code dim0} and {@code dim1} swapped} */
     public static Tensor transpose(Tensor x, int dim0, int dim1) {
         int[] perm = new int[x.rank()];
         for (int d = 0; d < perm.length; d++) {

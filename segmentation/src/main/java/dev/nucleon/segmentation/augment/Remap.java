@@ -18,7 +18,7 @@ public final class Remap {
     private Remap() {
     }
 
-    /** {@return remaps image and target with one map of the output's size {@code outW × outH}} */
+    /** {@return the sample with image and target remapped by one map of the output's size {@code outW × outH}} */
     public static AugmentationSample apply(AugmentationSample s, float[] mapX, float[] mapY, int outW, int outH,
                                           Border border) {
         FloatImage img = s.image();

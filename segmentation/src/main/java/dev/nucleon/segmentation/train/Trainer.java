@@ -193,7 +193,10 @@ public final class Trainer {
     }
 
     /**
-     * {@return extra entries for the model files' metadata (e.g. the recipe, or the post-processing its paper used)}
+     * Sets extra entries for the model files' metadata (e.g. the recipe, or the post-processing its paper used).
+     *
+     * @param entries the entries, copied
+     * @return this trainer
      */
     public Trainer metadata(Map<String, String> entries) {
         this.extraMetadata = Map.copyOf(entries);
