@@ -19,6 +19,7 @@ class DocLintTest {
     /** The packages held to complete javadoc. */
     static final List<String> CLEAN = List.of(
             "dev.nucleon.nn.init",
+            "dev.nucleon.nn.layers",
             "dev.nucleon.nn.loss",
             "dev.nucleon.nn.optim");
 
