@@ -21,6 +21,7 @@ class DocLintTest {
             "dev.nucleon.nn.init",
             "dev.nucleon.nn.layers",
             "dev.nucleon.nn.loss",
+            "dev.nucleon.nn.onnx",
             "dev.nucleon.nn.optim");
 
     @Test
