@@ -35,7 +35,9 @@ public final class DocLint {
      * The doclint findings in the given packages of a source tree.
      *
      * @param sourceRoot the module's {@code src/main/java}
-     * @param packages   package names whose sources are checked, each fully (its sub-packages are listed apart)
+     * @param packages   package names whose sources are checked, each fully (its sub-packages are listed apart),
+     *                   or single source files relative to {@code sourceRoot} ({@code dev/nucleon/core/Tensor.java})
+     *                   of packages not complete yet; only these sources are compiled, so only they are checked
      * @param classPath  classes the sources compile against: one class from the module itself and one from each
      *                   library module it depends on (their code locations are used)
      * @return one line per finding, {@code path:line: message}; empty when the packages are clean
@@ -47,6 +49,10 @@ public final class DocLint {
         }
         List<Path> sources = new ArrayList<>();
         for (String p : packages) {
+            if (p.endsWith(".java")) { // one file of a package not complete yet
+                sources.add(sourceRoot.resolve(p));
+                continue;
+            }
             Path dir = sourceRoot.resolve(p.replace('.', '/'));
             try (Stream<Path> files = Files.list(dir)) {
                 files.filter(f -> f.toString().endsWith(".java")).sorted().forEach(sources::add);
@@ -67,8 +73,7 @@ public final class DocLint {
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
             Path out = Files.createTempDirectory("doclint");
             List<String> options = List.of("-d", out.toString(), "-cp", cp.toString(), "-proc:none", "-implicit:none",
-                    "--release", "17", "-Xmaxwarns", "100000", "-Xdoclint:all/protected",
-                    "-Xdoclint/package:" + String.join(",", packages));
+                    "--release", "17", "-Xmaxwarns", "100000", "-Xdoclint:all/protected");
             boolean ok = javac.getTask(new StringWriter(), files, diagnostics, options, null,
                     files.getJavaFileObjectsFromPaths(sources)).call();
             List<String> findings = new ArrayList<>();

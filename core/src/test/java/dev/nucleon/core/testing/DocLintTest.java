@@ -14,8 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@link DocLint} finds what it should and nothing else; and core's finished packages are complete. */
 class DocLintTest {
-    /** core's packages held to complete javadoc. */
-    static final List<String> CLEAN = List.of();
+    /**
+     * core's sources held to complete javadoc: whole packages, or files of packages still in progress (the root
+     * package's backend contract is being reworked separately).
+     */
+    static final List<String> CLEAN = List.of(
+            "dev/nucleon/core/Tensor.java");
 
     @TempDir
     Path dir;
@@ -49,9 +53,6 @@ class DocLintTest {
 
     @Test
     void theCleanPackagesHaveCompleteJavadoc() {
-        if (CLEAN.isEmpty()) {
-            return;
-        }
         List<String> findings = DocLint.findings(Path.of("src/main/java"), CLEAN, Tensor.class);
         assertEquals(List.of(), findings, String.join("\n", findings));
     }
