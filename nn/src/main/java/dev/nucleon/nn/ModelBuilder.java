@@ -11,6 +11,10 @@ public interface ModelBuilder {
     /** {@return the name stored in {@link ModelConfig#builder()}, e.g. {@code "unet"}} */
     String name();
 
-    /** {@return a freshly initialised network for {@code config} (its arguments; the builder name is this one's)} */
+    /**
+     * {@return a freshly initialised network for {@code config} (its arguments; the builder name is this one's)}
+     *
+     * @param config the configuration
+     */
     Module build(ModelConfig config);
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class DocLintTest {
     /** The packages held to complete javadoc. */
     static final List<String> CLEAN = List.of(
+            "dev.nucleon.nn",
             "dev.nucleon.nn.init",
             "dev.nucleon.nn.layers",
             "dev.nucleon.nn.loss",
