@@ -149,7 +149,7 @@ public final class Parameter {
     }
 
     /**
-     * {@return the initialiser the values are drawn from (a constant one for a parameter made from a tensor)}
+     * {@return the initialiser the values are drawn from (for a parameter made from a tensor: that tensor again)}
      *
      */
     public Initializer initializer() {
