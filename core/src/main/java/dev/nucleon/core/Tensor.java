@@ -245,26 +245,17 @@ public final class Tensor {
         return shape[Shape.axis("size", axis, shape.length)];
     }
 
-    /**
-     * {@return the number of axes (0 for a scalar)}
-     *
-     */
+    /** {@return the number of axes (0 for a scalar)} */
     public int rank() {
         return shape.length;
     }
 
-    /**
-     * {@return the number of elements, the product of the sizes}
-     *
-     */
+    /** {@return the number of elements, the product of the sizes} */
     public long numel() {
         return Shape.numel(shape);
     }
 
-    /**
-     * {@return the backing storage (shared with views and detached copies)}
-     *
-     */
+    /** {@return the backing storage (shared with views and detached copies)} */
     public Storage storage() {
         return storage;
     }
@@ -285,18 +276,12 @@ public final class Tensor {
         backend().release(storage);
     }
 
-    /**
-     * {@return the backend that holds this tensor's storage and runs its ops}
-     *
-     */
+    /** {@return the backend that holds this tensor's storage and runs its ops} */
     public Backend backend() {
         return storage.backend();
     }
 
-    /**
-     * {@return the device this tensor lives on}
-     *
-     */
+    /** {@return the device this tensor lives on} */
     public Device device() {
         return backend().device();
     }
@@ -357,10 +342,7 @@ public final class Tensor {
 
     // ----- autograd ---------------------------------------------------------------------------------------
 
-    /**
-     * {@return whether gradients flow to this tensor (a parameter, or the output of an op on one)}
-     *
-     */
+    /** {@return whether gradients flow to this tensor (a parameter, or the output of an op on one)} */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -523,42 +505,27 @@ public final class Tensor {
         return Arithmetic.unary(UnaryOp.MUL_SCALAR, 1f / s, 0, this);
     }
 
-    /**
-     * {@return −this}
-     *
-     */
+    /** {@return −this} */
     public Tensor neg() {
         return Arithmetic.unary(UnaryOp.NEG, 0, 0, this);
     }
 
-    /**
-     * {@return eˣ, elementwise}
-     *
-     */
+    /** {@return eˣ, elementwise} */
     public Tensor exp() {
         return Arithmetic.unary(UnaryOp.EXP, 0, 0, this);
     }
 
-    /**
-     * {@return the natural logarithm, elementwise (−∞ at 0, NaN below)}
-     *
-     */
+    /** {@return the natural logarithm, elementwise (−∞ at 0, NaN below)} */
     public Tensor log() {
         return Arithmetic.unary(UnaryOp.LOG, 0, 0, this);
     }
 
-    /**
-     * {@return √x, elementwise (NaN below 0)}
-     *
-     */
+    /** {@return √x, elementwise (NaN below 0)} */
     public Tensor sqrt() {
         return Arithmetic.unary(UnaryOp.SQRT, 0, 0, this);
     }
 
-    /**
-     * {@return |x|, elementwise}
-     *
-     */
+    /** {@return |x|, elementwise} */
     public Tensor abs() {
         return Arithmetic.unary(UnaryOp.ABS, 0, 0, this);
     }
@@ -586,10 +553,7 @@ public final class Tensor {
         return Arithmetic.unary(UnaryOp.CLAMP, min, max, this);
     }
 
-    /**
-     * {@return max(x, 0), elementwise}
-     *
-     */
+    /** {@return max(x, 0), elementwise} */
     public Tensor relu() {
         return Arithmetic.unary(UnaryOp.RELU, 0, 0, this);
     }
@@ -612,18 +576,12 @@ public final class Tensor {
         return Arithmetic.unary(UnaryOp.LEAKY_RELU, negativeSlope, 0, this);
     }
 
-    /**
-     * {@return 1 / (1 + e⁻ˣ), elementwise}
-     *
-     */
+    /** {@return 1 / (1 + e⁻ˣ), elementwise} */
     public Tensor sigmoid() {
         return Arithmetic.unary(UnaryOp.SIGMOID, 0, 0, this);
     }
 
-    /**
-     * {@return tanh x, elementwise}
-     *
-     */
+    /** {@return tanh x, elementwise} */
     public Tensor tanh() {
         return Arithmetic.unary(UnaryOp.TANH, 0, 0, this);
     }
@@ -661,10 +619,7 @@ public final class Tensor {
         return Reductions.sum(this, dims, keepDim);
     }
 
-    /**
-     * {@return the mean of all elements, rank 0}
-     *
-     */
+    /** {@return the mean of all elements, rank 0} */
     public Tensor mean() {
         return Reductions.mean(this);
     }
@@ -679,10 +634,7 @@ public final class Tensor {
         return Reductions.mean(this, dims, keepDim);
     }
 
-    /**
-     * {@return the largest element, rank 0}
-     *
-     */
+    /** {@return the largest element, rank 0} */
     public Tensor max() {
         return Reductions.max(this);
     }

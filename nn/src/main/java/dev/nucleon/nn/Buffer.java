@@ -28,26 +28,17 @@ public final class Buffer {
         this.value = initial.detach().copy();
     }
 
-    /**
-     * {@return the current value (never requires a gradient)}
-     *
-     */
+    /** {@return the current value (never requires a gradient)} */
     public Tensor value() {
         return value;
     }
 
-    /**
-     * {@return a copy of the shape}
-     *
-     */
+    /** {@return a copy of the shape} */
     public int[] shape() {
         return value.shape();
     }
 
-    /**
-     * {@return the number of values}
-     *
-     */
+    /** {@return the number of values} */
     public long numel() {
         return value.numel();
     }

@@ -478,10 +478,7 @@ public abstract class Module {
         return this;
     }
 
-    /**
-     * {@return whether this module is in training mode}
-     *
-     */
+    /** {@return whether this module is in training mode} */
     public final boolean isTraining() {
         return training;
     }
@@ -501,10 +498,7 @@ public abstract class Module {
         return this;
     }
 
-    /**
-     * {@return whether forward passes release intermediates (see {@link #releaseIntermediates(boolean)})}
-     *
-     */
+    /** {@return whether forward passes release intermediates (see {@link #releaseIntermediates(boolean)})} */
     public final boolean releasesIntermediates() {
         return releaseIntermediates;
     }

@@ -72,42 +72,27 @@ public final class Parameter {
         return value.grad();
     }
 
-    /**
-     * Forgets the accumulated gradient.
-     *
-     */
+    /** Forgets the accumulated gradient. */
     public void zeroGrad() {
         value.zeroGrad();
     }
 
-    /**
-     * {@return a copy of the shape}
-     *
-     */
+    /** {@return a copy of the shape} */
     public int[] shape() {
         return value.shape();
     }
 
-    /**
-     * {@return the number of values}
-     *
-     */
+    /** {@return the number of values} */
     public long numel() {
         return value.numel();
     }
 
-    /**
-     * {@return the device the value lives on}
-     *
-     */
+    /** {@return the device the value lives on} */
     public Device device() {
         return value.device();
     }
 
-    /**
-     * {@return whether the optimiser updates it (false when frozen)}
-     *
-     */
+    /** {@return whether the optimiser updates it (false when frozen)} */
     public boolean trainable() {
         return trainable;
     }
@@ -150,16 +135,12 @@ public final class Parameter {
 
     /**
      * {@return the initialiser the values are drawn from (for a parameter made from a tensor: that tensor again)}
-     *
      */
     public Initializer initializer() {
         return initializer;
     }
 
-    /**
-     * {@return the fans the initialiser scales by}
-     *
-     */
+    /** {@return the fans the initialiser scales by} */
     public Fans fans() {
         return fans;
     }

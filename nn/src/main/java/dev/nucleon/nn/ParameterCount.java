@@ -8,10 +8,7 @@ import java.util.Locale;
  */
 public record ParameterCount(long trainable, long nonTrainable) {
 
-    /**
-     * {@return trainable + non-trainable}
-     *
-     */
+    /** {@return trainable + non-trainable} */
     public long total() {
         return trainable + nonTrainable;
     }

@@ -54,34 +54,22 @@ public final class AvgPool2d extends Module {
         return "kernel=" + kernel + ", stride=" + stride + (padding != 0 ? ", padding=" + padding : "");
     }
 
-    /**
-     * {@return the window side k}
-     *
-     */
+    /** {@return the window side k} */
     public int kernel() {
         return kernel;
     }
 
-    /**
-     * {@return the window step}
-     *
-     */
+    /** {@return the window step} */
     public int stride() {
         return stride;
     }
 
-    /**
-     * {@return the zero padding on each side}
-     *
-     */
+    /** {@return the zero padding on each side} */
     public int padding() {
         return padding;
     }
 
-    /**
-     * {@return whether padded zeros count in the divisor}
-     *
-     */
+    /** {@return whether padded zeros count in the divisor} */
     public boolean countIncludePad() {
         return countIncludePad;
     }

@@ -79,34 +79,22 @@ public final class BatchNorm2d extends Module {
                 isTraining(), momentum, eps);
     }
 
-    /**
-     * {@return the scale γ, (C)}
-     *
-     */
+    /** {@return the scale γ, (C)} */
     public Parameter weight() {
         return weight;
     }
 
-    /**
-     * {@return the shift β, (C)}
-     *
-     */
+    /** {@return the shift β, (C)} */
     public Parameter bias() {
         return bias;
     }
 
-    /**
-     * {@return the running mean, (C), used in inference mode}
-     *
-     */
+    /** {@return the running mean, (C), used in inference mode} */
     public Buffer runningMean() {
         return runningMean;
     }
 
-    /**
-     * {@return the running (unbiased) variance, (C), used in inference mode}
-     *
-     */
+    /** {@return the running (unbiased) variance, (C), used in inference mode} */
     public Buffer runningVar() {
         return runningVar;
     }

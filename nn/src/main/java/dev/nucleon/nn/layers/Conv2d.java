@@ -288,10 +288,7 @@ public final class Conv2d extends Module {
         return activation;
     }
 
-    /**
-     * {@return the kernel, (C_out, C_in/groups, k, k)}
-     *
-     */
+    /** {@return the kernel, (C_out, C_in/groups, k, k)} */
     public Parameter weight() {
         return weight;
     }
@@ -301,26 +298,17 @@ public final class Conv2d extends Module {
         return bias;
     }
 
-    /**
-     * {@return C_in}
-     *
-     */
+    /** {@return C_in} */
     public int inChannels() {
         return inChannels;
     }
 
-    /**
-     * {@return C_out}
-     *
-     */
+    /** {@return C_out} */
     public int outChannels() {
         return outChannels;
     }
 
-    /**
-     * {@return the kernel side k}
-     *
-     */
+    /** {@return the kernel side k} */
     public int kernel() {
         return kernel;
     }
@@ -339,34 +327,22 @@ public final class Conv2d extends Module {
         }
     }
 
-    /**
-     * {@return the stride}
-     *
-     */
+    /** {@return the stride} */
     public int stride() {
         return stride;
     }
 
-    /**
-     * {@return the zero padding on each side (0 with "same" padding, which is computed per input)}
-     *
-     */
+    /** {@return the zero padding on each side (0 with "same" padding, which is computed per input)} */
     public int padding() {
         return padding;
     }
 
-    /**
-     * {@return the dilation}
-     *
-     */
+    /** {@return the dilation} */
     public int dilation() {
         return dilation;
     }
 
-    /**
-     * {@return the groups}
-     *
-     */
+    /** {@return the groups} */
     public int groups() {
         return groups;
     }

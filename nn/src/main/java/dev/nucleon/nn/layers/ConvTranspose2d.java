@@ -236,18 +236,12 @@ public final class ConvTranspose2d extends Module {
         return activation;
     }
 
-    /**
-     * {@return the kernel, (C_in, C_out/groups, k, k)}
-     *
-     */
+    /** {@return the kernel, (C_in, C_out/groups, k, k)} */
     public Parameter weight() {
         return weight;
     }
 
-    /**
-     * {@return the bias (C_out), or null when built without one}
-     *
-     */
+    /** {@return the bias (C_out), or null when built without one} */
     public Parameter bias() {
         return bias;
     }
@@ -260,50 +254,32 @@ public final class ConvTranspose2d extends Module {
                 + (bias == null ? ", bias=false" : "") + (activation.isNone() ? "" : ", activation=" + activation);
     }
 
-    /**
-     * {@return the kernel side k}
-     *
-     */
+    /** {@return the kernel side k} */
     public int kernel() {
         return kernel;
     }
 
-    /**
-     * {@return the stride}
-     *
-     */
+    /** {@return the stride} */
     public int stride() {
         return stride;
     }
 
-    /**
-     * {@return the padding removed from each side of the output}
-     *
-     */
+    /** {@return the padding removed from each side of the output} */
     public int padding() {
         return padding;
     }
 
-    /**
-     * {@return the output padding}
-     *
-     */
+    /** {@return the output padding} */
     public int outputPadding() {
         return outputPadding;
     }
 
-    /**
-     * {@return the dilation}
-     *
-     */
+    /** {@return the dilation} */
     public int dilation() {
         return dilation;
     }
 
-    /**
-     * {@return the groups}
-     *
-     */
+    /** {@return the groups} */
     public int groups() {
         return groups;
     }

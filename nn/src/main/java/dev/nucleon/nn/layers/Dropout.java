@@ -62,10 +62,7 @@ public final class Dropout extends Module {
         calls = 0;
     }
 
-    /**
-     * {@return the probability p of zeroing an element}
-     *
-     */
+    /** {@return the probability p of zeroing an element} */
     public float probability() {
         return p;
     }

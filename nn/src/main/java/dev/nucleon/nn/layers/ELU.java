@@ -10,10 +10,7 @@ public final class ELU extends Module implements ElementwiseActivation {
 
     private final float alpha;
 
-    /**
-     * ELU with alpha 1.
-     *
-     */
+    /** ELU with alpha 1. */
     public ELU() {
         this(1f);
     }
@@ -37,10 +34,7 @@ public final class ELU extends Module implements ElementwiseActivation {
         return "alpha=" + alpha;
     }
 
-    /**
-     * {@return alpha}
-     *
-     */
+    /** {@return alpha} */
     public float alpha() {
         return alpha;
     }

@@ -13,10 +13,7 @@ public final class LeakyReLU extends Module implements ElementwiseActivation {
 
     private final float negativeSlope;
 
-    /**
-     * Leaky ReLU with slope 0.01.
-     *
-     */
+    /** Leaky ReLU with slope 0.01. */
     public LeakyReLU() {
         this(0.01f);
     }
@@ -40,10 +37,7 @@ public final class LeakyReLU extends Module implements ElementwiseActivation {
         return "negative_slope=" + negativeSlope;
     }
 
-    /**
-     * {@return the factor applied to negative inputs}
-     *
-     */
+    /** {@return the factor applied to negative inputs} */
     public float negativeSlope() {
         return negativeSlope;
     }

@@ -51,26 +51,17 @@ public final class MaxPool2d extends Module {
         return "kernel=" + kernel + ", stride=" + stride + (padding != 0 ? ", padding=" + padding : "");
     }
 
-    /**
-     * {@return the window side k}
-     *
-     */
+    /** {@return the window side k} */
     public int kernel() {
         return kernel;
     }
 
-    /**
-     * {@return the window step}
-     *
-     */
+    /** {@return the window step} */
     public int stride() {
         return stride;
     }
 
-    /**
-     * {@return the padding on each side}
-     *
-     */
+    /** {@return the padding on each side} */
     public int padding() {
         return padding;
     }

@@ -60,10 +60,7 @@ public final class Sequential extends Module {
         return layers.get(index);
     }
 
-    /**
-     * {@return how many modules the chain holds}
-     *
-     */
+    /** {@return how many modules the chain holds} */
     public int size() {
         return layers.size();
     }

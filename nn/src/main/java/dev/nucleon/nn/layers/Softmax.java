@@ -11,10 +11,7 @@ public final class Softmax extends Module {
 
     private final int dim;
 
-    /**
-     * Softmax along axis 1.
-     *
-     */
+    /** Softmax along axis 1. */
     public Softmax() {
         this(1);
     }
@@ -38,10 +35,7 @@ public final class Softmax extends Module {
         return "dim=" + dim;
     }
 
-    /**
-     * {@return the axis}
-     *
-     */
+    /** {@return the axis} */
     public int dim() {
         return dim;
     }

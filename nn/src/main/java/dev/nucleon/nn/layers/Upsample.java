@@ -50,18 +50,12 @@ public final class Upsample extends Module {
         return "factor=" + factor + ", mode=" + mode.name().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * {@return the integer scale}
-     *
-     */
+    /** {@return the integer scale} */
     public int factor() {
         return factor;
     }
 
-    /**
-     * {@return the interpolation}
-     *
-     */
+    /** {@return the interpolation} */
     public UpsampleMode mode() {
         return mode;
     }

@@ -42,10 +42,7 @@ import java.util.Map;
  */
 public final class OnnxExporter {
 
-    /**
-     * The ONNX opset the exported models declare.
-     *
-     */
+    /** The ONNX opset the exported models declare. */
     public static final int OPSET = 17;
     private static final int IR_VERSION = 8;
     private static final int FLOAT = 1;

@@ -87,10 +87,7 @@ public final class ProtoWriter {
         return bytes(field, m.toByteArray());
     }
 
-    /**
-     * {@return the message's bytes so far}
-     *
-     */
+    /** {@return the message's bytes so far} */
     public byte[] toByteArray() {
         return out.toByteArray();
     }

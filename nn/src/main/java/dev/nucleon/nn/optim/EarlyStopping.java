@@ -127,10 +127,7 @@ public final class EarlyStopping {
         return true;
     }
 
-    /**
-     * {@return whether {@link #update} has returned true}
-     *
-     */
+    /** {@return whether {@link #update} has returned true} */
     public boolean stopped() {
         return stopped;
     }

@@ -86,10 +86,7 @@ public abstract class Optimizer {
         params.values().forEach(Parameter::zeroGrad);
     }
 
-    /**
-     * {@return the learning rate the next step uses}
-     *
-     */
+    /** {@return the learning rate the next step uses} */
     public double learningRate() {
         return learningRate;
     }

@@ -147,10 +147,7 @@ public final class Dsb2018Dataset {
         return samples;
     }
 
-    /**
-     * {@return how many samples}
-     *
-     */
+    /** {@return how many samples} */
     public int size() {
         return samples.size();
     }

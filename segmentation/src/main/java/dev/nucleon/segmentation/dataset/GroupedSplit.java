@@ -129,18 +129,12 @@ public final class GroupedSplit {
         return entries;
     }
 
-    /**
-     * {@return the training samples, in the given order}
-     *
-     */
+    /** {@return the training samples, in the given order} */
     public List<NucleiSample> train() {
         return entries.stream().filter(e -> !e.validation()).map(Entry::sample).toList();
     }
 
-    /**
-     * {@return the validation samples, in the given order}
-     *
-     */
+    /** {@return the validation samples, in the given order} */
     public List<NucleiSample> validation() {
         return entries.stream().filter(Entry::validation).map(Entry::sample).toList();
     }

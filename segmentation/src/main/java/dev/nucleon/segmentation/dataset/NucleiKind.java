@@ -38,10 +38,7 @@ public enum NucleiKind {
         this.description = description;
     }
 
-    /**
-     * {@return a few words for people, e.g. {@code "small-nuclei fluorescence"}}
-     *
-     */
+    /** {@return a few words for people, e.g. {@code "small-nuclei fluorescence"}} */
     public String description() {
         return description;
     }

@@ -29,10 +29,7 @@ public final class EvaluationReport {
      * @param pixel its pixel confusion counts
      */
     public record ImageResult(String id, ImageScore score, PixelMetrics pixel, Path predictionFile) {
-        /**
-         * {@return whether the prediction was missing (and scored as empty)}
-         *
-         */
+        /** {@return whether the prediction was missing (and scored as empty)} */
         public boolean missing() {
             return predictionFile == null;
         }
@@ -55,26 +52,17 @@ public final class EvaluationReport {
         this.thresholds = thresholds.clone();
     }
 
-    /**
-     * {@return the scored images, in order (unmodifiable)}
-     *
-     */
+    /** {@return the scored images, in order (unmodifiable)} */
     public List<ImageResult> images() {
         return images;
     }
 
-    /**
-     * {@return the warnings, one line each (unmodifiable)}
-     *
-     */
+    /** {@return the warnings, one line each (unmodifiable)} */
     public List<String> warnings() {
         return warnings;
     }
 
-    /**
-     * {@return a copy of the IoU thresholds}
-     *
-     */
+    /** {@return a copy of the IoU thresholds} */
     public double[] thresholds() {
         return thresholds.clone();
     }
@@ -139,18 +127,12 @@ public final class EvaluationReport {
         return p;
     }
 
-    /**
-     * {@return the nuclei-counting errors over the images}
-     *
-     */
+    /** {@return the nuclei-counting errors over the images} */
     public CountError countError() {
         return CountError.of(scores());
     }
 
-    /**
-     * {@return how many images had no prediction}
-     *
-     */
+    /** {@return how many images had no prediction} */
     public long missingCount() {
         return images.stream().filter(ImageResult::missing).count();
     }

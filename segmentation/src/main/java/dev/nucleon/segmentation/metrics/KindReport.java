@@ -184,10 +184,7 @@ public final class KindReport {
         return rows.stream().filter(r -> r.kind().equals(kind.label())).findFirst().orElse(null);
     }
 
-    /**
-     * {@return the scored images, in the order given}
-     *
-     */
+    /** {@return the scored images, in the order given} */
     public List<Image> images() {
         return images;
     }

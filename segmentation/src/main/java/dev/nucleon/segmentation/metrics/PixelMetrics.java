@@ -14,10 +14,7 @@ import dev.nucleon.segmentation.image.LabelImage;
  */
 public record PixelMetrics(long tp, long fp, long fn, long tn) {
 
-    /**
-     * No pixel: the start of a sum over images.
-     *
-     */
+    /** No pixel: the start of a sum over images. */
     public static final PixelMetrics ZERO = new PixelMetrics(0, 0, 0, 0);
 
     /**
@@ -68,58 +65,37 @@ public record PixelMetrics(long tp, long fp, long fn, long tn) {
         return new PixelMetrics(tp + o.tp, fp + o.fp, fn + o.fn, tn + o.tn);
     }
 
-    /**
-     * {@return every pixel counted: TP + FP + FN + TN}
-     *
-     */
+    /** {@return every pixel counted: TP + FP + FN + TN} */
     public long total() {
         return tp + fp + fn + tn;
     }
 
-    /**
-     * {@return (TP + TN) / total; 1 with no pixel}
-     *
-     */
+    /** {@return (TP + TN) / total; 1 with no pixel} */
     public double accuracy() {
         return total() == 0 ? 1.0 : (tp + tn) / (double) total();
     }
 
-    /**
-     * {@return TP / (TP + FP), in [0, 1]}
-     *
-     */
+    /** {@return TP / (TP + FP), in [0, 1]} */
     public double precision() {
         return ratio(tp, tp + fp, fn == 0);
     }
 
-    /**
-     * {@return TP / (TP + FN), in [0, 1]}
-     *
-     */
+    /** {@return TP / (TP + FN), in [0, 1]} */
     public double recall() {
         return ratio(tp, tp + fn, fp == 0);
     }
 
-    /**
-     * {@return the F1 score, 2·TP / (2·TP + FP + FN), which for pixels equals {@link #dice()}}
-     *
-     */
+    /** {@return the F1 score, 2·TP / (2·TP + FP + FN), which for pixels equals {@link #dice()}} */
     public double f1() {
         return dice();
     }
 
-    /**
-     * {@return the foreground IoU, TP / (TP + FP + FN); 1 when both are empty}
-     *
-     */
+    /** {@return the foreground IoU, TP / (TP + FP + FN); 1 when both are empty} */
     public double jaccard() {
         return ratio(tp, tp + fp + fn, true);
     }
 
-    /**
-     * {@return 2·TP / (2·TP + FP + FN); 1 when both are empty}
-     *
-     */
+    /** {@return 2·TP / (2·TP + FP + FN); 1 when both are empty} */
     public double dice() {
         return ratio(2 * tp, 2 * tp + fp + fn, true);
     }
