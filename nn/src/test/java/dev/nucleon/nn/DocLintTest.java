@@ -20,6 +20,7 @@ class DocLintTest {
     static final List<String> CLEAN = List.of(
             "dev.nucleon.nn",
             "dev.nucleon.nn.init",
+            "dev.nucleon.nn.io",
             "dev.nucleon.nn.layers",
             "dev.nucleon.nn.loss",
             "dev.nucleon.nn.onnx",

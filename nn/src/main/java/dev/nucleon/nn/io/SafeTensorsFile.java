@@ -21,6 +21,10 @@ public final class SafeTensorsFile {
     /** One tensor's header entry; {@code begin}/{@code end} are byte offsets into the data section. */
     public record Entry(String name, DType dtype, int[] shape, long begin, long end) {
 
+        /**
+         * {@return the element count, the product of the shape}
+         *
+         */
         public long numel() {
             long n = 1;
             for (int d : shape) {
@@ -66,11 +70,21 @@ public final class SafeTensorsFile {
         return new ArrayList<>(entries.keySet());
     }
 
+    /**
+     * {@return whether the file holds a tensor of that name}
+     *
+     * @param name a tensor name
+     */
     public boolean contains(String name) {
         return entries.containsKey(name);
     }
 
-    /** {@return the header entry of {@code name}} */
+    /**
+     * {@return the header entry of {@code name}}
+     *
+     * @param name a tensor name
+     * @throws CheckpointException when the file holds no such tensor
+     */
     public Entry entry(String name) throws CheckpointException {
         Entry e = entries.get(name);
         if (e == null) {
@@ -80,7 +94,12 @@ public final class SafeTensorsFile {
         return e;
     }
 
-    /** {@return the tensor {@code name} as a float32 CPU tensor} */
+    /**
+     * {@return the tensor {@code name} as a float32 CPU tensor}
+     *
+     * @param name a tensor name
+     * @throws CheckpointException when the file holds no such tensor, or a value cannot be converted to float32
+     */
     public Tensor tensor(String name) throws CheckpointException {
         Entry e = entry(name);
         ByteBuffer slice = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -95,7 +114,11 @@ public final class SafeTensorsFile {
         return Tensor.of(values, e.shape());
     }
 
-    /** {@return every tensor, converted, in header order} */
+    /**
+     * {@return every tensor, converted, in header order}
+     *
+     * @throws CheckpointException when a value cannot be converted to float32
+     */
     public Map<String, Tensor> tensors() throws CheckpointException {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String name : entries.keySet()) {
