@@ -27,6 +27,7 @@ class DocLintTest {
             "dev.nucleon.segmentation.instance",
             "dev.nucleon.segmentation.io",
             "dev.nucleon.segmentation.metrics",
+            "dev.nucleon.segmentation.patch",
             "dev.nucleon.segmentation.roi",
             "dev.nucleon.segmentation.loss");
 
