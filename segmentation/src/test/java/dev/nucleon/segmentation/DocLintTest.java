@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class DocLintTest {
     /** The packages held to complete javadoc. */
     static final List<String> CLEAN = List.of(
+            "dev.nucleon.segmentation.augment",
             "dev.nucleon.segmentation.dataset",
             "dev.nucleon.segmentation.head",
             "dev.nucleon.segmentation.image",

@@ -22,7 +22,13 @@ public final class AugmentationPipeline implements Augmentation {
 
     private final List<Step> steps = new ArrayList<>();
 
-    /** Appends a transform applied with probability p. */
+    /**
+     * Appends a transform applied with probability p.
+     *
+     * @param transform   the transform
+     * @param probability the chance it runs on a sample, in [0, 1]
+     * @return this pipeline
+     */
     public AugmentationPipeline add(Augmentation transform, double probability) {
         if (!(probability >= 0 && probability <= 1)) {
             throw new IllegalArgumentException("AugmentationPipeline: probability must be in [0, 1], got " + probability);
@@ -70,7 +76,13 @@ public final class AugmentationPipeline implements Augmentation {
         return s;
     }
 
-    /** Applies the pipeline with a fresh {@code Random(seed)}. */
+    /**
+     * Applies the pipeline with a fresh {@code Random(seed)}.
+     *
+     * @param sample the image and its target
+     * @param seed   seeds every random draw
+     * @return the transformed sample
+     */
     public AugmentationSample apply(AugmentationSample sample, long seed) {
         return apply(sample, new Random(seed));
     }
