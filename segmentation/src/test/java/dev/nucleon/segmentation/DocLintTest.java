@@ -32,6 +32,7 @@ class DocLintTest {
             "dev.nucleon.segmentation.preprocess",
             "dev.nucleon.segmentation.recipes",
             "dev.nucleon.segmentation.roi",
+            "dev.nucleon.segmentation.train",
             "dev.nucleon.segmentation.loss");
 
     @Test

@@ -94,11 +94,19 @@ public final class TrainingCheckpoint {
         this.manifest = runFolder.resolve(MANIFEST);
     }
 
-    /** {@return the run whose best model goes to {@code modelFile}} */
+    /**
+     * {@return the run whose best model goes to {@code modelFile}}
+     *
+     * @param modelFile the best model's path
+     */
     public static TrainingCheckpoint of(Path modelFile) {
         return new TrainingCheckpoint(Trainer.Files.of(modelFile));
     }
 
+    /**
+     * {@return the run's files}
+     *
+     */
     public Trainer.Files files() {
         return files;
     }
@@ -125,6 +133,8 @@ public final class TrainingCheckpoint {
      * Checks, before any training, that the run's files can be written: the model path must not be a folder
      * ({@link IllegalArgumentException}), its folder is created if needed and must accept a new file
      * ({@link IOException}, one line naming the folder).
+     *
+     * @throws IOException when the folder cannot be created or written
      */
     public void checkWritable() throws IOException {
         Path model = files.model().toAbsolutePath();
@@ -195,6 +205,9 @@ public final class TrainingCheckpoint {
     /**
      * The last weights a resume starts from (the current generation's, else the legacy {@code X.last.safetensors}):
      * {@code Checkpoint.load} rebuilds the network from it.
+     *
+     * @return the weights file
+     * @throws IOException when the run's manifest cannot be read
      */
     public Path resumeWeights() throws IOException {
         return Files.isRegularFile(manifest) ? readManifest().resolve(LAST) : files.last();
