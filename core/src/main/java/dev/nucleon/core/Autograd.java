@@ -67,6 +67,13 @@ public final class Autograd {
      */
     @FunctionalInterface
     public interface OpObserver {
+        /**
+         * Called after each op.
+         *
+         * @param op     the op's name, e.g. {@code "conv2d"}
+         * @param output its result
+         * @param inputs its inputs (may contain null)
+         */
         void onOp(String op, Tensor output, Tensor[] inputs);
     }
 
@@ -75,6 +82,9 @@ public final class Autograd {
     /**
      * Installs {@code observer} for this thread until the returned scope is closed (which restores the previous
      * one): {@code try (var scope = Autograd.observe(o)) { model.forward(x); }}.
+     *
+     * @param observer the observer
+     * @return the scope; close it on this thread
      */
     public static ObserverScope observe(OpObserver observer) {
         OpObserver previous = OBSERVER.get();
@@ -105,7 +115,11 @@ public final class Autograd {
         }
     }
 
-    /** {@return true when an op on these inputs must be recorded} */
+    /**
+     * {@return true when an op on these inputs must be recorded}
+     *
+     * @param inputs an op's inputs (may contain null)
+     */
     public static boolean needsGrad(Tensor... inputs) {
         if (!isGradEnabled()) {
             return false;
@@ -121,6 +135,12 @@ public final class Autograd {
     /**
      * Attaches {@code backward} to {@code output} when any input requires a gradient (and recording is on);
      * returns {@code output}. Null inputs (an absent bias) are allowed; their gradient slot is ignored.
+     *
+     * @param output   the op's result
+     * @param op       the op's name
+     * @param backward maps ∂L/∂output to ∂L/∂input for each input
+     * @param inputs   the op's inputs
+     * @return {@code output}
      */
     public static Tensor record(Tensor output, String op, BackwardFunction backward, Tensor... inputs) {
         OpObserver observer = OBSERVER.get();
@@ -136,6 +156,9 @@ public final class Autograd {
     /**
      * Computes ∂root/∂leaf for every leaf that requires a gradient, seeded with {@code seed} (same shape as
      * root; ones for a scalar root when null), and adds it into each leaf's {@link Tensor#grad()}.
+     *
+     * @param root the tensor differentiated
+     * @param seed ∂L/∂root, or null for a scalar root
      */
     public static void backward(Tensor root, Tensor seed) {
         if (!root.requiresGrad()) {

@@ -38,10 +38,7 @@ public final class Json {
             return new BigInteger(text).longValueExact();
         }
 
-        /**
-         * {@return the number's value}
-         *
-         */
+        /** {@return the number's value} */
         public double doubleValue() {
             return Double.parseDouble(text);
         }
@@ -62,10 +59,7 @@ public final class Json {
             this.offset = offset;
         }
 
-        /**
-         * {@return the character offset of the error in the parsed text}
-         *
-         */
+        /** {@return the character offset of the error in the parsed text} */
         public int offset() {
             return offset;
         }

@@ -21,10 +21,7 @@ public final class SafeTensorsFile {
     /** One tensor's header entry; {@code begin}/{@code end} are byte offsets into the data section. */
     public record Entry(String name, DType dtype, int[] shape, long begin, long end) {
 
-        /**
-         * {@return the element count, the product of the shape}
-         *
-         */
+        /** {@return the element count, the product of the shape} */
         public long numel() {
             long n = 1;
             for (int d : shape) {

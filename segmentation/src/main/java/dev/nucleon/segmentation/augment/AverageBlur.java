@@ -10,10 +10,7 @@ public final class AverageBlur implements Augmentation {
     private final int minKernel;
     private final int maxKernel;
 
-    /**
-     * Kernel sides 3 to 7.
-     *
-     */
+    /** Kernel sides 3 to 7. */
     public AverageBlur() {
         this(3, 7);
     }

@@ -15,10 +15,7 @@ public final class ElasticTransform implements Augmentation {
     private final double alpha;
     private final double sigma;
 
-    /**
-     * albumentations' defaults, alpha 1 and sigma 50 (see the class comment).
-     *
-     */
+    /** albumentations' defaults, alpha 1 and sigma 50 (see the class comment). */
     public ElasticTransform() {
         this(1, 50);
     }

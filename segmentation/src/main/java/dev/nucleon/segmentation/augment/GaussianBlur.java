@@ -10,10 +10,7 @@ public final class GaussianBlur implements Augmentation {
     private final int minKernel;
     private final int maxKernel;
 
-    /**
-     * Kernel sides 3 to 7.
-     *
-     */
+    /** Kernel sides 3 to 7. */
     public GaussianBlur() {
         this(3, 7);
     }

@@ -12,10 +12,7 @@ public final class GridDistortion implements Augmentation {
     private final int numSteps;
     private final double distortLimit;
 
-    /**
-     * 5 steps, distortion limit 0.3.
-     *
-     */
+    /** 5 steps, distortion limit 0.3. */
     public GridDistortion() {
         this(5, 0.3);
     }

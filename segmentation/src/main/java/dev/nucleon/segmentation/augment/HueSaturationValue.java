@@ -16,10 +16,7 @@ public final class HueSaturationValue implements Augmentation {
     private final double satLimit;
     private final double valLimit;
 
-    /**
-     * Limits 20 / 30 / 20 (albumentations' 8-bit units).
-     *
-     */
+    /** Limits 20 / 30 / 20 (albumentations' 8-bit units). */
     public HueSaturationValue() {
         this(20, 30, 20);
     }

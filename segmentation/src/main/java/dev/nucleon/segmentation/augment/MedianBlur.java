@@ -14,10 +14,7 @@ public final class MedianBlur implements Augmentation {
     private final int minKernel;
     private final int maxKernel;
 
-    /**
-     * Kernel sides 3 to 7.
-     *
-     */
+    /** Kernel sides 3 to 7. */
     public MedianBlur() {
         this(3, 7);
     }

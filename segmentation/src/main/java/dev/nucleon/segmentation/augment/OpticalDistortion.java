@@ -14,10 +14,7 @@ public final class OpticalDistortion implements Augmentation {
     private final double distortLimit;
     private final double shiftLimit;
 
-    /**
-     * Distortion and shift limits 0.05.
-     *
-     */
+    /** Distortion and shift limits 0.05. */
     public OpticalDistortion() {
         this(0.05, 0.05);
     }

@@ -14,10 +14,7 @@ public final class ShiftScaleRotate implements Augmentation {
     private final double scaleLimit;
     private final double rotateLimit;
 
-    /**
-     * Shift 0.0625, scale 0.1, rotation 45°.
-     *
-     */
+    /** Shift 0.0625, scale 0.1, rotation 45°. */
     public ShiftScaleRotate() {
         this(0.0625, 0.1, 45);
     }

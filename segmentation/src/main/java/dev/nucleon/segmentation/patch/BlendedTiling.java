@@ -90,18 +90,12 @@ public final class BlendedTiling {
         this.overlap = overlap;
     }
 
-    /**
-     * {@return the tile side, pixels}
-     *
-     */
+    /** {@return the tile side, pixels} */
     public int tile() {
         return tile;
     }
 
-    /**
-     * {@return the least overlap of neighbouring tiles, pixels}
-     *
-     */
+    /** {@return the least overlap of neighbouring tiles, pixels} */
     public int overlap() {
         return overlap;
     }

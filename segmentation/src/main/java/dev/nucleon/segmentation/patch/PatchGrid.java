@@ -75,10 +75,7 @@ public final class PatchGrid {
         return o.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /**
-     * {@return the patch side, pixels}
-     *
-     */
+    /** {@return the patch side, pixels} */
     public int patchSize() {
         return patch;
     }

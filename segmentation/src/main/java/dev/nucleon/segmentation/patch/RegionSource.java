@@ -10,22 +10,13 @@ import java.io.IOException;
  * image, or an in-memory {@link FloatImage} ({@link #of(FloatImage)}).
  */
 public interface RegionSource {
-    /**
-     * {@return the image's width W, pixels}
-     *
-     */
+    /** {@return the image's width W, pixels} */
     int width();
 
-    /**
-     * {@return the image's height H, pixels}
-     *
-     */
+    /** {@return the image's height H, pixels} */
     int height();
 
-    /**
-     * {@return the channels C of every region}
-     *
-     */
+    /** {@return the channels C of every region} */
     int channels();
 
     /**

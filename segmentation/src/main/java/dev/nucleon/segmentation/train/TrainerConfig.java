@@ -53,20 +53,11 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
                             double minLearningRate, int earlyStopping, long seed, int workers, int prefetch,
                             boolean augment, boolean separateTouching, int validationPatch, String schedule) {
 
-    /**
-     * The optimiser names {@code optimizer} accepts.
-     *
-     */
+    /** The optimiser names {@code optimizer} accepts. */
     public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
-    /**
-     * The schedule names {@code schedule} accepts.
-     *
-     */
+    /** The schedule names {@code schedule} accepts. */
     public static final List<String> SCHEDULES = List.of("plateau", "cosine", "step", "none");
-    /**
-     * The loss names {@code loss} accepts.
-     *
-     */
+    /** The loss names {@code loss} accepts. */
     public static final List<String> LOSSES = List.of("bce-log-dice", "bce-dice", "dice", "bce");
 
     /**
@@ -123,7 +114,6 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
 
     /**
      * {@return paper 004's settings plus the schedule and early stopping of the class comment: 40 epochs, seed 2018}
-     *
      */
     public static TrainerConfig defaults() {
         return new TrainerConfig(40, 8, 256, 1, 1e-3, "adam", "bce-log-dice", 0, 4, 0.5, 1e-5, 10, 2018, 1, 4,

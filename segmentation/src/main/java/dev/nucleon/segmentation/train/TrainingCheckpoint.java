@@ -103,10 +103,7 @@ public final class TrainingCheckpoint {
         return new TrainingCheckpoint(Trainer.Files.of(modelFile));
     }
 
-    /**
-     * {@return the run's files}
-     *
-     */
+    /** {@return the run's files} */
     public Trainer.Files files() {
         return files;
     }
