@@ -58,6 +58,9 @@ import picocli.CommandLine.Spec;
  * <p>{@code --metric paper004} adds paper 004's average IoU and precision ({@code Paper004Score}: a prediction is a
  * false positive only when it overlaps no true nucleus) next to the official score, which stays the default
  * ({@code --metric official}), in the summary, the table by kind, the JSON and {@code kinds.json}.
+ * <p>No {@code --channel}/{@code --page} (unlike {@code segment}): {@code --data} reads DSB2018 folders, whose
+ * images are one-page gray or RGB(A) PNGs converted automatically, and {@code --truth}/{@code --pred} read label
+ * maps, which have one plane by definition.
  * Exit code 0 when scored, 1 on bad input (missing folder, an image without prediction — scored, listed, then exit
  * 1 —, unreadable or corrupt file), 2 on bad or missing options.
  */

@@ -520,7 +520,8 @@ public final class SegmentCommand implements Callable<Integer> {
         o.put("tta", tta);
         o.put("diameter", inference.diameter);
         o.put("tile", inference.tile);
-        o.put("overlap", inference.overlap);
+        o.put("overlap", inference.tileMargin == null ? inference.overlap() : null);
+        o.put("tile_margin", inference.tileMargin);
         o.put("rle", rle == null ? null : rle.toString());
         o.put("overwrite", overwrite);
         o.put("channel", channel);

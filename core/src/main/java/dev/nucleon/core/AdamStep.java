@@ -16,7 +16,7 @@ package dev.nucleon.core;
 public record AdamStep(float lr, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps,
                        float correction1, float correction2, float l2, float decay) {
 
-    /** The step at count {@code t} (≥ 1) of Adam ({@code decoupled} false) or AdamW (true). */
+    /** {@return the step at count {@code t} (≥ 1) of Adam ({@code decoupled} false) or AdamW (true)} */
     public static AdamStep of(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled, long t) {
         boolean coupled = weightDecay != 0 && !decoupled;
         boolean shrink = weightDecay != 0 && decoupled;

@@ -45,12 +45,17 @@ public final class Autograd {
         }
     }
 
-    /** {@code try (var scope = Autograd.noGrad()) { ... }}: nothing inside is recorded for backward. */
+    /**
+     * Opens a scope in which no op is recorded for backward, on this thread only (scopes nest):
+     * {@code try (var scope = Autograd.noGrad()) { ... }}.
+     *
+     * @return the scope; closing it (once, on the thread that opened it) ends it
+     */
     public static NoGradScope noGrad() {
         return new NoGradScope();
     }
 
-    /** False inside a {@link #noGrad()} scope. */
+    /** {@return false inside a {@link #noGrad()} scope} */
     public static boolean isGradEnabled() {
         return NO_GRAD_DEPTH.get()[0] == 0;
     }
@@ -62,6 +67,13 @@ public final class Autograd {
      */
     @FunctionalInterface
     public interface OpObserver {
+        /**
+         * Called after each op.
+         *
+         * @param op     the op's name, e.g. {@code "conv2d"}
+         * @param output its result
+         * @param inputs its inputs (may contain null)
+         */
         void onOp(String op, Tensor output, Tensor[] inputs);
     }
 
@@ -70,6 +82,9 @@ public final class Autograd {
     /**
      * Installs {@code observer} for this thread until the returned scope is closed (which restores the previous
      * one): {@code try (var scope = Autograd.observe(o)) { model.forward(x); }}.
+     *
+     * @param observer the observer
+     * @return the scope; close it on this thread
      */
     public static ObserverScope observe(OpObserver observer) {
         OpObserver previous = OBSERVER.get();
@@ -77,7 +92,7 @@ public final class Autograd {
         return new ObserverScope(previous);
     }
 
-    /** Whether an {@link OpObserver} is installed on this thread (it may keep the tensors it sees). */
+    /** {@return whether an {@link OpObserver} is installed on this thread (it may keep the tensors it sees)} */
     public static boolean isObserved() {
         return OBSERVER.get() != null;
     }
@@ -100,7 +115,11 @@ public final class Autograd {
         }
     }
 
-    /** True when an op on these inputs must be recorded. */
+    /**
+     * {@return true when an op on these inputs must be recorded}
+     *
+     * @param inputs an op's inputs (may contain null)
+     */
     public static boolean needsGrad(Tensor... inputs) {
         if (!isGradEnabled()) {
             return false;
@@ -116,6 +135,12 @@ public final class Autograd {
     /**
      * Attaches {@code backward} to {@code output} when any input requires a gradient (and recording is on);
      * returns {@code output}. Null inputs (an absent bias) are allowed; their gradient slot is ignored.
+     *
+     * @param output   the op's result
+     * @param op       the op's name
+     * @param backward maps ∂L/∂output to ∂L/∂input for each input
+     * @param inputs   the op's inputs
+     * @return {@code output}
      */
     public static Tensor record(Tensor output, String op, BackwardFunction backward, Tensor... inputs) {
         OpObserver observer = OBSERVER.get();
@@ -131,6 +156,9 @@ public final class Autograd {
     /**
      * Computes ∂root/∂leaf for every leaf that requires a gradient, seeded with {@code seed} (same shape as
      * root; ones for a scalar root when null), and adds it into each leaf's {@link Tensor#grad()}.
+     *
+     * @param root the tensor differentiated
+     * @param seed ∂L/∂root, or null for a scalar root
      */
     public static void backward(Tensor root, Tensor seed) {
         if (!root.requiresGrad()) {

@@ -49,7 +49,7 @@ public record ConvGeometry(int n, int inChannels, int height, int width,
         }
     }
 
-    /** Square kernel, same stride/padding/dilation in both directions. */
+    /** {@return square kernel, same stride/padding/dilation in both directions} */
     public static ConvGeometry of(int n, int inChannels, int height, int width, int outChannels, int kernel,
                                   int stride, int padding, int dilation, int groups) {
         return new ConvGeometry(n, inChannels, height, width, outChannels, kernel, kernel,
@@ -114,7 +114,7 @@ public record ConvGeometry(int n, int inChannels, int height, int width,
         return new int[] {n, outChannels, outHeight(), outWidth()};
     }
 
-    /** Multiply-adds × 2 of the forward pass (the same count for each backward pass). */
+    /** {@return multiply-adds × 2 of the forward pass (the same count for each backward pass)} */
     public double flops() {
         return 2.0 * n * outChannels * (double) outHeight() * outWidth() * (inChannels / groups) * kernelH * kernelW;
     }

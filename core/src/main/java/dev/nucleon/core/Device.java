@@ -10,8 +10,16 @@ import java.util.Locale;
  */
 public record Device(String type, int index) {
 
+    /** The CPU: the Java heap and the pure-Java backend. */
     public static final Device CPU = new Device("cpu", 0);
 
+    /**
+     * Checks the index.
+     *
+     * @param type  backend name, lower case
+     * @param index device ordinal within that backend, ≥ 0
+     * @throws IllegalArgumentException when the index is negative
+     */
     public Device {
         if (type == null || type.isBlank()) {
             throw new IllegalArgumentException("device: type must not be empty");
@@ -22,7 +30,13 @@ public record Device(String type, int index) {
         }
     }
 
-    /** Parses {@code "cpu"}, {@code "cuda"} or {@code "cuda:1"}. */
+    /**
+     * Parses {@code "cpu"}, {@code "cuda"} or {@code "cuda:1"}.
+     *
+     * @param text e.g. {@code cpu}, {@code cuda} or {@code cuda:1}
+     * @return the device
+     * @throws IllegalArgumentException when the index is not a non-negative number
+     */
     public static Device parse(String text) {
         String s = text.trim();
         int colon = s.indexOf(':');
@@ -36,6 +50,7 @@ public record Device(String type, int index) {
         }
     }
 
+    /** {@return whether this is the CPU} */
     public boolean isCpu() {
         return type.equals("cpu");
     }

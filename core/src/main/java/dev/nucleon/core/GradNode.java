@@ -17,7 +17,7 @@ public final class GradNode {
         this.backward = backward;
     }
 
-    /** The op's name, e.g. {@code "conv2d"}. */
+    /** {@return the op's name, e.g. {@code "conv2d"}} */
     public String op() {
         return op;
     }

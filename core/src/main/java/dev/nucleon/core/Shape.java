@@ -11,7 +11,11 @@ public final class Shape {
     private Shape() {
     }
 
-    /** Product of the sizes (1 for a scalar). */
+    /**
+     * {@return product of the sizes (1 for a scalar)}
+     *
+     * @param shape the sizes
+     */
     public static long numel(int[] shape) {
         long n = 1;
         for (int d : shape) {
@@ -20,7 +24,13 @@ public final class Shape {
         return n;
     }
 
-    /** Product of {@code shape[from .. to)}. */
+    /**
+     * {@return product of {@code shape[from .. to)}}
+     *
+     * @param shape the sizes
+     * @param from  the first axis, included
+     * @param to    the last axis, excluded
+     */
     public static int product(int[] shape, int from, int to) {
         long n = 1;
         for (int d = from; d < to; d++) {
@@ -29,7 +39,14 @@ public final class Shape {
         return Math.toIntExact(n);
     }
 
-    /** Checks sizes are positive and the element count fits in an int-indexed buffer. */
+    /**
+     * Checks that no size is negative and that the element count fits in an int-indexed buffer.
+     *
+     * @param op    the op's name, for the message
+     * @param shape the sizes
+     * @return a copy of {@code shape}
+     * @throws IllegalArgumentException when a size is negative or the shape is too large
+     */
     public static int[] validate(String op, int[] shape) {
         for (int d : shape) {
             if (d < 0) {
@@ -43,7 +60,15 @@ public final class Shape {
         return shape.clone();
     }
 
-    /** Maps a possibly negative axis ({@code -1} = last) into {@code [0, rank)}. */
+    /**
+     * Maps a possibly negative axis ({@code -1} = last) into {@code [0, rank)}.
+     *
+     * @param op   the op's name, for the message
+     * @param axis the axis, −rank ≤ axis &lt; rank
+     * @param rank the tensor's rank
+     * @return the axis in [0, rank)
+     * @throws IllegalArgumentException when out of range
+     */
     public static int axis(String op, int axis, int rank) {
         int a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= rank) {
@@ -52,7 +77,12 @@ public final class Shape {
         return a;
     }
 
-    /** The shape padded with leading 1s to {@code rank}. */
+    /**
+     * {@return the shape padded with leading 1s to {@code rank}}
+     *
+     * @param shape the sizes
+     * @param rank  the wanted rank, ≥ shape.length
+     */
     public static int[] padLeft(int[] shape, int rank) {
         int[] out = new int[rank];
         Arrays.fill(out, 1);
@@ -60,7 +90,14 @@ public final class Shape {
         return out;
     }
 
-    /** NumPy broadcasting of two shapes; the message names the op and the first clashing dim. */
+    /**
+     * {@return NumPy broadcasting of two shapes; the message names the op and the first clashing dim}
+     *
+     * @param op the op's name, for the message
+     * @param a  one shape
+     * @param b  the other
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public static int[] broadcast(String op, int[] a, int[] b) {
         int rank = Math.max(a.length, b.length);
         int[] pa = padLeft(a, rank);
@@ -79,7 +116,11 @@ public final class Shape {
         return out;
     }
 
-    /** Row-major strides of a contiguous tensor. */
+    /**
+     * {@return row-major strides of a contiguous tensor}
+     *
+     * @param shape the sizes
+     */
     public static long[] strides(int[] shape) {
         long[] s = new long[shape.length];
         long acc = 1;
@@ -90,6 +131,11 @@ public final class Shape {
         return s;
     }
 
+    /**
+     * {@return the shape as text, e.g. {@code [2, 3, 4]}}
+     *
+     * @param shape the sizes
+     */
     public static String str(int[] shape) {
         return Arrays.toString(shape);
     }

@@ -6,9 +6,9 @@ package dev.nucleon.core;
  */
 public interface Storage {
 
-    /** Number of float elements. */
+    /** {@return number of float elements} */
     long size();
 
-    /** The backend that allocated this storage and runs ops on it. */
+    /** {@return the backend that allocated this storage and runs ops on it} */
     Backend backend();
 }

@@ -40,7 +40,14 @@ public final class Tensor {
 
     // ----- creation ---------------------------------------------------------------------------------------
 
-    /** Wraps a backend's storage (no copy) as a tensor of this shape. */
+    /**
+     * Wraps a backend's storage (no copy) as a tensor of this shape.
+     *
+     * @param storage the backend storage, holding exactly numel(shape) floats
+     * @param shape   the sizes, each ≥ 1 (none: a scalar)
+     * @return the tensor, sharing the storage
+     * @throws IllegalArgumentException when the storage's size differs from the shape's element count
+     */
     public static Tensor fromStorage(Storage storage, int... shape) {
         int[] s = Shape.validate("tensor", shape);
         if (storage.size() != Shape.numel(s)) {
@@ -50,7 +57,12 @@ public final class Tensor {
         return new Tensor(storage, s);
     }
 
-    /** A zero-filled tensor on {@code backend}. */
+    /**
+     * {@return a zero-filled tensor on {@code backend}}
+     *
+     * @param backend where the storage is allocated
+     * @param shape   the sizes, each ≥ 1
+     */
     public static Tensor zeros(Backend backend, int... shape) {
         int[] s = Shape.validate("zeros", shape);
         return new Tensor(backend.allocate(Shape.numel(s)), s);
@@ -59,13 +71,22 @@ public final class Tensor {
     /**
      * A tensor on {@code backend} whose contents are unspecified (on the CPU, possibly a reused array's old values):
      * for an op's output that the op overwrites entirely, like {@code torch.empty}.
+     *
+     * @param backend where the storage is allocated
+     * @param shape   the sizes, each ≥ 1
+     * @return the tensor; write every element before reading any
      */
     public static Tensor empty(Backend backend, int... shape) {
         int[] s = Shape.validate("empty", shape);
         return new Tensor(backend.allocateUninitialized(Shape.numel(s)), s);
     }
 
-    /** A CPU tensor holding a copy of {@code data}, whose length must equal the shape's element count. */
+    /**
+     * {@return a CPU tensor holding a copy of {@code data}, whose length must equal the shape's element count}
+     *
+     * @param data  the values, row-major (copied)
+     * @param shape the sizes, each ≥ 1
+     */
     public static Tensor of(float[] data, int... shape) {
         int[] s = Shape.validate("tensor", shape);
         if (data.length != Shape.numel(s)) {
@@ -75,36 +96,70 @@ public final class Tensor {
         return new Tensor(CpuBackend.INSTANCE.upload(data, 0, data.length), s);
     }
 
-    /** A 1-D CPU tensor of these values. */
+    /**
+     * {@return a 1-D CPU tensor of these values}
+     *
+     * @param data the values (copied)
+     */
     public static Tensor of(float... data) {
         return of(data, data.length);
     }
 
-    /** A rank-0 (scalar) CPU tensor. */
+    /**
+     * {@return a rank-0 (scalar) CPU tensor}
+     *
+     * @param value the value
+     */
     public static Tensor scalar(float value) {
         return of(new float[] {value}, new int[0]);
     }
 
+    /**
+     * {@return a zero-filled CPU tensor}
+     *
+     * @param shape the sizes, each ≥ 1
+     */
     public static Tensor zeros(int... shape) {
         return zeros(CpuBackend.INSTANCE, shape);
     }
 
+    /**
+     * {@return a CPU tensor of ones}
+     *
+     * @param shape the sizes, each ≥ 1
+     */
     public static Tensor ones(int... shape) {
         return full(1f, shape);
     }
 
+    /**
+     * {@return a CPU tensor with every element {@code value}}
+     *
+     * @param value the fill value
+     * @param shape the sizes, each ≥ 1
+     */
     public static Tensor full(float value, int... shape) {
         Tensor t = zeros(shape);
         t.backend().fill(t.storage, value);
         return t;
     }
 
-    /** {@code [0, 1, …, n − 1]}. */
+    /**
+     * {@return {@code [0, 1, …, n − 1]}}
+     *
+     * @param n the count, ≥ 1
+     */
     public static Tensor arange(int n) {
         return arange(0, n, 1);
     }
 
-    /** {@code start, start + step, …} while below {@code end} (above, for a negative step). */
+    /**
+     * {@return {@code start, start + step, …} while below {@code end} (above, for a negative step)}
+     *
+     * @param start the first value
+     * @param end   the bound, excluded
+     * @param step  the increment, non-zero
+     */
     public static Tensor arange(float start, float end, float step) {
         if (step == 0 || Float.isNaN(start) || Float.isNaN(end) || Float.isNaN(step)) {
             throw new IllegalArgumentException("arange: step must be non-zero and bounds finite, got start=" + start
@@ -118,7 +173,14 @@ public final class Tensor {
         return of(v, n);
     }
 
-    /** Uniform on [low, high), reproducible from {@code seed} on every backend and thread count. */
+    /**
+     * {@return uniform on [low, high), reproducible from {@code seed} on every backend and thread count}
+     *
+     * @param seed  the seed; the same seed gives the same values
+     * @param low   the lower bound, included
+     * @param high  the upper bound, excluded
+     * @param shape the sizes, each ≥ 1
+     */
     public static Tensor uniform(long seed, float low, float high, int... shape) {
         if (!(high > low)) {
             throw new IllegalArgumentException("uniform: need low < high, got [" + low + ", " + high + ")");
@@ -128,7 +190,14 @@ public final class Tensor {
         return t;
     }
 
-    /** Normal(mean, std), reproducible from {@code seed}. */
+    /**
+     * {@return normal(mean, std), reproducible from {@code seed}}
+     *
+     * @param seed  the seed; the same seed gives the same values
+     * @param mean  the mean
+     * @param std   the standard deviation, ≥ 0
+     * @param shape the sizes, each ≥ 1
+     */
     public static Tensor normal(long seed, float mean, float std, int... shape) {
         if (!(std >= 0)) {
             throw new IllegalArgumentException("normal: std must be >= 0, got " + std);
@@ -138,12 +207,20 @@ public final class Tensor {
         return t;
     }
 
-    /** Zeros of this tensor's shape, on its backend. */
+    /**
+     * Zeros of this tensor's shape, on its backend.
+     *
+     * @return a new tensor
+     */
     public Tensor zerosLike() {
         return zeros(backend(), shape);
     }
 
-    /** A tensor of this shape filled with {@code value}, on this tensor's backend. */
+    /**
+     * {@return a tensor of this shape filled with {@code value}, on this tensor's backend}
+     *
+     * @param value the fill value
+     */
     public Tensor fullLike(float value) {
         Tensor t = zerosLike();
         if (value != 0f) {
@@ -154,24 +231,31 @@ public final class Tensor {
 
     // ----- metadata and data ------------------------------------------------------------------------------
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape} */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Size of one axis; negative counts from the end. */
+    /**
+     * {@return size of one axis; negative counts from the end}
+     *
+     * @param axis 0 ≤ axis &lt; rank, or −rank ≤ axis &lt; 0 counting from the end
+     */
     public int size(int axis) {
         return shape[Shape.axis("size", axis, shape.length)];
     }
 
+    /** {@return the number of axes (0 for a scalar)} */
     public int rank() {
         return shape.length;
     }
 
+    /** {@return the number of elements, the product of the sizes} */
     public long numel() {
         return Shape.numel(shape);
     }
 
+    /** {@return the backing storage (shared with views and detached copies)} */
     public Storage storage() {
         return storage;
     }
@@ -192,22 +276,24 @@ public final class Tensor {
         backend().release(storage);
     }
 
+    /** {@return the backend that holds this tensor's storage and runs its ops} */
     public Backend backend() {
         return storage.backend();
     }
 
+    /** {@return the device this tensor lives on} */
     public Device device() {
         return backend().device();
     }
 
-    /** All values, copied to a new array in row-major order. */
+    /** {@return all values, copied to a new array in row-major order} */
     public float[] toArray() {
         float[] out = new float[Math.toIntExact(numel())];
         backend().download(storage, 0, out, 0, out.length);
         return out;
     }
 
-    /** The value of a one-element tensor. */
+    /** {@return the value of a one-element tensor} */
     public float item() {
         if (numel() != 1) {
             throw new IllegalStateException("item: tensor has shape " + Shape.str(shape) + "; only one-element tensors"
@@ -218,7 +304,11 @@ public final class Tensor {
         return v[0];
     }
 
-    /** One element, by full index. */
+    /**
+     * {@return one element, by full index}
+     *
+     * @param index one index per axis, each in range
+     */
     public float get(int... index) {
         if (index.length != shape.length) {
             throw new IllegalArgumentException("get: " + index.length + " indices for a tensor of rank " + shape.length);
@@ -236,7 +326,11 @@ public final class Tensor {
         return v[0];
     }
 
-    /** This tensor on {@code device} (itself when already there). The copy keeps autograd history. */
+    /**
+     * {@return this tensor on {@code device} (itself when already there). The copy keeps autograd history}
+     *
+     * @param device the target device
+     */
     public Tensor to(Device device) {
         if (device.equals(device())) {
             return this;
@@ -248,12 +342,17 @@ public final class Tensor {
 
     // ----- autograd ---------------------------------------------------------------------------------------
 
+    /** {@return whether gradients flow to this tensor (a parameter, or the output of an op on one)} */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
     /**
      * Marks a leaf tensor as a parameter whose gradient {@link #backward()} computes. Returns {@code this}.
+     *
+     * @param value true to compute this leaf's gradient
+     * @return this tensor
+     * @throws IllegalStateException when turning it off on an op's output
      */
     public Tensor requiresGrad(boolean value) {
         if (gradNode != null && !value) {
@@ -264,7 +363,7 @@ public final class Tensor {
         return this;
     }
 
-    /** The accumulated gradient, or null before any backward pass reached this leaf. */
+    /** {@return the accumulated gradient, or null before any backward pass reached this leaf} */
     public Tensor grad() {
         return grad;
     }
@@ -274,7 +373,7 @@ public final class Tensor {
         grad = null;
     }
 
-    /** The op that produced this tensor, or null for a leaf / untracked tensor. */
+    /** {@return the op that produced this tensor, or null for a leaf / untracked tensor} */
     public GradNode gradNode() {
         return gradNode;
     }
@@ -284,17 +383,21 @@ public final class Tensor {
         Autograd.backward(this, null);
     }
 
-    /** Backpropagates with {@code seed} = ∂L/∂this (same shape). */
+    /**
+     * Backpropagates with {@code seed} = ∂L/∂this (same shape).
+     *
+     * @param seed the upstream gradient, this tensor's shape
+     */
     public void backward(Tensor seed) {
         Autograd.backward(this, seed);
     }
 
-    /** The same storage without autograd history; changes to one show in the other. */
+    /** {@return the same storage without autograd history; changes to one show in the other} */
     public Tensor detach() {
         return new Tensor(storage, shape);
     }
 
-    /** A deep copy without history. */
+    /** {@return a deep copy without history} */
     public Tensor copy() {
         Tensor t = zeros(backend(), shape);
         backend().copy(storage, t.storage);
@@ -304,6 +407,10 @@ public final class Tensor {
     /**
      * Overwrites this tensor's values with {@code source}'s (same shape; copied across devices if needed).
      * Not recorded by autograd: for optimiser updates and running statistics.
+     *
+     * @param source the new values, this tensor's shape
+     * @return this tensor
+     * @throws IllegalArgumentException when the shapes differ
      */
     public Tensor assign(Tensor source) {
         if (!Arrays.equals(source.shape, shape)) {
@@ -326,62 +433,119 @@ public final class Tensor {
 
     // ----- shortcuts to the ops ---------------------------------------------------------------------------
 
+    /**
+     * {@return this + other, elementwise with broadcasting}
+     *
+     * @param other a tensor whose shape broadcasts with this one (NumPy rules)
+     */
     public Tensor add(Tensor other) {
         return Arithmetic.add(this, other);
     }
 
+    /**
+     * {@return this − other, elementwise with broadcasting}
+     *
+     * @param other a tensor whose shape broadcasts with this one (NumPy rules)
+     */
     public Tensor sub(Tensor other) {
         return Arithmetic.sub(this, other);
     }
 
+    /**
+     * {@return this · other, elementwise with broadcasting}
+     *
+     * @param other a tensor whose shape broadcasts with this one (NumPy rules)
+     */
     public Tensor mul(Tensor other) {
         return Arithmetic.mul(this, other);
     }
 
+    /**
+     * {@return this / other, elementwise with broadcasting}
+     *
+     * @param other a tensor whose shape broadcasts with this one (NumPy rules)
+     */
     public Tensor div(Tensor other) {
         return Arithmetic.div(this, other);
     }
 
+    /**
+     * {@return this + s}
+     *
+     * @param s a scalar
+     */
     public Tensor add(float s) {
         return Arithmetic.unary(UnaryOp.ADD_SCALAR, s, 0, this);
     }
 
+    /**
+     * {@return this − s}
+     *
+     * @param s a scalar
+     */
     public Tensor sub(float s) {
         return Arithmetic.unary(UnaryOp.ADD_SCALAR, -s, 0, this);
     }
 
+    /**
+     * {@return this · s}
+     *
+     * @param s a scalar
+     */
     public Tensor mul(float s) {
         return Arithmetic.unary(UnaryOp.MUL_SCALAR, s, 0, this);
     }
 
+    /**
+     * {@return this · (1 / s)}
+     *
+     * @param s a non-zero scalar
+     */
     public Tensor div(float s) {
         return Arithmetic.unary(UnaryOp.MUL_SCALAR, 1f / s, 0, this);
     }
 
+    /** {@return −this} */
     public Tensor neg() {
         return Arithmetic.unary(UnaryOp.NEG, 0, 0, this);
     }
 
+    /** {@return eˣ, elementwise} */
     public Tensor exp() {
         return Arithmetic.unary(UnaryOp.EXP, 0, 0, this);
     }
 
+    /** {@return the natural logarithm, elementwise (−∞ at 0, NaN below)} */
     public Tensor log() {
         return Arithmetic.unary(UnaryOp.LOG, 0, 0, this);
     }
 
+    /** {@return √x, elementwise (NaN below 0)} */
     public Tensor sqrt() {
         return Arithmetic.unary(UnaryOp.SQRT, 0, 0, this);
     }
 
+    /** {@return |x|, elementwise} */
     public Tensor abs() {
         return Arithmetic.unary(UnaryOp.ABS, 0, 0, this);
     }
 
+    /**
+     * {@return xᵖ, elementwise}
+     *
+     * @param exponent p
+     */
     public Tensor pow(float exponent) {
         return Arithmetic.unary(UnaryOp.POW, exponent, 0, this);
     }
 
+    /**
+     * {@return x limited to [min, max], elementwise (the gradient is 0 where clamped)}
+     *
+     * @param min the lower bound
+     * @param max the upper bound, ≥ min
+     * @throws IllegalArgumentException when min &gt; max
+     */
     public Tensor clamp(float min, float max) {
         if (min > max) {
             throw new IllegalArgumentException("clamp: min " + min + " > max " + max);
@@ -389,77 +553,146 @@ public final class Tensor {
         return Arithmetic.unary(UnaryOp.CLAMP, min, max, this);
     }
 
+    /** {@return max(x, 0), elementwise} */
     public Tensor relu() {
         return Arithmetic.unary(UnaryOp.RELU, 0, 0, this);
     }
 
+    /**
+     * {@return x for x &gt; 0, alpha·(eˣ − 1) otherwise}
+     *
+     * @param alpha the negative saturation
+     */
     public Tensor elu(float alpha) {
         return Arithmetic.unary(UnaryOp.ELU, alpha, 0, this);
     }
 
+    /**
+     * {@return x for x ≥ 0, negativeSlope·x otherwise}
+     *
+     * @param negativeSlope the factor on negative inputs
+     */
     public Tensor leakyRelu(float negativeSlope) {
         return Arithmetic.unary(UnaryOp.LEAKY_RELU, negativeSlope, 0, this);
     }
 
+    /** {@return 1 / (1 + e⁻ˣ), elementwise} */
     public Tensor sigmoid() {
         return Arithmetic.unary(UnaryOp.SIGMOID, 0, 0, this);
     }
 
+    /** {@return tanh x, elementwise} */
     public Tensor tanh() {
         return Arithmetic.unary(UnaryOp.TANH, 0, 0, this);
     }
 
+    /**
+     * {@return e^(xᵢ) / Σⱼ e^(xⱼ) along {@code dim}, same shape}
+     *
+     * @param dim the axis (negative counts from the end)
+     */
     public Tensor softmax(int dim) {
         return Softmax.softmax(this, dim);
     }
 
+    /**
+     * {@return log softmax along {@code dim}, computed stably, same shape}
+     *
+     * @param dim the axis (negative counts from the end)
+     */
     public Tensor logSoftmax(int dim) {
         return Softmax.logSoftmax(this, dim);
     }
 
-    /** Sum of all elements (rank 0). */
+    /** {@return sum of all elements (rank 0)} */
     public Tensor sum() {
         return Reductions.sum(this);
     }
 
+    /**
+     * {@return the sum over the given axes}
+     *
+     * @param dims    the axes to reduce
+     * @param keepDim keep them as size-1 axes
+     */
     public Tensor sum(int[] dims, boolean keepDim) {
         return Reductions.sum(this, dims, keepDim);
     }
 
+    /** {@return the mean of all elements, rank 0} */
     public Tensor mean() {
         return Reductions.mean(this);
     }
 
+    /**
+     * {@return the mean over the given axes}
+     *
+     * @param dims    the axes to reduce
+     * @param keepDim keep them as size-1 axes
+     */
     public Tensor mean(int[] dims, boolean keepDim) {
         return Reductions.mean(this, dims, keepDim);
     }
 
+    /** {@return the largest element, rank 0} */
     public Tensor max() {
         return Reductions.max(this);
     }
 
+    /**
+     * {@return the maximum over the given axes}
+     *
+     * @param dims    the axes to reduce
+     * @param keepDim keep them as size-1 axes
+     */
     public Tensor max(int[] dims, boolean keepDim) {
         return Reductions.max(this, dims, keepDim);
     }
 
+    /**
+     * {@return the matrix product over the last two axes, leading axes broadcast}
+     *
+     * @param other (…, K, N) when this is (…, M, K)
+     */
     public Tensor matmul(Tensor other) {
         return LinearAlgebra.matmul(this, other);
     }
 
-    /** A view with a new shape of the same element count; one size may be -1 (inferred). */
+    /**
+     * {@return a view with a new shape of the same element count; one size may be -1 (inferred)}
+     *
+     * @param newShape the sizes; their product equals numel (one may be −1)
+     */
     public Tensor reshape(int... newShape) {
         return Shaping.reshape(this, newShape);
     }
 
+    /**
+     * {@return a copy with the axes reordered: axis i of the result is axis perm[i] of this}
+     *
+     * @param perm a permutation of 0 … rank − 1
+     */
     public Tensor permute(int... perm) {
         return Shaping.permute(this, perm);
     }
 
-    /** Elements {@code start .. end-1} along {@code dim} (a copy). */
+    /**
+     * {@return elements {@code start .. end-1} along {@code dim} (a copy)}
+     *
+     * @param dim   the axis
+     * @param start the first index kept, 0 ≤ start
+     * @param end   one past the last index kept, start &lt; end ≤ size(dim)
+     */
     public Tensor slice(int dim, int start, int end) {
         return Shaping.slice(this, dim, start, end);
     }
 
+    /**
+     * {@return consecutive slices along {@code dim} of the given sizes (copies)}
+     *
+     * @param dim   the axis
+     * @param sizes the slices' sizes, summing to size(dim)
+     */
     public List<Tensor> split(int dim, int... sizes) {
         return Shaping.split(this, dim, sizes);
     }

@@ -17,26 +17,37 @@ public final class Buffer {
     private Tensor value;
     private final Tensor initial;
 
-    /** A buffer starting as a copy of {@code initial}; {@link Module#initialize(long)} resets it to that. */
+    /**
+     * A buffer starting as a copy of {@code initial}; {@link Module#initialize(long)} resets it to that.
+     *
+     * @param initial the initial value (copied)
+     */
     public Buffer(Tensor initial) {
         ParameterBudget.charge(initial.shape());
         this.initial = initial.detach().to(Device.CPU).copy();
         this.value = initial.detach().copy();
     }
 
+    /** {@return the current value (never requires a gradient)} */
     public Tensor value() {
         return value;
     }
 
+    /** {@return a copy of the shape} */
     public int[] shape() {
         return value.shape();
     }
 
+    /** {@return the number of values} */
     public long numel() {
         return value.numel();
     }
 
-    /** Overwrites the values in place (same shape). */
+    /**
+     * Overwrites the values in place (same shape).
+     *
+     * @param source the new values, this buffer's shape
+     */
     public void assign(Tensor source) {
         if (!Arrays.equals(source.shape(), value.shape())) {
             throw new IllegalArgumentException("buffer: new value has shape " + Shape.str(source.shape())

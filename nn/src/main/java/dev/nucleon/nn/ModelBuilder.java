@@ -8,9 +8,13 @@ package dev.nucleon.nn;
  */
 public interface ModelBuilder {
 
-    /** The name stored in {@link ModelConfig#builder()}, e.g. {@code "unet"}. */
+    /** {@return the name stored in {@link ModelConfig#builder()}, e.g. {@code "unet"}} */
     String name();
 
-    /** A freshly initialised network for {@code config} (its arguments; the builder name is this one's). */
+    /**
+     * {@return a freshly initialised network for {@code config} (its arguments; the builder name is this one's)}
+     *
+     * @param config the configuration
+     */
     Module build(ModelConfig config);
 }

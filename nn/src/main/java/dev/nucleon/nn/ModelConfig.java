@@ -16,6 +16,13 @@ import java.util.Objects;
  */
 public record ModelConfig(String builder, Map<String, String> args) {
 
+    /**
+     * A configuration; the arguments are copied.
+     *
+     * @param builder the {@link ModelBuilder} name, non-empty
+     * @param args    the arguments as text, by name
+     * @throws IllegalArgumentException when the builder name is empty
+     */
     public ModelConfig {
         Objects.requireNonNull(builder, "builder");
         if (builder.isBlank()) {
@@ -24,7 +31,13 @@ public record ModelConfig(String builder, Map<String, String> args) {
         args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
     }
 
-    /** A configuration from alternating keys and values: {@code of("tiny-cnn", "channels", 4, "dropout", 0.1)}. */
+    /**
+     * {@return a configuration from alternating keys and values: {@code of("tiny-cnn", "channels", 4, "dropout", 0.1)}}
+     *
+     * @param builder       the {@link ModelBuilder} name
+     * @param keysAndValues key, value, key, value…; values are turned into text with {@code String.valueOf}
+     * @throws IllegalArgumentException when keys and values do not alternate
+     */
     public static ModelConfig of(String builder, Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("model config '" + builder + "': keys and values must alternate, got "
@@ -37,13 +50,24 @@ public record ModelConfig(String builder, Map<String, String> args) {
         return new ModelConfig(builder, args);
     }
 
-    /** This configuration with one argument added or replaced. */
+    /**
+     * {@return this configuration with one argument added or replaced}
+     *
+     * @param key   the argument name
+     * @param value its value (as text)
+     */
     public ModelConfig with(String key, Object value) {
         Map<String, String> a = new LinkedHashMap<>(args);
         a.put(key, String.valueOf(value));
         return new ModelConfig(builder, a);
     }
 
+    /**
+     * {@return an argument's text}
+     *
+     * @param key the argument name
+     * @throws IllegalArgumentException when the argument is missing or does not parse (naming the builder and key)
+     */
     public String getString(String key) {
         String v = args.get(key);
         if (v == null) {
@@ -53,10 +77,22 @@ public record ModelConfig(String builder, Map<String, String> args) {
         return v;
     }
 
+    /**
+     * {@return an argument's text, or the default}
+     *
+     * @param key the argument name
+     * @param defaultValue returned when the argument is absent
+     */
     public String getString(String key, String defaultValue) {
         return args.getOrDefault(key, defaultValue);
     }
 
+    /**
+     * {@return an integer argument}
+     *
+     * @param key the argument name
+     * @throws IllegalArgumentException when the argument is missing or does not parse (naming the builder and key)
+     */
     public int getInt(String key) {
         String v = getString(key);
         try {
@@ -66,10 +102,23 @@ public record ModelConfig(String builder, Map<String, String> args) {
         }
     }
 
+    /**
+     * {@return an integer argument, or the default}
+     *
+     * @param key the argument name
+     * @param defaultValue returned when the argument is absent
+     * @throws IllegalArgumentException when present but not an integer
+     */
     public int getInt(String key, int defaultValue) {
         return args.containsKey(key) ? getInt(key) : defaultValue;
     }
 
+    /**
+     * {@return a number argument}
+     *
+     * @param key the argument name
+     * @throws IllegalArgumentException when the argument is missing or does not parse (naming the builder and key)
+     */
     public double getDouble(String key) {
         String v = getString(key);
         try {
@@ -79,10 +128,23 @@ public record ModelConfig(String builder, Map<String, String> args) {
         }
     }
 
+    /**
+     * {@return a number argument, or the default}
+     *
+     * @param key the argument name
+     * @param defaultValue returned when the argument is absent
+     * @throws IllegalArgumentException when present but not a number
+     */
     public double getDouble(String key, double defaultValue) {
         return args.containsKey(key) ? getDouble(key) : defaultValue;
     }
 
+    /**
+     * {@return a true/false argument}
+     *
+     * @param key the argument name
+     * @throws IllegalArgumentException when the argument is missing or does not parse (naming the builder and key)
+     */
     public boolean getBoolean(String key) {
         String v = getString(key).trim().toLowerCase(Locale.ROOT);
         if (v.equals("true") || v.equals("false")) {
@@ -91,6 +153,13 @@ public record ModelConfig(String builder, Map<String, String> args) {
         throw bad(key, v, "true or false");
     }
 
+    /**
+     * {@return a true/false argument, or the default}
+     *
+     * @param key the argument name
+     * @param defaultValue returned when the argument is absent
+     * @throws IllegalArgumentException when present but not true or false
+     */
     public boolean getBoolean(String key, boolean defaultValue) {
         return args.containsKey(key) ? getBoolean(key) : defaultValue;
     }

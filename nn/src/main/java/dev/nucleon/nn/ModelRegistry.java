@@ -20,12 +20,21 @@ public final class ModelRegistry {
     private ModelRegistry() {
     }
 
-    /** Registers (or replaces) a builder under its name. */
+    /**
+     * Registers (or replaces) a builder under its name.
+     *
+     * @param builder the builder
+     */
     public static void register(ModelBuilder builder) {
         REGISTERED.put(builder.name(), builder);
     }
 
-    /** Registers a factory function under {@code name}. */
+    /**
+     * Registers a factory function under {@code name}.
+     *
+     * @param name    the builder name
+     * @param factory builds a network from a configuration
+     */
     public static void register(String name, Function<ModelConfig, Module> factory) {
         register(new ModelBuilder() {
             @Override
@@ -40,14 +49,20 @@ public final class ModelRegistry {
         });
     }
 
-    /** Every known builder name, sorted. */
+    /** {@return every known builder name, sorted} */
     public static TreeSet<String> names() {
         TreeSet<String> names = new TreeSet<>(services().keySet());
         names.addAll(REGISTERED.keySet());
         return names;
     }
 
-    /** Builds the network {@code config} describes and attaches the configuration to it. */
+    /**
+     * Builds the network {@code config} describes and attaches the configuration to it.
+     *
+     * @param config the configuration
+     * @return the network, its configuration attached
+     * @throws IllegalArgumentException when no builder has that name
+     */
     public static Module build(ModelConfig config) {
         ModelBuilder builder = REGISTERED.get(config.builder());
         if (builder == null) {

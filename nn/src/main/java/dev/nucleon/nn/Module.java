@@ -53,7 +53,12 @@ public abstract class Module {
 
     // ----- forward ----------------------------------------------------------------------------------------
 
-    /** Runs the module on {@code x}. Subclasses implement {@link #compute(Tensor)} instead. */
+    /**
+     * Runs the module on {@code x}. Subclasses implement {@link #compute(Tensor)} instead.
+     *
+     * @param x the input (for image layers (N, C, H, W))
+     * @return the output
+     */
     public final Tensor forward(Tensor x) {
         ForwardHook hook = HOOK.get();
         Tensor y = hook == null ? compute(x) : hook.around(this, x, () -> compute(x));
@@ -70,12 +75,27 @@ public abstract class Module {
      */
     @FunctionalInterface
     public interface ForwardHook {
+        /**
+         * Wraps one forward call.
+         *
+         * @param module  the module called
+         * @param input   its input
+         * @param compute runs the module's computation; call it exactly once
+         * @return the value {@code compute} returned
+         */
         Tensor around(Module module, Tensor input, java.util.function.Supplier<Tensor> compute);
     }
 
     private static final ThreadLocal<ForwardHook> HOOK = new ThreadLocal<>();
 
-    /** Runs {@code body} with {@code hook} around every forward call on this thread, then restores the previous. */
+    /**
+     * Runs {@code body} with {@code hook} around every forward call on this thread, then restores the previous.
+     *
+     * @param <T>  the body's result type
+     * @param hook the hook
+     * @param body the work to run with it
+     * @return what {@code body} returned
+     */
     public static <T> T withForwardHook(ForwardHook hook, java.util.function.Supplier<T> body) {
         ForwardHook previous = HOOK.get();
         HOOK.set(hook);
@@ -90,7 +110,11 @@ public abstract class Module {
         }
     }
 
-    /** The forward computation; call children through their {@link #forward(Tensor)}. */
+    /**
+     * {@return the forward computation; call children through their {@link #forward(Tensor)}}
+     *
+     * @param x the input
+     */
     protected abstract Tensor compute(Tensor x);
 
     /**
@@ -98,6 +122,9 @@ public abstract class Module {
      * ({@link #computeConcat}) reads the parts in place, so a U-Net decoder never builds concat(up-sampled, skip).
      * With a forward hook or a summary trace installed the concatenation is built and passed to
      * {@link #forward}, so they see the call they expect. The parts are the caller's: none is released.
+     *
+     * @param parts tensors of the same (N, ·, H, W) shape but for their channel counts
+     * @return the output
      */
     public final Tensor forwardConcat(Tensor... parts) {
         if (parts.length > 1 && HOOK.get() == null && TRACE.get() == null) {
@@ -117,6 +144,9 @@ public abstract class Module {
     /**
      * {@code compute(concat(1, parts))} without building the concatenation, or null (the default) to have
      * {@link #forwardConcat} build it. Call children through their {@link #forwardConcat} or {@link #forward}.
+     *
+     * @param parts the channel-axis parts of the input
+     * @return the output, or null to have the concatenation built
      */
     protected Tensor computeConcat(Tensor[] parts) {
         return null;
@@ -124,21 +154,40 @@ public abstract class Module {
 
     // ----- registration -----------------------------------------------------------------------------------
 
-    /** Registers a parameter under {@code name} (no dots; unique within this module) and returns it. */
+    /**
+     * Registers a parameter under {@code name} (no dots; unique within this module) and returns it.
+     *
+     * @param name      the local name
+     * @param parameter the parameter
+     * @return {@code parameter}
+     */
     protected final Parameter registerParameter(String name, Parameter parameter) {
         checkName(name);
         parameters.put(name, parameter);
         return parameter;
     }
 
-    /** Registers a buffer under {@code name} and returns it. */
+    /**
+     * Registers a buffer under {@code name} and returns it.
+     *
+     * @param name   the local name (no dots; unique within this module)
+     * @param buffer the buffer
+     * @return {@code buffer}
+     */
     protected final Buffer registerBuffer(String name, Buffer buffer) {
         checkName(name);
         buffers.put(name, buffer);
         return buffer;
     }
 
-    /** Registers a child module under {@code name} and returns it. */
+    /**
+     * Registers a child module under {@code name} and returns it.
+     *
+     * @param <M>    the child's type
+     * @param name   the local name (no dots; unique within this module)
+     * @param module the child
+     * @return {@code module}
+     */
     protected final <M extends Module> M registerModule(String name, M module) {
         checkName(name);
         if (module == this) {
@@ -151,6 +200,12 @@ public abstract class Module {
     /**
      * Replaces the child registered under {@code name} (same name, same position); used by inference-time
      * rewrites such as folding batch norm into the preceding convolution. Returns the new child.
+     *
+     * @param <M>    the child's type
+     * @param name   the name of a registered child
+     * @param module the new child
+     * @return {@code module}
+     * @throws IllegalArgumentException when no child has that name
      */
     protected final <M extends Module> M replaceModule(String name, M module) {
         if (!children.containsKey(name)) {
@@ -174,22 +229,26 @@ public abstract class Module {
 
     // ----- traversal --------------------------------------------------------------------------------------
 
-    /** This module's own parameters (not its children's), by local name. */
+    /** {@return this module's own parameters (not its children's), by local name} */
     public final Map<String, Parameter> localParameters() {
         return Collections.unmodifiableMap(parameters);
     }
 
-    /** This module's own buffers, by local name. */
+    /** {@return this module's own buffers, by local name} */
     public final Map<String, Buffer> localBuffers() {
         return Collections.unmodifiableMap(buffers);
     }
 
-    /** The direct children, by local name. */
+    /** {@return the direct children, by local name} */
     public final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
     }
 
-    /** The child registered under {@code name}. */
+    /**
+     * {@return the child registered under {@code name}}
+     *
+     * @param name a local name
+     */
     public final Module child(String name) {
         Module m = children.get(name);
         if (m == null) {
@@ -201,6 +260,8 @@ public abstract class Module {
     /**
      * Every module of the tree by full name, this one first under {@code ""}, then depth-first in
      * registration order. A module registered twice appears once, under its first name.
+     *
+     * @return the modules (a new map)
      */
     public final Map<String, Module> namedModules() {
         Map<String, Module> out = new LinkedHashMap<>();
@@ -219,7 +280,7 @@ public abstract class Module {
         }
     }
 
-    /** Every parameter of the tree by full name (e.g. {@code encoder.1.conv2.weight}); shared ones once. */
+    /** {@return every parameter of the tree by full name (e.g. {@code encoder.1.conv2.weight}); shared ones once} */
     public final Map<String, Parameter> namedParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -231,12 +292,12 @@ public abstract class Module {
         return out;
     }
 
-    /** Every parameter of the tree, in {@link #namedParameters()} order. */
+    /** {@return every parameter of the tree, in {@link #namedParameters()} order} */
     public final List<Parameter> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** Every buffer of the tree by full name (e.g. {@code encoder.1.bn.running_mean}). */
+    /** {@return every buffer of the tree by full name (e.g. {@code encoder.1.bn.running_mean})} */
     public final Map<String, Buffer> namedBuffers() {
         Map<String, Buffer> out = new LinkedHashMap<>();
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -258,6 +319,8 @@ public abstract class Module {
      * Parameters and buffers by full name — per module its parameters, then its buffers, then its children's
      * (PyTorch's {@code state_dict} order). The tensors are the live values (detached): copy them to keep a
      * snapshot.
+     *
+     * @return the tensors by full name (a new map)
      */
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -277,7 +340,7 @@ public abstract class Module {
         return out;
     }
 
-    /** A deep copy of {@link #stateDict()}, e.g. to restore the best weights later. */
+    /** {@return a deep copy of {@link #stateDict()}, e.g. to restore the best weights later} */
     public final Map<String, Tensor> stateDictCopy() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         stateDict().forEach((k, v) -> out.put(k, v.copy()));
@@ -293,6 +356,11 @@ public abstract class Module {
      * Shapes must match exactly. With {@code strict}, a missing or an unexpected name is an error (the
      * message lists them); otherwise they are skipped and reported in the result. Nothing is changed when
      * an error is thrown.
+     *
+     * @param source the tensors by full name
+     * @param strict whether a missing or unexpected name is an error
+     * @return what was missing and unexpected
+     * @throws IllegalArgumentException on a shape mismatch, or a missing or unexpected name when strict
      */
     public final LoadResult loadStateDict(Map<String, Tensor> source, boolean strict) {
         Map<String, Parameter> params = namedParameters();
@@ -340,6 +408,9 @@ public abstract class Module {
     /**
      * Draws every parameter again with a seed derived from {@code seed} and its full name, and resets every
      * buffer: the result depends only on the seed and the names, not on construction order.
+     *
+     * @param seed the base seed
+     * @return this module
      */
     public final Module initialize(long seed) {
         namedParameters().forEach((name, p) -> p.reinitialize(Initializers.mix(seed, name)));
@@ -352,6 +423,9 @@ public abstract class Module {
      * the forward pass runs unobserved without gradients, unless {@code t} shares storage with one of
      * {@code keep} (typically the forward's input and the tensor about to be returned). Call it once the last
      * reader of {@code t} has run.
+     *
+     * @param t    an intermediate tensor no later op reads
+     * @param keep tensors whose storage must survive
      */
     protected final void releaseIntermediate(Tensor t, Tensor... keep) {
         if (t == null || t.requiresGrad() || !releasesNow()) { // a parameter returned as is, say
@@ -373,16 +447,30 @@ public abstract class Module {
 
     // ----- modes, devices, gradients ----------------------------------------------------------------------
 
-    /** Training mode for the whole tree. Returns this. */
+    /**
+     * Switches the whole tree to training mode (batch norm uses and updates batch statistics, dropout drops).
+     *
+     * @return this module
+     */
     public final Module train() {
         return train(true);
     }
 
-    /** Inference mode for the whole tree. Returns this. */
+    /**
+     * Switches the whole tree to inference mode (batch norm uses its running statistics, dropout is the identity).
+     *
+     * @return this module
+     */
     public final Module eval() {
         return train(false);
     }
 
+    /**
+     * Switches the whole tree to training or inference mode.
+     *
+     * @param on true for training
+     * @return this module
+     */
     public final Module train(boolean on) {
         for (Module m : namedModules().values()) {
             m.training = on;
@@ -390,6 +478,7 @@ public abstract class Module {
         return this;
     }
 
+    /** {@return whether this module is in training mode} */
     public final boolean isTraining() {
         return training;
     }
@@ -398,6 +487,9 @@ public abstract class Module {
      * For the whole tree: whether forward passes without gradients hand intermediate activations back to the
      * backend as soon as they are consumed (see the class comment). Off by default; the segmentation
      * toolkit's inference preparation turns it on. Returns this.
+     *
+     * @param on true to release
+     * @return this module
      */
     public final Module releaseIntermediates(boolean on) {
         for (Module m : namedModules().values()) {
@@ -406,6 +498,7 @@ public abstract class Module {
         return this;
     }
 
+    /** {@return whether forward passes release intermediates (see {@link #releaseIntermediates(boolean)})} */
     public final boolean releasesIntermediates() {
         return releaseIntermediates;
     }
@@ -413,6 +506,9 @@ public abstract class Module {
     /**
      * Moves every parameter and buffer to {@code device}; names, trainable flags and values are kept,
      * gradients are dropped. Returns this.
+     *
+     * @param device the target device
+     * @return this module
      */
     public final Module to(Device device) {
         for (Module m : namedModules().values()) {
@@ -422,7 +518,7 @@ public abstract class Module {
         return this;
     }
 
-    /** The device of the first parameter or buffer (the CPU for a module without any). */
+    /** {@return the device of the first parameter or buffer (the CPU for a module without any)} */
     public final Device device() {
         for (Parameter p : namedParameters().values()) {
             return p.device();
@@ -440,7 +536,7 @@ public abstract class Module {
 
     // ----- counting and printing --------------------------------------------------------------------------
 
-    /** Trainable and non-trainable (buffers, frozen parameters) element counts of the whole tree. */
+    /** {@return trainable and non-trainable (buffers, frozen parameters) element counts of the whole tree} */
     public final ParameterCount parameterCount() {
         long trainable = 0;
         long frozen = 0;
@@ -476,6 +572,9 @@ public abstract class Module {
      * forward pass on zeros of {@code inputShape} (N, C, H, W) in inference mode without gradients; the
      * mode is restored afterwards and no state changes. Layers are listed in call order; layers the pass
      * did not reach follow with shape "-". The batch axis prints as {@code None}.
+     *
+     * @param inputShape the input's (N, C, H, W)
+     * @return the table, lines ending in {@code \n}
      */
     @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public final String summary(int... inputShape) {
@@ -497,7 +596,7 @@ public abstract class Module {
         return Summary.render(this, trace.shapes, trace.order);
     }
 
-    /** Same table without output shapes (no forward pass). */
+    /** {@return same table without output shapes (no forward pass)} */
     public final String summary() {
         return summary(new int[0]);
     }
@@ -515,12 +614,12 @@ public abstract class Module {
         }
     }
 
-    /** The name shown in summaries and messages: the class's simple name unless overridden. */
+    /** {@return the name shown in summaries and messages: the class's simple name unless overridden} */
     public String typeName() {
         return getClass().getSimpleName();
     }
 
-    /** The arguments shown after the type in {@link #toString()}, e.g. {@code "1, 4, kernel=3"}. */
+    /** {@return the arguments shown after the type in {@link #toString()}, e.g. {@code "1, 4, kernel=3"}} */
     protected String extraRepr() {
         return "";
     }
@@ -544,12 +643,19 @@ public abstract class Module {
     /**
      * The configuration this network was built from by {@link ModelRegistry}, or null; a saved model records
      * it so that {@code Checkpoint.load(path)} can rebuild the network.
+     *
+     * @return the configuration, or null
      */
     public final ModelConfig config() {
         return config;
     }
 
-    /** Attaches the configuration that rebuilds this network through {@link ModelRegistry}. Returns this. */
+    /**
+     * Attaches the configuration that rebuilds this network through {@link ModelRegistry}. Returns this.
+     *
+     * @param config the configuration
+     * @return this module
+     */
     public final Module withConfig(ModelConfig config) {
         this.config = config;
         return this;

@@ -25,11 +25,23 @@ public final class Parameter {
     private final Initializer initializer;
     private final Fans fans;
 
-    /** A parameter of {@code shape} drawn from {@code initializer} with the next seed of the thread's sequence. */
+    /**
+     * A parameter of {@code shape} drawn from {@code initializer} with the next seed of the thread's sequence.
+     *
+     * @param shape       the sizes
+     * @param initializer draws the values (fans from the shape, {@link Fans#of})
+     */
     public Parameter(int[] shape, Initializer initializer) {
         this(shape, initializer, Fans.of(shape));
     }
 
+    /**
+     * A parameter of {@code shape} drawn from {@code initializer} with explicit fans.
+     *
+     * @param shape       the sizes
+     * @param initializer draws the values
+     * @param fans        the fans the initialiser scales by
+     */
     public Parameter(int[] shape, Initializer initializer, Fans fans) {
         ParameterBudget.charge(shape);
         this.initializer = initializer;
@@ -37,7 +49,11 @@ public final class Parameter {
         this.value = leaf(create(shape, Initializers.nextSeed()), true);
     }
 
-    /** A parameter holding a copy of {@code initial}; {@link Module#initialize(long)} restores this value. */
+    /**
+     * A parameter holding a copy of {@code initial}; {@link Module#initialize(long)} restores this value.
+     *
+     * @param initial the initial value (copied)
+     */
     public Parameter(Tensor initial) {
         ParameterBudget.charge(initial.shape());
         Tensor copy = initial.detach().copy();
@@ -46,37 +62,47 @@ public final class Parameter {
         this.value = leaf(initial.detach().copy(), true);
     }
 
-    /** The current tensor (a leaf that requires a gradient unless frozen). */
+    /** {@return the current tensor (a leaf that requires a gradient unless frozen)} */
     public Tensor value() {
         return value;
     }
 
-    /** The accumulated gradient, or null. */
+    /** {@return the accumulated gradient, or null} */
     public Tensor grad() {
         return value.grad();
     }
 
+    /** Forgets the accumulated gradient. */
     public void zeroGrad() {
         value.zeroGrad();
     }
 
+    /** {@return a copy of the shape} */
     public int[] shape() {
         return value.shape();
     }
 
+    /** {@return the number of values} */
     public long numel() {
         return value.numel();
     }
 
+    /** {@return the device the value lives on} */
     public Device device() {
         return value.device();
     }
 
+    /** {@return whether the optimiser updates it (false when frozen)} */
     public boolean trainable() {
         return trainable;
     }
 
-    /** Freezes ({@code false}) or unfreezes the parameter; a frozen parameter's gradient is dropped. */
+    /**
+     * Freezes ({@code false}) or unfreezes the parameter; a frozen parameter's gradient is dropped.
+     *
+     * @param trainable false to freeze
+     * @return this parameter
+     */
     public Parameter setTrainable(boolean trainable) {
         this.trainable = trainable;
         value.zeroGrad();
@@ -84,7 +110,12 @@ public final class Parameter {
         return this;
     }
 
-    /** Overwrites the values in place (same shape; copied across devices when needed). Not recorded. */
+    /**
+     * Overwrites the values in place (same shape; copied across devices when needed). Not recorded.
+     *
+     * @param source the new values, this parameter's shape
+     * @throws IllegalArgumentException when the shapes differ
+     */
     public void assign(Tensor source) {
         if (!Arrays.equals(source.shape(), value.shape())) {
             throw new IllegalArgumentException("parameter: new value has shape " + Shape.str(source.shape())
@@ -93,15 +124,23 @@ public final class Parameter {
         value.assign(source);
     }
 
-    /** Draws the values again from the initialiser with {@code seed}. */
+    /**
+     * Draws the values again from the initialiser with {@code seed}.
+     *
+     * @param seed the seed
+     */
     public void reinitialize(long seed) {
         value.assign(create(value.shape(), seed));
     }
 
+    /**
+     * {@return the initialiser the values are drawn from (for a parameter made from a tensor: that tensor again)}
+     */
     public Initializer initializer() {
         return initializer;
     }
 
+    /** {@return the fans the initialiser scales by} */
     public Fans fans() {
         return fans;
     }

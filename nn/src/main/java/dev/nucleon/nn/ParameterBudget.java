@@ -22,7 +22,11 @@ public final class ParameterBudget {
      * Runs {@code body} (typically a network build) allowing at most {@code maxValues} parameter and buffer values
      * to be created.
      *
+     * @param <T>       the body's result type
+     * @param maxValues the most values allowed, ≥ 0
+     * @param body      the work, typically a network build
      * @throws Exceeded as soon as one more parameter or buffer would pass the cap, before it is allocated
+     * @return what {@code body} returned
      */
     public static <T> T limit(long maxValues, Supplier<T> body) {
         long[] previous = CURRENT.get();
@@ -67,12 +71,12 @@ public final class ParameterBudget {
             this.reached = reached;
         }
 
-        /** The cap. */
+        /** {@return the cap} */
         public long cap() {
             return cap;
         }
 
-        /** The values the network had asked for when it was stopped (a lower bound on its size). */
+        /** {@return the values the network had asked for when it was stopped (a lower bound on its size)} */
         public long reached() {
             return reached;
         }

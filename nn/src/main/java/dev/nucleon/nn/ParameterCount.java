@@ -8,11 +8,16 @@ import java.util.Locale;
  */
 public record ParameterCount(long trainable, long nonTrainable) {
 
+    /** {@return trainable + non-trainable} */
     public long total() {
         return trainable + nonTrainable;
     }
 
-    /** {@code 31055297} → {@code "31,055,297"}. */
+    /**
+     * {@return {@code 31055297} → {@code "31,055,297"}}
+     *
+     * @param n a count
+     */
     public static String withSeparators(long n) {
         return String.format(Locale.US, "%,d", n);
     }

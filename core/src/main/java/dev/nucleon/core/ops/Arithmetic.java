@@ -19,21 +19,21 @@ public final class Arithmetic {
     private Arithmetic() {
     }
 
-    /** a + b. */
+    /** {@return a + b} */
     public static Tensor add(Tensor a, Tensor b) {
         Tensor out = binary("add", BinaryOp.ADD, a, b);
         return Autograd.record(out, "add", g -> new Tensor[] {
                 Reductions.sumTo(g, a.shape()), Reductions.sumTo(g, b.shape())}, a, b);
     }
 
-    /** a − b. */
+    /** {@return a − b} */
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor out = binary("sub", BinaryOp.SUB, a, b);
         return Autograd.record(out, "sub", g -> new Tensor[] {
                 Reductions.sumTo(g, a.shape()), b.requiresGrad() ? Reductions.sumTo(g.neg(), b.shape()) : null}, a, b);
     }
 
-    /** a · b (elementwise). */
+    /** {@return a · b (elementwise)} */
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor out = binary("mul", BinaryOp.MUL, a, b);
         return Autograd.record(out, "mul", g -> new Tensor[] {
@@ -41,7 +41,7 @@ public final class Arithmetic {
                 b.requiresGrad() ? Reductions.sumTo(mul(g, a), b.shape()) : null}, a, b);
     }
 
-    /** a / b (elementwise). */
+    /** {@return a / b (elementwise)} */
     public static Tensor div(Tensor a, Tensor b) {
         Tensor out = binary("div", BinaryOp.DIV, a, b);
         return Autograd.record(out, "div", g -> new Tensor[] {
@@ -62,7 +62,7 @@ public final class Arithmetic {
         return out;
     }
 
-    /** {@code y = op(x; p1, p2)}, recorded for autograd through {@link Backend#unaryBackward}. */
+    /** {@return {@code y = op(x; p1, p2)}, recorded for autograd through {@link Backend#unaryBackward}} */
     public static Tensor unary(UnaryOp op, float p1, float p2, Tensor x) {
         Tensor y = Tensor.empty(x.backend(), x.shape());
         x.backend().unary(op, p1, p2, x.storage(), y.storage());

@@ -23,7 +23,7 @@ public final class Convolution {
     private Convolution() {
     }
 
-    /** Square kernel, equal stride and padding in both directions, no dilation, one group. */
+    /** {@return square kernel, equal stride and padding in both directions, no dilation, one group} */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
         return conv2d(x, weight, bias, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {1, 1}, 1);
     }
@@ -121,7 +121,9 @@ public final class Convolution {
         return convTranspose2d(x, weight, bias, stride, padding, outputPadding, dilation, groups, Epilogue.NONE);
     }
 
-    /** {@code f(convTranspose2d(x, weight) + bias)}, fused as in {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int, Epilogue)}. */
+    /**
+     * {@return {@code f(convTranspose2d(x, weight) + bias)}, fused as in {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int, Epilogue)}}
+     */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
                                          int[] outputPadding, int[] dilation, int groups, Epilogue activation) {
         requireRank4("conv_transpose2d", "input", x);

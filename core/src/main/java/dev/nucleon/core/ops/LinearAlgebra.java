@@ -21,7 +21,7 @@ public final class LinearAlgebra {
         return product(a, false, b, false);
     }
 
-    /** op(a) · op(b) with optional transposes of the last two axes (no copy is made). */
+    /** {@return op(a) · op(b) with optional transposes of the last two axes (no copy is made)} */
     public static Tensor product(Tensor a, boolean transA, Tensor b, boolean transB) {
         Arithmetic.requireSameDevice("matmul", a, b);
         int[] as = a.shape();

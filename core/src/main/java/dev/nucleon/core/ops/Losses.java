@@ -43,7 +43,7 @@ public final class Losses {
         return nllLoss(Softmax.logSoftmax(logits, 1), target);
     }
 
-    /** Negative log-likelihood: logp (N, K, …), target (N, …) class indices; mean of −logp[target]. */
+    /** {@return negative log-likelihood: logp (N, K, …), target (N, …) class indices; mean of −logp[target]} */
     public static Tensor nllLoss(Tensor logp, Tensor target) {
         int[] ls = logp.shape();
         int[] expected = checkTarget("nll_loss", logp, target);
@@ -82,7 +82,7 @@ public final class Losses {
         return expected;
     }
 
-    /** Mean squared error, mean of (a − b)². */
+    /** {@return mean squared error, mean of (a − b)²} */
     public static Tensor mse(Tensor prediction, Tensor target) {
         requireSameShape("mse", prediction, target);
         return prediction.sub(target).pow(2f).mean();

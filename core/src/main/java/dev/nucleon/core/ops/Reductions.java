@@ -17,7 +17,7 @@ public final class Reductions {
     private Reductions() {
     }
 
-    /** Sum of all elements, as a rank-0 tensor. */
+    /** {@return sum of all elements, as a rank-0 tensor} */
     public static Tensor sum(Tensor x) {
         return sum(x, allAxes(x.rank()), false);
     }
@@ -33,7 +33,7 @@ public final class Reductions {
         return mean(x, allAxes(x.rank()), false);
     }
 
-    /** Sum divided by the number of elements reduced over. */
+    /** {@return sum divided by the number of elements reduced over} */
     public static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
         int[] kept = keptShape("mean", x.shape(), dims);
         long count = x.numel() / Math.max(1, Shape.numel(kept));
@@ -47,7 +47,7 @@ public final class Reductions {
         return max(x, allAxes(x.rank()), false);
     }
 
-    /** Maximum over the axes; ties share the gradient equally (as PyTorch's amax). */
+    /** {@return maximum over the axes; ties share the gradient equally (as PyTorch's amax)} */
     public static Tensor max(Tensor x, int[] dims, boolean keepDim) {
         int[] kept = keptShape("max", x.shape(), dims);
         if (x.numel() == 0) {

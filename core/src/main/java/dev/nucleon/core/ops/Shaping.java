@@ -19,7 +19,7 @@ public final class Shaping {
     private Shaping() {
     }
 
-    /** Same data, new shape of equal element count; at most one size may be -1 (inferred). */
+    /** {@return same data, new shape of equal element count; at most one size may be -1 (inferred)} */
     public static Tensor reshape(Tensor x, int... newShape) {
         int[] shape = newShape.clone();
         int infer = -1;
@@ -46,7 +46,7 @@ public final class Shaping {
         return Autograd.record(out, "reshape", g -> new Tensor[] {reshape(g, original)}, x);
     }
 
-    /** Axes reordered: output axis d is input axis {@code perm[d]}. */
+    /** {@return axes reordered: output axis d is input axis {@code perm[d]}} */
     public static Tensor permute(Tensor x, int... perm) {
         int rank = x.rank();
         if (perm.length != rank) {
@@ -70,7 +70,7 @@ public final class Shaping {
         return Autograd.record(out, "permute", g -> new Tensor[] {permute(g, inverse)}, x);
     }
 
-    /** Swaps two axes. */
+    /** {@return a copy of {@code x} with axes {@code dim0} and {@code dim1} swapped} */
     public static Tensor transpose(Tensor x, int dim0, int dim1) {
         int[] perm = new int[x.rank()];
         for (int d = 0; d < perm.length; d++) {
@@ -107,7 +107,7 @@ public final class Shaping {
         return reshape(x, out);
     }
 
-    /** Elements {@code start .. end − 1} along {@code dim}. */
+    /** {@return elements {@code start .. end − 1} along {@code dim}} */
     public static Tensor slice(Tensor x, int dim, int start, int end) {
         int a = Shape.axis("slice", dim, x.rank());
         int[] from = new int[x.rank()];
@@ -121,7 +121,7 @@ public final class Shaping {
         return crop(x, from, size);
     }
 
-    /** The box of {@code size} starting at {@code start} (one entry per axis). */
+    /** {@return the box of {@code size} starting at {@code start} (one entry per axis)} */
     public static Tensor crop(Tensor x, int[] start, int[] size) {
         int[] shape = x.shape();
         if (start.length != shape.length || size.length != shape.length) {

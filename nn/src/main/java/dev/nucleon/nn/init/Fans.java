@@ -14,13 +14,22 @@ import dev.nucleon.core.Shape;
  */
 public record Fans(int fanIn, int fanOut) {
 
+    /**
+     * @param fanIn  inputs feeding each output unit, ≥ 1
+     * @param fanOut outputs each input unit feeds, ≥ 1
+     * @throws IllegalArgumentException when either is below 1
+     */
     public Fans {
         if (fanIn < 1 || fanOut < 1) {
             throw new IllegalArgumentException("fans: fan-in and fan-out must be >= 1, got (" + fanIn + ", " + fanOut + ")");
         }
     }
 
-    /** The fans of a weight of this shape (see the class comment). */
+    /**
+     * {@return the fans of a weight of this shape (see the class comment)}
+     *
+     * @param shape the weight's shape: rank 0 (a scalar: 1 and 1), 1 (a bias) or more (a kernel)
+     */
     public static Fans of(int... shape) {
         if (shape.length == 0) {
             return new Fans(1, 1);

@@ -41,20 +41,29 @@ public final class Initializers {
     private Initializers() {
     }
 
-    /** Restarts this thread's seed sequence, so the layers built next get reproducible seeds. */
+    /**
+     * Restarts this thread's seed sequence, so the layers built next get reproducible seeds.
+     *
+     * @param seed the sequence's base seed
+     */
     public static void manualSeed(long seed) {
         long[] s = SEQUENCE.get();
         s[0] = seed;
         s[1] = 0;
     }
 
-    /** The next seed of this thread's sequence. */
+    /** {@return the next seed of this thread's sequence} */
     public static long nextSeed() {
         long[] s = SEQUENCE.get();
         return mix(s[0], s[1]++);
     }
 
-    /** A well-spread 64-bit seed from two values (SplitMix64's finaliser over their combination). */
+    /**
+     * {@return a well-spread 64-bit seed from two values (SplitMix64's finaliser over their combination)}
+     *
+     * @param seed the base seed
+     * @param salt what tells this seed apart from the others of the same base (an index, a hash)
+     */
     public static long mix(long seed, long salt) {
         long z = seed + 0x9E3779B97F4A7C15L * (salt + 1);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -62,7 +71,12 @@ public final class Initializers {
         return z ^ (z >>> 31);
     }
 
-    /** A seed derived from a base seed and a name (64-bit FNV-1a of its UTF-8 bytes, then {@link #mix}). */
+    /**
+     * {@return a seed derived from a base seed and a name (64-bit FNV-1a of its UTF-8 bytes, then {@link #mix})}
+     *
+     * @param seed the base seed
+     * @param name e.g. a parameter's path in its module tree
+     */
     public static long mix(long seed, String name) {
         long h = 0xcbf29ce484222325L;
         for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
@@ -72,45 +86,59 @@ public final class Initializers {
         return mix(seed, h);
     }
 
+    /** {@return Keras' {@code glorot_uniform}: uniform on [−l, l], l = √(6 / (fanIn + fanOut))} */
     public static Initializer glorotUniform() {
         return named("glorot_uniform", (shape, fans, seed) ->
                 symmetricUniform(seed, Math.sqrt(6.0 / (fans.fanIn() + fans.fanOut())), shape));
     }
 
+    /**
+     * {@return Keras' {@code glorot_normal}: a normal truncated at ±2σ' (redrawn beyond), σ' chosen so the result has
+     * σ = √(2 / (fanIn + fanOut))}
+     */
     public static Initializer glorotNormal() {
         return named("glorot_normal", (shape, fans, seed) ->
                 truncatedNormal(seed, Math.sqrt(2.0 / (fans.fanIn() + fans.fanOut())) / TRUNCATED_STD, shape));
     }
 
-    /** PyTorch's {@code xavier_normal_}: an untruncated normal with σ = √(2 / (fanIn + fanOut)). */
+    /** {@return PyTorch's {@code xavier_normal_}: an untruncated normal with σ = √(2 / (fanIn + fanOut))} */
     public static Initializer glorotNormalUntruncated() {
         return named("xavier_normal", (shape, fans, seed) ->
                 Tensor.normal(seed, 0f, (float) Math.sqrt(2.0 / (fans.fanIn() + fans.fanOut())), shape));
     }
 
+    /** {@return Keras' {@code he_uniform}: uniform on [−l, l], l = √(6 / fanIn)} */
     public static Initializer heUniform() {
         return named("he_uniform", (shape, fans, seed) -> symmetricUniform(seed, Math.sqrt(6.0 / fans.fanIn()), shape));
     }
 
+    /** {@return Keras' {@code he_normal}: a normal truncated at ±2σ', the result having σ = √(2 / fanIn)} */
     public static Initializer heNormal() {
         return named("he_normal", (shape, fans, seed) ->
                 truncatedNormal(seed, Math.sqrt(2.0 / fans.fanIn()) / TRUNCATED_STD, shape));
     }
 
-    /** PyTorch's {@code kaiming_normal_} (fan-in mode, ReLU gain): an untruncated normal, σ = √(2 / fanIn). */
+    /** {@return PyTorch's {@code kaiming_normal_} (fan-in mode, ReLU gain): an untruncated normal, σ = √(2 / fanIn)} */
     public static Initializer heNormalUntruncated() {
         return named("kaiming_normal", (shape, fans, seed) ->
                 Tensor.normal(seed, 0f, (float) Math.sqrt(2.0 / fans.fanIn()), shape));
     }
 
+    /** {@return all zeros (biases)} */
     public static Initializer zeros() {
         return named("zeros", (shape, fans, seed) -> Tensor.zeros(shape));
     }
 
+    /** {@return all ones (normalisation scales)} */
     public static Initializer ones() {
         return constant(1f);
     }
 
+    /**
+     * {@return every element {@code value}}
+     *
+     * @param value the fill value
+     */
     public static Initializer constant(float value) {
         return named(value == 1f ? "ones" : "constant(" + value + ")", (shape, fans, seed) -> Tensor.full(value, shape));
     }

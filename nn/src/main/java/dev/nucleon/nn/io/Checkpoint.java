@@ -48,12 +48,25 @@ public final class Checkpoint {
 
     // ----- models -----------------------------------------------------------------------------------------
 
-    /** Saves the network's parameters, buffers and configuration (if any). */
+    /**
+     * Saves the network's parameters, buffers and configuration (if any).
+     *
+     * @param path  the target {@code .safetensors} file (written atomically)
+     * @param model the network
+     * @throws IOException when the file cannot be written (the target is then unchanged)
+     */
     public static void save(Path path, Module model) throws IOException {
         save(path, model, Map.of());
     }
 
-    /** As {@link #save(Path, Module)}, with extra metadata entries (string → string). */
+    /**
+     * As {@link #save(Path, Module)}, with extra metadata entries (string → string).
+     *
+     * @param path          the target {@code .safetensors} file (written atomically)
+     * @param model         the network
+     * @param extraMetadata more entries, e.g. the input conversion a segmentation model was trained with
+     * @throws IOException when the file cannot be written (the target is then unchanged)
+     */
     public static void save(Path path, Module model, Map<String, String> extraMetadata) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>(extraMetadata);
         meta.put("format", "pt");
@@ -67,6 +80,10 @@ public final class Checkpoint {
      * Rebuilds the network recorded in the file's {@value #CONFIG_KEY} through the {@link ModelRegistry} and
      * loads its weights (strictly). The network is returned in inference mode. See {@link #load(SafeTensorsFile)}
      * for the checks.
+     *
+     * @param path a model file
+     * @return the network, in inference mode
+     * @throws IOException when the file cannot be read or written, or its content is refused (a {@link CheckpointException} naming the file and the tensor)
      */
     public static Module load(Path path) throws IOException {
         return load(SafeTensors.read(path));
@@ -75,6 +92,11 @@ public final class Checkpoint {
     /**
      * As {@link #load(Path)}, from a stream read to its end (e.g. a model shipped as a class-path resource),
      * with no temporary file; {@code source} names it in error messages. The stream is not closed.
+     *
+     * @param in     the stream, read to its end
+     * @param source what messages call it, e.g. {@code "classpath:/models/x.safetensors"}
+     * @return the network, in inference mode
+     * @throws IOException when the file cannot be read or written, or its content is refused (a {@link CheckpointException} naming the file and the tensor)
      */
     public static Module load(InputStream in, String source) throws IOException {
         return load(SafeTensors.read(in, source));
@@ -86,6 +108,10 @@ public final class Checkpoint {
      * {@value #BUILD_SLACK} ({@link ParameterBudget}), so a configuration that disagrees with the weights
      * ({@code base=4096} in a 2 MB file) is refused at once instead of allocating gigabytes. After loading, every
      * value must be finite and batch-norm running variances must be ≥ 0 (see {@link #loadWeights}).
+     *
+     * @param file a model file already read
+     * @return the network, in inference mode
+     * @throws IOException when the file cannot be read or written, or its content is refused (a {@link CheckpointException} naming the file and the tensor)
      */
     public static Module load(SafeTensorsFile file) throws IOException {
         String json = file.metadata().get(CONFIG_KEY);
@@ -136,7 +162,13 @@ public final class Checkpoint {
         return String.format(Locale.ROOT, "%.1f %s as float32", bytes / Math.pow(1024, u + 1), units[u]);
     }
 
-    /** Reads only the network configuration recorded in a model file (null when there is none). */
+    /**
+     * Reads only the network configuration recorded in a model file (null when there is none).
+     *
+     * @param path a model file
+     * @return the configuration, or null
+     * @throws IOException when the file cannot be read or written, or its content is refused (a {@link CheckpointException} naming the file and the tensor)
+     */
     public static ModelConfig readConfig(Path path) throws IOException {
         String json = SafeTensors.read(path).metadata().get(CONFIG_KEY);
         try {
@@ -153,6 +185,12 @@ public final class Checkpoint {
      * batch-norm running variances ({@code *.running_var}) must be ≥ 0: weights with NaN (a diverged training)
      * would otherwise load silently and find nothing. Each refusal is a {@link CheckpointException} naming the
      * file and the tensor; the model is left unchanged.
+     *
+     * @param path   a weights file
+     * @param model  the network to load into
+     * @param strict whether every name must match both ways
+     * @return what was missing and unexpected (empty lists when strict)
+     * @throws IOException when the file cannot be read or written, or its content is refused (a {@link CheckpointException} naming the file and the tensor)
      */
     public static Module.LoadResult loadWeights(Path path, Module model, boolean strict) throws IOException {
         return loadInto(SafeTensors.read(path), model, strict);
@@ -214,7 +252,14 @@ public final class Checkpoint {
 
     // ----- optimisers -------------------------------------------------------------------------------------
 
-    /** Saves the optimiser's state, step count, learning rate and hyper-parameters, plus {@code extraMetadata}. */
+    /**
+     * Saves the optimiser's state, step count, learning rate and hyper-parameters, plus {@code extraMetadata}.
+     *
+     * @param path          the target (written atomically)
+     * @param optimizer     the optimiser
+     * @param extraMetadata more entries (e.g. the epoch)
+     * @throws IOException when the file cannot be written (the target is then unchanged)
+     */
     public static void saveOptimizer(Path path, Optimizer optimizer, Map<String, String> extraMetadata) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>(extraMetadata);
         meta.put(OPTIMIZER_KEY, optimizer.name());
@@ -228,6 +273,11 @@ public final class Checkpoint {
      * Restores state saved by {@link #saveOptimizer} into an optimiser of the same algorithm over the same
      * parameters (by name); the step count and learning rate are restored, the hyper-parameters stay the
      * optimiser's own. Returns the file's whole metadata (including the caller's extra entries).
+     *
+     * @param path      a file {@link #saveOptimizer} wrote
+     * @param optimizer an optimiser of the same algorithm over the same parameters
+     * @return the file's metadata
+     * @throws IOException when the file cannot be read or written, or its content is refused (a {@link CheckpointException} naming the file and the tensor)
      */
     public static Map<String, String> loadOptimizer(Path path, Optimizer optimizer) throws IOException {
         SafeTensorsFile file = SafeTensors.read(path);
@@ -269,7 +319,11 @@ public final class Checkpoint {
 
     // ----- configuration as JSON --------------------------------------------------------------------------
 
-    /** {@code {"builder":"unet","args":{"base":"16","depth":"5"}}}. */
+    /**
+     * {@return {@code {"builder":"unet","args":{"base":"16","depth":"5"}}}}
+     *
+     * @param config the configuration
+     */
     public static String encodeConfig(ModelConfig config) {
         StringBuilder sb = new StringBuilder("{\"builder\":").append(Json.quote(config.builder())).append(",\"args\":{");
         boolean first = true;
@@ -283,6 +337,10 @@ public final class Checkpoint {
     /**
      * Parses {@link #encodeConfig}'s JSON. Argument values may also be JSON numbers or booleans (kept as
      * their text), so a hand-written configuration works too; unknown top-level fields are refused.
+     *
+     * @param json the JSON text
+     * @return the configuration
+     * @throws IllegalArgumentException when the JSON is malformed or not a configuration
      */
     public static ModelConfig decodeConfig(String json) {
         Object root;

@@ -17,7 +17,26 @@ import java.util.Locale;
  * is refused by name. Nucleon writes {@code F32} only.
  */
 public enum DType {
-    F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1);
+    /** IEEE double. */
+    F64(8),
+    /** IEEE float. */
+    F32(4),
+    /** IEEE half. */
+    F16(2),
+    /** bfloat16. */
+    BF16(2),
+    /** Signed 64-bit integer. */
+    I64(8),
+    /** Signed 32-bit integer. */
+    I32(4),
+    /** Signed 16-bit integer. */
+    I16(2),
+    /** Signed 8-bit integer. */
+    I8(1),
+    /** Unsigned 8-bit integer. */
+    U8(1),
+    /** One byte, 0 or 1. */
+    BOOL(1);
 
     private final int bytes;
 
@@ -25,12 +44,16 @@ public enum DType {
         this.bytes = bytes;
     }
 
-    /** Bytes per element. */
+    /** {@return bytes per element} */
     public int bytes() {
         return bytes;
     }
 
-    /** The dtype named {@code name} (upper case as the specification writes it), or null when unsupported. */
+    /**
+     * {@return the dtype named {@code name} (upper case as the specification writes it), or null when unsupported}
+     *
+     * @param name a dtype name, e.g. {@code F32}
+     */
     public static DType parse(String name) {
         for (DType d : values()) {
             if (d.name().equals(name)) {
@@ -43,7 +66,10 @@ public enum DType {
     /**
      * Reads {@code count} little-endian elements from {@code data} (positioned at the first) as floats.
      *
+     * @param data  the bytes, positioned at the first element (advanced past the last)
+     * @param count how many elements
      * @throws IllegalArgumentException naming the offending value when it cannot be represented
+     * @return the values as floats
      */
     public float[] toFloats(ByteBuffer data, int count) {
         float[] out = new float[count];

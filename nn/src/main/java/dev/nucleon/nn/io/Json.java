@@ -27,7 +27,7 @@ public final class Json {
     /** A JSON number, kept as written. */
     public record Number(String text) {
 
-        /** The value as a long, or an error when it has a fraction, an exponent, or does not fit. */
+        /** {@return the value as a long, or an error when it has a fraction, an exponent, or does not fit} */
         public long longValueExact() {
             if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
                 throw new NumberFormatException("not an integer: " + text);
@@ -38,6 +38,7 @@ public final class Json {
             return new BigInteger(text).longValueExact();
         }
 
+        /** {@return the number's value} */
         public double doubleValue() {
             return Double.parseDouble(text);
         }
@@ -58,6 +59,7 @@ public final class Json {
             this.offset = offset;
         }
 
+        /** {@return the character offset of the error in the parsed text} */
         public int offset() {
             return offset;
         }
@@ -72,7 +74,13 @@ public final class Json {
         this.text = text;
     }
 
-    /** Parses one JSON value surrounded by optional whitespace. */
+    /**
+     * Parses one JSON value surrounded by optional whitespace.
+     *
+     * @param text JSON text
+     * @return the value, as the class comment lists (a {@link Number}, {@link #NULL}, …)
+     * @throws SyntaxException on malformed JSON, with the offset
+     */
     public static Object parse(String text) {
         Json p = new Json(text);
         p.skipWhitespace();
@@ -84,7 +92,11 @@ public final class Json {
         return v;
     }
 
-    /** {@code s} as a JSON string literal (quotes, backslashes and control characters escaped). */
+    /**
+     * {@return {@code s} as a JSON string literal (quotes, backslashes and control characters escaped)}
+     *
+     * @param s the text
+     */
     public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {

@@ -58,7 +58,13 @@ public final class SafeTensors {
 
     // ----- reading ----------------------------------------------------------------------------------------
 
-    /** Reads and validates {@code path}. */
+    /**
+     * Reads and validates {@code path}.
+     *
+     * @param path a {@code .safetensors} file
+     * @return the parsed header and data
+     * @throws IOException when the file cannot be read or is not a valid safetensors file (a {@link CheckpointException} naming it)
+     */
     public static SafeTensorsFile read(Path path) throws IOException {
         String source = path.toString();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -90,6 +96,9 @@ public final class SafeTensors {
      * same checks as {@link #read(Path)} and nothing written to disk; the stream is not closed.
      *
      * @param source what the messages call it, e.g. {@code "classpath:/models/x.safetensors"}
+     * @param in     the stream, read to its end
+     * @return the parsed header and data
+     * @throws IOException when the stream cannot be read or is not a valid safetensors file
      */
     public static SafeTensorsFile read(InputStream in, String source) throws IOException {
         byte[] length = in.readNBytes(8);
@@ -311,7 +320,11 @@ public final class SafeTensors {
     /**
      * Writes {@code tensors} as float32 (sorted by name) with {@code metadata}, atomically.
      *
+     * @param path     the target
+     * @param tensors  the tensors by name
+     * @param metadata string metadata (the {@code __metadata__} entry), may be empty
      * @throws IllegalArgumentException for an empty tensor name or one equal to {@code __metadata__}
+     * @throws IOException when the file cannot be written (the target is then unchanged)
      */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Path target = path.toAbsolutePath();
@@ -340,7 +353,12 @@ public final class SafeTensors {
         }
     }
 
-    /** The whole file as bytes (what {@link #write} puts on disk). */
+    /**
+     * {@return the whole file as bytes (what {@link #write} puts on disk)}
+     *
+     * @param tensors  the tensors by name
+     * @param metadata string metadata, may be empty
+     */
     public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {

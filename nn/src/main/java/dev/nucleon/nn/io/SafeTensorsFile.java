@@ -21,6 +21,7 @@ public final class SafeTensorsFile {
     /** One tensor's header entry; {@code begin}/{@code end} are byte offsets into the data section. */
     public record Entry(String name, DType dtype, int[] shape, long begin, long end) {
 
+        /** {@return the element count, the product of the shape} */
         public long numel() {
             long n = 1;
             for (int d : shape) {
@@ -44,31 +45,43 @@ public final class SafeTensorsFile {
         this.data = data;
     }
 
-    /** The file read, or null when it came from a stream ({@link SafeTensors#read(java.io.InputStream, String)}). */
+    /**
+     * {@return the file read, or null when it came from a stream ({@link SafeTensors#read(java.io.InputStream, String)})}
+     */
     public Path path() {
         return path;
     }
 
-    /** What messages call it: the file's path, or the name a stream was read under. */
+    /** {@return what messages call it: the file's path, or the name a stream was read under} */
     public String source() {
         return source;
     }
 
-    /** The {@code __metadata__} map (empty when the file has none). */
+    /** {@return the {@code __metadata__} map (empty when the file has none)} */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** Tensor names in header order. */
+    /** {@return tensor names in header order} */
     public List<String> names() {
         return new ArrayList<>(entries.keySet());
     }
 
+    /**
+     * {@return whether the file holds a tensor of that name}
+     *
+     * @param name a tensor name
+     */
     public boolean contains(String name) {
         return entries.containsKey(name);
     }
 
-    /** The header entry of {@code name}. */
+    /**
+     * {@return the header entry of {@code name}}
+     *
+     * @param name a tensor name
+     * @throws CheckpointException when the file holds no such tensor
+     */
     public Entry entry(String name) throws CheckpointException {
         Entry e = entries.get(name);
         if (e == null) {
@@ -78,7 +91,12 @@ public final class SafeTensorsFile {
         return e;
     }
 
-    /** The tensor {@code name} as a float32 CPU tensor. */
+    /**
+     * {@return the tensor {@code name} as a float32 CPU tensor}
+     *
+     * @param name a tensor name
+     * @throws CheckpointException when the file holds no such tensor, or a value cannot be converted to float32
+     */
     public Tensor tensor(String name) throws CheckpointException {
         Entry e = entry(name);
         ByteBuffer slice = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -93,7 +111,11 @@ public final class SafeTensorsFile {
         return Tensor.of(values, e.shape());
     }
 
-    /** Every tensor, converted, in header order. */
+    /**
+     * {@return every tensor, converted, in header order}
+     *
+     * @throws CheckpointException when a value cannot be converted to float32
+     */
     public Map<String, Tensor> tensors() throws CheckpointException {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String name : entries.keySet()) {

@@ -37,6 +37,12 @@ public final class BatchNorm2d extends Module {
     private final Buffer runningMean;
     private final Buffer runningVar;
 
+    /**
+     * Batch norm with Keras's momentum and epsilon.
+     *
+     * @param channels C, ≥ 1
+     * @throws IllegalArgumentException when not positive
+     */
     public BatchNorm2d(int channels) {
         this(channels, DEFAULT_MOMENTUM, DEFAULT_EPS);
     }
@@ -44,6 +50,9 @@ public final class BatchNorm2d extends Module {
     /**
      * @param momentum weight of the new batch in the running statistics (PyTorch convention; Keras's
      *                 momentum m is 1 − m here)
+     * @param channels C, ≥ 1
+     * @param eps      added to the variance, &gt; 0
+     * @throws IllegalArgumentException when out of range
      */
     public BatchNorm2d(int channels, float momentum, float eps) {
         Conv2d.requirePositive("channels", channels);
@@ -70,23 +79,27 @@ public final class BatchNorm2d extends Module {
                 isTraining(), momentum, eps);
     }
 
+    /** {@return the scale γ, (C)} */
     public Parameter weight() {
         return weight;
     }
 
+    /** {@return the shift β, (C)} */
     public Parameter bias() {
         return bias;
     }
 
+    /** {@return the running mean, (C), used in inference mode} */
     public Buffer runningMean() {
         return runningMean;
     }
 
+    /** {@return the running (unbiased) variance, (C), used in inference mode} */
     public Buffer runningVar() {
         return runningVar;
     }
 
-    /** The epsilon added to the variance. */
+    /** {@return the epsilon added to the variance} */
     public float eps() {
         return eps;
     }

@@ -39,12 +39,28 @@ public final class Conv2d extends Module {
     /** Applied to the output inside the convolution ({@link #fuseActivation}); {@link Epilogue#NONE} normally. */
     private Epilogue activation = Epilogue.NONE;
 
-    /** Stride 1, no padding, bias, Keras initialisers. */
+    /**
+     * Stride 1, no padding, bias, Keras initialisers.
+     *
+     * @param inChannels  C_in, ≥ 1
+     * @param outChannels C_out, ≥ 1
+     * @param kernel      the square kernel's side k, ≥ 1
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public Conv2d(int inChannels, int outChannels, int kernel) {
         this(builder(inChannels, outChannels, kernel));
     }
 
-    /** Symmetric zero padding, bias, Keras initialisers. */
+    /**
+     * Symmetric zero padding, bias, Keras initialisers.
+     *
+     * @param inChannels  C_in, ≥ 1
+     * @param outChannels C_out, ≥ 1
+     * @param kernel      the square kernel's side k, ≥ 1
+     * @param stride      ≥ 1
+     * @param padding     zeros on each side, ≥ 0
+     * @throws IllegalArgumentException when out of range
+     */
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding) {
         this(builder(inChannels, outChannels, kernel).stride(stride).padding(padding));
     }
@@ -76,6 +92,14 @@ public final class Conv2d extends Module {
         this.bias = b.bias ? registerParameter("bias", new Parameter(new int[] {outChannels}, b.biasInit)) : null;
     }
 
+    /**
+     * A builder with the defaults of the class comment.
+     *
+     * @param inChannels  C_in, ≥ 1
+     * @param outChannels C_out, ≥ 1
+     * @param kernel      the square kernel's side k, ≥ 1
+     * @return the builder; {@link Builder#build()} checks every option
+     */
     public static Builder builder(int inChannels, int outChannels, int kernel) {
         return new Builder(inChannels, outChannels, kernel);
     }
@@ -100,50 +124,95 @@ public final class Conv2d extends Module {
             this.kernel = kernel;
         }
 
+        /**
+         * Sets the stride (default 1).
+         *
+         * @param stride ≥ 1
+         * @return this builder
+         */
         public Builder stride(int stride) {
             this.stride = stride;
             return this;
         }
 
-        /** Symmetric zero padding on each side. */
+        /**
+         * {@return symmetric zero padding on each side}
+         *
+         * @param padding zeros on each side, ≥ 0
+         */
         public Builder padding(int padding) {
             this.padding = padding;
             this.same = false;
             return this;
         }
 
-        /** Keras's {@code padding="same"}: {@code H_out = ⌈H / stride⌉}, the odd pixel padded after. */
+        /** {@return keras's {@code padding="same"}: {@code H_out = ⌈H / stride⌉}, the odd pixel padded after} */
         public Builder samePadding() {
             this.same = true;
             this.padding = 0;
             return this;
         }
 
+        /**
+         * Sets the dilation (default 1).
+         *
+         * @param dilation ≥ 1
+         * @return this builder
+         */
         public Builder dilation(int dilation) {
             this.dilation = dilation;
             return this;
         }
 
+        /**
+         * Sets the groups (default 1); each sees C_in/groups inputs and gives C_out/groups outputs.
+         *
+         * @param groups ≥ 1, dividing both channel counts
+         * @return this builder
+         */
         public Builder groups(int groups) {
             this.groups = groups;
             return this;
         }
 
+        /**
+         * Sets whether the layer has a bias (default true).
+         *
+         * @param bias false for none (e.g. before batch norm)
+         * @return this builder
+         */
         public Builder bias(boolean bias) {
             this.bias = bias;
             return this;
         }
 
+        /**
+         * Sets the kernel's initialiser (default Glorot-uniform).
+         *
+         * @param init the initialiser
+         * @return this builder
+         */
         public Builder kernelInitializer(Initializer init) {
             this.kernelInit = init;
             return this;
         }
 
+        /**
+         * Sets the bias's initialiser (default zeros).
+         *
+         * @param init the initialiser
+         * @return this builder
+         */
         public Builder biasInitializer(Initializer init) {
             this.biasInit = init;
             return this;
         }
 
+        /**
+         * {@return a new layer with these options, parameters drawn from the initialisers}
+         *
+         * @throws IllegalArgumentException when an option is out of range (naming it)
+         */
         public Conv2d build() {
             return new Conv2d(this);
         }
@@ -205,33 +274,41 @@ public final class Conv2d extends Module {
      * Makes this layer compute {@code f(conv(x) + b)}: an inference rewrite that replaces the activation layer
      * after it (see the segmentation module's {@code LayerFusion}). Without gradients the backend applies f as it
      * writes the output; with them it is the plain conv followed by f, so training is unaffected.
+     *
+     * @param activation the activation to apply, {@link Epilogue#NONE} to undo
      */
     public void fuseActivation(Epilogue activation) {
         this.activation = Objects.requireNonNull(activation, "activation");
     }
 
-    /** The activation fused into this layer ({@link Epilogue#NONE} unless {@link #fuseActivation} was called). */
+    /**
+     * {@return the activation fused into this layer ({@link Epilogue#NONE} unless {@link #fuseActivation} was called)}
+     */
     public Epilogue fusedActivation() {
         return activation;
     }
 
+    /** {@return the kernel, (C_out, C_in/groups, k, k)} */
     public Parameter weight() {
         return weight;
     }
 
-    /** The bias, or null when built without one. */
+    /** {@return the bias, or null when built without one} */
     public Parameter bias() {
         return bias;
     }
 
+    /** {@return C_in} */
     public int inChannels() {
         return inChannels;
     }
 
+    /** {@return C_out} */
     public int outChannels() {
         return outChannels;
     }
 
+    /** {@return the kernel side k} */
     public int kernel() {
         return kernel;
     }
@@ -250,23 +327,27 @@ public final class Conv2d extends Module {
         }
     }
 
+    /** {@return the stride} */
     public int stride() {
         return stride;
     }
 
+    /** {@return the zero padding on each side (0 with "same" padding, which is computed per input)} */
     public int padding() {
         return padding;
     }
 
+    /** {@return the dilation} */
     public int dilation() {
         return dilation;
     }
 
+    /** {@return the groups} */
     public int groups() {
         return groups;
     }
 
-    /** True for "same" padding (the total split floor-half before, the rest after: ONNX SAME_UPPER). */
+    /** {@return true for "same" padding (the total split floor-half before, the rest after: ONNX SAME_UPPER)} */
     public boolean samePadding() {
         return same;
     }

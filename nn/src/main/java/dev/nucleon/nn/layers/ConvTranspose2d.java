@@ -36,7 +36,15 @@ public final class ConvTranspose2d extends Module {
     /** Applied to the output inside the convolution ({@link #fuseActivation}); {@link Epilogue#NONE} normally. */
     private Epilogue activation = Epilogue.NONE;
 
-    /** No padding, bias, Keras initialisers; {@code ConvTranspose2d(c, c/2, 2, 2)} doubles the resolution. */
+    /**
+     * No padding, bias, Keras initialisers; {@code ConvTranspose2d(c, c/2, 2, 2)} doubles the resolution.
+     *
+     * @param inChannels  C_in, ≥ 1
+     * @param outChannels C_out, ≥ 1
+     * @param kernel      the square kernel's side k, ≥ 1
+     * @param stride      ≥ 1
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride) {
         this(builder(inChannels, outChannels, kernel).stride(stride));
     }
@@ -69,6 +77,14 @@ public final class ConvTranspose2d extends Module {
         this.bias = b.bias ? registerParameter("bias", new Parameter(new int[] {outChannels}, b.biasInit)) : null;
     }
 
+    /**
+     * A builder with the defaults of the class comment.
+     *
+     * @param inChannels  C_in, ≥ 1
+     * @param outChannels C_out, ≥ 1
+     * @param kernel      the square kernel's side k, ≥ 1
+     * @return the builder; {@link Builder#build()} checks every option
+     */
     public static Builder builder(int inChannels, int outChannels, int kernel) {
         return new Builder(inChannels, outChannels, kernel);
     }
@@ -93,46 +109,99 @@ public final class ConvTranspose2d extends Module {
             this.kernel = kernel;
         }
 
+        /**
+         * Sets the stride (default 1).
+         *
+         * @param stride ≥ 1
+         * @return this builder
+         */
         public Builder stride(int stride) {
             this.stride = stride;
             return this;
         }
 
+        /**
+         * Sets the padding removed from each side of the output (default 0).
+         *
+         * @param padding ≥ 0
+         * @return this builder
+         */
         public Builder padding(int padding) {
             this.padding = padding;
             return this;
         }
 
+        /**
+         * Sets the extra rows and columns added after the output (default 0), to pick one of the input sizes a strided conv maps to the same output.
+         *
+         * @param outputPadding in [0, max(stride, dilation))
+         * @return this builder
+         */
         public Builder outputPadding(int outputPadding) {
             this.outputPadding = outputPadding;
             return this;
         }
 
+        /**
+         * Sets the dilation (default 1).
+         *
+         * @param dilation ≥ 1
+         * @return this builder
+         */
         public Builder dilation(int dilation) {
             this.dilation = dilation;
             return this;
         }
 
+        /**
+         * Sets the groups (default 1); each sees C_in/groups inputs and gives C_out/groups outputs.
+         *
+         * @param groups ≥ 1, dividing both channel counts
+         * @return this builder
+         */
         public Builder groups(int groups) {
             this.groups = groups;
             return this;
         }
 
+        /**
+         * Sets whether the layer has a bias (default true).
+         *
+         * @param bias false for none (e.g. before batch norm)
+         * @return this builder
+         */
         public Builder bias(boolean bias) {
             this.bias = bias;
             return this;
         }
 
+        /**
+         * Sets the kernel's initialiser (default Glorot-uniform).
+         *
+         * @param init the initialiser
+         * @return this builder
+         */
         public Builder kernelInitializer(Initializer init) {
             this.kernelInit = init;
             return this;
         }
 
+        /**
+         * Sets the bias's initialiser (default zeros).
+         *
+         * @param init the initialiser
+         * @return this builder
+         */
         public Builder biasInitializer(Initializer init) {
             this.biasInit = init;
             return this;
         }
 
+        /**
+         * {@return a new layer with these options, parameters drawn from the initialisers}
+         *
+         * @throws IllegalArgumentException when an option is out of range (naming it)
+         */
         public ConvTranspose2d build() {
             return new ConvTranspose2d(this);
         }
@@ -153,20 +222,26 @@ public final class ConvTranspose2d extends Module {
      * Makes this layer compute {@code f(conv(x) + b)}: an inference rewrite that replaces the activation layer
      * after it (see the segmentation module's {@code LayerFusion}). Without gradients the backend applies f as it
      * writes the output; with them it is the plain conv followed by f, so training is unaffected.
+     *
+     * @param activation the activation to apply, {@link Epilogue#NONE} to undo
      */
     public void fuseActivation(Epilogue activation) {
         this.activation = Objects.requireNonNull(activation, "activation");
     }
 
-    /** The activation fused into this layer ({@link Epilogue#NONE} unless {@link #fuseActivation} was called). */
+    /**
+     * {@return the activation fused into this layer ({@link Epilogue#NONE} unless {@link #fuseActivation} was called)}
+     */
     public Epilogue fusedActivation() {
         return activation;
     }
 
+    /** {@return the kernel, (C_in, C_out/groups, k, k)} */
     public Parameter weight() {
         return weight;
     }
 
+    /** {@return the bias (C_out), or null when built without one} */
     public Parameter bias() {
         return bias;
     }
@@ -179,26 +254,32 @@ public final class ConvTranspose2d extends Module {
                 + (bias == null ? ", bias=false" : "") + (activation.isNone() ? "" : ", activation=" + activation);
     }
 
+    /** {@return the kernel side k} */
     public int kernel() {
         return kernel;
     }
 
+    /** {@return the stride} */
     public int stride() {
         return stride;
     }
 
+    /** {@return the padding removed from each side of the output} */
     public int padding() {
         return padding;
     }
 
+    /** {@return the output padding} */
     public int outputPadding() {
         return outputPadding;
     }
 
+    /** {@return the dilation} */
     public int dilation() {
         return dilation;
     }
 
+    /** {@return the groups} */
     public int groups() {
         return groups;
     }

@@ -19,10 +19,23 @@ public final class Dropout extends Module {
     private final long seed;
     private long calls;
 
+    /**
+     * Dropout seeded from this thread's initialiser sequence.
+     *
+     * @param p the probability of zeroing an element, in [0, 1)
+     * @throws IllegalArgumentException when out of range
+     */
     public Dropout(float p) {
         this(p, Initializers.nextSeed());
     }
 
+    /**
+     * Dropout with its own seed.
+     *
+     * @param p    the probability of zeroing an element, in [0, 1)
+     * @param seed the seed of the mask sequence
+     * @throws IllegalArgumentException when out of range
+     */
     public Dropout(float p, long seed) {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("Dropout: probability must be in [0, 1), got " + p);
@@ -39,7 +52,7 @@ public final class Dropout extends Module {
         return dev.nucleon.core.ops.Dropout.dropout(x, p, Initializers.mix(seed, calls++), true);
     }
 
-    /** Training-mode calls so far (the index of the next mask). */
+    /** {@return training-mode calls so far (the index of the next mask)} */
     public long calls() {
         return calls;
     }
@@ -49,6 +62,7 @@ public final class Dropout extends Module {
         calls = 0;
     }
 
+    /** {@return the probability p of zeroing an element} */
     public float probability() {
         return p;
     }

@@ -10,10 +10,16 @@ public final class ELU extends Module implements ElementwiseActivation {
 
     private final float alpha;
 
+    /** ELU with alpha 1. */
     public ELU() {
         this(1f);
     }
 
+    /**
+     * ELU with another alpha.
+     *
+     * @param alpha the value approached as x → −∞ is −alpha
+     */
     public ELU(float alpha) {
         this.alpha = alpha;
     }
@@ -28,6 +34,7 @@ public final class ELU extends Module implements ElementwiseActivation {
         return "alpha=" + alpha;
     }
 
+    /** {@return alpha} */
     public float alpha() {
         return alpha;
     }

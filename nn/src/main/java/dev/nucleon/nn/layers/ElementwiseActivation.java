@@ -9,6 +9,6 @@ import dev.nucleon.core.Epilogue;
  */
 public interface ElementwiseActivation {
 
-    /** The function this layer computes, as an epilogue. */
+    /** {@return the function this layer computes, as an epilogue} */
     Epilogue epilogue();
 }

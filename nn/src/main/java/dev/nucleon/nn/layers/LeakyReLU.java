@@ -13,10 +13,16 @@ public final class LeakyReLU extends Module implements ElementwiseActivation {
 
     private final float negativeSlope;
 
+    /** Leaky ReLU with slope 0.01. */
     public LeakyReLU() {
         this(0.01f);
     }
 
+    /**
+     * Leaky ReLU with another slope.
+     *
+     * @param negativeSlope the factor applied to negative inputs
+     */
     public LeakyReLU(float negativeSlope) {
         this.negativeSlope = negativeSlope;
     }
@@ -31,6 +37,7 @@ public final class LeakyReLU extends Module implements ElementwiseActivation {
         return "negative_slope=" + negativeSlope;
     }
 
+    /** {@return the factor applied to negative inputs} */
     public float negativeSlope() {
         return negativeSlope;
     }

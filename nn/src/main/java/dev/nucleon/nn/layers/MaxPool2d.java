@@ -15,10 +15,24 @@ public final class MaxPool2d extends Module {
     private final int stride;
     private final int padding;
 
+    /**
+     * Non-overlapping k×k windows (stride = kernel), no padding.
+     *
+     * @param kernel the window side k, ≥ 1
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public MaxPool2d(int kernel) {
         this(kernel, kernel, 0);
     }
 
+    /**
+     * Max pooling with every setting given.
+     *
+     * @param kernel  the window side k, ≥ 1
+     * @param stride  the window step, ≥ 1
+     * @param padding padding on each side, ≥ 0 (never chosen as the maximum)
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public MaxPool2d(int kernel, int stride, int padding) {
         Conv2d.requirePositive("kernel", kernel);
         Conv2d.requirePositive("stride", stride);
@@ -37,14 +51,17 @@ public final class MaxPool2d extends Module {
         return "kernel=" + kernel + ", stride=" + stride + (padding != 0 ? ", padding=" + padding : "");
     }
 
+    /** {@return the window side k} */
     public int kernel() {
         return kernel;
     }
 
+    /** {@return the window step} */
     public int stride() {
         return stride;
     }
 
+    /** {@return the padding on each side} */
     public int padding() {
         return padding;
     }

@@ -25,11 +25,22 @@ public final class Residual extends Module {
     private final Module shortcut;
     private final Module activation;
 
-    /** {@code y = body(x) + x}. */
+    /**
+     * {@code y = body(x) + x}.
+     *
+     * @param body the residual branch; its output has the input's shape
+     */
     public Residual(Module body) {
         this(body, new Identity(), new Identity());
     }
 
+    /**
+     * {@code y = activation(body(x) + shortcut(x))}.
+     *
+     * @param body       the residual branch
+     * @param shortcut   the skip branch, giving body's output shape
+     * @param activation applied to the sum
+     */
     public Residual(Module body, Module shortcut, Module activation) {
         this.body = registerModule("body", body);
         this.shortcut = registerModule("shortcut", shortcut);
@@ -40,12 +51,22 @@ public final class Residual extends Module {
      * ResNet's basic block (convolutions without bias, since batch norm follows them).
      *
      * @param stride 1, or 2 to halve the resolution
+     * @param inChannels  C_in
+     * @param outChannels C_out
+     * @return the block, kernels Glorot-uniform
      */
     public static Residual basic(int inChannels, int outChannels, int stride) {
         return basic(inChannels, outChannels, stride, Initializers.glorotUniform());
     }
 
-    /** {@link #basic(int, int, int)} with the convolutions' kernels drawn from {@code kernelInit}. */
+    /**
+     * {@return {@link #basic(int, int, int)} with the convolutions' kernels drawn from {@code kernelInit}}
+     *
+     * @param inChannels  C_in
+     * @param outChannels C_out
+     * @param stride      1, or 2 to halve the resolution
+     * @param kernelInit  the convolution kernels' initialiser
+     */
     public static Residual basic(int inChannels, int outChannels, int stride, Initializer kernelInit) {
         Sequential body = new Sequential(
                 Conv2d.builder(inChannels, outChannels, 3).stride(stride).padding(1).bias(false)
@@ -65,12 +86,22 @@ public final class Residual extends Module {
      * stride, 1×1 expand to {@code 4·width}.
      *
      * @param stride 1, or 2 to halve the resolution
+     * @param inChannels C_in
+     * @param width      the inner width; the block gives 4·width channels
+     * @return the block, kernels Glorot-uniform
      */
     public static Residual bottleneck(int inChannels, int width, int stride) {
         return bottleneck(inChannels, width, stride, Initializers.glorotUniform());
     }
 
-    /** {@link #bottleneck(int, int, int)} with the convolutions' kernels drawn from {@code kernelInit}. */
+    /**
+     * {@return {@link #bottleneck(int, int, int)} with the convolutions' kernels drawn from {@code kernelInit}}
+     *
+     * @param inChannels C_in
+     * @param width      the inner width; the block gives 4·width channels
+     * @param stride     1, or 2 to halve the resolution
+     * @param kernelInit the convolution kernels' initialiser
+     */
     public static Residual bottleneck(int inChannels, int width, int stride, Initializer kernelInit) {
         int out = BOTTLENECK_EXPANSION * width;
         Sequential body = new Sequential(

@@ -15,30 +15,52 @@ public final class Sequential extends Module {
 
     private final List<Module> layers = new ArrayList<>();
 
+    /**
+     * A chain of modules, each registered as a child named by its index.
+     *
+     * @param layers the modules, applied in order
+     */
     public Sequential(Module... layers) {
         for (Module m : layers) {
             append(m);
         }
     }
 
-    /** Adds a module at the end (named by its index). Returns this. */
+    /**
+     * Adds a module at the end (named by its index). Returns this.
+     *
+     * @param m the module
+     * @return this chain
+     */
     public Sequential append(Module m) {
         registerModule(String.valueOf(layers.size()), m);
         layers.add(m);
         return this;
     }
 
-    /** Replaces the module at {@code index} (its name stays the index). Returns this. */
+    /**
+     * Replaces the module at {@code index} (its name stays the index). Returns this.
+     *
+     * @param index 0 ≤ index &lt; {@link #size()}
+     * @param m     the new module
+     * @return this chain
+     */
     public Sequential replace(int index, Module m) {
         replaceModule(String.valueOf(index), m);
         layers.set(index, m);
         return this;
     }
 
+    /**
+     * {@return the module at {@code index}}
+     *
+     * @param index 0 ≤ index &lt; {@link #size()}
+     */
     public Module get(int index) {
         return layers.get(index);
     }
 
+    /** {@return how many modules the chain holds} */
     public int size() {
         return layers.size();
     }

@@ -11,10 +11,16 @@ public final class Softmax extends Module {
 
     private final int dim;
 
+    /** Softmax along axis 1. */
     public Softmax() {
         this(1);
     }
 
+    /**
+     * Softmax along another axis.
+     *
+     * @param dim the axis; negative counts from the end
+     */
     public Softmax(int dim) {
         this.dim = dim;
     }
@@ -29,6 +35,7 @@ public final class Softmax extends Module {
         return "dim=" + dim;
     }
 
+    /** {@return the axis} */
     public int dim() {
         return dim;
     }

@@ -17,10 +17,23 @@ public final class Upsample extends Module {
     private final int factor;
     private final UpsampleMode mode;
 
+    /**
+     * Nearest-neighbour up-sampling.
+     *
+     * @param factor the integer scale, ≥ 1
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public Upsample(int factor) {
         this(factor, UpsampleMode.NEAREST);
     }
 
+    /**
+     * Up-sampling with a chosen interpolation.
+     *
+     * @param factor the integer scale, ≥ 1
+     * @param mode   nearest or bilinear
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public Upsample(int factor, UpsampleMode mode) {
         Conv2d.requirePositive("upsampling factor", factor);
         this.factor = factor;
@@ -37,10 +50,12 @@ public final class Upsample extends Module {
         return "factor=" + factor + ", mode=" + mode.name().toLowerCase(Locale.ROOT);
     }
 
+    /** {@return the integer scale} */
     public int factor() {
         return factor;
     }
 
+    /** {@return the interpolation} */
     public UpsampleMode mode() {
         return mode;
     }

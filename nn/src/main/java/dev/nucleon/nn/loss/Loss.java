@@ -17,13 +17,21 @@ public interface Loss {
      */
     Tensor compute(Tensor prediction, Tensor target);
 
-    /** {@code this + other}. */
+    /**
+     * {@return {@code this + other}, both computed on the same prediction and target}
+     *
+     * @param other the loss added to this one
+     */
     default Loss plus(Loss other) {
         Loss self = this;
         return (p, t) -> self.compute(p, t).add(other.compute(p, t));
     }
 
-    /** {@code weight · this}. */
+    /**
+     * {@return {@code weight · this}}
+     *
+     * @param weight the factor (any float; 0 switches the term off but still computes it)
+     */
     default Loss times(float weight) {
         Loss self = this;
         return (p, t) -> self.compute(p, t).mul(weight);

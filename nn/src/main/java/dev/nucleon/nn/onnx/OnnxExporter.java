@@ -42,6 +42,7 @@ import java.util.Map;
  */
 public final class OnnxExporter {
 
+    /** The ONNX opset the exported models declare. */
     public static final int OPSET = 17;
     private static final int IR_VERSION = 8;
     private static final int FLOAT = 1;
@@ -49,7 +50,15 @@ public final class OnnxExporter {
     private OnnxExporter() {
     }
 
-    /** Serialised ONNX model of {@code module} (which must be in eval mode) traced on {@code example}. */
+    /**
+     * {@return serialised ONNX model of {@code module} (which must be in eval mode) traced on {@code example}}
+     *
+     * @param module  the model, in eval mode
+     * @param example an input (N, C, H, W) to trace the forward pass on (its values do not matter)
+     * @throws IllegalStateException when the module is in training mode
+     * @throws IllegalArgumentException when {@code example} is not (N, C, H, W)
+     * @throws UnsupportedOperationException when the model uses an op ONNX export does not know (naming it)
+     */
     public static byte[] export(Module module, Tensor example) {
         if (module.isTraining()) {
             throw new IllegalStateException("ONNX export: put the module in eval mode first (module.eval())");
@@ -90,6 +99,11 @@ public final class OnnxExporter {
     /**
      * Writes {@link #export} to {@code path} atomically (a temporary file in the same folder, then a move), readable
      * as a new file is: rw-r--r--, or the permissions of the file it replaces.
+     *
+     * @param module  the model, in eval mode
+     * @param example an input (N, C, H, W) to trace the forward pass on
+     * @param path    the target {@code .onnx} file
+     * @throws IOException when the file cannot be written (the target is then unchanged)
      */
     public static void export(Module module, Tensor example, Path path) throws IOException {
         byte[] bytes = export(module, example);

@@ -22,14 +22,26 @@ public final class ProtoWriter {
         varint(((long) field << 3) | wireType);
     }
 
-    /** A varint field (int32/int64/enum; negative values take ten bytes, as protobuf requires). */
+    /**
+     * Writes a varint field (int32/int64/enum; negative values take ten bytes, as protobuf requires).
+     *
+     * @param field the field number
+     * @param v     the value
+     * @return this writer
+     */
     public ProtoWriter int64(int field, long v) {
         tag(field, 0);
         varint(v);
         return this;
     }
 
-    /** A 32-bit float field. */
+    /**
+     * Writes a 32-bit float field.
+     *
+     * @param field the field number
+     * @param v     the value
+     * @return this writer
+     */
     public ProtoWriter float32(int field, float v) {
         tag(field, 5);
         int bits = Float.floatToIntBits(v);
@@ -39,6 +51,13 @@ public final class ProtoWriter {
         return this;
     }
 
+    /**
+     * Writes a length-delimited bytes field.
+     *
+     * @param field the field number
+     * @param b     the bytes
+     * @return this writer
+     */
     public ProtoWriter bytes(int field, byte[] b) {
         tag(field, 2);
         varint(b.length);
@@ -46,19 +65,38 @@ public final class ProtoWriter {
         return this;
     }
 
+    /**
+     * Writes a string field, UTF-8.
+     *
+     * @param field the field number
+     * @param s     the string
+     * @return this writer
+     */
     public ProtoWriter string(int field, String s) {
         return bytes(field, s.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Writes an embedded message.
+     *
+     * @param field the field number
+     * @param m     the message, serialised now
+     * @return this writer
+     */
     public ProtoWriter message(int field, ProtoWriter m) {
         return bytes(field, m.toByteArray());
     }
 
+    /** {@return the message's bytes so far} */
     public byte[] toByteArray() {
         return out.toByteArray();
     }
 
-    /** Little-endian IEEE floats (ONNX {@code raw_data}). */
+    /**
+     * {@return little-endian IEEE floats (ONNX {@code raw_data})}
+     *
+     * @param v the floats
+     */
     public static byte[] rawFloats(float[] v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);

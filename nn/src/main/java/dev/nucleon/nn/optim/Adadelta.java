@@ -25,28 +25,67 @@ public final class Adadelta extends Optimizer {
     private double eps = 1e-7;
     private double weightDecay;
 
+    /**
+     * Optimises every parameter of {@code module} with the default learning rate 1.0.
+     *
+     * @param module the model; its {@link Module#namedParameters()} are taken once, now
+     */
     public Adadelta(Module module) {
         this(module.namedParameters(), 1.0);
     }
 
+    /**
+     * Optimises every parameter of {@code module}.
+     *
+     * @param module the model; its {@link Module#namedParameters()} are taken once, now
+     * @param lr     the learning rate, finite and ≥ 0
+     */
     public Adadelta(Module module, double lr) {
         this(module.namedParameters(), lr);
     }
 
+    /**
+     * Optimises the given parameters; their names key the saved state.
+     *
+     * @param params the parameters by name (e.g. a subset of {@link Module#namedParameters()})
+     * @param lr     the learning rate, finite and ≥ 0
+     * @throws IllegalArgumentException when there is no parameter or the learning rate is invalid
+     */
     public Adadelta(Map<String, Parameter> params, double lr) {
         super(params, lr);
     }
 
+    /**
+     * Sets ρ, the decay of both running averages (default 0.95).
+     *
+     * @param rho in [0, 1]
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public Adadelta rho(double rho) {
         this.rho = requireRange("Adadelta", "rho", rho, 0, 1);
         return this;
     }
 
+    /**
+     * Sets ε (default 1e-7).
+     *
+     * @param eps in [0, 1]
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public Adadelta eps(double eps) {
         this.eps = requireRange("Adadelta", "eps", eps, 0, 1);
         return this;
     }
 
+    /**
+     * Sets the coupled L2 weight decay (default 0).
+     *
+     * @param weightDecay ≥ 0
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public Adadelta weightDecay(double weightDecay) {
         this.weightDecay = requireRange("Adadelta", "weight decay", weightDecay, 0, Double.MAX_VALUE);
         return this;

@@ -29,36 +29,74 @@ public class Adam extends Optimizer {
     private double eps = 1e-7;
     private double weightDecay;
 
+    /**
+     * Optimises every parameter of {@code module} with the default learning rate 0.001.
+     *
+     * @param module the model; its {@link Module#namedParameters()} are taken once, now
+     */
     public Adam(Module module) {
         this(module.namedParameters(), 0.001);
     }
 
+    /**
+     * Optimises every parameter of {@code module}.
+     *
+     * @param module the model; its {@link Module#namedParameters()} are taken once, now
+     * @param lr     the learning rate, finite and ≥ 0
+     */
     public Adam(Module module, double lr) {
         this(module.namedParameters(), lr);
     }
 
+    /**
+     * Optimises the given parameters; their names key the saved state.
+     *
+     * @param params the parameters by name (e.g. a subset of {@link Module#namedParameters()})
+     * @param lr     the learning rate, finite and ≥ 0
+     * @throws IllegalArgumentException when there is no parameter or the learning rate is invalid
+     */
     public Adam(Map<String, Parameter> params, double lr) {
         super(params, lr);
     }
 
+    /**
+     * Sets the decay rates of the moment estimates (default 0.9, 0.999).
+     *
+     * @param beta1 decay of the first moment m, in [0, 1)
+     * @param beta2 decay of the second moment v, in [0, 1)
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public Adam betas(double beta1, double beta2) {
         this.beta1 = requireRange(name(), "beta1", beta1, 0, 1 - 1e-12);
         this.beta2 = requireRange(name(), "beta2", beta2, 0, 1 - 1e-12);
         return this;
     }
 
+    /**
+     * Sets ε, added to √v̂ in the denominator (default 1e-7).
+     *
+     * @param eps in [0, 1]
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public Adam eps(double eps) {
         this.eps = requireRange(name(), "eps", eps, 0, 1);
         return this;
     }
 
-    /** Coupled L2 weight decay for {@link Adam}, decoupled decay for {@link AdamW}. */
+    /**
+     * Sets the weight decay: coupled L2 decay for {@link Adam}, decoupled decay for {@link AdamW}.
+     *
+     * @param weightDecay the decay factor, ≥ 0
+     * @return this optimiser
+     */
     public Adam weightDecay(double weightDecay) {
         this.weightDecay = requireRange(name(), "weight decay", weightDecay, 0, Double.MAX_VALUE);
         return this;
     }
 
-    /** True for {@link AdamW}: weight decay shrinks the parameter instead of adding to the gradient. */
+    /** {@return true for {@link AdamW}: weight decay shrinks the parameter instead of adding to the gradient} */
     protected boolean decoupledWeightDecay() {
         return false;
     }

@@ -12,14 +12,32 @@ import java.util.Map;
  */
 public final class AdamW extends Adam {
 
+    /**
+     * Optimises every parameter of {@code module} with the default learning rate 0.001 and weight decay 0.004.
+     *
+     * @param module the model; its {@link Module#namedParameters()} are taken once, now
+     */
     public AdamW(Module module) {
         this(module.namedParameters(), 0.001);
     }
 
+    /**
+     * Optimises every parameter of {@code module}.
+     *
+     * @param module the model; its {@link Module#namedParameters()} are taken once, now
+     * @param lr     the learning rate, finite and ≥ 0
+     */
     public AdamW(Module module, double lr) {
         this(module.namedParameters(), lr);
     }
 
+    /**
+     * Optimises the given parameters; their names key the saved state.
+     *
+     * @param params the parameters by name (e.g. a subset of {@link Module#namedParameters()})
+     * @param lr     the learning rate, finite and ≥ 0
+     * @throws IllegalArgumentException when there is no parameter or the learning rate is invalid
+     */
     public AdamW(Map<String, Parameter> params, double lr) {
         super(params, lr);
         weightDecay(0.004);

@@ -10,6 +10,12 @@ public final class CosineAnnealingLR extends LearningRateScheduler {
     private final int tMax;
     private final double minLr;
 
+    /**
+     * @param optimizer the optimiser whose learning rate this schedule sets; its current rate is the base
+     * @param tMax      epochs of the half cosine, ≥ 1
+     * @param minLr     the rate at and after {@code tMax}, ≥ 0
+     * @throws IllegalArgumentException when out of range
+     */
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double minLr) {
         super(optimizer);
         if (tMax < 1 || !(minLr >= 0)) {

@@ -31,11 +31,24 @@ public final class EarlyStopping {
     private boolean stopped;
     private Map<String, Tensor> bestState;
 
+    /**
+     * Sets whether the metric should fall ({@link Mode#MIN}, the default) or rise ({@link Mode#MAX}).
+     *
+     * @param mode the direction of improvement
+     * @return this callback
+     */
     public EarlyStopping mode(Mode mode) {
         this.mode = mode;
         return this;
     }
 
+    /**
+     * Sets how many epochs without improvement stop training (default 0).
+     *
+     * @param patience ≥ 0
+     * @return this callback
+     * @throws IllegalArgumentException when negative
+     */
     public EarlyStopping patience(int patience) {
         if (patience < 0) {
             throw new IllegalArgumentException("EarlyStopping: patience must be >= 0, got " + patience);
@@ -44,6 +57,13 @@ public final class EarlyStopping {
         return this;
     }
 
+    /**
+     * Sets the least change that counts as an improvement (default 0).
+     *
+     * @param minDelta ≥ 0
+     * @return this callback
+     * @throws IllegalArgumentException when negative
+     */
     public EarlyStopping minDelta(double minDelta) {
         if (!(minDelta >= 0)) {
             throw new IllegalArgumentException("EarlyStopping: minDelta must be >= 0, got " + minDelta);
@@ -52,6 +72,12 @@ public final class EarlyStopping {
         return this;
     }
 
+    /**
+     * Sets whether the best epoch's parameters and buffers are kept and put back when stopping (default off).
+     *
+     * @param restore true to keep and restore them
+     * @return this callback
+     */
     public EarlyStopping restoreBestWeights(boolean restore) {
         this.restoreBestWeights = restore;
         return this;
@@ -60,6 +86,10 @@ public final class EarlyStopping {
     /**
      * Ends an epoch with the monitored metric. Returns true when the metric has not improved for
      * {@code patience} epochs (restoring the best weights into {@code model} when asked to).
+     *
+     * @param metric this epoch's value of the monitored metric
+     * @param model  the model trained (copied at each improvement when restoring is on)
+     * @return true when training should stop
      */
     public boolean update(double metric, Module model) {
         int current = epoch++;
@@ -83,7 +113,12 @@ public final class EarlyStopping {
         return false;
     }
 
-    /** Loads the best state seen into {@code model}; false when there is none (no snapshot taken). */
+    /**
+     * Loads the best state seen into {@code model}; false when there is none (no snapshot taken).
+     *
+     * @param model the model to load the best state into
+     * @return false when there is none (no snapshot taken)
+     */
     public boolean restoreBest(Module model) {
         if (bestState == null) {
             return false;
@@ -92,21 +127,22 @@ public final class EarlyStopping {
         return true;
     }
 
+    /** {@return whether {@link #update} has returned true} */
     public boolean stopped() {
         return stopped;
     }
 
-    /** The best metric (NaN before any finite value). */
+    /** {@return the best metric (NaN before any finite value)} */
     public double best() {
         return best;
     }
 
-    /** The epoch (0-based) of the best metric, or −1. */
+    /** {@return the epoch (0-based) of the best metric, or −1} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** Epochs since the last improvement. */
+    /** {@return epochs since the last improvement} */
     public int epochsWithoutImprovement() {
         return wait;
     }

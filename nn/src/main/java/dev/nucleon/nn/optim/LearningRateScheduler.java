@@ -7,16 +7,23 @@ package dev.nucleon.nn.optim;
  */
 public abstract class LearningRateScheduler {
 
+    /** The optimiser whose learning rate this schedule sets. */
     protected final Optimizer optimizer;
+    /** The optimiser's learning rate when the schedule was created: the rate at epoch 0. */
     protected final double baseLearningRate;
     private int epoch;
 
+    /** @param optimizer the optimiser whose learning rate this schedule sets; its current rate is the base */
     protected LearningRateScheduler(Optimizer optimizer) {
         this.optimizer = optimizer;
         this.baseLearningRate = optimizer.learningRate();
     }
 
-    /** Ends an epoch and sets the learning rate for the next. Returns the new rate. */
+    /**
+     * Ends an epoch and sets the learning rate for the next.
+     *
+     * @return the new rate
+     */
     public double step() {
         epoch++;
         double lr = learningRateAt(epoch);
@@ -24,12 +31,17 @@ public abstract class LearningRateScheduler {
         return lr;
     }
 
-    /** Epochs completed (calls of {@link #step()}). */
+    /** {@return epochs completed (calls of {@link #step()})} */
     public int epoch() {
         return epoch;
     }
 
-    /** Resumes at {@code epoch} (e.g. after loading a checkpoint) and sets that epoch's rate. */
+    /**
+     * Resumes at {@code epoch} (e.g. after loading a checkpoint) and sets that epoch's rate.
+     *
+     * @param epoch epochs completed, ≥ 0
+     * @throws IllegalArgumentException when negative
+     */
     public void setEpoch(int epoch) {
         if (epoch < 0) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": epoch must be >= 0, got " + epoch);
@@ -38,6 +50,10 @@ public abstract class LearningRateScheduler {
         optimizer.setLearningRate(learningRateAt(epoch));
     }
 
-    /** The learning rate after {@code epoch} completed epochs (epoch 0 = the base rate). */
+    /**
+     * {@return the learning rate after {@code epoch} completed epochs (epoch 0 = the base rate)}
+     *
+     * @param epoch epochs completed, ≥ 0
+     */
     public abstract double learningRateAt(int epoch);
 }

@@ -2,7 +2,10 @@ package dev.nucleon.nn.optim;
 
 /** Whether a monitored metric improves by going down (a loss) or up (an accuracy, an IoU). */
 public enum Mode {
-    MIN, MAX;
+    /** Lower is better: a loss. */
+    MIN,
+    /** Higher is better: an accuracy, an IoU. */
+    MAX;
 
     /**
      * Keras's test: {@code current} improves on {@code best} when it is better by more than {@code minDelta}

@@ -32,6 +32,13 @@ public abstract class Optimizer {
     private double learningRate;
     private long steps;
 
+    /**
+     * An optimiser of the given parameters.
+     *
+     * @param params       the parameters by name (copied; the names key the saved state)
+     * @param learningRate the initial learning rate, finite and ≥ 0
+     * @throws IllegalArgumentException when there is no parameter or the learning rate is invalid
+     */
     protected Optimizer(Map<String, Parameter> params, double learningRate) {
         if (params.isEmpty()) {
             throw new IllegalArgumentException(name() + ": no parameters to optimise");
@@ -40,6 +47,12 @@ public abstract class Optimizer {
         setLearningRate(learningRate);
     }
 
+    /**
+     * An optimiser of every parameter of {@code module}.
+     *
+     * @param module       the model; its {@link Module#namedParameters()} are taken once, now
+     * @param learningRate the initial learning rate, finite and ≥ 0
+     */
     protected Optimizer(Module module, double learningRate) {
         this(module.namedParameters(), learningRate);
     }
@@ -73,11 +86,17 @@ public abstract class Optimizer {
         params.values().forEach(Parameter::zeroGrad);
     }
 
+    /** {@return the learning rate the next step uses} */
     public double learningRate() {
         return learningRate;
     }
 
-    /** Sets the learning rate used by the next steps (schedules call this). */
+    /**
+     * Sets the learning rate used by the next steps (schedules call this).
+     *
+     * @param lr the new rate, finite and ≥ 0
+     * @throws IllegalArgumentException when invalid
+     */
     public void setLearningRate(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException(name() + ": learning rate must be finite and >= 0, got " + lr);
@@ -85,25 +104,25 @@ public abstract class Optimizer {
         this.learningRate = lr;
     }
 
-    /** Number of {@link #step()} calls so far (restored by {@link #loadState}). */
+    /** {@return number of {@link #step()} calls so far (restored by {@link #loadState})} */
     public long stepCount() {
         return steps;
     }
 
-    /** The optimised parameters by name. */
+    /** {@return the optimised parameters by name} */
     public Map<String, Parameter> parameters() {
         return params;
     }
 
-    /** The algorithm's name, recorded with saved state ({@code "Adam"}). */
+    /** {@return the algorithm's name, recorded with saved state ({@code "Adam"})} */
     public String name() {
         return getClass().getSimpleName();
     }
 
-    /** The hyper-parameters, as text, for the record (saved in checkpoint metadata). */
+    /** {@return the hyper-parameters, as text, for the record (saved in checkpoint metadata)} */
     public abstract Map<String, String> hyperparameters();
 
-    /** Every state tensor as {@code <parameter name>.<slot>} (live tensors; copy to keep a snapshot). */
+    /** {@return every state tensor as {@code <parameter name>.<slot>} (live tensors; copy to keep a snapshot)} */
     public Map<String, Tensor> stateTensors() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         params.forEach((name, p) -> {
@@ -119,6 +138,11 @@ public abstract class Optimizer {
      * Restores the state written by {@link #stateTensors()} together with the step count and learning rate.
      * Every key must name an optimised parameter and a slot ({@code encoder.0.weight.exp_avg}) and have the
      * parameter's shape. Existing state is replaced.
+     *
+     * @param tensors      the state by {@code <parameter name>.<slot>}
+     * @param stepCount    the steps taken, ≥ 0
+     * @param learningRate the learning rate to resume with
+     * @throws IllegalArgumentException when a key names no parameter or slot, a shape differs, or the count is negative
      */
     public void loadState(Map<String, Tensor> tensors, long stepCount, double learningRate) {
         if (stepCount < 0) {

@@ -27,38 +27,90 @@ public final class RMSprop extends Optimizer {
     private boolean centered;
     private double weightDecay;
 
+    /**
+     * Optimises every parameter of {@code module} with the default learning rate 0.001.
+     *
+     * @param module the model; its {@link Module#namedParameters()} are taken once, now
+     */
     public RMSprop(Module module) {
         this(module.namedParameters(), 0.001);
     }
 
+    /**
+     * Optimises every parameter of {@code module}.
+     *
+     * @param module the model; its {@link Module#namedParameters()} are taken once, now
+     * @param lr     the learning rate, finite and ≥ 0
+     */
     public RMSprop(Module module, double lr) {
         this(module.namedParameters(), lr);
     }
 
+    /**
+     * Optimises the given parameters; their names key the saved state.
+     *
+     * @param params the parameters by name (e.g. a subset of {@link Module#namedParameters()})
+     * @param lr     the learning rate, finite and ≥ 0
+     * @throws IllegalArgumentException when there is no parameter or the learning rate is invalid
+     */
     public RMSprop(Map<String, Parameter> params, double lr) {
         super(params, lr);
     }
 
+    /**
+     * Sets ρ, the decay of the running averages (default 0.9).
+     *
+     * @param rho in [0, 1]
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public RMSprop rho(double rho) {
         this.rho = requireRange("RMSprop", "rho", rho, 0, 1);
         return this;
     }
 
+    /**
+     * Sets ε (default 1e-7).
+     *
+     * @param eps in [0, 1]
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public RMSprop eps(double eps) {
         this.eps = requireRange("RMSprop", "eps", eps, 0, 1);
         return this;
     }
 
+    /**
+     * Sets the momentum μ (default 0: none).
+     *
+     * @param momentum in [0, 1]
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public RMSprop momentum(double momentum) {
         this.momentum = requireRange("RMSprop", "momentum", momentum, 0, 1);
         return this;
     }
 
+    /**
+     * Turns the centered variant on or off (default off): the variance estimate subtracts the squared mean gradient.
+     *
+     * @param centered true for centered RMSprop
+     * @return this optimiser
+     */
     public RMSprop centered(boolean centered) {
         this.centered = centered;
         return this;
     }
 
+    /**
+     * Sets the coupled L2 weight decay (default 0).
+     *
+     * @param weightDecay ≥ 0
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public RMSprop weightDecay(double weightDecay) {
         this.weightDecay = requireRange("RMSprop", "weight decay", weightDecay, 0, Double.MAX_VALUE);
         return this;

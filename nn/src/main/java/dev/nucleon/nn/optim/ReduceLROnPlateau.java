@@ -27,7 +27,12 @@ import java.util.Map;
 public final class ReduceLROnPlateau {
 
     /** How {@code minDelta} is measured. */
-    public enum ThresholdMode { ABS, REL }
+    public enum ThresholdMode {
+        /** δ = minDelta. */
+        ABS,
+        /** δ = minDelta·|best|. */
+        REL
+    }
 
     private final Optimizer optimizer;
     private Mode mode = Mode.MIN;
@@ -43,15 +48,33 @@ public final class ReduceLROnPlateau {
     private int cooldownCounter;
     private int reductions;
 
+    /**
+     * A scheduler with Keras's defaults.
+     *
+     * @param optimizer the optimiser whose learning rate is reduced
+     */
     public ReduceLROnPlateau(Optimizer optimizer) {
         this.optimizer = optimizer;
     }
 
+    /**
+     * Sets whether the metric should fall ({@link Mode#MIN}, the default: a loss) or rise ({@link Mode#MAX}).
+     *
+     * @param mode the direction of improvement
+     * @return this scheduler
+     */
     public ReduceLROnPlateau mode(Mode mode) {
         this.mode = mode;
         return this;
     }
 
+    /**
+     * Sets the factor the learning rate is multiplied by (default 0.1).
+     *
+     * @param factor in (0, 1)
+     * @return this scheduler
+     * @throws IllegalArgumentException when out of range
+     */
     public ReduceLROnPlateau factor(double factor) {
         if (!(factor > 0 && factor < 1)) {
             throw new IllegalArgumentException("ReduceLROnPlateau: factor must be in (0, 1), got " + factor);
@@ -60,6 +83,13 @@ public final class ReduceLROnPlateau {
         return this;
     }
 
+    /**
+     * Sets how many epochs without improvement trigger a reduction (default 10).
+     *
+     * @param patience ≥ 0
+     * @return this scheduler
+     * @throws IllegalArgumentException when negative
+     */
     public ReduceLROnPlateau patience(int patience) {
         if (patience < 0) {
             throw new IllegalArgumentException("ReduceLROnPlateau: patience must be >= 0, got " + patience);
@@ -68,10 +98,25 @@ public final class ReduceLROnPlateau {
         return this;
     }
 
+    /**
+     * Sets the least change that counts as an improvement, absolute (default 1e-4).
+     *
+     * @param minDelta ≥ 0
+     * @return this scheduler
+     * @throws IllegalArgumentException when negative
+     */
     public ReduceLROnPlateau minDelta(double minDelta) {
         return minDelta(minDelta, ThresholdMode.ABS);
     }
 
+    /**
+     * Sets the least change that counts as an improvement, absolute or relative to the best value.
+     *
+     * @param minDelta      ≥ 0
+     * @param thresholdMode how {@code minDelta} is measured
+     * @return this scheduler
+     * @throws IllegalArgumentException when {@code minDelta} is negative
+     */
     public ReduceLROnPlateau minDelta(double minDelta, ThresholdMode thresholdMode) {
         if (!(minDelta >= 0)) {
             throw new IllegalArgumentException("ReduceLROnPlateau: minDelta must be >= 0, got " + minDelta);
@@ -81,6 +126,13 @@ public final class ReduceLROnPlateau {
         return this;
     }
 
+    /**
+     * Sets how many epochs after a reduction pass before bad epochs count again (default 0).
+     *
+     * @param cooldown ≥ 0
+     * @return this scheduler
+     * @throws IllegalArgumentException when negative
+     */
     public ReduceLROnPlateau cooldown(int cooldown) {
         if (cooldown < 0) {
             throw new IllegalArgumentException("ReduceLROnPlateau: cooldown must be >= 0, got " + cooldown);
@@ -89,6 +141,13 @@ public final class ReduceLROnPlateau {
         return this;
     }
 
+    /**
+     * Sets the floor of the learning rate (default 0).
+     *
+     * @param minLr ≥ 0
+     * @return this scheduler
+     * @throws IllegalArgumentException when negative
+     */
     public ReduceLROnPlateau minLr(double minLr) {
         if (!(minLr >= 0)) {
             throw new IllegalArgumentException("ReduceLROnPlateau: minLr must be >= 0, got " + minLr);
@@ -97,7 +156,12 @@ public final class ReduceLROnPlateau {
         return this;
     }
 
-    /** Ends an epoch with the monitored metric; returns true when the learning rate was reduced. */
+    /**
+     * Ends an epoch with the monitored metric, reducing the optimiser's learning rate by the rules above.
+     *
+     * @param metric this epoch's value of the monitored metric
+     * @return true when the learning rate was reduced
+     */
     public boolean step(double metric) {
         if (cooldownCounter > 0) {
             cooldownCounter--;
@@ -126,22 +190,22 @@ public final class ReduceLROnPlateau {
         return false;
     }
 
-    /** The best metric so far (NaN before the first step). */
+    /** {@return the best metric so far (NaN before the first step)} */
     public double best() {
         return best;
     }
 
-    /** Consecutive epochs without improvement counted so far. */
+    /** {@return consecutive epochs without improvement counted so far} */
     public int badEpochs() {
         return wait;
     }
 
-    /** How many times the rate was reduced. */
+    /** {@return how many times the rate was reduced} */
     public int reductions() {
         return reductions;
     }
 
-    /** The counters, as text, to save with a training checkpoint. */
+    /** {@return the counters, as text, to save with a training checkpoint} */
     public Map<String, String> state() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("best", Double.toString(best));
@@ -151,7 +215,11 @@ public final class ReduceLROnPlateau {
         return s;
     }
 
-    /** Restores {@link #state()}. */
+    /**
+     * Restores {@link #state()}.
+     *
+     * @param s a map {@link #state()} returned (keys best, wait, cooldown_counter, reductions)
+     */
     public void loadState(Map<String, String> s) {
         best = Double.parseDouble(s.get("best"));
         wait = Integer.parseInt(s.get("wait"));

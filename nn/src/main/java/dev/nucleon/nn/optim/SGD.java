@@ -29,34 +29,78 @@ public final class SGD extends Optimizer {
     private double weightDecay;
     private boolean nesterov;
 
+    /**
+     * Optimises every parameter of {@code module} with the default learning rate 0.01.
+     *
+     * @param module the model; its {@link Module#namedParameters()} are taken once, now
+     */
     public SGD(Module module) {
         this(module.namedParameters(), 0.01);
     }
 
+    /**
+     * Optimises every parameter of {@code module}.
+     *
+     * @param module the model; its {@link Module#namedParameters()} are taken once, now
+     * @param lr     the learning rate, finite and ≥ 0
+     */
     public SGD(Module module, double lr) {
         this(module.namedParameters(), lr);
     }
 
+    /**
+     * Optimises the given parameters; their names key the saved state.
+     *
+     * @param params the parameters by name (e.g. a subset of {@link Module#namedParameters()})
+     * @param lr     the learning rate, finite and ≥ 0
+     * @throws IllegalArgumentException when there is no parameter or the learning rate is invalid
+     */
     public SGD(Map<String, Parameter> params, double lr) {
         super(params, lr);
     }
 
+    /**
+     * Sets the momentum μ (default 0: none).
+     *
+     * @param momentum in [0, 1]
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public SGD momentum(double momentum) {
         this.momentum = requireRange("SGD", "momentum", momentum, 0, 1);
         return this;
     }
 
+    /**
+     * Sets the dampening of the momentum buffer's gradient term (default 0).
+     *
+     * @param dampening in [0, 1]
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public SGD dampening(double dampening) {
         this.dampening = requireRange("SGD", "dampening", dampening, 0, 1);
         return this;
     }
 
+    /**
+     * Sets the coupled L2 weight decay, added to the gradient as weightDecay·θ (default 0).
+     *
+     * @param weightDecay ≥ 0
+     * @return this optimiser
+     * @throws IllegalArgumentException when out of range
+     */
     public SGD weightDecay(double weightDecay) {
         this.weightDecay = requireRange("SGD", "weight decay", weightDecay, 0, Double.MAX_VALUE);
         return this;
     }
 
-    /** Nesterov momentum (needs momentum > 0 and no dampening, checked at the first step). */
+    /**
+     * Turns Nesterov momentum on or off (it needs momentum &gt; 0 and no dampening, checked at the first step).
+     *
+     * @param nesterov true for Nesterov momentum
+     * @return this optimiser
+     */
     public SGD nesterov(boolean nesterov) {
         this.nesterov = nesterov;
         return this;

@@ -6,6 +6,12 @@ public final class StepLR extends LearningRateScheduler {
     private final int stepSize;
     private final double gamma;
 
+    /**
+     * @param optimizer the optimiser whose learning rate this schedule sets; its current rate is the base
+     * @param stepSize  epochs between drops, ≥ 1
+     * @param gamma     the factor of each drop, &gt; 0
+     * @throws IllegalArgumentException when out of range
+     */
     public StepLR(Optimizer optimizer, int stepSize, double gamma) {
         super(optimizer);
         if (stepSize < 1 || !(gamma > 0)) {

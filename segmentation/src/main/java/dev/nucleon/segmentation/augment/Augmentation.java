@@ -9,5 +9,12 @@ import java.util.Random;
  */
 @FunctionalInterface
 public interface Augmentation {
+    /**
+     * Transforms one sample.
+     *
+     * @param sample the image and its target (not modified)
+     * @param random the source of every random parameter
+     * @return the transformed sample
+     */
     AugmentationSample apply(AugmentationSample sample, Random random);
 }

@@ -22,7 +22,13 @@ public final class AugmentationPipeline implements Augmentation {
 
     private final List<Step> steps = new ArrayList<>();
 
-    /** Appends a transform applied with probability p. */
+    /**
+     * Appends a transform applied with probability p.
+     *
+     * @param transform   the transform
+     * @param probability the chance it runs on a sample, in [0, 1]
+     * @return this pipeline
+     */
     public AugmentationPipeline add(Augmentation transform, double probability) {
         if (!(probability >= 0 && probability <= 1)) {
             throw new IllegalArgumentException("AugmentationPipeline: probability must be in [0, 1], got " + probability);
@@ -31,7 +37,9 @@ public final class AugmentationPipeline implements Augmentation {
         return this;
     }
 
-    /** Paper 003's spatial + intensity list (horizontal flip, contrast, gamma, brightness, elastic, grid, optical, shift-scale-rotate). */
+    /**
+     * {@return paper 003's spatial + intensity list (horizontal flip, contrast, gamma, brightness, elastic, grid, optical, shift-scale-rotate)}
+     */
     public static AugmentationPipeline paper003() {
         return new AugmentationPipeline()
                 .add(new HorizontalFlip(), 0.5)
@@ -44,7 +52,7 @@ public final class AugmentationPipeline implements Augmentation {
                 .add(new ShiftScaleRotate(0.0625, 0.1, 45), 0.5);
     }
 
-    /** Paper 004's list (geometry plus Gaussian/median/average blur, hue, saturation, contrast). */
+    /** {@return paper 004's list (geometry plus Gaussian/median/average blur, hue, saturation, contrast)} */
     public static AugmentationPipeline paper004() {
         return new AugmentationPipeline()
                 .add(new HorizontalFlip(), 0.5)
@@ -68,7 +76,13 @@ public final class AugmentationPipeline implements Augmentation {
         return s;
     }
 
-    /** Applies the pipeline with a fresh {@code Random(seed)}. */
+    /**
+     * Applies the pipeline with a fresh {@code Random(seed)}.
+     *
+     * @param sample the image and its target
+     * @param seed   seeds every random draw
+     * @return the transformed sample
+     */
     public AugmentationSample apply(AugmentationSample sample, long seed) {
         return apply(sample, new Random(seed));
     }

@@ -10,10 +10,17 @@ public final class AverageBlur implements Augmentation {
     private final int minKernel;
     private final int maxKernel;
 
+    /** Kernel sides 3 to 7. */
     public AverageBlur() {
         this(3, 7);
     }
 
+    /**
+     * Kernel sides drawn from [minKernel, maxKernel].
+     *
+     * @param minKernel the smallest kernel side, odd, ≥ 1
+     * @param maxKernel the largest kernel side, odd, ≥ minKernel
+     */
     public AverageBlur(int minKernel, int maxKernel) {
         this.minKernel = minKernel;
         this.maxKernel = maxKernel;

@@ -16,7 +16,12 @@ public final class ColourJitter {
     private ColourJitter() {
     }
 
-    /** @param image (3, H, W); @return a new (3, H, W) image */
+    /**
+     * @param image (3, H, W); @return a new (3, H, W) image
+     * @param r          the random source
+     * @param hueDegrees the largest hue shift, degrees
+     * @return the jittered image
+     */
     public static FloatImage apply(FloatImage image, Random r, double hueDegrees) {
         if (image.channels() != 3) {
             throw new IllegalArgumentException("ColourJitter: expected 3 channels, got " + image.channels());

@@ -15,10 +15,17 @@ public final class ElasticTransform implements Augmentation {
     private final double alpha;
     private final double sigma;
 
+    /** albumentations' defaults, alpha 1 and sigma 50 (see the class comment). */
     public ElasticTransform() {
         this(1, 50);
     }
 
+    /**
+     * Other settings.
+     *
+     * @param alpha the displacement's scale, pixels
+     * @param sigma the smoothing Gaussian's standard deviation, pixels, &gt; 0
+     */
     public ElasticTransform(double alpha, double sigma) {
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("ElasticTransform: sigma must be > 0, got " + sigma);

@@ -12,10 +12,17 @@ public final class GridDistortion implements Augmentation {
     private final int numSteps;
     private final double distortLimit;
 
+    /** 5 steps, distortion limit 0.3. */
     public GridDistortion() {
         this(5, 0.3);
     }
 
+    /**
+     * Other settings.
+     *
+     * @param numSteps     cells per axis, ≥ 1
+     * @param distortLimit the largest relative stretch of a cell, in [0, 1)
+     */
     public GridDistortion(int numSteps, double distortLimit) {
         if (numSteps < 1) {
             throw new IllegalArgumentException("GridDistortion: numSteps must be >= 1, got " + numSteps);

@@ -16,10 +16,18 @@ public final class HueSaturationValue implements Augmentation {
     private final double satLimit;
     private final double valLimit;
 
+    /** Limits 20 / 30 / 20 (albumentations' 8-bit units). */
     public HueSaturationValue() {
         this(20, 30, 20);
     }
 
+    /**
+     * Other limits, in albumentations' 8-bit units.
+     *
+     * @param hueLimit the largest hue shift, OpenCV's 0..180 scale
+     * @param satLimit the largest saturation shift, 0..255 scale
+     * @param valLimit the largest value shift, 0..255 scale
+     */
     public HueSaturationValue(double hueLimit, double satLimit, double valLimit) {
         this.hueLimit = hueLimit;
         this.satLimit = satLimit;
@@ -34,7 +42,15 @@ public final class HueSaturationValue implements Augmentation {
         return new AugmentationSample(shift(s.image(), dh, ds, dv), s.target());
     }
 
-    /** Shifts hue by {@code dh} degrees and saturation/value by {@code ds}, {@code dv} in [0, 1] units. */
+    /**
+     * Shifts hue by {@code dh} degrees and saturation/value by {@code ds}, {@code dv} in [0, 1] units.
+     *
+     * @param img (C, H, W) in [0, 1], not modified
+     * @param dh  the hue shift, degrees
+     * @param ds  the saturation shift, in [0, 1] units
+     * @param dv  the value shift, in [0, 1] units
+     * @return a new image
+     */
     public static FloatImage shift(FloatImage img, double dh, double ds, double dv) {
         if (img.channels() < 3) {
             float v = (float) dv;

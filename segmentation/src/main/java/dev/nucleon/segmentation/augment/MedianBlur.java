@@ -14,10 +14,17 @@ public final class MedianBlur implements Augmentation {
     private final int minKernel;
     private final int maxKernel;
 
+    /** Kernel sides 3 to 7. */
     public MedianBlur() {
         this(3, 7);
     }
 
+    /**
+     * Kernel sides drawn from [minKernel, maxKernel].
+     *
+     * @param minKernel the smallest kernel side, odd, ≥ 1
+     * @param maxKernel the largest kernel side, odd, ≥ minKernel
+     */
     public MedianBlur(int minKernel, int maxKernel) {
         this.minKernel = minKernel;
         this.maxKernel = maxKernel;
@@ -28,7 +35,12 @@ public final class MedianBlur implements Augmentation {
         return new AugmentationSample(median(s.image(), Filters.oddSize(r, minKernel, maxKernel)), s.target());
     }
 
-    /** The k × k median filter. */
+    /**
+     * {@return the k × k median filter}
+     *
+     * @param img (C, H, W), not modified
+     * @param k   the window side, odd
+     */
     public static FloatImage median(FloatImage img, int k) {
         int w = img.width(), h = img.height(), n = w * h, rad = k / 2;
         float[] src = img.data(), out = new float[src.length], win = new float[k * k];

@@ -14,10 +14,17 @@ public final class OpticalDistortion implements Augmentation {
     private final double distortLimit;
     private final double shiftLimit;
 
+    /** Distortion and shift limits 0.05. */
     public OpticalDistortion() {
         this(0.05, 0.05);
     }
 
+    /**
+     * Other limits.
+     *
+     * @param distortLimit the largest |k|
+     * @param shiftLimit   the largest centre shift, a fraction of the width/height
+     */
     public OpticalDistortion(double distortLimit, double shiftLimit) {
         this.distortLimit = distortLimit;
         this.shiftLimit = shiftLimit;
@@ -31,7 +38,14 @@ public final class OpticalDistortion implements Augmentation {
         return distort(s, k, dx, dy);
     }
 
-    /** The deterministic distortion with coefficient k and centre shift (dx·W, dy·H). */
+    /**
+     * {@return the deterministic distortion with coefficient k and centre shift (dx·W, dy·H)}
+     *
+     * @param s  the image and its target
+     * @param k  the radial coefficient k1 = k2
+     * @param dx the centre's shift, pixels
+     * @param dy the centre's shift, pixels
+     */
     public static AugmentationSample distort(AugmentationSample s, double k, double dx, double dy) {
         int w = s.image().width(), h = s.image().height();
         double fx = w, fy = h, cx = w * 0.5 + dx * w, cy = h * 0.5 + dy * h;

@@ -11,6 +11,11 @@ import java.util.Random;
 public final class RandomBrightness implements Augmentation {
     private final double limit;
 
+    /**
+     * Shifts drawn from [−limit, limit].
+     *
+     * @param limit the largest shift, in [0, 1] units (0.2 in albumentations)
+     */
     public RandomBrightness(double limit) {
         this.limit = limit;
     }

@@ -10,6 +10,11 @@ import java.util.Random;
 public final class RandomContrast implements Augmentation {
     private final double limit;
 
+    /**
+     * Factors drawn from 1 + [−limit, limit].
+     *
+     * @param limit the largest relative change (0.2 in albumentations)
+     */
     public RandomContrast(double limit) {
         this.limit = limit;
     }

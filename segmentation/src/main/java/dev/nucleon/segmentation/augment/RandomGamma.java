@@ -10,6 +10,13 @@ public final class RandomGamma implements Augmentation {
     private final double lower;
     private final double upper;
 
+    /**
+     * γ drawn from [lower, upper] / 100.
+     *
+     * @param lowerPercent the lower bound of 100·γ, &gt; 0 (80 in albumentations)
+     * @param upperPercent the upper bound of 100·γ, ≥ lowerPercent (120)
+     * @throws IllegalArgumentException when the bounds are out of order or not positive
+     */
     public RandomGamma(double lowerPercent, double upperPercent) {
         if (!(lowerPercent > 0 && lowerPercent <= upperPercent)) {
             throw new IllegalArgumentException("RandomGamma: need 0 < lower <= upper, got " + lowerPercent + ", "

@@ -15,7 +15,13 @@ public final class RandomRotate90 implements Augmentation {
         return rotate(s, random.nextInt(4));
     }
 
-    /** Rotates by k · 90° counter-clockwise. */
+    /**
+     * Rotates by k · 90° counter-clockwise.
+     *
+     * @param s the image and its target
+     * @param k quarter turns, 0 to 3
+     * @return the rotated sample
+     */
     public static AugmentationSample rotate(AugmentationSample s, int k) {
         k = Math.floorMod(k, 4);
         FloatImage img = s.image();

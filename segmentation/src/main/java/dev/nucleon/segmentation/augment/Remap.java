@@ -11,14 +11,25 @@ import dev.nucleon.segmentation.image.LabelImage;
 public final class Remap {
     /** Border handling. */
     public enum Border {
+        /** Mirror without repeating the edge pixel: {@code … c b | a b c | b a …}. */
         REFLECT_101,
+        /** 0 outside the input. */
         CONSTANT
     }
 
     private Remap() {
     }
 
-    /** Remaps image and target with one map of the output's size {@code outW × outH}. */
+    /**
+     * {@return the sample with image and target remapped by one map of the output's size {@code outW × outH}}
+     *
+     * @param s      the image and its target
+     * @param mapX   input x of each output pixel, (outH, outW) row-major
+     * @param mapY   input y of each output pixel, (outH, outW) row-major
+     * @param outW   the output's width
+     * @param outH   the output's height
+     * @param border what is read outside the input
+     */
     public static AugmentationSample apply(AugmentationSample s, float[] mapX, float[] mapY, int outW, int outH,
                                           Border border) {
         FloatImage img = s.image();

@@ -14,10 +14,18 @@ public final class ShiftScaleRotate implements Augmentation {
     private final double scaleLimit;
     private final double rotateLimit;
 
+    /** Shift 0.0625, scale 0.1, rotation 45°. */
     public ShiftScaleRotate() {
         this(0.0625, 0.1, 45);
     }
 
+    /**
+     * Other limits.
+     *
+     * @param shiftLimit  the largest shift, a fraction of the width/height
+     * @param scaleLimit  the largest relative scale change
+     * @param rotateLimit the largest rotation, degrees
+     */
     public ShiftScaleRotate(double shiftLimit, double scaleLimit, double rotateLimit) {
         this.shiftLimit = shiftLimit;
         this.scaleLimit = scaleLimit;
@@ -32,7 +40,15 @@ public final class ShiftScaleRotate implements Augmentation {
         return warp(s, angle, scale, dx, dy);
     }
 
-    /** The deterministic warp: rotate by {@code angle}° about the centre, scale, shift by (dx·W, dy·H). */
+    /**
+     * {@return the deterministic warp: rotate by {@code angle}° about the centre, scale, shift by (dx·W, dy·H)}
+     *
+     * @param s     the image and its target
+     * @param angle the rotation, degrees counter-clockwise
+     * @param scale the scale factor
+     * @param dx    the shift, a fraction of the width
+     * @param dy    the shift, a fraction of the height
+     */
     public static AugmentationSample warp(AugmentationSample s, double angle, double scale, double dx, double dy) {
         int w = s.image().width(), h = s.image().height();
         double cx = w / 2.0, cy = h / 2.0, rad = Math.toRadians(angle);

@@ -14,6 +14,15 @@ import java.util.Random;
  */
 public record DatasetSplit<T>(List<T> train, List<T> validation) {
 
+    /**
+     * Splits items as the class comment says.
+     *
+     * @param <T>                the item type
+     * @param items              the items, not modified
+     * @param validationFraction the part that goes to validation, in [0, 1]
+     * @param seed               the shuffle's seed
+     * @return the split
+     */
     public static <T> DatasetSplit<T> of(List<T> items, double validationFraction, long seed) {
         if (!(validationFraction >= 0 && validationFraction <= 1)) {
             throw new IllegalArgumentException("DatasetSplit: validation fraction must be in [0, 1], got "

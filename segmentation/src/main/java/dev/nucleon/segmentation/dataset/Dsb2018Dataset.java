@@ -38,7 +38,11 @@ public final class Dsb2018Dataset {
     /**
      * Scans {@code folder}.
      *
+     * @param folder a DSB2018-layout folder: {@code <id>/image.png} + {@code labels.png}, or {@code <id>/images/}
+     *               + {@code masks/}
+     * @return the dataset, samples sorted by id
      * @throws ImageFileException when the folder is missing or holds no sample in either layout
+     * @throws IOException        when the folder cannot be listed
      */
     public static Dsb2018Dataset open(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
@@ -129,21 +133,30 @@ public final class Dsb2018Dataset {
         return Map.of();
     }
 
-    /** The folder the samples were found in. */
+    /** {@return the folder the samples were found in} */
     public Path folder() {
         return folder;
     }
 
-    /** Samples sorted by id. */
+    /**
+     * Samples sorted by id.
+     *
+     * @return the samples (unmodifiable)
+     */
     public List<NucleiSample> samples() {
         return samples;
     }
 
+    /** {@return how many samples} */
     public int size() {
         return samples.size();
     }
 
-    /** The sample with this id, or null. */
+    /**
+     * {@return the sample with this id, or null}
+     *
+     * @param id a sample's id (its folder's name)
+     */
     public NucleiSample get(String id) {
         for (NucleiSample s : samples) {
             if (s.id().equals(id)) {
@@ -153,13 +166,23 @@ public final class Dsb2018Dataset {
         return null;
     }
 
-    /** Grayscale or colour: from the manifest when it lists the id, else by decoding the image. */
+    /**
+     * {@return grayscale or colour: from the manifest when it lists the id, else by decoding the image}
+     *
+     * @param sample a sample of this dataset
+     * @throws IOException when the image must be decoded and cannot be
+     */
     public ImageKind kindOf(NucleiSample sample) throws IOException {
         ImageKind k = manifestKinds.get(sample.id());
         return k != null ? k : ImageKind.of(sample.readImage());
     }
 
-    /** The samples of one kind (paper 004: {@code filter(ImageKind.GRAY)}). */
+    /**
+     * {@return the samples of one kind (paper 004: {@code filter(ImageKind.GRAY)})}
+     *
+     * @param kind the kind kept
+     * @throws IOException when an image must be decoded and cannot be
+     */
     public Dsb2018Dataset filter(ImageKind kind) throws IOException {
         List<NucleiSample> keep = new ArrayList<>();
         for (NucleiSample s : samples) {
@@ -170,7 +193,12 @@ public final class Dsb2018Dataset {
         return new Dsb2018Dataset(folder, keep, manifestKinds);
     }
 
-    /** A deterministic split of the samples by seed, see {@link DatasetSplit}. */
+    /**
+     * {@return a deterministic split of the samples by seed, see {@link DatasetSplit}}
+     *
+     * @param validationFraction the part that goes to validation, in [0, 1]
+     * @param seed               the shuffle's seed
+     */
     public DatasetSplit<NucleiSample> split(double validationFraction, long seed) {
         return DatasetSplit.of(samples, validationFraction, seed);
     }

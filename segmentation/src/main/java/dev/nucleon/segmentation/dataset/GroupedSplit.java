@@ -45,7 +45,16 @@ public final class GroupedSplit {
         this.entries = List.copyOf(entries);
     }
 
-    /** Measures every sample (on {@code threads} threads) and splits them. Samples must have truth. */
+    /**
+     * Measures every sample (on {@code threads} threads) and splits them. Samples must have truth.
+     *
+     * @param samples  the images with their truth
+     * @param fraction the validation part of each kind, in (0, 1)
+     * @param seed     seed of the clustering and of which groups are held out
+     * @param threads  threads measuring the images, ≥ 1
+     * @return the split
+     * @throws IOException when an image or its truth cannot be read
+     */
     public static GroupedSplit of(List<NucleiSample> samples, double fraction, long seed, int threads) throws IOException {
         if (!(fraction > 0 && fraction < 1)) {
             throw new IllegalArgumentException("GroupedSplit: validation fraction must be in (0, 1), got " + fraction);
@@ -54,7 +63,15 @@ public final class GroupedSplit {
         return of(samples, features, fraction, seed);
     }
 
-    /** Splits samples whose features are already measured (same order). */
+    /**
+     * Splits samples whose features are already measured (same order).
+     *
+     * @param samples  the images
+     * @param features their features, in the same order
+     * @param fraction the validation part of each kind, in (0, 1)
+     * @param seed     seed of the clustering and of which groups are held out
+     * @return the split
+     */
     public static GroupedSplit of(List<NucleiSample> samples, List<ImageFeatures> features, double fraction, long seed) {
         int n = samples.size();
         Map<NucleiKind, List<Integer>> byKind = new EnumMap<>(NucleiKind.class);
@@ -107,27 +124,29 @@ public final class GroupedSplit {
         return new GroupedSplit(out);
     }
 
-    /** Every image in the input order. */
+    /** {@return every image in the input order} */
     public List<Entry> entries() {
         return entries;
     }
 
+    /** {@return the training samples, in the given order} */
     public List<NucleiSample> train() {
         return entries.stream().filter(e -> !e.validation()).map(Entry::sample).toList();
     }
 
+    /** {@return the validation samples, in the given order} */
     public List<NucleiSample> validation() {
         return entries.stream().filter(Entry::validation).map(Entry::sample).toList();
     }
 
-    /** Kind by image id. */
+    /** {@return kind by image id} */
     public Map<String, NucleiKind> kinds() {
         Map<String, NucleiKind> m = new LinkedHashMap<>();
         entries.forEach(e -> m.put(e.sample().id(), e.kind()));
         return m;
     }
 
-    /** CSV: image_id,kind,group,split (train/validation), one row per image. */
+    /** {@return CSV: image_id,kind,group,split (train/validation), one row per image} */
     public String toCsv() {
         StringBuilder b = new StringBuilder("image_id,kind,group,split\n");
         for (Entry e : entries) {

@@ -27,7 +27,13 @@ public record ImageFeatures(int width, int height, boolean colour, boolean brigh
                             double stdGray, double texture, double redMinusBlue, int nuclei, double medianArea,
                             double foreground, double touching) {
 
-    /** Measures an image (C, H, W) in [0, 1] and its instance labels. */
+    /**
+     * Measures an image (C, H, W) in [0, 1] and its instance labels.
+     *
+     * @param image  (C, H, W) image in [0, 1]
+     * @param labels its true instances, same width and height
+     * @return the features
+     */
     public static ImageFeatures of(FloatImage image, LabelImage labels) {
         FloatImage rgb = image.hasAlpha() ? image.withoutAlpha() : image;
         FloatImage gray = Grayscale.of(rgb);
@@ -115,7 +121,7 @@ public record ImageFeatures(int width, int height, boolean colour, boolean brigh
         return (double) t / count;
     }
 
-    /** Equivalent diameter of the median nucleus, sqrt(4·area/π). */
+    /** {@return equivalent diameter of the median nucleus, sqrt(4·area/π)} */
     public double medianDiameter() {
         return Math.sqrt(4 * medianArea / Math.PI);
     }

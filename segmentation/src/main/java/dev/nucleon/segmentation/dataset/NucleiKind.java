@@ -16,10 +16,15 @@ import java.util.Locale;
  * </ol>
  */
 public enum NucleiKind {
+    /** Gray fluorescence with sparse small nuclei. */
     FLUO_SMALL("small-nuclei fluorescence"),
+    /** Gray fluorescence whose median nucleus is at least {@value #LARGE_AREA} px. */
     FLUO_LARGE("large-nuclei fluorescence"),
+    /** Gray fluorescence with at least {@value #DENSE_FOREGROUND} of the image inside nuclei. */
     FLUO_DENSE("dense tissue-like fluorescence"),
+    /** A gray image with a bright background (dark nuclei on light ground). */
     BRIGHTFIELD("gray brightfield"),
+    /** A colour image (H&amp;E / brightfield tissue). */
     COLOUR("H&E / brightfield colour");
 
     /** Median nucleus area (px) from which gray fluorescence counts as large. */
@@ -33,16 +38,21 @@ public enum NucleiKind {
         this.description = description;
     }
 
+    /** {@return a few words for people, e.g. {@code "small-nuclei fluorescence"}} */
     public String description() {
         return description;
     }
 
-    /** The short name used in tables and CSV files, e.g. {@code fluo-small}. */
+    /** {@return the short name used in tables and CSV files, e.g. {@code fluo-small}} */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The kind of an image, by the rules of the class comment. */
+    /**
+     * {@return the kind of an image, by the rules of the class comment}
+     *
+     * @param f the image's features
+     */
     public static NucleiKind of(ImageFeatures f) {
         if (f.colour()) {
             return COLOUR;
@@ -56,7 +66,13 @@ public enum NucleiKind {
         return f.foreground() >= DENSE_FOREGROUND ? FLUO_DENSE : FLUO_SMALL;
     }
 
-    /** Parses {@link #label()}. */
+    /**
+     * Parses {@link #label()}.
+     *
+     * @param s a {@link #label()} (surrounding blanks ignored)
+     * @return the kind
+     * @throws IllegalArgumentException for an unknown label
+     */
     public static NucleiKind parse(String s) {
         for (NucleiKind k : values()) {
             if (k.label().equals(s.trim())) {

@@ -24,12 +24,16 @@ import java.util.stream.Stream;
  */
 public record NucleiSample(String id, Path imageFile, Path labelsFile, Path masksFolder) {
 
-    /** Whether the sample has truth (labels or masks). */
+    /** {@return whether the sample has truth (labels or masks)} */
     public boolean hasTruth() {
         return labelsFile != null || masksFolder != null;
     }
 
-    /** The image scaled to [0, 1], channels as stored (DSB2018: RGBA). */
+    /**
+     * {@return the image scaled to [0, 1], channels as stored (DSB2018: RGBA)}
+     *
+     * @throws ImageFileException when the image cannot be read (the message names the file)
+     */
     public FloatImage readImage() throws ImageFileException {
         return ImageFileReader.read(imageFile);
     }
@@ -38,6 +42,9 @@ public record NucleiSample(String id, Path imageFile, Path labelsFile, Path mask
      * The instance label map. From masks: the k-th mask file in byte-wise name order becomes label k
      * (the order used to stage labels.png, so both layouts give identical maps); any non-zero mask pixel
      * is the nucleus; where masks overlap the later one wins.
+     *
+     * @return (H, W) labels 1..N, 0 background
+     * @throws IOException when the labels or a mask cannot be read, or the sample has no truth
      */
     public LabelImage readLabels() throws IOException {
         if (labelsFile != null) {
@@ -66,7 +73,11 @@ public record NucleiSample(String id, Path imageFile, Path labelsFile, Path mask
         return new LabelImage(size[0], size[1], out);
     }
 
-    /** The mask files (PNG/TIF) of the masks folder in byte-wise name order. */
+    /**
+     * {@return the mask files (PNG/TIF) of the masks folder in byte-wise name order}
+     *
+     * @throws IOException when the folder cannot be listed
+     */
     public List<Path> maskFiles() throws IOException {
         List<Path> masks = new ArrayList<>();
         try (Stream<Path> s = Files.list(masksFolder)) {

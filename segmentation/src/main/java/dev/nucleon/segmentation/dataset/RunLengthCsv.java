@@ -35,7 +35,13 @@ public final class RunLengthCsv {
     private RunLengthCsv() {
     }
 
-    /** Reads every row; errors name the file and line. */
+    /**
+     * Reads every row; errors name the file and line.
+     *
+     * @param csv a DSB2018 solution or submission CSV ({@code ImageId,EncodedPixels[,Height,Width[,Usage]]})
+     * @return the rows, in file order
+     * @throws IOException when the file cannot be read or a row is malformed
+     */
     public static List<Row> read(Path csv) throws IOException {
         List<String> lines;
         try {
@@ -90,6 +96,9 @@ public final class RunLengthCsv {
      *
      * @param sizeOf {width, height} of an image id, used when the file has no Height/Width columns
      *     (may be null when it has them)
+     * @param csv    a DSB2018 solution or submission CSV
+     * @return one label map per image id, in file order
+     * @throws IOException when the file cannot be read, a row is malformed or an image's size is unknown
      */
     public static Map<String, LabelImage> readLabels(Path csv, Function<String, int[]> sizeOf) throws IOException {
         Map<String, List<String>> byImage = new LinkedHashMap<>();
@@ -130,6 +139,11 @@ public final class RunLengthCsv {
      * Writes a submission-style CSV ({@code ImageId,EncodedPixels}, plus {@code Height,Width} when
      * {@code withSize}), one row per label, images in map order. An image id holding a comma, quote or line
      * break is quoted as RFC 4180 says ({@link Csv}). Atomic write.
+     *
+     * @param csv        the target
+     * @param labelsById the label maps by image id
+     * @param withSize   whether to add the Height and Width columns
+     * @throws IOException when the file cannot be written (the target is then unchanged)
      */
     public static void write(Path csv, Map<String, LabelImage> labelsById, boolean withSize) throws IOException {
         StringBuilder sb = new StringBuilder(header(withSize));
@@ -139,7 +153,11 @@ public final class RunLengthCsv {
         AtomicFileWriter.writeString(csv, sb);
     }
 
-    /** The header {@link #write} starts with, line break included. */
+    /**
+     * {@return the header {@link #write} starts with, line break included}
+     *
+     * @param withSize whether the Height and Width columns are included
+     */
     public static String header(boolean withSize) {
         return withSize ? "ImageId,EncodedPixels,Height,Width\n" : "ImageId,EncodedPixels\n";
     }
@@ -147,6 +165,11 @@ public final class RunLengthCsv {
     /**
      * Appends one image's rows as {@link #write} writes them (one per label; one row with empty
      * {@code EncodedPixels} when it has none), so a caller can build the file one image at a time.
+     *
+     * @param sb       where the rows go
+     * @param imageId  the image's id
+     * @param l        its label map
+     * @param withSize whether to add the Height and Width columns
      */
     public static void appendRows(StringBuilder sb, String imageId, LabelImage l, boolean withSize) {
         String size = withSize ? "," + l.height() + "," + l.width() : "";

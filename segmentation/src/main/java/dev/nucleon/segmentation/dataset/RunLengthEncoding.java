@@ -16,7 +16,12 @@ public final class RunLengthEncoding {
     private RunLengthEncoding() {
     }
 
-    /** @return {start1, length1, start2, length2, …}, empty for an empty mask */
+    /**
+     * The runs of a mask in the contest's order: column-major (top to bottom, then left to right), 1-based starts.
+     *
+     * @return {start1, length1, start2, length2, …}, empty for an empty mask
+     * @param mask the mask
+     */
     public static int[] encode(BinaryMask mask) {
         int w = mask.width(), h = mask.height();
         boolean[] d = mask.data();
@@ -50,7 +55,11 @@ public final class RunLengthEncoding {
         return java.util.Arrays.copyOf(runs, n);
     }
 
-    /** The contest's text form, e.g. {@code "1 3 10 2"}; empty string for an empty mask. */
+    /**
+     * {@return the contest's text form, e.g. {@code "1 3 10 2"}; empty string for an empty mask}
+     *
+     * @param mask the mask
+     */
     public static String encodeToString(BinaryMask mask) {
         int[] r = encode(mask);
         StringBuilder sb = new StringBuilder();
@@ -63,7 +72,11 @@ public final class RunLengthEncoding {
         return sb.toString();
     }
 
-    /** One encoding per label of an instance label map, in increasing label order (absent labels skipped). */
+    /**
+     * {@return one encoding per label of an instance label map, in increasing label order (absent labels skipped)}
+     *
+     * @param labels an instance label map
+     */
     public static List<String> encodeLabels(LabelImage labels) {
         int max = labels.maxLabel();
         int[] area = labels.areas();
@@ -79,9 +92,13 @@ public final class RunLengthEncoding {
     /**
      * Decodes one mask.
      *
+     * @param rle    the runs, {@code "start length start length …"}, 1-based column-major starts
+     * @param width  the image's width, pixels
+     * @param height the image's height, pixels
      * @throws IllegalArgumentException naming the problem: odd number of values, non-numbers, start &lt; 1,
      *     length &lt; 1, a run past the last pixel, runs out of order or overlapping; a negative image size or one
      *     too large to allocate (checked before allocating)
+     * @return the mask
      */
     public static BinaryMask decode(String rle, int width, int height) {
         checkSize(width, height, 1);
@@ -165,6 +182,12 @@ public final class RunLengthEncoding {
     /**
      * Decodes the masks of one image into a label map, the i-th mask (0-based) becoming label i + 1.
      * Where masks overlap the later one wins.
+     *
+     * @param rles   one run-length encoding per nucleus
+     * @param width  the image's width, pixels
+     * @param height the image's height, pixels
+     * @return the label map, labels 1..rles.size()
+     * @throws IllegalArgumentException when an encoding is malformed, as {@link #decode}
      */
     public static LabelImage decodeLabels(List<String> rles, int width, int height) {
         checkSize(width, height, 4);

@@ -52,19 +52,42 @@ public final class CoreWatershed {
         this.maxHoleArea = Math.max(0, maxHoleArea);
     }
 
-    /** Thresholds 0.5 / 0.5, nuclei of at least 16 px, holes below 64 px filled. */
+    /**
+     * The default step for a head: thresholds 0.5 / 0.5, nuclei of at least 16 px, holes below 64 px filled.
+     *
+     * @param head a two-channel head ({@link Head#CONTOUR} or {@link Head#DISTANCE})
+     * @return the step
+     * @throws IllegalArgumentException for a one-channel head
+     */
     public static CoreWatershed of(Head head) {
         return new CoreWatershed(head, DEFAULT_THRESHOLD, DEFAULT_CORE_THRESHOLD, 16, 64);
     }
 
+    /**
+     * {@return a copy with another nucleus-probability threshold}
+     *
+     * @param t the threshold on channel 0, in (0, 1)
+     * @throws IllegalArgumentException when {@code t} is outside (0, 1)
+     */
     public CoreWatershed withThreshold(float t) {
         return new CoreWatershed(head, t, coreThreshold, minObjectArea, maxHoleArea);
     }
 
+    /**
+     * {@return a copy with another core threshold (on the marker score s)}
+     *
+     * @param t the threshold, in (0, 1); higher gives more, smaller markers
+     * @throws IllegalArgumentException when {@code t} is outside (0, 1)
+     */
     public CoreWatershed withCoreThreshold(float t) {
         return new CoreWatershed(head, threshold, t, minObjectArea, maxHoleArea);
     }
 
+    /**
+     * {@return a copy that drops nuclei smaller than {@code a} pixels}
+     *
+     * @param a the smallest area kept, pixels (negative: 0)
+     */
     public CoreWatershed withMinObjectArea(int a) {
         return new CoreWatershed(head, threshold, coreThreshold, a, maxHoleArea);
     }

@@ -26,8 +26,11 @@ import java.util.Locale;
  * </table>
  */
 public enum Head {
+    /** One channel: nucleus probability, touching nuclei kept apart by a background seam. */
     FOREGROUND(1),
+    /** Two channels: nucleus probability and nucleus-contour probability. */
     CONTOUR(2),
+    /** Two channels: nucleus probability and the distance to the nucleus' border, normalised per nucleus. */
     DISTANCE(2);
 
     /** Contour width in pixels of the {@link #CONTOUR} head's second target. */
@@ -39,17 +42,23 @@ public enum Head {
         this.channels = channels;
     }
 
-    /** Output channels the network needs. */
+    /** {@return output channels the network needs} */
     public int channels() {
         return channels;
     }
 
-    /** The name used on the command line and in model files. */
+    /** {@return the name used on the command line and in model files} */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@link #label()}. */
+    /**
+     * Parses {@link #label()}, ignoring case and surrounding blanks.
+     *
+     * @param s a head's label: {@code foreground}, {@code contour} or {@code distance}
+     * @return the head
+     * @throws IllegalArgumentException when {@code s} names no head
+     */
     public static Head parse(String s) {
         for (Head h : values()) {
             if (h.label().equals(s.trim().toLowerCase(Locale.ROOT))) {
@@ -62,6 +71,7 @@ public enum Head {
     /**
      * The training target of an instance label map.
      *
+     * @param labels (H, W) instance labels, 0 background
      * @return (C, H, W) values in [0, 1], C = {@link #channels()}
      */
     public float[] target(LabelImage labels) {
@@ -104,6 +114,9 @@ public enum Head {
     /**
      * 1 on nuclei, 0 elsewhere and on nucleus pixels whose 8-neighbourhood holds a different nucleus (the seam
      * between touching nuclei): the target of the {@link #FOREGROUND} head.
+     *
+     * @param labels (H, W) instance labels, 0 background
+     * @return (H, W) values, 0 or 1
      */
     public static float[] foregroundWithoutSeams(LabelImage labels) {
         int w = labels.width(), h = labels.height();

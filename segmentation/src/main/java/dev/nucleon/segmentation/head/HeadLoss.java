@@ -32,7 +32,11 @@ public final class HeadLoss implements Loss {
         this.weights = weights.clone();
     }
 
-    /** Weight 1 on every channel of {@code head}. */
+    /**
+     * {@return the loss with weight 1 on every channel of {@code head}}
+     *
+     * @param head the head whose channels are weighted
+     */
     public static HeadLoss of(Head head) {
         float[] w = new float[head.channels()];
         Arrays.fill(w, 1f);

@@ -26,7 +26,13 @@ public final class FloatImage {
     private final float[] data;
 
     /**
-     * @param data (C, H, W) samples, length {@code channels * height * width}; kept, not copied
+     * Wraps an array (shared, not copied).
+     *
+     * @param width    W, pixels, &gt; 0
+     * @param height   H, pixels, &gt; 0
+     * @param channels C, &gt; 0 (1 gray, 2 gray + alpha, 3 RGB, 4 RGBA by convention)
+     * @param data     (C, H, W) samples, length {@code channels * height * width}; kept, not copied
+     * @throws IllegalArgumentException for a non-positive size or an array of another length
      */
     public FloatImage(int width, int height, int channels, float[] data) {
         if (width <= 0 || height <= 0 || channels <= 0) {
@@ -44,7 +50,14 @@ public final class FloatImage {
         this.data = data;
     }
 
-    /** A zero-filled image of shape (C, H, W). */
+    /**
+     * {@return a zero-filled image of shape (C, H, W)}
+     *
+     * @param width    W, pixels, &gt; 0
+     * @param height   H, pixels, &gt; 0
+     * @param channels C, &gt; 0
+     * @throws IllegalArgumentException when the image would not fit in one Java array
+     */
     public static FloatImage zeros(int width, int height, int channels) {
         if ((long) width * height * channels > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("FloatImage: " + width + "x" + height + "x" + channels
@@ -67,6 +80,8 @@ public final class FloatImage {
      *       colour model has alpha), /255.</li>
      * </ul>
      *
+     * @param image a decoded AWT image (not modified, not kept)
+     * @return a new (C, H, W) image
      * @throws IllegalArgumentException for a raster of more than 4 bands
      */
     public static FloatImage from(BufferedImage image) {
@@ -105,7 +120,13 @@ public final class FloatImage {
         return new FloatImage(w, h, bands, out);
     }
 
-    /** Stacks single- or multi-channel images of equal size into one image, channels in order. */
+    /**
+     * Stacks single- or multi-channel images of equal size into one image, channels in order.
+     *
+     * @param planes at least one image, all of the same width and height
+     * @return a new image with the sum of their channels
+     * @throws IllegalArgumentException when none is given or the sizes differ
+     */
     public static FloatImage stack(FloatImage... planes) {
         if (planes.length == 0) {
             throw new IllegalArgumentException("FloatImage.stack: no images given");
@@ -127,56 +148,102 @@ public final class FloatImage {
         return new FloatImage(w, h, c, out);
     }
 
+    /** {@return the width W, pixels} */
     public int width() {
         return width;
     }
 
+    /** {@return the height H, pixels} */
     public int height() {
         return height;
     }
 
+    /** {@return the channels C} */
     public int channels() {
         return channels;
     }
 
-    /** Pixels per plane, {@code width * height}. */
+    /** {@return pixels per plane, {@code width * height}} */
     public int planeSize() {
         return width * height;
     }
 
-    /** The backing (C, H, W) array, shared with this image. */
+    /** {@return the backing (C, H, W) array, shared with this image} */
     public float[] data() {
         return data;
     }
 
-    /** Index of sample (x, y, c) in {@link #data()}. */
+    /**
+     * {@return index of sample (x, y, c) in {@link #data()}: {@code c·H·W + y·W + x}}
+     *
+     * @param x column, 0 ≤ x &lt; W
+     * @param y row, 0 ≤ y &lt; H
+     * @param c channel, 0 ≤ c &lt; C
+     */
     public int index(int x, int y, int c) {
         return c * width * height + y * width + x;
     }
 
-    /** Sample (x, y) of channel 0. */
+    /**
+     * {@return sample (x, y) of channel 0}
+     *
+     * @param x column, 0 ≤ x &lt; W
+     * @param y row, 0 ≤ y &lt; H
+     */
     public float get(int x, int y) {
         return data[y * width + x];
     }
 
+    /**
+     * {@return sample (x, y) of channel c}
+     *
+     * @param x column, 0 ≤ x &lt; W
+     * @param y row, 0 ≤ y &lt; H
+     * @param c channel, 0 ≤ c &lt; C
+     */
     public float get(int x, int y, int c) {
         return data[c * width * height + y * width + x];
     }
 
+    /**
+     * Sets sample (x, y) of channel 0.
+     *
+     * @param x column, 0 ≤ x &lt; W
+     * @param y row, 0 ≤ y &lt; H
+     * @param v the new value
+     */
     public void set(int x, int y, float v) {
         data[y * width + x] = v;
     }
 
+    /**
+     * Sets sample (x, y) of channel c.
+     *
+     * @param x column, 0 ≤ x &lt; W
+     * @param y row, 0 ≤ y &lt; H
+     * @param c channel, 0 ≤ c &lt; C
+     * @param v the new value
+     */
     public void set(int x, int y, int c, float v) {
         data[c * width * height + y * width + x] = v;
     }
 
-    /** Whether (x, y) lies inside the image. */
+    /**
+     * {@return whether (x, y) lies inside the image}
+     *
+     * @param x column (any int)
+     * @param y row (any int)
+     */
     public boolean contains(int x, int y) {
         return x >= 0 && y >= 0 && x < width && y < height;
     }
 
-    /** A copy of channel {@code c} as a one-channel image. */
+    /**
+     * {@return a copy of channel {@code c} as a one-channel image}
+     *
+     * @param c channel, 0 ≤ c &lt; C
+     * @throws IndexOutOfBoundsException when {@code c} is out of range
+     */
     public FloatImage channel(int c) {
         if (c < 0 || c >= channels) {
             throw new IndexOutOfBoundsException("FloatImage.channel: channel " + c + " of a " + channels
@@ -186,12 +253,12 @@ public final class FloatImage {
         return new FloatImage(width, height, 1, Arrays.copyOfRange(data, c * n, (c + 1) * n));
     }
 
-    /** Whether the last channel is alpha by the channel convention (2 = gray+alpha, 4 = RGBA). */
+    /** {@return whether the last channel is alpha by the channel convention (2 = gray+alpha, 4 = RGBA)} */
     public boolean hasAlpha() {
         return channels == 2 || channels == 4;
     }
 
-    /** This image without its alpha plane (2 → 1, 4 → 3 channels); itself when it has none. */
+    /** {@return this image without its alpha plane (2 → 1, 4 → 3 channels); itself when it has none} */
     public FloatImage withoutAlpha() {
         if (!hasAlpha()) {
             return this;
@@ -202,6 +269,9 @@ public final class FloatImage {
 
     /**
      * Whether every pixel has equal R, G and B (within {@code tolerance}); always true for 1 or 2 channels.
+     *
+     * @param tolerance largest accepted |R − G| and |R − B|, ≥ 0
+     * @return true when the image is gray
      */
     public boolean isGrayscale(float tolerance) {
         if (channels < 3) {
@@ -217,13 +287,20 @@ public final class FloatImage {
         return true;
     }
 
-    /** A deep copy. */
+    /** {@return a deep copy} */
     public FloatImage copy() {
         return new FloatImage(width, height, channels, data.clone());
     }
 
     /**
      * The region [x, x+w) × [y, y+h), all channels; parts outside the image are filled with {@code fill}.
+     *
+     * @param x    left column (may be negative or past the image)
+     * @param y    top row (may be negative or past the image)
+     * @param w    width of the region, &gt; 0
+     * @param h    height of the region, &gt; 0
+     * @param fill the value outside the image
+     * @return a new (C, h, w) image
      */
     public FloatImage crop(int x, int y, int w, int h, float fill) {
         float[] out = new float[w * h * channels];
@@ -243,12 +320,26 @@ public final class FloatImage {
         return new FloatImage(w, h, channels, out);
     }
 
-    /** Zero-padded crop, see {@link #crop(int, int, int, int, float)}. */
+    /**
+     * {@return zero-padded crop, see {@link #crop(int, int, int, int, float)}}
+     *
+     * @param x left column (may be negative or past the image)
+     * @param y top row (may be negative or past the image)
+     * @param w width of the region, &gt; 0
+     * @param h height of the region, &gt; 0
+     */
     public FloatImage crop(int x, int y, int w, int h) {
         return crop(x, y, w, h, 0f);
     }
 
-    /** Copies all channels of {@code src} into this image with its top-left corner at (x, y), clipped. */
+    /**
+     * Copies all channels of {@code src} into this image with its top-left corner at (x, y), clipped.
+     *
+     * @param src the image pasted, with as many channels as this one
+     * @param x   column of its left edge here (may be negative)
+     * @param y   row of its top edge here (may be negative)
+     * @throws IllegalArgumentException when the channel counts differ
+     */
     public void paste(FloatImage src, int x, int y) {
         if (src.channels != channels) {
             throw new IllegalArgumentException("FloatImage.paste: source has " + src.channels
@@ -267,7 +358,7 @@ public final class FloatImage {
         }
     }
 
-    /** Smallest sample over all channels. */
+    /** {@return smallest sample over all channels} */
     public float min() {
         float m = Float.POSITIVE_INFINITY;
         for (float v : data) {
@@ -278,7 +369,7 @@ public final class FloatImage {
         return m;
     }
 
-    /** Largest sample over all channels. */
+    /** {@return largest sample over all channels} */
     public float max() {
         float m = Float.NEGATIVE_INFINITY;
         for (float v : data) {

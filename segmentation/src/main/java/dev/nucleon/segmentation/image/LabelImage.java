@@ -11,6 +11,14 @@ public final class LabelImage {
     private final int height;
     private final int[] data;
 
+    /**
+     * Wraps an array (shared, not copied).
+     *
+     * @param width  W, pixels, &gt; 0
+     * @param height H, pixels, &gt; 0
+     * @param data   W·H pixels, row-major: (x, y) at {@code y * width + x}; 0 background, k &gt; 0 label k
+     * @throws IllegalArgumentException for a non-positive size or an array of another length
+     */
     public LabelImage(int width, int height, int[] data) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("LabelImage: size must be positive, got " + width + "x" + height);
@@ -24,11 +32,23 @@ public final class LabelImage {
         this.data = data;
     }
 
+    /**
+     * {@return an all-background image}
+     *
+     * @param width  W, pixels, &gt; 0
+     * @param height H, pixels, &gt; 0
+     */
     public static LabelImage empty(int width, int height) {
         return new LabelImage(width, height, new int[width * height]);
     }
 
-    /** Builds a label map from rows of digits/letters: '.' or '0' = 0, '1'..'9' = 1..9, 'a'..'z' = 10..35. */
+    /**
+     * Builds a label map from rows of digits/letters: '.' or '0' = 0, '1'..'9' = 1..9, 'a'..'z' = 10..35.
+     *
+     * @param rows one string per row, all of the same length
+     * @return the label map
+     * @throws IllegalArgumentException when the rows differ in length
+     */
     public static LabelImage parse(String... rows) {
         int h = rows.length, w = rows[0].length();
         int[] d = new int[w * h];
@@ -45,27 +65,43 @@ public final class LabelImage {
         return new LabelImage(w, h, d);
     }
 
+    /** {@return the width W, pixels} */
     public int width() {
         return width;
     }
 
+    /** {@return the height H, pixels} */
     public int height() {
         return height;
     }
 
+    /** {@return the pixels, row-major, the array itself (writes show in the image)} */
     public int[] data() {
         return data;
     }
 
+    /**
+     * {@return the pixel at (x, y)}
+     *
+     * @param x column, 0 ≤ x &lt; W
+     * @param y row, 0 ≤ y &lt; H
+     */
     public int get(int x, int y) {
         return data[y * width + x];
     }
 
+    /**
+     * Sets one pixel.
+     *
+     * @param x column, 0 ≤ x &lt; W
+     * @param y row, 0 ≤ y &lt; H
+     * @param v the new value
+     */
     public void set(int x, int y, int v) {
         data[y * width + x] = v;
     }
 
-    /** The largest label (0 for an empty map). */
+    /** {@return the largest label (0 for an empty map)} */
     public int maxLabel() {
         int m = 0;
         for (int v : data) {
@@ -76,7 +112,7 @@ public final class LabelImage {
         return m;
     }
 
-    /** Number of distinct non-zero labels. */
+    /** {@return number of distinct non-zero labels} */
     public int countLabels() {
         int max = maxLabel();
         if (max < 0) {
@@ -93,7 +129,7 @@ public final class LabelImage {
         return n;
     }
 
-    /** Areas in pixels indexed by label, length {@code maxLabel() + 1} (index 0 = background). */
+    /** {@return areas in pixels indexed by label, length {@code maxLabel() + 1} (index 0 = background)} */
     public int[] areas() {
         int[] a = new int[maxLabel() + 1];
         for (int v : data) {
@@ -107,6 +143,8 @@ public final class LabelImage {
     /**
      * Labels renumbered 1..N in order of first appearance in raster order, background kept 0;
      * negative values are treated as background.
+     *
+     * @return a new label map with labels 1..N
      */
     public LabelImage relabelSequential() {
         int max = maxLabel();
@@ -125,7 +163,7 @@ public final class LabelImage {
         return new LabelImage(width, height, out);
     }
 
-    /** Foreground mask: label &gt; 0. */
+    /** {@return foreground mask: label &gt; 0} */
     public BinaryMask foreground() {
         boolean[] d = new boolean[data.length];
         for (int i = 0; i < d.length; i++) {
@@ -134,7 +172,11 @@ public final class LabelImage {
         return new BinaryMask(width, height, d);
     }
 
-    /** Mask of the pixels with label {@code k}. */
+    /**
+     * {@return mask of the pixels with label {@code k}}
+     *
+     * @param k a label (0: the background)
+     */
     public BinaryMask mask(int k) {
         boolean[] d = new boolean[data.length];
         for (int i = 0; i < d.length; i++) {
@@ -143,7 +185,14 @@ public final class LabelImage {
         return new BinaryMask(width, height, d);
     }
 
-    /** The region [x, x+w) × [y, y+h); pixels outside the image are 0. */
+    /**
+     * {@return the region [x, x+w) × [y, y+h), a new (w, h) map; pixels outside the image are 0}
+     *
+     * @param x left column (may be negative or past the image)
+     * @param y top row (may be negative or past the image)
+     * @param w width of the region, &gt; 0
+     * @param h height of the region, &gt; 0
+     */
     public LabelImage crop(int x, int y, int w, int h) {
         int[] out = new int[w * h];
         int x0 = Math.max(0, x), x1 = Math.min(width, x + w);
@@ -156,7 +205,7 @@ public final class LabelImage {
         return new LabelImage(w, h, out);
     }
 
-    /** Labels as floats, one channel (e.g. to feed a class map to a float pipeline). */
+    /** {@return the labels as floats, a new one-channel image (e.g. to feed a class map to a float pipeline)} */
     public FloatImage toFloat() {
         float[] d = new float[data.length];
         for (int i = 0; i < d.length; i++) {
@@ -165,6 +214,7 @@ public final class LabelImage {
         return new FloatImage(width, height, 1, d);
     }
 
+    /** {@return a copy with its own array} */
     public LabelImage copy() {
         return new LabelImage(width, height, data.clone());
     }

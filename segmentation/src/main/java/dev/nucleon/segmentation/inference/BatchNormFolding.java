@@ -19,7 +19,7 @@ import java.util.List;
  * inference mode (within float rounding) with one pass fewer over every activation. It must not be trained
  * afterwards (the batch-norm parameters are gone), so only inference loads fold.
  */
-public final class BatchNormFolding {
+final class BatchNormFolding {
     private BatchNormFolding() {
     }
 

@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * One image file to its outputs — label map, overlay, per-nucleus measurements — the way {@code nucleon segment}
  * does it: the header is read first ({@link ImageFileReader#probe}); an image above
- * {@link StreamedSegmentation#STREAM_ABOVE_PIXELS} is streamed ({@link StreamedSegmentation}), and so is a smaller
+ * 4096 × 4096 pixels is streamed (read, converted, predicted and labelled band by band), and so is a smaller
  * 8- or 16-bit one whose whole-image run would not fit the heap; the others are decoded whole and run through
  * {@link Predictor#segment}; either way an image the heap cannot hold is refused
  * before decoding with the memory it would need, and a label map with more than 65,535 nuclei is written as a
@@ -65,8 +65,11 @@ public final class ImageFileSegmentation {
     }
 
     /**
-     * Whether an image of this header is streamed: above {@link StreamedSegmentation#STREAM_ABOVE_PIXELS}, or the
-     * value of the system property {@code nucleon.streamAbovePixels} when set.
+     * Whether an image of this header is streamed: above 4096 × 4096 pixels, or above the value of the system
+     * property {@code nucleon.streamAbovePixels} when set.
+     *
+     * @param header the image file's header ({@link ImageFileReader#probe})
+     * @return true when {@link #run} streams it
      */
     public static boolean streams(ImageHeader header) {
         String limit = System.getProperty("nucleon.streamAbovePixels");

@@ -15,7 +15,7 @@ import dev.nucleon.nn.layers.Upsample;
 
 /**
  * Inference rewrites inside every {@link Sequential} of a model that compute the same function (within float
- * rounding) with fewer passes over the activations. Like {@link BatchNormFolding} they are for loading a model to
+ * rounding) with fewer passes over the activations. Like batch-norm folding they are for loading a model to
  * predict with, not to train further: the rewritten layers have other parameter shapes than the checkpoint.
  *
  * <h2>1. Nearest ×2 up-sampling + 2×2 "same" convolution → one 3×3 stride-2 transposed convolution</h2>
@@ -37,7 +37,12 @@ import dev.nucleon.nn.layers.Upsample;
  */
 public final class LayerFusion {
 
-    /** What {@link #fuse} changed. */
+    /**
+     * What {@link #fuse} changed.
+     *
+     * @param upsamplings nearest 2× up-samplings + 2×2 convolutions replaced by one transposed convolution
+     * @param activations activations fused into the convolution before them
+     */
     public record Report(int upsamplings, int activations) {
     }
 
@@ -45,10 +50,13 @@ public final class LayerFusion {
     }
 
     /**
-     * Everything a model loaded for prediction goes through: inference mode, {@link BatchNormFolding},
-     * {@link #fuse}, then {@link Module#releaseIntermediates(boolean) reuse of activation memory} (a forward pass
-     * without gradients hands each activation back once consumed). Call it on the CPU, before moving the model
-     * to a device.
+     * Everything a model loaded for prediction goes through: inference mode, batch norm folded into the
+     * convolution before it, {@link #fuse}, then {@link Module#releaseIntermediates(boolean) reuse of activation
+     * memory} (a forward pass without gradients hands each activation back once consumed). Call it on the CPU,
+     * before moving the model to a device, and before any thread uses the model.
+     *
+     * @param model the network, rewritten in place; it must not be trained afterwards
+     * @return what {@link #fuse} changed
      */
     public static Report forInference(Module model) {
         model.eval();
@@ -58,7 +66,12 @@ public final class LayerFusion {
         return report;
     }
 
-    /** Applies both rewrites wherever they match; returns how many of each. */
+    /**
+     * Applies both rewrites wherever they match, in place.
+     *
+     * @param model the network (in inference mode); it must not be trained afterwards
+     * @return how many of each rewrite were made
+     */
     public static Report fuse(Module model) {
         int upsamplings = 0;
         int activations = 0;

@@ -37,18 +37,23 @@ public final class ModelEvaluation {
     /**
      * The report plus the scores split by image kind.
      *
+     * @param report the scores of every image (DSB2018 mean AP and the rest)
+     * @param gray   the scores of the grayscale images
+     * @param colour the scores of the colour images
      * @param byKind scores and instance errors by {@link NucleiKind}
      */
     public record Result(EvaluationReport report, List<ImageScore> gray, List<ImageScore> colour, KindReport byKind) {
+        /** {@return the mean AP over the grayscale images, NaN when there are none} */
         public double grayScore() {
             return gray.isEmpty() ? Double.NaN : MeanAveragePrecision.mean(gray);
         }
 
+        /** {@return the mean AP over the colour images, NaN when there are none} */
         public double colourScore() {
             return colour.isEmpty() ? Double.NaN : MeanAveragePrecision.mean(colour);
         }
 
-        /** Instance errors by image id, in the order scored. */
+        /** {@return instance errors by image id, in the order scored} */
         public Map<String, InstanceErrors> errors() {
             Map<String, InstanceErrors> m = new LinkedHashMap<>();
             byKind.images().forEach(i -> m.put(i.id(), i.errors()));
@@ -68,12 +73,12 @@ public final class ModelEvaluation {
      */
     public record Progress(EvaluationReport.ImageResult result, InstanceErrors errors, NucleiKind kind, int done,
                            int total, double elapsedSeconds) {
-        /** done / elapsed. */
+        /** {@return done / elapsed} */
         public double imagesPerSecond() {
             return elapsedSeconds > 0 ? done / elapsedSeconds : Double.NaN;
         }
 
-        /** Seconds left at the rate so far (0 when done). */
+        /** {@return seconds left at the rate so far (0 when done)} */
         public double etaSeconds() {
             if (done >= total) {
                 return 0;
@@ -82,7 +87,7 @@ public final class ModelEvaluation {
             return rate > 0 ? (total - done) / rate : Double.NaN;
         }
 
-        /** E.g. {@code [12/152] 1.84 img/s  ETA 1m16s  0a7d30b2  fluo-small  score 0.6123}. */
+        /** {@return the progress line, e.g. {@code [12/152] 1.84 img/s  ETA 1m16s  0a7d30b2  fluo-small  score 0.6123}} */
         public String toLine() {
             String id = result.id();
             return String.format(Locale.ROOT, "[%d/%d] %.2f img/s  ETA %s  %s  %s  score %.4f", done, total,
@@ -90,7 +95,11 @@ public final class ModelEvaluation {
                     kind.label(), result.score().score());
         }
 
-        /** Seconds as {@code 45s}, {@code 3m07s} or {@code 2h05m}; {@code ?} when not finite. */
+        /**
+         * {@return seconds as {@code 45s}, {@code 3m07s} or {@code 2h05m}; {@code ?} when not finite}
+         *
+         * @param seconds a duration in seconds, ≥ 0, or NaN
+         */
         public static String duration(double seconds) {
             if (!Double.isFinite(seconds)) {
                 return "?";
@@ -110,9 +119,15 @@ public final class ModelEvaluation {
     }
 
     /**
+     * Segments every sample that has truth, writes each prediction to {@code predictionFolder} and scores it.
      * Kinds are measured from each image ({@link ImageFeatures} of the image and its truth).
      *
-     * @param progress told about each image after it is scored (may be null)
+     * @param predictor        the model and its settings
+     * @param samples          the images and their truth (samples without truth are skipped, with a warning)
+     * @param predictionFolder where the predicted label maps go (created when missing)
+     * @param progress         told about each image after it is scored (may be null)
+     * @return the scores
+     * @throws IOException when an image, its truth or a prediction cannot be read or written
      */
     public static Result run(Predictor predictor, List<NucleiSample> samples, Path predictionFolder,
                              Consumer<EvaluationReport.ImageResult> progress) throws IOException {
@@ -121,9 +136,16 @@ public final class ModelEvaluation {
     }
 
     /**
-     * @param kinds    kind by image id (e.g. {@link dev.nucleon.segmentation.dataset.GroupedSplit#kinds()}); null,
-     *                 or an id missing from it: measured from the image and its truth
-     * @param progress told after each image is scored: done / total, rate, ETA (may be null)
+     * As {@link #run(Predictor, List, Path, Consumer)}, with known kinds and a fuller progress report.
+     *
+     * @param predictor        the model and its settings
+     * @param samples          the images and their truth (samples without truth are skipped, with a warning)
+     * @param predictionFolder where the predicted label maps go (created when missing)
+     * @param kinds            kind by image id (e.g. {@link dev.nucleon.segmentation.dataset.GroupedSplit#kinds()});
+     *                         null, or an id missing from it: measured from the image and its truth
+     * @param progress         told after each image is scored: done / total, rate, ETA (may be null)
+     * @return the scores
+     * @throws IOException when an image, its truth or a prediction cannot be read or written
      */
     public static Result run(Predictor predictor, List<NucleiSample> samples, Path predictionFolder,
                              Map<String, NucleiKind> kinds, Consumer<Progress> progress) throws IOException {
@@ -154,6 +176,13 @@ public final class ModelEvaluation {
      * As {@link #run(Predictor, List, Path, Map, Consumer)}, on samples already converted to the model's network
      * input (e.g. the validation patches of a recipe's own split, {@link
      * dev.nucleon.segmentation.recipes.Recipes#prepare}); kinds are measured on the converted input.
+     *
+     * @param predictor        the model and its settings
+     * @param samples          converted images with their truth
+     * @param predictionFolder where the predicted label maps go (created when missing)
+     * @param progress         told after each image is scored (may be null)
+     * @return the scores
+     * @throws IOException when a prediction cannot be written
      */
     public static Result runPrepared(Predictor predictor, List<TrainingSample> samples, Path predictionFolder,
                                      Consumer<Progress> progress) throws IOException {

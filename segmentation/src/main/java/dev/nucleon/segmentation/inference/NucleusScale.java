@@ -12,11 +12,11 @@ import java.util.Arrays;
  * a network cuts into pieces, the many small fragments pull the plain median down, but the pieces that
  * survive whole carry most of the area, so the area-weighted median stays near the true size.
  */
-public final class NucleusScale {
+final class NucleusScale {
     private NucleusScale() {
     }
 
-    /** The area-weighted median equivalent diameter in pixels, or NaN without nuclei. */
+    /** {@return the area-weighted median equivalent diameter in pixels, or NaN without nuclei} */
     public static double areaWeightedMedianDiameter(LabelImage labels) {
         int[] areas = labels.areas();
         int[] a = Arrays.stream(areas, 1, areas.length).filter(v -> v > 0).sorted().toArray();

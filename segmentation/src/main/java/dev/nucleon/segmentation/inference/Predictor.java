@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 /**
  * A trained network applied to whole images:
@@ -36,7 +37,7 @@ import java.util.Map;
  *       three colour channels);</li>
  *   <li><b>scale</b>: when the model file records the median nucleus diameter of its training data and the
  *       image's nuclei are much larger or smaller (by more than {@value #SCALE_TOLERANCE}×), the image is
- *       resized so they match; the size is estimated from a first pass ({@link NucleusScale}, area-weighted
+ *       resized so they match; the size is estimated from a first pass (the nuclei's area-weighted
  *       median; then at most {@value #MAX_AUTO_UPSCALE}× larger or {@value #MAX_AUTO_DOWNSCALE}× smaller) or
  *       given ({@link #diameter}); the first pass is the result when no rescaling is needed;</li>
  *   <li>overlapping 256×256 tiles with {@value #DEFAULT_OVERLAP} px of blended overlap ({@link BlendedTiling};
@@ -61,6 +62,12 @@ import java.util.Map;
  * {@link IllegalStateException} if it has been switched back to training, where batch norm would update its
  * running statistics). A setter called while other threads predict takes effect for calls that start after it;
  * {@link #device} moves the model itself, so choose the device before sharing.
+ *
+ * <p><b>Progress and cancellation.</b> {@link #segment(FloatImage, InferenceListener)} and
+ * {@link #output(FloatImage, InferenceListener)} take an {@link InferenceListener}, told after each batch of tiles
+ * and asked before each whether to stop; a cancelled call throws {@link CancellationException}. The listener
+ * belongs to the call, not to the predictor, so one predictor serves calls with different listeners on several
+ * threads at once.
  *
  * <pre>
  * Predictor p = Predictor.bundled();
@@ -121,6 +128,8 @@ public final class Predictor {
      * nuclei, so only clearly separate blobs need splitting: on 100 training images (seeded, none from the
      * validation split) this scored 0.537 against 0.487 for h-maxima markers (h = 2) and 0.509 for no
      * splitting.
+     *
+     * @return a new instance step with these settings (immutable)
      */
     public static InstanceSegmentation defaultPostProcessing() {
         return InstanceSegmentation.defaults().withThreshold(DEFAULT_THRESHOLD).withMinObjectArea(DEFAULT_MIN_SIZE)
@@ -157,19 +166,38 @@ public final class Predictor {
     /**
      * Wraps a network (switched to inference mode; not folded, not copied) trained on the one-channel
      * {@link NetworkInput#NAME} input with the {@link Head#FOREGROUND} head, without scale information.
+     *
+     * @param model maps (N, 1, H, W) to (N, 1, H, W) for H, W multiples of 16; owned by the predictor from now
+     *              on (do not train it or switch its mode while the predictor is in use)
      */
     public Predictor(Module model) {
         this(model, NetworkInput.NAME, Head.FOREGROUND, Double.NaN);
     }
 
-    /** Wraps a network trained with the input conversion {@code input} and the head {@code head}. */
+    /**
+     * Wraps a network trained with the input conversion {@code input} and the head {@code head}, without scale
+     * information (images are never rescaled).
+     *
+     * @param model maps (N, C, H, W) to (N, K, H, W), C = {@code NetworkInput.channels(input)},
+     *              K = {@code head.channels()}
+     * @param input the {@link NetworkInput} conversion's name
+     * @param head  the head the network was trained with
+     * @throws IllegalArgumentException when the network's configured input channels do not match {@code input}
+     */
     public Predictor(Module model, String input, Head head) {
         this(model, input, head, Double.NaN);
     }
 
     /**
+     * Wraps a network with everything a model file records.
+     *
+     * @param model            maps (N, C, H, W) to (N, K, H, W), C = {@code NetworkInput.channels(input)},
+     *                         K = {@code head.channels()}
+     * @param input            the {@link NetworkInput} conversion's name
+     * @param head             the head the network was trained with
      * @param trainingDiameter median equivalent diameter of the training nuclei in pixels (NaN: unknown, no
      *                         rescaling)
+     * @throws IllegalArgumentException when the network's configured input channels do not match {@code input}
      */
     public Predictor(Module model, String input, Head head, double trainingDiameter) {
         this.model = model;
@@ -188,6 +216,11 @@ public final class Predictor {
     /**
      * Loads a model file written by {@link Checkpoint#save} (the trainer's output), prepared for inference, with
      * the input conversion, head and training nucleus size its metadata records.
+     *
+     * @param modelFile a {@code .safetensors} model file
+     * @return a new predictor with the file's settings
+     * @throws IOException when the file cannot be read, is not a model, or its metadata is invalid (the message
+     *                     names the file)
      */
     public static Predictor load(Path modelFile) throws IOException {
         return load(SafeTensors.read(modelFile));
@@ -223,17 +256,17 @@ public final class Predictor {
         }
     }
 
-    /** The head the model was trained with. */
+    /** {@return the head the model was trained with} */
     public Head head() {
         return head;
     }
 
-    /** The network input conversion. */
+    /** {@return the network input conversion} */
     public String input() {
         return input;
     }
 
-    /** Median equivalent diameter of the training nuclei (NaN when the model file does not say). */
+    /** {@return median equivalent diameter of the training nuclei (NaN when the model file does not say)} */
     public double trainingDiameter() {
         return trainingDiameter;
     }
@@ -241,6 +274,9 @@ public final class Predictor {
     /**
      * The model bundled in the segmentation jar ({@value #BUNDLED_RESOURCE}), read straight from the class path:
      * no temporary file is written (none is left behind when the process is killed).
+     *
+     * @return a new predictor on the bundled model (each call loads its own copy)
+     * @throws IOException when the jar carries no bundled model, or it cannot be read
      */
     public static Predictor bundled() throws IOException {
         try (InputStream in = Predictor.class.getResourceAsStream(BUNDLED_RESOURCE)) {
@@ -251,16 +287,27 @@ public final class Predictor {
         }
     }
 
-    /** True when the jar carries a bundled model. */
+    /** {@return true when the jar carries a bundled model} */
     public static boolean hasBundledModel() {
         return Predictor.class.getResource(BUNDLED_RESOURCE) != null;
     }
 
+    /**
+     * {@return the wrapped network, in inference mode (after {@link LayerFusion#forInference} when loaded from a
+     * file)} Read it, do not train it: training mode makes every later call fail.
+     */
     public Module model() {
         return model;
     }
 
-    /** Patch side and stride (default 256 / 256, paper 004). Side must suit the network (a multiple of 16). */
+    /**
+     * Switches to paper 004's max-stitched grid of patches (overlaps are joined by the per-pixel maximum).
+     *
+     * @param size   patch side in pixels, ≥ 16; should suit the network (a multiple of 16)
+     * @param stride grid step in pixels, 1 ≤ stride ≤ size (size: no overlap, as the paper)
+     * @return this predictor
+     * @throws IllegalArgumentException for a size or stride out of range
+     */
     public Predictor patches(int size, int stride) {
         if (size < 16 || stride < 1 || stride > size) {
             throw new IllegalArgumentException("Predictor: need patch >= 16 and 1 <= stride <= patch, got "
@@ -274,6 +321,11 @@ public final class Predictor {
     /**
      * Overlapping {@code tile}-pixel tiles blended over {@code overlap} pixels (the default: 256 and
      * {@value #DEFAULT_OVERLAP}), see {@link BlendedTiling}. {@code tile} should be a multiple of 16.
+     *
+     * @param tile    tile side in pixels, ≥ 16
+     * @param overlap pixels by which neighbouring tiles overlap at least, 0 ≤ overlap &lt; tile
+     * @return this predictor
+     * @throws IllegalArgumentException for a tile or overlap out of range
      */
     public Predictor blendedTiles(int tile, int overlap) {
         new BlendedTiling(tile, overlap); // checks the arguments
@@ -286,6 +338,10 @@ public final class Predictor {
      * The nuclei's diameter in the images, pixels: the image is rescaled by {@code trainingDiameter / d} before
      * the network sees it. {@code NaN} (default): estimated from a first pass at scale 1; {@code 0}: never
      * rescale (as Cellpose's {@code --diameter}).
+     *
+     * @param d the nuclei's diameter in pixels, in (0, {@value #MAX_DIAMETER}], or NaN or 0
+     * @return this predictor
+     * @throws IllegalArgumentException for any other value
      */
     public Predictor diameter(double d) {
         if (!(Double.isNaN(d) || d == 0 || (d > 0 && d <= MAX_DIAMETER))) {
@@ -303,6 +359,11 @@ public final class Predictor {
      * each predicted with {@code margin} pixels of reflected context on every side, only the core kept (no
      * seams, memory bounded by one tile). {@code tile + 2·margin} should be a multiple of 16; smaller inputs
      * are zero-padded up to one.
+     *
+     * @param tile   core side in pixels, ≥ 16
+     * @param margin context on every side, pixels, ≥ 0 (at least the network's receptive radius for no seams)
+     * @return this predictor
+     * @throws IllegalArgumentException for a tile or margin out of range
      */
     public Predictor tiles(int tile, int margin) {
         if (tile < 16 || margin < 0) {
@@ -313,7 +374,13 @@ public final class Predictor {
         return this;
     }
 
-    /** Patches per forward pass (default 4). */
+    /**
+     * Sets the tiles per forward pass (default 4): more use more memory and may run faster.
+     *
+     * @param n tiles per batch, ≥ 1
+     * @return this predictor
+     * @throws IllegalArgumentException when {@code n} &lt; 1
+     */
     public Predictor batchSize(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("Predictor: batch size must be >= 1, got " + n);
@@ -324,7 +391,13 @@ public final class Predictor {
         return this;
     }
 
-    /** Flip test-time augmentation (4 passes per patch). */
+    /**
+     * Turns flip test-time augmentation on or off (off by default).
+     *
+     * @param on true: each tile is predicted as is and flipped in x, y and both, and the four outputs averaged
+     *           (4 passes per tile)
+     * @return this predictor
+     */
     public Predictor flipTta(boolean on) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, on, s.diameter,
@@ -332,7 +405,13 @@ public final class Predictor {
         return this;
     }
 
-    /** Runs on {@code device} (the model is moved there). */
+    /**
+     * Runs on {@code device}: the model's parameters are moved there at once, so call this before sharing the
+     * predictor between threads.
+     *
+     * @param d the device, e.g. {@link Device#CPU}
+     * @return this predictor
+     */
     public Predictor device(Device d) {
         model.to(d);
         Settings s = settings;
@@ -341,6 +420,13 @@ public final class Predictor {
         return this;
     }
 
+    /**
+     * Sets the one-channel watershed instance step; its threshold and minimum area are used by every head and
+     * method.
+     *
+     * @param p the instance step (immutable)
+     * @return this predictor
+     */
     public Predictor postProcessing(InstanceSegmentation p) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
@@ -348,6 +434,7 @@ public final class Predictor {
         return this;
     }
 
+    /** {@return the one-channel watershed instance step in use (its threshold is every method's threshold)} */
     public InstanceSegmentation postProcessing() {
         return settings.post;
     }
@@ -356,6 +443,9 @@ public final class Predictor {
      * Which instance step decodes the head output (default {@link PostProcessing#WATERSHED}, or the model file's
      * {@value #META_POST}). {@link PostProcessing#PAPER004} ({@link Paper004PostProcessing}) thresholds channel 0
      * at {@link #postProcessing()}'s threshold, for every head, and never splits touching nuclei.
+     *
+     * @param method the instance step
+     * @return this predictor
      */
     public Predictor postProcessing(PostProcessing method) {
         Settings s = settings;
@@ -364,7 +454,7 @@ public final class Predictor {
         return this;
     }
 
-    /** The instance step in use. */
+    /** {@return the instance step in use} */
     public PostProcessing postProcessingMethod() {
         return settings.method;
     }
@@ -373,6 +463,10 @@ public final class Predictor {
      * The core threshold of the two-channel heads' instance step ({@link CoreWatershed}: markers where the core
      * score exceeds it; default {@value CoreWatershed#DEFAULT_CORE_THRESHOLD}). Higher: more, smaller markers, so
      * touching nuclei come apart more often and large ones are cut more often. No effect on the foreground head.
+     *
+     * @param t the core threshold, in (0, 1)
+     * @return this predictor
+     * @throws IllegalArgumentException when {@code t} is outside (0, 1)
      */
     public Predictor coreThreshold(float t) {
         if (!(t > 0 && t < 1)) {
@@ -384,6 +478,7 @@ public final class Predictor {
         return this;
     }
 
+    /** {@return the two-channel heads' core threshold in use} */
     public float coreThreshold() {
         return settings.coreThreshold;
     }
@@ -391,13 +486,15 @@ public final class Predictor {
     /**
      * The side and overlap of the blended tiles a call uses now ({@code {tile, overlap}}): the configured ones in
      * the blended mode, else the defaults (256, {@value #DEFAULT_OVERLAP}).
+     *
+     * @return a new array {@code {tile, overlap}}, pixels
      */
     public int[] blendedTiling() {
         Settings s = settings;
         return s.tiling == Tiling.BLENDED ? new int[] {s.patch, s.overlap} : new int[] {256, DEFAULT_OVERLAP};
     }
 
-    /** Patches per forward pass. */
+    /** {@return patches per forward pass} */
     public int batchSize() {
         return settings.batchSize;
     }
@@ -405,6 +502,11 @@ public final class Predictor {
     /**
      * The network on (n, C, side, side) tiles of converted input, {@code x.length == n·C·side²}: (n, K, side, side)
      * head outputs, averaged over flips when flip TTA is on. Without autograd; safe to call from several threads.
+     *
+     * @param x    (n, C, side, side) tiles, C = {@link #inputChannels()}, row-major
+     * @param n    tiles, ≥ 1
+     * @param side tile side in pixels (a multiple of 16 for the U-Nets)
+     * @return (n, K, side, side) head outputs, K = {@code head().channels()}, a new array
      */
     @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public float[] forwardTiles(float[] x, int n, int side) {
@@ -415,38 +517,125 @@ public final class Predictor {
         }
     }
 
-    /** The network input channels (C). */
+    /** {@return the network input channels (C)} */
     public int inputChannels() {
         return inChannels;
     }
 
-    /** Instances of a decoded image (C, H, W) in [0, 1]; labels of the image's own size. */
+    /**
+     * Segments a decoded image into nuclei.
+     *
+     * @param image (C, H, W) image with values in [0, 1], as {@link dev.nucleon.segmentation.io.ImageFileReader}
+     *              decodes it (C = 1 gray, 3 colour)
+     * @return the instances, a label map of the image's own size (0 background, 1…n nuclei)
+     * @throws IllegalStateException when the model was switched back to training mode after it was wrapped
+     */
     public LabelImage segment(FloatImage image) {
-        return segmentInput(NetworkInput.prepare(image, input));
+        return segment(image, InferenceListener.NONE);
     }
 
-    /** Instances of an image already converted by {@link NetworkInput} (this model's conversion). */
+    /**
+     * As {@link #segment(FloatImage)}, reporting progress to {@code listener} and stopping when it asks.
+     *
+     * @param image    (C, H, W) image with values in [0, 1]
+     * @param listener told after each batch of tiles, asked before each whether to stop
+     * @return the instances, a label map of the image's own size
+     * @throws CancellationException when {@code listener} cancelled the call (nothing is returned or kept)
+     */
+    public LabelImage segment(FloatImage image, InferenceListener listener) {
+        return segmentInput(NetworkInput.prepare(image, input), listener);
+    }
+
+    /**
+     * Segments an image already converted by {@link NetworkInput} (this model's conversion, {@link #input()}).
+     *
+     * @param in (C, H, W) network input, C = {@link #inputChannels()}
+     * @return the instances, a label map of the input's size
+     */
     public LabelImage segmentInput(FloatImage in) {
+        return segmentInput(in, InferenceListener.NONE);
+    }
+
+    /**
+     * As {@link #segmentInput(FloatImage)}, reporting progress to {@code listener} and stopping when it asks.
+     *
+     * @param in       (C, H, W) network input, C = {@link #inputChannels()}
+     * @param listener told after each batch of tiles, asked before each whether to stop
+     * @return the instances, a label map of the input's size
+     * @throws CancellationException when {@code listener} cancelled the call
+     */
+    public LabelImage segmentInput(FloatImage in, InferenceListener listener) {
         Settings s = settings;
+        Progress progress = new Progress(listener);
         Pass first = new Pass();
-        double f = scaleFor(s, in, first);
+        double f = scaleFor(s, in, first, progress);
         if (f == 1 && first.labels != null) {
             return first.labels; // the estimating pass is the result: decoded once
         }
-        return decode(s, outputAt(s, in, f, first));
+        FloatImage out = outputAt(s, in, f, first, progress);
+        progress.check();
+        return decode(s, out);
     }
 
-    /** The scale factor {@link #segmentInput} applies to this image: 1 when no rescaling is needed. */
+    /**
+     * The scale factor {@link #segmentInput} applies to this image (may run a first pass to estimate the nuclei's
+     * size).
+     *
+     * @param in (C, H, W) network input
+     * @return the factor the image is resized by before the network sees it; 1 when no rescaling is needed
+     */
     public double scaleOf(FloatImage in) {
-        return scaleFor(settings, in, new Pass());
+        return scaleFor(settings, in, new Pass(), new Progress(InferenceListener.NONE));
     }
 
-    /** The (K, H, W) head output of a decoded image, after rescaling when the nuclei size asks for it. */
+    /**
+     * The head output of a decoded image, after rescaling when the nuclei size asks for it.
+     *
+     * @param image (C, H, W) image with values in [0, 1]
+     * @return (K, H, W) head output at the image's size, K = {@link Head#channels()}
+     */
     public FloatImage output(FloatImage image) {
+        return output(image, InferenceListener.NONE);
+    }
+
+    /**
+     * As {@link #output(FloatImage)}, reporting progress to {@code listener} and stopping when it asks.
+     *
+     * @param image    (C, H, W) image with values in [0, 1]
+     * @param listener told after each batch of tiles, asked before each whether to stop
+     * @return (K, H, W) head output at the image's size
+     * @throws CancellationException when {@code listener} cancelled the call
+     */
+    public FloatImage output(FloatImage image, InferenceListener listener) {
         Settings s = settings;
         FloatImage in = NetworkInput.prepare(image, input);
         Pass first = new Pass();
-        return outputAt(s, in, scaleFor(s, in, first), first);
+        Progress progress = new Progress(listener);
+        return outputAt(s, in, scaleFor(s, in, first, progress), first, progress);
+    }
+
+    /** One call's progress: tiles done and expected, and its listener (local to the call, like {@link Pass}). */
+    private static final class Progress {
+        final InferenceListener listener;
+        int done;
+        int total;
+
+        Progress(InferenceListener listener) {
+            this.listener = listener == null ? InferenceListener.NONE : listener;
+        }
+
+        /** Throws when the listener asks to stop. */
+        void check() {
+            if (listener.cancelled()) {
+                throw new CancellationException("Predictor: cancelled after " + done + " of " + total + " tiles");
+            }
+        }
+
+        /** Reports {@code n} more tiles done. */
+        void tiles(int n) {
+            done += n;
+            listener.tile(done, total);
+        }
     }
 
     /** The first pass at scale 1, when one was run to estimate the nuclei size (local to one call). */
@@ -456,9 +645,9 @@ public final class Predictor {
     }
 
     /** The output of {@code in} rescaled by {@code f} and mapped back (f = 1: the first pass when there was one). */
-    private FloatImage outputAt(Settings s, FloatImage in, double f, Pass first) {
+    private FloatImage outputAt(Settings s, FloatImage in, double f, Pass first, Progress progress) {
         if (f == 1) {
-            return first.output != null ? first.output : probabilityOfInput(s, in);
+            return first.output != null ? first.output : probabilityOfInput(s, in, progress);
         }
         int w = in.width(), h = in.height();
         int sw = (int) Math.round(w * f), sh = (int) Math.round(h * f);
@@ -467,19 +656,20 @@ public final class Predictor {
                     + "nuclei of %.1f px: rescaled to the training size it would be %dx%d", w, h,
                     trainingDiameter / f, sw, sh));
         }
-        FloatImage out = probabilityOfInput(s, Resize.bilinear(in, sw, sh));
+        FloatImage out = probabilityOfInput(s, Resize.bilinear(in, sw, sh), progress);
         return Resize.bilinear(out, w, h);
     }
 
     /** Scale factor for an input; a first pass run to estimate it is kept in {@code first}. */
-    private double scaleFor(Settings s, FloatImage in, Pass first) {
+    private double scaleFor(Settings s, FloatImage in, Pass first, Progress progress) {
         if (s.diameter == 0 || Double.isNaN(trainingDiameter)) {
             return 1;
         }
         double d = s.diameter;
         double up = MAX_DIAMETER, down = MAX_DIAMETER;
         if (Double.isNaN(d)) {
-            first.output = probabilityOfInput(s, in);
+            first.output = probabilityOfInput(s, in, progress);
+            progress.check();
             first.labels = decode(s, first.output);
             d = NucleusScale.areaWeightedMedianDiameter(first.labels);
             if (Double.isNaN(d)) {
@@ -495,7 +685,12 @@ public final class Predictor {
         return Math.max(1 / down, Math.min(up, f));
     }
 
-    /** Instances of a (K, H, W) head output. */
+    /**
+     * Decodes a head output into instances with the instance step in use.
+     *
+     * @param output (K, H, W) head output, as {@link #output} gives
+     * @return the instances, a (H, W) label map
+     */
     public LabelImage decode(FloatImage output) {
         return decode(settings, output);
     }
@@ -511,27 +706,56 @@ public final class Predictor {
                 .withMinObjectArea(s.post.minObjectArea()).segment(output);
     }
 
-    /** The (K, H, W) head output of a decoded image at scale 1 (K = 1: the nucleus probability). */
+    /**
+     * The head output of a decoded image at scale 1 (never rescaled).
+     *
+     * @param image (C, H, W) image with values in [0, 1]
+     * @return (K, H, W) head output (K = 1: the nucleus probability)
+     */
     public FloatImage probability(FloatImage image) {
         return probabilityOfInput(NetworkInput.prepare(image, input));
     }
 
-    /** The (K, H, W) output at scale 1 of an image already converted by {@link NetworkInput}. */
+    /**
+     * The head output at scale 1 of an image already converted by {@link NetworkInput}.
+     *
+     * @param input (C, H, W) network input, C = {@link #inputChannels()}
+     * @return (K, H, W) head output
+     */
     public FloatImage probabilityOfInput(FloatImage input) {
-        return probabilityOfInput(settings, input);
+        return probabilityOfInput(settings, input, new Progress(InferenceListener.NONE));
     }
 
     @SuppressWarnings("try") // the no-grad scope is used only for its effect
-    private FloatImage probabilityOfInput(Settings s, FloatImage input) {
+    private FloatImage probabilityOfInput(Settings s, FloatImage input, Progress progress) {
         checkInferenceMode();
+        progress.total += tileCount(s, input.width(), input.height());
         try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
             return switch (s.tiling) {
-                case CORES -> tiled(s, input);
-                case BLENDED -> new BlendedTiling(s.patch, s.overlap).run(input, (x, n, side) -> run(s, x, n, side),
-                        s.batchSize);
-                case GRID -> grid(s, input);
+                case CORES -> tiled(s, input, progress);
+                case BLENDED -> new BlendedTiling(s.patch, s.overlap).run(input,
+                        (x, n, side) -> counted(s, x, n, side, progress), s.batchSize);
+                case GRID -> grid(s, input, progress);
             };
         }
+    }
+
+    /** Tiles one pass over a w × h input runs the network on, in the settings' tiling. */
+    private static int tileCount(Settings s, int w, int h) {
+        return switch (s.tiling) {
+            case BLENDED -> BlendedTiling.origins(w, s.patch, s.overlap).length
+                    * BlendedTiling.origins(h, s.patch, s.overlap).length;
+            case GRID -> PatchGrid.origins(w, s.patch, s.stride).length * PatchGrid.origins(h, s.patch, s.stride).length;
+            case CORES -> PatchGrid.origins(w, s.patch, s.patch).length * PatchGrid.origins(h, s.patch, s.patch).length;
+        };
+    }
+
+    /** {@link #run} on n tiles, asking the listener first and reporting them after. */
+    private float[] counted(Settings s, float[] x, int n, int side, Progress progress) {
+        progress.check();
+        float[] y = run(s, x, n, side);
+        progress.tiles(n);
+        return y;
     }
 
     /**
@@ -545,7 +769,7 @@ public final class Predictor {
         }
     }
 
-    private FloatImage grid(Settings s, FloatImage input) {
+    private FloatImage grid(Settings s, FloatImage input, Progress progress) {
         int w = input.width(), h = input.height(), k = head.channels(), patch = s.patch;
         PatchGrid grid = new PatchGrid(w, h, patch, s.stride);
         List<int[]> origins = grid.origins();
@@ -559,7 +783,7 @@ public final class Predictor {
                 float[] p = grid.extract(input, o[0], o[1]).data();
                 System.arraycopy(p, 0, x, i * inChannels * plane, inChannels * plane);
             }
-            float[] y = run(s, x, n, patch);
+            float[] y = counted(s, x, n, patch, progress);
             for (int i = 0; i < n; i++) {
                 float[] py = new float[k * plane];
                 System.arraycopy(y, i * k * plane, py, 0, k * plane);
@@ -570,7 +794,7 @@ public final class Predictor {
         return out.result();
     }
 
-    private FloatImage tiled(Settings s, FloatImage input) {
+    private FloatImage tiled(Settings s, FloatImage input, Progress progress) {
         int k = head.channels();
         try {
             return new TiledInference(s.patch, s.tileMargin, TiledInference.Padding.REFLECT).run(input, tile -> {
@@ -578,7 +802,7 @@ public final class Predictor {
                 FloatImage padded = tile.crop(0, 0, side, side, 0f);
                 float[] x = new float[inChannels * side * side];
                 System.arraycopy(padded.data(), 0, x, 0, x.length);
-                return new FloatImage(side, side, k, run(s, x, 1, side)).crop(0, 0, tw, th);
+                return new FloatImage(side, side, k, counted(s, x, 1, side, progress)).crop(0, 0, tw, th);
             });
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

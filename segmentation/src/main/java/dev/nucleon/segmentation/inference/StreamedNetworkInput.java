@@ -113,12 +113,19 @@ public final class StreamedNetworkInput {
     /**
      * True for the conversions computed here band by band from whole-image histograms ({@link NetworkInput#NAME},
      * {@link NetworkInput#RGB_NAME}); paper 004's CLAHE + TV conversion is not one of them.
+     *
+     * @param conversion a {@link NetworkInput} conversion's name
+     * @return whether this class can compute it band by band
      */
     public static boolean streams(String conversion) {
         return conversion.equals(NetworkInput.NAME) || conversion.equals(NetworkInput.RGB_NAME);
     }
 
-    /** True for the rasters this class converts: 8- or 16-bit integer samples, 1 to 4 bands, no palette. */
+    /**
+     * {@return true for the rasters this class converts: 8- or 16-bit integer samples, 1 to 4 bands, no palette}
+     *
+     * @param image a decoded image
+     */
     public static boolean accepts(BufferedImage image) {
         Raster r = image.getRaster();
         int type = r.getDataBuffer().getDataType(), bits = r.getSampleModel().getSampleSize(0);
@@ -126,20 +133,22 @@ public final class StreamedNetworkInput {
                 && (type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT) && (bits == 8 || bits == 16);
     }
 
+    /** {@return the image's width W, pixels} */
     public int width() {
         return width;
     }
 
+    /** {@return the image's height H, pixels} */
     public int height() {
         return height;
     }
 
-    /** Channels of the converted rows: 1 or 3. */
+    /** {@return channels of the converted rows: 1 or 3} */
     public int channels() {
         return outChannels;
     }
 
-    /** Whether the image is inverted (its gray median above 0.5). */
+    /** {@return whether the image is inverted (its gray median above 0.5)} */
     public boolean inverted() {
         return invert;
     }
@@ -148,6 +157,10 @@ public final class StreamedNetworkInput {
      * Rows {@code y0 … y0 + n − 1} converted: (C, n, W), equal to the same rows of
      * {@code NetworkInput.prepare(ImageFileReader.read(file), conversion)} (up to the luma-histogram percentiles
      * of true-colour images for the one-channel conversion).
+     *
+     * @param y0 first row, 0 ≤ y0
+     * @param n  rows, y0 + n ≤ H
+     * @return (C, n, W) converted rows, C = {@link #channels()}, a new array
      */
     public float[] rows(int y0, int n) {
         float[] out = new float[outChannels * n * width];

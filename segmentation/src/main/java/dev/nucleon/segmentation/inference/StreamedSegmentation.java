@@ -50,7 +50,7 @@ import java.util.Map;
  * equals the whole-image one (up to float rounding of differently batched forward passes); the labels differ only
  * where a band's {@value #CONTEXT_ROWS} rows of context do not hold the whole of a nucleus cut by its border.
  */
-public final class StreamedSegmentation {
+final class StreamedSegmentation {
     /**
      * Images with more pixels than this (4096 × 4096, 16.8 megapixels) take the streamed path in {@code segment}:
      * below it the whole-image path needs at most about 1 GB; above it its several whole-image float planes grow
@@ -75,12 +75,12 @@ public final class StreamedSegmentation {
     public record Result(List<NucleusMeasurement> nuclei, Path labelsFile, LabelImage labels) {
     }
 
-    /** Whether {@code segment} streams an image of this header ({@link #STREAM_ABOVE_PIXELS}). */
+    /** {@return whether {@code segment} streams an image of this header ({@link #STREAM_ABOVE_PIXELS})} */
     public static boolean streams(ImageHeader header) {
         return header.pixels() > STREAM_ABOVE_PIXELS;
     }
 
-    /** Estimated heap the whole-image path needs for an image of this header, bytes. */
+    /** {@return estimated heap the whole-image path needs for an image of this header, bytes} */
     public static long wholeImageBytes(ImageHeader header) {
         return header.decodedBytes() + header.floatBytes() + WHOLE_IMAGE_BYTES_PER_PIXEL * header.pixels();
     }
@@ -160,7 +160,7 @@ public final class StreamedSegmentation {
         return new Result(rows, written, labels);
     }
 
-    /** The instances of a decoded image, streamed (see the class comment). */
+    /** {@return the instances of a decoded image, streamed (see the class comment)} */
     public static LabelImage segment(Predictor predictor, BufferedImage image) {
         StreamedNetworkInput input = new StreamedNetworkInput(image, predictor.input());
         int w = input.width(), h = input.height();

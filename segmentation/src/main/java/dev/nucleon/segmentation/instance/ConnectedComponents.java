@@ -14,7 +14,13 @@ public final class ConnectedComponents {
     private ConnectedComponents() {
     }
 
-    /** Labels the foreground components of a binary mask. */
+    /**
+     * Labels the foreground components of a binary mask.
+     *
+     * @param mask         foreground, (H, W)
+     * @param connectivity which neighbours join a component
+     * @return labels 1..N in raster order of each component's first pixel, background 0
+     */
     public static LabelImage label(BinaryMask mask, Connectivity connectivity) {
         boolean[] m = mask.data();
         int[] v = new int[m.length];
@@ -27,12 +33,21 @@ public final class ConnectedComponents {
     /**
      * Splits a label map into connected pieces: pixels are connected when adjacent and of equal non-zero
      * value. A label whose pixels form two blobs becomes two labels; numbering as above.
+     *
+     * @param labels       a label map, (H, W)
+     * @param connectivity which neighbours join a piece
+     * @return a new label map numbered 1..N
      */
     public static LabelImage label(LabelImage labels, Connectivity connectivity) {
         return label(labels.data(), labels.width(), labels.height(), connectivity);
     }
 
-    /** Number of components without materialising the label map's renumbering. */
+    /**
+     * {@return number of foreground components}
+     *
+     * @param mask         foreground, (H, W)
+     * @param connectivity which neighbours join a component
+     */
     public static int count(BinaryMask mask, Connectivity connectivity) {
         return label(mask, connectivity).maxLabel();
     }

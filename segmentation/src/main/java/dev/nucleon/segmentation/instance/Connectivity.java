@@ -5,10 +5,12 @@ package dev.nucleon.segmentation.instance;
  * neighbours. scikit-image's {@code connectivity=1} is FOUR, {@code connectivity=2} is EIGHT.
  */
 public enum Connectivity {
+    /** Edge neighbours only: N, S, E, W. */
     FOUR,
+    /** Edge and corner neighbours. */
     EIGHT;
 
-    /** Neighbour offsets {dx, dy}. */
+    /** {@return neighbour offsets {dx, dy}} */
     public int[][] offsets() {
         return this == FOUR
                 ? new int[][] {{-1, 0}, {1, 0}, {0, -1}, {0, 1}}

@@ -19,7 +19,15 @@ public final class HMaxima {
     private HMaxima() {
     }
 
-    /** @param image (1, H, W); @return the h-maxima mask */
+    /**
+     * The h-maxima of an image, see the class comment.
+     *
+     * @param image        (1, H, W); +Inf and NaN are taken as a plateau above every finite value
+     * @param h            least dynamic of a maximum, &gt; 0
+     * @param connectivity adjacency of the reconstruction
+     * @return the h-maxima mask
+     * @throws IllegalArgumentException when {@code h} is not &gt; 0
+     */
     public static BinaryMask mask(FloatImage image, float h, Connectivity connectivity) {
         if (!(h > 0)) {
             throw new IllegalArgumentException("HMaxima: h must be > 0, got " + h);
@@ -58,7 +66,13 @@ public final class HMaxima {
         return new BinaryMask(image.width(), image.height(), out);
     }
 
-    /** Markers: the connected components of the h-maxima mask, numbered 1..N in raster order. */
+    /**
+     * {@return markers: the connected components of the h-maxima mask, numbered 1..N in raster order}
+     *
+     * @param image        (1, H, W), e.g. a distance transform
+     * @param h            least dynamic of a maximum, &gt; 0
+     * @param connectivity adjacency of the reconstruction
+     */
     public static LabelImage markers(FloatImage image, float h, Connectivity connectivity) {
         return ConnectedComponents.label(mask(image, h, connectivity), Connectivity.EIGHT);
     }

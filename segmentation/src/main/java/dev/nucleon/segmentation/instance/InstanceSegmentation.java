@@ -55,50 +55,80 @@ public final class InstanceSegmentation {
     /**
      * threshold 0.5, fill holes &lt; 64 px, remove objects &lt; 16 px (DSB2018 has nuclei of ~20 px;
      * paper 004 used a few hundred on its data), 8-connectivity, h-maxima markers with h = 2 px.
+     *
+     * @return the default step (immutable, like every instance)
      */
     public static InstanceSegmentation defaults() {
         return new InstanceSegmentation(0.5f, 16, 64, Connectivity.EIGHT, Markers.H_MAXIMA, 2f, 5);
     }
 
-    /** The probability threshold. */
+    /** {@return the probability threshold} */
     public float threshold() {
         return threshold;
     }
 
-    /** The smallest nucleus kept, in pixels. */
+    /** {@return the smallest nucleus kept, in pixels} */
     public int minObjectArea() {
         return minObjectArea;
     }
 
+    /**
+     * {@return a copy with another probability threshold}
+     *
+     * @param t pixels with probability above {@code t} are foreground, in (0, 1)
+     */
     public InstanceSegmentation withThreshold(float t) {
         return new InstanceSegmentation(t, minObjectArea, maxHoleArea, connectivity, markers, h, minPeakDistance);
     }
 
+    /**
+     * {@return a copy that removes objects smaller than {@code a} pixels}
+     *
+     * @param a smallest area kept, pixels (≤ 1: none removed)
+     */
     public InstanceSegmentation withMinObjectArea(int a) {
         return new InstanceSegmentation(threshold, a, maxHoleArea, connectivity, markers, h, minPeakDistance);
     }
 
+    /**
+     * {@return a copy that fills holes smaller than {@code a} pixels}
+     *
+     * @param a holes of fewer pixels are filled (≤ 1: none)
+     */
     public InstanceSegmentation withMaxHoleArea(int a) {
         return new InstanceSegmentation(threshold, minObjectArea, a, connectivity, markers, h, minPeakDistance);
     }
 
+    /**
+     * {@return a copy with another connectivity for objects and their removal}
+     *
+     * @param c which neighbours join a nucleus' pixels
+     */
     public InstanceSegmentation withConnectivity(Connectivity c) {
         return new InstanceSegmentation(threshold, minObjectArea, maxHoleArea, c, markers, h, minPeakDistance);
     }
 
-    /** No splitting of touching nuclei. */
+    /** {@return no splitting of touching nuclei} */
     public InstanceSegmentation withoutSplitting() {
         return new InstanceSegmentation(threshold, minObjectArea, maxHoleArea, connectivity, Markers.NONE, h,
                 minPeakDistance);
     }
 
-    /** Split with h-maxima markers of dynamic ≥ h pixels. */
+    /**
+     * {@return a copy that splits with h-maxima markers of the distance transform ({@link HMaxima})}
+     *
+     * @param hPixels least dynamic of a marker, pixels of distance, &gt; 0
+     */
     public InstanceSegmentation withHMaximaMarkers(float hPixels) {
         return new InstanceSegmentation(threshold, minObjectArea, maxHoleArea, connectivity, Markers.H_MAXIMA,
                 hPixels, minPeakDistance);
     }
 
-    /** Split with peak_local_max markers at least {@code minDistance} pixels apart. */
+    /**
+     * {@return a copy that splits with peak_local_max markers of the distance transform ({@link PeakLocalMax})}
+     *
+     * @param minDistance least distance between markers, pixels, ≥ 1
+     */
     public InstanceSegmentation withPeakMarkers(int minDistance) {
         return new InstanceSegmentation(threshold, minObjectArea, maxHoleArea, connectivity, Markers.PEAKS, h,
                 minDistance);
@@ -113,7 +143,12 @@ public final class InstanceSegmentation {
         return segmentMask(mask);
     }
 
-    /** Steps 2–5 on an already binary mask. */
+    /**
+     * Steps 2–5 on an already binary mask.
+     *
+     * @param mask foreground, (H, W)
+     * @return instance labels 1..N
+     */
     public LabelImage segmentMask(BinaryMask mask) {
         BinaryMask m = maxHoleArea > 1 ? SmallHoleFilling.apply(mask, maxHoleArea, Connectivity.FOUR) : mask;
         m = SmallObjectRemoval.apply(m, minObjectArea, connectivity);
@@ -123,7 +158,11 @@ public final class InstanceSegmentation {
         return split(m);
     }
 
-    /** Watershed split of the mask's components, see the class comment. */
+    /**
+     * {@return watershed split of the mask's components, see the class comment}
+     *
+     * @param mask foreground, (H, W), holes and small objects already removed
+     */
     public LabelImage split(BinaryMask mask) {
         FloatImage dist = DistanceTransform.euclidean(mask);
         LabelImage seeds = markers == Markers.PEAKS

@@ -14,6 +14,7 @@ public final class MorphologicalReconstruction {
     /**
      * @param marker (1, H, W), clipped to {@code mask} first
      * @param mask (1, H, W)
+     * @param connectivity adjacency of the propagation
      * @return the reconstruction, (1, H, W)
      */
     public static FloatImage byDilation(FloatImage marker, FloatImage mask, Connectivity connectivity) {

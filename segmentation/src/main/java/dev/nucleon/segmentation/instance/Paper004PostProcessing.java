@@ -44,12 +44,16 @@ public final class Paper004PostProcessing {
     private Paper004PostProcessing() {
     }
 
-    /** The step with the paper's threshold 0.5. */
+    /** {@return the step with the paper's threshold 0.5} */
     public static InstanceSegmentation defaults() {
         return withThreshold(0.5f);
     }
 
-    /** The step with another probability threshold. */
+    /**
+     * {@return the step with another probability threshold}
+     *
+     * @param threshold pixels with probability above it are foreground, in (0, 1)
+     */
     public static InstanceSegmentation withThreshold(float threshold) {
         return InstanceSegmentation.defaults().withThreshold(threshold).withMaxHoleArea(AREA).withMinObjectArea(AREA)
                 .withConnectivity(Connectivity.EIGHT).withoutSplitting();
@@ -57,6 +61,7 @@ public final class Paper004PostProcessing {
 
     /**
      * @param output (K, H, W) head output, channel 0 the nucleus probability
+     * @param threshold pixels with probability above it are foreground, in (0, 1)
      * @return instance labels 1..N
      */
     public static LabelImage segment(FloatImage output, float threshold) {

@@ -18,8 +18,14 @@ public final class PeakLocalMax {
     }
 
     /**
-     * @param image (1, H, W)
+     * The peaks of an image, see the class comment.
+     *
+     * @param image         (1, H, W), channel 0 used
+     * @param minDistance   neighbourhood radius and least Chebyshev distance between kept peaks, pixels, ≥ 1
+     * @param thresholdAbs  a peak must exceed this value
+     * @param excludeBorder peaks within this many pixels of the edge are dropped, ≥ 0
      * @return peak pixel indices ({@code y * width + x}) in order of decreasing value
+     * @throws IllegalArgumentException when {@code minDistance} &lt; 1
      */
     public static int[] find(FloatImage image, int minDistance, float thresholdAbs, int excludeBorder) {
         if (minDistance < 1) {
@@ -64,7 +70,13 @@ public final class PeakLocalMax {
         return java.util.Arrays.copyOf(keep, n);
     }
 
-    /** Markers: one single-pixel marker per peak, numbered 1..N by decreasing value. */
+    /**
+     * {@return markers: one single-pixel marker per peak, numbered 1..N by decreasing value}
+     *
+     * @param image        (1, H, W), channel 0 used (e.g. a distance transform)
+     * @param minDistance  least Chebyshev distance between peaks, pixels, ≥ 1
+     * @param thresholdAbs a peak must exceed this value
+     */
     public static LabelImage markers(FloatImage image, int minDistance, float thresholdAbs) {
         int[] peaks = find(image, minDistance, thresholdAbs, 0);
         int[] out = new int[image.planeSize()];

@@ -19,17 +19,23 @@ public enum PostProcessing {
      * ({@link Paper004PostProcessing}); a head's second channel is ignored. */
     PAPER004;
 
-    /** The name used on the command line and in model files. */
+    /** {@return the name used on the command line and in model files} */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Every {@link #label()}, comma-separated: {@code watershed, paper004}. */
+    /** {@return every {@link #label()}, comma-separated: {@code watershed, paper004}} */
     public static String labels() {
         return Arrays.stream(values()).map(PostProcessing::label).collect(Collectors.joining(", "));
     }
 
-    /** Parses a {@link #label()} (case-insensitive); an unknown name lists the known ones. */
+    /**
+     * Parses a {@link #label()} (case-insensitive).
+     *
+     * @param s a label, e.g. {@code watershed}
+     * @return the method
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
     public static PostProcessing parse(String s) {
         for (PostProcessing p : values()) {
             if (p.label().equals(s.trim().toLowerCase(Locale.ROOT))) {

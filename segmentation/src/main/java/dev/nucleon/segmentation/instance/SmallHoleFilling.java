@@ -14,7 +14,12 @@ public final class SmallHoleFilling {
     }
 
     /**
-     * @param connectivity adjacency of the background (scikit-image's default is {@link Connectivity#FOUR})
+     * Fills the holes smaller than {@code areaThreshold}, see the class comment.
+     *
+     * @param mask          foreground, (H, W); not modified
+     * @param areaThreshold background components of fewer pixels become foreground
+     * @param connectivity  adjacency of the background (scikit-image's default is {@link Connectivity#FOUR})
+     * @return a new mask
      */
     public static BinaryMask apply(BinaryMask mask, int areaThreshold, Connectivity connectivity) {
         BinaryMask background = mask.invert();

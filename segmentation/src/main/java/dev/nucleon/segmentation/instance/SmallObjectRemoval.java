@@ -12,7 +12,14 @@ public final class SmallObjectRemoval {
     private SmallObjectRemoval() {
     }
 
-    /** Foreground components (with the given connectivity) of area &lt; minSize become background. */
+    /**
+     * {@return a new mask: foreground components (with the given connectivity) of area &lt; minSize become
+     * background}
+     *
+     * @param mask         foreground, (H, W); not modified
+     * @param minSize      smallest area kept, pixels (≤ 1: a copy)
+     * @param connectivity which neighbours join a component
+     */
     public static BinaryMask apply(BinaryMask mask, int minSize, Connectivity connectivity) {
         if (minSize <= 1) {
             return mask.copy();
@@ -27,7 +34,13 @@ public final class SmallObjectRemoval {
         return new BinaryMask(mask.width(), mask.height(), out);
     }
 
-    /** Labels of area &lt; minSize become 0; other labels keep their value (relabel afterwards if needed). */
+    /**
+     * Labels of area &lt; minSize become 0; other labels keep their value (relabel afterwards if needed).
+     *
+     * @param labels  a label map; not modified
+     * @param minSize smallest area kept, pixels
+     * @return a new label map
+     */
     public static LabelImage apply(LabelImage labels, int minSize) {
         int[] area = labels.areas();
         int[] l = labels.data();

@@ -10,6 +10,7 @@ public final class Threshold {
 
     /**
      * @param probability (1, H, W), or (C, H, W) of which channel 0 is used
+     * @param threshold the cut, strict: a pixel equal to it is background
      * @return mask of {@code p > threshold}
      */
     public static BinaryMask apply(FloatImage probability, float threshold) {

@@ -23,6 +23,7 @@ public final class Watershed {
      * @param elevation (1, H, W) relief to flood (NaN is treated as +Inf)
      * @param markers seeds, label k &gt; 0; marker pixels keep their label
      * @param mask pixels that may be labelled (null = the whole image)
+     * @param connectivity which neighbours a label spreads to
      * @return label map with the markers' labels
      */
     public static LabelImage apply(FloatImage elevation, LabelImage markers, BinaryMask mask,

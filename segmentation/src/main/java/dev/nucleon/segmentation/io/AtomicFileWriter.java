@@ -34,6 +34,12 @@ public final class AtomicFileWriter {
     /** Writes the content of a file given its (temporary) path. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content.
+         *
+         * @param temporary the file to write (it exists, empty; close every stream on it before returning)
+         * @throws IOException when writing fails: the temporary file is removed and the target left as it was
+         */
         void writeTo(Path temporary) throws IOException;
     }
 
@@ -43,6 +49,10 @@ public final class AtomicFileWriter {
     /**
      * Writes {@code target} atomically. Parent folders are created. On any failure the temporary file is
      * removed and the error names {@code target}.
+     *
+     * @param target  the file to (re)place; an existing one is replaced only once the new one is complete
+     * @param content writes the new content to a temporary file beside the target
+     * @throws IOException when the content cannot be written or moved into place; the target is then unchanged
      */
     public static void write(Path target, Content content) throws IOException {
         Path abs = target.toAbsolutePath();
@@ -80,7 +90,9 @@ public final class AtomicFileWriter {
      * hidden files named {@code .<name>.nucleon-<digits>.tmp} (or {@code .<name>.<digits>.tmp}, earlier versions).
      * Call it when a run starts writing into a folder no other process is writing to.
      *
+     * @param folder the output folder
      * @return how many were deleted; 0 when the folder does not exist
+     * @throws IOException when the folder cannot be listed or a file cannot be deleted
      */
     public static int removeStaleTemporaryFiles(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
@@ -143,7 +155,13 @@ public final class AtomicFileWriter {
         }
     }
 
-    /** Writes a UTF-8 text file atomically. */
+    /**
+     * Writes a UTF-8 text file atomically, see {@link #write}.
+     *
+     * @param target the file to (re)place
+     * @param text   its content
+     * @throws IOException when it cannot be written; the target is then unchanged
+     */
     public static void writeString(Path target, CharSequence text) throws IOException {
         write(target, tmp -> Files.writeString(tmp, text));
     }

@@ -20,7 +20,11 @@ public final class Csv {
     private Csv() {
     }
 
-    /** One field, quoted when it must be. */
+    /**
+     * {@return one field, quoted when it must be (it holds a comma, a quote or a line break; quotes doubled)}
+     *
+     * @param value the field's text; null: empty
+     */
     public static String field(String value) {
         if (value == null) {
             return "";
@@ -33,7 +37,11 @@ public final class Csv {
         return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
     }
 
-    /** One record: the fields, each through {@link #field}, joined by commas, ending in {@code \n}. */
+    /**
+     * {@return one record: the fields, each through {@link #field}, joined by commas, ending in {@code \n}}
+     *
+     * @param fields the record's fields, in order
+     */
     public static String row(String... fields) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < fields.length; i++) {
@@ -49,6 +57,8 @@ public final class Csv {
      * Parses CSV text into records of fields: quoted fields may hold commas, doubled quotes and line breaks;
      * records end in LF or CRLF; a final line break is optional; blank lines are skipped.
      *
+     * @param text CSV text
+     * @return the records, each a list of its fields (unquoted)
      * @throws IllegalArgumentException on a quote left open, or text after a closing quote, naming the line
      */
     public static List<List<String>> records(CharSequence text) {

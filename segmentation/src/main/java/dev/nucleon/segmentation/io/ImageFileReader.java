@@ -56,18 +56,37 @@ public final class ImageFileReader {
      * Reads page 0 scaled to [0, 1]: unsigned integer samples are divided by {@code 2^bits − 1}
      * (255 for 8-bit, 65535 for 16-bit); float samples are returned as stored.
      *
+     * @param file an image file (PNG, TIFF, JPEG, BMP, GIF)
      * @return (C, H, W) image
+     * @throws ImageFileException when the file cannot be read, is not an image, is corrupt or has no such page (the
+     *                            message names the file)
      */
     public static FloatImage read(Path file) throws ImageFileException {
         return read(file, 0);
     }
 
-    /** Reads page {@code page} (0-based) scaled to [0, 1], see {@link #read(Path)}. */
+    /**
+     * Reads page {@code page} (0-based) scaled to [0, 1], see {@link #read(Path)}.
+     *
+     * @param file an image file (PNG, TIFF, JPEG, BMP, GIF)
+     * @param page the page (stack position), 0-based
+     * @return (C, H, W) image
+     * @throws ImageFileException when the file cannot be read, is not an image, is corrupt or has no such page (the
+     *                            message names the file)
+     */
     public static FloatImage read(Path file, int page) throws ImageFileException {
         return toFloat(decode(file, page, null), file, true);
     }
 
-    /** Reads page {@code page} with the raw sample values (0..255 for 8-bit, 0..65535 for 16-bit). */
+    /**
+     * Reads page {@code page} with the raw sample values (0..255 for 8-bit, 0..65535 for 16-bit).
+     *
+     * @param file an image file (PNG, TIFF, JPEG, BMP, GIF)
+     * @param page the page (stack position), 0-based
+     * @return (C, H, W) image of unscaled samples
+     * @throws ImageFileException when the file cannot be read, is not an image, is corrupt or has no such page (the
+     *                            message names the file)
+     */
     public static FloatImage readRaw(Path file, int page) throws ImageFileException {
         return toFloat(decode(file, page, null), file, false);
     }
@@ -76,6 +95,16 @@ public final class ImageFileReader {
      * Reads the region [x, x+w) × [y, y+h) of page {@code page}, scaled as {@link #read(Path)}. Only the
      * region is kept in memory (for TIFF strips/tiles the decoder also reads only what it needs), so
      * huge images can be processed tile by tile.
+     *
+     * @param file an image file (PNG, TIFF, JPEG, BMP, GIF)
+     * @param page the page (stack position), 0-based
+     * @param x    left column of the region, inside the image
+     * @param y    top row of the region, inside the image
+     * @param w    region width, pixels, x + w ≤ the image's width
+     * @param h    region height, pixels, y + h ≤ the image's height
+     * @return (C, h, w) image
+     * @throws ImageFileException when the file cannot be read, is not an image, is corrupt or has no such page (the
+     *                            message names the file)
      */
     public static FloatImage readRegion(Path file, int page, int x, int y, int w, int h) throws ImageFileException {
         return toFloat(decode(file, page, new Rectangle(x, y, w, h)), file, true);
@@ -84,12 +113,25 @@ public final class ImageFileReader {
     /**
      * Reads an instance label map (or class map): one channel of integers, 0 = background. Accepts
      * 8/16/32-bit gray PNG or TIFF and palette images (the palette index is the label).
+     *
+     * @param file a label map file
+     * @return the labels
+     * @throws ImageFileException when the file cannot be read, has more than one channel, or holds a negative or
+     *                            non-integer value (the message names the file and the pixel)
      */
     public static LabelImage readLabels(Path file) throws ImageFileException {
         return readLabels(file, 0);
     }
 
-    /** Reads page {@code page} of a label map, see {@link #readLabels(Path)}. */
+    /**
+     * Reads page {@code page} of a label map, see {@link #readLabels(Path)}.
+     *
+     * @param file a label map file
+     * @param page the page (stack position), 0-based
+     * @return the labels
+     * @throws ImageFileException when the file cannot be read, has more than one channel, or holds a negative or
+     *                            non-integer value (the message names the file and the pixel)
+     */
     public static LabelImage readLabels(Path file, int page) throws ImageFileException {
         BufferedImage img = decode(file, page, null);
         Raster r = img.getRaster();
@@ -121,12 +163,24 @@ public final class ImageFileReader {
         return new LabelImage(w, h, labels);
     }
 
-    /** Number of pages (images) in the file: 1 for PNG/JPEG/BMP, n for a multi-page TIFF. */
+    /**
+     * {@return number of pages (images) in the file: 1 for PNG/JPEG/BMP, n for a multi-page TIFF}
+     *
+     * @param file an image file (PNG, TIFF, JPEG, BMP, GIF)
+     * @throws ImageFileException when the file cannot be read or is not an image
+     */
     public static int pageCount(Path file) throws ImageFileException {
         return withHeader(file, reader -> reader.getNumImages(true));
     }
 
-    /** Width and height of page {@code page} without decoding its pixels: {@code {width, height}}. */
+    /**
+     * {@return width and height of page {@code page} without decoding its pixels: {@code {width, height}}}
+     *
+     * @param file an image file (PNG, TIFF, JPEG, BMP, GIF)
+     * @param page the page (stack position), 0-based
+     * @throws ImageFileException when the file cannot be read, is not an image, is corrupt or has no such page (the
+     *                            message names the file)
+     */
     public static int[] dimensions(Path file, int page) throws ImageFileException {
         ImageHeader header = probe(file, page);
         return new int[] {header.width(), header.height()};
@@ -160,7 +214,12 @@ public final class ImageFileReader {
         }
     }
 
-    /** The header of page 0, see {@link #probe(Path, int)}. */
+    /**
+     * {@return the header of page 0, see {@link #probe(Path, int)}}
+     *
+     * @param file an image file (PNG, TIFF, JPEG, BMP, GIF)
+     * @throws ImageFileException when the file cannot be read or is not an image
+     */
     public static ImageHeader probe(Path file) throws ImageFileException {
         return probe(file, 0);
     }
@@ -169,6 +228,12 @@ public final class ImageFileReader {
      * Size, channels and bits of page {@code page} from the file's header, without decoding the pixels
      * (ImageIO's {@code ImageReader.getWidth}/{@code getHeight}/{@code getRawImageType}, for every format read,
      * TIFF included), so a caller can refuse an image too large for the heap before allocating anything.
+     *
+     * @param file an image file (PNG, TIFF, JPEG, BMP, GIF)
+     * @param page the page (stack position), 0-based
+     * @return the page's header
+     * @throws ImageFileException when the file cannot be read, is not an image, is corrupt or has no such page (the
+     *                            message names the file)
      */
     public static ImageHeader probe(Path file, int page) throws ImageFileException {
         return withHeader(file, reader -> {
@@ -303,6 +368,12 @@ public final class ImageFileReader {
     /**
      * Decodes page {@code page} to the decoder's own raster, without converting to floats: the most compact
      * in-memory form (8-bit samples stay bytes), for images too large for {@link #read}. All failures name the file.
+     *
+     * @param file an image file (PNG, TIFF, JPEG, BMP, GIF)
+     * @param page the page (stack position), 0-based
+     * @return the decoded image
+     * @throws ImageFileException when the file cannot be read, is not an image, is corrupt or has no such page (the
+     *                            message names the file)
      */
     public static BufferedImage readCompact(Path file, int page) throws ImageFileException {
         return decode(file, page, null);

@@ -41,8 +41,11 @@ public final class ImageFileWriter {
      * Writes an instance label map as a gray PNG or TIFF: value k = label k exactly, 0 = background. 16-bit when
      * every label is at most {@value #MAX_16_BIT_LABEL}; a TIFF with more labels is written with 32-bit unsigned
      * samples (read by Fiji, QuPath, tifffile and {@link ImageFileReader#readLabels}). Rows are converted as the
-     * encoder asks for them ({@link StripedImage}), so no second copy of the map is made.
+     * encoder asks for them, so no second copy of the map is made. The file is written atomically.
      *
+     * @param labels the label map, values ≥ 0
+     * @param file   the target, .png, .tif or .tiff
+     * @throws IOException when the file cannot be written
      * @throws ImageFileException when a label is negative, a PNG would need more than 16 bits (see
      *     {@link #writeLabelsFitting}), or the extension is not .png/.tif/.tiff
      */
@@ -61,7 +64,11 @@ public final class ImageFileWriter {
      * name with {@code .tif}), instead of failing: an image with more than {@value #MAX_16_BIT_LABEL} nuclei keeps
      * its labels.
      *
+     * @param labels the label map, values ≥ 0
+     * @param file   the target, .png, .tif or .tiff
      * @return the file written
+     * @throws IOException when the file cannot be written (nothing is left at {@code file}: the write is atomic) or
+     *                     its extension names no supported format
      */
     public static Path writeLabelsFitting(LabelImage labels, Path file) throws IOException {
         String format = format(file, false);
@@ -107,6 +114,12 @@ public final class ImageFileWriter {
     /**
      * Writes one channel of {@code image}, values in [0, 1] (clamped), as {@code bits} = 8 or 16-bit gray:
      * stored value = round(v · (2^bits − 1)).
+     *
+     * @param image the image; channel 0 is written
+     * @param file  the target (.png, .tif/.tiff; .bmp/.jpg for 8 bits)
+     * @param bits  8 or 16 (anything else: {@link IllegalArgumentException})
+     * @throws IOException when the file cannot be written (nothing is left at {@code file}: the write is atomic) or
+     *                     its extension names no supported format
      */
     public static void writeGray(FloatImage image, Path file, int bits) throws IOException {
         if (bits != 8 && bits != 16) {
@@ -133,6 +146,11 @@ public final class ImageFileWriter {
     /**
      * Writes a 3-channel image with values in [0, 1] (clamped) as 8-bit RGB. A 1-channel image is
      * written as gray RGB; alpha (4th channel) is dropped.
+     *
+     * @param image (3, H, W) or (1, H, W) image
+     * @param file  the target (.png, .tif/.tiff, .bmp, .jpg)
+     * @throws IOException when the file cannot be written (nothing is left at {@code file}: the write is atomic) or
+     *                     its extension names no supported format
      */
     public static void writeRgb(FloatImage image, Path file) throws IOException {
         String format = format(file, true);
@@ -158,14 +176,24 @@ public final class ImageFileWriter {
     /**
      * Writes a drawn 8-bit image (a chart, an overlay built with java.awt) as it is, in the format of the extension
      * (.png, .tif/.tiff, .bmp, .jpg), atomically.
+     *
+     * @param image the image
+     * @param file  the target
+     * @throws IOException when the file cannot be written (nothing is left at {@code file}: the write is atomic) or
+     *                     its extension names no supported format
      */
     public static void writeImage(BufferedImage image, Path file) throws IOException {
         write(image, format(file, true), file);
     }
 
     /**
-     * Writes an 8-bit image computed a strip at a time as the encoder asks for it ({@link StripedImage}: an
-     * overlay of an image too large to hold as a {@code BufferedImage}), atomically.
+     * Writes an 8-bit image computed a strip at a time as the encoder asks for it (an overlay of an image too
+     * large to hold as a {@code BufferedImage}), atomically.
+     *
+     * @param image the image, rendered a strip at a time
+     * @param file  the target
+     * @throws IOException when the file cannot be written (nothing is left at {@code file}: the write is atomic) or
+     *                     its extension names no supported format
      */
     public static void writeImage(RenderedImage image, Path file) throws IOException {
         write(image, format(file, true), file);

@@ -64,22 +64,26 @@ public record ImageHeader(int width, int height, int channels, int bits, boolean
         return Math.max(1, pages / Math.max(1, stackChannels));
     }
 
-    /** Pixels of the page, W·H (a long: 100,000 × 100,000 does not fit an int). */
+    /** {@return pixels of the page, W·H (a long: 100,000 × 100,000 does not fit an int)} */
     public long pixels() {
         return (long) width * height;
     }
 
-    /** Bytes of the decoded raster, W·H·C·⌈bits/8⌉. */
+    /** {@return bytes of the decoded raster, W·H·C·⌈bits/8⌉} */
     public long decodedBytes() {
         return pixels() * channels * Math.max(1, (bits + 7) / 8);
     }
 
-    /** Bytes of the (C, H, W) float image, 4·W·H·C. */
+    /** {@return bytes of the (C, H, W) float image, 4·W·H·C} */
     public long floatBytes() {
         return 4 * pixels() * channels;
     }
 
-    /** Bytes in mebibytes or gibibytes, one decimal: {@code "3.1 GiB"}. */
+    /**
+     * {@return bytes in mebibytes or gibibytes, one decimal: {@code "3.1 GiB"}}
+     *
+     * @param bytes a size in bytes, ≥ 0
+     */
     public static String formatBytes(long bytes) {
         double mib = bytes / (1024.0 * 1024.0);
         return mib >= 1024 ? String.format(Locale.ROOT, "%.1f GiB", mib / 1024)

@@ -20,6 +20,7 @@ public final class JsonWriter {
     private final Deque<Boolean> first = new ArrayDeque<>();
     private boolean afterName;
 
+    /** {@return this writer, after opening an object} */
     public JsonWriter beginObject() {
         beforeValue();
         sb.append('{');
@@ -27,12 +28,14 @@ public final class JsonWriter {
         return this;
     }
 
+    /** {@return this writer, after closing the innermost object} */
     public JsonWriter endObject() {
         first.pop();
         sb.append('}');
         return this;
     }
 
+    /** {@return this writer, after opening an array} */
     public JsonWriter beginArray() {
         beforeValue();
         sb.append('[');
@@ -40,13 +43,19 @@ public final class JsonWriter {
         return this;
     }
 
+    /** {@return this writer, after closing the innermost array} */
     public JsonWriter endArray() {
         first.pop();
         sb.append(']');
         return this;
     }
 
-    /** The name of the next member of the current object. */
+    /**
+     * Writes the name of the next member of the current object; its value follows.
+     *
+     * @param name the member's name (escaped as JSON requires)
+     * @return this writer
+     */
     public JsonWriter name(String name) {
         comma();
         string(name);
@@ -55,6 +64,12 @@ public final class JsonWriter {
         return this;
     }
 
+    /**
+     * Writes a string value, escaped.
+     *
+     * @param s the value; null writes {@code null}
+     * @return this writer
+     */
     public JsonWriter value(String s) {
         beforeValue();
         if (s == null) {
@@ -65,6 +80,12 @@ public final class JsonWriter {
         return this;
     }
 
+    /**
+     * Writes a number; NaN and infinities, which JSON cannot hold, are written as {@code null}.
+     *
+     * @param v the value (integral values keep a {@code .0})
+     * @return this writer
+     */
     public JsonWriter value(double v) {
         beforeValue();
         if (Double.isNaN(v) || Double.isInfinite(v)) {
@@ -77,12 +98,24 @@ public final class JsonWriter {
         return this;
     }
 
+    /**
+     * Writes an integer.
+     *
+     * @param v the value
+     * @return this writer
+     */
     public JsonWriter value(long v) {
         beforeValue();
         sb.append(v);
         return this;
     }
 
+    /**
+     * Writes {@code true} or {@code false}.
+     *
+     * @param v the value
+     * @return this writer
+     */
     public JsonWriter value(boolean v) {
         beforeValue();
         sb.append(v);

@@ -55,7 +55,14 @@ public final class Overlay {
         return new FloatImage(w, h, 3, out);
     }
 
-    /** Renders {@link #outlines} and writes it as an 8-bit RGB file (PNG, TIFF, BMP or JPEG). */
+    /**
+     * Renders {@link #outlines} and writes it as an 8-bit RGB file (PNG, TIFF, BMP or JPEG), atomically.
+     *
+     * @param image  the image the nuclei were found in, (C, H, W) in [0, 1]
+     * @param labels the nuclei, same width and height
+     * @param file   the target; the extension chooses the format
+     * @throws IOException when the file cannot be written (the target is then unchanged)
+     */
     public static void write(FloatImage image, LabelImage labels, Path file) throws IOException {
         ImageFileWriter.writeRgb(outlines(image, labels), file);
     }
@@ -64,6 +71,7 @@ public final class Overlay {
      * The colour of label k: hue stepped by the golden ratio so neighbours differ, full saturation and
      * value. Deterministic, so the same nucleus keeps its colour across runs.
      *
+     * @param k a label, ≥ 1
      * @return {r, g, b} in [0, 1]
      */
     public static float[] colour(int k) {

@@ -19,7 +19,14 @@ public final class StreamedOverlay {
     private StreamedOverlay() {
     }
 
-    /** Writes the outlines of {@code labels} on {@code image} as an 8-bit RGB file, atomically. */
+    /**
+     * Writes the outlines of {@code labels} on {@code image} as an 8-bit RGB file, atomically.
+     *
+     * @param image  the decoded image, 8- or 16-bit samples or a palette
+     * @param labels the nuclei, same width and height
+     * @param file   the target; the extension chooses the format
+     * @throws IOException when the file cannot be written (the target is then unchanged)
+     */
     public static void write(BufferedImage image, LabelImage labels, Path file) throws IOException {
         int w = image.getWidth(), h = image.getHeight();
         if (labels.width() != w || labels.height() != h) {

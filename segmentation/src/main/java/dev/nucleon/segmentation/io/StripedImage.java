@@ -18,7 +18,7 @@ import java.util.Vector;
  * <p>The image declares tiles of the full width and {@link #STRIP_ROWS} rows, so no writer mistakes it for a
  * single tile and asks for all of it at once.
  */
-public final class StripedImage implements RenderedImage {
+final class StripedImage implements RenderedImage {
     /** Rows per declared tile. */
     static final int STRIP_ROWS = 64;
 

@@ -15,10 +15,12 @@ public final class BceDiceLoss implements Loss {
     private final Loss bce = new BinaryCrossEntropy();
     private final DiceLoss dice;
 
+    /** The paper's loss: Dice smoothing {@value SoftDice#DEFAULT_SMOOTH}. */
     public BceDiceLoss() {
         this(SoftDice.DEFAULT_SMOOTH);
     }
 
+    /** @param smooth the Dice smoothing term s ≥ 0 ({@link SoftDice}) */
     public BceDiceLoss(float smooth) {
         this.dice = new DiceLoss(smooth, false);
     }

@@ -25,6 +25,12 @@ public final class BceLogDiceLoss implements Loss {
         this(PAPER_LAMBDA, SoftDice.DEFAULT_SMOOTH);
     }
 
+    /**
+     * A loss with other weights.
+     *
+     * @param lambda λ_BCE, the weight of the cross-entropy term, finite and ≥ 0
+     * @param smooth the Dice smoothing term s ≥ 0 ({@link SoftDice})
+     */
     public BceLogDiceLoss(float lambda, float smooth) {
         if (!(lambda >= 0) || Float.isInfinite(lambda)) {
             throw new IllegalArgumentException("BceLogDiceLoss: λ must be a finite value >= 0, got " + lambda);

@@ -25,8 +25,11 @@ public final class SoftDice {
     }
 
     /**
+     * The soft Dice coefficient over the whole batch: one sum over every element.
+     *
      * @param p      probabilities, any shape
      * @param target the same shape, values in [0, 1]
+     * @param smooth the smoothing term s ≥ 0 ({@value #DEFAULT_SMOOTH} in the papers)
      * @return D over all elements, rank 0
      */
     public static Tensor batch(Tensor p, Tensor target, float smooth) {
@@ -36,8 +39,11 @@ public final class SoftDice {
     }
 
     /**
+     * The soft Dice coefficient of each sample: sums over every axis but the first.
+     *
      * @param p      probabilities (N, …)
      * @param target the same shape, values in [0, 1]
+     * @param smooth the smoothing term s ≥ 0 ({@value #DEFAULT_SMOOTH} in the papers)
      * @return D of each sample, shape (N)
      */
     public static Tensor perSample(Tensor p, Tensor target, float smooth) {

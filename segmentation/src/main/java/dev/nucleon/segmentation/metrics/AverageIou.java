@@ -26,7 +26,12 @@ public final class AverageIou {
     private AverageIou() {
     }
 
-    /** The average IoU of one image. */
+    /**
+     * {@return the average IoU of one image}
+     *
+     * @param overlap   the truth/prediction overlap of the image
+     * @param threshold a true nucleus counts as found when its best IoU exceeds this
+     */
     public static double of(LabelOverlap overlap, double threshold) {
         int nt = overlap.truthCount();
         if (nt == 0) {
@@ -47,7 +52,11 @@ public final class AverageIou {
         return s / nt;
     }
 
-    /** Mean ± std of the images' average IoU. */
+    /**
+     * {@return mean ± std of the images' average IoU}
+     *
+     * @param images the per-image scores
+     */
     public static Summary summarize(List<ImageScore> images) {
         int n = images.size();
         if (n == 0) {

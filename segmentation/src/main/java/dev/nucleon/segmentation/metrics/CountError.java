@@ -9,6 +9,11 @@ import java.util.List;
 public record CountError(double meanSigned, double meanAbsolute, double meanRelative, long truthTotal,
                          long predTotal) {
 
+    /**
+     * {@return the counting errors over these images (NaN means and zero totals for none)}
+     *
+     * @param images the per-image scores, with their true and predicted counts
+     */
     public static CountError of(List<ImageScore> images) {
         if (images.isEmpty()) {
             return new CountError(Double.NaN, Double.NaN, Double.NaN, 0, 0);

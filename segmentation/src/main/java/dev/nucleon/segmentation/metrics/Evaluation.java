@@ -30,12 +30,29 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** Scores with the contest's thresholds, the average IoU at 0.5 and paper 004's scores ({@link Paper004Score}). */
+    /**
+     * Scores with the contest's thresholds, the average IoU at 0.5 and paper 004's scores ({@link Paper004Score}).
+     *
+     * @param truthFolder      a DSB2018-layout dataset folder (images and their true masks)
+     * @param predictionFolder the predicted label maps, {@code <id>_labels.png} or {@code <id>/labels.png} (PNG or TIFF)
+     * @return the report; an image without prediction is scored as empty and listed in its warnings
+     * @throws IOException when a folder or a label map cannot be read, or a prediction's size differs from its truth
+     */
     public static EvaluationReport run(Path truthFolder, Path predictionFolder) throws IOException {
         return run(truthFolder, predictionFolder, MeanAveragePrecision.dsb2018Thresholds(),
                 AverageIou.DEFAULT_THRESHOLD);
     }
 
+    /**
+     * As {@link #run(Path, Path)} with other thresholds.
+     *
+     * @param truthFolder         a DSB2018-layout dataset folder
+     * @param predictionFolder    the predicted label maps
+     * @param thresholds          IoU thresholds of the mean AP, each ≥ 0.5
+     * @param averageIouThreshold the IoU above which a true nucleus counts as found for {@link AverageIou}
+     * @return the report
+     * @throws IOException when a folder or a label map cannot be read, or a prediction's size differs from its truth
+     */
     public static EvaluationReport run(Path truthFolder, Path predictionFolder, double[] thresholds,
                                        double averageIouThreshold) throws IOException {
         if (!Files.isDirectory(predictionFolder)) {
@@ -73,7 +90,12 @@ public final class Evaluation {
         return new EvaluationReport(results, warnings, thresholds);
     }
 
-    /** The prediction file of image {@code id}, or null. */
+    /**
+     * {@return the prediction file of image {@code id}, or null}
+     *
+     * @param predictionFolder the predictions
+     * @param id               the image's id
+     */
     public static Path find(Path predictionFolder, String id) {
         for (String ext : new String[] {".png", ".tif", ".tiff"}) {
             Path p = predictionFolder.resolve(id + "_labels" + ext);

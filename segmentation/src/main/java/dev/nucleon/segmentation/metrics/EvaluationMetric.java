@@ -14,17 +14,23 @@ public enum EvaluationMetric {
     /** Paper 004's average IoU and precision ({@link Paper004Score}) next to the official score. */
     PAPER004;
 
-    /** The name used on the command line. */
+    /** {@return the name used on the command line} */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Every {@link #label()}, comma-separated: {@code official, paper004}. */
+    /** {@return every {@link #label()}, comma-separated: {@code official, paper004}} */
     public static String labels() {
         return Arrays.stream(values()).map(EvaluationMetric::label).collect(Collectors.joining(", "));
     }
 
-    /** Parses a {@link #label()} (case-insensitive); an unknown name lists the known ones. */
+    /**
+     * Parses a {@link #label()} (case-insensitive); an unknown name lists the known ones.
+     *
+     * @param s a label, e.g. {@code official}
+     * @return the metric
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
     public static EvaluationMetric parse(String s) {
         for (EvaluationMetric m : values()) {
             if (m.label().equals(s.trim().toLowerCase(Locale.ROOT))) {

@@ -24,8 +24,12 @@ public final class EvaluationReport {
      * One scored image.
      *
      * @param predictionFile the prediction read, or null when it was missing (scored as empty)
+     * @param id    the image's id
+     * @param score its instance scores
+     * @param pixel its pixel confusion counts
      */
     public record ImageResult(String id, ImageScore score, PixelMetrics pixel, Path predictionFile) {
+        /** {@return whether the prediction was missing (and scored as empty)} */
         public boolean missing() {
             return predictionFile == null;
         }
@@ -35,20 +39,30 @@ public final class EvaluationReport {
     private final List<String> warnings;
     private final double[] thresholds;
 
+    /**
+     * A report (lists and array copied).
+     *
+     * @param images     the scored images, in order
+     * @param warnings   what went wrong without stopping the run (e.g. a missing prediction), one line each
+     * @param thresholds the IoU thresholds the images were scored at
+     */
     public EvaluationReport(List<ImageResult> images, List<String> warnings, double[] thresholds) {
         this.images = List.copyOf(images);
         this.warnings = List.copyOf(warnings);
         this.thresholds = thresholds.clone();
     }
 
+    /** {@return the scored images, in order (unmodifiable)} */
     public List<ImageResult> images() {
         return images;
     }
 
+    /** {@return the warnings, one line each (unmodifiable)} */
     public List<String> warnings() {
         return warnings;
     }
 
+    /** {@return a copy of the IoU thresholds} */
     public double[] thresholds() {
         return thresholds.clone();
     }
@@ -61,23 +75,23 @@ public final class EvaluationReport {
         return s;
     }
 
-    /** DSB2018 official score: mean over images of the mean over thresholds. */
+    /** {@return DSB2018 official score: mean over images of the mean over thresholds} */
     public double meanAp() {
         return MeanAveragePrecision.mean(scores());
     }
 
-    /** Mean over images of score(t), one value per threshold. */
+    /** {@return mean over images of score(t), one value per threshold} */
     public double[] apByThreshold() {
         double[] v = MeanAveragePrecision.meanByThreshold(scores());
         return v.length == 0 ? new double[thresholds.length] : v;
     }
 
-    /** Paper 004's average IoU, mean ± std over images. */
+    /** {@return paper 004's average IoU, mean ± std over images} */
     public AverageIou.Summary averageIou() {
         return AverageIou.summarize(scores());
     }
 
-    /** Paper 004's average IoU and precision, mean ± std over images ({@link Paper004Score}). */
+    /** {@return paper 004's average IoU and precision, mean ± std over images ({@link Paper004Score})} */
     public Paper004Score.Summary paper004() {
         return Paper004Score.summarize(scores().stream().map(ImageScore::paper004).toList());
     }
@@ -85,13 +99,15 @@ public final class EvaluationReport {
     /**
      * Paper 004's scores with the truth as the connected regions of its foreground
      * ({@link ImageScore#paper004Regions()}), over the images that have them.
+     *
+     * @return mean and standard deviation over those images
      */
     public Paper004Score.Summary paper004Regions() {
         return Paper004Score.summarize(scores().stream().map(ImageScore::paper004Regions)
                 .filter(java.util.Objects::nonNull).toList());
     }
 
-    /** Mean over images of paper 004's precision at each threshold. */
+    /** {@return mean over images of paper 004's precision at each threshold} */
     public double[] paper004PrecisionByThreshold() {
         double[] out = new double[thresholds.length];
         for (ImageResult r : images) {
@@ -102,7 +118,7 @@ public final class EvaluationReport {
         return out;
     }
 
-    /** Pixel confusion summed over all images (micro average). */
+    /** {@return pixel confusion summed over all images (micro average)} */
     public PixelMetrics pixel() {
         PixelMetrics p = PixelMetrics.ZERO;
         for (ImageResult r : images) {
@@ -111,20 +127,26 @@ public final class EvaluationReport {
         return p;
     }
 
+    /** {@return the nuclei-counting errors over the images} */
     public CountError countError() {
         return CountError.of(scores());
     }
 
+    /** {@return how many images had no prediction} */
     public long missingCount() {
         return images.stream().filter(ImageResult::missing).count();
     }
 
-    /** Human-readable summary, official score only. */
+    /** {@return human-readable summary, official score only} */
     public String toText() {
         return toText(EvaluationMetric.OFFICIAL);
     }
 
-    /** Human-readable summary; {@link EvaluationMetric#PAPER004} adds paper 004's scores after the official one. */
+    /**
+     * {@return human-readable summary; {@link EvaluationMetric#PAPER004} adds paper 004's scores after the official one}
+     *
+     * @param metric which scores to show
+     */
     public String toText(EvaluationMetric metric) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "images scored        %d%s%n", images.size(),
@@ -161,7 +183,7 @@ public final class EvaluationReport {
         return sb.toString();
     }
 
-    /** The report as one JSON object. */
+    /** {@return the report as one JSON object} */
     public String toJson() {
         return toJson(null);
     }
@@ -169,12 +191,20 @@ public final class EvaluationReport {
     /**
      * The report as one JSON object, with more members after {@code warnings}: {@code more} (may be null) gets the
      * writer inside the object and writes name/value pairs, e.g. {@code j -> kinds.writeRows(j.name("kinds"))}.
+     *
+     * @param more writes further members, or null
+     * @return the JSON text
      */
     public String toJson(Consumer<JsonWriter> more) {
         return toJson(more, EvaluationMetric.OFFICIAL);
     }
 
-    /** As {@link #toJson(Consumer)}; {@link EvaluationMetric#PAPER004} adds paper 004's members (class comment). */
+    /**
+     * {@return as {@link #toJson(Consumer)}; {@link EvaluationMetric#PAPER004} adds paper 004's members (class comment)}
+     *
+     * @param more   writes further members, or null
+     * @param metric which scores to write
+     */
     public String toJson(Consumer<JsonWriter> more, EvaluationMetric metric) {
         boolean p4 = metric == EvaluationMetric.PAPER004;
         JsonWriter j = new JsonWriter().beginObject();

@@ -20,15 +20,25 @@ public record ImageScore(String id, int truthCount, int predCount, double[] thre
                          double[] scoreByThreshold, double score, double averageIou,
                          Paper004Score paper004, Paper004Score paper004Regions) {
 
+    /**
+     * {@return FP_k, the predictions not matched at threshold k}
+     *
+     * @param k threshold index, 0 ≤ k &lt; thresholds.length
+     */
     public int falsePositives(int k) {
         return predCount - truePositives[k];
     }
 
+    /**
+     * {@return FN_k, the true nuclei not matched at threshold k}
+     *
+     * @param k threshold index, 0 ≤ k &lt; thresholds.length
+     */
     public int falseNegatives(int k) {
         return truthCount - truePositives[k];
     }
 
-    /** predCount − truthCount: positive when nuclei were over-counted (split), negative when missed/merged. */
+    /** {@return predCount − truthCount: positive when nuclei were over-counted (split), negative when missed/merged} */
     public int countError() {
         return predCount - truthCount;
     }

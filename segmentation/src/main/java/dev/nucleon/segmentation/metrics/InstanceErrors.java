@@ -43,6 +43,18 @@ public record InstanceErrors(long truth, long predicted, long matched, long merg
     /** No image, no error. */
     public static final InstanceErrors ZERO = new InstanceErrors(0, 0, 0, 0, 0, 0, 0);
 
+    /**
+     * Checks that the counts add up (the invariants above).
+     *
+     * @param truth          true nuclei
+     * @param predicted      predicted nuclei
+     * @param matched        true nuclei found with IoU &gt; 0.5 (= TP(0.5))
+     * @param merged         unmatched true nuclei whose holder holds ≥ 2 true nuclei
+     * @param split          unmatched, not merged true nuclei cut into ≥ 2 pieces of ≥ 10 % covering &gt; 50 %
+     * @param missed         unmatched true nuclei neither merged nor split (= FN(0.5) − merged − split)
+     * @param falsePositives predictions matching no true nucleus (= FP(0.5))
+     * @throws IllegalArgumentException when the counts do not add up or one is negative
+     */
     public InstanceErrors {
         if (matched + merged + split + missed != truth || matched + falsePositives != predicted
                 || Math.min(Math.min(Math.min(truth, predicted), Math.min(matched, merged)),
@@ -53,11 +65,21 @@ public record InstanceErrors(long truth, long predicted, long matched, long merg
         }
     }
 
-    /** The errors of one image; the maps must have the same size. */
+    /**
+     * {@return the errors of one image; the maps must have the same size}
+     *
+     * @param truth      true instances
+     * @param prediction predicted instances, same size
+     */
     public static InstanceErrors of(LabelImage truth, LabelImage prediction) {
         return of(LabelOverlap.of(truth, prediction));
     }
 
+    /**
+     * {@return the errors of one image from its overlap table}
+     *
+     * @param o the truth/prediction overlap of the image
+     */
     public static InstanceErrors of(LabelOverlap o) {
         int nt = o.truthCount(), np = o.predCount();
         boolean[] truthMatched = new boolean[nt], predMatched = new boolean[np];
@@ -101,7 +123,11 @@ public record InstanceErrors(long truth, long predicted, long matched, long merg
         return new InstanceErrors(nt, np, matched, merged, split, missed, fp);
     }
 
-    /** The sum over images. */
+    /**
+     * {@return the sum over images}
+     *
+     * @param all the per-image errors
+     */
     public static InstanceErrors sum(Collection<InstanceErrors> all) {
         InstanceErrors s = ZERO;
         for (InstanceErrors e : all) {
@@ -110,6 +136,11 @@ public record InstanceErrors(long truth, long predicted, long matched, long merg
         return s;
     }
 
+    /**
+     * {@return the errors of both added}
+     *
+     * @param o the other errors
+     */
     public InstanceErrors plus(InstanceErrors o) {
         return new InstanceErrors(truth + o.truth, predicted + o.predicted, matched + o.matched, merged + o.merged,
                 split + o.split, missed + o.missed, falsePositives + o.falsePositives);

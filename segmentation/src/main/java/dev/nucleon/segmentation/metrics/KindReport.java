@@ -80,6 +80,7 @@ public final class KindReport {
     /**
      * @param images scored images
      * @param kinds  kind by image id; an image missing from it goes to the row {@value #UNKNOWN}
+     * @return the report: one row per kind present, then {@value #UNKNOWN} when needed, then {@value #ALL}
      */
     public static KindReport of(List<Image> images, Map<String, NucleiKind> kinds) {
         Map<NucleiKind, List<Image>> byKind = new EnumMap<>(NucleiKind.class);
@@ -108,7 +109,10 @@ public final class KindReport {
      * prediction file again, gives the image its kind from {@link ImageFeatures} and counts its
      * {@link InstanceErrors} (a missing prediction counts as empty).
      *
+     * @param report the scores, from {@link Evaluation}
+     * @param truth  the dataset the report was scored against
      * @throws IOException when an image of {@code truth} cannot be read
+     * @return the report
      */
     public static KindReport of(EvaluationReport report, Dsb2018Dataset truth) throws IOException {
         List<Image> images = new ArrayList<>();
@@ -161,26 +165,31 @@ public final class KindReport {
         return -1;
     }
 
-    /** Rows: kinds present in enum order, then {@value #UNKNOWN} if any, then {@value #ALL}. */
+    /** {@return rows: kinds present in enum order, then {@value #UNKNOWN} if any, then {@value #ALL}} */
     public List<Row> rows() {
         return rows;
     }
 
-    /** The row over every image. */
+    /** {@return the row over every image} */
     public Row all() {
         return rows.get(rows.size() - 1);
     }
 
-    /** The row of one kind, or null when no image has it. */
+    /**
+     * {@return the row of one kind, or null when no image has it}
+     *
+     * @param kind a nuclei kind
+     */
     public Row row(NucleiKind kind) {
         return rows.stream().filter(r -> r.kind().equals(kind.label())).findFirst().orElse(null);
     }
 
+    /** {@return the scored images, in the order given} */
     public List<Image> images() {
         return images;
     }
 
-    /** Kind of each image that has one. */
+    /** {@return kind of each image that has one} */
     public Map<String, NucleiKind> kinds() {
         return kinds;
     }
@@ -216,12 +225,18 @@ public final class KindReport {
     /**
      * The table, columns aligned (kind left, numbers right), a header line first; score = official DSB2018 score,
      * counts of true nuclei (matched / merged / split / missed at IoU 0.5) and of predictions (false positives).
+     *
+     * @return the table as text, lines ending in {@code \n}
      */
     public String toText() {
         return toText(EvaluationMetric.OFFICIAL);
     }
 
-    /** The table; {@link EvaluationMetric#PAPER004} adds paper 004's columns after the official score. */
+    /**
+     * {@return the table; {@link EvaluationMetric#PAPER004} adds paper 004's columns after the official score}
+     *
+     * @param metric which scores to show
+     */
     public String toText(EvaluationMetric metric) {
         List<Column> cols = columns(metric);
         int[] width = new int[cols.size()];
@@ -258,12 +273,22 @@ public final class KindReport {
         return sb.toString();
     }
 
-    /** Writes the rows as a JSON array of objects (keys as in {@link #toJson()}). */
+    /**
+     * Writes the rows as a JSON array of objects (keys as in {@link #toJson()}).
+     *
+     * @param j the writer, where a value may come next
+     * @return {@code j}
+     */
     public JsonWriter writeRows(JsonWriter j) {
         return writeRows(j, EvaluationMetric.OFFICIAL);
     }
 
-    /** As {@link #writeRows(JsonWriter)}; {@link EvaluationMetric#PAPER004} adds paper 004's keys. */
+    /**
+     * {@return as {@link #writeRows(JsonWriter)}; {@link EvaluationMetric#PAPER004} adds paper 004's keys}
+     *
+     * @param j      the writer, where a value may come next
+     * @param metric which scores to write
+     */
     public JsonWriter writeRows(JsonWriter j, EvaluationMetric metric) {
         j.beginArray();
         for (Row r : rows) {
@@ -290,12 +315,18 @@ public final class KindReport {
     /**
      * One JSON object: {@code kinds} (the rows: kind, images, score, ap50, ap75, truth, predicted, matched, merged,
      * split, missed, false_positives) and {@code images} (id, kind or null, score, ap50, ap75 and the same counts).
+     *
+     * @return the JSON text
      */
     public String toJson() {
         return toJson(EvaluationMetric.OFFICIAL);
     }
 
-    /** As {@link #toJson()}; {@link EvaluationMetric#PAPER004} adds paper 004's keys to rows and images. */
+    /**
+     * {@return as {@link #toJson()}; {@link EvaluationMetric#PAPER004} adds paper 004's keys to rows and images}
+     *
+     * @param metric which scores to write
+     */
     public String toJson(EvaluationMetric metric) {
         JsonWriter j = new JsonWriter().beginObject().name("kinds");
         writeRows(j, metric);
@@ -317,12 +348,23 @@ public final class KindReport {
         return j.endObject().toString();
     }
 
-    /** Writes {@link #toJson()} atomically. */
+    /**
+     * Writes {@link #toJson()} atomically.
+     *
+     * @param file the target
+     * @throws IOException when it cannot be written (the target is then unchanged)
+     */
     public void writeJson(Path file) throws IOException {
         writeJson(file, EvaluationMetric.OFFICIAL);
     }
 
-    /** Writes {@link #toJson(EvaluationMetric)} atomically. */
+    /**
+     * Writes {@link #toJson(EvaluationMetric)} atomically.
+     *
+     * @param file   the target
+     * @param metric which scores to write
+     * @throws IOException when it cannot be written (the target is then unchanged)
+     */
     public void writeJson(Path file, EvaluationMetric metric) throws IOException {
         AtomicFileWriter.writeString(file, toJson(metric) + "\n");
     }
@@ -333,6 +375,8 @@ public final class KindReport {
     /**
      * A grouped bar chart (java.awt only): per row, the official score and AP@0.5 as two bars on a 0–1 axis,
      * each labelled with its value; the row's name and image count under the group; title and legend.
+     *
+     * @return a new RGB image
      */
     public BufferedImage chart() {
         int groups = rows.size(), groupW = 130, left = 70, right = 30, top = 60, bottom = 70;
@@ -405,7 +449,12 @@ public final class KindReport {
         return (int) Math.round(bottom - (bottom - top) * v);
     }
 
-    /** Writes {@link #chart()} as a PNG, atomically. */
+    /**
+     * Writes {@link #chart()} as a PNG, atomically.
+     *
+     * @param file the target, .png
+     * @throws IOException when it cannot be written (the target is then unchanged)
+     */
     public void writeChart(Path file) throws IOException {
         ImageFileWriter.writeImage(chart(), file);
     }

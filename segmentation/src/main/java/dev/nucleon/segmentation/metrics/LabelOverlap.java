@@ -33,7 +33,13 @@ public final class LabelOverlap {
         this.pairIntersection = pairIntersection;
     }
 
-    /** Overlap of {@code truth} and {@code prediction}, which must have the same size. */
+    /**
+     * {@return overlap of {@code truth} and {@code prediction}, which must have the same size}
+     *
+     * @param truth      true instances
+     * @param prediction predicted instances
+     * @throws IllegalArgumentException when the sizes differ
+     */
     public static LabelOverlap of(LabelImage truth, LabelImage prediction) {
         if (truth.width() != prediction.width() || truth.height() != prediction.height()) {
             throw new IllegalArgumentException("LabelOverlap: truth is " + truth.width() + "x" + truth.height()
@@ -113,48 +119,80 @@ public final class LabelOverlap {
         return out;
     }
 
-    /** Number of truth objects. */
+    /** {@return number of truth objects} */
     public int truthCount() {
         return truthCount;
     }
 
-    /** Number of predicted objects. */
+    /** {@return number of predicted objects} */
     public int predCount() {
         return predCount;
     }
 
-    /** Number of (truth, prediction) pairs with a non-empty intersection. */
+    /** {@return number of (truth, prediction) pairs with a non-empty intersection} */
     public int pairCount() {
         return pairTruth.length;
     }
 
-    /** Truth object index (0-based) of pair k. */
+    /**
+     * {@return truth object index (0-based) of pair k}
+     *
+     * @param k pair index, 0 ≤ k &lt; {@link #pairCount()}
+     */
     public int pairTruth(int k) {
         return pairTruth[k];
     }
 
-    /** Predicted object index (0-based) of pair k. */
+    /**
+     * {@return predicted object index (0-based) of pair k}
+     *
+     * @param k pair index, 0 ≤ k &lt; {@link #pairCount()}
+     */
     public int pairPrediction(int k) {
         return pairPred[k];
     }
 
+    /**
+     * {@return the pixels of pair k's truth and prediction in common, ≥ 1}
+     *
+     * @param k pair index, 0 ≤ k &lt; {@link #pairCount()}
+     */
     public long intersection(int k) {
         return pairIntersection[k];
     }
 
+    /**
+     * {@return the pixels of pair k's truth or prediction}
+     *
+     * @param k pair index, 0 ≤ k &lt; {@link #pairCount()}
+     */
     public long union(int k) {
         return truthArea[pairTruth[k]] + predArea[pairPred[k]] - pairIntersection[k];
     }
 
-    /** IoU of pair k. */
+    /**
+     * {@return IoU of pair k}
+     *
+     * @param k pair index, 0 ≤ k &lt; {@link #pairCount()}
+     */
     public double iou(int k) {
         return pairIntersection[k] / (double) union(k);
     }
 
+    /**
+     * {@return the area of true object i, pixels}
+     *
+     * @param i truth object index, 0-based, in increasing label order
+     */
     public long truthArea(int i) {
         return truthArea[i];
     }
 
+    /**
+     * {@return the area of predicted object j, pixels}
+     *
+     * @param j predicted object index, 0-based, in increasing label order
+     */
     public long predArea(int j) {
         return predArea[j];
     }

@@ -30,7 +30,7 @@ public final class MeanAveragePrecision {
     private MeanAveragePrecision() {
     }
 
-    /** The contest's thresholds 0.50:0.05:0.95. */
+    /** {@return the contest's thresholds 0.50:0.05:0.95} */
     public static double[] dsb2018Thresholds() {
         double[] t = new double[10];
         for (int k = 0; k < 10; k++) {
@@ -39,7 +39,13 @@ public final class MeanAveragePrecision {
         return t;
     }
 
-    /** The DSB2018 score of one image with the contest's thresholds. */
+    /**
+     * {@return the DSB2018 score of one image with the contest's thresholds}
+     *
+     * @param id         the image's id, kept in the score
+     * @param truth      true instances
+     * @param prediction predicted instances, same size
+     */
     public static ImageScore score(String id, LabelImage truth, LabelImage prediction) {
         return score(id, truth, prediction, LabelOverlap.of(truth, prediction), dsb2018Thresholds(),
                 AverageIou.DEFAULT_THRESHOLD);
@@ -49,6 +55,12 @@ public final class MeanAveragePrecision {
      * As {@link #score(String, LabelOverlap, double[], double)}, with {@link ImageScore#paper004Regions()} too.
      *
      * @param overlap {@code LabelOverlap.of(truth, prediction)}, already computed
+     * @param id                  the image's id, kept in the score
+     * @param truth               true instances
+     * @param prediction          predicted instances, same size
+     * @param thresholds          IoU thresholds, each ≥ 0.5
+     * @param averageIouThreshold the IoU above which a truth nucleus counts as found for {@link AverageIou}
+     * @return the image's scores
      */
     public static ImageScore score(String id, LabelImage truth, LabelImage prediction, LabelOverlap overlap,
                                    double[] thresholds, double averageIouThreshold) {
@@ -61,6 +73,8 @@ public final class MeanAveragePrecision {
     /**
      * @param thresholds IoU thresholds, each ≥ 0.5 (below 0.5 matches are no longer unique)
      * @param averageIouThreshold the IoU above which a truth nucleus counts as found for {@link AverageIou}
+     * @param id      the image's id, kept in the score
+     * @param overlap the truth/prediction overlap of the image
      * @return the official score, with {@link Paper004Score} at the same thresholds alongside
      */
     public static ImageScore score(String id, LabelOverlap overlap, double[] thresholds, double averageIouThreshold) {
@@ -92,7 +106,11 @@ public final class MeanAveragePrecision {
                 AverageIou.of(overlap, averageIouThreshold), Paper004Score.of(overlap, thresholds), null);
     }
 
-    /** The dataset score: mean of the image scores (NaN for no image). */
+    /**
+     * {@return the dataset score: mean of the image scores (NaN for no image)}
+     *
+     * @param images the per-image scores
+     */
     public static double mean(List<ImageScore> images) {
         double s = 0;
         for (ImageScore i : images) {
@@ -101,7 +119,11 @@ public final class MeanAveragePrecision {
         return images.isEmpty() ? Double.NaN : s / images.size();
     }
 
-    /** Per-threshold dataset scores: for each t, the mean over images of score(t). */
+    /**
+     * {@return per-threshold dataset scores: for each t, the mean over images of score(t)}
+     *
+     * @param images the per-image scores, all with the same thresholds
+     */
     public static double[] meanByThreshold(List<ImageScore> images) {
         if (images.isEmpty()) {
             return new double[0];

@@ -70,18 +70,31 @@ public record Paper004Score(int truthCount, int predCount, double[] thresholds, 
                           int images) {
     }
 
-    /** FN_k = N_g − TP_k. */
+    /**
+     * {@return FN_k = N_g − TP_k}
+     *
+     * @param k threshold index, 0 ≤ k &lt; T
+     */
     public int falseNegatives(int k) {
         return truthCount - truePositives[k];
     }
 
-    /** TP_k / (TP_k + FN_k + FP), the precision at one threshold (1 for an image with nothing in it). */
+    /**
+     * {@return TP_k / (TP_k + FN_k + FP), the precision at one threshold (1 for an image with nothing in it)}
+     *
+     * @param k threshold index, 0 ≤ k &lt; T
+     */
     public double precisionAt(int k) {
         int den = truthCount + falsePositives;
         return den == 0 ? 1.0 : truePositives[k] / (double) den;
     }
 
-    /** The scores of one image with the paper's thresholds 0.50:0.05:0.95. */
+    /**
+     * {@return the scores of one image with the paper's thresholds 0.50:0.05:0.95}
+     *
+     * @param truth      true instances
+     * @param prediction predicted instances, same size
+     */
     public static Paper004Score of(LabelImage truth, LabelImage prediction) {
         return of(LabelOverlap.of(truth, prediction), MeanAveragePrecision.dsb2018Thresholds());
     }
@@ -89,6 +102,11 @@ public record Paper004Score(int truthCount, int predCount, double[] thresholds, 
     /**
      * The scores with the truth taken as the 8-connected regions of its foreground (touching true nuclei become one
      * object), the prediction as given; see the class comment.
+     *
+     * @param truth      true instances (merged into connected regions here)
+     * @param prediction predicted instances, same size
+     * @param thresholds T_k, each in [0.5, 1)
+     * @return the scores of the image
      */
     public static Paper004Score ofConnectedRegions(LabelImage truth, LabelImage prediction, double[] thresholds) {
         return of(LabelOverlap.of(connectedRegions(truth), prediction), thresholds);
@@ -104,7 +122,14 @@ public record Paper004Score(int truthCount, int predCount, double[] thresholds, 
         return ConnectedComponents.label(new BinaryMask(labels.width(), labels.height(), m), Connectivity.EIGHT);
     }
 
-    /** @param thresholds T_k, each in [0.5, 1) (the paper's are {@link MeanAveragePrecision#dsb2018Thresholds()}) */
+    /**
+     * The scores of one image from its overlap table.
+     *
+     * @param overlap    the truth/prediction overlap of the image
+     * @param thresholds T_k, each in [0.5, 1) (the paper's are {@link MeanAveragePrecision#dsb2018Thresholds()})
+     * @return the scores of the image
+     * @throws IllegalArgumentException when a threshold is outside [0.5, 1)
+     */
     public static Paper004Score of(LabelOverlap overlap, double[] thresholds) {
         for (double t : thresholds) {
             if (!(t >= 0.5 && t < 1.0)) {
@@ -142,7 +167,11 @@ public record Paper004Score(int truthCount, int predCount, double[] thresholds, 
                 iouSum / thresholds.length);
     }
 
-    /** Mean ± std over images (NaN for no image). */
+    /**
+     * {@return mean ± std over images (NaN for no image)}
+     *
+     * @param images the per-image scores
+     */
     public static Summary summarize(List<Paper004Score> images) {
         int n = images.size();
         if (n == 0) {

@@ -14,9 +14,16 @@ import dev.nucleon.segmentation.image.LabelImage;
  */
 public record PixelMetrics(long tp, long fp, long fn, long tn) {
 
+    /** No pixel: the start of a sum over images. */
     public static final PixelMetrics ZERO = new PixelMetrics(0, 0, 0, 0);
 
-    /** Confusion of prediction vs truth foreground (label &gt; 0). */
+    /**
+     * {@return confusion of prediction vs truth foreground (label &gt; 0)}
+     *
+     * @param truth      true instances (or classes)
+     * @param prediction predicted instances, same size
+     * @throws IllegalArgumentException when the sizes differ
+     */
     public static PixelMetrics of(LabelImage truth, LabelImage prediction) {
         if (truth.width() != prediction.width() || truth.height() != prediction.height()) {
             throw new IllegalArgumentException("PixelMetrics: truth is " + truth.width() + "x" + truth.height()
@@ -39,39 +46,56 @@ public record PixelMetrics(long tp, long fp, long fn, long tn) {
         return new PixelMetrics(tp, fp, fn, tn);
     }
 
-    /** Confusion of two binary masks. */
+    /**
+     * {@return confusion of two binary masks}
+     *
+     * @param truth      true foreground
+     * @param prediction predicted foreground, same size
+     */
     public static PixelMetrics of(BinaryMask truth, BinaryMask prediction) {
         return of(truth.toLabels(), prediction.toLabels());
     }
 
+    /**
+     * {@return the counts of both summed (micro-averaging over images)}
+     *
+     * @param o the other counts
+     */
     public PixelMetrics plus(PixelMetrics o) {
         return new PixelMetrics(tp + o.tp, fp + o.fp, fn + o.fn, tn + o.tn);
     }
 
+    /** {@return every pixel counted: TP + FP + FN + TN} */
     public long total() {
         return tp + fp + fn + tn;
     }
 
+    /** {@return (TP + TN) / total; 1 with no pixel} */
     public double accuracy() {
         return total() == 0 ? 1.0 : (tp + tn) / (double) total();
     }
 
+    /** {@return TP / (TP + FP), in [0, 1]} */
     public double precision() {
         return ratio(tp, tp + fp, fn == 0);
     }
 
+    /** {@return TP / (TP + FN), in [0, 1]} */
     public double recall() {
         return ratio(tp, tp + fn, fp == 0);
     }
 
+    /** {@return the F1 score, 2·TP / (2·TP + FP + FN), which for pixels equals {@link #dice()}} */
     public double f1() {
         return dice();
     }
 
+    /** {@return the foreground IoU, TP / (TP + FP + FN); 1 when both are empty} */
     public double jaccard() {
         return ratio(tp, tp + fp + fn, true);
     }
 
+    /** {@return 2·TP / (2·TP + FP + FN); 1 when both are empty} */
     public double dice() {
         return ratio(2 * tp, 2 * tp + fp + fn, true);
     }

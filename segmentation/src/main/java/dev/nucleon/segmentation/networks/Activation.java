@@ -15,7 +15,7 @@ import java.util.Locale;
 public enum Activation {
     RELU, ELU, SIGMOID, NONE;
 
-    /** A fresh layer computing this activation ({@link Identity} for {@link #NONE}). */
+    /** {@return a fresh layer computing this activation ({@link Identity} for {@link #NONE})} */
     public Module create() {
         return switch (this) {
             case RELU -> new ReLU();
@@ -25,7 +25,9 @@ public enum Activation {
         };
     }
 
-    /** {@code "relu"}, {@code "elu"}, … (case-insensitive); names the choices when the text is none of them. */
+    /**
+     * {@return {@code "relu"}, {@code "elu"}, … (case-insensitive); names the choices when the text is none of them}
+     */
     public static Activation parse(String text) {
         for (Activation a : values()) {
             if (a.name().equalsIgnoreCase(text.trim())) {

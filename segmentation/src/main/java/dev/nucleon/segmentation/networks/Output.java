@@ -13,7 +13,7 @@ import dev.nucleon.nn.layers.Softmax;
 public enum Output {
     SIGMOID, SOFTMAX, LOGITS;
 
-    /** The final layer: {@link Sigmoid}, {@link Softmax} over axis 1, or {@link Identity}. */
+    /** {@return the final layer: {@link Sigmoid}, {@link Softmax} over axis 1, or {@link Identity}} */
     public Module create() {
         return switch (this) {
             case SIGMOID -> new Sigmoid();
@@ -22,7 +22,7 @@ public enum Output {
         };
     }
 
-    /** {@code "sigmoid"}, {@code "softmax"} or {@code "logits"} (case-insensitive). */
+    /** {@return {@code "sigmoid"}, {@code "softmax"} or {@code "logits"} (case-insensitive)} */
     public static Output parse(String text) {
         for (Output o : values()) {
             if (o.name().equalsIgnoreCase(text.trim())) {

@@ -83,13 +83,13 @@ public final class Presets {
     public record Preset(String name, String paper, String description, Set<String> options, int inChannels, int size,
                          Function<ModelConfig, Module> factory) {
 
-        /** A fresh network for {@code config} (its options checked), with the configuration attached. */
+        /** {@return a fresh network for {@code config} (its options checked), with the configuration attached} */
         public Module build(ModelConfig config) {
             check(config);
             return factory.apply(config).withConfig(config);
         }
 
-        /** Input channels for {@code config}. */
+        /** {@return input channels for {@code config}} */
         public int inChannels(ModelConfig config) {
             return config.getInt(IN_CHANNELS, inChannels);
         }
@@ -150,17 +150,17 @@ public final class Presets {
         PRESETS.put(p.name(), p);
     }
 
-    /** Every preset, in the order of the table above. */
+    /** {@return every preset, in the order of the table above} */
     public static List<Preset> all() {
         return List.copyOf(PRESETS.values());
     }
 
-    /** The preset names, in order. */
+    /** {@return the preset names, in order} */
     public static Set<String> names() {
         return Collections.unmodifiableSet(new LinkedHashSet<>(PRESETS.keySet()));
     }
 
-    /** The preset called {@code name}; the message lists the known ones when there is none. */
+    /** {@return the preset called {@code name}; the message lists the known ones when there is none} */
     public static Preset get(String name) {
         Preset p = PRESETS.get(name);
         if (p == null) {
@@ -170,7 +170,7 @@ public final class Presets {
         return p;
     }
 
-    /** A preset with its defaults. */
+    /** {@return a preset with its defaults} */
     public static Module build(String name) {
         return build(name, Map.of());
     }
@@ -183,12 +183,12 @@ public final class Presets {
         return build(config(name, options));
     }
 
-    /** The network a configuration names (the builder name is the preset's). */
+    /** {@return the network a configuration names (the builder name is the preset's)} */
     public static Module build(ModelConfig config) {
         return get(config.builder()).build(config);
     }
 
-    /** The configuration of a preset with options (values as text); checks the name and the option names. */
+    /** {@return the configuration of a preset with options (values as text); checks the name and the option names} */
     public static ModelConfig config(String name, Map<String, ?> options) {
         Preset p = get(name);
         Map<String, String> args = new LinkedHashMap<>();

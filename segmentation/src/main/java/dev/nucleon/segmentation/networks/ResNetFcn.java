@@ -94,7 +94,7 @@ public final class ResNetFcn extends Module {
         output = registerModule("output", out.create());
     }
 
-    /** Residual blocks per layer for a backbone depth. */
+    /** {@return residual blocks per layer for a backbone depth} */
     public static int[] blocks(int depth) {
         return switch (depth) {
             case 18 -> new int[] {2, 2, 2, 2};
@@ -143,7 +143,7 @@ public final class ResNetFcn extends Module {
         return sum;
     }
 
-    /** The backbone's modules (stem and layer1 … layer4), e.g. to count or freeze them. */
+    /** {@return the backbone's modules (stem and layer1 … layer4), e.g. to count or freeze them} */
     public Module[] backbone() {
         return new Module[] {stem, layers[0], layers[1], layers[2], layers[3]};
     }

@@ -86,7 +86,7 @@ public final class UNetConfig {
         return new Builder();
     }
 
-    /** A builder starting from this configuration. */
+    /** {@return a builder starting from this configuration} */
     public Builder toBuilder() {
         Builder b = new Builder().inChannels(inChannels).base(base).depth(depth).batchNorm(batchNorm)
                 .upMode(upMode).upActivation(upActivation).dropoutPlacement(dropoutPlacement)
@@ -128,25 +128,25 @@ public final class UNetConfig {
         private Builder() {
         }
 
-        /** Channels of the input image (1 gray, 3 RGB). */
+        /** {@return channels of the input image (1 gray, 3 RGB)} */
         public Builder inChannels(int c) {
             this.inChannels = c;
             return this;
         }
 
-        /** B, the filters of level 1 (level n has B·2^(n−1)). */
+        /** {@return B, the filters of level 1 (level n has B·2^(n−1))} */
         public Builder base(int b) {
             this.base = b;
             return this;
         }
 
-        /** N, the number of levels including the bottleneck (N − 1 poolings). */
+        /** {@return N, the number of levels including the bottleneck (N − 1 poolings)} */
         public Builder depth(int n) {
             this.depth = n;
             return this;
         }
 
-        /** Batch norm after every 3×3 convolution (before its activation), as paper 002. */
+        /** {@return batch norm after every 3×3 convolution (before its activation), as paper 002} */
         public Builder batchNorm(boolean on) {
             this.batchNorm = on;
             return this;
@@ -166,33 +166,33 @@ public final class UNetConfig {
             return this;
         }
 
-        /** The same activation on every 3×3 convolution of encoder and decoder. */
+        /** {@return the same activation on every 3×3 convolution of encoder and decoder} */
         public Builder activation(Activation a) {
             return encoderActivations(a, a).decoderActivations(a, a);
         }
 
-        /** Every encoder level (1 … N, the bottleneck included): first and second convolution. */
+        /** {@return every encoder level (1 … N, the bottleneck included): first and second convolution} */
         public Builder encoderActivations(Activation first, Activation second) {
             this.encoderDefault = new Activation[] {first, second};
             this.encoder = new Activation[0][];
             return this;
         }
 
-        /** Every decoder level (N−1 … 1): first and second convolution. */
+        /** {@return every decoder level (N−1 … 1): first and second convolution} */
         public Builder decoderActivations(Activation first, Activation second) {
             this.decoderDefault = new Activation[] {first, second};
             this.decoder = new Activation[0][];
             return this;
         }
 
-        /** One encoder level's activations, level in 1 … N (overrides {@link #encoderActivations}). */
+        /** {@return one encoder level's activations, level in 1 … N (overrides {@link #encoderActivations})} */
         public Builder encoderLevel(int level, Activation first, Activation second) {
             encoder = grow(encoder, level);
             encoder[level - 1] = new Activation[] {first, second};
             return this;
         }
 
-        /** One decoder level's activations, level in 1 … N−1 (overrides {@link #decoderActivations}). */
+        /** {@return one decoder level's activations, level in 1 … N−1 (overrides {@link #decoderActivations})} */
         public Builder decoderLevel(int level, Activation first, Activation second) {
             decoder = grow(decoder, level);
             decoder[level - 1] = new Activation[] {first, second};
@@ -206,7 +206,7 @@ public final class UNetConfig {
             return a.length >= level ? a : Arrays.copyOf(a, level);
         }
 
-        /** Dropout rate per level 1 … N (exactly N values; 0 for none). */
+        /** {@return dropout rate per level 1 … N (exactly N values; 0 for none)} */
         public Builder dropout(float... perLevel) {
             this.dropout = perLevel == null ? null : perLevel.clone();
             return this;
@@ -227,14 +227,16 @@ public final class UNetConfig {
             return this;
         }
 
-        /** The head: a 1×1 convolution to {@code channels}, then {@code output} (1 + sigmoid, or K + softmax). */
+        /**
+         * {@return the head: a 1×1 convolution to {@code channels}, then {@code output} (1 + sigmoid, or K + softmax)}
+         */
         public Builder output(int channels, Output output) {
             this.outChannels = channels;
             this.output = output;
             return this;
         }
 
-        /** The initialiser of every convolution kernel (biases start at zero). */
+        /** {@return the initialiser of every convolution kernel (biases start at zero)} */
         public Builder kernelInitializer(Initializer init) {
             this.kernelInit = init;
             return this;
@@ -292,17 +294,17 @@ public final class UNetConfig {
         return upActivation;
     }
 
-    /** Activation of encoder level {@code level} (1 … N), convolution {@code conv} (1 or 2). */
+    /** {@return activation of encoder level {@code level} (1 … N), convolution {@code conv} (1 or 2)} */
     public Activation encoderActivation(int level, int conv) {
         return encoder[level - 1][conv - 1];
     }
 
-    /** Activation of decoder level {@code level} (1 … N−1), convolution {@code conv} (1 or 2). */
+    /** {@return activation of decoder level {@code level} (1 … N−1), convolution {@code conv} (1 or 2)} */
     public Activation decoderActivation(int level, int conv) {
         return decoder[level - 1][conv - 1];
     }
 
-    /** Dropout rate of level {@code level} (1 … N). */
+    /** {@return dropout rate of level {@code level} (1 … N)} */
     public float dropout(int level) {
         return dropout[level - 1];
     }
@@ -331,12 +333,12 @@ public final class UNetConfig {
         return kernelInit;
     }
 
-    /** Filters of level {@code level} (1 … N): B·2^(level−1). */
+    /** {@return filters of level {@code level} (1 … N): B·2^(level−1)} */
     public int filters(int level) {
         return base << (level - 1);
     }
 
-    /** Input height and width must be multiples of this, 2^(N−1). */
+    /** {@return input height and width must be multiples of this, 2^(N−1)} */
     public int sizeMultiple() {
         return 1 << (depth - 1);
     }

@@ -161,7 +161,7 @@ public final class UNetPlus extends Module {
         return kind + "" + n + "_" + k;
     }
 
-    /** f_n = B·2^(n−1), level n from 1. */
+    /** {@return f_n = B·2^(n−1), level n from 1} */
     public int filters(int level) {
         return base << (level - 1);
     }

@@ -101,7 +101,7 @@ public final class UNetPlusPlus extends Module {
         return s;
     }
 
-    /** f_i = B·2^i, level i from 0. */
+    /** {@return f_i = B·2^i, level i from 0} */
     public int filters(int level) {
         return base << level;
     }

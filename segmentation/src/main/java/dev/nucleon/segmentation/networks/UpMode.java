@@ -16,7 +16,7 @@ import java.util.Locale;
 public enum UpMode {
     TRANSPOSED, NEAREST_CONV, NEAREST;
 
-    /** {@code transposed}/{@code tc}, {@code nearest-conv}, {@code nearest}/{@code us} (case-insensitive). */
+    /** {@return {@code transposed}/{@code tc}, {@code nearest-conv}, {@code nearest}/{@code us} (case-insensitive)} */
     public static UpMode parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         return switch (t) {

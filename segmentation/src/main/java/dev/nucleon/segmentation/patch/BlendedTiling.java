@@ -52,14 +52,22 @@ public final class BlendedTiling {
     /** An image read a band of full-width rows at a time (streamed inference, {@link #runRows}). */
     @FunctionalInterface
     public interface RowSource {
-        /** @return (C, n, W) rows {@code y0 … y0 + n − 1}, always inside the image */
+        /**
+         * @return (C, n, W) rows {@code y0 … y0 + n − 1}, always inside the image
+         * @param y0 the first row, 0 ≤ y0
+         * @param n  rows, y0 + n ≤ H
+         */
         float[] rows(int y0, int n);
     }
 
     /** Receives finished rows of the blended output, top to bottom, each row exactly once. */
     @FunctionalInterface
     public interface RowSink {
-        /** @param rows (K, n, W) blended output rows {@code y0 … y0 + n − 1}; the array is the sink's to keep */
+        /**
+         * @param rows (K, n, W) blended output rows {@code y0 … y0 + n − 1}; the array is the sink's to keep
+         * @param y0 the first row
+         * @param n  rows
+         */
         void rows(int y0, int n, float[] rows);
     }
 
@@ -68,7 +76,7 @@ public final class BlendedTiling {
 
     /**
      * @param tile    tile side in pixels, ≥ 16
-     * @param overlap pixels by which neighbouring tiles overlap at least, 0 ≤ overlap < tile
+     * @param overlap pixels by which neighbouring tiles overlap at least, 0 ≤ overlap &lt; tile
      */
     public BlendedTiling(int tile, int overlap) {
         if (tile < 16) {
@@ -82,10 +90,12 @@ public final class BlendedTiling {
         this.overlap = overlap;
     }
 
+    /** {@return the tile side, pixels} */
     public int tile() {
         return tile;
     }
 
+    /** {@return the least overlap of neighbouring tiles, pixels} */
     public int overlap() {
         return overlap;
     }
@@ -93,7 +103,11 @@ public final class BlendedTiling {
     /**
      * Tile origins along a side of {@code length} pixels, see the class comment.
      *
+     * @param length  the side's length L, pixels, ≥ 1
+     * @param tile    the tile side, ≥ 1
+     * @param overlap 0 ≤ overlap &lt; tile
      * @return n ≥ 1 increasing origins, first 0, last {@code max(0, length − tile)}
+     * @throws IllegalArgumentException when out of range
      */
     public static int[] origins(int length, int tile, int overlap) {
         if (length < 1 || tile < 1 || overlap < 0 || overlap >= tile) {
@@ -185,6 +199,11 @@ public final class BlendedTiling {
      * @param width     W
      * @param height    H
      * @param channels  C of the rows {@code source} gives
+     * @param source    gives (C, n, W) input rows, top to bottom
+     * @param model     maps (n, C, tile, tile) to (n, K, tile, tile)
+     * @param batchSize most tiles per model call, ≥ 1
+     * @param sink      receives the (K, n, W) output rows, top to bottom, each once
+     * @throws IllegalArgumentException when an argument is missing or out of range
      */
     public void runRows(int width, int height, int channels, RowSource source, TileBatch model, int batchSize,
             RowSink sink) {

@@ -19,6 +19,13 @@ public final class ImageFileRegionSource implements RegionSource {
     private final int height;
     private final int channels;
 
+    /**
+     * A source over one page of an image file; its size is read from the header, its channels from one pixel.
+     *
+     * @param file the image file
+     * @param page the page, 0-based
+     * @throws IOException when the file cannot be read (an {@link dev.nucleon.segmentation.io.ImageFileException} naming it)
+     */
     public ImageFileRegionSource(Path file, int page) throws IOException {
         this.file = file;
         this.page = page;

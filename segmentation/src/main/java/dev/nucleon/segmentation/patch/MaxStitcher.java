@@ -14,6 +14,13 @@ public final class MaxStitcher {
     private final float[] data;
     private final boolean[] covered;
 
+    /**
+     * An empty (C, H, W) output; pixels no patch covers end up 0.
+     *
+     * @param width    W, pixels
+     * @param height   H, pixels
+     * @param channels C
+     */
     public MaxStitcher(int width, int height, int channels) {
         this.width = width;
         this.height = height;
@@ -23,7 +30,13 @@ public final class MaxStitcher {
         java.util.Arrays.fill(data, Float.NEGATIVE_INFINITY);
     }
 
-    /** Merges a (C, h, w) patch whose top-left corner is at (x, y). */
+    /**
+     * Merges a (C, h, w) patch whose top-left corner is at (x, y).
+     *
+     * @param patch (C, h, w), clipped at the output's edge
+     * @param x     its left column in the output
+     * @param y     its top row in the output
+     */
     public void add(FloatImage patch, int x, int y) {
         if (patch.channels() != channels) {
             throw new IllegalArgumentException("MaxStitcher: patch has " + patch.channels() + " channels, expected "
@@ -45,7 +58,7 @@ public final class MaxStitcher {
         }
     }
 
-    /** The stitched (C, H, W) image. */
+    /** {@return the stitched (C, H, W) image} */
     public FloatImage result() {
         float[] out = data.clone();
         int n = width * height;

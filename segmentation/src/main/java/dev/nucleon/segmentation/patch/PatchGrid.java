@@ -21,6 +21,15 @@ public final class PatchGrid {
     private final int patch;
     private final int stride;
 
+    /**
+     * A grid over a width × height image.
+     *
+     * @param width  the image's width, pixels
+     * @param height the image's height, pixels
+     * @param patch  the patch side, pixels
+     * @param stride the grid step, pixels
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public PatchGrid(int width, int height, int patch, int stride) {
         if (width < 1 || height < 1 || patch < 1 || stride < 1) {
             throw new IllegalArgumentException("PatchGrid: sizes must be positive, got image " + width + "x" + height
@@ -32,12 +41,24 @@ public final class PatchGrid {
         this.stride = stride;
     }
 
-    /** Paper 004: 256×256 patches, stride 256. */
+    /**
+     * {@return paper 004: 256×256 patches, stride 256}
+     *
+     * @param width  the image's width, pixels
+     * @param height the image's height, pixels
+     */
     public static PatchGrid paper004(int width, int height) {
         return new PatchGrid(width, height, 256, 256);
     }
 
-    /** Patch origins along one side of length {@code size}. */
+    /**
+     * {@return patch origins along one side of length {@code size}: increasing, the last flush with the edge (a
+     * single 0 when size ≤ patch)}
+     *
+     * @param size   the side's length, pixels
+     * @param patch  the patch side
+     * @param stride the step
+     */
     public static int[] origins(int size, int patch, int stride) {
         if (size <= patch) {
             return new int[] {0};
@@ -54,11 +75,12 @@ public final class PatchGrid {
         return o.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** {@return the patch side, pixels} */
     public int patchSize() {
         return patch;
     }
 
-    /** Every patch's top-left corner {x, y}, row by row. */
+    /** {@return every patch's top-left corner {x, y}, row by row} */
     public List<int[]> origins() {
         List<int[]> out = new ArrayList<>();
         for (int y : origins(height, patch, stride)) {
@@ -69,17 +91,34 @@ public final class PatchGrid {
         return out;
     }
 
-    /** The patch at (x, y), zero-padded where it passes the image edge. */
+    /**
+     * {@return the patch at (x, y), zero-padded where it passes the image edge}
+     *
+     * @param image the image, (C, H, W)
+     * @param x     the patch's left column
+     * @param y     the patch's top row
+     */
     public FloatImage extract(FloatImage image, int x, int y) {
         return image.crop(x, y, patch, patch);
     }
 
-    /** The label patch at (x, y), 0 where it passes the image edge. */
+    /**
+     * {@return the label patch at (x, y), 0 where it passes the image edge}
+     *
+     * @param labels the label map
+     * @param x      the patch's left column
+     * @param y      the patch's top row
+     */
     public LabelImage extract(LabelImage labels, int x, int y) {
         return labels.crop(x, y, patch, patch);
     }
 
-    /** All patches in {@link #origins()} order. */
+    /**
+     * {@return all patches in {@link #origins()} order}
+     *
+     * @param image  the image
+     * @param labels its label map, same size
+     */
     public List<Patch> extractAll(FloatImage image, LabelImage labels) {
         List<Patch> out = new ArrayList<>();
         for (int[] o : origins()) {

@@ -15,11 +15,18 @@ import java.util.Random;
  * foreground/background ratio r. Images smaller than the patch give one zero-padded crop at (0, 0).
  * Seeded: same seed, same patches.
  */
-public final class RandomPatchSampler {
+final class RandomPatchSampler {
     private final int patch;
     private final double minForeground;
     private final Random random;
 
+    /**
+     * A seeded sampler.
+     *
+     * @param patch         the patch side, pixels
+     * @param minForeground a patch is kept when its foreground fraction is strictly above this, in [0, 1)
+     * @param seed          the seed
+     */
     public RandomPatchSampler(int patch, double minForeground, long seed) {
         if (patch < 1 || !(minForeground >= 0 && minForeground < 1)) {
             throw new IllegalArgumentException("RandomPatchSampler: need patch >= 1 and 0 <= minForeground < 1, got "
@@ -32,6 +39,12 @@ public final class RandomPatchSampler {
 
     /**
      * Up to {@code count} accepted patches, trying at most {@code maxAttempts} random positions.
+     *
+     * @param image       the image
+     * @param labels      its label map, same size
+     * @param count       patches wanted
+     * @param maxAttempts positions tried at most
+     * @return the accepted patches, at most {@code count}
      */
     public List<Patch> sample(FloatImage image, LabelImage labels, int count, int maxAttempts) {
         if (image.width() != labels.width() || image.height() != labels.height()) {

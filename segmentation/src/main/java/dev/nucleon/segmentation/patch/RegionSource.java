@@ -10,16 +10,31 @@ import java.io.IOException;
  * image, or an in-memory {@link FloatImage} ({@link #of(FloatImage)}).
  */
 public interface RegionSource {
+    /** {@return the image's width W, pixels} */
     int width();
 
+    /** {@return the image's height H, pixels} */
     int height();
 
+    /** {@return the channels C of every region} */
     int channels();
 
-    /** The (C, h, w) region [x, x+w) × [y, y+h), always inside the image. */
+    /**
+     * {@return the (C, h, w) region [x, x+w) × [y, y+h), always inside the image}
+     *
+     * @param x left column, 0 ≤ x
+     * @param y top row, 0 ≤ y
+     * @param w width, x + w ≤ W
+     * @param h height, y + h ≤ H
+     * @throws IOException when the region cannot be read
+     */
     FloatImage read(int x, int y, int w, int h) throws IOException;
 
-    /** An in-memory image as a source. */
+    /**
+     * {@return an in-memory image as a source}
+     *
+     * @param image the image (not copied)
+     */
     static RegionSource of(FloatImage image) {
         return new RegionSource() {
             @Override

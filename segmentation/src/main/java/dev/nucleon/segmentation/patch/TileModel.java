@@ -8,5 +8,11 @@ import dev.nucleon.segmentation.image.FloatImage;
  */
 @FunctionalInterface
 public interface TileModel {
+    /**
+     * Runs on one tile.
+     *
+     * @param tile (C, h, w) input, context margins included
+     * @return (C', h, w) output of the same width and height
+     */
     FloatImage apply(FloatImage tile);
 }

@@ -22,7 +22,9 @@ import java.io.IOException;
 public final class TiledInference {
     /** How context beyond the image edge is filled. */
     public enum Padding {
+        /** Reflect-101 (OpenCV's default border): {@code … c b | a b c | b a …}. */
         REFLECT,
+        /** Zeros. */
         ZERO
     }
 
@@ -30,6 +32,14 @@ public final class TiledInference {
     private final int margin;
     private final Padding padding;
 
+    /**
+     * A tiling scheme.
+     *
+     * @param tile    the core side, pixels, ≥ 1
+     * @param margin  context read on every side of a core, pixels, ≥ 0
+     * @param padding how context beyond the image edge is filled
+     * @throws IllegalArgumentException when out of range
+     */
     public TiledInference(int tile, int margin, Padding padding) {
         if (tile < 1 || margin < 0) {
             throw new IllegalArgumentException("TiledInference: need tile >= 1 and margin >= 0, got tile " + tile
@@ -40,7 +50,14 @@ public final class TiledInference {
         this.padding = padding;
     }
 
-    /** Streams the whole image through the model, tile by tile, row by row. */
+    /**
+     * Streams the whole image through the model, tile by tile, row by row.
+     *
+     * @param source the image, read a (core + margins) region at a time
+     * @param model  runs on each (C, tile + 2·margin, tile + 2·margin) region (smaller at the image's edge)
+     * @param sink   receives each core of the output once
+     * @throws IOException when the source or the sink fails
+     */
     public void run(RegionSource source, TileModel model, RegionSink sink) throws IOException {
         int w = source.width(), h = source.height();
         for (int y0 : PatchGrid.origins(h, tile, tile)) {
@@ -58,7 +75,13 @@ public final class TiledInference {
         }
     }
 
-    /** In-memory convenience: tiles {@code image} and returns the stitched output. */
+    /**
+     * {@return in-memory convenience: tiles {@code image} and returns the stitched output}
+     *
+     * @param image the image, (C, H, W)
+     * @param model runs on each tile
+     * @throws IOException never for an in-memory image (the signature is the streaming one's)
+     */
     public FloatImage run(FloatImage image, TileModel model) throws IOException {
         FloatImage[] out = new FloatImage[1];
         run(RegionSource.of(image), model, (x, y, region) -> {
@@ -104,7 +127,12 @@ public final class TiledInference {
         return new FloatImage(tw, th, c, out);
     }
 
-    /** Reflect-101 index into [0, n). */
+    /**
+     * {@return reflect-101 index into [0, n)}
+     *
+     * @param i an index, any int
+     * @param n the length, ≥ 1
+     */
     public static int reflect101(int i, int n) {
         if (n == 1) {
             return 0;

@@ -16,7 +16,12 @@ public final class BoundaryExtraction {
     private BoundaryExtraction() {
     }
 
-    /** Inner boundary of a binary mask. */
+    /**
+     * {@return inner boundary of a binary mask}
+     *
+     * @param mask      the mask
+     * @param structure which neighbours are looked at: a foreground pixel with a background one is boundary
+     */
     public static BinaryMask inner(BinaryMask mask, Connectivity structure) {
         int w = mask.width(), h = mask.height();
         int[] l = new int[w * h];
@@ -30,6 +35,10 @@ public final class BoundaryExtraction {
     /**
      * Inner boundary of every labelled object: pixels of label k &gt; 0 with a neighbour of a different label
      * (background or another nucleus), so touching nuclei are separated.
+     *
+     * @param labels    instance labels
+     * @param structure which neighbours are looked at
+     * @return the boundary mask
      */
     public static BinaryMask ofLabels(LabelImage labels, Connectivity structure) {
         return boundary(labels.data(), labels.width(), labels.height(), structure);

@@ -36,6 +36,14 @@ public final class Clahe {
         this(8, 8, 2.0, 256);
     }
 
+    /**
+     * CLAHE with other settings.
+     *
+     * @param tilesX    tiles across, ≥ 1
+     * @param tilesY    tiles down, ≥ 1
+     * @param clipLimit the clip limit, in multiples of a uniform histogram's bin count (see the class comment)
+     * @param bins      histogram bins, ≥ 2
+     */
     public Clahe(int tilesX, int tilesY, double clipLimit, int bins) {
         if (tilesX < 1 || tilesY < 1 || bins < 2) {
             throw new IllegalArgumentException("Clahe: need tiles >= 1 and bins >= 2, got " + tilesX + "x" + tilesY
@@ -47,7 +55,12 @@ public final class Clahe {
         this.bins = bins;
     }
 
-    /** @param image (C, H, W) in [0, 1]; @return (C, H, W) in [0, 1] */
+    /**
+     * Equalises every channel.
+     *
+     * @param image (C, H, W) in [0, 1], not modified
+     * @return (C, H, W) in [0, 1]
+     */
     public FloatImage apply(FloatImage image) {
         int w = image.width(), h = image.height(), n = w * h;
         float[] out = new float[image.data().length];

@@ -20,7 +20,12 @@ public final class DistanceTransform {
     private DistanceTransform() {
     }
 
-    /** @return (1, H, W) distances to the nearest background pixel */
+    /**
+     * The Euclidean distance transform of a mask.
+     *
+     * @param mask foreground
+     * @return (1, H, W) distances to the nearest background pixel (0 on background)
+     */
     public static FloatImage euclidean(BinaryMask mask) {
         int w = mask.width(), h = mask.height();
         double[] f = new double[w * h];
@@ -41,6 +46,9 @@ public final class DistanceTransform {
      * or another nucleus), so touching nuclei are separated by a valley of zeros; 0 on background.
      * Computed per label on its bounding box grown by one pixel, which is exact (the ring of the grown box
      * is all "other" pixels, and it is closer than anything beyond it).
+     *
+     * @param labels instance labels
+     * @return (1, H, W) distances
      */
     public static FloatImage ofLabels(LabelImage labels) {
         int w = labels.width(), h = labels.height(), max = labels.maxLabel();
@@ -92,6 +100,10 @@ public final class DistanceTransform {
     /**
      * Squared Euclidean distance transform of a sampled function, in place: on return
      * {@code f[p] = min_q (|p − q|² + f[q])}. Use 0 for sites and a huge value (1e20) elsewhere.
+     *
+     * @param f the sampled function, (h, w) row-major; overwritten with the transform
+     * @param w the width
+     * @param h the height
      */
     public static void squaredInPlace(double[] f, int w, int h) {
         int n = Math.max(w, h);

@@ -8,14 +8,22 @@ import dev.nucleon.segmentation.image.FloatImage;
  * For DSB2018's grayscale images (R = G = B) the result equals R exactly up to float rounding.
  */
 public final class Grayscale {
+    /** Weight of red in the luma. */
     public static final float R = 0.299f;
+    /** Weight of green in the luma. */
     public static final float G = 0.587f;
+    /** Weight of blue in the luma. */
     public static final float B = 0.114f;
 
     private Grayscale() {
     }
 
-    /** @param image (C, H, W) with C in 1..4; @return (1, H, W) */
+    /**
+     * The gray plane of an image.
+     *
+     * @param image (C, H, W) with C in 1..4
+     * @return (1, H, W), a new image
+     */
     public static FloatImage of(FloatImage image) {
         int c = image.channels();
         if (c <= 2) {

@@ -9,6 +9,9 @@ public final class IntensityScaling {
 
     /**
      * (v − min) / (max − min) over all channels jointly; a constant image becomes all zeros.
+     *
+     * @param image (C, H, W), not modified
+     * @return a new image in [0, 1]
      */
     public static FloatImage minMax(FloatImage image) {
         float lo = image.min(), hi = image.max();
@@ -29,6 +32,9 @@ public final class IntensityScaling {
      * image itself is returned, unchanged; otherwise {@code (v − min) / (max − min)} over all channels jointly,
      * min and max taken over the finite samples only (a constant image becomes all zeros). NaN and ±Inf
      * samples stay as they are (see {@link NonFiniteSamples}).
+     *
+     * @param image (C, H, W), not modified
+     * @return {@code image} itself or a new image in [0, 1]
      */
     public static FloatImage toUnitRange(FloatImage image) {
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
@@ -49,7 +55,12 @@ public final class IntensityScaling {
         return new FloatImage(image.width(), image.height(), image.channels(), out);
     }
 
-    /** v / maxValue (e.g. 255 or 65535 for raw samples), clipped to [0, 1]. */
+    /**
+     * {@return v / maxValue (e.g. 255 or 65535 for raw samples), clipped to [0, 1]}
+     *
+     * @param image    (C, H, W) raw samples, not modified
+     * @param maxValue the largest sample value, &gt; 0
+     */
     public static FloatImage divide(FloatImage image, float maxValue) {
         if (!(maxValue > 0)) {
             throw new IllegalArgumentException("IntensityScaling: maxValue must be > 0, got " + maxValue);

@@ -52,8 +52,9 @@ public final class NetworkInput {
     /** Paper 004's conversion: gray, CLAHE, total-variation denoising, min–max to [0, 1]. */
     public static final String PAPER004_NAME = "gray-clahe-tv-unit";
 
-    /** The percentiles each plane is scaled between (the names' "p1-p99.8"). */
+    /** The low percentile each plane is scaled from (the names' "p1"). */
     public static final double LOW_PERCENTILE = 1.0;
+    /** The high percentile each plane is scaled to (the names' "p99.8"). */
     public static final double HIGH_PERCENTILE = 99.8;
     private static final PercentileNormalization PERCENTILES = new PercentileNormalization(LOW_PERCENTILE,
             HIGH_PERCENTILE, true, true);
@@ -133,6 +134,12 @@ public final class NetworkInput {
     /**
      * As {@link #prepare(FloatImage, String)}, with this image's warnings (at most one: its NaN/Inf samples) sent
      * to {@code warn} instead of the {@linkplain #warnings(Consumer) shared sink}.
+     *
+     * @param image (C, H, W) image in [0, 1] as read
+     * @param name  the conversion's name
+     * @param warn  receives this image's warning, if any
+     * @return the network input, (1, H, W) or (3, H, W)
+     * @throws IllegalArgumentException for an unknown conversion name
      */
     public static FloatImage prepare(FloatImage image, String name, Consumer<String> warn) {
         return switch (name) {
@@ -148,6 +155,9 @@ public final class NetworkInput {
      * samples are NaN or infinite …") to {@code sink} from now on; the default logs them through
      * {@link System.Logger} ({@code dev.nucleon.segmentation.preprocess.NetworkInput}, level WARNING). Returns
      * the previous sink.
+     *
+     * @param sink where warnings go (one line each)
+     * @return the previous sink
      */
     public static Consumer<String> warnings(Consumer<String> sink) {
         Consumer<String> previous = sharedSink;
@@ -170,12 +180,22 @@ public final class NetworkInput {
         return IntensityScaling.toUnitRange(colour);
     }
 
-    /** The conversion named {@code name} ({@link #NAME}, {@link #RGB_NAME} or {@link #PAPER004_NAME}). */
+    /**
+     * {@return the conversion named {@code name} ({@link #NAME}, {@link #RGB_NAME} or {@link #PAPER004_NAME})}
+     *
+     * @param image (C, H, W) image in [0, 1] as read
+     * @param name  the conversion's name
+     */
     public static FloatImage prepare(FloatImage image, String name) {
         return prepare(image, name, sharedSink);
     }
 
-    /** Channels the conversion named {@code name} gives. */
+    /**
+     * {@return channels the conversion named {@code name} gives}
+     *
+     * @param name the conversion's name
+     * @throws IllegalArgumentException for an unknown name
+     */
     public static int channels(String name) {
         return switch (name) {
             case NAME, PAPER004_NAME -> 1;
@@ -189,7 +209,11 @@ public final class NetworkInput {
                 + " or " + PAPER004_NAME);
     }
 
-    /** True when the median of the (1, H, W) gray image's finite values is above 0.5. */
+    /**
+     * {@return true when the median of the (1, H, W) gray image's finite values is above 0.5}
+     *
+     * @param gray (1, H, W) gray image
+     */
     public static boolean brightBackground(FloatImage gray) {
         float[] d = gray.data(), sorted = new float[gray.planeSize()];
         int n = 0;

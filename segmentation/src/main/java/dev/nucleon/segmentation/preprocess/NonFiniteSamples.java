@@ -12,7 +12,11 @@ public final class NonFiniteSamples {
     private NonFiniteSamples() {
     }
 
-    /** How many samples of {@code image} (all channels) are NaN or infinite. */
+    /**
+     * {@return how many samples of {@code image} (all channels) are NaN or infinite}
+     *
+     * @param image the image
+     */
     public static long count(FloatImage image) {
         long n = 0;
         for (float v : image.data()) {
@@ -29,6 +33,8 @@ public final class NonFiniteSamples {
      *
      * @param useMax true when the background is bright (the image is about to be inverted), so that the
      *               replaced samples are background either way
+     * @param image the image, not modified
+     * @return a new image, or {@code image} itself
      */
     public static FloatImage replace(FloatImage image, boolean useMax) {
         if (count(image) == 0) {

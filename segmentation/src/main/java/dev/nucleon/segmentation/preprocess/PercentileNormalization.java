@@ -22,6 +22,15 @@ public final class PercentileNormalization {
         this(1.0, 99.8, false, true);
     }
 
+    /**
+     * A normalisation between two percentiles: (v − p_low) / (p_high − p_low).
+     *
+     * @param lowPercent  the low percentile, 0 ≤ low &lt; high
+     * @param highPercent the high percentile, ≤ 100
+     * @param clip        whether results are clipped to [0, 1]
+     * @param perChannel  percentiles per channel (true) or over all channels
+     * @throws IllegalArgumentException when the percentiles are out of order or range
+     */
     public PercentileNormalization(double lowPercent, double highPercent, boolean clip, boolean perChannel) {
         if (!(lowPercent >= 0 && lowPercent < highPercent && highPercent <= 100)) {
             throw new IllegalArgumentException("PercentileNormalization: need 0 <= low < high <= 100, got "
@@ -33,6 +42,11 @@ public final class PercentileNormalization {
         this.perChannel = perChannel;
     }
 
+    /**
+     * {@return the normalised image, a new (C, H, W) image}
+     *
+     * @param image (C, H, W), not modified
+     */
     public FloatImage apply(FloatImage image) {
         float[] d = image.data(), out = new float[d.length];
         int n = image.planeSize(), c = image.channels();
@@ -50,7 +64,12 @@ public final class PercentileNormalization {
         return new FloatImage(image.width(), image.height(), c, out);
     }
 
-    /** numpy's linear percentile of sorted data. */
+    /**
+     * {@return numpy's linear percentile of sorted data}
+     *
+     * @param sorted values in ascending order, at least one
+     * @param p      the percentile, in [0, 100]
+     */
     public static double percentile(float[] sorted, double p) {
         double rank = p / 100.0 * (sorted.length - 1);
         int lo = (int) Math.floor(rank);

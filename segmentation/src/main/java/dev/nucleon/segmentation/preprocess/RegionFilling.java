@@ -14,7 +14,12 @@ public final class RegionFilling {
     private RegionFilling() {
     }
 
-    /** Fills all enclosed holes of a binary mask. */
+    /**
+     * Fills all enclosed holes of a binary mask.
+     *
+     * @param mask the mask, not modified
+     * @return a new mask with every background region not touching the image edge filled
+     */
     public static BinaryMask fillHoles(BinaryMask mask) {
         int w = mask.width(), h = mask.height();
         LabelImage bg = ConnectedComponents.label(mask.invert(), Connectivity.FOUR);
@@ -32,6 +37,9 @@ public final class RegionFilling {
     /**
      * Fills the holes of every nucleus in a label map: an enclosed background region whose neighbouring
      * pixels all carry one label k takes label k; a region enclosed by several nuclei is left empty.
+     *
+     * @param labels instance labels, not modified
+     * @return a new label map
      */
     public static LabelImage fillHoles(LabelImage labels) {
         int w = labels.width(), h = labels.height();

@@ -14,7 +14,13 @@ public final class Resize {
     private Resize() {
     }
 
-    /** Bilinear resize of every channel. */
+    /**
+     * {@return bilinear resize of every channel}
+     *
+     * @param image  (C, H, W)
+     * @param width  the new width, ≥ 1
+     * @param height the new height, ≥ 1
+     */
     public static FloatImage bilinear(FloatImage image, int width, int height) {
         check(width, height);
         int iw = image.width(), ih = image.height(), c = image.channels();
@@ -46,7 +52,13 @@ public final class Resize {
         return new FloatImage(width, height, c, out);
     }
 
-    /** Nearest-neighbour resize of a label map: output x takes input floor((x + 0.5) · inW / outW). */
+    /**
+     * {@return nearest-neighbour resize of a label map: output x takes input floor((x + 0.5) · inW / outW)}
+     *
+     * @param labels the label map
+     * @param width  the new width, ≥ 1
+     * @param height the new height, ≥ 1
+     */
     public static LabelImage nearest(LabelImage labels, int width, int height) {
         check(width, height);
         int iw = labels.width(), ih = labels.height();

@@ -10,14 +10,24 @@ import dev.nucleon.segmentation.image.LabelImage;
  * Width 1 gives the inner boundary of {@link BoundaryExtraction#ofLabels} with the 3×3 square.
  */
 public final class ThreeClassTarget {
+    /** Class of background pixels. */
     public static final int BACKGROUND = 0;
+    /** Class of nucleus pixels away from another nucleus. */
     public static final int NUCLEUS = 1;
+    /** Class of nucleus pixels near another label. */
     public static final int BORDER = 2;
 
     private ThreeClassTarget() {
     }
 
-    /** @param labels instance labels; @return class map with values 0, 1, 2 */
+    /**
+     * The three-class map of an instance label map.
+     *
+     * @param labels instance labels
+     * @param width  the border's width, pixels, ≥ 1
+     * @return class map with values {@link #BACKGROUND}, {@link #NUCLEUS}, {@link #BORDER}
+     * @throws IllegalArgumentException when {@code width} &lt; 1
+     */
     public static LabelImage of(LabelImage labels, int width) {
         if (width < 1) {
             throw new IllegalArgumentException("ThreeClassTarget: border width must be >= 1, got " + width);

@@ -24,6 +24,13 @@ public final class TotalVariationDenoising {
         this(0.1f, 2e-4, 200);
     }
 
+    /**
+     * Chambolle's TV denoising with other settings.
+     *
+     * @param weight        the denoising weight (larger: smoother), &gt; 0
+     * @param eps           the relative change of the energy at which iterations stop
+     * @param maxIterations the most iterations
+     */
     public TotalVariationDenoising(float weight, double eps, int maxIterations) {
         if (!(weight > 0) || maxIterations < 1) {
             throw new IllegalArgumentException("TotalVariationDenoising: weight must be > 0 and iterations >= 1,"
@@ -34,7 +41,12 @@ public final class TotalVariationDenoising {
         this.maxIterations = maxIterations;
     }
 
-    /** @param image (C, H, W); @return denoised (C, H, W) */
+    /**
+     * Denoises every channel.
+     *
+     * @param image (C, H, W), not modified
+     * @return denoised (C, H, W)
+     */
     public FloatImage apply(FloatImage image) {
         int w = image.width(), h = image.height(), n = w * h;
         float[] out = new float[image.data().length];

@@ -54,7 +54,11 @@ public final class Paper004Patches {
     private Paper004Patches() {
     }
 
-    /** Patch origins along a side of {@code length} pixels (see the class comment). */
+    /**
+     * {@return patch origins along a side of {@code length} pixels (see the class comment)}
+     *
+     * @param length the side's length, pixels
+     */
     public static int[] origins(int length) {
         if (length <= SIZE) {
             return new int[] {0};
@@ -75,7 +79,12 @@ public final class Paper004Patches {
      * The grid and random patches of every grayscale image of {@code samples} (colour images are skipped), in
      * image order, converted with paper 004's input conversion. Progress goes to {@code log} every 50 images.
      *
+     * @param samples the images with their truth
+     * @param seed    seeds the random patches
+     * @param log     where progress lines go
      * @throws IllegalArgumentException when no image is grayscale (the recipe has nothing to train on)
+     * @return the patches, converted
+     * @throws IOException when an image or its truth cannot be read
      */
     public static List<TrainingSample> patches(List<NucleiSample> samples, long seed, PrintStream log)
             throws IOException {
@@ -149,7 +158,12 @@ public final class Paper004Patches {
         return bg == 0 ? Double.POSITIVE_INFINITY : (double) fg / bg;
     }
 
-    /** The paper's random 8 : 2 split of the patches, seeded. */
+    /**
+     * {@return the paper's random 8 : 2 split of the patches, seeded}
+     *
+     * @param patches the patches
+     * @param seed    the shuffle's seed
+     */
     public static Split split(List<TrainingSample> patches, long seed) {
         List<TrainingSample> shuffled = new ArrayList<>(patches);
         Collections.shuffle(shuffled, new Random(seed));

@@ -47,17 +47,17 @@ public record Recipe(String name, String paper, String row, String preset, Map<S
         RESIZED
     }
 
-    /** Every recipe trains the nucleus-probability head (the papers' one output map). */
+    /** {@return every recipe trains the nucleus-probability head (the papers' one output map)} */
     public Head head() {
         return Head.FOREGROUND;
     }
 
-    /** Whether {@code train --recipe} runs it. */
+    /** {@return whether {@code train --recipe} runs it} */
     public boolean runnable() {
         return notRunnable == null;
     }
 
-    /** One line for {@code --list-recipes}. */
+    /** {@return one line for {@code --list-recipes}} */
     public String summary() {
         return String.format(java.util.Locale.ROOT, "%-26s paper %s, %s: %s %s; %s%s", name, paper, row, preset,
                 options, config.describe(), runnable() ? "" : " [not runnable: " + notRunnable + "]");

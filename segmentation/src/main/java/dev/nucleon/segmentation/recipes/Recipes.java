@@ -42,12 +42,17 @@ public final class Recipes {
     private Recipes() {
     }
 
-    /** Every recipe, paper by paper. */
+    /** {@return every recipe, paper by paper} */
     public static List<Recipe> all() {
         return List.copyOf(RECIPES.values());
     }
 
-    /** The recipe called {@code name}; the message lists the known ones when there is none. */
+    /**
+     * {@return the recipe called {@code name}; the message lists the known ones when there is none}
+     *
+     * @param name a recipe's name
+     * @throws IllegalArgumentException when there is none
+     */
     public static Recipe get(String name) {
         Recipe r = RECIPES.get(name);
         if (r == null) {
@@ -193,7 +198,13 @@ public final class Recipes {
     /**
      * The recipe's training and validation samples from a folder's images ({@link Recipe.Data}), seeded.
      *
+     * @param recipe  the recipe
+     * @param samples the folder's images with their truth
+     * @param seed    seeds the split and any random patches
+     * @param log     where progress lines go
      * @throws IllegalArgumentException when the folder lacks what the recipe needs (e.g. no grayscale image)
+     * @return the training and validation samples
+     * @throws IOException when an image or its truth cannot be read
      */
     public static Split prepare(Recipe recipe, List<NucleiSample> samples, long seed, PrintStream log)
             throws IOException {

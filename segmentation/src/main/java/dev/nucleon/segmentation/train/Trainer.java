@@ -82,12 +82,23 @@ public final class Trainer {
     /** Handed to {@link TrainingCheckpoint#faultHook}: called before each write of an epoch's commit. */
     private Consumer<String> faultHook = step -> { };
 
+    /**
+     * A trainer with a configuration.
+     *
+     * @param config the run's settings
+     * @param log    where progress lines go
+     */
     public Trainer(TrainerConfig config, PrintStream log) {
         this.config = config;
         this.log = log;
     }
 
-    /** Whether the per-batch progress line is rewritten in place ({@code \r}); off for logs and tests. */
+    /**
+     * Sets whether the per-batch progress line is rewritten in place ({@code \r}); off for logs and tests.
+     *
+     * @param on true on a terminal
+     * @return this trainer
+     */
     public Trainer inPlaceProgress(boolean on) {
         this.inPlaceProgress = on;
         return this;
@@ -96,6 +107,9 @@ public final class Trainer {
     /**
      * What the network learns to output ({@link Head}; default {@link Head#FOREGROUND}, whose target follows
      * {@link TrainerConfig#separateTouching()}). The model must have {@link Head#channels()} output channels.
+     *
+     * @param h the head
+     * @return this trainer
      */
     public Trainer head(Head h) {
         this.head = h;
@@ -105,6 +119,9 @@ public final class Trainer {
     /**
      * The network input conversion, {@link NetworkInput#NAME} (default, one channel) or
      * {@link NetworkInput#RGB_NAME} (three); the model's input channels must match.
+     *
+     * @param name the conversion's name
+     * @return this trainer
      */
     public Trainer input(String name) {
         NetworkInput.channels(name);
@@ -116,6 +133,11 @@ public final class Trainer {
      * Scale augmentation: with probability {@value #SCALE_PROBABILITY}, each patch is cut as a square of side
      * {@code patch / s} and resized to the patch (bilinear image, nearest labels, targets from the resized
      * labels), with s log-uniform in [min, max]. Default 1–1 (off).
+     *
+     * @param min the smallest scale, &gt; 0
+     * @param max the largest scale, min ≤ max ≤ 8
+     * @return this trainer
+     * @throws IllegalArgumentException when out of range
      */
     public Trainer scaleAugmentation(double min, double max) {
         if (!(min > 0 && min <= max && max <= 8)) {
@@ -131,6 +153,9 @@ public final class Trainer {
      * Colour augmentation of three-channel inputs: hue shift (±{@value #HUE_DEGREES}°, p 0.5), per-channel
      * gain 0.85–1.15 (stain strength, p 0.5) and replacement by the gray image (p 0.1), after the geometric and
      * intensity steps. Default off.
+     *
+     * @param on true for colour augmentation
+     * @return this trainer
      */
     public Trainer colourAugment(boolean on) {
         this.colourAugment = on;
@@ -142,6 +167,9 @@ public final class Trainer {
      * training images gets a share of them proportional to √n instead of n (rare kinds of images are seen more
      * often, common ones less), spread evenly over the group's images in a seeded shuffled order. Images whose
      * id has no group form one group together. Empty map (default): every image {@code patchesPerImage} times.
+     *
+     * @param groupOfImage the group of each image id
+     * @return this trainer
      */
     public Trainer balanceGroups(Map<String, String> groupOfImage) {
         this.groups = Map.copyOf(groupOfImage);
@@ -153,6 +181,9 @@ public final class Trainer {
      * weights, history, generations); default false: such a path is refused before training. Nothing is deleted
      * up front: the previous run's files stay (and stay resumable) until the new run's first epoch is committed,
      * which replaces them and prunes the old generations.
+     *
+     * @param on true to allow starting over
+     * @return this trainer
      */
     public Trainer overwrite(boolean on) {
         this.overwrite = on;
@@ -163,13 +194,21 @@ public final class Trainer {
      * Keep the model of lowest validation loss instead of highest validation score (paper 004: "The model with best
      * accuracy (lowest loss) would be stored"); the plateau schedule and early stopping then follow the loss too.
      * Needs validation samples of the patch size ({@link #fitPrepared}). Default false.
+     *
+     * @param on true to follow the validation loss
+     * @return this trainer
      */
     public Trainer checkpointOnValidationLoss(boolean on) {
         this.onValidationLoss = on;
         return this;
     }
 
-    /** The training augmentation (default: flips, 90° rotations, contrast, brightness, gamma, a little blur). */
+    /**
+     * Sets the training augmentation (default: flips, 90° rotations, contrast, brightness, gamma, a little blur).
+     *
+     * @param pipeline the augmentation applied to each training patch
+     * @return this trainer
+     */
     public Trainer augmentation(AugmentationPipeline pipeline) {
         this.augmentation = pipeline;
         return this;
@@ -179,13 +218,21 @@ public final class Trainer {
      * Whether the model files record the training nuclei's median diameter ({@link Predictor#META_DIAMETER}), which
      * makes inference rescale images whose nuclei differ (default true). Off for protocols that predict every image at
      * its own scale, as paper 004 does.
+     *
+     * @param on false to leave the diameter out
+     * @return this trainer
      */
     public Trainer recordDiameter(boolean on) {
         this.recordDiameter = on;
         return this;
     }
 
-    /** Extra entries for the model files' metadata (e.g. the recipe, or the post-processing its paper used). */
+    /**
+     * Sets extra entries for the model files' metadata (e.g. the recipe, or the post-processing its paper used).
+     *
+     * @param entries the entries, copied
+     * @return this trainer
+     */
     public Trainer metadata(Map<String, String> entries) {
         this.extraMetadata = Map.copyOf(entries);
         return this;
@@ -199,6 +246,11 @@ public final class Trainer {
 
     /** The files of a run whose best model goes to {@code modelFile}. */
     public record Files(Path model, Path last, Path optimizer, Path history, Path curves) {
+        /**
+         * {@return the files of a run whose best model goes to {@code modelFile} (the others beside it)}
+         *
+         * @param modelFile the best model's path
+         */
         public static Files of(Path modelFile) {
             String name = modelFile.getFileName().toString();
             String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
@@ -215,6 +267,13 @@ public final class Trainer {
     /**
      * Trains {@code model} from its current weights, starting at epoch 1. Refused ({@link IllegalStateException})
      * when {@code modelFile} holds another run's files, unless {@link #overwrite}.
+     *
+     * @param model      the network, trained in place
+     * @param train      the training images with their truth
+     * @param validation the validation images with their truth (may be empty)
+     * @param modelFile  where the best model goes (the run's other files beside it)
+     * @return what the run ended with
+     * @throws IOException when an image cannot be read or a file cannot be written
      */
     public Result fit(Module model, List<NucleiSample> train, List<NucleiSample> validation, Path modelFile)
             throws IOException {
@@ -226,13 +285,29 @@ public final class Trainer {
      * 256×256 patches, {@link dev.nucleon.segmentation.recipes.Paper004Patches}): each training sample is one
      * patch of an epoch (cropped to the patch size if larger); when every validation sample has the patch size,
      * the loss on them is computed too ({@link EpochRecord#validationLoss()}).
+     *
+     * @param model      the network, trained in place
+     * @param train      the training samples, already converted
+     * @param validation the validation samples, already converted (may be empty)
+     * @param modelFile  where the best model goes
+     * @return what the run ended with
+     * @throws IOException when a file cannot be written
      */
     public Result fitPrepared(Module model, List<TrainingSample> train, List<TrainingSample> validation,
                               Path modelFile) throws IOException {
         return run(model, Data.ofPrepared(train, validation), modelFile, false);
     }
 
-    /** As {@link #resume}, for a run started with {@link #fitPrepared}. */
+    /**
+     * As {@link #resume}, for a run started with {@link #fitPrepared}.
+     *
+     * @param model      the same preset as the run's, its weights replaced by the last ones
+     * @param train      the training samples, already converted
+     * @param validation the validation samples, already converted
+     * @param modelFile  the run's best-model path
+     * @return what the run ended with
+     * @throws IOException when the run's files cannot be read or written
+     */
     public Result resumePrepared(Module model, List<TrainingSample> train, List<TrainingSample> validation,
                                  Path modelFile) throws IOException {
         return run(model, Data.ofPrepared(train, validation), modelFile, true);
@@ -282,6 +357,13 @@ public final class Trainer {
      * Continues the run whose files belong to {@code modelFile}: loads the last weights, the optimiser state
      * and the schedule of its latest committed generation, and goes on from the epoch after it. {@code model}
      * must be the same preset (e.g. {@code Checkpoint.load(TrainingCheckpoint.of(modelFile).resumeWeights())}).
+     *
+     * @param model      the same preset as the run's, its weights replaced by the last ones
+     * @param train      the training images with their truth
+     * @param validation the validation images with their truth
+     * @param modelFile  the run's best-model path
+     * @return what the run ended with
+     * @throws IOException when the run's files cannot be read or written
      */
     public Result resume(Module model, List<NucleiSample> train, List<NucleiSample> validation, Path modelFile)
             throws IOException {
@@ -561,6 +643,10 @@ public final class Trainer {
     /**
      * The training target of a label patch: 1 on nuclei, 0 elsewhere; with {@code separate}, also 0 on nucleus
      * pixels whose 8-neighbourhood holds a different nucleus (the seam between touching nuclei).
+     *
+     * @param labels   instance labels
+     * @param separate whether seams between touching nuclei are 0
+     * @return (H, W) values, 0 or 1
      */
     public static float[] target(LabelImage labels, boolean separate) {
         return PatchLoader.target(labels, separate);

@@ -53,10 +53,42 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
                             double minLearningRate, int earlyStopping, long seed, int workers, int prefetch,
                             boolean augment, boolean separateTouching, int validationPatch, String schedule) {
 
+    /** The optimiser names {@code optimizer} accepts. */
     public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
+    /** The schedule names {@code schedule} accepts. */
     public static final List<String> SCHEDULES = List.of("plateau", "cosine", "step", "none");
+    /** The loss names {@code loss} accepts. */
     public static final List<String> LOSSES = List.of("bce-log-dice", "bce-dice", "dice", "bce");
 
+    /**
+     * Checks every value.
+     *
+     * @param epochs             the last epoch number (epochs run: 1..epochs, fewer when stopped early)
+     * @param batchSize          patches per optimiser step
+     * @param patchSize          side of the square training patches (a multiple of 16 for the U-Nets)
+     * @param patchesPerImage    random patches drawn from each training image per epoch
+     * @param learningRate       the optimiser's initial learning rate
+     * @param optimizer          adam, adamw, sgd or rmsprop
+     * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice or bce
+     * @param weightDecay        L2 weight decay (0 = none)
+     * @param plateauPatience    epochs without improvement before the learning rate is multiplied by
+     *                           {@code plateauFactor} (0 = no schedule)
+     * @param plateauFactor      the ReduceLROnPlateau factor
+     * @param minLearningRate    the schedule's floor
+     * @param earlyStopping      epochs without improvement before training stops (0 = never)
+     * @param seed               seeds the epoch order, the patch positions and the augmentation
+     * @param workers            data-loading threads
+     * @param prefetch           ready batches kept ahead of the network (the bounded queue)
+     * @param augment            flips, 90° rotations, contrast, brightness and blur on the training patches
+     * @param separateTouching   train on foreground minus the pixels where two nuclei touch, so the network
+     *                           learns to leave a gap that the instance step can split on
+     * @param validationPatch    patch side used to predict whole validation images
+     * @param schedule           the learning-rate schedule: {@code plateau} (ReduceLROnPlateau on the validation
+     *                           score, {@code plateauPatience} / {@code plateauFactor}), {@code cosine} (cosine
+     *                           annealing over {@code epochs} down to {@code minLearningRate}), {@code step}
+     *                           (× {@code plateauFactor} every {@code plateauPatience} epochs) or {@code none}
+     * @throws IllegalArgumentException when a value is out of range (naming it)
+     */
     public TrainerConfig {
         require(epochs >= 1, "epochs must be >= 1, got " + epochs);
         require(batchSize >= 1, "batch size must be >= 1, got " + batchSize);
@@ -80,42 +112,71 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
         }
     }
 
+    /**
+     * {@return paper 004's settings plus the schedule and early stopping of the class comment: 40 epochs, seed 2018}
+     */
     public static TrainerConfig defaults() {
         return new TrainerConfig(40, 8, 256, 1, 1e-3, "adam", "bce-log-dice", 0, 4, 0.5, 1e-5, 10, 2018, 1, 4,
                 true, true, 256, "plateau");
     }
 
+    /**
+     * {@return a copy with another last epoch}
+     *
+     * @param n epochs, ≥ 1
+     */
     public TrainerConfig withEpochs(int n) {
         return new TrainerConfig(n, batchSize, patchSize, patchesPerImage, learningRate, optimizer, loss, weightDecay,
                 plateauPatience, plateauFactor, minLearningRate, earlyStopping, seed, workers, prefetch, augment,
                 separateTouching, validationPatch, schedule);
     }
 
+    /**
+     * {@return a copy with another batch and patch size}
+     *
+     * @param batch patches per step, ≥ 1
+     * @param patch patch side, a multiple of 16
+     */
     public TrainerConfig withBatch(int batch, int patch) {
         return new TrainerConfig(epochs, batch, patch, patchesPerImage, learningRate, optimizer, loss, weightDecay,
                 plateauPatience, plateauFactor, minLearningRate, earlyStopping, seed, workers, prefetch, augment,
                 separateTouching, validationPatch, schedule);
     }
 
+    /**
+     * {@return a copy drawing another number of patches per image and epoch}
+     *
+     * @param n patches, ≥ 1
+     */
     public TrainerConfig withPatchesPerImage(int n) {
         return new TrainerConfig(epochs, batchSize, patchSize, n, learningRate, optimizer, loss, weightDecay,
                 plateauPatience, plateauFactor, minLearningRate, earlyStopping, seed, workers, prefetch, augment,
                 separateTouching, validationPatch, schedule);
     }
 
+    /**
+     * {@return a copy with another seed}
+     *
+     * @param s the seed
+     */
     public TrainerConfig withSeed(long s) {
         return new TrainerConfig(epochs, batchSize, patchSize, patchesPerImage, learningRate, optimizer, loss,
                 weightDecay, plateauPatience, plateauFactor, minLearningRate, earlyStopping, s, workers, prefetch,
                 augment, separateTouching, validationPatch, schedule);
     }
 
+    /**
+     * {@return a copy with augmentation on or off}
+     *
+     * @param on true for augmentation
+     */
     public TrainerConfig withAugment(boolean on) {
         return new TrainerConfig(epochs, batchSize, patchSize, patchesPerImage, learningRate, optimizer, loss,
                 weightDecay, plateauPatience, plateauFactor, minLearningRate, earlyStopping, seed, workers, prefetch,
                 on, separateTouching, validationPatch, schedule);
     }
 
-    /** A fresh loss function of this configuration's kind. */
+    /** {@return a fresh loss function of this configuration's kind} */
     public Loss createLoss() {
         return switch (loss) {
             case "bce-log-dice" -> new BceLogDiceLoss();
@@ -126,7 +187,11 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
         };
     }
 
-    /** An epoch-indexed schedule for {@code cosine} and {@code step}; null for {@code plateau} and {@code none}. */
+    /**
+     * {@return an epoch-indexed schedule for {@code cosine} and {@code step}; null for {@code plateau} and {@code none}}
+     *
+     * @param o the optimiser the schedule drives
+     */
     public LearningRateScheduler createEpochSchedule(Optimizer o) {
         return switch (schedule) {
             case "cosine" -> new CosineAnnealingLR(o, epochs, minLearningRate);
@@ -135,7 +200,11 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
         };
     }
 
-    /** A fresh optimiser over {@code model}'s parameters. */
+    /**
+     * {@return a fresh optimiser over {@code model}'s parameters}
+     *
+     * @param model the network
+     */
     public Optimizer createOptimizer(Module model) {
         return switch (optimizer) {
             case "adam" -> new Adam(model, learningRate).weightDecay(weightDecay);
@@ -146,7 +215,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
         };
     }
 
-    /** One line for logs and model metadata. */
+    /** {@return one line for logs and model metadata} */
     public String describe() {
         return String.format(Locale.ROOT, "epochs=%d batch=%d patch=%d patches/image=%d %s lr=%g wd=%g loss=%s"
                         + " schedule=%s plateau=%d×%g min-lr=%g early-stop=%d seed=%d augment=%b separate-touching=%b", epochs,

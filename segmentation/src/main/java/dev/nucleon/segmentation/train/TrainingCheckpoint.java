@@ -94,16 +94,21 @@ public final class TrainingCheckpoint {
         this.manifest = runFolder.resolve(MANIFEST);
     }
 
-    /** The run whose best model goes to {@code modelFile}. */
+    /**
+     * {@return the run whose best model goes to {@code modelFile}}
+     *
+     * @param modelFile the best model's path
+     */
     public static TrainingCheckpoint of(Path modelFile) {
         return new TrainingCheckpoint(Trainer.Files.of(modelFile));
     }
 
+    /** {@return the run's files} */
     public Trainer.Files files() {
         return files;
     }
 
-    /** {@code dir/X.run}: the generations and the manifest. */
+    /** {@return {@code dir/X.run}: the generations and the manifest} */
     public Path runFolder() {
         return runFolder;
     }
@@ -125,6 +130,8 @@ public final class TrainingCheckpoint {
      * Checks, before any training, that the run's files can be written: the model path must not be a folder
      * ({@link IllegalArgumentException}), its folder is created if needed and must accept a new file
      * ({@link IOException}, one line naming the folder).
+     *
+     * @throws IOException when the folder cannot be created or written
      */
     public void checkWritable() throws IOException {
         Path model = files.model().toAbsolutePath();
@@ -160,7 +167,9 @@ public final class TrainingCheckpoint {
         };
     }
 
-    /** The files of a run already at this model path (the model, its companions, the run folder); empty if none. */
+    /**
+     * {@return the files of a run already at this model path (the model, its companions, the run folder); empty if none}
+     */
     public List<Path> existing() {
         List<Path> out = new ArrayList<>();
         for (Path p : List.of(files.model(), files.last(), files.optimizer(), files.history(), files.curves(),
@@ -172,7 +181,7 @@ public final class TrainingCheckpoint {
         return out;
     }
 
-    /** One line: this model path belongs to another run, which files, and what to do. */
+    /** {@return one line: this model path belongs to another run, which files, and what to do} */
     public String existingRunMessage() {
         StringBuilder names = new StringBuilder();
         for (Path p : existing()) {
@@ -182,7 +191,9 @@ public final class TrainingCheckpoint {
                 + "start over with --overwrite";
     }
 
-    /** Whether there is a run to resume: a committed generation, or a legacy run's last weights and optimiser. */
+    /**
+     * {@return whether there is a run to resume: a committed generation, or a legacy run's last weights and optimiser}
+     */
     public boolean resumable() {
         return Files.isRegularFile(manifest)
                 || (Files.isRegularFile(files.last()) && Files.isRegularFile(files.optimizer()));
@@ -191,6 +202,9 @@ public final class TrainingCheckpoint {
     /**
      * The last weights a resume starts from (the current generation's, else the legacy {@code X.last.safetensors}):
      * {@code Checkpoint.load} rebuilds the network from it.
+     *
+     * @return the weights file
+     * @throws IOException when the run's manifest cannot be read
      */
     public Path resumeWeights() throws IOException {
         return Files.isRegularFile(manifest) ? readManifest().resolve(LAST) : files.last();

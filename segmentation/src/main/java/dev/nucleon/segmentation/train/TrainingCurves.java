@@ -19,7 +19,7 @@ import java.util.function.ToDoubleFunction;
  * loss, for runs that compute it), right panel the validation score (all, grayscale, colour images) per epoch;
  * each with axes, tick labels, axis titles and a legend (a series without a value is left out).
  */
-public final class TrainingCurves {
+final class TrainingCurves {
     private static final int W = 1000;
     private static final int H = 420;
     private static final Color[] COLOURS = {new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xd62728)};

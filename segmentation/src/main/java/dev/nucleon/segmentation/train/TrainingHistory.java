@@ -15,7 +15,7 @@ import java.util.Locale;
  * {@code val_loss}, is empty where a run validated on whole images only; files written before it existed (8
  * columns) still read.
  */
-public final class TrainingHistory {
+final class TrainingHistory {
     public static final String HEADER =
             "epoch,train_loss,val_score,val_score_gray,val_score_colour,learning_rate,patches_per_second,seconds,val_loss";
 
