@@ -19,7 +19,7 @@ import java.util.function.ToDoubleFunction;
  * loss, for runs that compute it), right panel the validation score (all, grayscale, colour images) per epoch;
  * each with axes, tick labels, axis titles and a legend (a series without a value is left out).
  */
-final class TrainingCurves {
+public final class TrainingCurves {
     private static final int W = 1000;
     private static final int H = 420;
     private static final Color[] COLOURS = {new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xd62728)};
@@ -30,6 +30,12 @@ final class TrainingCurves {
     private record Series(String name, ToDoubleFunction<EpochRecord> value) {
     }
 
+    /**
+     * The two panels for a run's epochs.
+     *
+     * @param rows the history, one record per epoch (e.g. {@link TrainingHistory#read})
+     * @return a 1000 × 420 RGB image
+     */
     public static BufferedImage draw(List<EpochRecord> rows) {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -47,6 +53,13 @@ final class TrainingCurves {
         return img;
     }
 
+    /**
+     * Draws {@code rows} ({@link #draw}) and writes the PNG to {@code file}, atomically.
+     *
+     * @param file the PNG to write
+     * @param rows the history, one record per epoch
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Path file, List<EpochRecord> rows) throws IOException {
         ImageFileWriter.writeImage(draw(rows), file);
     }

@@ -15,13 +15,20 @@ import java.util.Locale;
  * {@code val_loss}, is empty where a run validated on whole images only; files written before it existed (8
  * columns) still read.
  */
-final class TrainingHistory {
+public final class TrainingHistory {
+    /** The CSV header line, without its line end. */
     public static final String HEADER =
             "epoch,train_loss,val_score,val_score_gray,val_score_colour,learning_rate,patches_per_second,seconds,val_loss";
 
     private TrainingHistory() {
     }
 
+    /**
+     * The CSV text of a history: the header, then one line per record (empty fields for NaN values).
+     *
+     * @param rows one record per epoch
+     * @return the file's text
+     */
     public static String toCsv(List<EpochRecord> rows) {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (EpochRecord r : rows) {
@@ -36,10 +43,24 @@ final class TrainingHistory {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
     }
 
+    /**
+     * Writes {@link #toCsv} to {@code file}, atomically.
+     *
+     * @param file the CSV file
+     * @param rows one record per epoch
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Path file, List<EpochRecord> rows) throws IOException {
         AtomicFileWriter.writeString(file, toCsv(rows));
     }
 
+    /**
+     * Reads a history file (9 columns, or 8 from before {@code val_loss}).
+     *
+     * @param file the CSV file
+     * @return one record per data line, in file order
+     * @throws IOException when the file cannot be read or a line has the wrong number of fields
+     */
     public static List<EpochRecord> read(Path file) throws IOException {
         List<EpochRecord> out = new ArrayList<>();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
