@@ -1,6 +1,10 @@
 /**
  * Nuclei segmentation: the five papers' networks, the microscopy image toolkit, training and inference.
  *
+ * <p>"Paper 000" … "paper 004", here and in every class of this module, are the five papers numbered as their
+ * texts in {@code shared/seeds/}; {@code docs/papers.md} names them (title, first author, year) and tables what
+ * we reproduced of each.
+ *
  * <p>The imaging toolkit (JDK only, ImageIO): {@code image} (FloatImage, LabelImage, BinaryMask),
  * {@code io} (readers/writers, overlays, JSON), {@code dataset} (DSB2018 layouts, RLE, splits),
  * {@code preprocess} (CLAHE, TV denoising, normalisation, resize, EDT, targets), {@code patch} (paper 004's
