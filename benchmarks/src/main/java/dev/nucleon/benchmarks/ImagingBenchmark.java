@@ -5,9 +5,9 @@ import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.instance.ConnectedComponents;
 import dev.nucleon.segmentation.instance.Connectivity;
+import dev.nucleon.segmentation.instance.DistanceTransform;
 import dev.nucleon.segmentation.instance.InstanceSegmentation;
 import dev.nucleon.segmentation.preprocess.Clahe;
-import dev.nucleon.segmentation.preprocess.DistanceTransform;
 import dev.nucleon.segmentation.preprocess.TotalVariationDenoising;
 
 import java.util.Random;

@@ -1,6 +1,7 @@
 package dev.nucleon.cli;
 
 import dev.nucleon.core.Device;
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.GroupedSplit;
 import dev.nucleon.segmentation.dataset.NucleiKind;
@@ -8,7 +9,6 @@ import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.dataset.TrainingSample;
 import dev.nucleon.segmentation.inference.ModelEvaluation;
 import dev.nucleon.segmentation.inference.Predictor;
-import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.io.JsonWriter;
 import dev.nucleon.segmentation.metrics.Evaluation;
 import dev.nucleon.segmentation.metrics.EvaluationMetric;

@@ -1,7 +1,7 @@
 package dev.nucleon.cli;
 
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.nn.io.Json;
-import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.io.JsonWriter;
 
 import java.io.IOException;

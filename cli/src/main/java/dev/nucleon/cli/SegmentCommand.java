@@ -1,6 +1,7 @@
 package dev.nucleon.cli;
 
 import dev.nucleon.core.Device;
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.segmentation.dataset.RunLengthCsv;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
@@ -9,7 +10,6 @@ import dev.nucleon.segmentation.inference.ModelEvaluation;
 import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
 import dev.nucleon.segmentation.instance.Paper004PostProcessing;
-import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 import dev.nucleon.segmentation.io.Csv;
 import dev.nucleon.segmentation.io.ImageFileException;

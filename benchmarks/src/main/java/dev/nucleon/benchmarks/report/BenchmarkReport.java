@@ -1,7 +1,7 @@
 package dev.nucleon.benchmarks.report;
 
 import dev.nucleon.benchmarks.ModelSpec;
-import dev.nucleon.segmentation.io.AtomicFileWriter;
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.segmentation.io.ImageFileWriter;
 
 import java.io.IOException;

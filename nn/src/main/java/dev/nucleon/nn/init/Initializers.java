@@ -2,6 +2,7 @@ package dev.nucleon.nn.init;
 
 import dev.nucleon.core.Tensor;
 import dev.nucleon.core.cpu.CounterRandom;
+import dev.nucleon.core.random.SplitMix64;
 
 import java.nio.charset.StandardCharsets;
 
@@ -59,16 +60,13 @@ public final class Initializers {
     }
 
     /**
-     * {@return a well-spread 64-bit seed from two values (SplitMix64's finaliser over their combination)}
+     * {@return a well-spread 64-bit seed from two values ({@link SplitMix64#mix} of {@code seed + φ·(salt + 1)})}
      *
      * @param seed the base seed
      * @param salt what tells this seed apart from the others of the same base (an index, a hash)
      */
     public static long mix(long seed, long salt) {
-        long z = seed + 0x9E3779B97F4A7C15L * (salt + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.mix(seed + SplitMix64.GOLDEN_GAMMA * (salt + 1));
     }
 
     /**

@@ -11,10 +11,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,9 +39,9 @@ import java.util.TreeMap;
  * {@code __metadata__} entries are kept. Non-float32 dtypes are converted on use, see {@link DType}.
  *
  * <p>Writing produces float32 tensors sorted by name (the reference writer's order for a single dtype),
- * metadata keys sorted, and is atomic: the bytes go to a temporary file in the target's folder, are forced
- * to disk, and the file is renamed over the target with {@code ATOMIC_MOVE}, so readers see the old file or
- * the new one, never a partial one.
+ * metadata keys sorted, and is atomic ({@link AtomicFileWriter}): the bytes go to a temporary file in the target's
+ * folder, are forced to disk, and the file is renamed over the target, so readers see the old file or the new one,
+ * never a partial one.
  */
 public final class SafeTensors {
 
@@ -327,30 +324,11 @@ public final class SafeTensors {
      * @throws IOException when the file cannot be written (the target is then unchanged)
      */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        boolean moved = false;
-        try {
-            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) { // temp files are created 0600
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            }
+        AtomicFileWriter.write(path, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeTo(ch, tensors, metadata);
-                ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException(target + ": the file system cannot rename atomically; not writing", e);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        });
     }
 
     /**

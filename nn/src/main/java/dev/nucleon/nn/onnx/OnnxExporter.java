@@ -7,6 +7,7 @@ import dev.nucleon.core.Tensor;
 import dev.nucleon.core.UpsampleMode;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.Parameter;
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.nn.layers.BatchNorm2d;
 import dev.nucleon.nn.layers.Conv2d;
 import dev.nucleon.nn.layers.ConvTranspose2d;
@@ -21,7 +22,6 @@ import dev.nucleon.nn.layers.Upsample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -97,8 +97,8 @@ public final class OnnxExporter {
     }
 
     /**
-     * Writes {@link #export} to {@code path} atomically (a temporary file in the same folder, then a move), readable
-     * as a new file is: rw-r--r--, or the permissions of the file it replaces.
+     * Writes {@link #export} to {@code path} atomically ({@link AtomicFileWriter}: a temporary file in the same folder,
+     * synced, then renamed), readable as a new file is: rw-r--r--, or the permissions of the file it replaces.
      *
      * @param module  the model, in eval mode
      * @param example an input (N, C, H, W) to trace the forward pass on
@@ -107,26 +107,7 @@ public final class OnnxExporter {
      */
     public static void export(Module module, Tensor example, Path path) throws IOException {
         byte[] bytes = export(module, example);
-        Path abs = path.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
-        try {
-            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) { // temp files are created 0600
-                Files.setPosixFilePermissions(tmp, Files.exists(abs) ? Files.getPosixFilePermissions(abs)
-                        : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFileWriter.write(path, tmp -> Files.write(tmp, bytes));
     }
 
     private static ProtoWriter valueInfo(String name, Object[] dims) {

@@ -1,7 +1,7 @@
 package dev.nucleon.segmentation.dataset;
 
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.io.Csv;
 import dev.nucleon.segmentation.io.ImageFileException;
 

@@ -3,7 +3,6 @@ package dev.nucleon.segmentation.instance;
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.preprocess.DistanceTransform;
 
 /**
  * From a nucleus probability map to an instance label map, the post-processing of papers 001 and 004:

@@ -1,6 +1,6 @@
 package dev.nucleon.segmentation.instance;
 
-import dev.nucleon.segmentation.io.AtomicFileWriter;
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.segmentation.io.Csv;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.nucleon.segmentation.io;
 
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 

@@ -1,12 +1,12 @@
 package dev.nucleon.segmentation.metrics;
 
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.ImageFeatures;
 import dev.nucleon.segmentation.dataset.NucleiKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.io.ImageFileReader;
 import dev.nucleon.segmentation.io.ImageFileWriter;
 import dev.nucleon.segmentation.io.JsonWriter;

@@ -1,5 +1,6 @@
 /**
- * The networks of the five papers, built from nn layers, with the papers' weight counts.
+ * The networks of the five papers (papers 000–004, see {@code docs/papers.md}), built from nn layers, with the
+ * papers' weight counts.
  *
  * <p>{@link dev.nucleon.segmentation.networks.UNet} (configured by a
  * {@link dev.nucleon.segmentation.networks.UNetConfig}: papers 000, 002, 004),

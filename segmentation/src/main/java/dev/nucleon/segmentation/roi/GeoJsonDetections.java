@@ -1,8 +1,8 @@
 package dev.nucleon.segmentation.roi;
 
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.segmentation.instance.MeasurementsCsv;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
-import dev.nucleon.segmentation.io.AtomicFileWriter;
 import dev.nucleon.segmentation.io.JsonWriter;
 
 import java.io.BufferedWriter;

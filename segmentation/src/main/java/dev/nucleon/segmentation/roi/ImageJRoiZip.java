@@ -1,6 +1,6 @@
 package dev.nucleon.segmentation.roi;
 
-import dev.nucleon.segmentation.io.AtomicFileWriter;
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.segmentation.io.ImageFileException;
 
 import java.io.BufferedOutputStream;

@@ -1,6 +1,7 @@
 package dev.nucleon.segmentation.train;
 
 import dev.nucleon.core.Tensor;
+import dev.nucleon.core.random.SplitMix64;
 import dev.nucleon.segmentation.augment.AugmentationPipeline;
 import dev.nucleon.segmentation.augment.AugmentationSample;
 import dev.nucleon.segmentation.augment.ColourJitter;
@@ -342,11 +343,9 @@ final class PatchLoader implements AutoCloseable {
         return order;
     }
 
-    /** A seed for (run seed, epoch, position) (SplitMix64 finaliser). */
+    /** A seed for (run seed, epoch, position): {@link SplitMix64#mix} of the three, each times an odd constant. */
     static long mix(long seed, int epoch, int position) {
-        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + position * 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.mix(seed * SplitMix64.GOLDEN_GAMMA + epoch * 0xBF58476D1CE4E5B9L
+                + position * 0x94D049BB133111EBL);
     }
 }

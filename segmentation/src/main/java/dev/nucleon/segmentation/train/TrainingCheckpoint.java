@@ -1,10 +1,10 @@
 package dev.nucleon.segmentation.train;
 
 import dev.nucleon.nn.Module;
+import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.nn.io.SafeTensors;
 import dev.nucleon.nn.optim.Optimizer;
-import dev.nucleon.segmentation.io.AtomicFileWriter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

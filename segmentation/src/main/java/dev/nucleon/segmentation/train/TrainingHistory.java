@@ -1,7 +1,7 @@
 package dev.nucleon.segmentation.train;
 
-import dev.nucleon.segmentation.io.AtomicFileWriter;
 
+import dev.nucleon.nn.io.AtomicFileWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

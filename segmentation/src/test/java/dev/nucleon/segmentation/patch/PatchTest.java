@@ -57,23 +57,6 @@ class PatchTest {
     }
 
     @Test
-    void randomPatchesAboveForegroundFraction() throws IOException {
-        LabelImage labels = ImageFileReader.readLabels(TestData.labels(TestData.GRAY_ID));
-        FloatImage img = ImageFileReader.read(TestData.image(TestData.GRAY_ID));
-        double frac = labels.foreground().fraction(); // the image's foreground fraction
-        List<Patch> a = new RandomPatchSampler(64, frac, 9).sample(img, labels, 5, 5000);
-        List<Patch> b = new RandomPatchSampler(64, frac, 9).sample(img, labels, 5, 5000);
-        assertEquals(5, a.size());
-        for (int i = 0; i < a.size(); i++) {
-            assertEquals(a.get(i).x(), b.get(i).x(), "seeded");
-            assertEquals(a.get(i).y(), b.get(i).y());
-            assertTrue(a.get(i).labels().foreground().fraction() > frac);
-            assertEquals(64, a.get(i).image().width());
-        }
-        assertEquals(0, new RandomPatchSampler(64, 0.99, 1).sample(img, labels, 5, 50).size());
-    }
-
-    @Test
     void tilingWithIdentityAndNeighbourhoodModelsIsSeamless() throws IOException {
         FloatImage img = ImageFileReader.read(TestData.image(TestData.COLOUR_ID)).withoutAlpha();
         TiledInference t = new TiledInference(100, 4, TiledInference.Padding.REFLECT);

@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.preprocess;
+package dev.nucleon.segmentation.instance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,7 @@
-package dev.nucleon.segmentation.io;
+package dev.nucleon.nn.io;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -19,6 +20,10 @@ import java.util.regex.Pattern;
  * after it (where the OS allows opening a folder, as Linux and macOS do), so a power cut after {@code write}
  * returns loses neither the content nor the name. The temporary file is named {@code .<target name>.nucleon-<n>.tmp};
  * a killed process leaves it behind, and {@link #removeStaleTemporaryFiles(Path)} clears such leftovers.
+ *
+ * <p>The one atomic writer of the project: checkpoints ({@link SafeTensors}), ONNX exports and every output of
+ * {@code segmentation} and {@code cli} (label images, CSV tables, manifests) go through it. It lives in {@code nn},
+ * the lowest layer that writes files.
  */
 public final class AtomicFileWriter {
     /** Names of this class's temporary files, and of those earlier versions made ({@code .<name>.<digits>.tmp}). */
@@ -48,7 +53,10 @@ public final class AtomicFileWriter {
 
     /**
      * Writes {@code target} atomically. Parent folders are created. On any failure the temporary file is
-     * removed and the error names {@code target}.
+     * removed. An I/O failure's message starts with {@code target}: an {@link IOException} from {@code content} that
+     * already names the target passes through unchanged, any other (or an {@link UncheckedIOException}) is wrapped as
+     * {@code "<target>: could not write (<cause>)"}. Any other unchecked exception from {@code content} (a refused
+     * argument) passes through unchanged.
      *
      * @param target  the file to (re)place; an existing one is replaced only once the new one is complete
      * @param content writes the new content to a temporary file beside the target
@@ -64,7 +72,7 @@ public final class AtomicFileWriter {
             }
             tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".nucleon-", ".tmp");
         } catch (IOException | RuntimeException e) {
-            throw new ImageFileException(target, "could not create a file in " + dir, e);
+            throw failure(target, "could not create a file in " + dir, e);
         }
         try {
             content.writeTo(tmp);
@@ -76,13 +84,28 @@ public final class AtomicFileWriter {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
             syncFolder(dir);
-        } catch (ImageFileException e) {
+        } catch (IOException e) {
             Files.deleteIfExists(tmp);
-            throw e;
-        } catch (IOException | RuntimeException e) {
+            throw names(e, target, abs) ? e : failure(target, "could not write", e);
+        } catch (UncheckedIOException e) {
             Files.deleteIfExists(tmp);
-            throw new ImageFileException(target, "could not write", e);
+            throw failure(target, "could not write", e.getCause());
+        } catch (RuntimeException | Error e) {
+            Files.deleteIfExists(tmp);
+            throw e; // a refused argument or a bug, not an I/O failure: its own type and message
         }
+    }
+
+    /** Whether {@code e}'s message already starts with the target's path (as given, or absolute). */
+    private static boolean names(IOException e, Path target, Path abs) {
+        String m = e.getMessage();
+        return m != null && (m.startsWith(target.toString()) || m.startsWith(abs.toString()));
+    }
+
+    /** {@code "<target>: <what> (<cause's message>)"}, the cause attached. */
+    private static IOException failure(Path target, String what, Throwable cause) {
+        String detail = cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "";
+        return new IOException(target + ": " + what + detail, cause);
     }
 
     /**

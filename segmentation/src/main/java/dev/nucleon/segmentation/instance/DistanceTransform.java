@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.preprocess;
+package dev.nucleon.segmentation.instance;
 
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;
@@ -13,6 +13,9 @@ import dev.nucleon.segmentation.image.LabelImage;
  * distance (in pixels, centre to centre) to the nearest background pixel; background pixels get 0;
  * the outside of the image is <em>not</em> background. With no background pixel at all, every distance is
  * {@code +Infinity}.
+ *
+ * <p>It belongs to the instance step: the distance map is what the watershed floods to split touching nuclei
+ * ({@link InstanceSegmentation}), and what a distance head learns to predict ({@code head.Head}).
  */
 public final class DistanceTransform {
     private static final double INF = 1e20;
