@@ -19,7 +19,8 @@ class DocLintTest {
      */
     static final List<String> CLEAN = List.of(
             "dev.nucleon.core",
-            "dev.nucleon.core.ops");
+            "dev.nucleon.core.ops",
+            "dev.nucleon.core.cpu");
 
     @TempDir
     Path dir;
