@@ -20,7 +20,9 @@ class DocLintTest {
     static final List<String> CLEAN = List.of(
             "dev.nucleon.core",
             "dev.nucleon.core.ops",
-            "dev.nucleon.core.cpu");
+            "dev.nucleon.core.cpu",
+            "dev.nucleon.core.random",
+            "dev.nucleon.core.reference");
 
     @TempDir
     Path dir;
