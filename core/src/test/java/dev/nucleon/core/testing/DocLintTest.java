@@ -20,6 +20,7 @@ class DocLintTest {
     static final List<String> CLEAN = List.of(
             "dev.nucleon.core",
             "dev.nucleon.core.ops",
+            "dev.nucleon.core.composed",
             "dev.nucleon.core.cpu",
             "dev.nucleon.core.random",
             "dev.nucleon.core.reference");
