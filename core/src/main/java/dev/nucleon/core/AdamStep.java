@@ -16,7 +16,18 @@ package dev.nucleon.core;
 public record AdamStep(float lr, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps,
                        float correction1, float correction2, float l2, float decay) {
 
-    /** {@return the step at count {@code t} (≥ 1) of Adam ({@code decoupled} false) or AdamW (true)} */
+    /**
+     * {@return the step at count {@code t} of Adam ({@code decoupled} false) or AdamW (true)}
+     *
+     * @param lr          learning rate
+     * @param beta1       β₁, the first moment's decay, in [0, 1)
+     * @param beta2       β₂, the second moment's decay, in [0, 1)
+     * @param eps         ε, added to √v̂
+     * @param weightDecay the weight decay, 0 for none: coupled (l2 = weightDecay) for Adam, decoupled
+     *                    (θ ← θ·(1 − lr·weightDecay)) for AdamW
+     * @param decoupled   AdamW (true) or Adam (false)
+     * @param t           the step count, from 1 (the bias corrections divide by 1 − βᵗ)
+     */
     public static AdamStep of(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled, long t) {
         boolean coupled = weightDecay != 0 && !decoupled;
         boolean shrink = weightDecay != 0 && decoupled;

@@ -7,14 +7,21 @@ package dev.nucleon.core;
  */
 public interface BackendProvider {
 
-    /** The device type this provider serves, e.g. {@code "cuda"}. */
+    /** {@return the device type this provider serves, e.g. {@code "cuda"}} */
     String name();
 
     /**
      * Probes the hardware and driver once. Never throws for a missing GPU or driver: the status says why.
+     *
+     * @return whether the backend can run here, with its configuration or the reason it cannot
      */
     BackendStatus probe();
 
-    /** The backend for this device; only called after {@link #probe()} reported it available. */
+    /**
+     * Opens the backend for one device; only called after {@link #probe()} reported it available.
+     *
+     * @param device a device of this provider's type, e.g. {@code cuda:0}
+     * @return the backend that runs ops on that device
+     */
     Backend open(Device device);
 }

@@ -30,12 +30,18 @@ public final class Backends {
     private Backends() {
     }
 
-    /** The CPU backend, the fast default. ({@code Device "reference"} is the plain-loop reference backend.) */
+    /**
+     * {@return the CPU backend, the fast default (a single shared instance)}
+     * ({@code Device "reference"} is the plain-loop reference backend.)
+     */
     public static Backend cpu() {
         return CpuBackend.INSTANCE;
     }
 
-    /** The CPU backend's configuration: threads ({@code -Dnucleon.threads}) and whether the Vector API is in use. */
+    /**
+     * {@return the CPU backend's status line: its threads ({@code -Dnucleon.threads}) and whether the Vector API is in
+     * use}
+     */
     public static BackendStatus cpuStatus() {
         return CpuBackend.INSTANCE.status();
     }
@@ -43,6 +49,8 @@ public final class Backends {
     /**
      * The backend serving {@code device}: the CPU, or an available provider of that type.
      *
+     * @param device the device, e.g. {@code cpu}, {@code reference}, {@code cuda:0}
+     * @return its backend
      * @throws IllegalArgumentException naming the device and why it cannot be used
      */
     public static Backend get(Device device) {
@@ -64,6 +72,9 @@ public final class Backends {
     /**
      * Why {@code device} cannot be used, or empty when it can: the detail of its backend's status line (as
      * {@code nucleon info} prints it), else the message of {@link #get(Device)}'s failure. The CPU is always usable.
+     *
+     * @param device the device to check
+     * @return the reason, one line; empty when {@link #get(Device)} would succeed
      */
     public static Optional<String> unavailableReason(Device device) {
         if (device.isCpu()) {
@@ -85,6 +96,9 @@ public final class Backends {
     /**
      * The provider registered under {@code name} (case-insensitive), e.g. {@code "cuda"}; empty when none is
      * on the class path. Providers that fail to load are skipped here (see {@link #statuses()} for why).
+     *
+     * @param name the provider's device type
+     * @return the provider, or empty
      */
     public static Optional<BackendProvider> provider(String name) {
         Objects.requireNonNull(name, "backend name");
@@ -99,6 +113,8 @@ public final class Backends {
     /**
      * One status per backend: the CPU first, then every registered provider in class-path order, and a
      * "cuda" line saying it is absent when no provider serves it.
+     *
+     * @return the status lines, never throwing for a missing or broken provider
      */
     public static List<BackendStatus> statuses() {
         List<BackendStatus> statuses = new ArrayList<>();

@@ -6,5 +6,11 @@ package dev.nucleon.core;
  */
 @FunctionalInterface
 public interface BackwardFunction {
+    /**
+     * Computes the inputs' gradients.
+     *
+     * @param gradOutput ∂L/∂output, of the output's shape
+     * @return ∂L/∂input for each recorded input, each of that input's shape, or {@code null} where none is needed
+     */
     Tensor[] apply(Tensor gradOutput);
 }

@@ -5,7 +5,14 @@ package dev.nucleon.core;
  * as the prediction and {@code b} as the target; their {@code _GRAD} twins give ∂f/∂a.
  */
 public enum BinaryOp {
-    ADD, SUB, MUL, DIV,
+    /** a + b. */
+    ADD,
+    /** a − b. */
+    SUB,
+    /** a · b. */
+    MUL,
+    /** a / b (IEEE: ±∞ or NaN for b = 0). */
+    DIV,
     /** max(a, b). */
     MAX,
     /** min(a, b). */

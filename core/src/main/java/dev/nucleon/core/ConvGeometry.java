@@ -18,12 +18,48 @@ import java.util.Arrays;
  *
  * <p>A transposed convolution is the backward-data pass of the convolution whose <em>input</em> is the
  * transposed convolution's output; {@link #forTranspose} builds that geometry.
+ *
+ * @param n           N, the batch size (≥ 1)
+ * @param inChannels  C_in (≥ 1, a multiple of groups)
+ * @param height      H, the input height in pixels (≥ 1)
+ * @param width       W, the input width in pixels (≥ 1)
+ * @param outChannels C_out (≥ 1, a multiple of groups)
+ * @param kernelH     kH (≥ 1)
+ * @param kernelW     kW (≥ 1)
+ * @param strideH     the vertical step (≥ 1)
+ * @param strideW     the horizontal step (≥ 1)
+ * @param padH        zero rows added above and below (≥ 0)
+ * @param padW        zero columns added left and right (≥ 0)
+ * @param dilationH   the vertical spacing of the kernel taps (≥ 1; 1 for a dense kernel)
+ * @param dilationW   the horizontal spacing of the kernel taps (≥ 1)
+ * @param groups      channel groups (≥ 1; 1 dense, C_in depthwise)
  */
 public record ConvGeometry(int n, int inChannels, int height, int width,
                            int outChannels, int kernelH, int kernelW,
                            int strideH, int strideW, int padH, int padW,
                            int dilationH, int dilationW, int groups) {
 
+    /**
+     * Checks the sizes.
+     *
+     * @param n           N, the batch size (≥ 1)
+     * @param inChannels  C_in (≥ 1, a multiple of groups)
+     * @param height      H, the input height in pixels (≥ 1)
+     * @param width       W, the input width in pixels (≥ 1)
+     * @param outChannels C_out (≥ 1, a multiple of groups)
+     * @param kernelH     kH (≥ 1)
+     * @param kernelW     kW (≥ 1)
+     * @param strideH     the vertical step (≥ 1)
+     * @param strideW     the horizontal step (≥ 1)
+     * @param padH        zero rows added above and below (≥ 0)
+     * @param padW        zero columns added left and right (≥ 0)
+     * @param dilationH   the vertical spacing of the kernel taps (≥ 1; 1 for a dense kernel)
+     * @param dilationW   the horizontal spacing of the kernel taps (≥ 1)
+     * @param groups      channel groups (≥ 1; 1 dense, C_in depthwise)
+     * @throws IllegalArgumentException when a size that must be positive is not, a padding is negative, groups does
+     *                                  not divide both channel counts, or the padded input is smaller than the
+     *                                  dilated kernel (an empty output)
+     */
     public ConvGeometry {
         requirePositive("batch", n);
         requirePositive("input channels", inChannels);
@@ -49,7 +85,21 @@ public record ConvGeometry(int n, int inChannels, int height, int width,
         }
     }
 
-    /** {@return square kernel, same stride/padding/dilation in both directions} */
+    /**
+     * {@return the geometry of a square kernel with the same stride, padding and dilation in both directions}
+     *
+     * @param n           N, the batch size
+     * @param inChannels  C_in
+     * @param height      H, the input height
+     * @param width       W, the input width
+     * @param outChannels C_out
+     * @param kernel      kH = kW
+     * @param stride      the step in both directions
+     * @param padding     zeros added on every side
+     * @param dilation    the spacing of the kernel taps
+     * @param groups      channel groups
+     * @throws IllegalArgumentException as the canonical constructor
+     */
     public static ConvGeometry of(int n, int inChannels, int height, int width, int outChannels, int kernel,
                                   int stride, int padding, int dilation, int groups) {
         return new ConvGeometry(n, inChannels, height, width, outChannels, kernel, kernel,
@@ -60,8 +110,26 @@ public record ConvGeometry(int n, int inChannels, int height, int width,
      * The convolution whose backward-data pass is the transposed convolution with these sizes.
      * Transposed-conv output size: {@code H_out = (H − 1)·stride − 2·pad + dilation·(k − 1) + outputPadding + 1}.
      *
+     * @param n           N, the batch size
      * @param inChannels  channels of the transposed conv's input (= the equivalent conv's output channels)
+     * @param height      the transposed conv's input height H
+     * @param width       the transposed conv's input width W
      * @param outChannels channels of the transposed conv's output (= the equivalent conv's input channels)
+     * @param kernelH     kH
+     * @param kernelW     kW
+     * @param strideH     the vertical up-sampling step
+     * @param strideW     the horizontal up-sampling step
+     * @param padH        rows removed from the top and bottom of the output
+     * @param padW        columns removed from the left and right of the output
+     * @param outPadH     rows added at the bottom of the output, 0 … strideH − 1
+     * @param outPadW     columns added at the right of the output, 0 … strideW − 1
+     * @param dilationH   the vertical spacing of the kernel taps
+     * @param dilationW   the horizontal spacing of the kernel taps
+     * @param groups      channel groups
+     * @return the equivalent convolution's geometry: its input (N, outChannels, H_out, W_out) is the transposed
+     *         conv's output, its output (N, inChannels, H, W) the transposed conv's input
+     * @throws IllegalArgumentException when an output padding is negative or not below its stride, the output would
+     *                                  be empty, or a size fails the canonical constructor's checks
      */
     public static ConvGeometry forTranspose(int n, int inChannels, int height, int width, int outChannels,
                                             int kernelH, int kernelW, int strideH, int strideW,
@@ -88,10 +156,12 @@ public record ConvGeometry(int n, int inChannels, int height, int width,
         return g;
     }
 
+    /** {@return H_out = ⌊(H + 2·padH − dilationH·(kH − 1) − 1) / strideH⌋ + 1, ≥ 1} */
     public int outHeight() {
         return outSize(height, padH, kernelH, strideH, dilationH);
     }
 
+    /** {@return W_out = ⌊(W + 2·padW − dilationW·(kW − 1) − 1) / strideW⌋ + 1, ≥ 1} */
     public int outWidth() {
         return outSize(width, padW, kernelW, strideW, dilationW);
     }
@@ -102,14 +172,17 @@ public record ConvGeometry(int n, int inChannels, int height, int width,
         return span < 0 ? 0 : span / stride + 1;
     }
 
+    /** {@return a new array (N, C_in, H, W)} */
     public int[] inputShape() {
         return new int[] {n, inChannels, height, width};
     }
 
+    /** {@return a new array (C_out, C_in / groups, kH, kW)} */
     public int[] weightShape() {
         return new int[] {outChannels, inChannels / groups, kernelH, kernelW};
     }
 
+    /** {@return a new array (N, C_out, H_out, W_out)} */
     public int[] outputShape() {
         return new int[] {n, outChannels, outHeight(), outWidth()};
     }

@@ -26,12 +26,20 @@ public record Epilogue(UnaryOp op, float p1) {
     /** y = max(conv + b, 0). */
     public static final Epilogue RELU = new Epilogue(UnaryOp.RELU, 0f);
 
+    /**
+     * Checks the op.
+     *
+     * @param op the activation, or null for none
+     * @param p1 its first parameter (ELU's alpha, leaky ReLU's negative slope; ignored by the others)
+     * @throws IllegalArgumentException when {@code op} is not null and not one of {@link #ACTIVATIONS}
+     */
     public Epilogue {
         if (op != null && !ACTIVATIONS.contains(op)) {
             throw new IllegalArgumentException("Epilogue: " + op + " is not an activation (allowed: " + ACTIVATIONS + ")");
         }
     }
 
+    /** {@return whether this is the identity ({@link #NONE}): no activation to apply} */
     public boolean isNone() {
         return op == null;
     }

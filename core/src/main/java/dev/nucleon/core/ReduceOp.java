@@ -2,5 +2,8 @@ package dev.nucleon.core;
 
 /** Reductions over some axes of a tensor. */
 public enum ReduceOp {
-    SUM, MAX
+    /** The sum of the reduced elements (0 over none). */
+    SUM,
+    /** The largest of the reduced elements. */
+    MAX
 }

@@ -6,5 +6,8 @@ package dev.nucleon.core;
  * source coordinate {@code s = (d + 0.5) / factor − 0.5}, clamped at the border.
  */
 public enum UpsampleMode {
-    NEAREST, BILINEAR
+    /** Output pixel (y, x) copies input pixel (⌊y / factor⌋, ⌊x / factor⌋): each pixel becomes a factor×factor block. */
+    NEAREST,
+    /** Linear interpolation in y and x between the four nearest input pixels, half-pixel centres as above. */
+    BILINEAR
 }

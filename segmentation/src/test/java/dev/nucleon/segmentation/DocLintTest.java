@@ -33,7 +33,8 @@ class DocLintTest {
             "dev.nucleon.segmentation.recipes",
             "dev.nucleon.segmentation.roi",
             "dev.nucleon.segmentation.train",
-            "dev.nucleon.segmentation.loss");
+            "dev.nucleon.segmentation.loss",
+            "dev.nucleon.segmentation.networks");
 
     @Test
     void theCleanPackagesHaveCompleteJavadoc() {

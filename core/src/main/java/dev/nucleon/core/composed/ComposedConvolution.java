@@ -23,7 +23,16 @@ public final class ComposedConvolution {
     private ComposedConvolution() {
     }
 
-    /** y = conv2d(x, w) + bias (bias may be null). */
+    /**
+     * y = conv2d(x, w) + bias (bias may be null).
+     *
+     * @param b    the backend whose primitives run the composition (and own every storage)
+     * @param g    the sizes
+     * @param x    the input (N, C_in, H, W)
+     * @param w    the weight (C_out, C_in/groups, kH, kW)
+     * @param bias C_out floats, or null
+     * @param y    the output (N, C_out, H_out, W_out), written
+     */
     public static void forward(Backend b, ConvGeometry g, Storage x, Storage w, Storage bias, Storage y) {
         try (Temporaries t = new Temporaries(b)) {
             Storage cols = im2col(t, b, g, x);
@@ -41,7 +50,15 @@ public final class ComposedConvolution {
         }
     }
 
-    /** gx = col2im(Wᵀ · gy). */
+    /**
+     * gx = col2im(Wᵀ · gy).
+     *
+     * @param b  the backend whose primitives run the composition (and own every storage)
+     * @param g  the sizes
+     * @param gy ∂L/∂y (N, C_out, H_out, W_out)
+     * @param w  the weight (C_out, C_in/groups, kH, kW)
+     * @param gx ∂L/∂x (N, C_in, H, W), written
+     */
     public static void backwardData(Backend b, ConvGeometry g, Storage gy, Storage w, Storage gx) {
         try (Temporaries t = new Temporaries(b)) {
             Storage dy = channelsFirst(t, b, g, gy);
@@ -56,7 +73,15 @@ public final class ComposedConvolution {
         }
     }
 
-    /** gw = gy · colsᵀ. */
+    /**
+     * gw = gy · colsᵀ.
+     *
+     * @param b  the backend whose primitives run the composition (and own every storage)
+     * @param g  the sizes
+     * @param x  the input (N, C_in, H, W)
+     * @param gy ∂L/∂y (N, C_out, H_out, W_out)
+     * @param gw ∂L/∂w (C_out, C_in/groups, kH, kW), written
+     */
     public static void backwardWeight(Backend b, ConvGeometry g, Storage x, Storage gy, Storage gw) {
         try (Temporaries t = new Temporaries(b)) {
             Storage cols = im2col(t, b, g, x);

@@ -20,7 +20,18 @@ public final class ComposedElementwise {
     private ComposedElementwise() {
     }
 
-    /** gx = gy · f'(x), with y = f(x) where the derivative is cheaper from it. */
+    /**
+     * gx = gy · f'(x), with y = f(x) where the derivative is cheaper from it.
+     *
+     * @param b  the backend whose primitives run the composition (and own every storage)
+     * @param op the forward function
+     * @param p1 the op's first scalar parameter
+     * @param p2 the op's second scalar parameter
+     * @param x  the forward input
+     * @param y  the forward output
+     * @param gy ∂L/∂y
+     * @param gx ∂L/∂x, x's size, written
+     */
     public static void unaryBackward(Backend b, UnaryOp op, float p1, float p2, Storage x, Storage y, Storage gy, Storage gx) {
         if (x.size() == 0) {
             return;

@@ -16,7 +16,13 @@ public final class ComposedLayout {
     private ComposedLayout() {
     }
 
-    /** target[i] = value: one float uploaded and read with stride 0. */
+    /**
+     * target[i] = value: one float uploaded and read with stride 0.
+     *
+     * @param b      the backend whose primitives run the composition (and own every storage)
+     * @param target the storage written
+     * @param value  the value
+     */
     public static void fill(Backend b, Storage target, float value) {
         if (target.size() == 0) {
             return;
@@ -26,7 +32,13 @@ public final class ComposedLayout {
         b.release(one);
     }
 
-    /** target[i] = source[i] for i &lt; source.size(). */
+    /**
+     * target[i] = source[i] for i &lt; source.size().
+     *
+     * @param b      the backend whose primitives run the composition (and own every storage)
+     * @param source the storage read
+     * @param target the storage written
+     */
     public static void copy(Backend b, Storage source, Storage target) {
         if (source.size() == 0) {
             return;
@@ -38,6 +50,13 @@ public final class ComposedLayout {
      * The counter-based fill, generated on the host by {@link CounterRandom} (the specification every backend
      * matches bit for bit) and uploaded: uniform {@code p1 + (p2 − p1)·u} (kept below p2), normal
      * {@code p1 + p2·z}, scaled Bernoulli {@code u < p1 ? 1/p1 : 0}.
+     *
+     * @param b            the backend whose primitives run the composition (and own every storage)
+     * @param target       the storage written
+     * @param distribution the distribution
+     * @param seed         the generator's seed
+     * @param p1           the op's first scalar parameter
+     * @param p2           the op's second scalar parameter
      */
     public static void fillRandom(Backend b, Storage target, RandomDistribution distribution, long seed, float p1, float p2) {
         float[] v = new float[Math.toIntExact(target.size())];
@@ -56,7 +75,15 @@ public final class ComposedLayout {
         b.release(host);
     }
 
-    /** y[i₀, …] = x[i_{perm⁻¹}…]: walk y's box, reading x with its strides permuted ({@code perm[d]} is x's axis). */
+    /**
+     * y[i₀, …] = x[i_{perm⁻¹}…]: walk y's box, reading x with its strides permuted ({@code perm[d]} is x's axis).
+     *
+     * @param b      the backend whose primitives run the composition (and own every storage)
+     * @param x      the input
+     * @param xShape x's shape
+     * @param perm   a permutation of 0 … rank−1: y's axis d is x's axis perm[d]
+     * @param y      the output, x's size, written
+     */
     public static void permute(Backend b, Storage x, int[] xShape, int[] perm, Storage y) {
         long[] xStrides = Shape.strides(xShape);
         int[] yShape = new int[perm.length];
@@ -71,7 +98,19 @@ public final class ComposedLayout {
         b.copyStrided(x, 0, read, y, 0, Shape.strides(yShape), yShape, false);
     }
 
-    /** dst[dstStart + i] (+)= src[srcStart + i] for i in the box {@code region}. */
+    /**
+     * dst[dstStart + i] (+)= src[srcStart + i] for i in the box {@code region}.
+     *
+     * @param b          the backend whose primitives run the composition (and own every storage)
+     * @param src        the source storage
+     * @param srcShape   src's shape
+     * @param srcStart   the box's corner in src
+     * @param dst        the target storage, not src
+     * @param dstShape   dst's shape
+     * @param dstStart   the box's corner in dst
+     * @param region     the box's size per axis
+     * @param accumulate add into dst (true) or overwrite it (false)
+     */
     public static void copyRegion(Backend b, Storage src, int[] srcShape, int[] srcStart, Storage dst, int[] dstShape,
                                   int[] dstStart, int[] region, boolean accumulate) {
         if (Shape.numel(region) == 0) {

@@ -21,6 +21,14 @@ public final class ComposedLosses {
 
     /**
      * z = x − max_dim x (for stability); softmax = eᶻ / Σ_dim eᶻ, log-softmax = z − ln Σ_dim eᶻ.
+     *
+     * @param b     the backend whose primitives run the composition (and own every storage)
+     * @param x     the scores, outer·dim·inner floats
+     * @param y     the result, x's size, written
+     * @param outer the product of the sizes before the axis
+     * @param dim   the size of the axis
+     * @param inner the product of the sizes after the axis
+     * @param log   log-softmax (true) or softmax (false)
      */
     public static void softmax(Backend b, Storage x, Storage y, int outer, int dim, int inner, boolean log) {
         int[] full = {outer, dim, inner};
@@ -40,7 +48,18 @@ public final class ComposedLosses {
         }
     }
 
-    /** softmax: gx = y·(gy − Σ_dim gy·y); log-softmax: gx = gy − eʸ·Σ_dim gy. */
+    /**
+     * softmax: gx = y·(gy − Σ_dim gy·y); log-softmax: gx = gy − eʸ·Σ_dim gy.
+     *
+     * @param b     the backend whose primitives run the composition (and own every storage)
+     * @param y     the forward output
+     * @param gy    ∂L/∂y
+     * @param gx    ∂L/∂x, y's size, written
+     * @param outer the product of the sizes before the axis
+     * @param dim   the size of the axis
+     * @param inner the product of the sizes after the axis
+     * @param log   whether the forward pass was log-softmax
+     */
     public static void softmaxBackward(Backend b, Storage y, Storage gy, Storage gx, int outer, int dim, int inner,
                                        boolean log) {
         int[] full = {outer, dim, inner};
@@ -58,7 +77,17 @@ public final class ComposedLosses {
         }
     }
 
-    /** loss[o, i] = Σ_c logp[o, c, i]·mask[o, c, i] with mask = −1 at c = target[o, i], else 0. */
+    /**
+     * loss[o, i] = Σ_c logp[o, c, i]·mask[o, c, i] with mask = −1 at c = target[o, i], else 0.
+     *
+     * @param b       the backend whose primitives run the composition (and own every storage)
+     * @param logp    log-probabilities, outer·classes·inner floats
+     * @param target  class indices as floats, outer·inner floats
+     * @param loss    the per-position loss, outer·inner floats, written
+     * @param outer   the product of the sizes before the axis
+     * @param classes K, the number of classes
+     * @param inner   the product of the sizes after the axis
+     */
     public static void nllLoss(Backend b, Storage logp, Storage target, Storage loss, int outer, int classes, int inner) {
         try (Temporaries t = new Temporaries(b)) {
             Storage mask = t.upload(negativeOneHot(b, target, outer, classes, inner));
@@ -67,7 +96,17 @@ public final class ComposedLosses {
         }
     }
 
-    /** gLogp[o, c, i] = mask[o, c, i]·gLoss[o, i]: −gLoss at the target class, 0 elsewhere. */
+    /**
+     * gLogp[o, c, i] = mask[o, c, i]·gLoss[o, i]: −gLoss at the target class, 0 elsewhere.
+     *
+     * @param b       the backend whose primitives run the composition (and own every storage)
+     * @param target  class indices as floats, outer·inner floats
+     * @param gLoss   ∂L/∂loss per position, outer·inner floats
+     * @param gLogp   ∂L/∂logp, outer·classes·inner floats, written
+     * @param outer   the product of the sizes before the axis
+     * @param classes K, the number of classes
+     * @param inner   the product of the sizes after the axis
+     */
     public static void nllLossBackward(Backend b, Storage target, Storage gLoss, Storage gLogp, int outer, int classes,
                                        int inner) {
         try (Temporaries t = new Temporaries(b)) {

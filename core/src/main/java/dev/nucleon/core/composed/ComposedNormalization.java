@@ -18,7 +18,17 @@ public final class ComposedNormalization {
     private ComposedNormalization() {
     }
 
-    /** μ = Σx / M, σ² = Σ(x − μ)² / M (biased, two passes). */
+    /**
+     * μ = Σx / M, σ² = Σ(x − μ)² / M (biased, two passes).
+     *
+     * @param b        the backend whose primitives run the composition (and own every storage)
+     * @param x        the input (n, c, spatial)
+     * @param n        N, the batch size
+     * @param c        C, the channels
+     * @param spatial  H·W
+     * @param mean     the per-channel mean, c floats, written
+     * @param variance the per-channel biased variance, c floats, written
+     */
     public static void statistics(Backend b, Storage x, int n, int c, int spatial, Storage mean, Storage variance) {
         int[] full = {n, c, spatial};
         int[] channel = {1, c, 1};
@@ -34,7 +44,20 @@ public final class ComposedNormalization {
         }
     }
 
-    /** y = x·scale + shift with scale = invStd·γ, shift = β − μ·scale (per channel). */
+    /**
+     * y = x·scale + shift with scale = invStd·γ, shift = β − μ·scale (per channel).
+     *
+     * @param b       the backend whose primitives run the composition (and own every storage)
+     * @param x       the input (n, c, spatial)
+     * @param n       N, the batch size
+     * @param c       C, the channels
+     * @param spatial H·W
+     * @param mean    the per-channel mean, c floats
+     * @param invStd  the per-channel 1/√(σ² + ε), c floats
+     * @param gamma   γ, the per-channel scale, c floats
+     * @param beta    β, the per-channel shift, c floats
+     * @param y       the output, x's size, written
+     */
     public static void forward(Backend b, Storage x, int n, int c, int spatial, Storage mean, Storage invStd,
                                Storage gamma, Storage beta, Storage y) {
         int[] full = {n, c, spatial};
@@ -48,6 +71,20 @@ public final class ComposedNormalization {
 
     /**
      * gβ = Σ gy, gγ = Σ gy·x̂; with batch statistics gx = γ·invStd·(gy − gβ/M − x̂·gγ/M), else gx = γ·invStd·gy.
+     *
+     * @param b               the backend whose primitives run the composition (and own every storage)
+     * @param x               the forward input (n, c, spatial)
+     * @param gy              ∂L/∂y, x's size
+     * @param n               N, the batch size
+     * @param c               C, the channels
+     * @param spatial         H·W
+     * @param mean            the per-channel mean, c floats
+     * @param invStd          the per-channel 1/√(σ² + ε), c floats
+     * @param gamma           γ, the per-channel scale, c floats
+     * @param batchStatistics whether mean and invStd came from this batch (training)
+     * @param gx              ∂L/∂x, x's size, written, or null
+     * @param gGamma          ∂L/∂γ, c floats, written, or null
+     * @param gBeta           ∂L/∂β, c floats, written, or null
      */
     public static void backward(Backend b, Storage x, Storage gy, int n, int c, int spatial, Storage mean, Storage invStd,
                                 Storage gamma, boolean batchStatistics, Storage gx, Storage gGamma, Storage gBeta) {

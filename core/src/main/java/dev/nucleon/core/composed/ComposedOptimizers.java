@@ -20,7 +20,16 @@ public final class ComposedOptimizers {
     private ComposedOptimizers() {
     }
 
-    /** θ ← θ·decay; g ← g + θ·l2; m ← m·β₁ + g·(1−β₁); v ← v·β₂ + g²·(1−β₂); θ ← θ − (m·c₁ / (√(v·c₂) + ε))·lr. */
+    /**
+     * θ ← θ·decay; g ← g + θ·l2; m ← m·β₁ + g·(1−β₁); v ← v·β₂ + g²·(1−β₂); θ ← θ − (m·c₁ / (√(v·c₂) + ε))·lr.
+     *
+     * @param b     the backend whose primitives run the composition (and own every storage)
+     * @param theta θ, updated in place
+     * @param grad  the gradient g, read only
+     * @param m     the first moment, updated in place
+     * @param v     the second moment, updated in place
+     * @param s     this step's coefficients
+     */
     public static void adam(Backend b, Storage theta, Storage grad, Storage m, Storage v, AdamStep s) {
         try (Temporaries t = new Temporaries(b)) {
             Storage th = t.unary(UnaryOp.MUL_SCALAR, s.decay(), theta);
@@ -38,7 +47,15 @@ public final class ComposedOptimizers {
         }
     }
 
-    /** g ← g + θ·wd; b ← g (first step) or b·μ + g·(1−dampening); d ← g + b·μ (Nesterov) or b; θ ← θ − d·lr. */
+    /**
+     * g ← g + θ·wd; b ← g (first step) or b·μ + g·(1−dampening); d ← g + b·μ (Nesterov) or b; θ ← θ − d·lr.
+     *
+     * @param b      the backend whose primitives run the composition (and own every storage)
+     * @param theta  θ, updated in place
+     * @param grad   the gradient g, read only
+     * @param buffer the momentum buffer (the formula's b), updated in place; may be null without momentum
+     * @param s      this step's coefficients
+     */
     public static void sgd(Backend b, Storage theta, Storage grad, Storage buffer, SgdStep s) {
         try (Temporaries t = new Temporaries(b)) {
             Storage g = s.weightDecay() != 0f ? t.binary(ADD, grad, t.unary(UnaryOp.MUL_SCALAR, s.weightDecay(), theta)) : grad;

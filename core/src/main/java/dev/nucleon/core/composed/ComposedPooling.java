@@ -18,7 +18,14 @@ public final class ComposedPooling {
     private ComposedPooling() {
     }
 
-    /** y[n, c, oy, ox] = max over the window; padded cells are −∞ and never win. */
+    /**
+     * y[n, c, oy, ox] = max over the window; padded cells are −∞ and never win.
+     *
+     * @param b the backend whose primitives run the composition (and own every storage)
+     * @param g the sizes
+     * @param x the input (N, C, H, W)
+     * @param y the output (N, C, H_out, W_out), written
+     */
     public static void maxPool(Backend b, PoolGeometry g, Storage x, Storage y) {
         try (Temporaries t = new Temporaries(b)) {
             Storage cols = columns(t, b, g, x, Float.NEGATIVE_INFINITY);
@@ -29,6 +36,12 @@ public final class ComposedPooling {
     /**
      * gx[window's first maximum] += gy. The taps are visited in row-major order with a mask of the outputs
      * already routed: first = (tap == max)·(1 − routed); routed += first; gx[tap] += gy·first.
+     *
+     * @param b  the backend whose primitives run the composition (and own every storage)
+     * @param g  the sizes
+     * @param x  the forward input (N, C, H, W)
+     * @param gy ∂L/∂y (N, C, H_out, W_out)
+     * @param gx ∂L/∂x (N, C, H, W), written
      */
     public static void maxPoolBackward(Backend b, PoolGeometry g, Storage x, Storage gy, Storage gx) {
         try (Temporaries t = new Temporaries(b)) {
@@ -53,7 +66,14 @@ public final class ComposedPooling {
         }
     }
 
-    /** y = Σ window / divisor, the divisor counting padded cells or not ({@link PoolGeometry#countIncludePad()}). */
+    /**
+     * y = Σ window / divisor, the divisor counting padded cells or not ({@link PoolGeometry#countIncludePad()}).
+     *
+     * @param b the backend whose primitives run the composition (and own every storage)
+     * @param g the sizes
+     * @param x the input (N, C, H, W)
+     * @param y the output (N, C, H_out, W_out), written
+     */
     public static void avgPool(Backend b, PoolGeometry g, Storage x, Storage y) {
         try (Temporaries t = new Temporaries(b)) {
             Storage cols = columns(t, b, g, x, 0f);
@@ -64,7 +84,14 @@ public final class ComposedPooling {
         }
     }
 
-    /** gx[window] += gy / divisor, tap by tap. */
+    /**
+     * gx[window] += gy / divisor, tap by tap.
+     *
+     * @param b  the backend whose primitives run the composition (and own every storage)
+     * @param g  the sizes
+     * @param gy ∂L/∂y (N, C, H_out, W_out)
+     * @param gx ∂L/∂x (N, C, H, W), written
+     */
     public static void avgPoolBackward(Backend b, PoolGeometry g, Storage gy, Storage gx) {
         try (Temporaries t = new Temporaries(b)) {
             int[] planes = {g.n() * g.channels(), g.outHeight() * g.outWidth()};
@@ -82,6 +109,16 @@ public final class ComposedPooling {
     /**
      * Nearest: y viewed as (N·C, h, f, w, f) reads x (N·C, h, w) with stride 0 along both f axes.
      * Bilinear: y[p] = A_h · x[p] · A_wᵀ per plane p, A (size·f × size) the interpolation matrix.
+     *
+     * @param b    the backend whose primitives run the composition (and own every storage)
+     * @param mode nearest or bilinear
+     * @param n    the batch size
+     * @param c    the channels
+     * @param h    the input height
+     * @param w    the input width
+     * @param f    the integer factor, ≥ 1
+     * @param x    the input (n, c, h, w)
+     * @param y    the output (n, c, h·f, w·f), written
      */
     public static void upsample(Backend b, UpsampleMode mode, int n, int c, int h, int w, int f, Storage x, Storage y) {
         int planes = n * c;
@@ -99,7 +136,19 @@ public final class ComposedPooling {
         }
     }
 
-    /** Nearest: gx = Σ over each f×f block of gy. Bilinear: gx[p] = A_hᵀ · gy[p] · A_w. */
+    /**
+     * Nearest: gx = Σ over each f×f block of gy. Bilinear: gx[p] = A_hᵀ · gy[p] · A_w.
+     *
+     * @param b    the backend whose primitives run the composition (and own every storage)
+     * @param mode nearest or bilinear
+     * @param n    the batch size
+     * @param c    the channels
+     * @param h    the input height
+     * @param w    the input width
+     * @param f    the integer factor, ≥ 1
+     * @param gy   ∂L/∂y (n, c, h·f, w·f)
+     * @param gx   ∂L/∂x (n, c, h, w), written
+     */
     public static void upsampleBackward(Backend b, UpsampleMode mode, int n, int c, int h, int w, int f, Storage gy,
                                         Storage gx) {
         int planes = n * c;

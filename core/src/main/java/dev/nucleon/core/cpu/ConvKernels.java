@@ -73,6 +73,7 @@ public final class ConvKernels {
      * {@code y[n, co, oh, ow] = bias[co] + Σ_{ci, kh, kw} w[co, ci, kh, kw] ·
      * x[n, g·C_in/G + ci, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]} (zero outside the image).
      *
+     * @param g    the sizes
      * @param x    (N, C_in, H, W)
      * @param w    (C_out, C_in/groups, kH, kW)
      * @param bias (C_out), or null for none
@@ -82,7 +83,16 @@ public final class ConvKernels {
         forward(SgemmKernel.preferred(), g, x, w, bias, y, Epilogue.NONE);
     }
 
-    /** {@link #forward} followed by {@code epilogue}, applied to each output tile as it is written. */
+    /**
+     * {@link #forward} followed by {@code epilogue}, applied to each output tile as it is written.
+     *
+     * @param g        the sizes
+     * @param x        (N, C_in, H, W)
+     * @param w        (C_out, C_in/groups, kH, kW)
+     * @param bias     (C_out), or null for none
+     * @param y        (N, C_out, H_out, W_out), overwritten
+     * @param epilogue the activation f, or {@link Epilogue#NONE}
+     */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Epilogue epilogue) {
         forward(SgemmKernel.preferred(), g, x, w, bias, y, epilogue);
     }
@@ -175,6 +185,7 @@ public final class ConvKernels {
      * Gradient with respect to the input: {@code gx = ∂⟨y, gy⟩/∂x}, the adjoint of {@link #forward} in x
      * (also the forward pass of a transposed convolution, see {@link ConvGeometry#forTranspose}).
      *
+     * @param g  the sizes
      * @param gy (N, C_out, H_out, W_out)
      * @param w  (C_out, C_in/groups, kH, kW)
      * @param gx (N, C_in, H, W), overwritten
@@ -195,6 +206,13 @@ public final class ConvKernels {
      * and f in its epilogue); stride &gt; 1 without dilation on images at least {@link SubPixelTranspose#MIN_WIDTH}
      * wide → {@link SubPixelTranspose} (stride² small convolutions, interleaved); otherwise GEMM + col2im, then
      * bias and f per channel.
+     *
+     * @param g        the geometry of the convolution being transposed ({@link ConvGeometry#forTranspose})
+     * @param x        (N, C_out, H_out, W_out) in g's terms: the transposed convolution's input
+     * @param w        (C_out, C_in/groups, kH, kW) in g's terms
+     * @param bias     (C_in), or null for none
+     * @param y        (N, C_in, H, W) in g's terms, overwritten
+     * @param epilogue the activation f, or {@link Epilogue#NONE}
      */
     public static void transpose(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, Epilogue epilogue) {
         transpose(SgemmKernel.preferred(), g, x, w, bias, y, epilogue);
@@ -329,6 +347,7 @@ public final class ConvKernels {
      * Gradient with respect to the weights: {@code gw = ∂⟨y, gy⟩/∂w}, i.e.
      * {@code gw[co, ci, kh, kw] = Σ_{n, oh, ow} gy[n, co, oh, ow] · x[n, g·C_in/G + ci, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]}.
      *
+     * @param g  the sizes
      * @param x  (N, C_in, H, W)
      * @param gy (N, C_out, H_out, W_out)
      * @param gw (C_out, C_in/groups, kH, kW), overwritten

@@ -31,6 +31,7 @@ public final class CpuBackend implements Backend {
     public static final String POISON_PROPERTY = "nucleon.cpu.poisonUninitialized";
     private static final boolean POISON = Boolean.getBoolean(POISON_PROPERTY);
 
+    /** The one CPU backend; it keeps no per-call state, only the shared, thread-safe array pool. */
     public static final CpuBackend INSTANCE = new CpuBackend();
 
     private final ArrayPool pool = ArrayPool.SHARED;
@@ -107,7 +108,7 @@ public final class CpuBackend implements Backend {
         pool.clear();
     }
 
-    /** Floats kept for reuse now. */
+    /** {@return the number of floats in the arrays kept for reuse now} */
     public long pooledFloats() {
         return pool.heldFloats();
     }

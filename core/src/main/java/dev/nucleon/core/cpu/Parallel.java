@@ -28,6 +28,12 @@ public final class Parallel {
     /** Body of a parallel loop over the half-open index range {@code [from, to)}. */
     @FunctionalInterface
     public interface RangeBody {
+        /**
+         * Runs the loop body over one piece of the range.
+         *
+         * @param from the first index
+         * @param to   one past the last index
+         */
         void run(int from, int to);
     }
 
@@ -45,7 +51,7 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /** Threads the CPU backend uses. */
+    /** {@return the threads the CPU backend uses: {@code -Dnucleon.threads}, else the available processors} */
     public static int threads() {
         return THREADS;
     }
@@ -71,6 +77,10 @@ public final class Parallel {
      * Runs {@code body} over {@code [0, n)} cut into pieces of at least {@code minChunk} indices (at most
      * {@link #PIECES_PER_THREAD} per thread), shared out dynamically among the threads, and waits for all of them.
      * {@code body} may be called several times on one thread, with disjoint ranges.
+     *
+     * @param n        the range's length; nothing runs when n ≤ 0
+     * @param minChunk the fewest indices per piece (≥ 1 in effect), so that small loops stay on one thread
+     * @param body     the loop body, called concurrently on disjoint ranges
      */
     public static void range(int n, int minChunk, RangeBody body) {
         if (n <= 0) {

@@ -68,6 +68,19 @@ public final class Sgemm {
     /**
      * C (m×n) = op(A)·op(B), or C += op(A)·op(B) when accumulate. Row-major, contiguous:
      * A stored m×k (k×m when transA), B stored k×n (n×k when transB), C m×n.
+     *
+     * @param transA     whether A is stored transposed (k×m)
+     * @param transB     whether B is stored transposed (n×k)
+     * @param m          rows of C
+     * @param n          columns of C
+     * @param k          the inner size
+     * @param a          A's array
+     * @param aOffset    A's first element in it
+     * @param b          B's array
+     * @param bOffset    B's first element in it
+     * @param c          C's array, written
+     * @param cOffset    C's first element in it
+     * @param accumulate add into C (true) or overwrite it (false)
      */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
                                 float[] a, int aOffset, float[] b, int bOffset,
@@ -80,9 +93,22 @@ public final class Sgemm {
      * General form with leading dimensions (the distance between consecutive stored rows):
      * element (i, p) of a stored m×k A is {@code a[aOffset + i·lda + p]}, and likewise for B and C.
      *
-     * @param lda at least the stored row length of A: k, or m when transA
-     * @param ldb at least the stored row length of B: n, or k when transB
-     * @param ldc at least n
+     *
+     * @param transA     whether A is stored transposed (k×m)
+     * @param transB     whether B is stored transposed (n×k)
+     * @param m          rows of C
+     * @param n          columns of C
+     * @param k          the inner size
+     * @param a          A's array
+     * @param aOffset    A's first element in it
+     * @param lda        at least the stored row length of A: k, or m when transA
+     * @param b          B's array
+     * @param bOffset    B's first element in it
+     * @param ldb        at least the stored row length of B: n, or k when transB
+     * @param c          C's array, written
+     * @param cOffset    C's first element in it
+     * @param ldc        at least n
+     * @param accumulate add into C (true) or overwrite it (false)
      */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
                                 float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,

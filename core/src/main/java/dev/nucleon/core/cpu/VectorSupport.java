@@ -59,22 +59,22 @@ public final class VectorSupport {
     private VectorSupport() {
     }
 
-    /** True when the Vector API kernels are in use. */
+    /** {@return whether the Vector API kernels are in use} */
     public static boolean isAvailable() {
         return UNAVAILABLE_REASON == null;
     }
 
-    /** Floats per preferred vector (16 on AVX-512, 8 on AVX2); 1 when the Vector API is off. */
+    /** {@return the floats per preferred vector (16 on AVX-512, 8 on AVX2); 1 when the Vector API is off} */
     public static int floatLanes() {
         return FLOAT_LANES;
     }
 
-    /** Why the Vector API is off, or {@code null} when it is on. */
+    /** {@return why the Vector API is off (e.g. the {@code --add-modules} flag is missing), or {@code null} when it is on} */
     public static String unavailableReason() {
         return UNAVAILABLE_REASON;
     }
 
-    /** One line for {@code nucleon info}. */
+    /** {@return one line for {@code nucleon info}: the vector width in use, or why the Vector API is off} */
     public static String describe() {
         return isAvailable()
                 ? "Vector API on (" + FLOAT_LANES * 32 + "-bit, " + FLOAT_LANES + " floats per vector)"

@@ -19,21 +19,39 @@ public final class Arithmetic {
     private Arithmetic() {
     }
 
-    /** {@return a + b} */
+    /**
+     * {@return a + b, elementwise; ∂/∂a = 1, ∂/∂b = 1 (each summed back to its operand's shape), of the broadcast shape of a and b}
+     *
+     * @param a the left operand
+     * @param b the right operand, broadcast against a
+     * @throws IllegalArgumentException when the shapes do not broadcast or the tensors are on different devices
+     */
     public static Tensor add(Tensor a, Tensor b) {
         Tensor out = binary("add", BinaryOp.ADD, a, b);
         return Autograd.record(out, "add", g -> new Tensor[] {
                 Reductions.sumTo(g, a.shape()), Reductions.sumTo(g, b.shape())}, a, b);
     }
 
-    /** {@return a − b} */
+    /**
+     * {@return a − b, elementwise; ∂/∂a = 1, ∂/∂b = −1, of the broadcast shape of a and b}
+     *
+     * @param a the left operand
+     * @param b the right operand, broadcast against a
+     * @throws IllegalArgumentException when the shapes do not broadcast or the tensors are on different devices
+     */
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor out = binary("sub", BinaryOp.SUB, a, b);
         return Autograd.record(out, "sub", g -> new Tensor[] {
                 Reductions.sumTo(g, a.shape()), b.requiresGrad() ? Reductions.sumTo(g.neg(), b.shape()) : null}, a, b);
     }
 
-    /** {@return a · b (elementwise)} */
+    /**
+     * {@return a · b, elementwise (not a matrix product, see {@link LinearAlgebra#matmul}); ∂/∂a = b, ∂/∂b = a, of the broadcast shape of a and b}
+     *
+     * @param a the left operand
+     * @param b the right operand, broadcast against a
+     * @throws IllegalArgumentException when the shapes do not broadcast or the tensors are on different devices
+     */
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor out = binary("mul", BinaryOp.MUL, a, b);
         return Autograd.record(out, "mul", g -> new Tensor[] {
@@ -41,7 +59,13 @@ public final class Arithmetic {
                 b.requiresGrad() ? Reductions.sumTo(mul(g, a), b.shape()) : null}, a, b);
     }
 
-    /** {@return a / b (elementwise)} */
+    /**
+     * {@return a / b, elementwise (IEEE: x/0 is ±∞ or NaN); ∂/∂a = 1/b, ∂/∂b = −a/b², of the broadcast shape of a and b}
+     *
+     * @param a the left operand
+     * @param b the right operand, broadcast against a
+     * @throws IllegalArgumentException when the shapes do not broadcast or the tensors are on different devices
+     */
     public static Tensor div(Tensor a, Tensor b) {
         Tensor out = binary("div", BinaryOp.DIV, a, b);
         return Autograd.record(out, "div", g -> new Tensor[] {
@@ -52,6 +76,13 @@ public final class Arithmetic {
     /**
      * {@code op(a, b)} with broadcasting and no autograd record; the building block of the ops above and of
      * the losses. Both operands must be on the same device.
+     *
+     * @param name the op's name for error messages
+     * @param op   the elementwise function
+     * @param a    the left operand
+     * @param b    the right operand
+     * @return a new tensor of the broadcast shape, on a's backend, not tracked by autograd
+     * @throws IllegalArgumentException when the shapes do not broadcast or the tensors are on different devices
      */
     public static Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
         requireSameDevice(name, a, b);
@@ -62,7 +93,15 @@ public final class Arithmetic {
         return out;
     }
 
-    /** {@return {@code y = op(x; p1, p2)}, recorded for autograd through {@link Backend#unaryBackward}} */
+    /**
+     * {@return {@code y = op(x; p1, p2)}, of x's shape, recorded for autograd through {@link Backend#unaryBackward}}
+     *
+     * @param op the function
+     * @param p1 its first parameter (e.g. the exponent of pow, the lower bound of clamp, α of elu), ignored by ops
+     *           without one; see {@link UnaryOp}
+     * @param p2 its second parameter (e.g. the upper bound of clamp), ignored by ops without one
+     * @param x  the input, any shape
+     */
     public static Tensor unary(UnaryOp op, float p1, float p2, Tensor x) {
         Tensor y = Tensor.empty(x.backend(), x.shape());
         x.backend().unary(op, p1, p2, x.storage(), y.storage());

@@ -23,11 +23,37 @@ public final class Convolution {
     private Convolution() {
     }
 
-    /** {@return square kernel, equal stride and padding in both directions, no dilation, one group} */
+    /**
+     * {@return conv2d with equal stride and padding in both directions, no dilation, one group: (N, C_out, H_out,
+     * W_out)}
+     *
+     * @param x        the input (N, C_in, H, W)
+     * @param weight   (C_out, C_in, kH, kW)
+     * @param bias     (C_out), or {@code null} for none
+     * @param stride   the step, ≥ 1
+     * @param padding  zeros added on each side, ≥ 0
+     * @throws IllegalArgumentException when x or weight is not rank 4, the channels do not match the weight and
+     *                                  groups, the bias is not (C_out), the output would be empty, or the tensors
+     *                                  are on different devices
+     */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
         return conv2d(x, weight, bias, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {1, 1}, 1);
     }
 
+    /**
+     * {@return {@code conv2d(x, weight) + bias}, (N, C_out, H_out, W_out); differentiable in x, weight and bias}
+     *
+     * @param x        the input (N, C_in, H, W)
+     * @param weight   (C_out, C_in/groups, kH, kW)
+     * @param bias     (C_out), or {@code null} for none
+     * @param stride   (vertical, horizontal) step, each ≥ 1
+     * @param padding  (top/bottom, left/right) zeros added on each side, each ≥ 0
+     * @param dilation (vertical, horizontal) spacing of the kernel taps, each ≥ 1
+     * @param groups   channel groups, dividing C_in and C_out (1: dense; C_in: depthwise)
+     * @throws IllegalArgumentException when x or weight is not rank 4, the channels do not match the weight and
+     *                                  groups, the bias is not (C_out), the output would be empty, or the tensors
+     *                                  are on different devices
+     */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
                                 int groups) {
         return conv2d(x, weight, bias, stride, padding, dilation, groups, Epilogue.NONE);
@@ -37,6 +63,19 @@ public final class Convolution {
      * {@code f(conv2d(x, weight) + bias)} with f = {@code activation}. Without gradients to record (inference) the
      * backend applies f as it writes the output; otherwise this is {@code Arithmetic.unary(f, conv2d(…))}, so the
      * activation's own backward runs.
+     *
+     * @param x        the input (N, C_in, H, W)
+     * @param weight   (C_out, C_in/groups, kH, kW)
+     * @param bias     (C_out), or {@code null} for none
+     * @param stride   (vertical, horizontal) step, each ≥ 1
+     * @param padding  (top/bottom, left/right) zeros added on each side, each ≥ 0
+     * @param dilation (vertical, horizontal) spacing of the kernel taps, each ≥ 1
+     * @param groups   channel groups, dividing C_in and C_out (1: dense; C_in: depthwise)
+     * @param activation f, applied to every output ({@link Epilogue#NONE} for none)
+     * @return (N, C_out, H_out, W_out)
+     * @throws IllegalArgumentException when x or weight is not rank 4, the channels do not match the weight and
+     *                                  groups, the bias is not (C_out), the output would be empty, or the tensors
+     *                                  are on different devices
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
                                 int groups, Epilogue activation) {
@@ -70,6 +109,19 @@ public final class Convolution {
      * {@code conv2d(Shaping.concat(1, parts), …)}: the same value. Without gradients to record and with no op
      * observer installed, the backend reads the parts in place and the concatenation is never built (a U-Net
      * decoder's first convolution, over concat(up-sampled, skip)); otherwise the concatenation is an op of its own.
+     *
+     * @param parts      inputs (N, C_p, H, W) sharing N, H and W, concatenated along channels in order: Σ C_p = C_in
+     * @param weight     (C_out, C_in/groups, kH, kW)
+     * @param bias       (C_out), or {@code null} for none
+     * @param stride     (vertical, horizontal) step, each ≥ 1
+     * @param padding    (top/bottom, left/right) zeros added on each side, each ≥ 0
+     * @param dilation   (vertical, horizontal) spacing of the kernel taps, each ≥ 1
+     * @param groups     channel groups, dividing C_in and C_out
+     * @param activation f, applied to every output ({@link Epilogue#NONE} for none)
+     * @return (N, C_out, H_out, W_out)
+     * @throws IllegalArgumentException when a part or the weight is not rank 4, the parts differ in N, H or W, the
+     *                                  channels do not match the weight and groups, the bias is not (C_out), or
+     *                                  the tensors are on different devices
      */
     public static Tensor conv2d(Tensor[] parts, Tensor weight, Tensor bias, int[] stride, int[] padding,
                                 int[] dilation, int groups, Epilogue activation) {
@@ -110,12 +162,42 @@ public final class Convolution {
         return y;
     }
 
+    /**
+     * {@return the transposed convolution with equal stride and paddings in both directions, no dilation, one
+     * group: (N, C_out, H_out, W_out)}
+     *
+     * @param x             the input (N, C_in, H, W)
+     * @param weight        (C_in, C_out, kH, kW)
+     * @param bias          (C_out), or {@code null} for none
+     * @param stride        the up-sampling step, ≥ 1 (2 with a 2×2 kernel doubles H and W)
+     * @param padding       cells removed from each side of the output, ≥ 0
+     * @param outputPadding cells added to the bottom and right of the output, to pick one of the sizes a strided
+     *                      conv2d maps to the same H; less than the stride
+     * @throws IllegalArgumentException when x or weight is not rank 4, the channels do not match, the bias is not
+     *                                  (C_out), a size is out of range, or the tensors are on different devices
+     */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding,
                                          int outputPadding) {
         return convTranspose2d(x, weight, bias, new int[] {stride, stride}, new int[] {padding, padding},
                 new int[] {outputPadding, outputPadding}, new int[] {1, 1}, 1);
     }
 
+    /**
+     * {@return {@code convTranspose2d(x, weight) + bias}, (N, C_out, H_out, W_out); differentiable in x, weight and
+     * bias}
+     *
+     * @param x             the input (N, C_in, H, W)
+     * @param weight        (C_in, C_out/groups, kH, kW)
+     * @param bias          (C_out), or {@code null} for none
+     * @param stride        (vertical, horizontal) up-sampling step, each ≥ 1
+     * @param padding       (top/bottom, left/right) cells removed from each side of the output, each ≥ 0
+     * @param outputPadding (bottom, right) cells added to the output, each less than its stride
+     * @param dilation      (vertical, horizontal) spacing of the kernel taps, each ≥ 1
+     * @param groups        channel groups, dividing C_in
+     * @throws IllegalArgumentException when x or weight is not rank 4, the channels do not match the weight and
+     *                                  groups, the bias is not (C_out), a size is out of range, or the tensors are
+     *                                  on different devices
+     */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
                                          int[] outputPadding, int[] dilation, int groups) {
         return convTranspose2d(x, weight, bias, stride, padding, outputPadding, dilation, groups, Epilogue.NONE);
@@ -123,6 +205,19 @@ public final class Convolution {
 
     /**
      * {@return {@code f(convTranspose2d(x, weight) + bias)}, fused as in {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int, Epilogue)}}
+     *
+     * @param x             the input (N, C_in, H, W)
+     * @param weight        (C_in, C_out/groups, kH, kW)
+     * @param bias          (C_out), or {@code null} for none
+     * @param stride        (vertical, horizontal) up-sampling step, each ≥ 1
+     * @param padding       (top/bottom, left/right) cells removed from each side of the output, each ≥ 0
+     * @param outputPadding (bottom, right) cells added to the output, each less than its stride
+     * @param dilation      (vertical, horizontal) spacing of the kernel taps, each ≥ 1
+     * @param groups        channel groups, dividing C_in
+     * @param activation    f, applied to every output ({@link Epilogue#NONE} for none)
+     * @throws IllegalArgumentException when x or weight is not rank 4, the channels do not match the weight and
+     *                                  groups, the bias is not (C_out), a size is out of range, or the tensors are
+     *                                  on different devices
      */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
                                          int[] outputPadding, int[] dilation, int groups, Epilogue activation) {

@@ -13,6 +13,19 @@ public final class Dropout {
     private Dropout() {
     }
 
+    /**
+     * {@return x with each element zeroed with probability p and the rest scaled by 1/(1 − p) in training (all
+     * zeros for p = 1); x itself when not training or p = 0}
+     *
+     * <p>The gradient is the upstream gradient times the same mask.
+     *
+     * @param x        the input, any shape
+     * @param p        the drop probability, in [0, 1]
+     * @param seed     seeds the mask, a pure function of the seed and each element's position (so independent of
+     *                 the thread count)
+     * @param training whether to drop (training) or pass x through (inference)
+     * @throws IllegalArgumentException when p is outside [0, 1] (or NaN)
+     */
     public static Tensor dropout(Tensor x, float p, long seed, boolean training) {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("dropout: probability must be in [0, 1], got " + p);

@@ -17,11 +17,31 @@ public final class LinearAlgebra {
     private LinearAlgebra() {
     }
 
+    /**
+     * {@return a · b, (…, m, n), batched as the class comment says; differentiable in a and b}
+     *
+     * @param a (…, m, k)
+     * @param b (…, k, n)
+     * @throws IllegalArgumentException when an operand has fewer than 2 axes, the inner sizes differ, the batch axes
+     *                                  are neither equal nor one side a single matrix, or the operands are on
+     *                                  different devices
+     */
     public static Tensor matmul(Tensor a, Tensor b) {
         return product(a, false, b, false);
     }
 
-    /** {@return op(a) · op(b) with optional transposes of the last two axes (no copy is made)} */
+    /**
+     * {@return op(a) · op(b), (…, m, n), with optional transposes of the last two axes (no copy is made: the
+     * backend reads the operand transposed)}
+     *
+     * @param a      (…, m, k), or (…, k, m) when {@code transA}
+     * @param transA whether to use aᵀ (its last two axes swapped)
+     * @param b      (…, k, n), or (…, n, k) when {@code transB}
+     * @param transB whether to use bᵀ
+     * @throws IllegalArgumentException when an operand has fewer than 2 axes, the inner sizes differ, the batch axes
+     *                                  are neither equal nor one side a single matrix, or the operands are on
+     *                                  different devices
+     */
     public static Tensor product(Tensor a, boolean transA, Tensor b, boolean transB) {
         Arithmetic.requireSameDevice("matmul", a, b);
         int[] as = a.shape();

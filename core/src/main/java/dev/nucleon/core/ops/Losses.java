@@ -20,6 +20,11 @@ public final class Losses {
      * Binary cross-entropy on probabilities p ∈ [0, 1]: mean of −[t·ln p + (1 − t)·ln(1 − p)], with p
      * clamped to [ε, 1 − ε], ε = {@value BinaryOp#BCE_EPSILON} (Keras's clamp) so a saturated prediction
      * gives a large finite loss rather than infinity.
+     *
+     * @param p      probabilities, any shape
+     * @param target targets in [0, 1], p's shape (a constant: no gradient)
+     * @return the mean loss, a scalar (rank 0), differentiable in p
+     * @throws IllegalArgumentException when the prediction and target shapes differ
      */
     public static Tensor binaryCrossEntropy(Tensor p, Tensor target) {
         return elementwiseMean("binary_cross_entropy", BinaryOp.BCE, BinaryOp.BCE_GRAD, p, target);
@@ -28,6 +33,11 @@ public final class Losses {
     /**
      * Binary cross-entropy on logits x, stable for any x: mean of max(x, 0) − x·t + ln(1 + e^−|x|);
      * the gradient is (σ(x) − t)/count.
+     *
+     * @param x      logits (scores before the sigmoid), any shape
+     * @param target targets in [0, 1], x's shape (a constant: no gradient)
+     * @return the mean loss, a scalar (rank 0), differentiable in x
+     * @throws IllegalArgumentException when the prediction and target shapes differ
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor target) {
         return elementwiseMean("binary_cross_entropy_with_logits", BinaryOp.BCE_LOGITS, BinaryOp.BCE_LOGITS_GRAD, x,
@@ -37,13 +47,27 @@ public final class Losses {
     /**
      * Softmax cross-entropy: logits (N, K, …) and class indices (N, …) stored as floats 0 … K−1;
      * mean over all N·… positions of −log softmax(logits)[target].
+     *
+     * @param logits class scores (N, K, …), the class axis 1
+     * @param target class indices (N, …) as floats 0 … K−1 (a constant: no gradient)
+     * @return the mean loss, a scalar (rank 0), differentiable in the logits
+     * @throws IllegalArgumentException when the logits have fewer than 2 axes, the target's shape is not theirs
+     *                                  without axis 1, or the tensors are on different devices
      */
     public static Tensor crossEntropy(Tensor logits, Tensor target) {
         checkTarget("cross_entropy", logits, target);
         return nllLoss(Softmax.logSoftmax(logits, 1), target);
     }
 
-    /** {@return negative log-likelihood: logp (N, K, …), target (N, …) class indices; mean of −logp[target]} */
+    /**
+     * {@return the negative log-likelihood, mean over all N·… positions of −logp[target]: a scalar (rank 0),
+     * differentiable in logp}
+     *
+     * @param logp   log-probabilities (N, K, …), e.g. a {@link Softmax#logSoftmax} over axis 1
+     * @param target class indices (N, …) as floats 0 … K−1 (a constant: no gradient)
+     * @throws IllegalArgumentException when logp has fewer than 2 axes, the target's shape is not its shape without
+     *                                  axis 1, or the tensors are on different devices
+     */
     public static Tensor nllLoss(Tensor logp, Tensor target) {
         int[] ls = logp.shape();
         int[] expected = checkTarget("nll_loss", logp, target);
@@ -82,7 +106,13 @@ public final class Losses {
         return expected;
     }
 
-    /** {@return mean squared error, mean of (a − b)²} */
+    /**
+     * {@return the mean squared error, mean of (prediction − target)² over every element: a scalar (rank 0)}
+     *
+     * @param prediction any shape
+     * @param target     the prediction's shape (differentiable too, unlike the other losses' targets)
+     * @throws IllegalArgumentException when the prediction and target shapes differ
+     */
     public static Tensor mse(Tensor prediction, Tensor target) {
         requireSameShape("mse", prediction, target);
         return prediction.sub(target).pow(2f).mean();

@@ -19,10 +19,21 @@ public final class Normalization {
     }
 
     /**
+     * Batch-normalises x per channel, as the class comment says.
+     *
+     * @param x           the input (N, C, H, W)
      * @param runningMean (C), updated in place when training; may be null in training (no tracking)
      * @param runningVar  (C), likewise
      * @param gamma       (C) scale, or null for 1
      * @param beta        (C) shift, or null for 0
+     * @param training    batch statistics (and running updates) when true; the running statistics when false
+     * @param momentum    the running statistics' update weight, in [0, 1] (PyTorch's convention, e.g. 0.1;
+     *                    not checked)
+     * @param eps         ε, added to the variance, &gt; 0
+     * @return y, x's shape; differentiable in x, gamma and beta
+     * @throws IllegalArgumentException when x is not rank 4, a parameter is not (C), eps is not positive,
+     *                                  training sees a single value per channel (N·H·W = 1), or inference lacks
+     *                                  the running statistics
      */
     public static Tensor batchNorm2d(Tensor x, Tensor runningMean, Tensor runningVar, Tensor gamma, Tensor beta,
                                      boolean training, float momentum, float eps) {

@@ -16,13 +16,32 @@ public final class OptimizerSteps {
     private OptimizerSteps() {
     }
 
-    /** θ, m, v updated in place by one Adam/AdamW step from gradient g (see Backend.adamUpdate). */
+    /**
+     * Updates θ, m and v in place by one Adam/AdamW step from gradient g ({@link dev.nucleon.core.Backend#adamUpdate}
+     * gives the formulas and their float rounding).
+     *
+     * @param theta the parameter θ, updated
+     * @param grad  its gradient g, θ's shape, read only
+     * @param m     the first-moment estimate, θ's shape, updated
+     * @param v     the second-moment estimate, θ's shape, updated
+     * @param step  this step's coefficients ({@link AdamStep#of})
+     * @throws IllegalArgumentException when a tensor is null, differs in shape from θ or is on another device
+     */
     public static void adam(Tensor theta, Tensor grad, Tensor m, Tensor v, AdamStep step) {
         check("adam", theta, grad, m, v);
         theta.backend().adamUpdate(theta.storage(), grad.storage(), m.storage(), v.storage(), step);
     }
 
-    /** θ (and the momentum buffer, when momentum ≠ 0) updated in place by one SGD step (see Backend.sgdUpdate). */
+    /**
+     * Updates θ (and the momentum buffer, when momentum ≠ 0) in place by one SGD step
+     * ({@link dev.nucleon.core.Backend#sgdUpdate} gives the formulas and their float rounding).
+     *
+     * @param theta  the parameter θ, updated
+     * @param grad   its gradient g, θ's shape, read only
+     * @param buffer the momentum buffer, θ's shape, updated; may be null when the step's momentum is 0
+     * @param step   this step's coefficients ({@link SgdStep#of})
+     * @throws IllegalArgumentException when a needed tensor is null, differs in shape from θ or is on another device
+     */
     public static void sgd(Tensor theta, Tensor grad, Tensor buffer, SgdStep step) {
         if (step.momentum() != 0f) {
             check("sgd", theta, grad, buffer);

@@ -17,11 +17,23 @@ public final class Reductions {
     private Reductions() {
     }
 
-    /** {@return sum of all elements, as a rank-0 tensor} */
+    /**
+     * {@return the sum of all elements, as a rank-0 tensor (0 for an empty x)}
+     *
+     * @param x the input, any shape
+     */
     public static Tensor sum(Tensor x) {
         return sum(x, allAxes(x.rank()), false);
     }
 
+    /**
+     * {@return the sum over the given axes; its gradient is the upstream gradient broadcast back to x's shape}
+     *
+     * @param x       the input, any shape
+     * @param dims    the axes to reduce, each once, negative counting from the end; empty reduces nothing
+     * @param keepDim keep the reduced axes as size 1 (true) or remove them (false)
+     * @throws IllegalArgumentException when an axis is out of range or listed twice
+     */
     public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
         int[] kept = keptShape("sum", x.shape(), dims);
         Tensor out = reduceRaw(ReduceOp.SUM, x, kept);
@@ -29,11 +41,24 @@ public final class Reductions {
         return keepDim ? out : out.reshape(dropped(x.shape(), dims));
     }
 
+    /**
+     * {@return the mean of all elements, as a rank-0 tensor}
+     *
+     * @param x the input, any shape
+     * @throws IllegalArgumentException when x is empty
+     */
     public static Tensor mean(Tensor x) {
         return mean(x, allAxes(x.rank()), false);
     }
 
-    /** {@return sum divided by the number of elements reduced over} */
+    /**
+     * {@return the mean over the given axes: their sum divided by the number of elements reduced over}
+     *
+     * @param x       the input, any shape
+     * @param dims    the axes to reduce, each once, negative counting from the end; empty reduces nothing
+     * @param keepDim keep the reduced axes as size 1 (true) or remove them (false)
+     * @throws IllegalArgumentException when an axis is out of range or listed twice, or x is empty
+     */
     public static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
         int[] kept = keptShape("mean", x.shape(), dims);
         long count = x.numel() / Math.max(1, Shape.numel(kept));
@@ -43,11 +68,24 @@ public final class Reductions {
         return sum(x, dims, keepDim).mul(1f / count);
     }
 
+    /**
+     * {@return the maximum of all elements, as a rank-0 tensor; tied maxima share the gradient equally}
+     *
+     * @param x the input, any shape
+     * @throws IllegalArgumentException when x is empty
+     */
     public static Tensor max(Tensor x) {
         return max(x, allAxes(x.rank()), false);
     }
 
-    /** {@return maximum over the axes; ties share the gradient equally (as PyTorch's amax)} */
+    /**
+     * {@return the maximum over the given axes; tied maxima share the gradient equally (as PyTorch's amax)}
+     *
+     * @param x       the input, any shape
+     * @param dims    the axes to reduce, each once, negative counting from the end; empty reduces nothing
+     * @param keepDim keep the reduced axes as size 1 (true) or remove them (false)
+     * @throws IllegalArgumentException when an axis is out of range or listed twice, or x is empty
+     */
     public static Tensor max(Tensor x, int[] dims, boolean keepDim) {
         int[] kept = keptShape("max", x.shape(), dims);
         if (x.numel() == 0) {
@@ -65,6 +103,10 @@ public final class Reductions {
     /**
      * Sums a (broadcast) gradient back to {@code shape}: over leading axes it lacks and over axes where
      * {@code shape} has size 1. Returns {@code g} itself when the shapes already agree.
+     *
+     * @param g     a gradient of the broadcast shape
+     * @param shape the operand's shape, which broadcasts to g's
+     * @return g summed to {@code shape}, not recorded for autograd
      */
     public static Tensor sumTo(Tensor g, int[] shape) {
         int[] gs = g.shape();

@@ -19,7 +19,13 @@ public final class Shaping {
     private Shaping() {
     }
 
-    /** {@return same data, new shape of equal element count; at most one size may be -1 (inferred)} */
+    /**
+     * {@return a view of x's data (no copy) with a new shape of the same element count}
+     *
+     * @param x        the input, any shape
+     * @param newShape the sizes; at most one may be −1, inferred from the element count
+     * @throws IllegalArgumentException when more than one size is −1 or the element counts differ
+     */
     public static Tensor reshape(Tensor x, int... newShape) {
         int[] shape = newShape.clone();
         int infer = -1;
@@ -46,7 +52,13 @@ public final class Shaping {
         return Autograd.record(out, "reshape", g -> new Tensor[] {reshape(g, original)}, x);
     }
 
-    /** {@return axes reordered: output axis d is input axis {@code perm[d]}} */
+    /**
+     * {@return a copy of x with its axes reordered: output axis d is input axis {@code perm[d]}}
+     *
+     * @param x    the input, any shape
+     * @param perm a permutation of 0 … rank−1 (negative entries count from the end)
+     * @throws IllegalArgumentException when perm has the wrong length, an entry out of range, or a repeat
+     */
     public static Tensor permute(Tensor x, int... perm) {
         int rank = x.rank();
         if (perm.length != rank) {
@@ -70,7 +82,14 @@ public final class Shaping {
         return Autograd.record(out, "permute", g -> new Tensor[] {permute(g, inverse)}, x);
     }
 
-    /** {@return a copy of {@code x} with axes {@code dim0} and {@code dim1} swapped} */
+    /**
+     * {@return a copy of {@code x} with axes {@code dim0} and {@code dim1} swapped}
+     *
+     * @param x    the input, any shape
+     * @param dim0 one axis, negative counting from the end
+     * @param dim1 the other axis (may equal dim0: a plain copy)
+     * @throws IllegalArgumentException when an axis is out of range
+     */
     public static Tensor transpose(Tensor x, int dim0, int dim1) {
         int[] perm = new int[x.rank()];
         for (int d = 0; d < perm.length; d++) {
@@ -83,7 +102,14 @@ public final class Shaping {
         return permute(x, perm);
     }
 
-    /** Inserts a size-1 axis at {@code dim}. */
+    /**
+     * Inserts a size-1 axis at {@code dim}, e.g. (H, W) → (1, H, W) for dim 0; a view, like {@link #reshape}.
+     *
+     * @param x   the input, any shape
+     * @param dim the new axis's position in the result, 0 … rank (negative counting from the result's end)
+     * @return the view, of rank one more
+     * @throws IllegalArgumentException when dim is out of range
+     */
     public static Tensor unsqueeze(Tensor x, int dim) {
         int[] s = x.shape();
         int a = Shape.axis("unsqueeze", dim, s.length + 1);
@@ -94,7 +120,14 @@ public final class Shaping {
         return reshape(x, out);
     }
 
-    /** Removes the size-1 axis {@code dim}. */
+    /**
+     * Removes the size-1 axis {@code dim}; a view, like {@link #reshape}.
+     *
+     * @param x   the input, any shape
+     * @param dim the axis, negative counting from the end
+     * @return the view, of rank one less
+     * @throws IllegalArgumentException when dim is out of range or its size is not 1
+     */
     public static Tensor squeeze(Tensor x, int dim) {
         int[] s = x.shape();
         int a = Shape.axis("squeeze", dim, s.length);
@@ -107,7 +140,15 @@ public final class Shaping {
         return reshape(x, out);
     }
 
-    /** {@return elements {@code start .. end − 1} along {@code dim}} */
+    /**
+     * {@return a copy of elements {@code start .. end − 1} along {@code dim}, all of the other axes}
+     *
+     * @param x     the input, any shape
+     * @param dim   the axis, negative counting from the end
+     * @param start the first index, ≥ 0
+     * @param end   one past the last index, in start + 1 … size
+     * @throws IllegalArgumentException when dim is out of range or the range is empty or outside the axis
+     */
     public static Tensor slice(Tensor x, int dim, int start, int end) {
         int a = Shape.axis("slice", dim, x.rank());
         int[] from = new int[x.rank()];
@@ -121,7 +162,14 @@ public final class Shaping {
         return crop(x, from, size);
     }
 
-    /** {@return the box of {@code size} starting at {@code start} (one entry per axis)} */
+    /**
+     * {@return a copy of the box of {@code size} starting at {@code start}}
+     *
+     * @param x     the input, any shape
+     * @param start the box's first index on each axis, ≥ 0
+     * @param size  the box's size on each axis, ≥ 1, the box inside x
+     * @throws IllegalArgumentException when start or size has not one entry per axis, or the box does not fit
+     */
     public static Tensor crop(Tensor x, int[] start, int[] size) {
         int[] shape = x.shape();
         if (start.length != shape.length || size.length != shape.length) {
@@ -145,7 +193,16 @@ public final class Shaping {
         }, x);
     }
 
-    /** Pads with {@code value}: {@code before[d]} elements ahead of axis d and {@code after[d]} behind it. */
+    /**
+     * Pads with {@code value}: {@code before[d]} elements ahead of axis d and {@code after[d]} behind it.
+     *
+     * @param x      the input, any shape
+     * @param before elements added ahead of each axis, ≥ 0
+     * @param after  elements added behind each axis, ≥ 0
+     * @param value  the value of the added elements
+     * @return a new tensor, size {@code before[d] + x.shape[d] + after[d]} on axis d
+     * @throws IllegalArgumentException when before or after has not one entry per axis, or an entry is negative
+     */
     public static Tensor pad(Tensor x, int[] before, int[] after, float value) {
         int[] shape = x.shape();
         if (before.length != shape.length || after.length != shape.length) {
@@ -169,7 +226,15 @@ public final class Shaping {
         return Autograd.record(out, "pad", g -> new Tensor[] {crop(g, before, shape)}, x);
     }
 
-    /** Joins tensors along {@code dim}; all other sizes must agree. */
+    /**
+     * Joins tensors along {@code dim}, in order; all other sizes must agree.
+     *
+     * @param dim   the axis, negative counting from the end
+     * @param parts at least one tensor, all of one rank and on one device
+     * @return a new tensor whose size on {@code dim} is the parts' total
+     * @throws IllegalArgumentException when there are no parts, dim is out of range, the shapes differ outside dim,
+     *                                  or the parts are on different devices
+     */
     public static Tensor concat(int dim, Tensor... parts) {
         if (parts.length == 0) {
             throw new IllegalArgumentException("concat: no tensors given");
@@ -206,7 +271,15 @@ public final class Shaping {
         return Autograd.record(out, "concat", g -> split(g, a, sizes).toArray(new Tensor[0]), parts);
     }
 
-    /** Splits along {@code dim} into consecutive pieces of the given sizes (which must add up to the size). */
+    /**
+     * Splits along {@code dim} into consecutive pieces of the given sizes (which must add up to the size).
+     *
+     * @param x     the input, any shape
+     * @param dim   the axis, negative counting from the end
+     * @param sizes each piece's size on dim, ≥ 1, adding up to x's size there
+     * @return the pieces (copies), in order
+     * @throws IllegalArgumentException when dim is out of range, the sizes do not add up, or a size is not positive
+     */
     public static List<Tensor> split(Tensor x, int dim, int... sizes) {
         int a = Shape.axis("split", dim, x.rank());
         int sum = Arrays.stream(sizes).sum();
@@ -223,7 +296,14 @@ public final class Shaping {
         return out;
     }
 
-    /** Broadcasts {@code x} to {@code shape} (materialised); the gradient sums back. */
+    /**
+     * Broadcasts {@code x} to {@code shape} (materialised); the gradient sums back.
+     *
+     * @param x     the input, any shape that broadcasts to {@code shape} (size-1 or missing leading axes)
+     * @param shape the target shape
+     * @return a new tensor of {@code shape}, or x itself when its shape already is {@code shape}
+     * @throws IllegalArgumentException when x's shape does not broadcast to {@code shape}
+     */
     public static Tensor expand(Tensor x, int... shape) {
         int[] target = Shape.broadcast("expand", x.shape(), shape);
         if (!Arrays.equals(target, shape)) {

@@ -13,10 +13,25 @@ public final class Softmax {
     private Softmax() {
     }
 
+    /**
+     * {@return softmax of x along {@code dim}, of x's shape: values in [0, 1] summing to 1 along that axis}
+     *
+     * @param x   the scores, any shape
+     * @param dim the axis, negative counting from the end (−1 is the last)
+     * @throws IllegalArgumentException when dim is out of range for x's rank
+     */
     public static Tensor softmax(Tensor x, int dim) {
         return apply("softmax", x, dim, false);
     }
 
+    /**
+     * {@return log-softmax of x along {@code dim}, of x's shape: values ≤ 0, computed without forming the softmax
+     * (stable for large scores)}
+     *
+     * @param x   the scores, any shape
+     * @param dim the axis, negative counting from the end (−1 is the last)
+     * @throws IllegalArgumentException when dim is out of range for x's rank
+     */
     public static Tensor logSoftmax(Tensor x, int dim) {
         return apply("log_softmax", x, dim, true);
     }

@@ -13,6 +13,14 @@ public final class Upsampling {
     private Upsampling() {
     }
 
+    /**
+     * {@return x (N, C, H, W) up-sampled to (N, C, H·factor, W·factor)}
+     *
+     * @param x      the input, rank 4
+     * @param factor the integer scale, ≥ 1 (1 copies)
+     * @param mode   nearest or bilinear
+     * @throws IllegalArgumentException when x is not rank 4 or the factor is below 1
+     */
     public static Tensor upsample(Tensor x, int factor, UpsampleMode mode) {
         Convolution.requireRank4("upsample", "input", x);
         if (factor < 1) {

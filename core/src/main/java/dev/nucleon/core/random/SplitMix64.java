@@ -26,7 +26,12 @@ public final class SplitMix64 {
     private SplitMix64() {
     }
 
-    /** The output function: 64 well-mixed bits from {@code z}. */
+    /**
+     * The output function: the three lines above.
+     *
+     * @param z any 64-bit value (a state, or a counter spread by {@link #GOLDEN_GAMMA})
+     * @return 64 well-mixed bits; distinct inputs give distinct outputs (a bijection)
+     */
     public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

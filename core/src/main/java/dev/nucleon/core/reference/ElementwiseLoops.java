@@ -12,14 +12,29 @@ public final class ElementwiseLoops {
     private ElementwiseLoops() {
     }
 
-    /** y[i] = op(x[i]; p1, p2). */
+    /**
+     * y[i] = op(x[i]; p1, p2), each evaluated in double and rounded to float.
+     *
+     * @param op the function
+     * @param p1 its first scalar parameter (see {@link UnaryOp})
+     * @param p2 its second scalar parameter
+     * @param x  the input
+     * @param y  the output, at least x's length, written
+     */
     public static void unary(UnaryOp op, float p1, float p2, float[] x, float[] y) {
         for (int i = 0; i < x.length; i++) {
             y[i] = (float) unary(op, p1, p2, x[i]);
         }
     }
 
-    /** The formulas of {@link UnaryOp}, one per line. */
+    /**
+     * {@return op(x; p1, p2) in double: the formulas of {@link UnaryOp}, one per line}
+     *
+     * @param op the function
+     * @param p1 its first scalar parameter
+     * @param p2 its second scalar parameter
+     * @param x  the argument
+     */
     public static double unary(UnaryOp op, double p1, double p2, double x) {
         return switch (op) {
             case NEG -> -x;
@@ -39,7 +54,13 @@ public final class ElementwiseLoops {
         };
     }
 
-    /** The formulas of {@link BinaryOp}, one per line (a is the prediction, b the target for the losses). */
+    /**
+     * {@return op(a, b) in double: the formulas of {@link BinaryOp}, one per line}
+     *
+     * @param op the function
+     * @param a  the first argument (the prediction, for the losses)
+     * @param b  the second argument (the target, for the losses)
+     */
     public static double binary(BinaryOp op, double a, double b) {
         double eps = BinaryOp.BCE_EPSILON;
         double oneMinusEps = 1f - BinaryOp.BCE_EPSILON; // the clamp's bounds are float32 values, as in Keras
@@ -65,6 +86,14 @@ public final class ElementwiseLoops {
     /**
      * out[i] = op(a[i'], b[i'']) over out's index i = (i₀, …): an operand's index is i with 0 on the axes where
      * its size is 1 (broadcast). All three shapes have the same rank.
+     *
+     * @param op       the function
+     * @param a        the first operand, of {@code aShape}
+     * @param aShape   a's shape
+     * @param b        the second operand, of {@code bShape}
+     * @param bShape   b's shape
+     * @param out      the result, of {@code outShape}, written
+     * @param outShape the broadcast shape
      */
     public static void binary(BinaryOp op, float[] a, int[] aShape, float[] b, int[] bShape, float[] out, int[] outShape) {
         int rank = outShape.length;

@@ -14,6 +14,21 @@ public final class MatmulLoops {
     private MatmulLoops() {
     }
 
+    /**
+     * Computes every product of the batch, overwriting c.
+     *
+     * @param a            the left matrices
+     * @param aBatchStride floats from a[i] to a[i+1] (0 shares one matrix)
+     * @param transA       whether a[i] is stored k×m
+     * @param b            the right matrices
+     * @param bBatchStride floats from b[i] to b[i+1] (0 shares one matrix)
+     * @param transB       whether b[i] is stored n×k
+     * @param c            the products, batch·m·n floats, written
+     * @param batch        the number of products
+     * @param m            rows of each product
+     * @param n            columns of each product
+     * @param k            the inner size
+     */
     public static void matmul(float[] a, long aBatchStride, boolean transA, float[] b, long bBatchStride, boolean transB,
                               float[] c, int batch, int m, int n, int k) {
         for (int i = 0; i < batch; i++) {

@@ -13,6 +13,15 @@ public final class ReductionLoops {
     private ReductionLoops() {
     }
 
+    /**
+     * Reduces x onto out, overwriting out.
+     *
+     * @param op       sum or max
+     * @param x        the input, of {@code xShape}
+     * @param xShape   x's shape
+     * @param out      the result, of {@code outShape}, written
+     * @param outShape x's shape with the reduced axes set to 1
+     */
     public static void reduce(ReduceOp op, float[] x, int[] xShape, float[] out, int[] outShape) {
         double[] acc = new double[out.length];
         Arrays.fill(acc, op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : 0);

@@ -25,6 +25,7 @@ public final class ReferenceBackend implements Backend {
     /** The device type: {@code Tensor.to(ReferenceBackend.DEVICE)}. */
     public static final Device DEVICE = new Device("reference", 0);
 
+    /** The one reference backend, serving {@link #DEVICE}. */
     public static final ReferenceBackend INSTANCE = new ReferenceBackend();
 
     private ReferenceBackend() {

@@ -14,7 +14,12 @@ public final class ReferenceBatchNorm {
     private ReferenceBatchNorm() {
     }
 
-    /** Per-channel batch mean. */
+    /**
+     * {@return the per-channel mean μ_c over N·H·W values, C of them}
+     *
+     * @param x     the input values
+     * @param shape x's shape (N, C, H, W)
+     */
     public static double[] mean(double[] x, int[] shape) {
         int c = shape[1], spatial = shape[2] * shape[3];
         double[] mean = new double[c];
@@ -27,7 +32,13 @@ public final class ReferenceBatchNorm {
         return mean;
     }
 
-    /** Per-channel batch variance, biased (divided by M = N·H·W) or unbiased (by M − 1). */
+    /**
+     * {@return the per-channel variance, C of them}
+     *
+     * @param x        the input values
+     * @param shape    x's shape (N, C, H, W)
+     * @param unbiased divide by M − 1 (true) or by M = N·H·W (false)
+     */
     public static double[] variance(double[] x, int[] shape, boolean unbiased) {
         int c = shape[1], spatial = shape[2] * shape[3];
         double[] mean = mean(x, shape);
@@ -43,12 +54,30 @@ public final class ReferenceBatchNorm {
         return var;
     }
 
-    /** Training forward; gamma and beta may be null (1 and 0). */
+    /**
+     * {@return the training forward pass with the batch's statistics, x's shape}
+     *
+     * @param x     the input values
+     * @param shape x's shape (N, C, H, W)
+     * @param gamma γ, C values, or null for 1
+     * @param beta  β, C values, or null for 0
+     * @param eps   ε, added to the variance
+     */
     public static double[] train(double[] x, int[] shape, double[] gamma, double[] beta, double eps) {
         return normalize(x, shape, mean(x, shape), variance(x, shape, false), gamma, beta, eps);
     }
 
-    /** Inference forward with the running statistics. */
+    /**
+     * {@return the inference forward pass with the running statistics, x's shape}
+     *
+     * @param x           the input values
+     * @param shape       x's shape (N, C, H, W)
+     * @param runningMean C values
+     * @param runningVar  C values
+     * @param gamma       γ, C values, or null for 1
+     * @param beta        β, C values, or null for 0
+     * @param eps         ε, added to the variance
+     */
     public static double[] eval(double[] x, int[] shape, double[] runningMean, double[] runningVar, double[] gamma,
                                 double[] beta, double eps) {
         return normalize(x, shape, runningMean, runningVar, gamma, beta, eps);
@@ -66,7 +95,13 @@ public final class ReferenceBatchNorm {
         return y;
     }
 
-    /** The running statistic after one training step: (1 − momentum)·running + momentum·batch. */
+    /**
+     * {@return the running statistic after one training step: (1 − momentum)·running + momentum·batch}
+     *
+     * @param running  the running mean or variance, C values
+     * @param batch    this batch's statistic (the unbiased variance for the running variance)
+     * @param momentum the update weight, in [0, 1]
+     */
     public static double[] runningUpdate(double[] running, double[] batch, double momentum) {
         double[] out = new double[running.length];
         for (int i = 0; i < out.length; i++) {

@@ -18,14 +18,35 @@ public final class ReferenceConv {
     private ReferenceConv() {
     }
 
-    /** (N, C_out, H_out, W_out), H_out = ⌊(H + 2p − d(k − 1) − 1)/s⌋ + 1. */
+    /**
+     * {@return the output shape (N, C_out, H_out, W_out), H_out = ⌊(H + 2p − d(k − 1) − 1)/s⌋ + 1}
+     *
+     * @param xShape   (N, C_in, H, W)
+     * @param wShape   (C_out, C_in/groups, kH, kW)
+     * @param stride   (vertical, horizontal) step
+     * @param pad      (vertical, horizontal) padding on each side
+     * @param dilation (vertical, horizontal) spacing of the kernel taps
+     */
     public static int[] conv2dShape(int[] xShape, int[] wShape, int[] stride, int[] pad, int[] dilation) {
         return new int[] {xShape[0], wShape[0],
                 (xShape[2] + 2 * pad[0] - dilation[0] * (wShape[2] - 1) - 1) / stride[0] + 1,
                 (xShape[3] + 2 * pad[1] - dilation[1] * (wShape[3] - 1) - 1) / stride[1] + 1};
     }
 
-    /** y[n, co, i, j] = b[co] + Σ_{ci in group, ki, kj} x[n, ci, i·s − p + ki·d, j·s − p + kj·d] · w[co, ci', ki, kj]. */
+    /**
+     * y[n, co, i, j] = b[co] + Σ_{ci in group, ki, kj} x[n, ci, i·s − p + ki·d, j·s − p + kj·d] · w[co, ci', ki, kj].
+     *
+     * @param x        the input values
+     * @param xShape   (N, C_in, H, W)
+     * @param w        the weight values
+     * @param wShape   (C_out, C_in/groups, kH, kW)
+     * @param bias     C_out values, or null
+     * @param stride   (vertical, horizontal) step
+     * @param pad      (vertical, horizontal) padding on each side
+     * @param dilation (vertical, horizontal) spacing of the kernel taps
+     * @param groups   channel groups
+     * @return y, of {@link #conv2dShape}
+     */
     public static double[] conv2d(double[] x, int[] xShape, double[] w, int[] wShape, double[] bias,
                                   int[] stride, int[] pad, int[] dilation, int groups) {
         int[] ys = conv2dShape(xShape, wShape, stride, pad, dilation);
@@ -63,6 +84,17 @@ public final class ReferenceConv {
      * The two gradients of L = ⟨conv2d(x, w), gy⟩ (gy has conv2d's output shape), by the same loop as
      * {@link #conv2d}: every product x[xi]·w[wi] that went into y[yi] sends gy[yi]·w[wi] back to gx[xi] and
      * gy[yi]·x[xi] to gw[wi]. Returns {gx, gw}.
+     *
+     * @param x        the input values
+     * @param xShape   (N, C_in, H, W)
+     * @param w        the weight values
+     * @param wShape   (C_out, C_in/groups, kH, kW)
+     * @param gy       ∂L/∂y, of {@link #conv2dShape}
+     * @param stride   (vertical, horizontal) step
+     * @param pad      (vertical, horizontal) padding on each side
+     * @param dilation (vertical, horizontal) spacing of the kernel taps
+     * @param groups   channel groups
+     * @return {gx (x's shape), gw (w's shape)}
      */
     public static double[][] conv2dBackward(double[] x, int[] xShape, double[] w, int[] wShape, double[] gy,
                                             int[] stride, int[] pad, int[] dilation, int groups) {
@@ -100,7 +132,18 @@ public final class ReferenceConv {
         return new double[][] {gx, gw};
     }
 
-    /** (N, C_out, H_out, W_out), H_out = (H − 1)·s − 2p + d(k − 1) + outputPadding + 1, C_out = wShape[1]·groups. */
+    /**
+     * {@return the output shape (N, C_out, H_out, W_out), H_out = (H − 1)·s − 2p + d(k − 1) + outputPadding + 1,
+     * C_out = wShape[1]·groups}
+     *
+     * @param xShape   (N, C_in, H, W)
+     * @param wShape   (C_in, C_out/groups, kH, kW)
+     * @param stride   (vertical, horizontal) step
+     * @param pad      (vertical, horizontal) padding on each side
+     * @param outPad   (vertical, horizontal) output padding, added to H_out and W_out
+     * @param dilation (vertical, horizontal) spacing of the kernel taps
+     * @param groups   channel groups
+     */
     public static int[] convTranspose2dShape(int[] xShape, int[] wShape, int[] stride, int[] pad, int[] outPad,
                                              int[] dilation, int groups) {
         return new int[] {xShape[0], wShape[1] * groups,
@@ -108,7 +151,21 @@ public final class ReferenceConv {
                 (xShape[3] - 1) * stride[1] - 2 * pad[1] + dilation[1] * (wShape[3] - 1) + outPad[1] + 1};
     }
 
-    /** Scatter: y[n, co, i·s − p + ki·d, j·s − p + kj·d] += x[n, ci, i, j] · w[ci, co', ki, kj], then + b[co]. */
+    /**
+     * Scatter: y[n, co, i·s − p + ki·d, j·s − p + kj·d] += x[n, ci, i, j] · w[ci, co', ki, kj], then + b[co].
+     *
+     * @param x        the input values
+     * @param xShape   (N, C_in, H, W)
+     * @param w        the weight values
+     * @param wShape   (C_in, C_out/groups, kH, kW)
+     * @param bias     C_out values, or null
+     * @param stride   (vertical, horizontal) step
+     * @param pad      (vertical, horizontal) padding on each side
+     * @param outPad   (vertical, horizontal) output padding, added to H_out and W_out
+     * @param dilation (vertical, horizontal) spacing of the kernel taps
+     * @param groups   channel groups
+     * @return y, of {@link #convTranspose2dShape}
+     */
     public static double[] convTranspose2d(double[] x, int[] xShape, double[] w, int[] wShape, double[] bias,
                                            int[] stride, int[] pad, int[] outPad, int[] dilation, int groups) {
         int[] ys = convTranspose2dShape(xShape, wShape, stride, pad, outPad, dilation, groups);

@@ -13,14 +13,41 @@ public final class ReferencePool {
     private ReferencePool() {
     }
 
+    /**
+     * {@return the output shape (N, C, H_out, W_out)}
+     *
+     * @param x     the input shape (N, C, H, W)
+     * @param k     the window's height and width
+     * @param s     the stride
+     * @param p     the padding on every side
+     */
     public static int[] shape(int[] x, int k, int s, int p) {
         return new int[] {x[0], x[1], (x[2] + 2 * p - k) / s + 1, (x[3] + 2 * p - k) / s + 1};
     }
 
+    /**
+     * {@return the maximum of every window, of {@link #shape}}
+     *
+     * @param x     the input values
+     * @param shape x's shape (N, C, H, W)
+     * @param k     the window's height and width
+     * @param s     the stride
+     * @param p     the padding on every side
+     */
     public static double[] maxPool2d(double[] x, int[] shape, int k, int s, int p) {
         return pool(x, shape, k, s, p, true, false);
     }
 
+    /**
+     * {@return the mean of every window, of {@link #shape}}
+     *
+     * @param x               the input values
+     * @param shape           x's shape (N, C, H, W)
+     * @param k               the window's height and width
+     * @param s               the stride
+     * @param p               the padding on every side
+     * @param countIncludePad divide by k² (true) or by the window cells inside the image (false)
+     */
     public static double[] avgPool2d(double[] x, int[] shape, int k, int s, int p, boolean countIncludePad) {
         return pool(x, shape, k, s, p, false, countIncludePad);
     }

@@ -13,6 +13,18 @@ public final class StridedCopyLoops {
     private StridedCopyLoops() {
     }
 
+    /**
+     * Runs the loop above.
+     *
+     * @param src        the source array
+     * @param srcOffset  the source element of index (0, …, 0)
+     * @param srcStrides the source step per axis, in floats (0 broadcasts)
+     * @param dst        the target array
+     * @param dstOffset  the target element of index (0, …, 0)
+     * @param dstStrides the target step per axis, in floats
+     * @param extent     the box's size per axis
+     * @param accumulate add into dst (true) or overwrite (false)
+     */
     public static void copy(float[] src, long srcOffset, long[] srcStrides, float[] dst, long dstOffset,
                             long[] dstStrides, int[] extent, boolean accumulate) {
         int rank = extent.length;

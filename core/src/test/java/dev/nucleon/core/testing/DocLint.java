@@ -73,7 +73,8 @@ public final class DocLint {
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
             Path out = Files.createTempDirectory("doclint");
             List<String> options = List.of("-d", out.toString(), "-cp", cp.toString(), "-proc:none", "-implicit:none",
-                    "--release", "17", "-Xmaxwarns", "100000", "-Xdoclint:all/protected");
+                    "--release", "17", "--add-modules", "jdk.incubator.vector", // core.cpu's vector kernels
+                    "-Xmaxwarns", "100000", "-Xdoclint:all/protected");
             boolean ok = javac.getTask(new StringWriter(), files, diagnostics, options, null,
                     files.getJavaFileObjectsFromPaths(sources)).call();
             List<String> findings = new ArrayList<>();

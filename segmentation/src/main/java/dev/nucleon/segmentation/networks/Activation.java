@@ -13,7 +13,14 @@ import java.util.Locale;
  * U-Net" and the encoder half of its carving), sigmoid (paper 001's Simple CNN) or none (a linear layer).
  */
 public enum Activation {
-    RELU, ELU, SIGMOID, NONE;
+    /** max(0, x). */
+    RELU,
+    /** x for x &gt; 0, e^x − 1 otherwise (α = 1). */
+    ELU,
+    /** 1 / (1 + e^(−x)), in (0, 1). */
+    SIGMOID,
+    /** The identity: no activation. */
+    NONE;
 
     /** {@return a fresh layer computing this activation ({@link Identity} for {@link #NONE})} */
     public Module create() {
@@ -26,7 +33,11 @@ public enum Activation {
     }
 
     /**
-     * {@return {@code "relu"}, {@code "elu"}, … (case-insensitive); names the choices when the text is none of them}
+     * {@return the activation a name stands for}
+     *
+     * @param text {@code "relu"}, {@code "elu"}, {@code "sigmoid"} or {@code "none"}: case-insensitive, surrounding
+     *             blanks ignored
+     * @throws IllegalArgumentException when the text is none of them; the message names the choices
      */
     public static Activation parse(String text) {
         for (Activation a : values()) {

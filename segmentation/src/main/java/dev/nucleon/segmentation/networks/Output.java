@@ -11,7 +11,12 @@ import dev.nucleon.nn.layers.Softmax;
  * along the channel axis), or raw scores ({@link #LOGITS}, for losses that take logits).
  */
 public enum Output {
-    SIGMOID, SOFTMAX, LOGITS;
+    /** Each channel on its own: 1 / (1 + e^(−x)), in (0, 1). */
+    SIGMOID,
+    /** Over the channel axis (axis 1) of every pixel: e^(x_k) / Σ_j e^(x_j); the K channels sum to 1. */
+    SOFTMAX,
+    /** The raw scores, unchanged (for losses that apply their own sigmoid or softmax). */
+    LOGITS;
 
     /** {@return the final layer: {@link Sigmoid}, {@link Softmax} over axis 1, or {@link Identity}} */
     public Module create() {
@@ -22,7 +27,13 @@ public enum Output {
         };
     }
 
-    /** {@return {@code "sigmoid"}, {@code "softmax"} or {@code "logits"} (case-insensitive)} */
+    /**
+     * {@return the output a name stands for}
+     *
+     * @param text {@code "sigmoid"}, {@code "softmax"} or {@code "logits"}: case-insensitive, surrounding blanks
+     *             ignored
+     * @throws IllegalArgumentException when the text is none of them; the message names the choices
+     */
     public static Output parse(String text) {
         for (Output o : values()) {
             if (o.name().equalsIgnoreCase(text.trim())) {

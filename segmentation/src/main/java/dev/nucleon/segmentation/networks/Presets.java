@@ -46,23 +46,40 @@ import java.util.function.Function;
  */
 public final class Presets {
 
+    /** Preset name {@code unet-bn}: paper 002's U-Net with batch norm and transposed up-sampling. */
     public static final String UNET_BN = "unet-bn";
+    /** Preset name {@code unet}: paper 004's Keras U-Net (nearest + 2×2 conv up-sampling, head 3×3 → 2 → 1×1). */
     public static final String UNET = "unet";
+    /** Preset name {@code unet-relu}: paper 000's DSB2018 U-Net, all ReLU. */
     public static final String UNET_RELU = "unet-relu";
+    /** Preset name {@code unet-elu}: paper 000's DSB2018 U-Net, all ELU (its "Optimized U-Net"). */
     public static final String UNET_ELU = "unet-elu";
+    /** Preset name {@code unet-carving}: paper 000's carving: encoder ELU then ReLU per level, decoder ReLU. */
     public static final String UNET_CARVING = "unet-carving";
+    /** Preset name {@code unet-plusplus}: {@link UNetPlusPlus}, paper 004's control. */
     public static final String UNET_PLUSPLUS = "unet-plusplus";
+    /** Preset name {@code unet-plus}: {@link UNetPlus}, paper 004. */
     public static final String UNET_PLUS = "unet-plus";
+    /** Preset name {@code resfcn}: {@link ResFcn}, paper 003. */
     public static final String RESFCN = "resfcn";
+    /** Preset name {@code simple-cnn}: {@link SimpleCnn}, paper 001. */
     public static final String SIMPLE_CNN = "simple-cnn";
+    /** Preset name {@code resnet-fcn}: {@link ResNetFcn}, paper 001. */
     public static final String RESNET_FCN = "resnet-fcn";
 
+    /** Option {@code in_channels}: input channels C_in (1 gray, 3 RGB). */
     public static final String IN_CHANNELS = "in_channels";
+    /** Option {@code base}: U-Nets: B, the filters of level 1. */
     public static final String BASE = "base";
+    /** Option {@code depth}: U-Nets: the number of levels N; resnet-fcn: the backbone depth (18, 34, 50, 101, 152). */
     public static final String DEPTH = "depth";
+    /** Option {@code up}: unet-plus: the up-sampling, {@code tc} (transposed) or {@code us} (nearest). */
     public static final String UP = "up";
+    /** Option {@code classes}: output channels K. */
     public static final String CLASSES = "classes";
+    /** Option {@code dropout}: unet-plusplus: the dropout rate after every convolution, in [0, 1). */
     public static final String DROPOUT = "dropout";
+    /** Option {@code width}: simple-cnn: units of each dense layer. */
     public static final String WIDTH = "width";
     /**
      * The head's activation for the U-Nets: {@code sigmoid} (independent channels, e.g. the instance-aware heads'
@@ -79,17 +96,28 @@ public final class Presets {
      * @param options     the option names it takes
      * @param inChannels  its default input channels
      * @param size        the paper's input height and width
+     * @param factory     builds the network from a configuration whose name and options are already checked
      */
     public record Preset(String name, String paper, String description, Set<String> options, int inChannels, int size,
                          Function<ModelConfig, Module> factory) {
 
-        /** {@return a fresh network for {@code config} (its options checked), with the configuration attached} */
+        /**
+         * {@return a fresh network for {@code config} (its options checked), with the configuration attached}
+         *
+         * @param config a configuration naming this preset, with options among {@link #options()}
+         * @throws IllegalArgumentException when the configuration names another preset or an option this one does
+         *                                  not take, or when an option's value is out of range
+         */
         public Module build(ModelConfig config) {
             check(config);
             return factory.apply(config).withConfig(config);
         }
 
-        /** {@return input channels for {@code config}} */
+        /**
+         * {@return input channels for {@code config}: its {@code in_channels} option, else this preset's default}
+         *
+         * @param config a configuration of this preset
+         */
         public int inChannels(ModelConfig config) {
             return config.getInt(IN_CHANNELS, inChannels);
         }
@@ -160,7 +188,12 @@ public final class Presets {
         return Collections.unmodifiableSet(new LinkedHashSet<>(PRESETS.keySet()));
     }
 
-    /** {@return the preset called {@code name}; the message lists the known ones when there is none} */
+    /**
+     * {@return the preset called {@code name}}
+     *
+     * @param name a preset name, e.g. {@value #UNET_BN}
+     * @throws IllegalArgumentException when there is none; the message lists the known ones
+     */
     public static Preset get(String name) {
         Preset p = PRESETS.get(name);
         if (p == null) {
@@ -170,7 +203,12 @@ public final class Presets {
         return p;
     }
 
-    /** {@return a preset with its defaults} */
+    /**
+     * {@return a fresh network of a preset with its default options}
+     *
+     * @param name a preset name, e.g. {@value #UNET_BN}
+     * @throws IllegalArgumentException when there is no such preset
+     */
     public static Module build(String name) {
         return build(name, Map.of());
     }
@@ -178,17 +216,36 @@ public final class Presets {
     /**
      * A preset with options, e.g. {@code build("unet-plus", Map.of("base", 8, "up", "us"))}; the returned network
      * carries the {@link ModelConfig} {@code (name, options)}.
+     *
+     * @param name    a preset name
+     * @param options option name → value (any type; its {@code String.valueOf} is stored)
+     * @return a fresh network
+     * @throws IllegalArgumentException when there is no such preset, it does not take one of the options, or a
+     *                                  value is malformed or out of range
      */
     public static Module build(String name, Map<String, ?> options) {
         return build(config(name, options));
     }
 
-    /** {@return the network a configuration names (the builder name is the preset's)} */
+    /**
+     * {@return a fresh network for a configuration (its builder name is the preset's), the configuration attached}
+     *
+     * @param config a preset name and options, e.g. read back from a checkpoint
+     * @throws IllegalArgumentException when there is no such preset, it does not take one of the options, or a
+     *                                  value is malformed or out of range
+     */
     public static Module build(ModelConfig config) {
         return get(config.builder()).build(config);
     }
 
-    /** {@return the configuration of a preset with options (values as text); checks the name and the option names} */
+    /**
+     * {@return the configuration of a preset with options (values as text), without building the network}
+     *
+     * @param name    a preset name
+     * @param options option name → value (any type; its {@code String.valueOf} is stored)
+     * @throws IllegalArgumentException when there is no such preset or it does not take one of the options (the
+     *                                  values are checked only when the network is built)
+     */
     public static ModelConfig config(String name, Map<String, ?> options) {
         Preset p = get(name);
         Map<String, String> args = new LinkedHashMap<>();
@@ -251,6 +308,10 @@ public final class Presets {
     /**
      * The activation of a network's head: the {@code output} option where the preset takes it, otherwise sigmoid
      * for one class and softmax for more (unet-plus and unet-plusplus are always sigmoid).
+     *
+     * @param c a preset's configuration
+     * @return the head's output activation
+     * @throws IllegalArgumentException when the {@code output} option is not sigmoid, softmax or logits
      */
     public static Output outputOf(ModelConfig c) {
         int classes = c.getInt(CLASSES, 1);

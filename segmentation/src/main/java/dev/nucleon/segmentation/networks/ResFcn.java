@@ -57,10 +57,27 @@ public final class ResFcn extends Module {
         this(3, 2, Output.SOFTMAX);
     }
 
+    /**
+     * Glorot-uniform kernels.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param classes    output channels (≥ 1; 2 in the paper)
+     * @param output     the head's final activation
+     * @throws IllegalArgumentException when the input channels or classes are below 1
+     */
     public ResFcn(int inChannels, int classes, Output output) {
         this(inChannels, classes, output, Initializers.glorotUniform());
     }
 
+    /**
+     * Every choice explicit.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param classes    output channels (≥ 1; 2 in the paper)
+     * @param output     the head's final activation
+     * @param init       the initialiser of every convolution kernel
+     * @throws IllegalArgumentException when the input channels or classes are below 1
+     */
     public ResFcn(int inChannels, int classes, Output output, Initializer init) {
         if (inChannels < 1 || classes < 1) {
             throw new IllegalArgumentException("ResFcn: need input channels and classes >= 1, got " + inChannels + ", "
@@ -102,6 +119,11 @@ public final class ResFcn extends Module {
     /**
      * Every stage's output, named as in {@link #STAGES} (Table 1: {@code stage1.conv} … {@code stage5};
      * Table 2: {@code stage6.up}, {@code stage7}, … {@code stage10}, {@code output}).
+     *
+     * @param x (N, C_in, H, W), H and W multiples of 32
+     * @return stage name → that stage's output, in network order; the last, {@code output}, is what
+     *         {@code forward} returns
+     * @throws IllegalArgumentException when x has another shape
      */
     public Map<String, Tensor> features(Tensor x) {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -154,6 +176,7 @@ public final class ResFcn extends Module {
         }
     }
 
+    /** {@return the output channels} */
     public int classes() {
         return classes;
     }

@@ -53,11 +53,27 @@ public final class ResNetFcn extends Module {
     private final Module up8;
     private final Module output;
 
-    /** 3 input channels, one sigmoid output channel. */
+    /**
+     * 3 input channels, one sigmoid output channel, He-normal kernels.
+     *
+     * @param depth the backbone depth, one of {@link #DEPTHS}
+     * @throws IllegalArgumentException when the depth is not one of them
+     */
     public ResNetFcn(int depth) {
         this(3, depth, 1, Output.SIGMOID, Initializers.heNormal());
     }
 
+    /**
+     * Every choice explicit.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param depth      the backbone depth, one of {@link #DEPTHS} (50 and deeper use bottleneck blocks)
+     * @param classes    K, output channels (≥ 1)
+     * @param out        the final activation (sigmoid for one class, softmax for more)
+     * @param init       the initialiser of every convolution kernel
+     * @throws IllegalArgumentException when the depth is not one of {@link #DEPTHS}, or the input channels or
+     *                                  classes are below 1
+     */
     public ResNetFcn(int inChannels, int depth, int classes, Output out, Initializer init) {
         int[] blocks = blocks(depth);
         if (inChannels < 1 || classes < 1) {
@@ -94,7 +110,12 @@ public final class ResNetFcn extends Module {
         output = registerModule("output", out.create());
     }
 
-    /** {@return residual blocks per layer for a backbone depth} */
+    /**
+     * {@return the residual blocks of layer1 … layer4 for a backbone depth, e.g. {2, 2, 2, 2} for 18}
+     *
+     * @param depth one of {@link #DEPTHS}
+     * @throws IllegalArgumentException when it is not
+     */
     public static int[] blocks(int depth) {
         return switch (depth) {
             case 18 -> new int[] {2, 2, 2, 2};
@@ -148,6 +169,7 @@ public final class ResNetFcn extends Module {
         return new Module[] {stem, layers[0], layers[1], layers[2], layers[3]};
     }
 
+    /** {@return the backbone depth, one of {@link #DEPTHS}} */
     public int depth() {
         return depth;
     }

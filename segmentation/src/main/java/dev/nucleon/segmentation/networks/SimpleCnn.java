@@ -22,7 +22,9 @@ import java.util.Arrays;
  */
 public final class SimpleCnn extends Module {
 
+    /** Units of each dense layer when none is given: 64 (the paper does not say). */
     public static final int DEFAULT_WIDTH = 64;
+    /** The number of per-pixel dense layers, six as in the paper's Table 2. */
     public static final int DENSE_LAYERS = 6;
 
     private final int inChannels;
@@ -35,14 +37,28 @@ public final class SimpleCnn extends Module {
         this(3, 3);
     }
 
+    /**
+     * The paper's network for other input channels or classes: {@value #DEFAULT_WIDTH}-unit sigmoid dense layers,
+     * sigmoid output, glorot_uniform kernels.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param classes    K, output channels (≥ 1)
+     * @throws IllegalArgumentException when either is below 1
+     */
     public SimpleCnn(int inChannels, int classes) {
         this(inChannels, classes, DEFAULT_WIDTH, Activation.SIGMOID, Output.SIGMOID, Initializers.glorotUniform());
     }
 
     /**
-     * @param width      units of each of the six dense layers
+     * Every choice explicit.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param classes    K, output channels (≥ 1)
+     * @param width      units of each of the six dense layers (≥ 1)
      * @param activation their activation (the paper: sigmoid)
      * @param out        the output layer's activation (the paper: sigmoid; softmax for a 3-class distribution)
+     * @param init       the initialiser of every convolution kernel (biases start at zero)
+     * @throws IllegalArgumentException when the input channels, classes or width are below 1
      */
     public SimpleCnn(int inChannels, int classes, int width, Activation activation, Output out, Initializer init) {
         if (inChannels < 1 || classes < 1 || width < 1) {

@@ -42,6 +42,11 @@ public final class UNet extends Module {
     private final List<Module> decoder = new ArrayList<>();
     private final Module head;
 
+    /**
+     * Builds the network a configuration describes, its kernels drawn from the configuration's initialiser.
+     *
+     * @param config the U-Net's configuration (already checked by {@link UNetConfig.Builder#build()})
+     */
     public UNet(UNetConfig config) {
         this.config = config;
         int n = config.depth();
@@ -156,6 +161,7 @@ public final class UNet extends Module {
         return out;
     }
 
+    /** {@return the configuration this network was built from} */
     public UNetConfig unetConfig() {
         return config;
     }

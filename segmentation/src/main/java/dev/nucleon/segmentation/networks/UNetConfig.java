@@ -82,6 +82,7 @@ public final class UNetConfig {
         this.kernelInit = b.kernelInit;
     }
 
+    /** {@return a builder holding the defaults listed above} */
     public static Builder builder() {
         return new Builder();
     }
@@ -128,30 +129,57 @@ public final class UNetConfig {
         private Builder() {
         }
 
-        /** {@return channels of the input image (1 gray, 3 RGB)} */
+        /**
+         * Sets the channels of the input image, C_in.
+         *
+         * @param c 1 for gray, 3 for RGB (≥ 1, checked by {@link #build()}; default 1)
+         * @return this builder
+         */
         public Builder inChannels(int c) {
             this.inChannels = c;
             return this;
         }
 
-        /** {@return B, the filters of level 1 (level n has B·2^(n−1))} */
+        /**
+         * Sets B, the filters of level 1 (level n has B·2^(n−1)).
+         *
+         * @param b B (≥ 1, checked by {@link #build()}; default 16)
+         * @return this builder
+         */
         public Builder base(int b) {
             this.base = b;
             return this;
         }
 
-        /** {@return N, the number of levels including the bottleneck (N − 1 poolings)} */
+        /**
+         * Sets N, the number of levels including the bottleneck (N − 1 poolings, so inputs are multiples of
+         * 2^(N−1)).
+         *
+         * @param n N, in 1 … 12 (checked by {@link #build()}; default 5)
+         * @return this builder
+         */
         public Builder depth(int n) {
             this.depth = n;
             return this;
         }
 
-        /** {@return batch norm after every 3×3 convolution (before its activation), as paper 002} */
+        /**
+         * Puts batch norm after every 3×3 convolution (before its activation), as paper 002, or none.
+         *
+         * @param on whether to (default false)
+         * @return this builder
+         */
         public Builder batchNorm(boolean on) {
             this.batchNorm = on;
             return this;
         }
 
+        /**
+         * Sets how the decoder doubles the resolution.
+         *
+         * @param mode the up-sampling (default {@link UpMode#TRANSPOSED})
+         * @return this builder
+         */
         public Builder upMode(UpMode mode) {
             this.upMode = mode;
             return this;
@@ -160,39 +188,76 @@ public final class UNetConfig {
         /**
          * The activation after the up-sampling's own convolution ({@link UpMode#TRANSPOSED},
          * {@link UpMode#NEAREST_CONV}); ignored for {@link UpMode#NEAREST}. Default none.
+         *
+         * @param a the activation
+         * @return this builder
          */
         public Builder upActivation(Activation a) {
             this.upActivation = a;
             return this;
         }
 
-        /** {@return the same activation on every 3×3 convolution of encoder and decoder} */
+        /**
+         * Puts the same activation on every 3×3 convolution of encoder and decoder, replacing any per-level choice.
+         *
+         * @param a the activation (default ReLU)
+         * @return this builder
+         */
         public Builder activation(Activation a) {
             return encoderActivations(a, a).decoderActivations(a, a);
         }
 
-        /** {@return every encoder level (1 … N, the bottleneck included): first and second convolution} */
+        /**
+         * Sets the activations of every encoder level (1 … N, the bottleneck included), replacing any
+         * {@link #encoderLevel} choice.
+         *
+         * @param first  after each level's first 3×3 convolution
+         * @param second after each level's second 3×3 convolution
+         * @return this builder
+         */
         public Builder encoderActivations(Activation first, Activation second) {
             this.encoderDefault = new Activation[] {first, second};
             this.encoder = new Activation[0][];
             return this;
         }
 
-        /** {@return every decoder level (N−1 … 1): first and second convolution} */
+        /**
+         * Sets the activations of every decoder level (N−1 … 1), replacing any {@link #decoderLevel} choice.
+         *
+         * @param first  after each level's first 3×3 convolution
+         * @param second after each level's second 3×3 convolution
+         * @return this builder
+         */
         public Builder decoderActivations(Activation first, Activation second) {
             this.decoderDefault = new Activation[] {first, second};
             this.decoder = new Activation[0][];
             return this;
         }
 
-        /** {@return one encoder level's activations, level in 1 … N (overrides {@link #encoderActivations})} */
+        /**
+         * Sets one encoder level's activations, overriding {@link #encoderActivations} for that level.
+         *
+         * @param level  1 … N ({@link #build()} fails when it exceeds the depth)
+         * @param first  after the level's first 3×3 convolution
+         * @param second after the level's second 3×3 convolution
+         * @return this builder
+         * @throws IllegalArgumentException when {@code level} is below 1
+         */
         public Builder encoderLevel(int level, Activation first, Activation second) {
             encoder = grow(encoder, level);
             encoder[level - 1] = new Activation[] {first, second};
             return this;
         }
 
-        /** {@return one decoder level's activations, level in 1 … N−1 (overrides {@link #decoderActivations})} */
+        /**
+         * Sets one decoder level's activations, overriding {@link #decoderActivations} for that level.
+         *
+         * @param level  1 … N−1 ({@link #build()} fails when it exceeds N−1)
+         * @param first  after the level's first 3×3 convolution
+         * @param second after the level's second 3×3 convolution
+         * @return this builder
+         * @throws IllegalArgumentException when {@code level} is below 1
+         */
         public Builder decoderLevel(int level, Activation first, Activation second) {
             decoder = grow(decoder, level);
             decoder[level - 1] = new Activation[] {first, second};
@@ -206,12 +271,24 @@ public final class UNetConfig {
             return a.length >= level ? a : Arrays.copyOf(a, level);
         }
 
-        /** {@return dropout rate per level 1 … N (exactly N values; 0 for none)} */
+        /**
+         * Sets the dropout rate of every level (placed as {@link #dropoutPlacement} says).
+         *
+         * @param perLevel one rate in [0, 1) per level 1 … N, exactly N of them (checked by {@link #build()}),
+         *                 0 for none; {@code null} for no dropout at all (the default)
+         * @return this builder
+         */
         public Builder dropout(float... perLevel) {
             this.dropout = perLevel == null ? null : perLevel.clone();
             return this;
         }
 
+        /**
+         * Sets where the per-level dropout goes.
+         *
+         * @param p the placement (default {@link DropoutPlacement#BETWEEN_CONVS})
+         * @return this builder
+         */
         public Builder dropoutPlacement(DropoutPlacement p) {
             this.dropoutPlacement = p;
             return this;
@@ -220,6 +297,10 @@ public final class UNetConfig {
         /**
          * A 3×3 convolution to {@code channels} with {@code activation} before the final 1×1 convolution (the
          * Keras U-Net of paper 004: 2 channels, ReLU). 0 removes it.
+         *
+         * @param channels   its output channels, ≥ 0 (0: no such convolution, the default)
+         * @param activation its activation
+         * @return this builder
          */
         public Builder headHidden(int channels, Activation activation) {
             this.headHidden = channels;
@@ -228,7 +309,11 @@ public final class UNetConfig {
         }
 
         /**
-         * {@return the head: a 1×1 convolution to {@code channels}, then {@code output} (1 + sigmoid, or K + softmax)}
+         * Sets the head: a 1×1 convolution to {@code channels}, then {@code output}.
+         *
+         * @param channels K, the network's output channels (≥ 1; default 1)
+         * @param output   the final activation (1 + sigmoid, or K + softmax; default sigmoid)
+         * @return this builder
          */
         public Builder output(int channels, Output output) {
             this.outChannels = channels;
@@ -236,12 +321,24 @@ public final class UNetConfig {
             return this;
         }
 
-        /** {@return the initialiser of every convolution kernel (biases start at zero)} */
+        /**
+         * Sets the initialiser of every convolution kernel (biases start at zero).
+         *
+         * @param init the initialiser (default glorot_uniform)
+         * @return this builder
+         */
         public Builder kernelInitializer(Initializer init) {
             this.kernelInit = init;
             return this;
         }
 
+        /**
+         * {@return the immutable configuration; later changes to this builder do not affect it}
+         *
+         * @throws IllegalArgumentException when C_in, B or K is below 1, N is outside 1 … 12, the head's hidden
+         *                                  channels are negative, a level's activations were set beyond the depth,
+         *                                  or the dropout rates are not N values in [0, 1)
+         */
         public UNetConfig build() {
             require(inChannels >= 1, "input channels must be >= 1, got " + inChannels);
             require(base >= 1, "base filters B must be >= 1, got " + base);
@@ -270,75 +367,108 @@ public final class UNetConfig {
         }
     }
 
+    /** {@return C_in, the input image's channels} */
     public int inChannels() {
         return inChannels;
     }
 
+    /** {@return B, the filters of level 1} */
     public int base() {
         return base;
     }
 
+    /** {@return N, the number of levels including the bottleneck} */
     public int depth() {
         return depth;
     }
 
+    /** {@return whether every 3×3 convolution is followed by batch norm} */
     public boolean batchNorm() {
         return batchNorm;
     }
 
+    /** {@return how the decoder doubles the resolution} */
     public UpMode upMode() {
         return upMode;
     }
 
+    /** {@return the activation after the up-sampling's own convolution ({@link Activation#NONE} by default)} */
     public Activation upActivation() {
         return upActivation;
     }
 
-    /** {@return activation of encoder level {@code level} (1 … N), convolution {@code conv} (1 or 2)} */
+    /**
+     * {@return the activation after one convolution of an encoder level}
+     *
+     * @param level 1 … N
+     * @param conv  1 or 2, the level's first or second 3×3 convolution
+     * @throws ArrayIndexOutOfBoundsException when either is out of range
+     */
     public Activation encoderActivation(int level, int conv) {
         return encoder[level - 1][conv - 1];
     }
 
-    /** {@return activation of decoder level {@code level} (1 … N−1), convolution {@code conv} (1 or 2)} */
+    /**
+     * {@return the activation after one convolution of a decoder level}
+     *
+     * @param level 1 … N−1
+     * @param conv  1 or 2, the level's first or second 3×3 convolution
+     * @throws ArrayIndexOutOfBoundsException when either is out of range
+     */
     public Activation decoderActivation(int level, int conv) {
         return decoder[level - 1][conv - 1];
     }
 
-    /** {@return dropout rate of level {@code level} (1 … N)} */
+    /**
+     * {@return the dropout rate of a level, in [0, 1), 0 for none}
+     *
+     * @param level 1 … N
+     * @throws ArrayIndexOutOfBoundsException when the level is out of range
+     */
     public float dropout(int level) {
         return dropout[level - 1];
     }
 
+    /** {@return where the per-level dropout goes} */
     public DropoutPlacement dropoutPlacement() {
         return dropoutPlacement;
     }
 
+    /** {@return the channels of the head's 3×3 convolution before the 1×1, 0 when there is none} */
     public int headHidden() {
         return headHidden;
     }
 
+    /** {@return the activation of the head's 3×3 convolution (unused when {@link #headHidden()} is 0)} */
     public Activation headHiddenActivation() {
         return headHiddenActivation;
     }
 
+    /** {@return K, the network's output channels} */
     public int outChannels() {
         return outChannels;
     }
 
+    /** {@return the head's final activation} */
     public Output output() {
         return output;
     }
 
+    /** {@return the initialiser of every convolution kernel} */
     public Initializer kernelInitializer() {
         return kernelInit;
     }
 
-    /** {@return filters of level {@code level} (1 … N): B·2^(level−1)} */
+    /**
+     * {@return the filters of a level, B·2^(level−1)}
+     *
+     * @param level 1 … N (not checked)
+     */
     public int filters(int level) {
         return base << (level - 1);
     }
 
-    /** {@return input height and width must be multiples of this, 2^(N−1)} */
+    /** {@return 2^(N−1): the input's height and width must be multiples of it (one halving per pooling)} */
     public int sizeMultiple() {
         return 1 << (depth - 1);
     }

@@ -77,21 +77,42 @@ public final class UNetPlus extends Module {
     private final Module[] ups;
     private final Module head;
 
-    /** Depth 5, Keras's glorot_uniform kernels. */
+    /**
+     * Depth 5, one output channel, Keras's glorot_uniform kernels.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param base       B, the filters of level 1 (≥ 1)
+     * @param upMode     {@link UpMode#TRANSPOSED} (T.C.) or {@link UpMode#NEAREST} (U.S.)
+     * @throws IllegalArgumentException when a count is out of range or the mode is {@link UpMode#NEAREST_CONV}
+     */
     public UNetPlus(int inChannels, int base, UpMode upMode) {
         this(inChannels, base, 5, upMode, Initializers.glorotUniform());
     }
 
     /**
-     * @param upMode {@link UpMode#TRANSPOSED} (T.C.) or {@link UpMode#NEAREST} (U.S.)
+     * One output channel.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param base       B, the filters of level 1 (≥ 1)
+     * @param depth      the number of levels, 2 … 12
+     * @param upMode     {@link UpMode#TRANSPOSED} (T.C.) or {@link UpMode#NEAREST} (U.S.)
+     * @param init       the initialiser of every convolution kernel
+     * @throws IllegalArgumentException when a count is out of range or the mode is {@link UpMode#NEAREST_CONV}
      */
     public UNetPlus(int inChannels, int base, int depth, UpMode upMode, Initializer init) {
         this(inChannels, base, depth, upMode, 1, init);
     }
 
     /**
-     * @param upMode  {@link UpMode#TRANSPOSED} (T.C.) or {@link UpMode#NEAREST} (U.S.)
-     * @param classes output channels of the 1×1 head (1 in paper 004; 2 for the instance-aware heads)
+     * Every choice explicit.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param base       B, the filters of level 1 (≥ 1)
+     * @param depth      the number of levels, 2 … 12
+     * @param upMode     {@link UpMode#TRANSPOSED} (T.C.) or {@link UpMode#NEAREST} (U.S.)
+     * @param classes    output channels of the 1×1 head (≥ 1: 1 in paper 004; 2 for the instance-aware heads)
+     * @param init       the initialiser of every convolution kernel
+     * @throws IllegalArgumentException when a count is out of range or the mode is {@link UpMode#NEAREST_CONV}
      */
     public UNetPlus(int inChannels, int base, int depth, UpMode upMode, int classes, Initializer init) {
         if (classes < 1) {
@@ -161,7 +182,11 @@ public final class UNetPlus extends Module {
         return kind + "" + n + "_" + k;
     }
 
-    /** {@return f_n = B·2^(n−1), level n from 1} */
+    /**
+     * {@return f_n = B·2^(n−1), the filters of level n}
+     *
+     * @param level n, from 1 (not checked)
+     */
     public int filters(int level) {
         return base << (level - 1);
     }
@@ -229,6 +254,7 @@ public final class UNetPlus extends Module {
         return above == null ? left : Shaping.concat(1, left, above);
     }
 
+    /** {@return the up-sampling: {@link UpMode#TRANSPOSED} or {@link UpMode#NEAREST}} */
     public UpMode upMode() {
         return transposed ? UpMode.TRANSPOSED : UpMode.NEAREST;
     }

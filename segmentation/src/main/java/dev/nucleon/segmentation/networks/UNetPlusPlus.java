@@ -41,16 +41,42 @@ public final class UNetPlusPlus extends Module {
     private final Module[] pools;
     private final Module head;
 
-    /** B base filters, depth 5, He-normal kernels, dropout 0.5. */
+    /**
+     * Depth 5, one output channel, He-normal kernels, dropout 0.5.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param base       B, the filters of level 0 (≥ 1)
+     * @throws IllegalArgumentException when a count is below 1
+     */
     public UNetPlusPlus(int inChannels, int base) {
         this(inChannels, base, 5, DEFAULT_DROPOUT, Initializers.heNormal());
     }
 
+    /**
+     * One output channel.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param base       B, the filters of level 0 (≥ 1)
+     * @param depth      the number of levels, 2 … 12
+     * @param dropout    the rate after every convolution, in [0, 1)
+     * @param init       the initialiser of every convolution kernel
+     * @throws IllegalArgumentException when a count or the rate is out of range
+     */
     public UNetPlusPlus(int inChannels, int base, int depth, float dropout, Initializer init) {
         this(inChannels, base, depth, dropout, 1, init);
     }
 
-    /** @param classes output channels of the 1×1 head (1 in paper 004; 2 for the instance-aware heads) */
+    /**
+     * Every choice explicit.
+     *
+     * @param inChannels C_in, channels of the input image (≥ 1)
+     * @param base       B, the filters of level 0 (≥ 1)
+     * @param depth      the number of levels, 2 … 12
+     * @param dropout    the rate after every convolution, in [0, 1)
+     * @param classes    output channels of the 1×1 head (≥ 1: 1 in paper 004; 2 for the instance-aware heads)
+     * @param init       the initialiser of every convolution kernel
+     * @throws IllegalArgumentException when a count or the rate is out of range
+     */
     public UNetPlusPlus(int inChannels, int base, int depth, float dropout, int classes, Initializer init) {
         if (classes < 1) {
             throw new IllegalArgumentException("UNetPlusPlus: need classes >= 1, got " + classes);
@@ -101,7 +127,11 @@ public final class UNetPlusPlus extends Module {
         return s;
     }
 
-    /** {@return f_i = B·2^i, level i from 0} */
+    /**
+     * {@return f_i = B·2^i, the filters of level i}
+     *
+     * @param level i, from 0 (not checked)
+     */
     public int filters(int level) {
         return base << level;
     }

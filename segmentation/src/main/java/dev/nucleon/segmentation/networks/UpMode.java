@@ -14,9 +14,21 @@ import java.util.Locale;
  * </ul>
  */
 public enum UpMode {
-    TRANSPOSED, NEAREST_CONV, NEAREST;
+    /** A 2×2 transposed convolution with stride 2 to C/2 channels. */
+    TRANSPOSED,
+    /** Nearest-neighbour ×2, then a 2×2 "same" convolution to C/2 channels. */
+    NEAREST_CONV,
+    /** Nearest-neighbour ×2 only; the channels stay C. */
+    NEAREST;
 
-    /** {@return {@code transposed}/{@code tc}, {@code nearest-conv}, {@code nearest}/{@code us} (case-insensitive)} */
+    /**
+     * {@return the mode a name stands for}
+     *
+     * @param text {@code transposed} (or {@code tc}, {@code t.c.}), {@code nearest-conv} (or {@code upconv}),
+     *             {@code nearest} (or {@code us}, {@code u.s.}): case-insensitive, {@code _} read as {@code -},
+     *             surrounding blanks ignored
+     * @throws IllegalArgumentException when the text is none of them; the message names the choices
+     */
     public static UpMode parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         return switch (t) {
