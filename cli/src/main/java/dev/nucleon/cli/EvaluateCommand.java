@@ -126,6 +126,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "(false positive = a prediction overlapping no true nucleus), next to the official score.")
     String metric;
 
+    @Option(names = "--quiet", description = "With --data: no progress line per image on stderr (warnings, errors "
+            + "and the report are still printed).")
+    boolean quiet;
+
     @Option(names = "--json", description = "Print one JSON object (mean_ap, ap_by_threshold, avg_iou, pixel, images, "
             + "kinds: the table by nuclei kind; with --data also split; with --metric paper004 also paper004).")
     boolean json;
@@ -237,8 +241,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             AtomicFileWriter.writeString(folder.resolve("split.csv"), grouped.toCsv());
         }
         ModelEvaluation.Result r = ModelEvaluation.run(predictor, samples, folder, kinds, p -> {
-            err.println(p.toLine());
-            err.flush();
+            if (!quiet) {
+                err.println(p.toLine());
+                err.flush();
+            }
         });
         KindReport byKind = r.byKind();
         byKind.writeJson(folder.resolve("kinds.json"), metric());
@@ -308,8 +314,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         err.flush();
         Path folder = predOut != null ? predOut : Files.createTempDirectory("nucleon-eval-");
         ModelEvaluation.Result result = ModelEvaluation.runPrepared(predictor, samples, folder, p -> {
-            err.println(p.toLine());
-            err.flush();
+            if (!quiet) {
+                err.println(p.toLine());
+                err.flush();
+            }
         });
         KindReport byKind = result.byKind();
         byKind.writeJson(folder.resolve("kinds.json"), metric());

@@ -94,6 +94,13 @@ class TrainRecipeTest {
         assertEquals(0, e.exitCode(), e.toString());
         assertTrue(e.err().contains("recipe paper004-unet-b8: scoring its 1 validation samples"), e.err());
         assertTrue(e.out().contains("recipe paper004-unet-b8") && e.out().toLowerCase().contains("paper 004"), e.out());
+        assertTrue(e.err().contains("[1/1]"), "a progress line per image: " + e.err());
+        Run quiet = Run.of("evaluate", "--data", data.toString(), "--model", out.toString(), "--recipe",
+                "paper004-unet-b8", "--quiet");
+        assertEquals(0, quiet.exitCode(), quiet.toString());
+        assertFalse(quiet.err().contains("[1/1]"), "--quiet: no progress line: " + quiet.err());
+        assertEquals(e.out().lines().filter(l -> l.startsWith("mean AP")).toList(),
+                quiet.out().lines().filter(l -> l.startsWith("mean AP")).toList());
         Run bundled = Run.of("evaluate", "--data", data.toString(), "--recipe", "paper004-unet-b8");
         assertEquals(1, bundled.exitCode(), bundled.toString());
         assertTrue(bundled.err().contains(NetworkInput.PAPER004_NAME), bundled.err());
