@@ -18,7 +18,6 @@ import dev.nucleon.segmentation.recipes.Recipe;
 import dev.nucleon.segmentation.recipes.Recipes;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -295,12 +294,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             return 1;
         }
         inference.apply(predictor).device(dev).flipTta(tta);
-        PrintStream log = new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                err.write(b);
-            }
-        }, true);
+        PrintStream log = new PrintStream(new WriterOutputStream(err), true);
         List<TrainingSample> samples;
         try {
             samples = Recipes.prepare(r, Dsb2018Dataset.open(data).samples(), splitSeed, log).validation();

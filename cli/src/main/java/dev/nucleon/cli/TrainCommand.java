@@ -7,7 +7,9 @@ import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.segmentation.dataset.DatasetSplit;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.GroupedSplit;
+import dev.nucleon.segmentation.dataset.DatasetSplit;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.dataset.TrainingSample;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.networks.Presets;
@@ -365,7 +367,7 @@ public final class TrainCommand implements Callable<Integer> {
         log.println("train: " + config.describe() + " input=" + r.input() + " data=" + r.data()
                 + " checkpoint=" + (r.lowestValidationLoss() ? "lowest validation loss" : "highest validation score"));
         r.deviations().forEach(d -> log.println("train: differs from the paper: " + d));
-        Recipes.Split split;
+        DatasetSplit<TrainingSample> split;
         try {
             split = Recipes.prepare(r, dataset.samples(), config.seed(), log);
         } catch (IllegalArgumentException e) {
@@ -451,29 +453,5 @@ public final class TrainCommand implements Callable<Integer> {
             // reported below
         }
         throw new IllegalArgumentException("--scale-augment must be MIN:MAX with 0 < MIN <= MAX <= 8, got '" + text + "'");
-    }
-
-    /** Lets the trainer's PrintStream write through picocli's writer (so tests capture it). */
-    private static final class WriterOutputStream extends java.io.OutputStream {
-        private final PrintWriter w;
-
-        WriterOutputStream(PrintWriter w) {
-            this.w = w;
-        }
-
-        @Override
-        public void write(int b) {
-            w.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            w.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void flush() {
-            w.flush();
-        }
     }
 }

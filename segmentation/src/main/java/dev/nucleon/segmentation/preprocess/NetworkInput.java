@@ -114,21 +114,7 @@ public final class NetworkInput {
     private static FloatImage preparePaper004(FloatImage image, Consumer<String> warn) {
         FloatImage gray = Grayscale.of(finiteUnitRange(image, warn));
         gray = NonFiniteSamples.replace(gray, false);
-        FloatImage denoised = new TotalVariationDenoising().apply(new Clahe().apply(gray));
-        float[] d = denoised.data();
-        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-        for (float v : d) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        float[] out = new float[d.length];
-        if (hi > lo) {
-            float scale = 1f / (hi - lo);
-            for (int i = 0; i < d.length; i++) {
-                out[i] = (d[i] - lo) * scale;
-            }
-        }
-        return new FloatImage(denoised.width(), denoised.height(), 1, out);
+        return IntensityScaling.minMax(new TotalVariationDenoising().apply(new Clahe().apply(gray)));
     }
 
     /**

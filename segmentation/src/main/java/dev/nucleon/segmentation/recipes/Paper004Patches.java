@@ -1,5 +1,6 @@
 package dev.nucleon.segmentation.recipes;
 
+import dev.nucleon.segmentation.dataset.DatasetSplit;
 import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.image.FloatImage;
@@ -46,10 +47,6 @@ public final class Paper004Patches {
     public static final double MIN_FOREGROUND_RATIO = 0.4;
     /** The paper's training : validation proportion of the patches, 8 : 2. */
     public static final double VALIDATION_FRACTION = 0.2;
-
-    /** The patches split into training and validation. */
-    public record Split(List<TrainingSample> train, List<TrainingSample> validation) {
-    }
 
     private Paper004Patches() {
     }
@@ -159,16 +156,19 @@ public final class Paper004Patches {
     }
 
     /**
-     * {@return the paper's random 8 : 2 split of the patches, seeded}
+     * {@return the paper's random 8 : 2 split of the patches, seeded}: the same members as {@link DatasetSplit#of}
+     * ({@code Collections.shuffle} with {@code Random(seed)}, the first 20 % to validation), but each part in the
+     * shuffled order rather than the original one — the order the shipped {@code paper004-unet-b8} weights were
+     * trained in, on which the trainer's seeded epoch order depends.
      *
      * @param patches the patches
      * @param seed    the shuffle's seed
      */
-    public static Split split(List<TrainingSample> patches, long seed) {
+    public static DatasetSplit<TrainingSample> split(List<TrainingSample> patches, long seed) {
         List<TrainingSample> shuffled = new ArrayList<>(patches);
         Collections.shuffle(shuffled, new Random(seed));
         int validation = (int) Math.round(patches.size() * VALIDATION_FRACTION);
-        return new Split(List.copyOf(shuffled.subList(validation, shuffled.size())),
+        return new DatasetSplit<>(List.copyOf(shuffled.subList(validation, shuffled.size())),
                 List.copyOf(shuffled.subList(0, validation)));
     }
 }

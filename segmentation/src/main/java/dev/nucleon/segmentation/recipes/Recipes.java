@@ -1,6 +1,7 @@
 package dev.nucleon.segmentation.recipes;
 
 import dev.nucleon.segmentation.augment.AugmentationPipeline;
+import dev.nucleon.segmentation.dataset.DatasetSplit;
 import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.image.FloatImage;
@@ -15,11 +16,9 @@ import dev.nucleon.segmentation.dataset.TrainingSample;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * The papers' training protocols, one {@link Recipe} per row of their results tables (see
@@ -191,10 +190,6 @@ public final class Recipes {
 
     // ----- data ----------------------------------------------------------------------------------------------
 
-    /** Training and validation samples, ready for {@link dev.nucleon.segmentation.train.Trainer#fitPrepared}. */
-    public record Split(List<TrainingSample> train, List<TrainingSample> validation) {
-    }
-
     /**
      * The recipe's training and validation samples from a folder's images ({@link Recipe.Data}), seeded.
      *
@@ -206,18 +201,17 @@ public final class Recipes {
      * @return the training and validation samples
      * @throws IOException when an image or its truth cannot be read
      */
-    public static Split prepare(Recipe recipe, List<NucleiSample> samples, long seed, PrintStream log)
-            throws IOException {
+    public static DatasetSplit<TrainingSample> prepare(Recipe recipe, List<NucleiSample> samples, long seed,
+                                                       PrintStream log) throws IOException {
         return switch (recipe.data()) {
-            case PAPER004_PATCHES -> {
-                Paper004Patches.Split s = Paper004Patches.split(Paper004Patches.patches(samples, seed, log), seed);
-                yield new Split(s.train(), s.validation());
-            }
+            case PAPER004_PATCHES -> Paper004Patches.split(Paper004Patches.patches(samples, seed, log), seed);
             case RESIZED -> resized(recipe, samples, seed);
         };
     }
 
-    private static Split resized(Recipe recipe, List<NucleiSample> samples, long seed) throws IOException {
+    /** Every image resized to the recipe's side and converted, then {@link DatasetSplit#of} over the images. */
+    private static DatasetSplit<TrainingSample> resized(Recipe recipe, List<NucleiSample> samples, long seed)
+            throws IOException {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("recipe " + recipe.name() + " needs images, and the folder has none");
         }
@@ -229,8 +223,6 @@ public final class Recipes {
             LabelImage labels = Resize.nearest(s.readLabels(), side, side);
             all.add(new TrainingSample(s.id(), input, labels, ImageKind.of(image)));
         }
-        Collections.shuffle(all, new Random(seed));
-        int validation = (int) Math.round(all.size() * recipe.validationFraction());
-        return new Split(List.copyOf(all.subList(validation, all.size())), List.copyOf(all.subList(0, validation)));
+        return DatasetSplit.of(all, recipe.validationFraction(), seed);
     }
 }

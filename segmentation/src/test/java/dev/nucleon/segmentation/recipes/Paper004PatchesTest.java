@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nucleon.segmentation.dataset.DatasetSplit;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.dataset.TrainingSample;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.io.ImageFileWriter;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
-import dev.nucleon.segmentation.dataset.TrainingSample;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -79,7 +80,7 @@ class Paper004PatchesTest {
             patches.add(new TrainingSample("p" + i, new FloatImage(1, 1, 1, new float[1]), new LabelImage(1, 1, new int[1]),
                     dev.nucleon.segmentation.dataset.ImageKind.GRAY));
         }
-        Paper004Patches.Split s = Paper004Patches.split(patches, 7);
+        DatasetSplit<TrainingSample> s = Paper004Patches.split(patches, 7);
         assertEquals(40, s.train().size());
         assertEquals(10, s.validation().size());
         Set<String> ids = new HashSet<>();
