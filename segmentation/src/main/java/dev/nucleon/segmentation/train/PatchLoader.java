@@ -198,8 +198,7 @@ final class PatchLoader implements AutoCloseable {
             for (int k = 0; k < cin * plane; k++) {
                 x[i * cin * plane + k] = Math.max(0f, Math.min(1f, d[k]));
             }
-            float[] t = setup.head() == Head.FOREGROUND ? target(a.target(), config.separateTouching())
-                    : setup.head().target(a.target());
+            float[] t = target(setup.head(), a.target(), config.separateTouching());
             System.arraycopy(t, 0, y, i * cout * plane, cout * plane);
         }
         return new Tensor[] {Tensor.of(x, n, cin, p, p), Tensor.of(y, n, cout, p, p)};
@@ -270,6 +269,14 @@ final class PatchLoader implements AutoCloseable {
     static TrainingSample load(NucleiSample s, String input) throws IOException {
         FloatImage image = s.readImage();
         return new TrainingSample(s.id(), NetworkInput.prepare(image, input), s.readLabels(), ImageKind.of(image));
+    }
+
+    /**
+     * The training target of a label patch for {@code head}: {@link #target(LabelImage, boolean)} for the
+     * foreground head, {@link Head#target} for the others.
+     */
+    static float[] target(Head head, LabelImage labels, boolean separate) {
+        return head == Head.FOREGROUND ? target(labels, separate) : head.target(labels);
     }
 
     /**

@@ -607,8 +607,7 @@ public final class Trainer {
                 for (int i = 0; i < n; i++) {
                     TrainingSample s = set.get(from + i);
                     System.arraycopy(s.input().data(), 0, x, i * cin * plane, cin * plane);
-                    float[] t = head == Head.FOREGROUND ? PatchLoader.target(s.labels(), config.separateTouching())
-                            : head.target(s.labels());
+                    float[] t = PatchLoader.target(head, s.labels(), config.separateTouching());
                     System.arraycopy(t, 0, y, i * cout * plane, cout * plane);
                 }
                 Tensor xs = Tensor.of(x, n, cin, p, p).to(model.device());
