@@ -98,8 +98,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--head", defaultValue = "foreground",
             description = "What the network predicts: foreground (nucleus minus touching seams), contour (nucleus + "
-                    + "contour maps) or distance (nucleus + normalised distance); default ${DEFAULT-VALUE}. Sets the "
-                    + "preset's classes option.")
+                    + "contour maps), distance (nucleus + normalised distance) or classes (background / interior / "
+                    + "border, paper 001; needs --loss cross-entropy); default ${DEFAULT-VALUE}. Sets the preset's "
+                    + "classes option.")
     String head;
 
     @Option(names = "--input", defaultValue = "gray",
@@ -136,7 +137,8 @@ public final class TrainCommand implements Callable<Integer> {
     String optimizer;
 
     @Option(names = "--loss", defaultValue = "bce-log-dice",
-            description = "bce-log-dice (paper 004), bce-dice, dice, bce; default ${DEFAULT-VALUE}.")
+            description = "bce-log-dice (paper 004), bce-dice, dice, bce, cross-entropy (--head classes); default "
+                    + "${DEFAULT-VALUE}.")
     String loss;
 
     @Option(names = "--weight-decay", defaultValue = "0", description = "Default ${DEFAULT-VALUE}.")
@@ -231,6 +233,10 @@ public final class TrainCommand implements Callable<Integer> {
         double[] scales;
         try {
             outputHead = Head.parse(head);
+            if ((outputHead == Head.CLASSES) != loss.equals("cross-entropy")) {
+                throw new IllegalArgumentException("--head classes and --loss cross-entropy go together; got --head "
+                        + outputHead.label() + " --loss " + loss);
+            }
             inputName = switch (input) {
                 case "gray" -> NetworkInput.NAME;
                 case "rgb" -> NetworkInput.RGB_NAME;

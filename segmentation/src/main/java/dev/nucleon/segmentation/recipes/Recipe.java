@@ -47,9 +47,12 @@ public record Recipe(String name, String paper, String row, String preset, Map<S
         RESIZED
     }
 
-    /** {@return every recipe trains the nucleus-probability head (the papers' one output map)} */
+    /**
+     * {@return the head the recipe trains: the papers' one nucleus-probability map ({@link Head#FOREGROUND}), except
+     * for a recipe with paper 001's 3-class cross-entropy, which trains {@link Head#CLASSES}}
+     */
     public Head head() {
-        return Head.FOREGROUND;
+        return config.loss().equals("cross-entropy") ? Head.CLASSES : Head.FOREGROUND;
     }
 
     /** {@return whether {@code train --recipe} runs it} */

@@ -4,6 +4,7 @@ import dev.nucleon.segmentation.augment.AugmentationPipeline;
 import dev.nucleon.segmentation.dataset.DatasetSplit;
 import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.instance.PostProcessing;
@@ -150,9 +151,13 @@ public final class Recipes {
     /** Paper 001's Table 1: Simple CNN (Adam 0.1, 15 epochs, batch 32), ResNet (Adadelta 0.1, 40, 10), U-Net. */
     private static void paper001() {
         add(new Recipe("paper001-simple-cnn", "001", "Table 1, Simple CNN", Presets.SIMPLE_CNN, Map.of(),
-                config(15, 32, 256, 0.1, "adam", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
-                Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED, List.of(),
-                "its 3-class per-pixel cross-entropy (nucleus / border / background) has no training path yet"));
+                config(15, 32, 256, 0.1, "adam", "cross-entropy", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
+                Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED,
+                List.of("border class: nucleus pixels within " + Head.CONTOUR_WIDTH + " px of the background or another "
+                                + "nucleus (the paper does not give the width)",
+                        "instances: markers from the interior class, watershed inside 1 − p_background (the paper "
+                                + "reports pixel accuracy and mean IoU, not how it counted nuclei)",
+                        "validation: 10 % of the images at random (the paper does not state its split)"), null));
         add(new Recipe("paper001-resnet", "001", "Table 1, ResNet", Presets.RESNET_FCN, Map.of(Presets.DEPTH, "152"),
                 config(40, 10, 256, 0.1, "adam", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
                 Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED, List.of("random init (no COCO weights offline)"),
@@ -183,9 +188,12 @@ public final class Recipes {
     /** Paper 003: residual FCN, BCE + Dice, Adam, ≤ 60 epochs, lr × 0.1 after 5 epochs without improvement, stop after 10. */
     private static void paper003() {
         add(new Recipe("paper003-resfcn", "003", "Residual FCN", Presets.RESFCN, Map.of(),
-                config(60, 8, 256, 1e-3, "adam", "bce-dice", 0, "none", 0, 0.5, 10), NetworkInput.RGB_NAME,
-                Recipe.Data.RESIZED, 256, 0.1, AugmentationPipeline::paper003, true, PostProcessing.WATERSHED, List.of(),
-                "its output is 128×128 (half the input) with 2 softmax classes; the trainer compares full-size maps"));
+                config(60, 8, 256, 1e-3, "adam", "bce-dice", 0, "plateau", 5, 0.1, 10), NetworkInput.RGB_NAME,
+                Recipe.Data.RESIZED, 256, 0.1, AugmentationPipeline::paper003, true, PostProcessing.WATERSHED,
+                List.of("the loss compares the 128×128 nucleus-class output, bilinearly upsampled to 256×256, with the "
+                                + "256×256 mask (the paper: 128×128 against a downsized mask)",
+                        "lr 1e-3 (Keras' Adam default) and batch 8: the paper states neither",
+                        "validation: 10 % of the images at random (the paper does not state its split)"), null));
     }
 
     // ----- data ----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import dev.nucleon.nn.optim.RMSprop;
 import dev.nucleon.nn.optim.SGD;
 import dev.nucleon.segmentation.loss.BceDiceLoss;
 import dev.nucleon.segmentation.loss.BceLogDiceLoss;
+import dev.nucleon.segmentation.loss.CategoricalCrossEntropy;
 import dev.nucleon.segmentation.loss.DiceLoss;
 
 import java.util.List;
@@ -29,7 +30,7 @@ import java.util.Locale;
  * @param patchesPerImage    random patches drawn from each training image per epoch
  * @param learningRate       the optimiser's initial learning rate
  * @param optimizer          adam, adamw, sgd or rmsprop
- * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice or bce
+ * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice, bce, or cross-entropy (paper 001, the classes head)
  * @param weightDecay        L2 weight decay (0 = none)
  * @param plateauPatience    epochs without improvement before the learning rate is multiplied by
  *                           {@code plateauFactor} (0 = no schedule)
@@ -58,7 +59,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
     /** The schedule names {@code schedule} accepts. */
     public static final List<String> SCHEDULES = List.of("plateau", "cosine", "step", "none");
     /** The loss names {@code loss} accepts. */
-    public static final List<String> LOSSES = List.of("bce-log-dice", "bce-dice", "dice", "bce");
+    public static final List<String> LOSSES = List.of("bce-log-dice", "bce-dice", "dice", "bce", "cross-entropy");
 
     /**
      * Checks every value.
@@ -69,7 +70,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
      * @param patchesPerImage    random patches drawn from each training image per epoch
      * @param learningRate       the optimiser's initial learning rate
      * @param optimizer          adam, adamw, sgd or rmsprop
-     * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice or bce
+     * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice, bce, or cross-entropy (paper 001, the classes head)
      * @param weightDecay        L2 weight decay (0 = none)
      * @param plateauPatience    epochs without improvement before the learning rate is multiplied by
      *                           {@code plateauFactor} (0 = no schedule)
@@ -183,6 +184,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
             case "bce-dice" -> new BceDiceLoss();
             case "dice" -> new DiceLoss();
             case "bce" -> new BinaryCrossEntropy();
+            case "cross-entropy" -> new CategoricalCrossEntropy();
             default -> throw new IllegalStateException(loss);
         };
     }

@@ -108,6 +108,9 @@ class RecipesTest {
         assertEquals(0.1, simple.learningRate(), 0);
         assertEquals(15, simple.epochs());
         assertEquals(32, simple.batchSize());
+        assertEquals("adam", simple.optimizer());
+        assertEquals("cross-entropy", simple.loss(), "3-class per-pixel cross-entropy");
+        assertEquals(Head.CLASSES, Recipes.get("paper001-simple-cnn").head(), "nucleus / border / background");
         TrainerConfig resnet = Recipes.get("paper001-resnet").config();
         assertEquals(40, resnet.epochs());
         assertEquals(10, resnet.batchSize());
@@ -122,14 +125,18 @@ class RecipesTest {
         TrainerConfig res = Recipes.get("paper003-resfcn").config();
         assertEquals("bce-dice", res.loss());
         assertEquals(60, res.epochs());
-        assertEquals(10, res.earlyStopping());
-        // recipes that cannot run say why
-        for (String name : List.of("paper001-simple-cnn", "paper001-resnet", "paper003-resfcn")) {
-            Recipe r = Recipes.get(name);
-            assertFalse(r.runnable(), name);
-            assertFalse(r.notRunnable().isBlank(), name);
+        assertEquals(10, res.earlyStopping(), "stop after 10 epochs without improvement");
+        assertEquals("plateau", res.schedule());
+        assertEquals(5, res.plateauPatience(), "lr x 0.1 after 5 epochs without improvement");
+        assertEquals(0.1, res.plateauFactor(), 0);
+        assertEquals(Head.FOREGROUND, Recipes.get("paper003-resfcn").head());
+        // a recipe that cannot run says why
+        Recipe resnet152 = Recipes.get("paper001-resnet");
+        assertFalse(resnet152.runnable());
+        assertTrue(resnet152.notRunnable().contains("Adadelta"), resnet152.notRunnable());
+        for (String name : List.of("paper001-simple-cnn", "paper003-resfcn", "paper002-unet-bn")) {
+            assertNull(Recipes.get(name).notRunnable(), name);
         }
-        assertNull(Recipes.get("paper002-unet-bn").notRunnable());
     }
 
     @Test
