@@ -133,7 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate, default ${DEFAULT-VALUE}.")
     double lr;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd, rmsprop; default ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd, rmsprop, adadelta; default ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--loss", defaultValue = "bce-log-dice",
@@ -344,11 +344,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (!clash.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--recipe " + r.name() + " sets " + String.join(", ", clash)
                     + " itself; leave " + (clash.size() == 1 ? "it" : "them") + " out");
-        }
-        if (!r.runnable()) {
-            err.println("nucleon: recipe " + r.name() + " cannot run here: " + r.notRunnable());
-            err.flush();
-            return 1;
         }
         TrainerConfig config = r.config();
         if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {

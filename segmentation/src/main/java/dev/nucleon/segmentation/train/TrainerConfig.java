@@ -3,6 +3,7 @@ package dev.nucleon.segmentation.train;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.loss.BinaryCrossEntropy;
 import dev.nucleon.nn.loss.Loss;
+import dev.nucleon.nn.optim.Adadelta;
 import dev.nucleon.nn.optim.Adam;
 import dev.nucleon.nn.optim.AdamW;
 import dev.nucleon.nn.optim.CosineAnnealingLR;
@@ -55,7 +56,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
                             boolean augment, boolean separateTouching, int validationPatch, String schedule) {
 
     /** The optimiser names {@code optimizer} accepts. */
-    public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
+    public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop", "adadelta");
     /** The schedule names {@code schedule} accepts. */
     public static final List<String> SCHEDULES = List.of("plateau", "cosine", "step", "none");
     /** The loss names {@code loss} accepts. */
@@ -213,6 +214,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
             case "adamw" -> new AdamW(model, learningRate);
             case "sgd" -> new SGD(model, learningRate);
             case "rmsprop" -> new RMSprop(model, learningRate);
+            case "adadelta" -> new Adadelta(model, learningRate);
             default -> throw new IllegalStateException(optimizer);
         };
     }
