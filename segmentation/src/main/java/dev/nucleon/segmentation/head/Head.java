@@ -1,7 +1,7 @@
 package dev.nucleon.segmentation.head;
 
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.instance.DistanceTransform;
+import dev.nucleon.segmentation.morphology.DistanceTransform;
 import dev.nucleon.segmentation.preprocess.ThreeClassTarget;
 
 import java.util.Locale;
