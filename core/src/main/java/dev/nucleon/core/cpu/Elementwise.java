@@ -4,6 +4,7 @@ import dev.nucleon.core.BinaryOp;
 import dev.nucleon.core.Epilogue;
 import dev.nucleon.core.RandomDistribution;
 import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.random.CounterRandom;
 
 /**
  * CPU elementwise kernels: unary functions and their derivatives, broadcast binary ops, random fills.

@@ -3,11 +3,11 @@ package dev.nucleon.segmentation.head;
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.instance.ConnectedComponents;
-import dev.nucleon.segmentation.instance.Connectivity;
-import dev.nucleon.segmentation.instance.SmallHoleFilling;
-import dev.nucleon.segmentation.instance.SmallObjectRemoval;
-import dev.nucleon.segmentation.instance.Watershed;
+import dev.nucleon.segmentation.morphology.ConnectedComponents;
+import dev.nucleon.segmentation.morphology.Connectivity;
+import dev.nucleon.segmentation.morphology.SmallHoleFilling;
+import dev.nucleon.segmentation.morphology.SmallObjectRemoval;
+import dev.nucleon.segmentation.morphology.Watershed;
 
 /**
  * Instances from a head's two maps ({@link Head#CONTOUR}, {@link Head#DISTANCE}, {@link Head#CLASSES}): one marker per

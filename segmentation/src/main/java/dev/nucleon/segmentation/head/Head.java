@@ -5,7 +5,7 @@ import dev.nucleon.core.UpsampleMode;
 import dev.nucleon.core.ops.Shaping;
 import dev.nucleon.core.ops.Upsampling;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.instance.DistanceTransform;
+import dev.nucleon.segmentation.morphology.DistanceTransform;
 import dev.nucleon.segmentation.preprocess.ThreeClassTarget;
 
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.instance;
+package dev.nucleon.segmentation.morphology;
 
 /**
  * Pixel adjacency: {@link #FOUR} = edge neighbours (N, S, E, W); {@link #EIGHT} = edge and corner

@@ -1,14 +1,12 @@
-package dev.nucleon.segmentation.preprocess;
+package dev.nucleon.segmentation.morphology;
 
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.instance.ConnectedComponents;
-import dev.nucleon.segmentation.instance.Connectivity;
 
 /**
  * Region filling (paper 002; SciPy's {@code binary_fill_holes}): every background region that is not
  * 4-connected to the image edge is a hole and is filled, whatever its size. (For size-limited filling,
- * as paper 004's post-processing, see {@link dev.nucleon.segmentation.instance.SmallHoleFilling}.)
+ * as paper 004's post-processing, see {@link SmallHoleFilling}.)
  */
 public final class RegionFilling {
     private RegionFilling() {

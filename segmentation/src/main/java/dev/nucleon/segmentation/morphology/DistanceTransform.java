@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.instance;
+package dev.nucleon.segmentation.morphology;
 
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;
@@ -14,8 +14,9 @@ import dev.nucleon.segmentation.image.LabelImage;
  * the outside of the image is <em>not</em> background. With no background pixel at all, every distance is
  * {@code +Infinity}.
  *
- * <p>It belongs to the instance step: the distance map is what the watershed floods to split touching nuclei
- * ({@link InstanceSegmentation}), and what a distance head learns to predict ({@code head.Head}).
+ * <p>The distance map is what the watershed floods to split touching nuclei
+ * ({@link dev.nucleon.segmentation.instance.InstanceSegmentation}), and what a distance head learns to predict
+ * ({@code head.Head}).
  */
 public final class DistanceTransform {
     private static final double INF = 1e20;

@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.instance;
+package dev.nucleon.segmentation.morphology;
 
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;

@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.instance;
+package dev.nucleon.segmentation.morphology;
 
 import dev.nucleon.segmentation.image.BinaryMask;
 
@@ -6,8 +6,7 @@ import dev.nucleon.segmentation.image.BinaryMask;
  * Fills small holes, as scikit-image's {@code morphology.remove_small_holes}: every connected component
  * of the <em>background</em> with area {@code < areaThreshold} becomes foreground (paper 004's
  * post-processing). Like scikit-image, this includes small background pieces cut off at the image edge.
- * For filling every enclosed hole regardless of size use
- * {@link dev.nucleon.segmentation.preprocess.RegionFilling}.
+ * For filling every enclosed hole regardless of size use {@link RegionFilling}.
  */
 public final class SmallHoleFilling {
     private SmallHoleFilling() {

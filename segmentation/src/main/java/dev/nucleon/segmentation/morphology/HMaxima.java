@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.instance;
+package dev.nucleon.segmentation.morphology;
 
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;
@@ -12,8 +12,8 @@ import dev.nucleon.segmentation.image.LabelImage;
  *
  * <p>On a distance transform, h is in pixels: two touching disks give two markers when the neck
  * between them is at least h pixels lower (in distance) than each centre. This is the marker choice of
- * {@link InstanceSegmentation} by default: unlike {@link PeakLocalMax} it does not over-split elongated
- * nuclei whose distance ridge is a long, flat plateau, and it needs no size assumption.
+ * {@link dev.nucleon.segmentation.instance.InstanceSegmentation} by default: unlike {@link PeakLocalMax} it does
+ * not over-split elongated nuclei whose distance ridge is a long, flat plateau, and it needs no size assumption.
  */
 public final class HMaxima {
     private HMaxima() {

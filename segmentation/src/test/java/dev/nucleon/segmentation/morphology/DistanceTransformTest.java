@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.instance;
+package dev.nucleon.segmentation.morphology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

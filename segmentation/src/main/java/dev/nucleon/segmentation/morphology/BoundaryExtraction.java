@@ -1,8 +1,7 @@
-package dev.nucleon.segmentation.preprocess;
+package dev.nucleon.segmentation.morphology;
 
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.instance.Connectivity;
 
 /**
  * Boundary extraction (paper 002; Gonzalez &amp; Woods' β(A) = A − (A ⊖ B)): the object pixels that an

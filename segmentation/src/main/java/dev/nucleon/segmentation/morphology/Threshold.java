@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.instance;
+package dev.nucleon.segmentation.morphology;
 
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;

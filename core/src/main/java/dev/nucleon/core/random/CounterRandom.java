@@ -1,6 +1,4 @@
-package dev.nucleon.core.cpu;
-
-import dev.nucleon.core.random.SplitMix64;
+package dev.nucleon.core.random;
 
 /**
  * A counter-based generator: the i-th number of stream {@code seed} is a pure function of (seed, i), the

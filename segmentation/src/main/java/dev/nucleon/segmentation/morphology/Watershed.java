@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.instance;
+package dev.nucleon.segmentation.morphology;
 
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;
@@ -12,8 +12,8 @@ import dev.nucleon.segmentation.image.LabelImage;
  * is queued once: O(n log n).
  *
  * <p>To split touching nuclei, flood {@code −distance} from one marker per nucleus inside the foreground
- * mask ({@link InstanceSegmentation} does this). Pixels of the mask that no marker can reach stay 0.
- * No watershed lines are drawn: every reached pixel gets a label.
+ * mask ({@link dev.nucleon.segmentation.instance.InstanceSegmentation} does this). Pixels of the mask that no
+ * marker can reach stay 0. No watershed lines are drawn: every reached pixel gets a label.
  */
 public final class Watershed {
     private Watershed() {

@@ -1,4 +1,4 @@
-package dev.nucleon.segmentation.instance;
+package dev.nucleon.segmentation.morphology;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,11 @@ import dev.nucleon.segmentation.image.LabelImage;
 
 import org.junit.jupiter.api.Test;
 
-class PostProcessingTest {
+/**
+ * The binary- and label-image algorithms by hand: thresholding, small-object removal, hole filling (by size and
+ * enclosed), h-maxima, reconstruction, peaks, watershed, boundaries.
+ */
+class MorphologyTest {
     @Test
     void thresholdIsStrict() {
         FloatImage p = new FloatImage(3, 1, 1, new float[] {0.4f, 0.5f, 0.6f});
@@ -102,42 +106,47 @@ class PostProcessingTest {
     }
 
     @Test
-    void splitsTwoTouchingDisks() {
-        int w = 60, h = 40;
-        boolean[] m = new boolean[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double d1 = Math.hypot(x - 20, y - 20), d2 = Math.hypot(x - 38, y - 20);
-                m[y * w + x] = d1 <= 11 || d2 <= 11;
-            }
-        }
-        BinaryMask mask = new BinaryMask(w, h, m);
-        assertEquals(1, ConnectedComponents.count(mask, Connectivity.EIGHT));
-        for (InstanceSegmentation seg : new InstanceSegmentation[] {
-                InstanceSegmentation.defaults(), InstanceSegmentation.defaults().withPeakMarkers(5)}) {
-            LabelImage l = seg.segmentMask(mask);
-            assertEquals(2, l.maxLabel());
-            assertEquals(1, l.get(20, 20));
-            assertEquals(2, l.get(38, 20));
-            assertEquals(mask, l.foreground(), "no pixel lost");
-        }
-        assertEquals(1, InstanceSegmentation.defaults().withoutSplitting().segmentMask(mask).maxLabel());
-    }
+    void boundaryExtractionAndRegionFilling() {
+        BinaryMask square = BinaryMask.parse(
+                ".....",
+                ".###.",
+                ".###.",
+                ".###.",
+                ".....");
+        assertEquals(BinaryMask.parse(
+                ".....",
+                ".###.",
+                ".#.#.",
+                ".###.",
+                "....."), BoundaryExtraction.inner(square, Connectivity.EIGHT));
+        assertEquals(BinaryMask.parse("##", "##").count(), 4);
+        assertEquals(BinaryMask.empty(2, 2), BoundaryExtraction.inner(BinaryMask.parse("##", "##"), Connectivity.EIGHT),
+                "the image edge is no boundary");
+        assertEquals(BinaryMask.parse("##", "##"),
+                BoundaryExtraction.ofLabels(LabelImage.parse("12", "12"), Connectivity.FOUR),
+                "touching nuclei both get a boundary");
 
-    @Test
-    void segmentsAProbabilityMapAndKeepsTinyUnmarkedComponents() {
-        FloatImage p = new FloatImage(8, 4, 1, new float[32]);
-        for (int y = 0; y < 3; y++) {
-            for (int x = 0; x < 3; x++) {
-                p.set(x, y, 0.9f);
-            }
-        }
-        p.set(6, 2, 0.8f);
-        p.set(7, 2, 0.8f);
-        LabelImage l = InstanceSegmentation.defaults().withMinObjectArea(2).withMaxHoleArea(0).segment(p);
-        assertEquals(2, l.maxLabel());
-        assertEquals(9, l.areas()[1]);
-        assertEquals(2, l.areas()[2]);
-        assertEquals(1, InstanceSegmentation.defaults().withMinObjectArea(3).segment(p).maxLabel());
+        BinaryMask ring = BinaryMask.parse(
+                "#####.",
+                "#..#..",
+                "#####.",
+                "#.#...");
+        assertEquals(BinaryMask.parse(
+                "#####.",
+                "####..",
+                "#####.",
+                "#.#..."), RegionFilling.fillHoles(ring), "(4,1) and (1,3) reach the edge: not holes");
+        LabelImage labels = LabelImage.parse(
+                "111.222",
+                "1.1.2.2",
+                "111.222",
+                ".......",
+                "3344...",
+                "3.44...",
+                "3344...");
+        LabelImage filled = RegionFilling.fillHoles(labels);
+        assertEquals(1, filled.get(1, 1));
+        assertEquals(2, filled.get(5, 1));
+        assertEquals(0, filled.get(1, 5), "a hole between 3 and 4 touches both: left empty");
     }
 }
