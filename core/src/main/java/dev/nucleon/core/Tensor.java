@@ -337,7 +337,7 @@ public final class Tensor {
         }
         Backend target = Backends.get(device);
         Tensor out = new Tensor(target.upload(toArray(), 0, Math.toIntExact(numel())), shape.clone());
-        return Autograd.record(out, "to", g -> new Tensor[] {g.to(device())}, this);
+        return Autograd.record(out, new Op.ToDevice(device), this);
     }
 
     // ----- autograd ---------------------------------------------------------------------------------------
@@ -711,7 +711,7 @@ public final class Tensor {
         }
         sb.append(", shape=").append(Shape.str(shape)).append(", device=").append(device());
         if (gradNode != null) {
-            sb.append(", grad_fn=").append(gradNode.op());
+            sb.append(", grad_fn=").append(gradNode.name());
         } else if (requiresGrad) {
             sb.append(", requires_grad=true");
         }
