@@ -69,7 +69,8 @@ final class Elementwise {
                 }
             }
             case TANH -> { for (int i = from; i < to; i++) y[i] = (float) Math.tanh(x[i]); }
-            default -> throw new UnsupportedOperationException("cpu: unary op " + op);
+            // a row of the UnaryOp table without a float loop here: its double reference, rounded once
+            default -> { for (int i = from; i < to; i++) y[i] = (float) op.reference(x[i], p1, p2); }
         }
     }
 
@@ -90,7 +91,7 @@ final class Elementwise {
                 case LEAKY_RELU -> { for (int i = from; i < to; i++) gx[i] = x[i] > 0 ? gy[i] : gy[i] * p1; }
                 case SIGMOID -> { for (int i = from; i < to; i++) gx[i] = gy[i] * y[i] * (1 - y[i]); }
                 case TANH -> { for (int i = from; i < to; i++) gx[i] = gy[i] * (1 - y[i] * y[i]); }
-                default -> throw new UnsupportedOperationException("cpu: unary op " + op);
+                default -> { for (int i = from; i < to; i++) gx[i] = (float) (gy[i] * op.derivative(x[i], y[i], p1, p2)); }
             }
         });
     }
