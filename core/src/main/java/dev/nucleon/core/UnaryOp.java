@@ -77,7 +77,19 @@ public enum UnaryOp {
     /** y = tanh x. */
     TANH(null, true, Onnx.of("Tanh"),
             (x, p1, p2) -> Math.tanh(x),
-            (x, y, p1, p2) -> 1 - Math.tanh(x) * Math.tanh(x));
+            (x, y, p1, p2) -> 1 - Math.tanh(x) * Math.tanh(x)),
+    /**
+     * GELU, tanh approximation (GPT-2's, PyTorch's {@code approximate="tanh"}): y = ½x·(1 + tanh u),
+     * u = √(2/π)·(x + 0.044715·x³); dy/dx = ½(1 + tanh u) + ½x·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·x²).
+     * ONNX: {@code Gelu(approximate="tanh")}, opset 20.
+     */
+    GELU(null, true, new Onnx("Gelu", 20, 0, null, Map.of("approximate", "tanh")),
+            (x, p1, p2) -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))),
+            (x, y, p1, p2) -> {
+                double c = Math.sqrt(2 / Math.PI);
+                double t = Math.tanh(c * (x + 0.044715 * x * x * x));
+                return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+            });
 
     /**
      * A function of one element and its two parameters, in double.

@@ -67,6 +67,18 @@ class UnaryOpTableTest {
         }
     }
 
+    /** GELU's row is the tanh approximation (PyTorch's {@code approximate="tanh"}, ONNX's Gelu): the formula's values in double. */
+    @Test
+    void geluIsTheTanhApproximation() {
+        assertEquals(0.8411919906082768, UnaryOp.GELU.reference(1, 0, 0), 1e-15);
+        assertEquals(-0.15880800939172324, UnaryOp.GELU.reference(-1, 0, 0), 1e-15);
+        assertEquals(1.954597694087775, UnaryOp.GELU.reference(2, 0, 0), 1e-15);
+        assertEquals(0.5, UnaryOp.GELU.derivative(0, 0, 0, 0), 1e-15);
+        assertEquals("Gelu", UnaryOp.GELU.onnx().op());
+        assertEquals("tanh", UnaryOp.GELU.onnx().attributes().get("approximate"));
+        assertEquals(20, UnaryOp.GELU.onnx().sinceOpset());
+    }
+
     @Test
     void epilogueNamesComeFromTheTable() {
         assertEquals("elu(alpha=0.5)", new Epilogue(UnaryOp.ELU, 0.5f).toString());

@@ -174,6 +174,9 @@ public abstract class BackendConformanceSuite {
                         x -> ReferenceElementwise.leakyRelu(x, 0.01f)).awayFrom(0),
                 unary("sigmoid", m, Tensor::sigmoid, ReferenceElementwise::sigmoid).range(-8, 8),
                 unary("tanh", m, Tensor::tanh, Math::tanh).range(-3, 3),
+                unary("gelu", m, t -> t.unary(UnaryOp.GELU, 0f, 0f), ReferenceElementwise::gelu).range(-4, 4),
+                unary("gelu multi-threaded", s(36_001), t -> t.unary(UnaryOp.GELU, 0f, 0f), ReferenceElementwise::gelu)
+                        .range(-5, 5).sampleGradient(32),
                 // more than the CPU kernels' 32 768-element grain: the multi-threaded path
                 unary("sigmoid multi-threaded", s(3, 12_001), Tensor::sigmoid, ReferenceElementwise::sigmoid)
                         .range(-6, 6).sampleGradient(32),
