@@ -8,13 +8,12 @@ package dev.nucleon.core;
  */
 public final class GradNode {
 
-    private final String name;
+    private String name;
     private Op op;
     private Tensor[] inputs;
     private Tensor output;
 
     GradNode(Op op, Tensor[] inputs, Tensor output) {
-        this.name = op.name();
         this.op = op;
         this.inputs = inputs;
         this.output = output;
@@ -22,7 +21,7 @@ public final class GradNode {
 
     /** {@return the op's name, e.g. {@code "conv2d"}} */
     public String name() {
-        return name;
+        return op != null ? op.name() : name;
     }
 
     /**
@@ -37,7 +36,7 @@ public final class GradNode {
 
     Tensor[] inputs() {
         if (inputs == null) {
-            throw new IllegalStateException("backward: the graph through '" + name + "' was already used by an earlier"
+            throw new IllegalStateException("backward: the graph through '" + name() + "' was already used by an earlier"
                     + " backward() and its buffers are freed; recompute the forward pass");
         }
         return inputs;
@@ -52,6 +51,9 @@ public final class GradNode {
     }
 
     void release() {
+        if (op != null) {
+            name = op.name();
+        }
         inputs = null;
         output = null;
         op = null;
