@@ -219,7 +219,7 @@ public final class GradientRules {
             Tensor target = in[1];
             int[] ls = logp.shape();
             float scale = 1f / Math.max(1, target.numel());
-            Tensor gPosition = Tensor.zeros(logp.backend(), target.shape()).fullLike(g.item() * scale);
+            Tensor gPosition = target.fullLike(g.item() * scale); // target is on logp's device (checked forward)
             Tensor gLogp = Tensor.zeros(logp.backend(), ls);
             logp.backend().nllLossBackward(target.storage(), gPosition.storage(), gLogp.storage(), ls[0], ls[1],
                     Shape.product(ls, 2, ls.length));

@@ -9,8 +9,9 @@ import dev.nucleon.core.Tensor;
 import dev.nucleon.core.UnaryOp;
 
 /**
- * Elementwise arithmetic and activations: broadcast binary ops (add, sub, mul, div) and the unary family of
- * {@link UnaryOp} (neg, exp, log, sqrt, abs, pow, clamp, relu, elu, leaky relu, sigmoid, tanh, scalar ops).
+ * Elementwise arithmetic and activations: broadcast binary ops (add, sub, mul, div) and every row of the
+ * {@link UnaryOp} table (neg, exp, …, the activations). Each op records its {@link dev.nucleon.core.Op} for autograd;
+ * the gradients are in {@link dev.nucleon.core.GradientRules}.
  *
  * <p>Broadcasting follows NumPy: shapes are right-aligned and a size-1 axis stretches. In the backward
  * pass the gradient of a broadcast operand is summed back to its shape ({@link Reductions#sumTo}).
