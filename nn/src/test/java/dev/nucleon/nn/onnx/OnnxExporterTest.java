@@ -103,6 +103,19 @@ class OnnxExporterTest {
     }
 
     @Test
+    void namesAnOpItCannotWrite() {
+        Module model = new Module() {
+            @Override
+            protected Tensor compute(Tensor x) {
+                return x.permute(0, 1, 3, 2);
+            }
+        }.eval();
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> OnnxExporter.export(model, OrtCheck.random(1, 1, 1, 4, 6)));
+        assertTrue(e.getMessage().contains("'permute'"), e.getMessage());
+    }
+
+    @Test
     void refusesTrainingMode() {
         Module model = new Sequential(new Conv2d(1, 2, 3, 1, 1));
         assertThrows(IllegalStateException.class, () -> OnnxExporter.export(model, OrtCheck.random(1, 1, 1, 8, 8)));
