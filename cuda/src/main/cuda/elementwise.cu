@@ -15,7 +15,9 @@
 #include "common.cuh"
 
 // UnaryOp ordinals (dev.nucleon.core.UnaryOp; KernelBinariesTest checks the Java enum has this order)
-enum Unary { NEG, EXP, LOG, SQRT, ABS, POW, ADD_SCALAR, MUL_SCALAR, CLAMP, RELU, ELU, LEAKY_RELU, SIGMOID, TANH };
+enum Unary { NEG, EXP, LOG, SQRT, ABS, POW, ADD_SCALAR, MUL_SCALAR, CLAMP, RELU, ELU, LEAKY_RELU, SIGMOID, TANH, GELU };
+
+#define GELU_C 0.7978845608028654f  // √(2/π): GELU's tanh approximation, ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
 
 __device__ __forceinline__ float unary_value(int op, float x, float p1, float p2) {
     switch (op) {
@@ -33,6 +35,7 @@ __device__ __forceinline__ float unary_value(int op, float x, float p1, float p2
         case LEAKY_RELU: return x > 0.f ? x : p1 * x;
         case SIGMOID: return sigmoidf(x);
         case TANH: return tanhf(x);
+        case GELU: return 0.5f * x * (1.f + tanhf(GELU_C * (x + 0.044715f * x * x * x)));
     }
     return __int_as_float(0x7fc00000); // NaN for an unknown op: loud, never silently wrong
 }
@@ -53,6 +56,10 @@ __device__ __forceinline__ float unary_gradient(int op, float x, float y, float 
         case LEAKY_RELU: return x > 0.f ? gy : gy * p1;
         case SIGMOID: return gy * y * (1.f - y);
         case TANH: return gy * (1.f - y * y);
+        case GELU: {
+            float t = tanhf(GELU_C * (x + 0.044715f * x * x * x));
+            return gy * (0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * GELU_C * (1.f + 3.f * 0.044715f * x * x));
+        }
     }
     return __int_as_float(0x7fc00000);
 }

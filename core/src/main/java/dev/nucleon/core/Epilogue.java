@@ -1,7 +1,9 @@
 package dev.nucleon.core;
 
-import java.util.Locale;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * An elementwise activation that a convolution applies to its output as it writes it: {@code y = f(conv(x) + b)}
@@ -16,9 +18,9 @@ import java.util.Set;
  */
 public record Epilogue(UnaryOp op, float p1) {
 
-    /** The unary ops an epilogue may apply. */
-    public static final Set<UnaryOp> ACTIVATIONS =
-            Set.of(UnaryOp.RELU, UnaryOp.LEAKY_RELU, UnaryOp.ELU, UnaryOp.SIGMOID, UnaryOp.TANH);
+    /** The unary ops an epilogue may apply: the rows of {@link UnaryOp} marked {@link UnaryOp#fusable()}. */
+    public static final Set<UnaryOp> ACTIVATIONS = Arrays.stream(UnaryOp.values()).filter(UnaryOp::fusable)
+            .collect(Collectors.toCollection(() -> EnumSet.noneOf(UnaryOp.class)));
 
     /** No activation: the output is the convolution (plus bias). */
     public static final Epilogue NONE = new Epilogue(null, 0f);
@@ -50,11 +52,6 @@ public record Epilogue(UnaryOp op, float p1) {
         if (op == null) {
             return "none";
         }
-        String name = op.name().toLowerCase(Locale.ROOT);
-        return switch (op) {
-            case ELU -> name + "(alpha=" + p1 + ")";
-            case LEAKY_RELU -> name + "(negative_slope=" + p1 + ")";
-            default -> name;
-        };
+        return op.parameterName() == null ? op.label() : op.label() + "(" + op.parameterName() + "=" + p1 + ")";
     }
 }

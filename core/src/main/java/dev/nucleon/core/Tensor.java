@@ -337,7 +337,7 @@ public final class Tensor {
         }
         Backend target = Backends.get(device);
         Tensor out = new Tensor(target.upload(toArray(), 0, Math.toIntExact(numel())), shape.clone());
-        return Autograd.record(out, "to", g -> new Tensor[] {g.to(device())}, this);
+        return Autograd.record(out, new Op.ToDevice(device), this);
     }
 
     // ----- autograd ---------------------------------------------------------------------------------------
@@ -581,6 +581,17 @@ public final class Tensor {
         return Arithmetic.unary(UnaryOp.SIGMOID, 0, 0, this);
     }
 
+    /**
+     * {@return op(x; p1, p2), elementwise: any row of the {@link UnaryOp} table, e.g. {@code x.unary(UnaryOp.ELU, 1f, 0f)}}
+     *
+     * @param op the function
+     * @param p1 its first parameter (see the op's row), ignored by ops without one
+     * @param p2 its second parameter, ignored by ops without one
+     */
+    public Tensor unary(UnaryOp op, float p1, float p2) {
+        return Arithmetic.unary(op, p1, p2, this);
+    }
+
     /** {@return tanh x, elementwise} */
     public Tensor tanh() {
         return Arithmetic.unary(UnaryOp.TANH, 0, 0, this);
@@ -711,7 +722,7 @@ public final class Tensor {
         }
         sb.append(", shape=").append(Shape.str(shape)).append(", device=").append(device());
         if (gradNode != null) {
-            sb.append(", grad_fn=").append(gradNode.op());
+            sb.append(", grad_fn=").append(gradNode.name());
         } else if (requiresGrad) {
             sb.append(", requires_grad=true");
         }

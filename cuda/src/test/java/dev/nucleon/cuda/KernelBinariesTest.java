@@ -135,6 +135,20 @@ class KernelBinariesTest {
         return Arrays.stream(m.group(1).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
+    /** Every row of core's UnaryOp table has a forward and a gradient case in the kernels (else they return NaN). */
+    @Test
+    void everyUnaryOpHasAKernelCase() throws IOException {
+        String text = Files.readString(SOURCES.resolve("elementwise.cu"));
+        for (String function : List.of("unary_value", "unary_gradient")) {
+            Matcher m = Pattern.compile(function + "\\([^)]*\\)\\s*\\{(.*?)\\n}", Pattern.DOTALL).matcher(text);
+            assertTrue(m.find(), function + " not found in elementwise.cu");
+            for (UnaryOp op : UnaryOp.values()) {
+                assertTrue(m.group(1).contains("case " + op.name() + ":"), "elementwise.cu: " + function
+                        + " has no case for " + op + " (a row of dev.nucleon.core.UnaryOp)");
+            }
+        }
+    }
+
     @Test
     void kernelOpNumberingMatchesCoreEnums() throws IOException {
         assertEquals(Arrays.stream(UnaryOp.values()).map(Enum::name).toList(), cEnum("elementwise.cu", "Unary"));

@@ -53,10 +53,25 @@ public final class ComposedElementwise {
                 case LEAKY_RELU -> where(t, t.binary(GT, x, zero), t.scalar(p1));           // 1, or slope
                 case SIGMOID -> t.binary(MUL, y, oneMinus(t, y));                            // y(1 − y)
                 case TANH -> oneMinus(t, t.binary(MUL, y, y));                               // 1 − y²
+                default -> onHost(t, b, op, p1, p2, x, y);  // a row without a composition: its double f′, on the host
             };
             int n = Math.toIntExact(gy.size());
             b.binary(MUL, gy, new int[] {n}, derivative, new int[] {Math.toIntExact(derivative.size())}, gx, new int[] {n});
         }
+    }
+
+    /** f′(x) from the {@link UnaryOp} table's double derivative: x and y downloaded, f′ uploaded (slow, exact). */
+    private static Storage onHost(Temporaries t, Backend b, UnaryOp op, float p1, float p2, Storage x, Storage y) {
+        int n = Math.toIntExact(x.size());
+        float[] xs = new float[n];
+        float[] ys = new float[n];
+        b.download(x, 0, xs, 0, n);
+        b.download(y, 0, ys, 0, n);
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = (float) op.derivative(xs[i], ys[i], p1, p2);
+        }
+        return t.upload(d);
     }
 
     private static int[] shape(Storage s) {

@@ -4,8 +4,8 @@ import dev.nucleon.core.Epilogue;
 
 /**
  * An activation layer that is one elementwise function, so a convolution can apply it as its epilogue
- * ({@link Conv2d#fuseActivation}) and the ONNX exporter can write it as one node. Implemented by {@link ReLU},
- * {@link LeakyReLU}, {@link ELU} and {@link Sigmoid}.
+ * ({@link Conv2d#fuseActivation}). Implemented by {@link Activation} (any activation of the
+ * {@link dev.nucleon.core.UnaryOp} table) and its named forms.
  */
 public interface ElementwiseActivation {
 
