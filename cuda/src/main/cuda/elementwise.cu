@@ -14,7 +14,7 @@
 // double-precision intermediates of the binary cross-entropies.
 #include "common.cuh"
 
-// UnaryOp ordinals (dev.nucleon.core.UnaryOp; KernelBinariesTest checks the Java enum has this order)
+// UnaryOp ordinals (dev.nucleon.core.backend.UnaryOp; KernelBinariesTest checks the Java enum has this order)
 enum Unary { NEG, EXP, LOG, SQRT, ABS, POW, ADD_SCALAR, MUL_SCALAR, CLAMP, RELU, ELU, LEAKY_RELU, SIGMOID, TANH, GELU };
 
 #define GELU_C 0.7978845608028654f  // √(2/π): GELU's tanh approximation, ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
@@ -77,7 +77,7 @@ KERNEL void unary_backward(int op, float p1, float p2, const float* __restrict__
 
 // ----- broadcast binaries --------------------------------------------------------------------------
 
-// BinaryOp ordinals (dev.nucleon.core.BinaryOp; KernelBinariesTest checks the Java enum has this order)
+// BinaryOp ordinals (dev.nucleon.core.backend.BinaryOp; KernelBinariesTest checks the Java enum has this order)
 enum Binary { ADD, SUB, MUL, DIV, MAX, MIN, EQ, GT, BCE, BCE_GRAD, BCE_LOGITS, BCE_LOGITS_GRAD };
 
 /** f(a, b), written as the CPU writes it, Java's float/double promotions included. */
@@ -144,7 +144,7 @@ __device__ __forceinline__ float counter_normal(unsigned long long seed, unsigne
     return (float)(sqrt(-2.0 * log(u1)) * cos(2.0 * 3.14159265358979323846 * u2));
 }
 
-// RandomDistribution ordinals (dev.nucleon.core.RandomDistribution)
+// RandomDistribution ordinals (dev.nucleon.core.backend.RandomDistribution)
 enum Distribution { UNIFORM, NORMAL, BERNOULLI_SCALED };
 
 /** target[i] = a draw of `distribution` (p1, p2) for element i of stream `seed`. */

@@ -1,5 +1,11 @@
 package dev.nucleon.core;
 
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.ops.Arithmetic;
 import dev.nucleon.core.ops.LinearAlgebra;
 import dev.nucleon.core.ops.Reductions;

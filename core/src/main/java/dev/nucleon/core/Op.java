@@ -1,5 +1,12 @@
 package dev.nucleon.core;
 
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.PoolGeometry;
+import dev.nucleon.core.backend.UpsampleMode;
+
 import java.util.Locale;
 
 /**

@@ -1,5 +1,10 @@
 package dev.nucleon.core;
 
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Backends;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.RandomDistribution;
 import dev.nucleon.core.cpu.CpuBackend;
 import dev.nucleon.core.ops.Arithmetic;
 import dev.nucleon.core.ops.LinearAlgebra;

@@ -1,5 +1,8 @@
 package dev.nucleon.core;
 
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.ConvGeometry;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.RandomDistribution;
-import dev.nucleon.core.ReduceOp;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.RandomDistribution;
+import dev.nucleon.core.backend.ReduceOp;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -144,7 +144,7 @@ class KernelBinariesTest {
             assertTrue(m.find(), function + " not found in elementwise.cu");
             for (UnaryOp op : UnaryOp.values()) {
                 assertTrue(m.group(1).contains("case " + op.name() + ":"), "elementwise.cu: " + function
-                        + " has no case for " + op + " (a row of dev.nucleon.core.UnaryOp)");
+                        + " has no case for " + op + " (a row of dev.nucleon.core.backend.UnaryOp)");
             }
         }
     }

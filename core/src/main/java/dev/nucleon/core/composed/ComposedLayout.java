@@ -1,9 +1,9 @@
 package dev.nucleon.core.composed;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.RandomDistribution;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.RandomDistribution;
 import dev.nucleon.core.Shape;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Storage;
 import dev.nucleon.core.random.CounterRandom;
 
 /**

@@ -1,9 +1,9 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.Epilogue;
-import dev.nucleon.core.RandomDistribution;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.RandomDistribution;
+import dev.nucleon.core.backend.UnaryOp;
 import dev.nucleon.core.random.CounterRandom;
 
 /**

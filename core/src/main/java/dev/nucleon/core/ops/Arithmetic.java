@@ -1,12 +1,12 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.BinaryOp;
 import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.UnaryOp;
 
 /**
  * Elementwise arithmetic and activations: broadcast binary ops (add, sub, mul, div) and every row of the

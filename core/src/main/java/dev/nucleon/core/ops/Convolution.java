@@ -1,11 +1,11 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.ConvGeometry;
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Storage;
 import dev.nucleon.core.Tensor;
 
 /**

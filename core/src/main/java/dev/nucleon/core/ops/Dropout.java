@@ -2,7 +2,7 @@ package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
 import dev.nucleon.core.Op;
-import dev.nucleon.core.RandomDistribution;
+import dev.nucleon.core.backend.RandomDistribution;
 import dev.nucleon.core.Tensor;
 
 /**

@@ -1,7 +1,7 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.backend.BinaryOp;
 import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;

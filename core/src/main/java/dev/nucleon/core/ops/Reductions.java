@@ -2,7 +2,7 @@ package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
 import dev.nucleon.core.Op;
-import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.backend.ReduceOp;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 

@@ -1,7 +1,7 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.backend.BinaryOp;
 import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Shape and layout: reshape (a view), permute, slice/crop, pad, concat/split, expand. Everything but
  * reshape copies, since tensors are always contiguous; the copies all go through one backend op,
- * {@link dev.nucleon.core.Backend#copyRegion}, whose adjoint is itself with source and target swapped.
+ * {@link dev.nucleon.core.backend.Backend#copyRegion}, whose adjoint is itself with source and target swapped.
  */
 public final class Shaping {
 

@@ -3,7 +3,7 @@ package dev.nucleon.core.ops;
 import dev.nucleon.core.Autograd;
 import dev.nucleon.core.Op;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UpsampleMode;
 
 /**
  * Upsampling of (N, C, H, W) by an integer factor to (N, C, H·f, W·f): nearest copies each pixel into an

@@ -1,7 +1,7 @@
 package dev.nucleon.core.reference;
 
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.UnaryOp;
 
 /**
  * The elementwise primitives: {@code y[i] = f(x[i])} and {@code out[i] = f(a[i'], b[i''])} with NumPy

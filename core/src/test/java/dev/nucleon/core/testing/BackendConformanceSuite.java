@@ -1,14 +1,14 @@
 package dev.nucleon.core.testing;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Backends;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Backends;
 import dev.nucleon.core.Device;
-import dev.nucleon.core.Epilogue;
-import dev.nucleon.core.RandomDistribution;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.RandomDistribution;
+import dev.nucleon.core.backend.Storage;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.core.ops.Convolution;
 import dev.nucleon.core.random.CounterRandom;
 import dev.nucleon.core.reference.ReferenceBatchNorm;

@@ -1,8 +1,8 @@
 package dev.nucleon.nn.layers;
 
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.UnaryOp;
 import dev.nucleon.core.ops.Arithmetic;
 import dev.nucleon.nn.Module;
 

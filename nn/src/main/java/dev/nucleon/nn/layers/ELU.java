@@ -1,6 +1,6 @@
 package dev.nucleon.nn.layers;
 
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.UnaryOp;
 
 /** {@code x} for x > 0, {@code alpha·(eˣ − 1)} otherwise; any shape → the same shape. Default alpha 1. */
 public final class ELU extends Activation {

@@ -1,6 +1,6 @@
 package dev.nucleon.nn.layers;
 
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.UnaryOp;
 
 /**
  * {@code x} for x ≥ 0, {@code negativeSlope·x} otherwise; any shape → the same shape. Default slope 0.01

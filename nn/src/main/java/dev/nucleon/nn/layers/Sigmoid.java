@@ -1,6 +1,6 @@
 package dev.nucleon.nn.layers;
 
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.UnaryOp;
 
 /** {@code 1 / (1 + e^−x)}, elementwise; any shape → the same shape. */
 public final class Sigmoid extends Activation {

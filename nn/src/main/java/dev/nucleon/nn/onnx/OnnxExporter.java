@@ -1,14 +1,14 @@
 package dev.nucleon.nn.onnx;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.ConvGeometry;
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.Op;
-import dev.nucleon.core.PoolGeometry;
+import dev.nucleon.core.backend.PoolGeometry;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.io.AtomicFileWriter;
 

@@ -1,8 +1,8 @@
 package dev.nucleon.nn.onnx;
 
-import dev.nucleon.core.Epilogue;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.nn.layers.Activation;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.nn.Module;

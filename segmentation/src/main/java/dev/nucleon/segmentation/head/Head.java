@@ -1,7 +1,7 @@
 package dev.nucleon.segmentation.head;
 
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.core.ops.Shaping;
 import dev.nucleon.core.ops.Upsampling;
 import dev.nucleon.segmentation.image.LabelImage;

@@ -1,9 +1,9 @@
 package dev.nucleon.segmentation.inference;
 
 import dev.nucleon.core.Device;
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.layers.Conv2d;
 import dev.nucleon.nn.layers.ConvTranspose2d;

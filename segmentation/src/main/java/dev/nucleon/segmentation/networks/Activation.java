@@ -1,6 +1,6 @@
 package dev.nucleon.segmentation.networks;
 
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.UnaryOp;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.layers.Identity;
 

@@ -1,6 +1,6 @@
 package dev.nucleon.segmentation.networks;
 
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.layers.ElementwiseActivation;
 import dev.nucleon.nn.layers.Identity;

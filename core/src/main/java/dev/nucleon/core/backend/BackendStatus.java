@@ -1,4 +1,4 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
 
 /**
  * What {@code nucleon info} prints for one backend: its name, whether it can run ops here, and either its

@@ -1,4 +1,4 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
 
 /**
  * The coefficients of one fused Adam/AdamW step ({@link Backend#adamUpdate}), already rounded to float the

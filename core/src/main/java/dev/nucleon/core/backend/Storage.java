@@ -1,4 +1,4 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
 
 /**
  * A flat float32 buffer owned by a {@link Backend}: a Java array on the CPU, device memory on a GPU.

@@ -1,8 +1,10 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
+
+import dev.nucleon.core.Device;
 
 /**
  * A backend found on the class path through {@link java.util.ServiceLoader}
- * ({@code META-INF/services/dev.nucleon.core.BackendProvider}). The CPU backend is built in; GPU backends
+ * ({@code META-INF/services/dev.nucleon.core.backend.BackendProvider}). The CPU backend is built in; GPU backends
  * (CUDA, OpenCL) register a provider so that core never links against them.
  */
 public interface BackendProvider {

@@ -1,4 +1,4 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
 
 /** Reductions over some axes of a tensor. */
 public enum ReduceOp {

@@ -1,4 +1,4 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
 
 /**
  * Upsampling by an integer factor. {@code BILINEAR} uses half-pixel centres without corner alignment

@@ -1,4 +1,4 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
 
 /**
  * The sizes of one 2-D pooling window sweep over (N, C, H, W).

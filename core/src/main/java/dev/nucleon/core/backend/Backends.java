@@ -1,4 +1,6 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
+
+import dev.nucleon.core.Device;
 
 import dev.nucleon.core.cpu.CpuBackend;
 import dev.nucleon.core.reference.ReferenceBackend;
@@ -14,7 +16,7 @@ import java.util.ServiceLoader;
 
 /**
  * The registry of backends: the built-in CPU backend, and the GPU backends that register a
- * {@link BackendProvider} through {@link ServiceLoader} ({@code META-INF/services/dev.nucleon.core.BackendProvider}).
+ * {@link BackendProvider} through {@link ServiceLoader} ({@code META-INF/services/dev.nucleon.core.backend.BackendProvider}).
  *
  * <p>{@link #statuses()} is what {@code nucleon info} prints: one line per backend, available or not, and
  * never an exception: a provider that fails to load or whose {@link BackendProvider#probe()} throws is

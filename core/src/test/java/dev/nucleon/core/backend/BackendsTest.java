@@ -1,4 +1,6 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
+
+import dev.nucleon.core.Device;
 
 import dev.nucleon.core.cpu.Parallel;
 import dev.nucleon.core.cpu.VectorSupport;

@@ -1,4 +1,4 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
 
 /**
  * The coefficients of one fused SGD step ({@link Backend#sgdUpdate}), rounded to float as the composed

@@ -1,4 +1,4 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
 
 /**
  * Elementwise functions of two broadcast operands {@code out = f(a, b)}. The loss entries treat {@code a}

@@ -1,4 +1,4 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
 
 /**
  * Seeded random fills. Element {@code i} depends only on {@code (seed, i)} (a counter-based generator),

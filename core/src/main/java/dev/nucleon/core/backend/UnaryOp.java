@@ -1,4 +1,6 @@
-package dev.nucleon.core;
+package dev.nucleon.core.backend;
+
+import dev.nucleon.core.GradientRules;
 
 import java.util.Locale;
 import java.util.Map;
