@@ -121,7 +121,7 @@ KERNEL void binary_broadcast(int op, Walk2 walk, const float* __restrict__ a, co
     }
 }
 
-// ----- seeded random fills: the same counter-based generator as dev.nucleon.core.cpu.CounterRandom ----
+// ----- seeded random fills: the same counter-based generator as dev.nucleon.core.random.CounterRandom ----
 
 __device__ __forceinline__ unsigned long long splitmix_finalise(unsigned long long z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
