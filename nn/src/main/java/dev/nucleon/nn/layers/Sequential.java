@@ -67,7 +67,7 @@ public final class Sequential extends Module {
 
     @Override
     protected Tensor compute(Tensor x) {
-        return run(x, 0, x);
+        return run(x, 0);
     }
 
     /** The first layer reads the parts ({@link Module#forwardConcat}), the others its output. */
@@ -76,17 +76,13 @@ public final class Sequential extends Module {
         if (layers.isEmpty()) {
             return null;
         }
-        return run(layers.get(0).forwardConcat(parts), 1, parts);
+        return run(layers.get(0).forwardConcat(parts), 1);
     }
 
-    /** Layers {@code from …} on y, releasing each consumed activation except the caller's tensors. */
-    private Tensor run(Tensor y, int from, Tensor... callers) {
+    /** Layers {@code from …} on y. */
+    private Tensor run(Tensor y, int from) {
         for (Module m : layers.subList(from, layers.size())) {
-            Tensor next = m.forward(y);
-            if (next.storage() != y.storage()) {
-                releaseIntermediate(y, callers);
-            }
-            y = next;
+            y = m.forward(y);
         }
         return y;
     }

@@ -30,7 +30,7 @@ import java.util.Map;
 /**
  * Exports a {@link Module} in inference mode to an ONNX model (opset 17, no dependencies).
  *
- * <p>The graph is traced: the module runs forward once on an example input while a {@link Module.ForwardHook}
+ * <p>The graph is traced: the module runs forward once on an example input while a {@link dev.nucleon.nn.ForwardHooks.ForwardHook}
  * turns each known layer (Conv2d, ConvTranspose2d, BatchNorm2d, ReLU, LeakyReLU, ELU, Sigmoid, Softmax, MaxPool2d,
  * AvgPool2d, Upsample, Dropout, Identity) into ONNX nodes, and an {@link Autograd.OpObserver} captures the core
  * ops a network does in its own code between layers (concat → Concat; add/sub/mul/div → Add/Sub/Mul/Div, with
@@ -70,7 +70,7 @@ public final class OnnxExporter {
         t.names.put(example, "input");
         Tensor y;
         try (var noGrad = Autograd.noGrad(); var observed = Autograd.observe(t::onOp)) {
-            y = Module.withForwardHook(t::around, () -> module.forward(example));
+            y = dev.nucleon.nn.ForwardHooks.with(t::around, () -> module.forward(example));
         }
         ProtoWriter graph = new ProtoWriter();
         t.node("Identity", new String[] {t.name(y)}, new String[] {"output"}, null);
