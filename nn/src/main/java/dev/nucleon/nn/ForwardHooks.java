@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * for every thread ({@link #attach}: the inference plan on a network's root); a thread's hook wins.
  *
  * <p><b>Forward over a concatenation.</b> {@link #forwardConcat} is {@code forward(concat(1, parts))}: without a
- * hook, a module that can read the parts in place ({@code computeConcat}, e.g. a leading convolution) never builds
+ * hook, a module that can read the parts in place (a {@link ConcatReader}, e.g. a leading convolution) never builds
  * the concatenation. A hook sees the concatenation built and passed to {@code forward}, the call it expects,
  * unless it {@linkplain ForwardHook#readsPartsInPlace() asks for the parts}.
  */
@@ -123,16 +123,18 @@ public final class ForwardHooks {
         }
         ForwardHook hook = hookFor(module);
         if (hook == null) {
-            Tensor y = module.computeConcat(parts);
-            return y != null ? y : forward(module, Shaping.concat(1, parts));
+            return readInPlace(module, parts);
         }
         if (hook.readsPartsInPlace()) {
-            return hook.aroundConcat(module, parts, () -> {
-                Tensor y = module.computeConcat(parts);
-                return y != null ? y : forward(module, Shaping.concat(1, parts));
-            });
+            return hook.aroundConcat(module, parts, () -> readInPlace(module, parts));
         }
         return forward(module, Shaping.concat(1, parts));
+    }
+
+    /** The module's in-place read of the parts, or forward over their concatenation where it has none. */
+    private static Tensor readInPlace(Module module, Tensor[] parts) {
+        Tensor y = module instanceof ConcatReader r ? r.computeConcat(parts) : null;
+        return y != null ? y : forward(module, Shaping.concat(1, parts));
     }
 
     private static ForwardHook hookFor(Module module) {

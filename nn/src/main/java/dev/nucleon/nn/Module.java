@@ -65,7 +65,7 @@ public abstract class Module {
 
     /**
      * {@code forward(Shaping.concat(1, parts))}, the same value: a module whose first op is a convolution
-     * ({@link #computeConcat}) reads the parts in place, so a U-Net decoder never builds concat(up-sampled, skip).
+     * ({@link ConcatReader}) reads the parts in place, so a U-Net decoder never builds concat(up-sampled, skip).
      * With a {@link ForwardHooks forward hook} installed the concatenation is built and passed to
      * {@link #forward}, so the hook sees the call it expects (unless it asks for the parts).
      *
@@ -74,17 +74,6 @@ public abstract class Module {
      */
     public final Tensor forwardConcat(Tensor... parts) {
         return ForwardHooks.forwardConcat(this, parts);
-    }
-
-    /**
-     * {@code compute(concat(1, parts))} without building the concatenation, or null (the default) to have
-     * {@link #forwardConcat} build it. Call children through their {@link #forwardConcat} or {@link #forward}.
-     *
-     * @param parts the channel-axis parts of the input
-     * @return the output, or null to have the concatenation built
-     */
-    protected Tensor computeConcat(Tensor[] parts) {
-        return null;
     }
 
     // ----- registration -----------------------------------------------------------------------------------

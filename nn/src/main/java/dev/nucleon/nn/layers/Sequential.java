@@ -1,6 +1,7 @@
 package dev.nucleon.nn.layers;
 
 import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.ConcatReader;
 import dev.nucleon.nn.Module;
 
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.List;
  * {@code 0.weight}, {@code 3.running_mean}, … as in PyTorch's {@code nn.Sequential}).
  * The output shape is the last module's.
  */
-public final class Sequential extends Module {
+public final class Sequential extends Module implements ConcatReader {
 
     private final List<Module> layers = new ArrayList<>();
 
@@ -72,7 +73,7 @@ public final class Sequential extends Module {
 
     /** The first layer reads the parts ({@link Module#forwardConcat}), the others its output. */
     @Override
-    protected Tensor computeConcat(Tensor[] parts) {
+    public Tensor computeConcat(Tensor[] parts) {
         if (layers.isEmpty()) {
             return null;
         }
