@@ -101,8 +101,10 @@ public final class InferencePlan implements ForwardHooks.ForwardHook {
             return compute.get();
         }
         Schedule s = schedule(x);
-        if (s == null) {
-            return compute.get();
+        if (s == null) { // no trace worked: when the input itself does, trace no more (the plan stays off)
+            Tensor y = compute.get();
+            off = true;
+            return y;
         }
         Pass pass = new Pass(s, x);
         pass.event(module, true, x);
@@ -125,7 +127,6 @@ public final class InferencePlan implements ForwardHooks.ForwardHook {
     private synchronized Schedule schedule(Tensor x) {
         if (schedule == null && !off) {
             schedule = trace(x);
-            off = schedule == null;
         }
         return schedule;
     }

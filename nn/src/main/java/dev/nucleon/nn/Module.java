@@ -32,7 +32,8 @@ import java.util.Set;
  *
  * <p><b>What is not here.</b> Tools that watch forward calls from outside (graph export, the summary's dry pass,
  * the inference plan that releases activations once consumed) go through {@link ForwardHooks}; inference memory
- * handling is {@link InferencePlan}'s. A network's {@code compute} only computes.
+ * handling is {@link InferencePlan}'s; reading a concatenation in place is {@link ConcatReader}'s, for the two
+ * layers that can. A network's {@code compute} only computes.
  */
 public abstract class Module {
 

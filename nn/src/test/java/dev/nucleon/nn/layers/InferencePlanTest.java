@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -137,6 +138,18 @@ class InferencePlanTest {
             assertFalse(alive(body), "pass " + pass + ": body(x) released after the addition read it");
             assertTrue(alive(after), "the result is the caller's");
         }
+    }
+
+    @Test
+    void aFirstCallThatFailsLeavesThePlanOn() {
+        InferencePlan plan = InferencePlan.attach(net);
+        Tensor threeChannels = Tensor.zeros(1, 3, 8, 8); // the first convolution takes 2
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(() -> net.forward(threeChannels)));
+        assertTrue(e.getMessage().contains("channels"), e.getMessage());
+        run(() -> net.forward(x));
+        assertFalse(alive(first), "traced and released on the first good call");
+        assertTrue(plan.releasesPerPass() > 0);
     }
 
     @Test
