@@ -85,11 +85,6 @@ public final class ForwardHooks {
         }
     }
 
-    /** {@return whether a hook is installed on this thread} */
-    public static boolean isHooked() {
-        return CURRENT.get() != null;
-    }
-
     /**
      * Puts {@code hook} around every forward call of this module instance (not of its children) on every thread
      * where no hook is installed with {@link #with}; null detaches. Attach before threads use the module.
