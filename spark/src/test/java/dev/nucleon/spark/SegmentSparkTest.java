@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SegmentSparkTest {
-    static final List<String> SAMPLES = List.of("0280fa8f", "0121d675");
+    /** A DSB2018 sample (its folder name is its output name) and a small synthetic image of bright disks. */
+    static final List<String> SAMPLES = List.of("0280fa8f", "disks");
 
     @TempDir
     static Path tmp;
@@ -58,23 +59,41 @@ class SegmentSparkTest {
     @BeforeAll
     static void segmentBothWays() throws IOException {
         in = tmp.resolve("in");
-        for (String s : SAMPLES) {
-            Files.createDirectories(in.resolve(s));
-            Files.copy(samples().resolve(s).resolve("image.png"), in.resolve(s).resolve("image.png"));
-        }
+        Files.createDirectories(in.resolve(SAMPLES.get(0)));
+        Files.copy(samples().resolve(SAMPLES.get(0)).resolve("image.png"), in.resolve(SAMPLES.get(0)).resolve("image.png"));
+        writeDisks(in.resolve("disks.png"));
         Files.write(in.resolve("corrupt.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3});
         spark = SparkSession.builder().master("local[2,2]").appName("SegmentSparkTest")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
         cliOut = tmp.resolve("cli");
         cli = runCli("segment", in.toString(), "--out", cliOut.toString(), "--quiet");
         sparkOut = tmp.resolve("spark");
-        // the first attempt of the task holding 0121d675 dies after segmenting it: its retry must not add rows twice
-        SegmentPartition.failFirstAttemptAfter = "0121d675";
+        // the first attempt of the task holding "disks" dies after segmenting it: its retry must not add rows twice
+        SegmentPartition.failFirstAttemptAfter = "disks";
         try {
             first = runSpark(in.toString(), "--out", sparkOut.toString());
         } finally {
             SegmentPartition.failFirstAttemptAfter = null;
         }
+    }
+
+    /** A 96 × 96 8-bit gray image: dark background, six bright disks of radius 7 (nuclei the model finds). */
+    static void writeDisks(Path file) throws IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(96, 96,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        int[][] centres = {{20, 20}, {50, 22}, {76, 24}, {22, 60}, {52, 70}, {78, 66}};
+        for (int y = 0; y < 96; y++) {
+            for (int x = 0; x < 96; x++) {
+                int v = 12 + (x * 7 + y * 3) % 9;
+                for (int[] c : centres) {
+                    if ((x - c[0]) * (x - c[0]) + (y - c[1]) * (y - c[1]) <= 49) {
+                        v = 190 + (x + y) % 20;
+                    }
+                }
+                img.getRaster().setSample(x, y, 0, v);
+            }
+        }
+        javax.imageio.ImageIO.write(img, "png", file.toFile());
     }
 
     @AfterAll
@@ -148,6 +167,7 @@ class SegmentSparkTest {
         int csvRows = 0;
         for (String s : SAMPLES) {
             List<List<String>> csv = Csv.records(Files.readString(cliOut.resolve(s + "_nuclei.csv")));
+            assertTrue(csv.size() > 1, s + " holds nuclei");
             List<String> header = csv.get(0);
             assertEquals("area_px", header.get(2));
             String image = csv.get(1).get(0);
@@ -213,8 +233,7 @@ class SegmentSparkTest {
         assertEquals(rows, table(sparkOut, "nuclei.parquet").count());
 
         // the corrupt image replaced by a good one: only it is segmented, and the run then exits 0
-        Files.copy(samples().resolve("0280fa8f").resolve("image.png"), in.resolve("corrupt.png"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        writeDisks(in.resolve("corrupt.png"));
         Result fixed = runSpark(in.toString(), "--out", sparkOut.toString());
         assertEquals(0, fixed.exitCode(), fixed.toString());
         assertTrue(fixed.out().contains("1 image(s) segmented, 2 skipped"), fixed.out());
@@ -229,9 +248,8 @@ class SegmentSparkTest {
     void aCsvListOfPathsNamesTheImagesAsTheFolderDoes() throws IOException {
         Path list = tmp.resolve("list.csv");
         StringBuilder csv = new StringBuilder("path\n");
-        for (String s : SAMPLES) {
-            csv.append(in.resolve(s).resolve("image.png")).append('\n');
-        }
+        csv.append(in.resolve(SAMPLES.get(0)).resolve("image.png")).append('\n');
+        csv.append(in.resolve("disks.png")).append('\n');
         Files.writeString(list, csv);
         Result r = runSpark("--list", list.toString(), "--out", sparkOut.toString());
         assertEquals(0, r.exitCode(), r.toString());
