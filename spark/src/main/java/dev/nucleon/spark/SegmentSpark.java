@@ -176,6 +176,7 @@ public final class SegmentSpark implements Callable<Integer> {
         if (m.startsWith("local")) {
             b.config("spark.ui.enabled", "false");
         }
+        b.config("spark.sql.debug.maxToStringFields", "100"); // the nucleus table has 19 columns
         SparkSession s = b.getOrCreate();
         s.sparkContext().setLogLevel("WARN");
         return s;

@@ -106,10 +106,17 @@ final class SparkRunManifest {
         j.endObject();
     }
 
-    /** The Nucleon version this jar was built as, from its manifest; "dev" when run from classes. */
+    /** The Nucleon version this module was built as ({@code version.properties}, filtered by Maven). */
     static String version() {
-        String v = SparkRunManifest.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        try (var in = SparkRunManifest.class.getResourceAsStream("version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** A manifest (this job's or the CLI's), parsed. */
