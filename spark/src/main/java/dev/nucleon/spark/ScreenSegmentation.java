@@ -44,7 +44,7 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Into {@code --out}, per image under its CLI name: {@code <name>_labels.png}, {@code <name>_overlay.png},
  * {@code <name>_nuclei.csv}; for the run: {@code nuclei.parquet/} (one row per nucleus, the CSVs' columns:
  * {@link NucleusTable}), {@code images.parquet/} (one row per image: input, name, status, error, nuclei,
- * area_unit, files), {@code summary.csv} (as the CLI's) and last {@code manifest.json} (as the CLI's, command
+ * area_unit, mean_area, files), {@code summary.csv} (as the CLI's) and last {@code manifest.json} (as the CLI's, command
  * {@code segment-spark}).
  *
  * <p>Runs and reruns: each job appends its rows to both tables as a partition {@code run=N}, written by Spark's
@@ -64,7 +64,7 @@ public final class ScreenSegmentation {
 
     /** The per-image columns of {@code images.parquet}. */
     static final List<String> IMAGE_COLUMNS = List.of("input", "name", "status", "error", "nuclei", "area_unit",
-            "files");
+            "mean_area", "files");
 
     private ScreenSegmentation() {
     }
@@ -171,7 +171,7 @@ public final class ScreenSegmentation {
                         .parquet(out.resolve(NUCLEI).resolve("run=" + run).toUri().toString());
                 results.where("kind = 'image'").select(functions.col("image").as("input"), functions.col("name"),
                                 functions.col("status"), functions.col("error"), functions.col("nuclei"),
-                                functions.col("area_unit"), functions.col("files"))
+                                functions.col("area_unit"), functions.col("mean_area"), functions.col("files"))
                         .write().parquet(out.resolve(IMAGES).resolve("run=" + run).toUri().toString());
             } finally {
                 results.unpersist();
@@ -190,7 +190,7 @@ public final class ScreenSegmentation {
             }
         }
         err.flush();
-        writeSummary(spark, out, after);
+        writeSummary(out, after);
         SparkRunManifest.write(out, describeInputs(req), options, spark.sparkContext().master(), run, after.values());
         return new Outcome(segmented, skipped, failed);
     }
@@ -388,28 +388,18 @@ public final class ScreenSegmentation {
 
     /**
      * {@code summary.csv} as the CLI writes it (image = the input path, nuclei, mean area, output name, area unit),
-     * one row per image done, from the committed tables.
+     * one row per image done, from the committed {@code images.parquet} rows (each task summed its image's areas
+     * as the CLI sums its CSV's: no aggregation job).
      */
-    private static void writeSummary(SparkSession spark, Path out, Map<String, Row> images) throws IOException {
-        Map<String, double[]> areas = new HashMap<>();
-        if (!images.isEmpty() && Files.isDirectory(out.resolve(NUCLEI))) {
-            StructType withRun = NucleusTable.SCHEMA.add("run", DataTypes.IntegerType);
-            Dataset<Row> nuclei = spark.read().schema(withRun).parquet(out.resolve(NUCLEI).toUri().toString());
-            for (Row r : nuclei.groupBy("image").agg(functions.sum(functions.coalesce(
-                    functions.col("area_px").cast("double"), functions.col("area_um2"))), functions.count("*"))
-                    .collectAsList()) {
-                areas.put(r.getString(0), new double[] {r.isNullAt(1) ? 0 : r.getDouble(1), r.getLong(2)});
-            }
-        }
+    private static void writeSummary(Path out, Map<String, Row> images) throws IOException {
         StringBuilder summary = new StringBuilder(Csv.row("image", "nuclei", "mean_area", "output", "area_unit"));
         for (Row r : images.values().stream().sorted(Comparator.comparing(r -> r.<String>getAs("name"))).toList()) {
             if (!"ok".equals(r.getAs("status"))) {
                 continue;
             }
-            double[] a = areas.getOrDefault(r.<String>getAs("input"), new double[2]);
-            int n = r.<Integer>getAs("nuclei");
-            summary.append(Csv.row(r.getAs("input"), Integer.toString(n),
-                    String.format(Locale.ROOT, "%.1f", n == 0 ? 0 : a[0] / n), r.getAs("name"), r.getAs("area_unit")));
+            summary.append(Csv.row(r.getAs("input"), Integer.toString(r.<Integer>getAs("nuclei")),
+                    String.format(Locale.ROOT, "%.1f", r.<Double>getAs("mean_area")), r.getAs("name"),
+                    r.getAs("area_unit")));
         }
         AtomicFileWriter.writeString(out.resolve("summary.csv"), summary);
     }

@@ -44,7 +44,7 @@ final class SegmentPartition implements FlatMapFunction<Iterator<ImageTask>, Row
     /** The rows of the job: {@code kind}, the image's fields, then {@link NucleusTable#SCHEMA}'s. */
     static final StructType SCHEMA = schema();
     /** The columns before {@link NucleusTable#SCHEMA}'s. */
-    static final int PREFIX = 7;
+    static final int PREFIX = 8;
 
     /**
      * Fault injection for tests (local mode only: the driver's JVM): the first attempt of the task holding the
@@ -72,6 +72,7 @@ final class SegmentPartition implements FlatMapFunction<Iterator<ImageTask>, Row
         f.add(DataTypes.createStructField("error", DataTypes.StringType, true));
         f.add(DataTypes.createStructField("nuclei", DataTypes.IntegerType, true));
         f.add(DataTypes.createStructField("area_unit", DataTypes.StringType, true));
+        f.add(DataTypes.createStructField("mean_area", DataTypes.DoubleType, true));
         f.add(DataTypes.createStructField("files", DataTypes.createArrayType(DataTypes.StringType), true));
         for (StructField n : NucleusTable.SCHEMA.fields()) {
             f.add(DataTypes.createStructField(n.name(), n.dataType(), true));
@@ -125,8 +126,12 @@ final class SegmentPartition implements FlatMapFunction<Iterator<ImageTask>, Row
                     folder.resolve(files.get(2)));
             List<String> written = List.of(folder.relativize(r.labelsFile()).toString().replace('\\', '/'),
                     files.get(1), files.get(2));
+            double areaSum = 0; // as the CLI's summary: the written values, summed in row order
+            int area = 1 + NucleusTable.COLUMNS.indexOf(MeasurementsCsv.calibrated(r.micronsPerPixel()) ? "area_um2"
+                    : "area_px");
             for (NucleusMeasurement m : r.nuclei()) {
                 Object[] v = NucleusTable.values(image.input(), m, r.micronsPerPixel());
+                areaSum += ((Number) v[area]).doubleValue();
                 Object[] row = new Object[PREFIX + v.length];
                 row[0] = "nucleus";
                 row[1] = image.name();
@@ -134,7 +139,8 @@ final class SegmentPartition implements FlatMapFunction<Iterator<ImageTask>, Row
                 rows.add(RowFactory.create(row));
             }
             rows.add(imageRow(image, "ok", null, r.nuclei().size(),
-                    MeasurementsCsv.calibrated(r.micronsPerPixel()) ? "um2" : "px", written));
+                    MeasurementsCsv.calibrated(r.micronsPerPixel()) ? "um2" : "px",
+                    r.nuclei().isEmpty() ? 0 : areaSum / r.nuclei().size(), written));
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             rows.clear();
             for (String f : List.of(files.get(0), files.get(1), files.get(2), image.name() + "_labels.tif")) {
@@ -148,7 +154,7 @@ final class SegmentPartition implements FlatMapFunction<Iterator<ImageTask>, Row
             for (String prefix : List.of(image.input() + ": ", image.uri() + ": ")) {
                 why = why.startsWith(prefix) ? why.substring(prefix.length()) : why;
             }
-            rows.add(imageRow(image, "failed", why, 0, null, List.of()));
+            rows.add(imageRow(image, "failed", why, 0, null, null, List.of()));
         } finally {
             if (copy != null) {
                 try {
@@ -166,7 +172,7 @@ final class SegmentPartition implements FlatMapFunction<Iterator<ImageTask>, Row
     }
 
     private static Row imageRow(ImageTask image, String status, String error, int nuclei, String areaUnit,
-            List<String> files) {
+            Double meanArea, List<String> files) {
         Object[] row = new Object[PREFIX + NucleusTable.SCHEMA.fields().length];
         row[0] = "image";
         row[1] = image.name();
@@ -174,7 +180,8 @@ final class SegmentPartition implements FlatMapFunction<Iterator<ImageTask>, Row
         row[3] = error;
         row[4] = nuclei;
         row[5] = areaUnit;
-        row[6] = files.toArray(new String[0]);
+        row[6] = meanArea;
+        row[7] = files.toArray(new String[0]);
         row[PREFIX] = image.input();
         return RowFactory.create(row);
     }

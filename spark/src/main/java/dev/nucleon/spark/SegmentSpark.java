@@ -178,7 +178,9 @@ public final class SegmentSpark implements Callable<Integer> {
         }
         b.config("spark.sql.debug.maxToStringFields", "100"); // the nucleus table has 19 columns
         SparkSession s = b.getOrCreate();
-        s.sparkContext().setLogLevel("WARN");
+        if (System.getProperty("log4j2.level") == null) {
+            s.sparkContext().setLogLevel("WARN");
+        }
         return s;
     }
 

@@ -64,7 +64,7 @@ class SegmentSparkTest {
         writeDisks(in.resolve("disks.png"));
         Files.write(in.resolve("corrupt.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3});
         spark = SparkSession.builder().master("local[2,2]").appName("SegmentSparkTest")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+                .config("spark.ui.enabled", "false").config("spark.sql.debug.maxToStringFields", "100").getOrCreate();
         cliOut = tmp.resolve("cli");
         cli = runCli("segment", in.toString(), "--out", cliOut.toString(), "--quiet");
         sparkOut = tmp.resolve("spark");

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Images per second: `nucleon segment` against `segment-spark` in local[1] and local[2], on the same images.
+# Not a timed test: run it by hand, on a quiet machine if you can (say in the numbers if not).
+#
+#   spark/bench.sh [N] [DATA]     N images (default 24) from a DSB2018-layout folder
+#                                 (default /work/shared/datasets/dsb2018/stage1_train, <id>/image.png), at most 512 x 512 each
+#
+# Every command runs twice: on 1 image and on N. End to end (JVM start, Spark start, model load, listing, writing
+# the tables) is T_N; the marginal rate, (N - 1) / (T_N - T_1), is the steady-state throughput without the fixed
+# start-up cost, which is what a long screen sees.
+set -euo pipefail
+root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+n="${1:-24}"
+data="${2:-/work/shared/datasets/dsb2018/stage1_train}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/all" "$work/one"
+python3 - "$data" "$n" "$work" <<'PY'
+import os, shutil, struct, sys
+data, n, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+picked = 0
+for sample in sorted(os.listdir(data)):
+    f = os.path.join(data, sample, "image.png")
+    if not os.path.isfile(f):
+        continue
+    with open(f, "rb") as fh:
+        w, h = struct.unpack(">II", fh.read(24)[16:24])
+    if w * h > 512 * 512:
+        continue
+    shutil.copy(f, os.path.join(work, "all", sample[:12] + ".png"))
+    if picked == 0:
+        shutil.copy(f, os.path.join(work, "one", sample[:12] + ".png"))
+    picked += 1
+    if picked == n:
+        break
+print(f"{picked} images from {data}", file=sys.stderr)
+PY
+(cd "$root" && mvn -B -q -o -DskipTests package -pl spark -am) >&2
+seconds() {
+  local s e
+  s=$(date +%s.%N)
+  if ! "$@" > /dev/null 2> "$work/err"; then cat "$work/err" >&2; return 1; fi
+  e=$(date +%s.%N)
+  echo "$e - $s" | bc
+}
+row() { # label, command...
+  local label="$1"; shift
+  local t1 tn
+  rm -rf "$work/o1" "$work/on"
+  t1=$(seconds "$@" "$work/one" --out "$work/o1")
+  tn=$(seconds "$@" "$work/all" --out "$work/on")
+  printf '%-34s T_1 %6.1f s   T_%d %6.1f s   end to end %5.2f img/s   marginal %5.2f img/s\n' "$label" "$t1" "$n" "$tn" \
+    "$(echo "$n / $tn" | bc -l)" "$(echo "($n - 1) / ($tn - $t1)" | bc -l)"
+}
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+row "nucleon segment (2 threads)" "$root/nucleon" segment --quiet
+row "nucleon segment (1 thread)" env NUCLEON_JAVA_OPTS=-Dnucleon.threads=1 "$root/nucleon" segment --quiet
+row "segment-spark local[1] (1 thread)" "$root/spark/segment-spark" --master 'local[1]'
+row "segment-spark local[2] (2 x 1)" "$root/spark/segment-spark" --master 'local[2]'
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at end"
