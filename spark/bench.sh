@@ -5,9 +5,10 @@
 #   spark/bench.sh [N] [DATA]     N images (default 24) from a DSB2018-layout folder
 #                                 (default /work/shared/datasets/dsb2018/stage1_train, <id>/image.png), at most 512 x 512 each
 #
-# Every command runs twice: on 1 image and on N. End to end (JVM start, Spark start, model load, listing, writing
-# the tables) is T_N; the marginal rate, (N - 1) / (T_N - T_1), is the steady-state throughput without the fixed
-# start-up cost, which is what a long screen sees.
+# Every command runs on 1 image and on N. End to end (JVM start, Spark start, model load, listing, writing the
+# tables) is T_N; the marginal rate, (N - 1) / (T_N - T_1), is the steady-state throughput without the fixed
+# start-up cost, which is what a long screen sees. CPU time (user + system of the whole JVM) is printed beside wall
+# time: on a machine shared with other work it is the comparable figure. Commands are interleaved, two rounds.
 set -euo pipefail
 root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-24}"
@@ -36,25 +37,29 @@ for sample in sorted(os.listdir(data)):
 print(f"{picked} images from {data}", file=sys.stderr)
 PY
 (cd "$root" && mvn -B -q -o -DskipTests package -pl spark -am) >&2
-seconds() {
-  local s e
-  s=$(date +%s.%N)
-  if ! "$@" > /dev/null 2> "$work/err"; then cat "$work/err" >&2; return 1; fi
-  e=$(date +%s.%N)
-  echo "$e - $s" | bc
+# wall and CPU seconds (user + system, every thread of the JVM: Spark's own threads count) of one command
+measure() {
+  if ! /usr/bin/time -f '%e %U %S' -o "$work/time" "$@" > /dev/null 2> "$work/err"; then
+    cat "$work/err" >&2
+    return 1
+  fi
+  awk '{printf "%.2f %.2f\n", $1, $2 + $3}' "$work/time"
 }
 row() { # label, command...
   local label="$1"; shift
-  local t1 tn
+  local w1 c1 wn cn
   rm -rf "$work/o1" "$work/on"
-  t1=$(seconds "$@" "$work/one" --out "$work/o1")
-  tn=$(seconds "$@" "$work/all" --out "$work/on")
-  printf '%-34s T_1 %6.1f s   T_%d %6.1f s   end to end %5.2f img/s   marginal %5.2f img/s\n' "$label" "$t1" "$n" "$tn" \
-    "$(echo "$n / $tn" | bc -l)" "$(echo "($n - 1) / ($tn - $t1)" | bc -l)"
+  read -r w1 c1 < <(measure "$@" "$work/one" --out "$work/o1")
+  read -r wn cn < <(measure "$@" "$work/all" --out "$work/on")
+  printf '%-34s wall T_1 %5.1f s T_%d %5.1f s: %4.2f img/s, marginal %4.2f img/s | CPU T_1 %5.1f s T_%d %5.1f s: marginal %4.2f s/img\n' \
+    "$label" "$w1" "$n" "$wn" "$(echo "$n / $wn" | bc -l)" "$(echo "($n - 1) / ($wn - $w1)" | bc -l)" \
+    "$c1" "$n" "$cn" "$(echo "($cn - $c1) / ($n - 1)" | bc -l)"
 }
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
-row "nucleon segment (2 threads)" "$root/nucleon" segment --quiet
-row "nucleon segment (1 thread)" env NUCLEON_JAVA_OPTS=-Dnucleon.threads=1 "$root/nucleon" segment --quiet
-row "segment-spark local[1] (1 thread)" "$root/spark/segment-spark" --master 'local[1]'
-row "segment-spark local[2] (2 x 1)" "$root/spark/segment-spark" --master 'local[2]'
+for round in 1 2; do # interleaved, twice: the machine's load drifts
+  row "nucleon segment (1 thread)" env NUCLEON_JAVA_OPTS=-Dnucleon.threads=1 "$root/nucleon" segment --quiet
+  row "segment-spark local[1] (1 thread)" "$root/spark/segment-spark" --master 'local[1]'
+  row "nucleon segment (2 threads)" "$root/nucleon" segment --quiet
+  row "segment-spark local[2] (2 x 1)" "$root/spark/segment-spark" --master 'local[2]'
+done
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at end"
