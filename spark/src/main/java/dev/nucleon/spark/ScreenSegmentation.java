@@ -191,7 +191,8 @@ public final class ScreenSegmentation {
         }
         err.flush();
         writeSummary(out, after);
-        SparkRunManifest.write(out, describeInputs(req), options, spark.sparkContext().master(), run, after.values());
+        SparkRunManifest.write(out, describeInputs(req), options, spark.sparkContext().master(),
+                committedRuns(out).size(), after.values());
         return new Outcome(segmented, skipped, failed);
     }
 

@@ -34,7 +34,13 @@ final class SparkRunManifest {
     private SparkRunManifest() {
     }
 
-    static void write(Path out, List<String> inputs, Map<String, Object> options, String master, int run,
+    /**
+     * Writes the manifest into {@code out}, atomically.
+     *
+     * @param runs   the committed runs that built the folder
+     * @param images each image's row of its latest committed run
+     */
+    static void write(Path out, List<String> inputs, Map<String, Object> options, String master, int runs,
             Collection<Row> images) throws IOException {
         JsonWriter j = new JsonWriter().beginObject()
                 .name("command").value("segment-spark")
@@ -47,7 +53,7 @@ final class SparkRunManifest {
         options(j, options);
         j.name("model").value(String.valueOf(options.get("model")));
         j.name("master").value(master);
-        j.name("runs").value(run);
+        j.name("runs").value(runs);
         images(j, images);
         AtomicFileWriter.writeString(out.resolve(ScreenSegmentation.MANIFEST), j + "\n");
     }

@@ -254,6 +254,8 @@ class SegmentSparkTest {
         Result r = runSpark("--list", list.toString(), "--out", sparkOut.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("0 image(s) segmented, 2 skipped"), r.out());
+        // the corrupt image's two tries and its fix made three committed runs; a run with nothing to do adds none
+        assertTrue(Files.readString(sparkOut.resolve("manifest.json")).contains("\"runs\":3,"));
     }
 
     @Test
