@@ -11,7 +11,7 @@ import dev.nucleon.core.backend.RoiAlignGeometry;
  * output cell the mean of a grid of bilinear samples inside its bin — no rounding of the box to the feature grid.
  * The semantics are torchvision's {@code roi_align} and ONNX's {@code RoiAlign} (mode avg); the formula is in
  * {@link RoiAlignGeometry}. Differentiable in the feature map; the regions get no gradient (as in torchvision:
- * Mask R-CNN detaches its proposals).
+ * Mask R-CNN detaches its proposals). The regions are read back to the host to check their batch indices (R·5 floats).
  */
 public final class RoiAlign {
 
