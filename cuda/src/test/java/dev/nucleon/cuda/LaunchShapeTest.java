@@ -29,6 +29,17 @@ class LaunchShapeTest {
     }
 
     @Test
+    void aRefusedGridNamesItsOwnDimensionsNotZeros() {
+        IllegalArgumentException tall = assertThrows(IllegalArgumentException.class, () -> new Grid(3, 70_000, 2, 32, 4, 1, 96));
+        assertTrue(tall.getMessage().endsWith("(3,70000,2)x(32,4,1)+96B"), tall.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> new Grid(0, 5, 1, 64, 1, 1, 0));
+        assertTrue(empty.getMessage().endsWith("got (0,5,1)x(64,1,1)"), empty.getMessage());
+        IllegalArgumentException wide = assertThrows(IllegalArgumentException.class, () -> new Grid(1, 1, 1, 1025, 1, 1, 0));
+        assertTrue(wide.getMessage().contains("(1,1,1)x(1025,1,1)"), wide.getMessage());
+        assertEquals("(7,1,1)x(256,1,1)+128B", Grid.of(7, 256).withSharedBytes(128).toString());
+    }
+
+    @Test
     void sizeClassesRoundUpWithoutWastingMoreThanAGranule() {
         assertEquals(512, DeviceMemoryPool.roundUp(1));
         assertEquals(512, DeviceMemoryPool.roundUp(512));
