@@ -36,8 +36,9 @@ public final class CudaBackend implements Backend {
     private final ConvOps conv;
     private final NormalizationOps normalization;
 
-    CudaBackend(Device device) {
-        this.context = new CudaContext(device);
+    /** The backend of {@code device} ({@code cuda:N}), which is the driver's device {@code ordinal} (see CudaProbe). */
+    CudaBackend(Device device, int ordinal) {
+        this.context = new CudaContext(device, ordinal);
         this.elementwise = new ElementwiseOps(context);
         this.reductions = new ReductionOps(this);
         this.layout = new LayoutOps(context);
