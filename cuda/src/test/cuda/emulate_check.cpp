@@ -252,8 +252,9 @@ int main() {
     check_batchnorm(2, 3, 64, 64);
     check_batchnorm(5, 2, 1, 64);
     check_batchnorm(2, 5, 300, 128);
-    // sums that cancel: ±1e8 in lanes 0 and 1 and ones elsewhere. Summed in float the warp tree loses every 1
-    // that meets ±1e8 (float's spacing there is 8) and Σx comes out 32 instead of 94; in double it is exact.
+    // sums that cancel: ±1e8 in lanes 0 and 1 and ones elsewhere. Summed in float the warp tree loses the ones
+    // that meet ±1e8 (float's spacing there is 8): Σx came out 48 instead of 62 (mean 0.75, not 0.96875), as
+    // did Σgy, before batchnorm.cu summed the partials in double; in double both are exact.
     {
         std::vector<float> cancel(64, 1.f);
         cancel[0] = 1e8f;
