@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Desk-checks the compute kernels without a GPU: compiles gemm.cu, conv.cu and batchnorm.cu for the host
-# against cuda_host_shim.h and compares them with naive loops (emulate_check.cpp). Needs g++ ≥ 12 (C++20).
+# Desk-checks the kernels without a GPU: compiles the .cu sources for the host against cuda_host_shim.h and
+# compares them with naive loops — gemm.cu, conv.cu and batchnorm.cu in emulate_check.cpp, layout.cu, reduce.cu
+# and pool.cu in emulate_memory_bound.cpp. Needs g++ ≥ 12 (C++20).
 set -euo pipefail
 cd "$(dirname "$0")"
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
-g++ -std=c++20 -O1 -pthread -I../../main/cuda -o "$out/emulate_check" emulate_check.cpp
+g++ -std=c++20 -O1 -pthread -I../../main/cuda -o "$out/emulate_check" emulate_check.cpp & compute=$!
+g++ -std=c++20 -O1 -pthread -I../../main/cuda -o "$out/emulate_memory_bound" emulate_memory_bound.cpp & memory=$!
+wait $compute
+wait $memory
 "$out/emulate_check"
+"$out/emulate_memory_bound"
