@@ -5,8 +5,8 @@
 //    grid-stride kernels (elementwise, broadcasts, reductions, permute, copy_region) index tensors above
 //    2^31 elements; each axis of a table holds fewer than 2^31 (sizes are ints; ShapeTables merges axes
 //    only below that). The Java side's ShapeTablesTest checks the packing and emulate_check.cpp the layout.
-//    The per-image kernels (conv, pool, batch norm) take ints per plane and per image, as their Java
-//    launchers check;
+//    The per-image kernels index within a plane or image in ints: conv's launcher (ConvOps) refuses GEMM
+//    dimensions above 2^31; pool and batch norm assume one plane (H·W) below 2^31 elements, unchecked;
 //  - small shape/stride tables travel by value as structs (the Java side passes an int[] of the same
 //    length, each 64-bit stride as two ints, low word first), never through device memory;
 //  - the launch covers the work with grid-stride loops, so any grid size is correct and the Java side
