@@ -3,7 +3,8 @@
 //
 //   batchnorm_statistics      one block per channel, two passes over its M values: mean = Σx / M, then
 //                             variance = Σ(x − mean)² / M (biased). Each thread sums its share in double,
-//                             block_sum adds the per-thread sums.
+//                             block_sum adds the per-thread sums in double too (as reduce.cu does), so
+//                             partial sums that cancel lose nothing before the final rounding to float.
 //   batchnorm_forward         y = x·scale + shift with scale = invStd·γ, shift = β − mean·scale, per
 //                             (image, channel) plane: blockIdx.y walks the planes, x-threads the plane.
 //   batchnorm_backward_sums   one block per channel: Σgy and Σgy·x̂ (x̂ = (x − mean)·invStd), which are
@@ -45,13 +46,13 @@ KERNEL void batchnorm_statistics(const float* __restrict__ x, int n, int c, int 
     for (int ch = blockIdx.x; ch < c; ch += gridDim.x) {
         double sum = 0;
         for_each_in_channel(n, c, spatial, ch, [&](long long i) { sum += x[i]; });
-        const float mu = (float)(block_sum((float)sum) / count);
+        const float mu = (float)(block_sum(sum) / count);
         double squares = 0;
         for_each_in_channel(n, c, spatial, ch, [&](long long i) {
             const float d = x[i] - mu;
             squares += d * d;
         });
-        const float var = (float)(block_sum((float)squares) / count);
+        const float var = (float)(block_sum(squares) / count);
         if (threadIdx.x == 0) {
             mean[ch] = mu;
             variance[ch] = var;
@@ -86,8 +87,8 @@ KERNEL void batchnorm_backward_sums(const float* __restrict__ x, const float* __
             g += v;
             gx += v * (x[i] - mu);
         });
-        const float total = block_sum((float)g);
-        const float centred = block_sum((float)gx);
+        const float total = (float)block_sum(g);
+        const float centred = (float)block_sum(gx);
         if (threadIdx.x == 0) {
             sumGy[ch] = total;
             sumGyXhat[ch] = centred * invStd[ch];

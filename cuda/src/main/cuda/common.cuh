@@ -1,9 +1,14 @@
 // Shared by every kernel family. Conventions (the Java side, dev.nucleon.cuda, relies on them):
 //  - every kernel is extern "C" (unmangled names, looked up by cuModuleGetFunction) and declared KERNEL;
 //  - tensors are contiguous row-major float32 (NCHW), passed as device pointers;
-//  - element counts and flat offsets are 64-bit (long long) so tensors above 2^31 elements work;
-//  - small shape/stride tables travel by value as structs of ints (the Java side passes an int[] of the
-//    same length), never through device memory;
+//  - element counts, flat offsets and the strides of the shape tables are 64-bit (long long), so the
+//    grid-stride kernels (elementwise, broadcasts, reductions, permute, copy_region) index tensors above
+//    2^31 elements; each axis of a table holds fewer than 2^31 (sizes are ints; ShapeTables merges axes
+//    only below that). The Java side's ShapeTablesTest checks the packing and emulate_check.cpp the layout.
+//    The per-image kernels index within a plane or image in ints: conv's launcher (ConvOps) refuses GEMM
+//    dimensions above 2^31; pool and batch norm assume one plane (H·W) below 2^31 elements, unchecked;
+//  - small shape/stride tables travel by value as structs (the Java side passes an int[] of the same
+//    length, each 64-bit stride as two ints, low word first), never through device memory;
 //  - the launch covers the work with grid-stride loops, so any grid size is correct and the Java side
 //    picks one that fills the GPU (Grid.linear).
 #pragma once
@@ -20,21 +25,25 @@
 
 /**
  * An index space of up to MAX_RANK dimensions and the element strides one tensor walks it with (0 along
- * an axis it broadcasts); unused trailing entries are ignored. Java: ShapeTables.shape.
+ * an axis it broadcasts); unused trailing entries are ignored. The 64-bit strides come first, so the
+ * struct has no hole; `unused` pads it to a multiple of 8 bytes explicitly (104 bytes). Java:
+ * ShapeTables.shape (26 ints).
  */
 struct Shape {
-    int rank;
+    long long stride[MAX_RANK];
     int size[MAX_RANK];
-    int stride[MAX_RANK];
+    int rank;
+    int unused;
 };
 
 /** The same index space walked by two tensors at once (broadcast operands a and b; a box's source and
- *  destination). Java: ShapeTables.walk2. */
+ *  destination); 168 bytes. Java: ShapeTables.walk2 (42 ints). */
 struct Walk2 {
-    int rank;
+    long long stride0[MAX_RANK];
+    long long stride1[MAX_RANK];
     int size[MAX_RANK];
-    int stride0[MAX_RANK];
-    int stride1[MAX_RANK];
+    int rank;
+    int unused;
 };
 
 /** Flat element offset of row-major position `index` of s's index space (last axis fastest). */

@@ -6,8 +6,10 @@
 //   - sgemm_large_*: 128 × 128 tile, 8 × 8 outputs per thread, 256 threads.
 //   - sgemm_small_*: 32 × 32 tile, 4 × 4 per thread, 64 threads; the Java side (GemmOps) picks it when
 //     128-tiles would leave the GPU short of blocks (small or skinny matrices, small batches).
-// Grid: x over column tiles of n, y over row tiles of m, z over the batch: matrix firstBatch + blockIdx.z
-// (GemmOps launches batches beyond 65,535 in slices; a loop over z inside the kernel cost ~100 registers). A batch stride of 0 broadcasts one matrix to the whole batch; c is contiguous (stride m·n).
+// Grid: x over column tiles of n, y over row tiles of m starting at row firstRow, z over the batch: matrix
+// firstBatch + blockIdx.z. gridDim.y and gridDim.z are at most 65,535, so GemmOps launches tall products
+// (more than 65,535 row tiles: m > 8.4 M rows with the large tile) in row slices (firstRow a multiple of the
+// tile height) and batches beyond 65,535 in batch slices; a loop inside the kernel cost ~100 registers. A batch stride of 0 broadcasts one matrix to the whole batch; c is contiguous (stride m·n).
 // The four transpose combinations are separate kernels (_nn, _nt, _tn, _tt: transA, transB), so each
 // operand's load direction is known at compile time:
 //   op(A) = A stored m × k: rows contiguous along k       → K_RUN loads, lda = k
@@ -28,8 +30,8 @@
 
 template <class Cfg, bool TRANS_A, bool TRANS_B>
 __device__ __forceinline__ void sgemm(int m, int n, int k, const float* a, long long aBatchStride,
-                                      const float* b, long long bBatchStride, float* c, int firstBatch) {
-    const int m0 = blockIdx.y * Cfg::BM;
+                                      const float* b, long long bBatchStride, float* c, int firstBatch, int firstRow) {
+    const int m0 = firstRow + blockIdx.y * Cfg::BM;
     const int n0 = blockIdx.x * Cfg::BN;
     const long long i = firstBatch + blockIdx.z;
     MatrixOperand<!TRANS_A> opA(a + i * aBatchStride, TRANS_A ? m : k, m);
@@ -41,8 +43,9 @@ __device__ __forceinline__ void sgemm(int m, int n, int k, const float* a, long 
 #define SGEMM_KERNEL(size, Cfg, suffix, transA, transB)                                                    \
     TILE_KERNEL(Cfg) sgemm_##size##_##suffix(                                  \
         int m, int n, int k, const float* __restrict__ a, long long aBatchStride,                        \
-        const float* __restrict__ b, long long bBatchStride, float* __restrict__ c, int firstBatch) {         \
-        sgemm<Cfg, transA, transB>(m, n, k, a, aBatchStride, b, bBatchStride, c, firstBatch);                 \
+        const float* __restrict__ b, long long bBatchStride, float* __restrict__ c, int firstBatch,            \
+        int firstRow) {                                                                                    \
+        sgemm<Cfg, transA, transB>(m, n, k, a, aBatchStride, b, bBatchStride, c, firstBatch, firstRow);       \
     }
 
 SGEMM_KERNEL(large, LargeTile, nn, false, false)

@@ -43,6 +43,16 @@ template <class T> inline T __shfl_xor_sync(unsigned, T v, int offset) {
     __syncthreads();
     return r;
 }
+inline double __longlong_as_double(long long i) {
+    double d;
+    std::memcpy(&d, &i, sizeof d);
+    return d;
+}
+// round-to-nearest arithmetic that nvcc may not fuse: plain float operations on the host (g++ -O1 does not contract)
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline float __fsub_rn(float a, float b) { return a - b; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fdiv_rn(float a, float b) { return a / b; }
 inline float __int_as_float(int i) {
     float f;
     std::memcpy(&f, &i, sizeof f);

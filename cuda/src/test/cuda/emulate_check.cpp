@@ -6,6 +6,7 @@
 #include "../../main/cuda/conv.cu"
 #include "../../main/cuda/batchnorm.cu"
 
+#include <cstddef>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -56,20 +57,32 @@ static void check_matmul(int batch, int m, int n, int k, bool ta, bool tb, long 
                 }
                 want[(size_t(i) * m + r) * n + c] = s;
             }
-    using K = void (*)(int, int, int, const float*, long long, const float*, long long, float*, int);
+    using K = void (*)(int, int, int, const float*, long long, const float*, long long, float*, int, int);
     K large[4] = {sgemm_large_nn, sgemm_large_nt, sgemm_large_tn, sgemm_large_tt};
     K small[4] = {sgemm_small_nn, sgemm_small_nt, sgemm_small_tn, sgemm_small_tt};
     int which = (ta ? 2 : 0) + (tb ? 1 : 0);
     for (int tile = 0; tile < 2; ++tile) {
         int size = tile == 0 ? 128 : 32, threads = tile == 0 ? 256 : 64;
         K kernel = tile == 0 ? large[which] : small[which];
-        std::vector<float> c(want.size(), NAN);
-        launch(grid(size, size, m, n, batch), {unsigned(threads)},
-               [&] { kernel(m, n, k, a.data(), aStride, b.data(), bStride, c.data(), 0); });
         char name[160];
         std::snprintf(name, sizeof name, "matmul %s batch=%d m=%d n=%d k=%d ta=%d tb=%d strides=%ld,%ld", tile ? "small" : "large",
                       batch, m, n, k, ta, tb, aStride, bStride);
+        std::vector<float> c(want.size(), NAN);
+        launch(grid(size, size, m, n, batch), {unsigned(threads)},
+               [&] { kernel(m, n, k, a.data(), aStride, b.data(), bStride, c.data(), 0, 0); });
         compare(name, c, want, k);
+        // GemmOps.launches with at most `tilesPerLaunch` row tiles per grid (65,535 on a GPU; 1 and 2 here so a
+        // small product is sliced): every row slice starts at firstRow and the slices cover m exactly once
+        for (int tilesPerLaunch : {1, 2}) {
+            std::vector<float> sliced(want.size(), NAN);
+            const int rowsPerLaunch = tilesPerLaunch * size;
+            for (int firstRow = 0; firstRow < m; firstRow += rowsPerLaunch) {
+                const int rows = std::min(rowsPerLaunch, m - firstRow);
+                launch(grid(size, size, rows, n, batch), {unsigned(threads)},
+                       [&] { kernel(m, n, k, a.data(), aStride, b.data(), bStride, sliced.data(), 0, firstRow); });
+            }
+            compare(std::string(name) + " row slices of " + std::to_string(rowsPerLaunch), sliced, want, k);
+        }
     }
 }
 
@@ -145,8 +158,8 @@ static void check_conv(const Geo& g, bool bias) {
 }
 
 // ---------------------------------------------------------------- batch norm
-static void check_batchnorm(int n, int c, int spatial, unsigned threads) {
-    auto x = random(size_t(n) * c * spatial), gy = random(x.size());
+static void check_batchnorm(int n, int c, int spatial, unsigned threads, const std::vector<float>* xIn = nullptr) {
+    auto x = xIn ? *xIn : random(size_t(n) * c * spatial), gy = xIn ? *xIn : random(x.size());
     auto gamma = random(c), beta = random(c);
     const double M = double(n) * spatial;
     std::vector<double> mean(c), var(c), invStd(c), y(x.size()), gxBatch(x.size()), gxFixed(x.size()), gGamma(c), gBeta(c);
@@ -209,6 +222,11 @@ static void check_batchnorm(int n, int c, int spatial, unsigned threads) {
     compare(std::string(name) + " gx (fixed statistics)", gx, gxFixed, 1);
 }
 
+// struct Shape and Walk2 as ShapeTables packs them (26 and 42 ints; 64-bit strides first, low word first)
+static_assert(sizeof(Shape) == 26 * 4 && offsetof(Shape, size) == 16 * 4 && offsetof(Shape, rank) == 24 * 4, "Shape layout");
+static_assert(sizeof(Walk2) == 42 * 4 && offsetof(Walk2, stride1) == 16 * 4 && offsetof(Walk2, size) == 32 * 4
+              && offsetof(Walk2, rank) == 40 * 4, "Walk2 layout");
+
 int main() {
     // matmul: edges (1, tile ± 1), odd sizes, k = 0, transposes, broadcast and unaligned batch strides
     for (bool ta : {false, true})
@@ -234,6 +252,15 @@ int main() {
     check_batchnorm(2, 3, 64, 64);
     check_batchnorm(5, 2, 1, 64);
     check_batchnorm(2, 5, 300, 128);
+    // sums that cancel: ±1e8 in lanes 0 and 1 and ones elsewhere. Summed in float the warp tree loses the ones
+    // that meet ±1e8 (float's spacing there is 8): Σx came out 48 instead of 62 (mean 0.75, not 0.96875), as
+    // did Σgy, before batchnorm.cu summed the partials in double; in double both are exact.
+    {
+        std::vector<float> cancel(64, 1.f);
+        cancel[0] = 1e8f;
+        cancel[1] = -1e8f;
+        check_batchnorm(1, 1, 64, 64, &cancel);
+    }
     std::printf("%d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -27,6 +27,11 @@ import java.util.Locale;
  */
 public final class CudaBackend implements Backend {
 
+    /** System property: fill every {@link #allocateUninitialized} block with NaN (a test aid, off by default). */
+    public static final String POISON_PROPERTY = "nucleon.cuda.poisonUninitialized";
+    private static final boolean POISON = Boolean.getBoolean(POISON_PROPERTY)
+            || Boolean.getBoolean(dev.nucleon.core.cpu.CpuBackend.POISON_PROPERTY);
+
     private final CudaContext context;
     private final ElementwiseOps elementwise;
     private final ReductionOps reductions;
@@ -36,8 +41,9 @@ public final class CudaBackend implements Backend {
     private final ConvOps conv;
     private final NormalizationOps normalization;
 
-    CudaBackend(Device device) {
-        this.context = new CudaContext(device);
+    /** The backend of {@code device} ({@code cuda:N}), which is the driver's device {@code ordinal} (see CudaProbe). */
+    CudaBackend(Device device, int ordinal) {
+        this.context = new CudaContext(device, ordinal);
         this.elementwise = new ElementwiseOps(context);
         this.reductions = new ReductionOps(this);
         this.layout = new LayoutOps(context);
@@ -86,11 +92,35 @@ public final class CudaBackend implements Backend {
 
     // ----- memory -------------------------------------------------------------------------------
 
+    /** Zeros, as the contract asks of {@code allocate}: one {@code cuMemsetD32Async} on the stream. */
     @Override
     public Storage allocate(long size) {
         CudaStorage s = new CudaStorage(this, size);
         fill(s, 0f);
         return s;
+    }
+
+    /**
+     * A block from the pool with whatever it held before (no fill: the op that asked writes every element). With
+     * {@value #POISON_PROPERTY}{@code =true}, or core's {@code nucleon.cpu.poisonUninitialized} that the build sets
+     * for every module's tests, it is filled with NaN instead, so a kernel that leaves an element unwritten shows.
+     */
+    @Override
+    public Storage allocateUninitialized(long size) {
+        CudaStorage s = new CudaStorage(this, size);
+        if (POISON) {
+            fill(s, Float.NaN);
+        }
+        return s;
+    }
+
+    /**
+     * Returns the storage's block to the device's pool at once, where the next allocation of its size class
+     * takes it (stream order keeps that safe: see {@link DeviceMemoryPool}); using the storage afterwards throws.
+     */
+    @Override
+    public void release(Storage storage) {
+        cuda(storage).release();
     }
 
     @Override

@@ -34,11 +34,16 @@ final class CudaContext {
     private final DeviceMemoryPool memory;
     private final HostStaging staging;
 
-    CudaContext(Device device) {
+    /**
+     * @param device  the device as the user names it ({@code cuda:N})
+     * @param ordinal the driver's ordinal of that device ({@link CudaProbe.Result#ordinal}): N counts only the
+     *                usable GPUs, the driver counts them all
+     */
+    CudaContext(Device device, int ordinal) {
         this.device = device;
         JCudaDriver.setExceptionsEnabled(true);
         JCudaDriver.cuInit(0);
-        JCudaDriver.cuDeviceGet(cuDevice, device.index());
+        JCudaDriver.cuDeviceGet(cuDevice, ordinal);
         JCudaDriver.cuDevicePrimaryCtxRetain(context, cuDevice);
         bind();
         JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);

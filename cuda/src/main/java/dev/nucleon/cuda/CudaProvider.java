@@ -26,7 +26,8 @@ public final class CudaProvider implements BackendProvider {
     @Override
     public BackendStatus probe() {
         CudaProbe.Result r = CudaProbe.result();
-        return r.available() ? new BackendStatus("cuda", true, String.join("; ", r.devices()))
+        String skipped = r.skipped().isEmpty() ? "" : "; skipped: " + String.join("; ", r.skipped());
+        return r.available() ? new BackendStatus("cuda", true, String.join("; ", r.devices()) + skipped)
                 : new BackendStatus("cuda", false, r.reason());
     }
 
@@ -35,22 +36,34 @@ public final class CudaProvider implements BackendProvider {
         return backend(device);
     }
 
-    /** The backend of {@code device} ({@code cuda:N}). */
+    /** The backend of {@code device} ({@code cuda:N}, the N-th usable GPU: see {@link CudaProbe}). */
     public static CudaBackend backend(Device device) {
+        int ordinal = driverOrdinal(CudaProbe.result(), device);
+        synchronized (OPEN) {
+            return OPEN.computeIfAbsent(device.index(), i -> new CudaBackend(device, ordinal));
+        }
+    }
+
+    /**
+     * The driver ordinal that {@code cuda:N} opens under the probe's result {@code r}: the N-th usable device's
+     * (the probe's list, the provider's check and the context's {@code cuDeviceGet} all count the same way).
+     *
+     * @throws CudaUnavailableException when CUDA cannot run here
+     * @throws IllegalArgumentException when there is no N-th usable device
+     */
+    static int driverOrdinal(CudaProbe.Result r, Device device) {
         if (!device.type().equals("cuda")) {
             throw new IllegalArgumentException("cuda: cannot open device " + device);
         }
-        CudaProbe.Result r = CudaProbe.result();
         if (!r.available()) {
             throw new CudaUnavailableException(r.reason());
         }
-        if (device.index() >= r.devices().size()) {
-            throw new IllegalArgumentException("device " + device + ": only " + r.devices().size() + " CUDA device(s) here: "
-                    + String.join("; ", r.devices()));
+        if (device.index() < 0 || device.index() >= r.devices().size()) {
+            throw new IllegalArgumentException("device " + device + ": only " + r.devices().size()
+                    + " usable CUDA device(s) here: " + String.join("; ", r.devices())
+                    + (r.skipped().isEmpty() ? "" : "; skipped: " + String.join("; ", r.skipped())));
         }
-        synchronized (OPEN) {
-            return OPEN.computeIfAbsent(device.index(), i -> new CudaBackend(device));
-        }
+        return r.ordinal(device.index());
     }
 
     /** Every kernel the Java side launches, family by family. */

@@ -7,9 +7,10 @@ import jcuda.driver.CUdeviceptr;
 import java.lang.ref.Cleaner;
 
 /**
- * Device memory holding {@link #size()} floats: a block of the device's {@link DeviceMemoryPool}. The
- * block returns to the pool when this storage becomes unreachable (a {@link Cleaner} action that holds
- * the pointer and the pool, never the storage itself).
+ * Device memory holding {@link #size()} floats: a block of the device's {@link DeviceMemoryPool}. The block
+ * returns to the pool once, whichever comes first: {@link #release()} ({@link CudaBackend#release}, e.g. from
+ * {@code Tensor.release()}), or this storage becoming unreachable (a {@link Cleaner} action that holds the
+ * pointer and the pool, never the storage itself). After a release every use of the storage throws.
  */
 final class CudaStorage implements Storage {
 
@@ -18,6 +19,8 @@ final class CudaStorage implements Storage {
     private final CudaBackend backend;
     private final CUdeviceptr pointer;
     private final long size;
+    private final Cleaner.Cleanable cleanable;
+    private volatile boolean released;
 
     CudaStorage(CudaBackend backend, long size) {
         this.backend = backend;
@@ -26,11 +29,26 @@ final class CudaStorage implements Storage {
         long bytes = DeviceMemoryPool.roundUp(Math.max(1, size) * Float.BYTES);
         CUdeviceptr p = pool.allocate(bytes);
         this.pointer = p;
-        CLEANER.register(this, () -> pool.release(p, bytes));
+        this.cleanable = CLEANER.register(this, () -> pool.release(p, bytes));
     }
 
+    /** The device address; throws once the storage has been released. */
     CUdeviceptr pointer() {
+        if (released) {
+            throw new IllegalStateException("cuda: a tensor was used after its storage was released "
+                    + "(Tensor.release(), or a module that reuses intermediate activations at inference)");
+        }
         return pointer;
+    }
+
+    /** Hands the block back to the pool now (at most once; the Cleaner then has nothing left to do). */
+    void release() {
+        released = true;
+        cleanable.clean();
+    }
+
+    boolean released() {
+        return released;
     }
 
     @Override
@@ -45,6 +63,6 @@ final class CudaStorage implements Storage {
 
     @Override
     public String toString() {
-        return "CudaStorage[" + size + " floats on " + backend.device() + "]";
+        return "CudaStorage[" + size + " floats on " + backend.device() + (released ? ", released" : "") + "]";
     }
 }

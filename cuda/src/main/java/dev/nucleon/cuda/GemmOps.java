@@ -22,7 +22,7 @@ final class GemmOps {
     static {
         for (GemmTile tile : GemmTile.values()) {
             for (String trans : new String[] {"nn", "nt", "tn", "tt"}) {
-                SGEMM.add(Kernel.of("gemm", "sgemm_" + tile.suffix() + "_" + trans, I32, I32, I32, PTR, I64, PTR, I64, PTR, I32));
+                SGEMM.add(Kernel.of("gemm", "sgemm_" + tile.suffix() + "_" + trans, I32, I32, I32, PTR, I64, PTR, I64, PTR, I32, I32));
             }
         }
     }
@@ -41,7 +41,10 @@ final class GemmOps {
         return SGEMM.get(tile.ordinal() * 4 + (transA ? 2 : 0) + (transB ? 1 : 0));
     }
 
-    /** c[i] = op(a[i])·op(b[i]) for i < batch (Backend.matmul): grid z over the batch, in slices of 65,535. */
+    /**
+     * c[i] = op(a[i])·op(b[i]) for i < batch (Backend.matmul): grid y over row tiles and z over the batch, each
+     * at most 65,535 per launch, so a tall product or a long batch is launched in slices ({@link #launches}).
+     */
     void matmul(CudaStorage a, long aBatchStride, boolean transA, CudaStorage b, long bBatchStride, boolean transB,
                 CudaStorage c, int batch, int m, int n, int k) {
         if (batch == 0 || m == 0 || n == 0) {
@@ -49,9 +52,30 @@ final class GemmOps {
         }
         GemmTile tile = GemmTile.choose(m, n, batch, 1);
         Kernel kernel = sgemm(tile, transA, transB);
-        for (int first = 0; first < batch; first += GemmTile.MAX_GRID_YZ) {
-            int slice = Math.min(GemmTile.MAX_GRID_YZ, batch - first);
-            kernel.launch(context, tile.grid(m, n, slice), m, n, k, a, aBatchStride, b, bBatchStride, c, first);
+        for (Launch l : launches(tile, batch, m, GemmTile.MAX_GRID_YZ)) {
+            kernel.launch(context, tile.grid(l.rows(), n, l.batches()), m, n, k, a, aBatchStride, b, bBatchStride, c,
+                    l.firstBatch(), l.firstRow());
         }
+    }
+
+    /** One launch of a sliced product: matrices [firstBatch, + batches), rows [firstRow, + rows). */
+    record Launch(int firstBatch, int batches, int firstRow, int rows) {
+    }
+
+    /**
+     * The launches covering {@code batch} products of {@code m} rows when a grid holds at most {@code maxGridYZ}
+     * row tiles (y) and matrices (z): row slices of {@code maxGridYZ · tile.rows} rows (each starts on a tile
+     * boundary, as the kernel's {@code firstRow + blockIdx.y · BM} needs), batch slices of {@code maxGridYZ}.
+     */
+    static java.util.List<Launch> launches(GemmTile tile, int batch, int m, int maxGridYZ) {
+        long rowsPerLaunch = (long) maxGridYZ * tile.rows;
+        java.util.List<Launch> out = new ArrayList<>();
+        for (int firstBatch = 0; firstBatch < batch; firstBatch += maxGridYZ) {
+            int batches = Math.min(maxGridYZ, batch - firstBatch);
+            for (long firstRow = 0; firstRow < m; firstRow += rowsPerLaunch) {
+                out.add(new Launch(firstBatch, batches, (int) firstRow, (int) Math.min(rowsPerLaunch, m - firstRow)));
+            }
+        }
+        return out;
     }
 }

@@ -27,19 +27,29 @@ public record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int 
         return new Grid(gridX, gridY, gridZ, blockX, blockY, blockZ, bytes);
     }
 
+    /**
+     * Checks the shape against CUDA's limits. A compact constructor runs before the fields are assigned, so
+     * the messages are built from the parameters ({@link #describe}), never from {@code this}.
+     */
     public Grid {
         if (gridX < 1 || gridY < 1 || gridZ < 1 || blockX < 1 || blockY < 1 || blockZ < 1 || sharedBytes < 0) {
-            throw new IllegalArgumentException("grid: every dimension must be >= 1 and shared memory >= 0, got " + this);
+            throw new IllegalArgumentException("grid: every dimension must be >= 1 and shared memory >= 0, got "
+                    + describe(gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes));
         }
         if (gridY > 65_535 || gridZ > 65_535 || (long) blockX * blockY * blockZ > 1024) {
             throw new IllegalArgumentException("grid: beyond CUDA's limits (grid y/z <= 65535, <= 1024 threads per block): "
-                    + gridX + "x" + gridY + "x" + gridZ + " blocks of " + blockX + "x" + blockY + "x" + blockZ);
+                    + describe(gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes));
         }
+    }
+
+    /** "(gridX,gridY,gridZ)x(blockX,blockY,blockZ)" and "+NB" when there is dynamic shared memory. */
+    private static String describe(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ, int sharedBytes) {
+        return "(" + gridX + "," + gridY + "," + gridZ + ")x(" + blockX + "," + blockY + "," + blockZ + ")"
+                + (sharedBytes > 0 ? "+" + sharedBytes + "B" : "");
     }
 
     @Override
     public String toString() {
-        return "(" + gridX + "," + gridY + "," + gridZ + ")x(" + blockX + "," + blockY + "," + blockZ + ")"
-                + (sharedBytes > 0 ? "+" + sharedBytes + "B" : "");
+        return describe(gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes);
     }
 }

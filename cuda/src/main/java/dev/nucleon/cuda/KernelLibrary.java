@@ -44,7 +44,14 @@ final class KernelLibrary {
         byte[] image = binary(family);
         CUmodule module = new CUmodule();
         context.bind();
-        JCudaDriver.cuModuleLoadData(module, image);
+        try {
+            JCudaDriver.cuModuleLoadData(module, image);
+        } catch (jcuda.CudaException e) {
+            // CudaProbe refuses drivers older than the kernels need; this names the family if one slips through
+            throw new IllegalStateException("cuda: the driver cannot load " + family + ".fatbin on " + context.device()
+                    + " (" + e.getMessage() + "); the kernels need a driver for CUDA "
+                    + CudaProbe.cudaVersionString(CudaProbe.MIN_DRIVER_VERSION) + " or newer (r580+)", e);
+        }
         return module;
     }
 

@@ -7,6 +7,13 @@ import java.util.Deque;
 /**
  * Shape and stride tables as the kernels take them: by value, as the structs {@code Shape} and
  * {@code Walk2} of common.cuh (an {@code int[]} of {@link #SHAPE_INTS} or {@link #WALK2_INTS} ints).
+ * Strides are 64-bit (two ints each, low word first, as a little-endian {@code long long}), so a tensor above
+ * 2³¹ elements is walked correctly; sizes are ints, and {@link #coalesce} merges axes only while the merged
+ * size stays below 2³¹.
+ *
+ * <p>Layout of {@code struct Shape} (104 bytes): {@code long long stride[8]} (ints 0–15), {@code int size[8]}
+ * (16–23), {@code int rank} (24), {@code int unused} (25). {@code struct Walk2} (168 bytes): {@code stride0[8]}
+ * (0–15), {@code stride1[8]} (16–31), {@code size[8]} (32–39), {@code rank} (40), {@code unused} (41).
  *
  * <p>Before a table is built, {@link #coalesce} drops axes of size 1 and merges neighbouring axes that
  * every operand walks contiguously (the index arithmetic then has fewer divisions, and tensors of rank
@@ -16,10 +23,10 @@ final class ShapeTables {
 
     /** MAX_RANK of common.cuh. */
     static final int MAX_RANK = 8;
-    /** {@code struct Shape { int rank; int size[8]; int stride[8]; }}. */
-    static final int SHAPE_INTS = 1 + 2 * MAX_RANK;
-    /** {@code struct Walk2 { int rank; int size[8]; int stride0[8]; int stride1[8]; }}. */
-    static final int WALK2_INTS = 1 + 3 * MAX_RANK;
+    /** {@code struct Shape { long long stride[8]; int size[8]; int rank; int unused; }}. */
+    static final int SHAPE_INTS = 2 * MAX_RANK + MAX_RANK + 2;
+    /** {@code struct Walk2 { long long stride0[8]; long long stride1[8]; int size[8]; int rank; int unused; }}. */
+    static final int WALK2_INTS = 2 * 2 * MAX_RANK + MAX_RANK + 2;
 
     static final Kernel.Param SHAPE = Kernel.Param.struct(SHAPE_INTS);
     static final Kernel.Param WALK2 = Kernel.Param.struct(WALK2_INTS);
@@ -143,17 +150,32 @@ final class ShapeTables {
             throw new IllegalArgumentException("cuda: " + op + ": " + rank + " axes remain after merging contiguous ones "
                     + Arrays.toString(sizes) + "; the kernels take at most " + MAX_RANK);
         }
-        table[0] = rank;
+        int sizeAt = strides.length * 2 * MAX_RANK;
+        table[sizeAt + MAX_RANK] = rank;
         for (int d = 0; d < rank; d++) {
-            table[1 + d] = sizes[d];
+            table[sizeAt + d] = sizes[d];
             for (int k = 0; k < strides.length; k++) {
                 long stride = strides[k][d];
-                if (stride > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("cuda: " + op + ": stride " + stride + " of axis " + d
-                            + " does not fit the kernels' 32-bit stride tables");
-                }
-                table[1 + (k + 1) * MAX_RANK + d] = (int) stride;
+                int at = (k * MAX_RANK + d) * 2;
+                table[at] = (int) stride;               // low word
+                table[at + 1] = (int) (stride >>> 32);  // high word
             }
         }
+    }
+
+    /** The rank a table holds ({@code operands}: 1 for a Shape, 2 for a Walk2). */
+    static int rank(int[] table, int operands) {
+        return table[operands * 2 * MAX_RANK + MAX_RANK];
+    }
+
+    /** Size of axis d in a table. */
+    static int size(int[] table, int operands, int d) {
+        return table[operands * 2 * MAX_RANK + d];
+    }
+
+    /** Stride of operand k along axis d in a table, as the kernel reads the {@code long long}. */
+    static long stride(int[] table, int k, int d) {
+        int at = (k * MAX_RANK + d) * 2;
+        return (table[at] & 0xffffffffL) | ((long) table[at + 1] << 32);
     }
 }

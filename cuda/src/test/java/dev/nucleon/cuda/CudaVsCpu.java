@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs one {@link Backend} call on the CPU and on {@code cuda:0} with the same inputs and compares every
- * output element. Shared by the CUDA-vs-CPU tests of every kernel family (CudaVsCpuTest for the
+ * output element. Outputs start as NaN on <em>both</em> sides, so an element a kernel leaves unwritten cannot hide
+ * behind a CPU value of 0 (as it could when both started as zeros): it is NaN on one side only, or, if neither
+ * backend writes it, NaN on both from NaN-free inputs, which fails too. Shared by the CUDA-vs-CPU tests of every kernel family (CudaVsCpuTest for the
  * memory-bound ones; a compute-family test may use it the same way). Only usable where
  * {@link RequiresCuda} lets the test run.
  */
@@ -22,7 +24,7 @@ final class CudaVsCpu {
     /** The one tolerance: every element must satisfy |cuda − cpu| ≤ TOLERANCE · max(1, |cpu|); NaN must meet NaN. */
     static final double TOLERANCE = 1e-5;
 
-    /** A backend call: inputs already uploaded to {@code b}, outputs allocated there (zero-filled). */
+    /** A backend call: inputs already uploaded to {@code b}, outputs allocated there (filled with NaN). */
     @FunctionalInterface
     interface Call {
         void run(Backend b, Storage[] in, Storage[] out);
@@ -58,8 +60,14 @@ final class CudaVsCpu {
     void check(String what, float[][] inputs, long[] outputSizes, Call call) {
         float[][] expected = run(cpu, inputs, outputSizes, call);
         float[][] got = run(cuda, inputs, outputSizes, call);
+        boolean nanInputs = false;
+        for (float[] input : inputs) {
+            for (float v : input) {
+                nanInputs |= Float.isNaN(v);
+            }
+        }
         for (int k = 0; k < outputSizes.length; k++) {
-            compare(what + (outputSizes.length > 1 ? " output " + k : ""), expected[k], got[k]);
+            compare(what + (outputSizes.length > 1 ? " output " + k : ""), expected[k], got[k], nanInputs);
         }
     }
 
@@ -68,7 +76,8 @@ final class CudaVsCpu {
         check(what, inputs, new long[] {outputSize}, call);
     }
 
-    private static float[][] run(Backend b, float[][] inputs, long[] outputSizes, Call call) {
+    /** Uploads the inputs to b, allocates the outputs there filled with NaN, runs the call and downloads the outputs. */
+    static float[][] run(Backend b, float[][] inputs, long[] outputSizes, Call call) {
         Storage[] in = new Storage[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             in[i] = b.upload(inputs[i], 0, inputs[i].length);
@@ -76,6 +85,7 @@ final class CudaVsCpu {
         Storage[] out = new Storage[outputSizes.length];
         for (int k = 0; k < out.length; k++) {
             out[k] = b.allocate(outputSizes[k]);
+            b.fill(out[k], Float.NaN);
         }
         call.run(b, in, out);
         float[][] result = new float[out.length][];
@@ -86,7 +96,11 @@ final class CudaVsCpu {
         return result;
     }
 
-    static void compare(String what, float[] expected, float[] got) {
+    /**
+     * Fails unless every element agrees within {@link #TOLERANCE}. NaN must meet NaN, and NaN on both sides is
+     * accepted only when an input held a NaN ({@code nanInputs}); otherwise it is an element neither backend wrote.
+     */
+    static void compare(String what, float[] expected, float[] got, boolean nanInputs) {
         assertEquals(expected.length, got.length, what + ": length");
         int worst = -1;
         double worstRatio = 0;
@@ -95,7 +109,12 @@ final class CudaVsCpu {
             float g = got[i];
             if (Float.isNaN(e) || Float.isNaN(g)) {
                 if (Float.isNaN(e) != Float.isNaN(g)) {
-                    fail(String.format(Locale.ROOT, "%s: element %d: cpu %s, cuda %s", what, i, e, g));
+                    fail(String.format(Locale.ROOT, "%s: element %d: cpu %s, cuda %s%s", what, i, e, g,
+                            Float.isNaN(g) ? " (left unwritten by cuda?)" : " (left unwritten by cpu?)"));
+                }
+                if (!nanInputs) {
+                    fail(String.format(Locale.ROOT, "%s: element %d is NaN on both backends from NaN-free inputs "
+                            + "(left unwritten by both?)", what, i));
                 }
                 continue;
             }

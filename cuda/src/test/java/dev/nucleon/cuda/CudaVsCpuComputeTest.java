@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * convolution, n·spatial of a batch-norm channel). Both sides accumulate in float in different orders;
  * their rounding differences grow like √K.
  *
- * <p>Every GPU output starts as NaN, so an element a kernel fails to write fails the comparison.
+ * <p>Every output starts as NaN on both backends, so an element either side fails to write fails the comparison
+ * ({@link #assertClose} accepts no NaN).
  */
 @RequiresCuda
 class CudaVsCpuComputeTest {
@@ -58,7 +59,7 @@ class CudaVsCpuComputeTest {
         return v;
     }
 
-    /** The same data on both backends, and a fresh output of {@code size} on each (the GPU's NaN-filled). */
+    /** The same data on both backends, or a fresh output of {@code size} on each, filled with NaN on both. */
     private final class Pair {
         final Storage onCpu;
         final Storage onGpu;
@@ -71,6 +72,7 @@ class CudaVsCpuComputeTest {
         Pair(long size) {
             onCpu = cpu.allocate(size);
             onGpu = gpu.allocate(size);
+            cpu.fill(onCpu, Float.NaN);
             gpu.fill(onGpu, Float.NaN);
         }
 

@@ -35,29 +35,29 @@ class KernelIndexingTest {
 
     /** offset_of(const Shape&, index). */
     static long offsetOf(int[] shape, long index) {
-        int rank = shape[0];
+        int rank = ShapeTables.rank(shape, 1);
         long offset = 0;
         for (int d = rank - 1; d > 0; d--) {
-            offset += (index % shape[1 + d]) * shape[1 + ShapeTables.MAX_RANK + d];
-            index /= shape[1 + d];
+            offset += (index % ShapeTables.size(shape, 1, d)) * ShapeTables.stride(shape, 0, d);
+            index /= ShapeTables.size(shape, 1, d);
         }
-        return rank > 0 ? offset + index * shape[1 + ShapeTables.MAX_RANK] : 0;
+        return rank > 0 ? offset + index * ShapeTables.stride(shape, 0, 0) : 0;
     }
 
     /** offsets_of(const Walk2&, index): {offset0, offset1}. */
     static long[] offsetsOf(int[] walk, long index) {
-        int rank = walk[0];
+        int rank = ShapeTables.rank(walk, 2);
         long o0 = 0;
         long o1 = 0;
         for (int d = rank - 1; d > 0; d--) {
-            long i = index % walk[1 + d];
-            index /= walk[1 + d];
-            o0 += i * walk[1 + ShapeTables.MAX_RANK + d];
-            o1 += i * walk[1 + 2 * ShapeTables.MAX_RANK + d];
+            long i = index % ShapeTables.size(walk, 2, d);
+            index /= ShapeTables.size(walk, 2, d);
+            o0 += i * ShapeTables.stride(walk, 0, d);
+            o1 += i * ShapeTables.stride(walk, 1, d);
         }
         if (rank > 0) {
-            o0 += index * walk[1 + ShapeTables.MAX_RANK];
-            o1 += index * walk[1 + 2 * ShapeTables.MAX_RANK];
+            o0 += index * ShapeTables.stride(walk, 0, 0);
+            o1 += index * ShapeTables.stride(walk, 1, 0);
         }
         return new long[] {o0, o1};
     }
@@ -105,16 +105,47 @@ class KernelIndexingTest {
         assertTrue(e.getMessage().contains("10 axes remain") && e.getMessage().contains("at most 8"), e.getMessage());
     }
 
+    /**
+     * Issue 19, CUDA item 6: strides at and above 2³¹ (a tensor of more than 2³¹ elements) travel as 64-bit values,
+     * and offset_of walks them without overflow; they used to be refused by 32-bit tables.
+     */
+    @Test
+    void stridesAbove2To31ArePackedAs64BitAndWalked() {
+        long big = 3L << 31; // 6,442,450,944
+        int[] t = ShapeTables.shape("t", new int[] {4, 3}, new long[] {big, 1});
+        assertEquals(big, ShapeTables.stride(t, 0, 0));
+        assertEquals(0x80000000, t[0], "low word");
+        assertEquals(1, t[1], "high word");
+        assertEquals(3 * big + 2, offsetOf(t, 11)); // position (3, 2)
+        assertEquals(-1L, ShapeTables.stride(ShapeTables.shape("t", new int[] {2}, new long[] {-1}), 0, 0));
+        // a contiguous (4, 2^30, 3) tensor, 12.9 G elements: no two axes merge below 2^31, so axis 0 keeps the
+        // stride 3·2^30 > 2^31 (a table the 32-bit layout refused)
+        int[] shape = {4, 1 << 30, 3};
+        ShapeTables.Dims d = ShapeTables.coalesce(shape, ShapeTables.contiguous(shape));
+        assertArrayEquals(new int[] {4, 1 << 30, 3}, d.sizes(), d.toString());
+        int[] table = ShapeTables.shape("huge", d.sizes(), d.strides()[0]);
+        assertEquals(3L << 30, ShapeTables.stride(table, 0, 0));
+        long last = 12L * (1 << 30) - 1;
+        assertEquals(last, offsetOf(table, last), "contiguous: offset = index");
+        assertEquals(3L * (3L << 30) + 7, offsetOf(table, 3L * (3L << 30) + 7));
+    }
+
     @Test
     void shapeTableLayoutMatchesTheStruct() {
+        // struct Shape { long long stride[8]; int size[8]; int rank; int unused; }: 26 ints, strides low word first
         int[] t = ShapeTables.shape("t", new int[] {3, 4}, new long[] {4, 1});
         assertEquals(ShapeTables.SHAPE_INTS, t.length);
-        assertEquals(2, t[0]);
-        assertEquals(3, t[1]);
-        assertEquals(4, t[2]);
-        assertEquals(4, t[9]);
-        assertEquals(1, t[10]);
-        assertThrows(IllegalArgumentException.class, () -> ShapeTables.shape("t", new int[] {2}, new long[] {1L << 31}));
+        assertEquals(26, t.length);
+        assertArrayEquals(new int[] {4, 0, 1, 0}, java.util.Arrays.copyOfRange(t, 0, 4));
+        assertEquals(3, t[16]);
+        assertEquals(4, t[17]);
+        assertEquals(2, t[24]);
+        assertEquals(42, ShapeTables.WALK2_INTS);
+        int[] w = ShapeTables.walk2("w", new ShapeTables.Dims(new int[] {5}, new long[][] {{7}, {9}}));
+        assertArrayEquals(new int[] {7, 0}, java.util.Arrays.copyOfRange(w, 0, 2));
+        assertArrayEquals(new int[] {9, 0}, java.util.Arrays.copyOfRange(w, 16, 18));
+        assertEquals(5, w[32]);
+        assertEquals(1, w[40]);
         assertEquals(13, PoolingOps.table(PoolGeometry.of(new int[] {1, 2, 5, 5}, 2, 2, 0, true)).length);
     }
 

@@ -29,6 +29,17 @@ class LaunchShapeTest {
     }
 
     @Test
+    void aRefusedGridNamesItsOwnDimensionsNotZeros() {
+        IllegalArgumentException tall = assertThrows(IllegalArgumentException.class, () -> new Grid(3, 70_000, 2, 32, 4, 1, 96));
+        assertTrue(tall.getMessage().endsWith("(3,70000,2)x(32,4,1)+96B"), tall.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> new Grid(0, 5, 1, 64, 1, 1, 0));
+        assertTrue(empty.getMessage().endsWith("got (0,5,1)x(64,1,1)"), empty.getMessage());
+        IllegalArgumentException wide = assertThrows(IllegalArgumentException.class, () -> new Grid(1, 1, 1, 1025, 1, 1, 0));
+        assertTrue(wide.getMessage().contains("(1,1,1)x(1025,1,1)"), wide.getMessage());
+        assertEquals("(7,1,1)x(256,1,1)+128B", Grid.of(7, 256).withSharedBytes(128).toString());
+    }
+
+    @Test
     void sizeClassesRoundUpWithoutWastingMoreThanAGranule() {
         assertEquals(512, DeviceMemoryPool.roundUp(1));
         assertEquals(512, DeviceMemoryPool.roundUp(512));
@@ -54,5 +65,34 @@ class LaunchShapeTest {
         assertTrue(type.getMessage().contains("argument 1 must be a float, got Double"), type.getMessage());
         IllegalArgumentException struct = assertThrows(IllegalArgumentException.class, () -> k.marshal(1, 2f, 3L, new int[2]));
         assertTrue(struct.getMessage().contains("argument 3 must be an int[3], got int[2]"), struct.getMessage());
+    }
+
+    /** Issue 19, CUDA item 4: tall products are launched in row slices, so gridDim.y never passes 65,535. */
+    @Test
+    void tallMatmulsAreSlicedSoGridYStaysWithinTheLimit() {
+        // 10 M rows with the large tile: 78,125 row tiles, more than one grid holds
+        int m = 10_000_000;
+        java.util.List<GemmOps.Launch> launches = GemmOps.launches(GemmTile.LARGE, 1, m, GemmTile.MAX_GRID_YZ);
+        assertEquals(java.util.List.of(new GemmOps.Launch(0, 1, 0, 65_535 * 128), new GemmOps.Launch(0, 1, 65_535 * 128, m - 65_535 * 128)),
+                launches);
+        long covered = 0;
+        for (GemmOps.Launch l : launches) {
+            assertEquals(covered, l.firstRow(), "slices are contiguous");
+            assertEquals(0, l.firstRow() % GemmTile.LARGE.rows, "each slice starts on a tile boundary");
+            Grid g = GemmTile.LARGE.grid(l.rows(), 64, l.batches());
+            assertTrue(g.gridY() <= 65_535, g.toString());
+            covered += l.rows();
+        }
+        assertEquals(m, covered);
+        // the small tile (32 rows) slices sooner: 2.1 M rows per launch
+        assertEquals(5, GemmOps.launches(GemmTile.SMALL, 1, m, GemmTile.MAX_GRID_YZ).size());
+        // a product that fits is one launch; a long batch of tall products is sliced both ways
+        assertEquals(java.util.List.of(new GemmOps.Launch(0, 3, 0, 4096)), GemmOps.launches(GemmTile.LARGE, 3, 4096, GemmTile.MAX_GRID_YZ));
+        java.util.List<GemmOps.Launch> both = GemmOps.launches(GemmTile.SMALL, 5, 100, 2); // ≤ 2 tiles, ≤ 2 matrices per launch
+        assertEquals(6, both.size(), both.toString());
+        assertEquals(new GemmOps.Launch(4, 1, 64, 36), both.get(5));
+        // without slicing the grid itself refuses, naming the numbers
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmTile.LARGE.grid(m, 64, 1));
+        assertTrue(e.getMessage().contains("78125"), e.getMessage());
     }
 }

@@ -1,2 +1,2 @@
-copy_region b8[100] u64 u64 u64 u64 u64 u32
-permute b8[68] u64 u64 u64
+copy_region b8[168] u64 u64 u64 u64 u64 u32
+permute b8[104] u64 u64 u64
