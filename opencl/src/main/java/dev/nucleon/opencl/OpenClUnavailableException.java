@@ -1,0 +1,14 @@
+package dev.nucleon.opencl;
+
+/** Thrown when OpenCL is asked for but cannot run here; the message says why (no loader, no platform, no device, a kernel build failure). */
+public final class OpenClUnavailableException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param reason one line: what is missing or failed
+     */
+    public OpenClUnavailableException(String reason) {
+        super("OpenCL unavailable: " + reason);
+    }
+}
