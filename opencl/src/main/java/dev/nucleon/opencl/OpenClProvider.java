@@ -32,9 +32,19 @@ public final class OpenClProvider implements BackendProvider {
                 : new BackendStatus("opencl", false, r.reason());
     }
 
+    /**
+     * {@inheritDoc} A device that cannot be opened (its kernels do not build, the driver refuses a context) is an
+     * {@link IllegalArgumentException} {@code "device opencl:N: <reason>"}, as core's {@code Backends.get} words an
+     * unavailable device, so {@code --device opencl} prints "OpenCL unavailable: device opencl:0: kernel build failed
+     * for gemm.cl: …; falling back to CPU".
+     */
     @Override
     public Backend open(Device device) {
-        return backend(device);
+        try {
+            return backend(device);
+        } catch (OpenClUnavailableException e) {
+            throw new IllegalArgumentException("device " + device + ": " + e.reason(), e);
+        }
     }
 
     /**
