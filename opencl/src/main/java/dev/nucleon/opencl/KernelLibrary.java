@@ -27,7 +27,10 @@ import java.util.Map;
 final class KernelLibrary {
 
     /** The kernel families, one {@code .cl} file each. */
-    static final List<String> PROGRAMS = List.of("layout", "elementwise", "reduce", "gemm");
+    static final List<String> PROGRAMS = List.of("layout", "elementwise", "reduce", "gemm", "conv");
+
+    /** Files a family's program includes between common.cl and its own (conv applies elementwise's activations). */
+    static final Map<String, List<String>> INCLUDES = Map.of("conv", List.of("elementwise"));
 
     private final cl_context context;
     private final cl_device_id device;
@@ -64,7 +67,10 @@ final class KernelLibrary {
         if (p != null) {
             return p;
         }
-        String[] sources = {source("common"), source(family)};
+        List<String> files = new java.util.ArrayList<>(List.of("common"));
+        files.addAll(INCLUDES.getOrDefault(family, List.of()));
+        files.add(family);
+        String[] sources = files.stream().map(KernelLibrary::source).toArray(String[]::new);
         p = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
         try {
             CL.clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);

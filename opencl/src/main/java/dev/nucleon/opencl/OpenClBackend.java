@@ -5,6 +5,8 @@ import dev.nucleon.core.backend.AdamStep;
 import dev.nucleon.core.backend.Backend;
 import dev.nucleon.core.backend.BackendStatus;
 import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.backend.ReduceOp;
 import dev.nucleon.core.backend.SgdStep;
 import dev.nucleon.core.backend.Storage;
@@ -20,9 +22,9 @@ import java.util.Locale;
  * {@link Backend} on one OpenCL device (a GPU of any vendor, or a CPU through PoCL). It implements the primitives
  * of the contract with kernels ({@code layout.cl}: the strided copy; {@code elementwise.cl}: unary and broadcast
  * binary ops; {@code reduce.cl}; {@code gemm.cl}), and overrides a few composed ops where one kernel or one
- * driver call replaces a chain: fill and copy (driver calls), the unary backward, the fused optimizer steps.
- * Everything else (convolution as im2col + GEMM, pooling, batch norm, softmax, losses, upsampling) runs the
- * composed defaults of {@code dev.nucleon.core.composed} on these kernels.
+ * driver call replaces a chain: fill and copy (driver calls), the unary backward, the fused optimizer steps, and
+ * the convolution forward pass ({@code conv.cl}: an implicit GEMM with the bias and activation fused). Everything
+ * else (the convolution's backward passes, pooling, batch norm, softmax, losses, upsampling) runs the composed defaults of {@code dev.nucleon.core.composed} on these kernels.
  *
  * <p>Every call only enqueues work on the device's one in-order queue; {@link #download} is where the host
  * waits. Storage returns to the {@link BufferPool} at {@link #release} or when it becomes unreachable.
@@ -37,6 +39,7 @@ public final class OpenClBackend implements Backend {
     private final ElementwiseOps elementwise;
     private final ReductionOps reductions;
     private final GemmOps gemm;
+    private final ConvOps conv;
 
     OpenClBackend(Device device, OpenClProbe.Found found) {
         this.context = new OpenClContext(device, found);
@@ -45,6 +48,7 @@ public final class OpenClBackend implements Backend {
         this.elementwise = new ElementwiseOps(context);
         this.reductions = new ReductionOps(context);
         this.gemm = new GemmOps(context);
+        this.conv = new ConvOps(context);
     }
 
     OpenClContext context() {
@@ -203,6 +207,16 @@ public final class OpenClBackend implements Backend {
     @Override
     public void unaryBackward(UnaryOp op, float p1, float p2, Storage x, Storage y, Storage gy, Storage gx) {
         elementwise.unaryBackward(op, p1, p2, cl(x), cl(y), cl(gy), cl(gx));
+    }
+
+    @Override
+    public void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y) {
+        conv.forward(g, cl(x), cl(w), bias == null ? null : cl(bias), cl(y), Epilogue.NONE);
+    }
+
+    @Override
+    public void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y, Epilogue epilogue) {
+        conv.forward(g, cl(x), cl(w), bias == null ? null : cl(bias), cl(y), epilogue);
     }
 
     @Override
