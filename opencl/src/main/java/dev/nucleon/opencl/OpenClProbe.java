@@ -183,7 +183,13 @@ public final class OpenClProbe {
         CL.clGetDeviceInfo(device, CL.CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_ulong, Pointer.to(memory), null);
         return String.format(Locale.ROOT, "opencl:%d %s (%s, %s, %s, %d compute units, %.1f GiB)", ordinal,
                 deviceString(device, CL.CL_DEVICE_NAME).strip(), platformName.strip(), kind,
-                deviceString(device, CL.CL_DEVICE_VERSION).strip(), units[0], memory[0] / (double) (1L << 30));
+                shortVersion(deviceString(device, CL.CL_DEVICE_VERSION)), units[0], memory[0] / (double) (1L << 30));
+    }
+
+    /** "OpenCL 3.0 PoCL HSTR: …" → "OpenCL 3.0": the version the spec puts first, without the vendor's details. */
+    static String shortVersion(String version) {
+        String[] words = version.strip().split("\\s+");
+        return words.length >= 2 ? words[0] + " " + words[1] : version.strip();
     }
 
     static String platformString(cl_platform_id platform, int param) {
