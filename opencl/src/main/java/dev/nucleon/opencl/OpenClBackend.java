@@ -7,6 +7,7 @@ import dev.nucleon.core.backend.BackendStatus;
 import dev.nucleon.core.backend.BinaryOp;
 import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.PoolGeometry;
 import dev.nucleon.core.backend.ReduceOp;
 import dev.nucleon.core.backend.SgdStep;
 import dev.nucleon.core.backend.Storage;
@@ -22,9 +23,10 @@ import java.util.Locale;
  * {@link Backend} on one OpenCL device (a GPU of any vendor, or a CPU through PoCL). It implements the primitives
  * of the contract with kernels ({@code layout.cl}: the strided copy; {@code elementwise.cl}: unary and broadcast
  * binary ops; {@code reduce.cl}; {@code gemm.cl}), and overrides a few composed ops where one kernel or one
- * driver call replaces a chain: fill and copy (driver calls), the unary backward, the fused optimizer steps, and
- * the convolution forward pass ({@code conv.cl}: an implicit GEMM with the bias and activation fused). Everything
- * else (the convolution's backward passes, pooling, batch norm, softmax, losses, upsampling) runs the composed defaults of {@code dev.nucleon.core.composed} on these kernels.
+ * driver call replaces a chain: fill and copy (driver calls), the unary backward, the fused optimizer steps, the
+ * convolution forward pass ({@code conv.cl}: an implicit GEMM with the bias and activation fused) and the pooling
+ * forward passes ({@code pool.cl}). Everything else (the backward passes of convolution and pooling, batch norm,
+ * softmax, losses, upsampling) runs the composed defaults of {@code dev.nucleon.core.composed} on these kernels.
  *
  * <p>Every call only enqueues work on the device's one in-order queue; {@link #download} is where the host
  * waits. Storage returns to the {@link BufferPool} at {@link #release} or when it becomes unreachable.
@@ -40,6 +42,7 @@ public final class OpenClBackend implements Backend {
     private final ReductionOps reductions;
     private final GemmOps gemm;
     private final ConvOps conv;
+    private final PoolingOps pooling;
 
     OpenClBackend(Device device, OpenClProbe.Found found) {
         this.context = new OpenClContext(device, found);
@@ -49,6 +52,7 @@ public final class OpenClBackend implements Backend {
         this.reductions = new ReductionOps(context);
         this.gemm = new GemmOps(context);
         this.conv = new ConvOps(context);
+        this.pooling = new PoolingOps(context);
     }
 
     OpenClContext context() {
@@ -217,6 +221,16 @@ public final class OpenClBackend implements Backend {
     @Override
     public void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y, Epilogue epilogue) {
         conv.forward(g, cl(x), cl(w), bias == null ? null : cl(bias), cl(y), epilogue);
+    }
+
+    @Override
+    public void maxPool2d(PoolGeometry g, Storage x, Storage y) {
+        pooling.forward(g, cl(x), cl(y), false);
+    }
+
+    @Override
+    public void avgPool2d(PoolGeometry g, Storage x, Storage y) {
+        pooling.forward(g, cl(x), cl(y), true);
     }
 
     @Override
