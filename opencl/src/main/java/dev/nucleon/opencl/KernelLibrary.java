@@ -27,7 +27,7 @@ import java.util.Map;
 final class KernelLibrary {
 
     /** The kernel families, one {@code .cl} file each. */
-    static final List<String> PROGRAMS = List.of("layout", "elementwise", "reduce", "gemm", "conv", "pool");
+    static final List<String> PROGRAMS = List.of("layout", "elementwise", "reduce", "gemm", "conv", "pool", "normalization");
 
     /** Files a family's program includes between common.cl and its own (conv applies elementwise's activations). */
     static final Map<String, List<String>> INCLUDES = Map.of("conv", List.of("elementwise"));

@@ -24,9 +24,10 @@ import java.util.Locale;
  * of the contract with kernels ({@code layout.cl}: the strided copy; {@code elementwise.cl}: unary and broadcast
  * binary ops; {@code reduce.cl}; {@code gemm.cl}), and overrides a few composed ops where one kernel or one
  * driver call replaces a chain: fill and copy (driver calls), the unary backward, the fused optimizer steps, the
- * convolution forward pass ({@code conv.cl}: an implicit GEMM with the bias and activation fused) and the pooling
- * forward passes ({@code pool.cl}). Everything else (the backward passes of convolution and pooling, batch norm,
- * softmax, losses, upsampling) runs the composed defaults of {@code dev.nucleon.core.composed} on these kernels.
+ * convolution forward pass ({@code conv.cl}: an implicit GEMM with the bias and activation fused), the pooling
+ * forward passes ({@code pool.cl}) and the batch-norm forward pass ({@code normalization.cl}). Everything else (the
+ * backward passes of convolution, pooling and batch norm, the batch statistics, softmax, losses, upsampling) runs
+ * the composed defaults of {@code dev.nucleon.core.composed} on these kernels.
  *
  * <p>Every call only enqueues work on the device's one in-order queue; {@link #download} is where the host
  * waits. Storage returns to the {@link BufferPool} at {@link #release} or when it becomes unreachable.
@@ -43,6 +44,7 @@ public final class OpenClBackend implements Backend {
     private final GemmOps gemm;
     private final ConvOps conv;
     private final PoolingOps pooling;
+    private final NormalizationOps normalization;
 
     OpenClBackend(Device device, OpenClProbe.Found found) {
         this.context = new OpenClContext(device, found);
@@ -53,6 +55,7 @@ public final class OpenClBackend implements Backend {
         this.gemm = new GemmOps(context);
         this.conv = new ConvOps(context);
         this.pooling = new PoolingOps(context);
+        this.normalization = new NormalizationOps(context);
     }
 
     OpenClContext context() {
@@ -231,6 +234,12 @@ public final class OpenClBackend implements Backend {
     @Override
     public void avgPool2d(PoolGeometry g, Storage x, Storage y) {
         pooling.forward(g, cl(x), cl(y), true);
+    }
+
+    @Override
+    public void batchNormForward(Storage x, int n, int c, int spatial, Storage mean, Storage invStd, Storage gamma,
+                                 Storage beta, Storage y) {
+        normalization.forward(cl(x), n, c, spatial, cl(mean), cl(invStd), cl(gamma), cl(beta), cl(y));
     }
 
     @Override

@@ -42,7 +42,8 @@ class OpenClKernelTablesTest {
     void everyLaunchedKernelIsDefinedInItsFile() {
         String[][] kernels = {{"layout", "copy_strided"}, {"elementwise", "unary_forward"}, {"elementwise", "unary_backward"},
                 {"elementwise", "binary_same_shape"}, {"elementwise", "binary_broadcast"}, {"elementwise", "adam_update"},
-                {"elementwise", "sgd_update"}, {"reduce", "reduce_outputs"}, {"gemm", "gemm"}, {"conv", "conv2d_forward"}, {"pool", "pool2d_forward"}};
+                {"elementwise", "sgd_update"}, {"reduce", "reduce_outputs"}, {"gemm", "gemm"}, {"conv", "conv2d_forward"}, {"pool", "pool2d_forward"},
+                {"normalization", "batch_norm_forward"}};
         for (String[] k : kernels) {
             assertTrue(KernelLibrary.PROGRAMS.contains(k[0]), k[0]);
             assertTrue(KernelLibrary.source(k[0]).contains("__kernel void " + k[1] + "("), k[0] + ".cl: " + k[1]);
