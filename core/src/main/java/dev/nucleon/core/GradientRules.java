@@ -237,6 +237,38 @@ public final class GradientRules {
             float scale = 1f / Math.max(1, p.numel());
             return new Tensor[] {Arithmetic.binary(l.loss().name(), l.gradient(), p, in[1]).mul(g.item() * scale), null};
         }
+
+        // ----- detection: regions of interest and indexing -----
+        if (op instanceof Op.RoiAlign r) {
+            // y is linear in x:  ∂x = each output's g/count shared among its samples' four neighbours with the
+            // bilinear weights (kernel: Backend.roiAlignBackward); the regions get none
+            Tensor x = in[0];
+            Tensor gx = Tensor.zeros(x.backend(), x.shape());
+            x.backend().roiAlignBackward(r.geometry(), in[1].storage(), g.storage(), gx.storage());
+            return new Tensor[] {gx, null};
+        }
+        if (op instanceof Op.Gather ga) {
+            // y[…, j, …] = x[…, index[j], …]:  ∂x[…, index[j], …] += g[…, j, …]  (kernel: Backend.scatterAdd)
+            Tensor x = in[0];
+            int[] s = x.shape();
+            int a = ga.axis();
+            Tensor gx = Tensor.zeros(x.backend(), s);
+            x.backend().scatterAdd(g.storage(), Shape.product(s, 0, a), ga.indices().size(0),
+                    Shape.product(s, a + 1, s.length), ga.indices().storage(), s[a], gx.storage());
+            return new Tensor[] {gx};
+        }
+        if (op instanceof Op.ScatterAdd sa) {
+            // y[…, index[j], …] += src[…, j, …]:  ∂src[…, j, …] = g[…, index[j], …]  (kernel: Backend.gather)
+            Tensor src = in[0];
+            int[] s = src.shape();
+            int a = sa.axis();
+            Tensor gs = Tensor.zeros(src.backend(), s);
+            if (gs.numel() > 0) {
+                src.backend().gather(g.storage(), Shape.product(s, 0, a), y.shape()[a], Shape.product(s, a + 1, s.length),
+                        sa.indices().storage(), s[a], gs.storage());
+            }
+            return new Tensor[] {gs};
+        }
         throw noRule(op);
     }
 

@@ -6,6 +6,7 @@ import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.backend.PoolGeometry;
 import dev.nucleon.core.backend.UpsampleMode;
+import dev.nucleon.core.backend.RoiAlignGeometry;
 
 import java.util.Locale;
 
@@ -234,5 +235,34 @@ public sealed interface Op {
      * @param gradient its derivative in the prediction, e.g. {@link BinaryOp#BCE_GRAD}
      */
     record ElementwiseLoss(BinaryOp loss, BinaryOp gradient) implements Op {
+    }
+
+    // ----- detection: regions of interest and indexing ----------------------------------------------------
+
+    /**
+     * y = RoIAlign of the feature map under the regions; inputs (x (N, C, H, W), rois (R, 5)). The regions get no
+     * gradient.
+     *
+     * @param geometry the sizes, scale, sampling ratio and alignment
+     */
+    record RoiAlign(RoiAlignGeometry geometry) implements Op {
+    }
+
+    /**
+     * y = x's slices at the indices along {@code axis} (ONNX {@code Gather}).
+     *
+     * @param axis    the axis (non-negative)
+     * @param indices the indices as floats, on x's device (k)
+     */
+    record Gather(int axis, Tensor indices) implements Op {
+    }
+
+    /**
+     * y = zeros with src's slice j added at index j along {@code axis} (torch {@code index_add}).
+     *
+     * @param axis    the axis (non-negative)
+     * @param indices the indices as floats, on src's device (k)
+     */
+    record ScatterAdd(int axis, Tensor indices) implements Op {
     }
 }

@@ -35,7 +35,8 @@ class DocLintTest {
             "dev.nucleon.segmentation.roi",
             "dev.nucleon.segmentation.train",
             "dev.nucleon.segmentation.loss",
-            "dev.nucleon.segmentation.networks");
+            "dev.nucleon.segmentation.networks",
+            "dev.nucleon.segmentation.detection");
 
     @Test
     void theCleanPackagesHaveCompleteJavadoc() {

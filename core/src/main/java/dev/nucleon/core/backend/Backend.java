@@ -9,6 +9,8 @@ import dev.nucleon.core.composed.ComposedLosses;
 import dev.nucleon.core.composed.ComposedNormalization;
 import dev.nucleon.core.composed.ComposedOptimizers;
 import dev.nucleon.core.composed.ComposedPooling;
+import dev.nucleon.core.composed.ComposedIndexing;
+import dev.nucleon.core.composed.ComposedRoiAlign;
 
 /**
  * What a device must provide for tensors to live on it: a few <em>primitives</em> it must implement, and every
@@ -646,5 +648,65 @@ public interface Backend {
     default void copyRegion(Storage src, int[] srcShape, int[] srcStart, Storage dst, int[] dstShape, int[] dstStart,
                             int[] region, boolean accumulate) {
         ComposedLayout.copyRegion(this, src, srcShape, srcStart, dst, dstShape, dstStart, region, accumulate);
+    }
+
+    // ----- detection: regions of interest and indexing (ComposedRoiAlign, ComposedIndexing) ----------------
+
+    /**
+     * y = RoIAlign of x over the regions; the formula is in {@link RoiAlignGeometry}. (default: a round trip to
+     * the host running {@code RoiAlignLoops}; reads x and the regions back)
+     *
+     * @param g    the sizes
+     * @param x    the feature map (N, C, H, W)
+     * @param rois the regions (R, 5): batch index, x1, y1, x2, y2
+     * @param y    the output (R, C, outH, outW), written
+     */
+    default void roiAlign(RoiAlignGeometry g, Storage x, Storage rois, Storage y) {
+        ComposedRoiAlign.forward(this, g, x, rois, y);
+    }
+
+    /**
+     * gx = ∂(roiAlign)/∂x applied to gy: each output's gradient shared among the four neighbours of each of its
+     * samples with the bilinear weights. (default: a round trip to the host)
+     *
+     * @param g    the sizes
+     * @param rois the regions (R, 5)
+     * @param gy   ∂L/∂y (R, C, outH, outW)
+     * @param gx   ∂L/∂x (N, C, H, W), written
+     */
+    default void roiAlignBackward(RoiAlignGeometry g, Storage rois, Storage gy, Storage gx) {
+        ComposedRoiAlign.backward(this, g, rois, gy, gx);
+    }
+
+    /**
+     * y[o, j, i] = x[o, index[j], i] with x viewed as (outer, n, inner) (ONNX {@code Gather}, torch
+     * {@code index_select}). (composed: one {@link #copyStrided} per index; reads the k indices back)
+     *
+     * @param x       the input, outer·n·inner floats
+     * @param outer   the product of the sizes before the axis
+     * @param n       the axis' size
+     * @param inner   the product of the sizes after the axis
+     * @param indices k floats holding whole numbers in [0, n) (checked by the caller); repeats allowed
+     * @param k       the number of indices
+     * @param y       the output, outer·k·inner floats, written
+     */
+    default void gather(Storage x, int outer, int n, int inner, Storage indices, int k, Storage y) {
+        ComposedIndexing.gather(this, x, outer, n, inner, indices, k, y);
+    }
+
+    /**
+     * gx[o, index[j], i] += g[o, j, i] for every j, repeated indices adding up: the adjoint of {@link #gather}
+     * (torch {@code index_add_}). Accumulates into gx. (composed: one accumulating {@link #copyStrided} per index)
+     *
+     * @param g       the values added, outer·k·inner floats
+     * @param outer   the product of the sizes before the axis
+     * @param k       the number of indices
+     * @param inner   the product of the sizes after the axis
+     * @param indices k floats holding whole numbers in [0, n)
+     * @param n       the axis' size in gx
+     * @param gx      the target, outer·n·inner floats, accumulated into
+     */
+    default void scatterAdd(Storage g, int outer, int k, int inner, Storage indices, int n, Storage gx) {
+        ComposedIndexing.scatterAdd(this, g, outer, k, inner, indices, n, gx);
     }
 }

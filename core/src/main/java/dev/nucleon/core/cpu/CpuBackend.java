@@ -15,6 +15,8 @@ import dev.nucleon.core.backend.Storage;
 import dev.nucleon.core.backend.UnaryOp;
 import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.core.reference.StridedCopyLoops;
+import dev.nucleon.core.reference.RoiAlignLoops;
+import dev.nucleon.core.backend.RoiAlignGeometry;
 
 import java.util.Arrays;
 
@@ -338,5 +340,27 @@ public final class CpuBackend implements Backend {
     public void copyRegion(Storage src, int[] srcShape, int[] srcStart, Storage dst, int[] dstShape, int[] dstStart,
                            int[] region, boolean accumulate) {
         LayoutKernels.copyRegion(a(src), srcShape, srcStart, a(dst), dstShape, dstStart, region, accumulate);
+    }
+
+    @Override
+    public void roiAlign(RoiAlignGeometry g, Storage x, Storage rois, Storage y) {
+        RoiAlignLoops.forward(g, a(x), a(rois), a(y));
+    }
+
+    @Override
+    public void roiAlignBackward(RoiAlignGeometry g, Storage rois, Storage gy, Storage gx) {
+        float[] out = a(gx);
+        Arrays.fill(out, 0f);
+        RoiAlignLoops.backward(g, a(rois), a(gy), out);
+    }
+
+    @Override
+    public void gather(Storage x, int outer, int n, int inner, Storage indices, int k, Storage y) {
+        IndexingKernels.gather(a(x), outer, n, inner, a(indices), k, a(y));
+    }
+
+    @Override
+    public void scatterAdd(Storage g, int outer, int k, int inner, Storage indices, int n, Storage gx) {
+        IndexingKernels.scatterAdd(a(g), outer, k, inner, a(indices), n, a(gx));
     }
 }

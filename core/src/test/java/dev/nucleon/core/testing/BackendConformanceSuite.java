@@ -1034,6 +1034,14 @@ public abstract class BackendConformanceSuite {
 
     // ===== tensor creation and backend memory operations ===================================================
 
+    // ===== detection: RoIAlign, gather/scatter-add, IoU, NMS, top-k (DetectionOpCases) ====================
+
+    @TestFactory
+    Stream<DynamicTest> detectionOps() {
+        return Stream.of(DetectionOpCases.roiAlignCases(device()), DetectionOpCases.indexingCases(device()),
+                DetectionOpCases.boxCases(device()), DetectionOpCases.behaviourCases(device())).flatMap(s -> s);
+    }
+
     @Test
     void creationFunctionsGiveTheDocumentedValuesOnTheDevice() {
         assertArrayEquals(new float[] {0, 1, 2, 3, 4}, Tensor.arange(5).to(device()).toArray(), "arange(n)");

@@ -1,0 +1,69 @@
+package dev.nucleon.spark;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI's naming rules, without Spark: the cases {@code InputImages}' comment lists. */
+class OutputNamesTest {
+    static List<OutputNames.Named> names(String root, String... files) {
+        List<OutputNames.Found> found = new ArrayList<>();
+        for (String f : files) {
+            Path p = Path.of(root, f);
+            found.add(new OutputNames.Found(f, "file:" + p, p));
+        }
+        return OutputNames.name(found, List.of(Path.of(root)));
+    }
+
+    static List<String> only(List<OutputNames.Named> named) {
+        return named.stream().map(OutputNames.Named::name).toList();
+    }
+
+    @Test
+    void mirrorsThePathUnderTheCommonFolderWithoutExtension() {
+        assertEquals(List.of("d1/a", "d2/a", "d3/a-2"), only(names("/data", "d1/a.png", "d2/a.png", "d3/a-2.png")));
+        assertEquals(List.of("x/y"), only(names("/data", "x/y.tif")));
+    }
+
+    @Test
+    void namesDsbSamplesByTheirFolder() {
+        assertEquals(List.of("0280fa8f", "abc"), only(names("/data", "0280fa8f/image.png", "abc/images/abc.png")));
+    }
+
+    @Test
+    void keepsTheExtensionWhenTwoImagesWouldShareAName() {
+        assertEquals(List.of("a.png", "A.tif", "b"), only(names("/data", "a.png", "A.tif", "b.png")));
+    }
+
+    @Test
+    void theSameFileTwiceIsOneImageAndATakenNameIsAProblem() {
+        assertEquals(List.of("a"), only(names("/data", "a.png", "a.png")));
+        List<OutputNames.Named> clash = names("/data", "a.png", "a.tif", "a.png.png");
+        assertNull(clash.get(2).name(), clash.toString());
+        assertTrue(clash.get(2).problem().contains("is taken by another input"));
+    }
+
+    @Test
+    void skipsLabelMapsOverlaysMasksAndHiddenFiles() {
+        assertTrue(OutputNames.isImage(Path.of("/d/x.TIF")));
+        for (String p : List.of("/d/labels.png", "/d/x_labels.png", "/d/x_overlay.png", "/d/masks/m.png", "/d/.x.png",
+                "/d/x.csv")) {
+            assertFalse(OutputNames.isImage(Path.of(p)), p);
+        }
+    }
+
+    @Test
+    void aGlobIsRootedAtItsFixedFolder() {
+        assertEquals("data", ImageSources.fixedPrefix("data/plate*/*.tif"));
+        assertEquals("/screen/a", ImageSources.fixedPrefix("/screen/a/b?/x.png"));
+        assertEquals(".", ImageSources.fixedPrefix("*.png"));
+        assertEquals("/", ImageSources.fixedPrefix("/*.png"));
+    }
+}

@@ -1,0 +1,298 @@
+package dev.nucleon.spark;
+
+import dev.nucleon.cli.Nucleon;
+import dev.nucleon.segmentation.io.Csv;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The job in {@code local[2]} (with one retry per task) on two sample images and a corrupt one, against
+ * {@code nucleon segment} run in-process on the same folder: same files, byte for byte the same label maps, Parquet
+ * rows equal to the CSV rows, an error row for the corrupt image; then reruns.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SegmentSparkTest {
+    /** A DSB2018 sample (its folder name is its output name) and a small synthetic image of bright disks. */
+    static final List<String> SAMPLES = List.of("0280fa8f", "disks");
+
+    @TempDir
+    static Path tmp;
+    static SparkSession spark;
+    static Path in;
+    static Path cliOut;
+    static Path sparkOut;
+    static Result cli;
+    static Result first;
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    @BeforeAll
+    static void segmentBothWays() throws IOException {
+        in = tmp.resolve("in");
+        Files.createDirectories(in.resolve(SAMPLES.get(0)));
+        Files.copy(samples().resolve(SAMPLES.get(0)).resolve("image.png"), in.resolve(SAMPLES.get(0)).resolve("image.png"));
+        writeDisks(in.resolve("disks.png"));
+        Files.write(in.resolve("corrupt.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3});
+        spark = SparkSession.builder().master("local[2,2]").appName("SegmentSparkTest")
+                .config("spark.ui.enabled", "false").config("spark.sql.debug.maxToStringFields", "100").getOrCreate();
+        cliOut = tmp.resolve("cli");
+        cli = runCli("segment", in.toString(), "--out", cliOut.toString(), "--quiet");
+        sparkOut = tmp.resolve("spark");
+        // the first attempt of the task holding "disks" dies after segmenting it: its retry must not add rows twice
+        SegmentPartition.failFirstAttemptAfter = "disks";
+        try {
+            first = runSpark(in.toString(), "--out", sparkOut.toString());
+        } finally {
+            SegmentPartition.failFirstAttemptAfter = null;
+        }
+    }
+
+    /** A 96 × 96 8-bit gray image: dark background, six bright disks of radius 7 (nuclei the model finds). */
+    static void writeDisks(Path file) throws IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(96, 96,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        int[][] centres = {{20, 20}, {50, 22}, {76, 24}, {22, 60}, {52, 70}, {78, 66}};
+        for (int y = 0; y < 96; y++) {
+            for (int x = 0; x < 96; x++) {
+                int v = 12 + (x * 7 + y * 3) % 9;
+                for (int[] c : centres) {
+                    if ((x - c[0]) * (x - c[0]) + (y - c[1]) * (y - c[1]) <= 49) {
+                        v = 190 + (x + y) % 20;
+                    }
+                }
+                img.getRaster().setSample(x, y, 0, v);
+            }
+        }
+        javax.imageio.ImageIO.write(img, "png", file.toFile());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    static Path samples() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("samples").resolve(SAMPLES.get(0)))) {
+            p = p.getParent();
+        }
+        assertNotNull(p, "the repository's samples/ folder");
+        return p.resolve("samples");
+    }
+
+    static Result runCli(String... args) {
+        CommandLine cl = Nucleon.commandLine(Map.of());
+        return run(cl, args);
+    }
+
+    static Result runSpark(String... args) {
+        SegmentSpark cmd = new SegmentSpark();
+        cmd.session = spark;
+        return run(new CommandLine(cmd), args);
+    }
+
+    private static Result run(CommandLine cl, String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static Dataset<Row> table(Path out, String name) {
+        return spark.read().parquet(out.resolve(name).toString());
+    }
+
+    @Test
+    @Order(1)
+    void writesTheCliFilesWithTheSameNamesAndLabelMaps() throws IOException {
+        assertEquals(1, cli.exitCode(), cli.toString());
+        assertEquals(1, first.exitCode(), first.toString());
+        assertTrue(first.out().contains("2 image(s) segmented, 0 skipped (done by an earlier run), 1 failed"),
+                first.out());
+        List<String> cliFiles = imageFiles(cliOut), sparkFiles = imageFiles(sparkOut);
+        assertEquals(9 - 3, cliFiles.size(), cliFiles.toString());
+        assertEquals(cliFiles, sparkFiles);
+        for (String f : cliFiles) {
+            assertArrayEquals(Files.readAllBytes(cliOut.resolve(f)), Files.readAllBytes(sparkOut.resolve(f)), f);
+        }
+        assertEquals(Files.readString(cliOut.resolve("summary.csv")), Files.readString(sparkOut.resolve("summary.csv")));
+    }
+
+    /** The per-image files, relative, sorted: no manifest, summary or tables. */
+    static List<String> imageFiles(Path out) throws IOException {
+        try (Stream<Path> all = Files.walk(out)) {
+            return all.filter(Files::isRegularFile).map(p -> out.relativize(p).toString())
+                    .filter(p -> !p.contains(".parquet") && !p.equals("manifest.json") && !p.equals("summary.csv"))
+                    .sorted().toList();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void parquetRowsEqualTheCliCsvRows() throws IOException {
+        Dataset<Row> nuclei = table(sparkOut, "nuclei.parquet");
+        int csvRows = 0;
+        for (String s : SAMPLES) {
+            List<List<String>> csv = Csv.records(Files.readString(cliOut.resolve(s + "_nuclei.csv")));
+            assertTrue(csv.size() > 1, s + " holds nuclei");
+            List<String> header = csv.get(0);
+            assertEquals("area_px", header.get(2));
+            String image = csv.get(1).get(0);
+            List<Row> rows = nuclei.where(nuclei.col("image").equalTo(image)).orderBy("label").collectAsList();
+            assertEquals(csv.size() - 1, rows.size(), image + ": one row per nucleus, none twice");
+            for (int i = 1; i < csv.size(); i++) {
+                Row r = rows.get(i - 1);
+                for (int c = 0; c < header.size(); c++) {
+                    String cell = csv.get(i).get(c);
+                    Object v = r.getAs(header.get(c));
+                    if (c == 0) {
+                        assertEquals(cell, v);
+                    } else if (NucleusTable.integral(header.get(c))) {
+                        assertEquals(Integer.parseInt(cell), v, image + " " + header.get(c));
+                    } else {
+                        assertEquals(Double.parseDouble(cell), (Double) v, 0.0, image + " " + header.get(c));
+                    }
+                }
+                for (String um : List.of("area_um2", "centroid_x_um", "perimeter_um")) {
+                    assertNull(r.getAs(um), "a pixel-unit image leaves the micrometre columns empty");
+                }
+            }
+            csvRows += csv.size() - 1;
+        }
+        assertTrue(csvRows > 10, "the samples hold nuclei: " + csvRows);
+        assertEquals(csvRows, nuclei.count());
+        assertEquals(csvRows, nuclei.select("image", "label").distinct().count());
+    }
+
+    @Test
+    @Order(3)
+    void aCorruptImageIsAnErrorRowAndTheManifestSaysSo() throws IOException {
+        Dataset<Row> images = table(sparkOut, "images.parquet");
+        assertEquals(3, images.count());
+        Row bad = images.where("status = 'failed'").collectAsList().get(0);
+        assertEquals(in.resolve("corrupt.png").toString(), bad.getAs("input"));
+        String error = bad.getAs("error");
+        assertFalse(error.isBlank() || error.contains("\n"), error);
+        assertTrue(first.err().contains("corrupt.png: " + error), first.err());
+        assertEquals(2, images.where("status = 'ok'").count());
+        String manifest = Files.readString(sparkOut.resolve("manifest.json"));
+        assertTrue(manifest.contains("\"command\":\"segment-spark\""), manifest);
+        assertTrue(manifest.contains("\"ok\":2,\"failed\":1"), manifest);
+        assertTrue(manifest.contains("\"files\":[\"0280fa8f_labels.png\",\"0280fa8f_overlay.png\","
+                + "\"0280fa8f_nuclei.csv\"]"), manifest);
+    }
+
+    @Test
+    @Order(4)
+    void aRerunSkipsTheImagesDoneAndRetriesTheFailedOne() throws IOException {
+        Map<String, FileTime> before = new HashMap<>();
+        for (String f : imageFiles(sparkOut)) {
+            before.put(f, Files.getLastModifiedTime(sparkOut.resolve(f)));
+        }
+        long rows = table(sparkOut, "nuclei.parquet").count();
+        Result again = runSpark(in.toString(), "--out", sparkOut.toString());
+        assertEquals(1, again.exitCode(), again.toString());
+        assertTrue(again.out().contains("0 image(s) segmented, 2 skipped (done by an earlier run), 1 failed"),
+                again.out());
+        for (String f : before.keySet()) {
+            assertEquals(before.get(f), Files.getLastModifiedTime(sparkOut.resolve(f)), f + " not rewritten");
+        }
+        assertEquals(rows, table(sparkOut, "nuclei.parquet").count());
+
+        // the corrupt image replaced by a good one: only it is segmented, and the run then exits 0
+        writeDisks(in.resolve("corrupt.png"));
+        Result fixed = runSpark(in.toString(), "--out", sparkOut.toString());
+        assertEquals(0, fixed.exitCode(), fixed.toString());
+        assertTrue(fixed.out().contains("1 image(s) segmented, 2 skipped"), fixed.out());
+        Dataset<Row> nuclei = table(sparkOut, "nuclei.parquet");
+        assertEquals(nuclei.count(), nuclei.select("image", "label").distinct().count());
+        assertTrue(Files.readString(sparkOut.resolve("manifest.json")).contains("\"ok\":3,\"failed\":0"));
+        assertTrue(Files.exists(sparkOut.resolve("corrupt_labels.png")));
+    }
+
+    @Test
+    @Order(5)
+    void aCsvListOfPathsNamesTheImagesAsTheFolderDoes() throws IOException {
+        Path list = tmp.resolve("list.csv");
+        StringBuilder csv = new StringBuilder("path\n");
+        csv.append(in.resolve(SAMPLES.get(0)).resolve("image.png")).append('\n');
+        csv.append(in.resolve("disks.png")).append('\n');
+        Files.writeString(list, csv);
+        Result r = runSpark("--list", list.toString(), "--out", sparkOut.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("0 image(s) segmented, 2 skipped"), r.out());
+        // the corrupt image's two tries and its fix made three committed runs; a run with nothing to do adds none
+        assertTrue(Files.readString(sparkOut.resolve("manifest.json")).contains("\"runs\":3,"));
+    }
+
+    @Test
+    @Order(6)
+    void otherOptionsOrACliRunInOutAreRefused() {
+        Result r = runSpark(in.toString(), "--out", sparkOut.toString(), "--threshold", "0.7");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("holds a run with other options (threshold null -> 0.7); give --overwrite"),
+                r.err());
+        Result c = runSpark(in.toString(), "--out", cliOut.toString());
+        assertEquals(2, c.exitCode(), c.toString());
+        assertTrue(c.err().contains("holds the results of a `nucleon segment` run"), c.err());
+    }
+
+    @Test
+    @Order(7)
+    void aMissingInputFailsBeforeAnyTask() {
+        int jobs = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
+        Path out = tmp.resolve("missing-out");
+        Result r = runSpark(tmp.resolve("no-such-folder").toString(), "--out", out.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("segment-spark: " + tmp.resolve("no-such-folder") + ": no such file or folder\n", r.err());
+        Result g = runSpark(tmp.resolve("in").resolve("*.tif").toString(), "--out", out.toString());
+        assertEquals(1, g.exitCode(), g.toString());
+        assertTrue(g.err().endsWith("*.tif: matches no file\n"), g.err());
+        assertEquals(jobs, spark.sparkContext().statusTracker().getJobIdsForGroup(null).length, "no Spark job ran");
+        assertFalse(Files.exists(out.resolve("manifest.json")));
+    }
+
+    @Test
+    @Order(8)
+    void badOptionsAreUsageErrors() {
+        assertEquals(2, runSpark(in.toString(), "--out", tmp.resolve("x").toString(), "--tile", "100").exitCode());
+        assertEquals(2, runSpark("--out", tmp.resolve("x").toString()).exitCode());
+    }
+
+    static List<String> lines(String s) {
+        return new ArrayList<>(s.lines().toList());
+    }
+}
