@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * {@code --device cpu|cuda[:N] [--strict]}, shared by the commands that run a network (a picocli mixin):
+ * {@code --device cpu|cuda[:N]|opencl[:N] [--strict]}, shared by the commands that run a network (a picocli mixin):
  * the requested device when its backend is available; otherwise the CPU with the line
  * "CUDA unavailable: &lt;reason&gt;; falling back to CPU", or, with {@code --strict}, a failure. A device that is
  * not one of the backends Nucleon knows ({@code tpu}) or a negative index ({@code cuda:-1}) is a usage error.
@@ -20,8 +20,9 @@ final class DeviceChoice {
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda[:N]", defaultValue = "cpu",
-            description = "Where the network runs: cpu or cuda (cuda:N for the N-th GPU); default ${DEFAULT-VALUE}.")
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]|opencl[:N]", defaultValue = "cpu",
+            description = "Where the network runs: cpu, cuda (cuda:N for the N-th GPU) or opencl (opencl:N for the N-th "
+                    + "OpenCL device); default ${DEFAULT-VALUE}.")
     String device = "cpu";
 
     @Option(names = "--strict", description = "Fail when --device is unavailable instead of falling back to the CPU.")
@@ -43,13 +44,13 @@ final class DeviceChoice {
         if (requested.isCpu()) {
             return requested;
         }
-        java.util.Set<String> known = new java.util.TreeSet<>(java.util.List.of("cpu", "cuda"));
+        java.util.Set<String> known = new java.util.TreeSet<>(java.util.List.of("cpu", "cuda", "opencl"));
         for (BackendStatus s : Backends.statuses()) {
             known.add(s.name().toLowerCase(Locale.ROOT));
         }
         if (!known.contains(requested.type())) {
             throw new ParameterException(spec.commandLine(), "--device: unknown device '" + device + "' (known: "
-                    + String.join(", ", known) + "; cuda:N for the N-th GPU)");
+                    + String.join(", ", known) + "; cuda:N for the N-th GPU, opencl:N for the N-th OpenCL device)");
         }
         return requested;
     }
@@ -64,7 +65,8 @@ final class DeviceChoice {
         if (reason == null) {
             return requested;
         }
-        String line = requested.type().toUpperCase(Locale.ROOT) + " unavailable: " + reason;
+        String line = (requested.type().equals("opencl") ? "OpenCL" : requested.type().toUpperCase(Locale.ROOT)) + " unavailable: "
+                + reason;
         if (strict) {
             return fail(err, line + " (--strict: not falling back to CPU)");
         }

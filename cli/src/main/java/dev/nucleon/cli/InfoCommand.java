@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = NucleonVersion.class,
         description = {"Print versions, the machine, and the status of every backend (CPU threads and "
-                + "Vector API width; CUDA availability and why not)."})
+                + "Vector API width; CUDA and OpenCL devices, or why they are unavailable)."})
 final class InfoCommand implements Callable<Integer> {
 
     @Spec

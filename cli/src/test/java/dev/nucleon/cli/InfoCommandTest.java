@@ -31,6 +31,12 @@ class InfoCommandTest {
         } else {
             assertEquals("cuda: unavailable: " + CudaProbe.reason(), cuda);
         }
+        String opencl = line(out, "opencl: ");
+        if (dev.nucleon.opencl.OpenClProbe.available()) {
+            assertTrue(opencl.startsWith("opencl: available, opencl:0 "), opencl);
+        } else {
+            assertEquals("opencl: unavailable: " + dev.nucleon.opencl.OpenClProbe.reason(), opencl);
+        }
     }
 
     @Test

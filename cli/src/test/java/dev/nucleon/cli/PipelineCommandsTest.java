@@ -143,6 +143,26 @@ class PipelineCommandsTest {
     }
 
     @Test
+    void openclRunsOrFallsBackWithAReasonAndStrictRefuses(@TempDir Path out) throws IOException {
+        Run missing = Run.of("segment", data.resolve("s0/image.png").toString(), "--out", out.resolve("a").toString(),
+                "--model", model.toString(), "--device", "opencl:7");
+        assertEquals(0, missing.exitCode(), missing.toString());
+        assertTrue(missing.err().contains("OpenCL unavailable: ") && missing.err().contains("; falling back to CPU"),
+                missing.toString());
+        Run strict = Run.of("segment", data.resolve("s0/image.png").toString(), "--out", out.resolve("b").toString(),
+                "--model", model.toString(), "--device", "opencl:7", "--strict");
+        assertEquals(1, strict.exitCode(), strict.toString());
+        assertTrue(strict.err().contains("(--strict: not falling back to CPU)"), strict.toString());
+        assertEquals(1, strict.err().strip().lines().count(), "one line: " + strict);
+        if (dev.nucleon.opencl.OpenClProbe.available()) { // PoCL or a GPU here: the whole segmentation on OpenCL
+            Run ok = Run.of("segment", data.resolve("s0/image.png").toString(), "--out", out.resolve("c").toString(),
+                    "--model", model.toString(), "--device", "opencl", "--strict");
+            assertEquals(0, ok.exitCode(), ok.toString());
+            assertTrue(!ok.err().contains("unavailable"), ok.toString());
+        }
+    }
+
+    @Test
     void trainThenEvaluateTheModel() throws IOException {
         Path out = dir.resolve("run/model.safetensors");
         Run t = Run.of("train", "--data", data.toString(), "--model", "unet-bn", "--option", "base=4", "--option",
