@@ -79,6 +79,11 @@ final class PoolingKernels {
             maxPoolBackward2x2(g, x, gy, gx);
             return;
         }
+        maxPoolBackwardGeneral(g, x, gy, gx);
+    }
+
+    /** Any geometry: gx zeroed, then gy added at the first maximum of each window ({@link #argMax}). */
+    static void maxPoolBackwardGeneral(PoolGeometry g, float[] x, float[] gy, float[] gx) {
         int oh = g.outHeight();
         int ow = g.outWidth();
         int planeIn = g.height() * g.width();
