@@ -39,8 +39,9 @@ import java.util.Arrays;
  * and transposed convolutions take for strides above 1 on wide images, allocates its phase outputs, as many
  * floats as the result). Backward data tiles over positions but parallelises over
  * (image × group × input-channel block), because neighbouring position tiles scatter into overlapping
- * pixels while distinct input channels never do. Backward weight sums over images and tiles, so each
- * thread accumulates into its own partial gW and the partials are added at the end, in a fixed order.
+ * pixels while distinct input channels never do. Backward weight sums over images and tiles, so each chunk
+ * of items (claimed by whichever thread is free) accumulates into its own partial gW and the partials are
+ * added at the end, in chunk order.
  * When a forward or backward-data call has fewer work items than threads, the GEMM inside parallelises
  * instead.
  */
@@ -53,6 +54,11 @@ public final class ConvKernels {
      * amortise the horizontal sums (measured 2048 / 4096 / 8192 → 73 / 79 / 76 GFLOP/s, one thread).
      */
     static final int WEIGHT_TILE = 4096;
+    /**
+     * Backward weight's partial sums per thread: each a chunk of work items with its own partial gW, claimed
+     * dynamically. 2 per thread evens out a thread slowed by another process at the cost of more partials to add.
+     */
+    static final int WEIGHT_CHUNKS_PER_THREAD = 2;
     /** im2col rows gathered at a time for backward weight: 32 × 4096 floats = 512 KiB per thread. */
     static final int WEIGHT_COLUMN_ROWS = 32;
     /** Bound on backward data's per-thread column buffer (K_block × tile floats): 4 MiB. */
@@ -367,8 +373,10 @@ public final class ConvKernels {
         int tile = tileSize(s.positions, g.n() * g.groups(), WEIGHT_TILE);
         int tiles = ceilDiv(s.positions, tile);
         int items = g.n() * g.groups() * tiles;
-        // one partial sum per chunk of items; chunk 0 accumulates straight into gw
-        int chunks = Math.min(items, Parallel.threads());
+        // one partial sum per chunk of consecutive items, chunk 0 accumulating straight into gw; the threads claim
+        // the chunks as they go (several per thread, so one slowed by another process takes fewer), and the
+        // partials are added in chunk order, so the result does not depend on which thread ran which chunk
+        int chunks = Math.min(items, Parallel.threads() * WEIGHT_CHUNKS_PER_THREAD);
         float[][] partials = new float[chunks][];
         Arrays.fill(gw, 0, weightSize, 0f);
         Parallel.range(chunks, 1, (fromChunk, toChunk) -> {
@@ -404,12 +412,14 @@ public final class ConvKernels {
                 }
             }
         });
-        for (int chunk = 1; chunk < chunks; chunk++) {
-            float[] partial = partials[chunk];
-            for (int i = 0; i < weightSize; i++) {
-                gw[i] += partial[i];
+        Parallel.range(weightSize, Elementwise.GRAIN, (from, to) -> {
+            for (int chunk = 1; chunk < chunks; chunk++) {
+                float[] partial = partials[chunk];
+                for (int i = from; i < to; i++) {
+                    gw[i] += partial[i];
+                }
             }
-        }
+        });
     }
 
     /**
