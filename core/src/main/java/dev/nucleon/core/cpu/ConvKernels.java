@@ -368,6 +368,10 @@ public final class ConvKernels {
         requireSize(op, "gy", gy, g.outputShape());
         requireSize(op, "gw", gw, g.weightShape());
         Sizes s = new Sizes(g);
+        if (!s.pointwise && g.strideH() == 1 && g.strideW() == 1) {
+            backwardWeightRows(kernel, g, x, gy, gw);
+            return;
+        }
         Im2col im2col = new Im2col(g);
         int weightSize = g.outChannels() * s.k;
         int tile = tileSize(s.positions, g.n() * g.groups(), WEIGHT_TILE);
@@ -420,6 +424,130 @@ public final class ConvKernels {
                 }
             }
         });
+    }
+
+    /**
+     * Backward weight for stride 1 (not pointwise), with no im2col: an im2col row (ci, kh, kw) restricted to a
+     * band of output rows is a window of the zero-padded input, so each work item (image × group × band of
+     * output rows) copies its input rows once into a padded band (each row: pW zeros, the W pixels, pW zeros;
+     * pitch W + 2·pW) and the {@link InnerProductKernel} reads row r of im2col row (ci, kh, kw) at
+     * {@code band[ci][(r + kh·dH)·pitch + kw·dW ..]} and row r of gy in place:
+     * <pre>
+     *   gW[co, ci, kh, kw] += Σ_{r, ow} gy[n, co, oh₀ + r, ow] · band[ci][(r + kh·dH)·pitch + ow + kw·dW]
+     * </pre>
+     * The band is kH·kW times smaller than the im2col rows it replaces, whose copying took as long as the
+     * arithmetic for 8 output channels. Chunks, partial sums and their order as in the im2col path.
+     */
+    private static void backwardWeightRows(InnerProductKernel kernel, ConvGeometry g, float[] x, float[] gy,
+                                           float[] gw) {
+        Sizes s = new Sizes(g);
+        int kernelH = g.kernelH();
+        int kernelW = g.kernelW();
+        int outH = g.outHeight();
+        int outW = g.outWidth();
+        int pitch = g.width() + 2 * g.padW(); // = outW + dW·(kW − 1) at stride 1
+        // bands of about WEIGHT_TILE positions, and enough work items for the threads when the rows allow it
+        int tiles = ceilDiv(outH, Math.max(1, Math.min(outH, WEIGHT_TILE / Math.max(1, outW))));
+        int wanted = ceilDiv(Parallel.threads() * ITEMS_PER_THREAD, g.n() * g.groups());
+        tiles = Math.max(tiles, Math.min(wanted, ceilDiv(outH, 4)));
+        int bandOut = ceilDiv(outH, tiles);
+        int tileCount = ceilDiv(outH, bandOut);
+        int bandRows = bandOut + g.dilationH() * (kernelH - 1);
+        int planeLength = bandRows * pitch;
+        int weightSize = g.outChannels() * s.k;
+        int items = g.n() * g.groups() * tileCount;
+        int chunks = Math.min(items, Parallel.threads() * WEIGHT_CHUNKS_PER_THREAD);
+        float[][] partials = new float[chunks][];
+        Arrays.fill(gw, 0, weightSize, 0f);
+        // where im2col row (ci, kh, kw) starts in the band
+        int[] rowStart = new int[s.k];
+        for (int ci = 0, r = 0; ci < s.inPerGroup; ci++) {
+            for (int kh = 0; kh < kernelH; kh++) {
+                for (int kw = 0; kw < kernelW; kw++, r++) {
+                    rowStart[r] = ci * planeLength + kh * g.dilationH() * pitch + kw * g.dilationW();
+                }
+            }
+        }
+        Parallel.range(chunks, 1, (fromChunk, toChunk) -> {
+            float[] band = Workspace.current().columns(s.inPerGroup * planeLength);
+            for (int chunk = fromChunk; chunk < toChunk; chunk++) {
+                float[] sum = chunk == 0 ? gw : new float[weightSize];
+                partials[chunk] = sum;
+                int first = (int) ((long) items * chunk / chunks);
+                int last = (int) ((long) items * (chunk + 1) / chunks);
+                for (int item = first; item < last; item++) {
+                    int n = item / (g.groups() * tileCount);
+                    int group = item / tileCount % g.groups();
+                    int oh0 = item % tileCount * bandOut;
+                    int rows = Math.min(bandOut, outH - oh0);
+                    int xOffset = (n * g.inChannels() + group * s.inPerGroup) * s.pixels;
+                    fillBand(g, x, xOffset, s.inPerGroup, oh0, rows + g.dilationH() * (kernelH - 1), pitch,
+                            planeLength, band);
+                    int gyOffset = (n * g.outChannels() + group * s.outPerGroup) * s.positions + oh0 * outW;
+                    innerProductsRows(kernel, rows, outW, gy, gyOffset, s.positions, outW, s.outPerGroup,
+                            band, rowStart, pitch, s.k, sum, group * s.outPerGroup * s.k, s.k);
+                }
+            }
+        });
+        Parallel.range(weightSize, Elementwise.GRAIN, (from, to) -> {
+            for (int chunk = 1; chunk < chunks; chunk++) {
+                float[] partial = partials[chunk];
+                for (int i = from; i < to; i++) {
+                    gw[i] += partial[i];
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code band[ci·planeLength + r·pitch + c] = x[ci][oh₀ − pH + r][c − pW]} for r &lt; rows, c &lt; pitch, 0
+     * outside the image: the input rows a band of output rows reads, zero-padded.
+     */
+    private static void fillBand(ConvGeometry g, float[] x, int xOffset, int channels, int oh0, int rows, int pitch,
+                                 int planeLength, float[] band) {
+        int height = g.height();
+        int width = g.width();
+        int padW = g.padW();
+        for (int ci = 0; ci < channels; ci++) {
+            int plane = xOffset + ci * height * width;
+            for (int r = 0; r < rows; r++) {
+                int ih = oh0 - g.padH() + r;
+                int d = ci * planeLength + r * pitch;
+                if (ih < 0 || ih >= height) {
+                    Arrays.fill(band, d, d + pitch, 0f);
+                } else {
+                    Arrays.fill(band, d, d + padW, 0f);
+                    System.arraycopy(x, plane + ih * width, band, d + padW, width);
+                    Arrays.fill(band, d + padW + width, d + pitch, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #innerProducts} over rows of {@code width} positions: {@code C[i][j] += Σ_{r, t} A[i][r·aPitch + t] ·
+     * b[bRows[j] + r·bPitch + t]}, A's rows {@code lda} apart, B's rows wherever {@code bRows} says.
+     */
+    private static void innerProductsRows(InnerProductKernel kernel, int rows, int width,
+                                          float[] a, int aOffset, int lda, int aPitch, int m,
+                                          float[] b, int[] bRows, int bPitch, int n,
+                                          float[] c, int cOffset, int ldc) {
+        int block = InnerProductKernel.BLOCK;
+        for (int j = 0; j < n; j += block) {
+            for (int i = 0; i < m; i += block) {
+                if (i + block <= m && j + block <= n) {
+                    kernel.multiplyAdd4x4Rows(rows, width, a, aOffset + i * lda, lda, aPitch,
+                            b, bRows[j], bRows[j + 1], bRows[j + 2], bRows[j + 3], bPitch, c, cOffset + i * ldc + j, ldc);
+                } else {
+                    for (int ii = i; ii < Math.min(m, i + block); ii++) {
+                        for (int jj = j; jj < Math.min(n, j + block); jj++) {
+                            c[cOffset + ii * ldc + jj] += kernel.dotRows(rows, width, a, aOffset + ii * lda, aPitch,
+                                    b, bRows[jj], bPitch);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /**
