@@ -48,45 +48,6 @@ final class ScalarInnerProductKernel implements InnerProductKernel {
     }
 
     @Override
-    public void multiplyAdd4x4Rows(int rows, int width, float[] a, int aOffset, int lda, int aPitch,
-                                   float[] b, int b0, int b1, int b2, int b3, int bPitch, float[] c, int cOffset,
-                                   int ldc) {
-        multiplyAdd4x4Columns(rows, 0, width, a, aOffset, lda, aPitch, b, b0, b1, b2, b3, bPitch, c, cOffset, ldc);
-    }
-
-    /** {@link #multiplyAdd4x4Rows} restricted to the columns [from, to) of every row (the vector kernel's tail). */
-    void multiplyAdd4x4Columns(int rows, int from, int to, float[] a, int aOffset, int lda, int aPitch,
-                               float[] b, int b0, int b1, int b2, int b3, int bPitch, float[] c, int cOffset, int ldc) {
-        int[] bj = {b0, b1, b2, b3};
-        for (int i = 0; i < 4; i++) {
-            for (int j = 0; j < 4; j++) {
-                float sum = 0;
-                for (int r = 0; r < rows; r++) {
-                    int ai = aOffset + i * lda + r * aPitch;
-                    int bi = bj[j] + r * bPitch;
-                    for (int p = from; p < to; p++) {
-                        sum += a[ai + p] * b[bi + p];
-                    }
-                }
-                c[cOffset + i * ldc + j] += sum;
-            }
-        }
-    }
-
-    @Override
-    public float dotRows(int rows, int width, float[] a, int aOffset, int aPitch, float[] b, int bOffset, int bPitch) {
-        float sum = 0;
-        for (int r = 0; r < rows; r++) {
-            int ai = aOffset + r * aPitch;
-            int bi = bOffset + r * bPitch;
-            for (int p = 0; p < width; p++) {
-                sum += a[ai + p] * b[bi + p];
-            }
-        }
-        return sum;
-    }
-
-    @Override
     public String toString() {
         return "scalar inner product 4x4";
     }
