@@ -28,7 +28,9 @@ import java.util.Arrays;
  * with flipped weights) and goes through forward; otherwise the product lands in a column buffer of at
  * most {@link #COLUMN_BUFFER_FLOATS} floats per thread and col2im scatters it. Backward weight sums over
  * positions, along which gy rows and im2col rows are both contiguous, so it uses the
- * {@link InnerProductKernel} on gy in place and on blocks of gathered im2col rows, with no transposing.
+ * {@link InnerProductKernel} on gy in place and on blocks of gathered im2col rows, with no transposing; at
+ * stride 1 on images at least {@link #WEIGHT_BAND_MIN_WIDTH} wide the im2col rows are not gathered but read as
+ * windows of a zero-padded band of input rows ({@link #usesWeightBand}).
  * 1×1 stride-1 unpadded convolutions skip im2col entirely: col is the image itself.
  *
  * <h2>Tiling and threads</h2>
