@@ -14,8 +14,10 @@
 // double-precision intermediates of the binary cross-entropies.
 #include "common.cuh"
 
-// UnaryOp ordinals (dev.nucleon.core.UnaryOp; KernelBinariesTest checks the Java enum has this order)
-enum Unary { NEG, EXP, LOG, SQRT, ABS, POW, ADD_SCALAR, MUL_SCALAR, CLAMP, RELU, ELU, LEAKY_RELU, SIGMOID, TANH };
+// UnaryOp ordinals (dev.nucleon.core.backend.UnaryOp; KernelBinariesTest checks the Java enum has this order)
+enum Unary { NEG, EXP, LOG, SQRT, ABS, POW, ADD_SCALAR, MUL_SCALAR, CLAMP, RELU, ELU, LEAKY_RELU, SIGMOID, TANH, GELU };
+
+#define GELU_C 0.7978845608028654f  // √(2/π): GELU's tanh approximation, ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
 
 __device__ __forceinline__ float unary_value(int op, float x, float p1, float p2) {
     switch (op) {
@@ -33,6 +35,7 @@ __device__ __forceinline__ float unary_value(int op, float x, float p1, float p2
         case LEAKY_RELU: return x > 0.f ? x : p1 * x;
         case SIGMOID: return sigmoidf(x);
         case TANH: return tanhf(x);
+        case GELU: return 0.5f * x * (1.f + tanhf(GELU_C * (x + 0.044715f * x * x * x)));
     }
     return __int_as_float(0x7fc00000); // NaN for an unknown op: loud, never silently wrong
 }
@@ -53,6 +56,10 @@ __device__ __forceinline__ float unary_gradient(int op, float x, float y, float 
         case LEAKY_RELU: return x > 0.f ? gy : gy * p1;
         case SIGMOID: return gy * y * (1.f - y);
         case TANH: return gy * (1.f - y * y);
+        case GELU: {
+            float t = tanhf(GELU_C * (x + 0.044715f * x * x * x));
+            return gy * (0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * GELU_C * (1.f + 3.f * 0.044715f * x * x));
+        }
     }
     return __int_as_float(0x7fc00000);
 }
@@ -70,7 +77,7 @@ KERNEL void unary_backward(int op, float p1, float p2, const float* __restrict__
 
 // ----- broadcast binaries --------------------------------------------------------------------------
 
-// BinaryOp ordinals (dev.nucleon.core.BinaryOp; KernelBinariesTest checks the Java enum has this order)
+// BinaryOp ordinals (dev.nucleon.core.backend.BinaryOp; KernelBinariesTest checks the Java enum has this order)
 enum Binary { ADD, SUB, MUL, DIV, MAX, MIN, EQ, GT, BCE, BCE_GRAD, BCE_LOGITS, BCE_LOGITS_GRAD };
 
 /** f(a, b), written as the CPU writes it, Java's float/double promotions included. */
@@ -114,7 +121,7 @@ KERNEL void binary_broadcast(int op, Walk2 walk, const float* __restrict__ a, co
     }
 }
 
-// ----- seeded random fills: the same counter-based generator as dev.nucleon.core.cpu.CounterRandom ----
+// ----- seeded random fills: the same counter-based generator as dev.nucleon.core.random.CounterRandom ----
 
 __device__ __forceinline__ unsigned long long splitmix_finalise(unsigned long long z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -137,7 +144,7 @@ __device__ __forceinline__ float counter_normal(unsigned long long seed, unsigne
     return (float)(sqrt(-2.0 * log(u1)) * cos(2.0 * 3.14159265358979323846 * u2));
 }
 
-// RandomDistribution ordinals (dev.nucleon.core.RandomDistribution)
+// RandomDistribution ordinals (dev.nucleon.core.backend.RandomDistribution)
 enum Distribution { UNIFORM, NORMAL, BERNOULLI_SCALED };
 
 /** target[i] = a draw of `distribution` (p1, p2) for element i of stream `seed`. */

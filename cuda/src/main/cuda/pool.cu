@@ -28,7 +28,7 @@ struct Pool {
     int out_h, out_w;
 };
 
-// UpsampleMode ordinals (dev.nucleon.core.UpsampleMode; KernelBinariesTest checks the Java enum has this order)
+// UpsampleMode ordinals (dev.nucleon.core.backend.UpsampleMode; KernelBinariesTest checks the Java enum has this order)
 enum Upsample { NEAREST, BILINEAR };
 
 /** Offset within its plane of the first maximum of window (i, j), as PoolingKernels.argMax. */

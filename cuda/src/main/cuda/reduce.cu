@@ -27,7 +27,7 @@
 // thread per gLogp element, which writes −gLoss or 0, so no separate zero fill is needed.
 #include "common.cuh"
 
-// ReduceOp ordinals (dev.nucleon.core.ReduceOp; KernelBinariesTest checks the Java enum has this order)
+// ReduceOp ordinals (dev.nucleon.core.backend.ReduceOp; KernelBinariesTest checks the Java enum has this order)
 enum Reduce { SUM, MAX };
 
 /** Math.max on doubles (NaN wins). */

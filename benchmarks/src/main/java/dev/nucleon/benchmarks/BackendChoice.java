@@ -1,6 +1,6 @@
 package dev.nucleon.benchmarks;
 
-import dev.nucleon.core.Backends;
+import dev.nucleon.core.backend.Backends;
 import dev.nucleon.core.Device;
 
 import java.util.Locale;

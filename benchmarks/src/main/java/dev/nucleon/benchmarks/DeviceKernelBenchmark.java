@@ -1,11 +1,11 @@
 package dev.nucleon.benchmarks;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Backends;
-import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Backends;
+import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.Device;
-import dev.nucleon.core.RandomDistribution;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.RandomDistribution;
+import dev.nucleon.core.backend.Storage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -86,7 +86,7 @@ public class ElementwiseBenchmark {
     @Benchmark
     public Tensor reluBackward() {
         Tensor gx = Tensor.zeros(a.backend(), a.shape());
-        a.backend().unaryBackward(dev.nucleon.core.UnaryOp.RELU, 0, 0, reluIn.storage(), reluOut.storage(),
+        a.backend().unaryBackward(dev.nucleon.core.backend.UnaryOp.RELU, 0, 0, reluIn.storage(), reluOut.storage(),
                 b.storage(), gx.storage());
         return gx;
     }

@@ -3,10 +3,10 @@ package dev.nucleon.benchmarks;
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.instance.ConnectedComponents;
-import dev.nucleon.segmentation.instance.Connectivity;
-import dev.nucleon.segmentation.instance.DistanceTransform;
 import dev.nucleon.segmentation.instance.InstanceSegmentation;
+import dev.nucleon.segmentation.morphology.ConnectedComponents;
+import dev.nucleon.segmentation.morphology.Connectivity;
+import dev.nucleon.segmentation.morphology.DistanceTransform;
 import dev.nucleon.segmentation.preprocess.Clahe;
 import dev.nucleon.segmentation.preprocess.TotalVariationDenoising;
 

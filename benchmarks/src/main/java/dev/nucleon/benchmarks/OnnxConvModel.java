@@ -1,6 +1,6 @@
 package dev.nucleon.benchmarks;
 
-import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.nn.onnx.ProtoWriter;
 
 

@@ -1,7 +1,7 @@
 package dev.nucleon.cli;
 
-import dev.nucleon.core.BackendStatus;
-import dev.nucleon.core.Backends;
+import dev.nucleon.core.backend.BackendStatus;
+import dev.nucleon.core.backend.Backends;
 import dev.nucleon.core.Device;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

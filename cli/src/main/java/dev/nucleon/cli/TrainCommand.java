@@ -98,8 +98,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--head", defaultValue = "foreground",
             description = "What the network predicts: foreground (nucleus minus touching seams), contour (nucleus + "
-                    + "contour maps) or distance (nucleus + normalised distance); default ${DEFAULT-VALUE}. Sets the "
-                    + "preset's classes option.")
+                    + "contour maps), distance (nucleus + normalised distance) or classes (background / interior / "
+                    + "border, paper 001; needs --loss cross-entropy); default ${DEFAULT-VALUE}. Sets the preset's "
+                    + "classes option.")
     String head;
 
     @Option(names = "--input", defaultValue = "gray",
@@ -132,11 +133,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate, default ${DEFAULT-VALUE}.")
     double lr;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd, rmsprop; default ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd, rmsprop, adadelta; default ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--loss", defaultValue = "bce-log-dice",
-            description = "bce-log-dice (paper 004), bce-dice, dice, bce; default ${DEFAULT-VALUE}.")
+            description = "bce-log-dice (paper 004), bce-dice, dice, bce, cross-entropy (--head classes); default "
+                    + "${DEFAULT-VALUE}.")
     String loss;
 
     @Option(names = "--weight-decay", defaultValue = "0", description = "Default ${DEFAULT-VALUE}.")
@@ -231,6 +233,10 @@ public final class TrainCommand implements Callable<Integer> {
         double[] scales;
         try {
             outputHead = Head.parse(head);
+            if ((outputHead == Head.CLASSES) != loss.equals("cross-entropy")) {
+                throw new IllegalArgumentException("--head classes and --loss cross-entropy go together; got --head "
+                        + outputHead.label() + " --loss " + loss);
+            }
             inputName = switch (input) {
                 case "gray" -> NetworkInput.NAME;
                 case "rgb" -> NetworkInput.RGB_NAME;
@@ -338,11 +344,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (!clash.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--recipe " + r.name() + " sets " + String.join(", ", clash)
                     + " itself; leave " + (clash.size() == 1 ? "it" : "them") + " out");
-        }
-        if (!r.runnable()) {
-            err.println("nucleon: recipe " + r.name() + " cannot run here: " + r.notRunnable());
-            err.flush();
-            return 1;
         }
         TrainerConfig config = r.config();
         if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {

@@ -3,7 +3,7 @@ package dev.nucleon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nucleon.core.Backends;
+import dev.nucleon.core.backend.Backends;
 import dev.nucleon.core.Device;
 import dev.nucleon.core.cpu.Parallel;
 import dev.nucleon.nn.io.Checkpoint;

@@ -3,8 +3,8 @@ package dev.nucleon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nucleon.core.BackendStatus;
-import dev.nucleon.core.Backends;
+import dev.nucleon.core.backend.BackendStatus;
+import dev.nucleon.core.backend.Backends;
 import dev.nucleon.cuda.CudaProbe;
 import dev.nucleon.nn.init.Initializers;
 import dev.nucleon.nn.io.Checkpoint;

@@ -70,6 +70,8 @@ class UsageErrorsTest {
                 Arguments.of("epochs", train("--epochs", "0")),
                 Arguments.of("--device", train("--device", "tpu")),
                 Arguments.of("--split", train("--split", "kmeans")),
+                Arguments.of("--loss cross-entropy go together", train("--head", "classes")),
+                Arguments.of("--loss cross-entropy go together", train("--loss", "cross-entropy")),
                 Arguments.of("unknown preset", new String[] {"train", "--data", "D", "--model", "unet3000", out, "m.safetensors"}));
     }
 

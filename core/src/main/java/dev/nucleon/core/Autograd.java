@@ -13,10 +13,11 @@ import java.util.Set;
 /**
  * Reverse-mode automatic differentiation.
  *
- * <p>Every op that has an input with {@code requiresGrad} records a {@link GradNode} on its output (see
- * {@link #record}). {@link #backward(Tensor, Tensor)} orders the graph topologically with an explicit stack
- * (no recursion, so graphs hundreds of layers deep are fine), then walks it from the output back, calling
- * each node's gradient rule once with the sum of the gradients that reached it. Gradients of leaves
+ * <p>Every op that has an input with {@code requiresGrad} records a {@link GradNode} on its output: the op as a
+ * typed {@link Op} record, its inputs and its output (see {@link #record}). {@link #backward(Tensor, Tensor)}
+ * orders the graph topologically with an explicit stack (no recursion, so graphs hundreds of layers deep are
+ * fine), then walks it from the output back, calling each node's gradient rule ({@link GradientRules}) once with
+ * the sum of the gradients that reached it. Gradients of leaves
  * (tensors created by the user with {@code requiresGrad}) accumulate into {@link Tensor#grad()}; gradients of
  * intermediate tensors are dropped as soon as their node has run, and every node releases its saved
  * buffers right after, so peak memory falls during the backward pass.
@@ -70,11 +71,11 @@ public final class Autograd {
         /**
          * Called after each op.
          *
-         * @param op     the op's name, e.g. {@code "conv2d"}
+         * @param op     the op, e.g. {@code Op.Conv2d(geometry, epilogue)} or {@code Op.Concat(1)}
          * @param output its result
          * @param inputs its inputs (may contain null)
          */
-        void onOp(String op, Tensor output, Tensor[] inputs);
+        void onOp(Op op, Tensor output, Tensor[] inputs);
     }
 
     private static final ThreadLocal<OpObserver> OBSERVER = new ThreadLocal<>();
@@ -133,22 +134,23 @@ public final class Autograd {
     }
 
     /**
-     * Attaches {@code backward} to {@code output} when any input requires a gradient (and recording is on);
-     * returns {@code output}. Null inputs (an absent bias) are allowed; their gradient slot is ignored.
+     * Shows the op to this thread's {@link OpObserver}, if any, and attaches a graph node ({@code op}, the inputs,
+     * the output) to {@code output} when any input requires a gradient (and recording is on); returns
+     * {@code output}. Its gradient rule is {@code op}'s in {@link GradientRules}. Null inputs (an absent bias) are
+     * allowed; their gradient slot is ignored.
      *
-     * @param output   the op's result
-     * @param op       the op's name
-     * @param backward maps ∂L/∂output to ∂L/∂input for each input
-     * @param inputs   the op's inputs
+     * @param output the op's result
+     * @param op     what the op did, with what its gradient rule needs
+     * @param inputs the op's inputs, in the order its gradient rule expects
      * @return {@code output}
      */
-    public static Tensor record(Tensor output, String op, BackwardFunction backward, Tensor... inputs) {
+    public static Tensor record(Tensor output, Op op, Tensor... inputs) {
         OpObserver observer = OBSERVER.get();
         if (observer != null) {
             observer.onOp(op, output, inputs);
         }
         if (needsGrad(inputs)) {
-            output.attach(new GradNode(op, inputs.clone(), backward));
+            output.attach(new GradNode(op, inputs.clone(), output));
         }
         return output;
     }
@@ -192,7 +194,7 @@ public final class Autograd {
                 Tensor[] inputs = node.inputs();
                 Tensor[] grads = node.apply(grad);
                 if (grads.length != inputs.length) {
-                    throw new IllegalStateException("backward of " + node.op() + " returned " + grads.length
+                    throw new IllegalStateException("backward of " + node.name() + " returned " + grads.length
                             + " gradients for " + inputs.length + " inputs");
                 }
                 for (int i = 0; i < inputs.length; i++) {
@@ -202,7 +204,7 @@ public final class Autograd {
                         continue;
                     }
                     if (!Arrays.equals(g.shape(), in.shape())) {
-                        throw new IllegalStateException("backward of " + node.op() + ": gradient for input " + i
+                        throw new IllegalStateException("backward of " + node.name() + ": gradient for input " + i
                                 + " has shape " + Shape.str(g.shape()) + ", input has " + Shape.str(in.shape()));
                     }
                     if (in.gradNode() == null) {

@@ -1,38 +1,49 @@
 package dev.nucleon.core;
 
 /**
- * One edge set of the autograd graph: the op that produced a tensor, its inputs, and its gradient rule.
- * The rule's closure holds whatever the backward pass needs (inputs, outputs, masks); {@link #release()}
- * drops it once used so those buffers can be freed while the rest of the backward pass runs.
+ * One node of the autograd graph: the op that produced a tensor (a typed {@link Op} record), its inputs and its
+ * output. Its gradient rule is the op's entry in {@link GradientRules}. {@link #release()} drops the inputs, the
+ * output and whatever the record saved once the rule has run, so those buffers can be freed while the rest of the
+ * backward pass runs.
  */
 public final class GradNode {
 
-    private final String op;
+    private String name;
+    private Op op;
     private Tensor[] inputs;
-    private BackwardFunction backward;
+    private Tensor output;
 
-    GradNode(String op, Tensor[] inputs, BackwardFunction backward) {
+    GradNode(Op op, Tensor[] inputs, Tensor output) {
         this.op = op;
         this.inputs = inputs;
-        this.backward = backward;
+        this.output = output;
     }
 
     /** {@return the op's name, e.g. {@code "conv2d"}} */
-    public String op() {
+    public String name() {
+        return op != null ? op.name() : name;
+    }
+
+    /**
+     * {@return the op as recorded, e.g. {@code Conv2d(geometry, epilogue)}}
+     *
+     * @throws IllegalStateException when an earlier backward pass already ran through this node
+     */
+    public Op op() {
+        inputs();
         return op;
     }
 
     Tensor[] inputs() {
         if (inputs == null) {
-            throw new IllegalStateException("backward: the graph through '" + op + "' was already used by an earlier"
+            throw new IllegalStateException("backward: the graph through '" + name() + "' was already used by an earlier"
                     + " backward() and its buffers are freed; recompute the forward pass");
         }
         return inputs;
     }
 
     Tensor[] apply(Tensor gradOutput) {
-        inputs();
-        return backward.apply(gradOutput);
+        return GradientRules.backward(op(), inputs(), output, gradOutput);
     }
 
     boolean released() {
@@ -40,7 +51,11 @@ public final class GradNode {
     }
 
     void release() {
+        if (op != null) {
+            name = op.name();
+        }
         inputs = null;
-        backward = null;
+        output = null;
+        op = null;
     }
 }

@@ -1,5 +1,10 @@
 package dev.nucleon.core;
 
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Backends;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.RandomDistribution;
 import dev.nucleon.core.cpu.CpuBackend;
 import dev.nucleon.core.ops.Arithmetic;
 import dev.nucleon.core.ops.LinearAlgebra;
@@ -337,7 +342,7 @@ public final class Tensor {
         }
         Backend target = Backends.get(device);
         Tensor out = new Tensor(target.upload(toArray(), 0, Math.toIntExact(numel())), shape.clone());
-        return Autograd.record(out, "to", g -> new Tensor[] {g.to(device())}, this);
+        return Autograd.record(out, new Op.ToDevice(device), this);
     }
 
     // ----- autograd ---------------------------------------------------------------------------------------
@@ -581,6 +586,17 @@ public final class Tensor {
         return Arithmetic.unary(UnaryOp.SIGMOID, 0, 0, this);
     }
 
+    /**
+     * {@return op(x; p1, p2), elementwise: any row of the {@link UnaryOp} table, e.g. {@code x.unary(UnaryOp.ELU, 1f, 0f)}}
+     *
+     * @param op the function
+     * @param p1 its first parameter (see the op's row), ignored by ops without one
+     * @param p2 its second parameter, ignored by ops without one
+     */
+    public Tensor unary(UnaryOp op, float p1, float p2) {
+        return Arithmetic.unary(op, p1, p2, this);
+    }
+
     /** {@return tanh x, elementwise} */
     public Tensor tanh() {
         return Arithmetic.unary(UnaryOp.TANH, 0, 0, this);
@@ -711,7 +727,7 @@ public final class Tensor {
         }
         sb.append(", shape=").append(Shape.str(shape)).append(", device=").append(device());
         if (gradNode != null) {
-            sb.append(", grad_fn=").append(gradNode.op());
+            sb.append(", grad_fn=").append(gradNode.name());
         } else if (requiresGrad) {
             sb.append(", requires_grad=true");
         }

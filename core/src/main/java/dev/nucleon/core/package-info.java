@@ -1,19 +1,22 @@
 /**
- * The tensor engine: a float32 n-dimensional {@link dev.nucleon.core.Tensor} with reverse-mode autograd, and the
- * contract its compute backends implement.
+ * The tensor engine as a user and autograd see it: a float32 n-dimensional {@link dev.nucleon.core.Tensor} with
+ * reverse-mode autograd. The contract its compute backends implement is {@code dev.nucleon.core.backend}.
  *
  * <ul>
  *   <li>{@link dev.nucleon.core.Tensor} — contiguous row-major data (NCHW for images) on one
  *       {@link dev.nucleon.core.Device}; every op returns a new tensor; {@code backward()} fills the gradients of
  *       the leaves created with {@code requiresGrad(true)}</li>
- *   <li>{@link dev.nucleon.core.Autograd} — recording on or off per thread ({@code Autograd.noGrad()} scopes for
- *       inference)</li>
  *   <li>{@link dev.nucleon.core.Shape} — shape arithmetic and broadcasting</li>
- *   <li>{@link dev.nucleon.core.Backend}, {@link dev.nucleon.core.Backends}, {@link dev.nucleon.core.Storage} —
- *       where the numbers live and which kernels run on them; {@code dev.nucleon.core.cpu} is the pure-Java
- *       backend every other one is checked against</li>
- *   <li>{@code dev.nucleon.core.ops} — the functional ops, one class per family (as
- *       {@code torch.nn.functional})</li>
+ *   <li>autograd: {@link dev.nucleon.core.Autograd} records each op as a typed {@link dev.nucleon.core.Op} on a
+ *       {@link dev.nucleon.core.GradNode} (recording on or off per thread; {@code Autograd.noGrad()} scopes for
+ *       inference); {@link dev.nucleon.core.GradientRules} is every op's gradient, one rule per record, in one
+ *       file</li>
+ *   <li>{@code dev.nucleon.core.ops} — the functional ops, one class per family (as {@code torch.nn.functional}):
+ *       each checks its arguments, calls the backend, records its {@code Op}</li>
+ *   <li>{@code dev.nucleon.core.backend} — the backend contract and the vocabulary it speaks (op tables,
+ *       geometries); {@code dev.nucleon.core.reference} is the plain-loop backend that specifies it,
+ *       {@code dev.nucleon.core.cpu} the fast pure-Java one, {@code dev.nucleon.core.composed} the defaults
+ *       composed from the primitives</li>
  * </ul>
  *
  * <p><b>Threads.</b> A tensor is not synchronised: one thread may write it (assign, accumulate gradients) while

@@ -1,6 +1,6 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.backend.ConvGeometry;
 
 import java.util.EnumMap;
 import java.util.List;

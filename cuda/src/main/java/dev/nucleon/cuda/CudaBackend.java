@@ -1,18 +1,18 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.AdamStep;
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.BackendStatus;
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.backend.AdamStep;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.BackendStatus;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.Device;
-import dev.nucleon.core.PoolGeometry;
-import dev.nucleon.core.RandomDistribution;
-import dev.nucleon.core.ReduceOp;
-import dev.nucleon.core.SgdStep;
-import dev.nucleon.core.Storage;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.PoolGeometry;
+import dev.nucleon.core.backend.RandomDistribution;
+import dev.nucleon.core.backend.ReduceOp;
+import dev.nucleon.core.backend.SgdStep;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.core.reference.StridedCopyLoops;
 import jcuda.driver.JCudaDriver;
 

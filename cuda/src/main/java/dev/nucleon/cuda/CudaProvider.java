@@ -1,8 +1,8 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.BackendProvider;
-import dev.nucleon.core.BackendStatus;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.BackendProvider;
+import dev.nucleon.core.backend.BackendStatus;
 import dev.nucleon.core.Device;
 
 import java.util.HashMap;
@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Registers the CUDA backend with core ({@code META-INF/services/dev.nucleon.core.BackendProvider}). The
+ * Registers the CUDA backend with core ({@code META-INF/services/dev.nucleon.core.backend.BackendProvider}). The
  * probe runs once ({@link CudaProbe}); each device's backend is created on first use and lives for the JVM.
  */
 public final class CudaProvider implements BackendProvider {

@@ -1,7 +1,7 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Storage;
 import jcuda.driver.CUdeviceptr;
 
 import java.lang.ref.Cleaner;

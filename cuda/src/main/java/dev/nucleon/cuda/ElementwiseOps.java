@@ -1,10 +1,10 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.AdamStep;
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.RandomDistribution;
-import dev.nucleon.core.SgdStep;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.AdamStep;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.RandomDistribution;
+import dev.nucleon.core.backend.SgdStep;
+import dev.nucleon.core.backend.UnaryOp;
 
 import java.util.List;
 

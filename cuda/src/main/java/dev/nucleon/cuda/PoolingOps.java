@@ -1,7 +1,7 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.PoolGeometry;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.PoolGeometry;
+import dev.nucleon.core.backend.UpsampleMode;
 
 import java.util.List;
 

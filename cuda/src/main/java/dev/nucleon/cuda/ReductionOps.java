@@ -1,6 +1,6 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.backend.ReduceOp;
 
 import java.util.List;
 

@@ -4,7 +4,7 @@
  * {@code cuLaunchKernel}). No NVRTC, cuBLAS or cuDNN is needed.
  *
  * <p>Reading order: {@link dev.nucleon.cuda.CudaProvider} (probing once, never throwing for a missing
- * GPU) → {@link dev.nucleon.cuda.CudaBackend} (the {@link dev.nucleon.core.Backend} methods, each a few
+ * GPU) → {@link dev.nucleon.cuda.CudaBackend} (the {@link dev.nucleon.core.backend.Backend} methods, each a few
  * lines that pick a kernel and a launch shape) → the op families ({@code ElementwiseOps}, …) → the
  * {@code .cu} files, each opening with its algorithm and the limit it chases. Underneath:
  * {@link dev.nucleon.cuda.CudaContext} (one per device: primary context, one stream, kernels, memory),

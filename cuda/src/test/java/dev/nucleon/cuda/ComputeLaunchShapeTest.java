@@ -1,6 +1,6 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.backend.ConvGeometry;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

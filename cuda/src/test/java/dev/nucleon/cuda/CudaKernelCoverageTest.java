@@ -1,6 +1,6 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.Backend;
+import dev.nucleon.core.backend.Backend;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;

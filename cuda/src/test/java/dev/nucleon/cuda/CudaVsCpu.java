@@ -1,9 +1,9 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Backends;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Backends;
 import dev.nucleon.core.Device;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Storage;
 
 import java.util.Locale;
 import java.util.SplittableRandom;

@@ -1,10 +1,10 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Backends;
-import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Backends;
+import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.Device;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Storage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

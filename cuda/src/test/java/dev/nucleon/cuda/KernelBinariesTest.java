@@ -1,10 +1,10 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.RandomDistribution;
-import dev.nucleon.core.ReduceOp;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.RandomDistribution;
+import dev.nucleon.core.backend.ReduceOp;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -133,6 +133,20 @@ class KernelBinariesTest {
         Matcher m = Pattern.compile("enum " + name + "\\s*\\{([^}]*)}").matcher(text);
         assertTrue(m.find(), "enum " + name + " not found in " + file);
         return Arrays.stream(m.group(1).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Every row of core's UnaryOp table has a forward and a gradient case in the kernels (else they return NaN). */
+    @Test
+    void everyUnaryOpHasAKernelCase() throws IOException {
+        String text = Files.readString(SOURCES.resolve("elementwise.cu"));
+        for (String function : List.of("unary_value", "unary_gradient")) {
+            Matcher m = Pattern.compile(function + "\\([^)]*\\)\\s*\\{(.*?)\\n}", Pattern.DOTALL).matcher(text);
+            assertTrue(m.find(), function + " not found in elementwise.cu");
+            for (UnaryOp op : UnaryOp.values()) {
+                assertTrue(m.group(1).contains("case " + op.name() + ":"), "elementwise.cu: " + function
+                        + " has no case for " + op + " (a row of dev.nucleon.core.backend.UnaryOp)");
+            }
+        }
     }
 
     @Test

@@ -1,13 +1,13 @@
 package dev.nucleon.cuda;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Backends;
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.PoolGeometry;
-import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Backends;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.PoolGeometry;
+import dev.nucleon.core.backend.ReduceOp;
 import dev.nucleon.core.Shape;
-import dev.nucleon.core.Storage;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UpsampleMode;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -10,6 +10,8 @@ import java.util.Objects;
  * How to rebuild a network: the name of a {@link ModelBuilder} in the {@link ModelRegistry} and its
  * arguments as text ({@code "unet"}, {@code {base: "16", depth: "5", batch_norm: "true"}}). A saved model
  * stores it in its safetensors metadata under {@code nucleon.config}, so loading needs nothing but the file.
+ * It is the project's one model-configuration vocabulary: segmentation's presets are builder names and their
+ * options are these arguments ({@code Presets.config("unet-plus", Map.of("base", 8, "up", "us"))}).
  *
  * <p>Arguments are strings so the configuration survives any file format unchanged; the typed getters parse
  * them and say which argument of which builder was wrong.

@@ -8,9 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Builder name → {@link ModelBuilder}: how a saved model's {@link ModelConfig} becomes a network again.
- * Builders come from {@link #register} calls and from {@link ServiceLoader} ({@code ModelBuilder} services on
- * the class path, loaded on first use); an explicit registration wins over a service of the same name.
+ * Builder name → {@link ModelBuilder}: how a saved model's {@link ModelConfig} becomes a network again. The one
+ * registry of named networks: segmentation's presets ({@code unet-bn}, {@code unet-plus}, …) are found here too.
+ * Builders come from {@link #register} calls and from {@link ServiceLoader} on the class path, loaded on first use:
+ * the builders of every {@link ModelCatalog} service and every {@code ModelBuilder} service. An explicit registration
+ * wins over a service of the same name.
  */
 public final class ModelRegistry {
 
@@ -70,7 +72,8 @@ public final class ModelRegistry {
         }
         if (builder == null) {
             throw new IllegalArgumentException("model registry: no builder named '" + config.builder() + "' (known: "
-                    + names() + "); register one with ModelRegistry.register or a ModelBuilder service");
+                    + names() + "); register one with ModelRegistry.register, a ModelBuilder or a ModelCatalog "
+                    + "service");
         }
         Module m = builder.build(config);
         if (m == null) {
@@ -83,10 +86,15 @@ public final class ModelRegistry {
         Map<String, ModelBuilder> d = discovered;
         if (d == null) {
             d = new TreeMap<>();
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            for (ModelBuilder b : ServiceLoader.load(ModelBuilder.class,
-                    loader != null ? loader : ModelRegistry.class.getClassLoader())) {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            ClassLoader loader = context != null ? context : ModelRegistry.class.getClassLoader();
+            for (ModelBuilder b : ServiceLoader.load(ModelBuilder.class, loader)) {
                 d.putIfAbsent(b.name(), b);
+            }
+            for (ModelCatalog catalog : ServiceLoader.load(ModelCatalog.class, loader)) {
+                for (ModelBuilder b : catalog.builders()) {
+                    d.putIfAbsent(b.name(), b);
+                }
             }
             discovered = d;
         }

@@ -1,10 +1,8 @@
 package dev.nucleon.nn;
 
-import dev.nucleon.core.Autograd;
 import dev.nucleon.core.Device;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.ops.Shaping;
 import dev.nucleon.nn.init.Initializers;
 
 import java.util.ArrayList;
@@ -27,17 +25,15 @@ import java.util.Set;
  * {@code encoder.1.conv2.weight} — the names checkpoints use, identical to PyTorch's for the same tree.
  *
  * <p><b>forward and compute.</b> Everyone calls {@link #forward(Tensor)}, which runs {@link #compute(Tensor)}
- * and lets {@link #summary(int...)} observe the output (PyTorch's {@code __call__} vs {@code forward}).
+ * through the {@link ForwardHooks hook} in force, if any (PyTorch's {@code __call__} vs {@code forward}).
  *
  * <p><b>Modes.</b> Modules start in training mode; {@link #eval()} switches the whole tree to inference
  * (batch norm uses its running statistics, dropout is the identity), {@link #train()} back.
  *
- * <p><b>Reusing activation memory.</b> {@link #releaseIntermediates(boolean)} lets a forward pass hand each
- * intermediate activation back to its backend once its last reader has run ({@link Tensor#release()}), so the
- * next layer's output reuses the memory instead of allocating fresh arrays; a module with several paths calls
- * {@link #releaseIntermediate} for the tensors it creates. It only happens where nothing can still hold them:
- * with no gradient recorded, no forward hook and no op observer installed. The input and the result of
- * {@link #forward} are never released.
+ * <p><b>What is not here.</b> Tools that watch forward calls from outside (graph export, the summary's dry pass,
+ * the inference plan that releases activations once consumed) go through {@link ForwardHooks}; inference memory
+ * handling is {@link InferencePlan}'s; reading a concatenation in place is {@link ConcatReader}'s, for the two
+ * layers that can. A network's {@code compute} only computes.
  */
 public abstract class Module {
 
@@ -45,11 +41,9 @@ public abstract class Module {
     private final Map<String, Buffer> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
-    private boolean releaseIntermediates;
     private ModelConfig config;
-
-    /** Observes forward calls while {@link #summary(int...)} runs its dry pass (null otherwise). */
-    private static final ThreadLocal<ForwardTrace> TRACE = new ThreadLocal<>();
+    /** The hook around this instance's forward calls ({@link ForwardHooks#attach}), or null. */
+    ForwardHooks.ForwardHook attachedHook;
 
     // ----- forward ----------------------------------------------------------------------------------------
 
@@ -60,54 +54,7 @@ public abstract class Module {
      * @return the output
      */
     public final Tensor forward(Tensor x) {
-        ForwardHook hook = HOOK.get();
-        Tensor y = hook == null ? compute(x) : hook.around(this, x, () -> compute(x));
-        ForwardTrace trace = TRACE.get();
-        if (trace != null) {
-            trace.record(this, y);
-        }
-        return y;
-    }
-
-    /**
-     * Wraps every {@link #forward(Tensor)} on this thread while installed (graph export uses it to see layer
-     * boundaries): it must call {@code compute.get()} exactly once and return its result.
-     */
-    @FunctionalInterface
-    public interface ForwardHook {
-        /**
-         * Wraps one forward call.
-         *
-         * @param module  the module called
-         * @param input   its input
-         * @param compute runs the module's computation; call it exactly once
-         * @return the value {@code compute} returned
-         */
-        Tensor around(Module module, Tensor input, java.util.function.Supplier<Tensor> compute);
-    }
-
-    private static final ThreadLocal<ForwardHook> HOOK = new ThreadLocal<>();
-
-    /**
-     * Runs {@code body} with {@code hook} around every forward call on this thread, then restores the previous.
-     *
-     * @param <T>  the body's result type
-     * @param hook the hook
-     * @param body the work to run with it
-     * @return what {@code body} returned
-     */
-    public static <T> T withForwardHook(ForwardHook hook, java.util.function.Supplier<T> body) {
-        ForwardHook previous = HOOK.get();
-        HOOK.set(hook);
-        try {
-            return body.get();
-        } finally {
-            if (previous == null) {
-                HOOK.remove();
-            } else {
-                HOOK.set(previous);
-            }
-        }
+        return ForwardHooks.forward(this, x);
     }
 
     /**
@@ -119,37 +66,15 @@ public abstract class Module {
 
     /**
      * {@code forward(Shaping.concat(1, parts))}, the same value: a module whose first op is a convolution
-     * ({@link #computeConcat}) reads the parts in place, so a U-Net decoder never builds concat(up-sampled, skip).
-     * With a forward hook or a summary trace installed the concatenation is built and passed to
-     * {@link #forward}, so they see the call they expect. The parts are the caller's: none is released.
+     * ({@link ConcatReader}) reads the parts in place, so a U-Net decoder never builds concat(up-sampled, skip).
+     * With a {@link ForwardHooks forward hook} installed the concatenation is built and passed to
+     * {@link #forward}, so the hook sees the call it expects (unless it asks for the parts).
      *
      * @param parts tensors of the same (N, ·, H, W) shape but for their channel counts
      * @return the output
      */
     public final Tensor forwardConcat(Tensor... parts) {
-        if (parts.length > 1 && HOOK.get() == null && TRACE.get() == null) {
-            Tensor y = computeConcat(parts);
-            if (y != null) {
-                return y;
-            }
-        }
-        Tensor joined = parts.length == 1 ? parts[0] : Shaping.concat(1, parts);
-        Tensor y = forward(joined);
-        if (joined != parts[0]) {
-            releaseIntermediate(joined, y);
-        }
-        return y;
-    }
-
-    /**
-     * {@code compute(concat(1, parts))} without building the concatenation, or null (the default) to have
-     * {@link #forwardConcat} build it. Call children through their {@link #forwardConcat} or {@link #forward}.
-     *
-     * @param parts the channel-axis parts of the input
-     * @return the output, or null to have the concatenation built
-     */
-    protected Tensor computeConcat(Tensor[] parts) {
-        return null;
+        return ForwardHooks.forwardConcat(this, parts);
     }
 
     // ----- registration -----------------------------------------------------------------------------------
@@ -418,33 +343,6 @@ public abstract class Module {
         return this;
     }
 
-    /**
-     * Hands {@code t} back to its backend ({@link Tensor#release()}) when this module reuses intermediates and
-     * the forward pass runs unobserved without gradients, unless {@code t} shares storage with one of
-     * {@code keep} (typically the forward's input and the tensor about to be returned). Call it once the last
-     * reader of {@code t} has run.
-     *
-     * @param t    an intermediate tensor no later op reads
-     * @param keep tensors whose storage must survive
-     */
-    protected final void releaseIntermediate(Tensor t, Tensor... keep) {
-        if (t == null || t.requiresGrad() || !releasesNow()) { // a parameter returned as is, say
-            return;
-        }
-        for (Tensor k : keep) {
-            if (k != null && k.storage() == t.storage()) {
-                return;
-            }
-        }
-        t.release();
-    }
-
-    /** Whether {@link #releaseIntermediate} would release now. */
-    private boolean releasesNow() {
-        return releaseIntermediates && !Autograd.isGradEnabled() && HOOK.get() == null && TRACE.get() == null
-                && !Autograd.isObserved();
-    }
-
     // ----- modes, devices, gradients ----------------------------------------------------------------------
 
     /**
@@ -481,26 +379,6 @@ public abstract class Module {
     /** {@return whether this module is in training mode} */
     public final boolean isTraining() {
         return training;
-    }
-
-    /**
-     * For the whole tree: whether forward passes without gradients hand intermediate activations back to the
-     * backend as soon as they are consumed (see the class comment). Off by default; the segmentation
-     * toolkit's inference preparation turns it on. Returns this.
-     *
-     * @param on true to release
-     * @return this module
-     */
-    public final Module releaseIntermediates(boolean on) {
-        for (Module m : namedModules().values()) {
-            m.releaseIntermediates = on;
-        }
-        return this;
-    }
-
-    /** {@return whether forward passes release intermediates (see {@link #releaseIntermediates(boolean)})} */
-    public final boolean releasesIntermediates() {
-        return releaseIntermediates;
     }
 
     /**
@@ -576,42 +454,13 @@ public abstract class Module {
      * @param inputShape the input's (N, C, H, W)
      * @return the table, lines ending in {@code \n}
      */
-    @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public final String summary(int... inputShape) {
-        ForwardTrace trace = new ForwardTrace();
-        if (inputShape.length > 0) {
-            Device device = device();
-            Map<Module, Boolean> modes = new IdentityHashMap<>();
-            namedModules().values().forEach(m -> modes.put(m, m.training));
-            ForwardTrace outer = TRACE.get();
-            TRACE.set(trace);
-            try (var scope = dev.nucleon.core.Autograd.noGrad()) {
-                eval();
-                forward(Tensor.zeros(inputShape).to(device));
-            } finally {
-                TRACE.set(outer);
-                modes.forEach((m, mode) -> m.training = mode);
-            }
-        }
-        return Summary.render(this, trace.shapes, trace.order);
+        return Summary.of(this, inputShape);
     }
 
     /** {@return same table without output shapes (no forward pass)} */
     public final String summary() {
         return summary(new int[0]);
-    }
-
-    /** Output shapes seen during a summary pass, per module, in the order modules first returned. */
-    static final class ForwardTrace {
-        final Map<Module, int[]> shapes = new IdentityHashMap<>();
-        final List<Module> order = new ArrayList<>();
-
-        void record(Module m, Tensor y) {
-            if (!shapes.containsKey(m)) {
-                shapes.put(m, y.shape());
-                order.add(m);
-            }
-        }
     }
 
     /** {@return the name shown in summaries and messages: the class's simple name unless overridden} */

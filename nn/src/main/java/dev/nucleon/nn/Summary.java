@@ -1,14 +1,45 @@
 package dev.nucleon.nn;
 
+import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Device;
+import dev.nucleon.core.Tensor;
+
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Renders {@link Module#summary(int...)}'s Keras-style table. */
+/** {@link Module#summary(int...)}: a dry forward pass watched by a {@link ForwardHooks hook}, then the Keras-style table. */
 final class Summary {
 
     private Summary() {
+    }
+
+    /** The table for {@code root}, output shapes from a pass on zeros of {@code inputShape} (none when empty). */
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
+    static String of(Module root, int... inputShape) {
+        Map<Module, int[]> shapes = new IdentityHashMap<>();
+        List<Module> order = new ArrayList<>();
+        if (inputShape.length > 0) {
+            Device device = root.device();
+            Map<Module, Boolean> modes = new java.util.LinkedHashMap<>();
+            root.namedModules().values().forEach(m -> modes.put(m, m.isTraining()));
+            ForwardHooks.ForwardHook record = (m, x, compute) -> {
+                Tensor y = compute.get();
+                if (!shapes.containsKey(m)) { // in the order modules first return
+                    shapes.put(m, y.shape());
+                    order.add(m);
+                }
+                return y;
+            };
+            try (var scope = Autograd.noGrad()) {
+                root.eval();
+                ForwardHooks.with(record, () -> root.forward(Tensor.zeros(inputShape).to(device)));
+            } finally {
+                modes.forEach((m, mode) -> m.train(mode)); // parents before children: each ends in its own mode
+            }
+        }
+        return render(root, shapes, order);
     }
 
     private record Row(String layer, String shape, String params) {

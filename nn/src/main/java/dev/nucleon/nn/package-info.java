@@ -6,7 +6,8 @@
  *
  * <ul>
  *   <li>{@code dev.nucleon.nn} — modules, parameters, counting, {@code summary()}, model configurations and
- *       the registry that rebuilds a network from its saved configuration</li>
+ *       the registry that rebuilds a network from its saved configuration; {@code ForwardHooks} (tools that
+ *       watch forward calls) and {@code InferencePlan} (activation memory released after each last reader)</li>
  *   <li>{@code dev.nucleon.nn.layers} — Conv2d, ConvTranspose2d, BatchNorm2d, activations, pooling,
  *       upsampling, dropout, Identity, Sequential, Residual</li>
  *   <li>{@code dev.nucleon.nn.init} — seeded initialisers (Glorot/Xavier, He/Kaiming, constants)</li>

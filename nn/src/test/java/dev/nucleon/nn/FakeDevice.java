@@ -1,11 +1,11 @@
 package dev.nucleon.nn;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.BackendProvider;
-import dev.nucleon.core.BackendStatus;
-import dev.nucleon.core.Backends;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.BackendProvider;
+import dev.nucleon.core.backend.BackendStatus;
+import dev.nucleon.core.backend.Backends;
 import dev.nucleon.core.Device;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Storage;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

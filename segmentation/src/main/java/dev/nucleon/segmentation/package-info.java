@@ -9,8 +9,9 @@
  * {@code io} (readers/writers, overlays, JSON), {@code dataset} (DSB2018 layouts, RLE, splits),
  * {@code preprocess} (CLAHE, TV denoising, normalisation, resize, targets), {@code patch} (paper 004's
  * patch grid, max stitching, seamless tiled inference), {@code augment} (seeded image+target
- * augmentation), {@code instance} (thresholding, components, distance transform, watershed,
- * measurements) and {@code metrics}
+ * augmentation), {@code morphology} (thresholding, components, hole filling, boundaries, distance transform,
+ * h-maxima, watershed), {@code instance} (post-processing pipelines to one label per nucleus, measurements) and
+ * {@code metrics}
  * (DSB2018 score, average IoU, pixel metrics, folder evaluation). {@code networks} holds the papers' networks
  * and their named presets (exact published weight counts), {@code loss} their losses (soft Dice, BCE + Dice,
  * BCE − log Dice); training and inference land with the [pipeline] issue.

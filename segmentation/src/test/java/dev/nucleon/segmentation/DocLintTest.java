@@ -28,6 +28,7 @@ class DocLintTest {
             "dev.nucleon.segmentation.instance",
             "dev.nucleon.segmentation.io",
             "dev.nucleon.segmentation.metrics",
+            "dev.nucleon.segmentation.morphology",
             "dev.nucleon.segmentation.patch",
             "dev.nucleon.segmentation.preprocess",
             "dev.nucleon.segmentation.recipes",

@@ -10,13 +10,13 @@ import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.dataset.RunLengthEncoding;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.instance.ConnectedComponents;
-import dev.nucleon.segmentation.instance.Connectivity;
 import dev.nucleon.segmentation.instance.InstanceSegmentation;
 import dev.nucleon.segmentation.metrics.EvaluationReport;
 import dev.nucleon.segmentation.metrics.Evaluation;
 import dev.nucleon.segmentation.metrics.ImageScore;
 import dev.nucleon.segmentation.metrics.MeanAveragePrecision;
+import dev.nucleon.segmentation.morphology.ConnectedComponents;
+import dev.nucleon.segmentation.morphology.Connectivity;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.nucleon.core.composed;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.ConvGeometry;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.Storage;
 
 /**
  * Convolution as im2col + GEMM, written with strided copies and one batched matmul.

@@ -1,15 +1,15 @@
 package dev.nucleon.core.composed;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Storage;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
 
-import static dev.nucleon.core.BinaryOp.ADD;
-import static dev.nucleon.core.BinaryOp.DIV;
-import static dev.nucleon.core.BinaryOp.EQ;
-import static dev.nucleon.core.BinaryOp.GT;
-import static dev.nucleon.core.BinaryOp.MUL;
-import static dev.nucleon.core.BinaryOp.SUB;
+import static dev.nucleon.core.backend.BinaryOp.ADD;
+import static dev.nucleon.core.backend.BinaryOp.DIV;
+import static dev.nucleon.core.backend.BinaryOp.EQ;
+import static dev.nucleon.core.backend.BinaryOp.GT;
+import static dev.nucleon.core.backend.BinaryOp.MUL;
+import static dev.nucleon.core.backend.BinaryOp.SUB;
 
 /**
  * The derivatives of the {@link UnaryOp}s, {@code gx = gy · f'(x)}, each written with unary and binary
@@ -53,10 +53,25 @@ public final class ComposedElementwise {
                 case LEAKY_RELU -> where(t, t.binary(GT, x, zero), t.scalar(p1));           // 1, or slope
                 case SIGMOID -> t.binary(MUL, y, oneMinus(t, y));                            // y(1 − y)
                 case TANH -> oneMinus(t, t.binary(MUL, y, y));                               // 1 − y²
+                default -> onHost(t, b, op, p1, p2, x, y);  // a row without a composition: its double f′, on the host
             };
             int n = Math.toIntExact(gy.size());
             b.binary(MUL, gy, new int[] {n}, derivative, new int[] {Math.toIntExact(derivative.size())}, gx, new int[] {n});
         }
+    }
+
+    /** f′(x) from the {@link UnaryOp} table's double derivative: x and y downloaded, f′ uploaded (slow, exact). */
+    private static Storage onHost(Temporaries t, Backend b, UnaryOp op, float p1, float p2, Storage x, Storage y) {
+        int n = Math.toIntExact(x.size());
+        float[] xs = new float[n];
+        float[] ys = new float[n];
+        b.download(x, 0, xs, 0, n);
+        b.download(y, 0, ys, 0, n);
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = (float) op.derivative(xs[i], ys[i], p1, p2);
+        }
+        return t.upload(d);
     }
 
     private static int[] shape(Storage s) {

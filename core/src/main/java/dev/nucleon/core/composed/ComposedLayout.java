@@ -1,10 +1,10 @@
 package dev.nucleon.core.composed;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.RandomDistribution;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.RandomDistribution;
 import dev.nucleon.core.Shape;
-import dev.nucleon.core.Storage;
-import dev.nucleon.core.cpu.CounterRandom;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.random.CounterRandom;
 
 /**
  * Memory and layout ops as strided copies ({@link Backend#copyStrided}). A contiguous row-major tensor of shape

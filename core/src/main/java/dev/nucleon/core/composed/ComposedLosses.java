@@ -1,14 +1,14 @@
 package dev.nucleon.core.composed;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.ReduceOp;
 import dev.nucleon.core.Shape;
-import dev.nucleon.core.Storage;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
 
-import static dev.nucleon.core.BinaryOp.DIV;
-import static dev.nucleon.core.BinaryOp.MUL;
-import static dev.nucleon.core.BinaryOp.SUB;
+import static dev.nucleon.core.backend.BinaryOp.DIV;
+import static dev.nucleon.core.backend.BinaryOp.MUL;
+import static dev.nucleon.core.backend.BinaryOp.SUB;
 
 /**
  * Softmax and the negative log-likelihood over the middle axis of a tensor viewed as (outer, dim, inner); the

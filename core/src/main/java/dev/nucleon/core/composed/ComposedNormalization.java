@@ -1,13 +1,13 @@
 package dev.nucleon.core.composed;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.ReduceOp;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.ReduceOp;
+import dev.nucleon.core.backend.Storage;
 
-import static dev.nucleon.core.BinaryOp.ADD;
-import static dev.nucleon.core.BinaryOp.DIV;
-import static dev.nucleon.core.BinaryOp.MUL;
-import static dev.nucleon.core.BinaryOp.SUB;
+import static dev.nucleon.core.backend.BinaryOp.ADD;
+import static dev.nucleon.core.backend.BinaryOp.DIV;
+import static dev.nucleon.core.backend.BinaryOp.MUL;
+import static dev.nucleon.core.backend.BinaryOp.SUB;
 
 /**
  * Batch normalisation over x viewed as (n, c, spatial); per-channel quantities are (1, c, 1) and broadcast.

@@ -1,15 +1,15 @@
 package dev.nucleon.core.composed;
 
-import dev.nucleon.core.AdamStep;
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.SgdStep;
-import dev.nucleon.core.Storage;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.AdamStep;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.SgdStep;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
 
-import static dev.nucleon.core.BinaryOp.ADD;
-import static dev.nucleon.core.BinaryOp.DIV;
-import static dev.nucleon.core.BinaryOp.MUL;
-import static dev.nucleon.core.BinaryOp.SUB;
+import static dev.nucleon.core.backend.BinaryOp.ADD;
+import static dev.nucleon.core.backend.BinaryOp.DIV;
+import static dev.nucleon.core.backend.BinaryOp.MUL;
+import static dev.nucleon.core.backend.BinaryOp.SUB;
 
 /**
  * Adam and SGD as the sequence of elementwise ops that {@link Backend#adamUpdate} and {@link Backend#sgdUpdate}

@@ -1,13 +1,13 @@
 package dev.nucleon.core.composed;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.PoolGeometry;
-import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.PoolGeometry;
+import dev.nucleon.core.backend.ReduceOp;
 import dev.nucleon.core.Shape;
-import dev.nucleon.core.Storage;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
 
 /**
  * Pooling as windows gathered into columns (kH·kW, N, C, H_out, W_out) and reduced over the first axis, and

@@ -1,10 +1,10 @@
 package dev.nucleon.core.composed;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.BinaryOp;
 import dev.nucleon.core.Shape;
-import dev.nucleon.core.Storage;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.nucleon.core.composed;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Storage;
 
 /**
  * One kernel tap of a 2-D window sweep (convolution or pooling) as a strided copy. For the tap at offset

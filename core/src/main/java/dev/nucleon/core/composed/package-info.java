@@ -1,5 +1,5 @@
 /**
- * The default bodies of {@link dev.nucleon.core.Backend}'s composed ops: every op that is not one of the eight
+ * The default bodies of {@link dev.nucleon.core.backend.Backend}'s composed ops: every op that is not one of the eight
  * primitives (allocate, upload, download, copyStrided, unary, binary, reduce, matmul), written with those
  * primitives only, one class per op family, each method with the formula it composes.
  *

@@ -1,7 +1,7 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.ConvGeometry;
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.Epilogue;
 
 import java.util.Arrays;
 

@@ -1,7 +1,7 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Storage;
 
 /** A float[] on the Java heap; after {@link CpuBackend#release} it has none and every use of it throws. */
 final class CpuStorage implements Storage {

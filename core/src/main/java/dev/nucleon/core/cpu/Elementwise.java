@@ -1,9 +1,10 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.Epilogue;
-import dev.nucleon.core.RandomDistribution;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.RandomDistribution;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.random.CounterRandom;
 
 /**
  * CPU elementwise kernels: unary functions and their derivatives, broadcast binary ops, random fills.
@@ -13,6 +14,9 @@ final class Elementwise {
 
     /** Below this many elements a loop runs on the calling thread. */
     static final int GRAIN = 1 << 15;
+
+    /** √(2/π), GELU's tanh-approximation constant. */
+    private static final float GELU_C = 0.7978845608028654f;
 
     private Elementwise() {
     }
@@ -69,7 +73,14 @@ final class Elementwise {
                 }
             }
             case TANH -> { for (int i = from; i < to; i++) y[i] = (float) Math.tanh(x[i]); }
-            default -> throw new UnsupportedOperationException("cpu: unary op " + op);
+            case GELU -> { // ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
+                for (int i = from; i < to; i++) {
+                    float v = x[i];
+                    y[i] = 0.5f * v * (1f + (float) Math.tanh(GELU_C * (v + 0.044715f * v * v * v)));
+                }
+            }
+            // a row of the UnaryOp table without a float loop here: its double reference, rounded once
+            default -> { for (int i = from; i < to; i++) y[i] = (float) op.reference(x[i], p1, p2); }
         }
     }
 
@@ -90,7 +101,14 @@ final class Elementwise {
                 case LEAKY_RELU -> { for (int i = from; i < to; i++) gx[i] = x[i] > 0 ? gy[i] : gy[i] * p1; }
                 case SIGMOID -> { for (int i = from; i < to; i++) gx[i] = gy[i] * y[i] * (1 - y[i]); }
                 case TANH -> { for (int i = from; i < to; i++) gx[i] = gy[i] * (1 - y[i] * y[i]); }
-                default -> throw new UnsupportedOperationException("cpu: unary op " + op);
+                case GELU -> {
+                    for (int i = from; i < to; i++) {
+                        float v = x[i];
+                        float t = (float) Math.tanh(GELU_C * (v + 0.044715f * v * v * v));
+                        gx[i] = gy[i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * GELU_C * (1f + 3f * 0.044715f * v * v));
+                    }
+                }
+                default -> { for (int i = from; i < to; i++) gx[i] = (float) (gy[i] * op.derivative(x[i], y[i], p1, p2)); }
             }
         });
     }

@@ -1,6 +1,6 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.backend.ConvGeometry;
 
 /**
  * The im2col unfolding of one convolution group, one row at a time, and its adjoint (col2im).

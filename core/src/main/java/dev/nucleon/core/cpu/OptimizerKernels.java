@@ -1,7 +1,7 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.AdamStep;
-import dev.nucleon.core.SgdStep;
+import dev.nucleon.core.backend.AdamStep;
+import dev.nucleon.core.backend.SgdStep;
 
 /**
  * CPU fused optimizer steps: one pass over the parameter instead of a dozen tensor ops, each float

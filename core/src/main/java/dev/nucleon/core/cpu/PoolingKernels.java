@@ -1,7 +1,7 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.PoolGeometry;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.PoolGeometry;
+import dev.nucleon.core.backend.UpsampleMode;
 
 /** CPU pooling and upsampling, one (n, c) plane per task. */
 final class PoolingKernels {

@@ -1,6 +1,6 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.backend.ReduceOp;
 
 /** CPU reductions: sum/max to a kept shape, softmax over an axis, negative log-likelihood. */
 final class ReductionKernels {

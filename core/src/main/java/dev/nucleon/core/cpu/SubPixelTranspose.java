@@ -1,7 +1,7 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.ConvGeometry;
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.Epilogue;
 
 /**
  * Backward data of a strided convolution (the forward pass of a strided transposed convolution) as

@@ -1,15 +1,17 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.UnaryOp;
 
 /**
- * Elementwise arithmetic and activations: broadcast binary ops (add, sub, mul, div) and the unary family of
- * {@link UnaryOp} (neg, exp, log, sqrt, abs, pow, clamp, relu, elu, leaky relu, sigmoid, tanh, scalar ops).
+ * Elementwise arithmetic and activations: broadcast binary ops (add, sub, mul, div) and every row of the
+ * {@link UnaryOp} table (neg, exp, …, the activations). Each op records its {@link dev.nucleon.core.Op} for autograd;
+ * the gradients are in {@link dev.nucleon.core.GradientRules}.
  *
  * <p>Broadcasting follows NumPy: shapes are right-aligned and a size-1 axis stretches. In the backward
  * pass the gradient of a broadcast operand is summed back to its shape ({@link Reductions#sumTo}).
@@ -27,9 +29,7 @@ public final class Arithmetic {
      * @throws IllegalArgumentException when the shapes do not broadcast or the tensors are on different devices
      */
     public static Tensor add(Tensor a, Tensor b) {
-        Tensor out = binary("add", BinaryOp.ADD, a, b);
-        return Autograd.record(out, "add", g -> new Tensor[] {
-                Reductions.sumTo(g, a.shape()), Reductions.sumTo(g, b.shape())}, a, b);
+        return Autograd.record(binary("add", BinaryOp.ADD, a, b), new Op.Binary(BinaryOp.ADD), a, b);
     }
 
     /**
@@ -40,9 +40,7 @@ public final class Arithmetic {
      * @throws IllegalArgumentException when the shapes do not broadcast or the tensors are on different devices
      */
     public static Tensor sub(Tensor a, Tensor b) {
-        Tensor out = binary("sub", BinaryOp.SUB, a, b);
-        return Autograd.record(out, "sub", g -> new Tensor[] {
-                Reductions.sumTo(g, a.shape()), b.requiresGrad() ? Reductions.sumTo(g.neg(), b.shape()) : null}, a, b);
+        return Autograd.record(binary("sub", BinaryOp.SUB, a, b), new Op.Binary(BinaryOp.SUB), a, b);
     }
 
     /**
@@ -53,10 +51,7 @@ public final class Arithmetic {
      * @throws IllegalArgumentException when the shapes do not broadcast or the tensors are on different devices
      */
     public static Tensor mul(Tensor a, Tensor b) {
-        Tensor out = binary("mul", BinaryOp.MUL, a, b);
-        return Autograd.record(out, "mul", g -> new Tensor[] {
-                a.requiresGrad() ? Reductions.sumTo(mul(g, b), a.shape()) : null,
-                b.requiresGrad() ? Reductions.sumTo(mul(g, a), b.shape()) : null}, a, b);
+        return Autograd.record(binary("mul", BinaryOp.MUL, a, b), new Op.Binary(BinaryOp.MUL), a, b);
     }
 
     /**
@@ -67,10 +62,7 @@ public final class Arithmetic {
      * @throws IllegalArgumentException when the shapes do not broadcast or the tensors are on different devices
      */
     public static Tensor div(Tensor a, Tensor b) {
-        Tensor out = binary("div", BinaryOp.DIV, a, b);
-        return Autograd.record(out, "div", g -> new Tensor[] {
-                a.requiresGrad() ? Reductions.sumTo(div(g, b), a.shape()) : null,
-                b.requiresGrad() ? Reductions.sumTo(mul(g, out).div(b).neg(), b.shape()) : null}, a, b);
+        return Autograd.record(binary("div", BinaryOp.DIV, a, b), new Op.Binary(BinaryOp.DIV), a, b);
     }
 
     /**
@@ -105,11 +97,7 @@ public final class Arithmetic {
     public static Tensor unary(UnaryOp op, float p1, float p2, Tensor x) {
         Tensor y = Tensor.empty(x.backend(), x.shape());
         x.backend().unary(op, p1, p2, x.storage(), y.storage());
-        return Autograd.record(y, op.name().toLowerCase(java.util.Locale.ROOT), g -> {
-            Tensor gx = Tensor.zeros(x.backend(), x.shape());
-            x.backend().unaryBackward(op, p1, p2, x.storage(), y.storage(), g.storage(), gx.storage());
-            return new Tensor[] {gx};
-        }, x);
+        return Autograd.record(y, new Op.Unary(op, p1, p2), x);
     }
 
     static void requireSameDevice(String op, Tensor a, Tensor b) {

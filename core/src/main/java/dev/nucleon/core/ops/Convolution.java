@@ -1,10 +1,11 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.ConvGeometry;
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Storage;
 import dev.nucleon.core.Tensor;
 
 /**
@@ -96,13 +97,9 @@ public final class Convolution {
         x.backend().conv2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage(),
                 fused ? activation : Epilogue.NONE);
         if (fused) {
-            return recordFused(y, "conv2d", activation, x, weight, bias);
+            return Autograd.record(y, new Op.Conv2d(g, activation), x, weight, bias); // seen by observers only
         }
-        return activate(activation, Autograd.record(y, "conv2d", gy -> new Tensor[] {
-                x.requiresGrad() ? backwardData(g, gy, weight) : null,
-                weight.requiresGrad() ? backwardWeight(g, x, gy) : null,
-                bias != null && bias.requiresGrad() ? Reductions.sum(gy, new int[] {0, 2, 3}, false) : null
-        }, x, weight, bias));
+        return activate(activation, Autograd.record(y, new Op.Conv2d(g, Epilogue.NONE), x, weight, bias));
     }
 
     /**
@@ -243,49 +240,16 @@ public final class Convolution {
         x.backend().convTranspose2d(g, x.storage(), weight.storage(), bias == null ? null : bias.storage(), y.storage(),
                 fused ? activation : Epilogue.NONE);
         if (fused) {
-            return recordFused(y, "conv_transpose2d", activation, x, weight, bias);
+            return Autograd.record(y, new Op.ConvTranspose2d(g, outputPadding[0], outputPadding[1], activation), x,
+                    weight, bias); // seen by observers only
         }
-        return activate(activation, Autograd.record(y, "conv_transpose2d", gy -> new Tensor[] {
-                x.requiresGrad() ? forward(g, gy, weight) : null,
-                weight.requiresGrad() ? backwardWeight(g, gy, x) : null,
-                bias != null && bias.requiresGrad() ? Reductions.sum(gy, new int[] {0, 2, 3}, false) : null
-        }, x, weight, bias));
-    }
-
-    /**
-     * Reports a fused result to op observers (the ONNX exporter sees every op; there is nothing to differentiate:
-     * fusion only runs when no input needs a gradient) as {@code op + "+" + activation}, e.g. {@code conv2d+relu}.
-     */
-    private static Tensor recordFused(Tensor y, String op, Epilogue activation, Tensor x, Tensor w, Tensor bias) {
-        return Autograd.record(y, op + "+" + activation, Convolution::noBackward, x, w, bias);
-    }
-
-    /** The backward of an op recorded only for observers: never called, since no input needed a gradient. */
-    private static Tensor[] noBackward(Tensor gy) {
-        throw new IllegalStateException("an op computed without gradients has no backward pass");
+        return activate(activation, Autograd.record(y,
+                new Op.ConvTranspose2d(g, outputPadding[0], outputPadding[1], Epilogue.NONE), x, weight, bias));
     }
 
     /** The unfused activation (recorded for autograd like any unary op). */
     private static Tensor activate(Epilogue activation, Tensor y) {
         return activation.isNone() ? y : Arithmetic.unary(activation.op(), activation.p1(), 0f, y);
-    }
-
-    private static Tensor forward(ConvGeometry g, Tensor x, Tensor w) {
-        Tensor y = Tensor.empty(x.backend(), g.outputShape());
-        x.backend().conv2d(g, x.storage(), w.storage(), null, y.storage());
-        return y;
-    }
-
-    private static Tensor backwardData(ConvGeometry g, Tensor gy, Tensor w) {
-        Tensor gx = Tensor.zeros(gy.backend(), g.inputShape());
-        gy.backend().conv2dBackwardData(g, gy.storage(), w.storage(), gx.storage());
-        return gx;
-    }
-
-    private static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor gy) {
-        Tensor gw = Tensor.zeros(gy.backend(), g.weightShape());
-        gy.backend().conv2dBackwardWeight(g, x.storage(), gy.storage(), gw.storage());
-        return gw;
     }
 
     static void requireRank4(String op, String what, Tensor t) {

@@ -1,7 +1,8 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.RandomDistribution;
+import dev.nucleon.core.Op;
+import dev.nucleon.core.backend.RandomDistribution;
 import dev.nucleon.core.Tensor;
 
 /**
@@ -41,6 +42,6 @@ public final class Dropout {
         try (var scope = Autograd.noGrad()) {
             y = x.mul(mask);
         }
-        return Autograd.record(y, "dropout", g -> new Tensor[] {g.mul(mask)}, x);
+        return Autograd.record(y, new Op.Dropout(p, mask), x);
     }
 }

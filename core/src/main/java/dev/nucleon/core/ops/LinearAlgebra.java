@@ -1,6 +1,7 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 
@@ -78,12 +79,7 @@ public final class LinearAlgebra {
         Tensor c = Tensor.empty(a.backend(), outShape);
         a.backend().matmul(a.storage(), aCount == 1 ? 0 : (long) m * ka, transA,
                 b.storage(), bCount == 1 ? 0 : (long) ka * n, transB, c.storage(), batch, m, n, ka);
-        return Autograd.record(c, "matmul", g -> new Tensor[] {
-                // ∂/∂a: g · op(b)ᵀ (transposed back when a was used transposed), summed over a shared a
-                a.requiresGrad() ? Reductions.sumTo(transA ? product(b, transB, g, true) : product(g, false, b, !transB), as) : null,
-                // ∂/∂b: op(a)ᵀ · g
-                b.requiresGrad() ? Reductions.sumTo(transB ? product(g, true, a, transA) : product(a, !transA, g, false), bs) : null
-        }, a, b);
+        return Autograd.record(c, new Op.MatMul(transA, transB), a, b);
     }
 
     private static int[] withoutLeadingOnes(int[] shape) {

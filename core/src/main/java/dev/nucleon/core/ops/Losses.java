@@ -1,7 +1,8 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 
@@ -81,12 +82,7 @@ public final class Losses {
         try (var scope = Autograd.noGrad()) {
             loss = perPosition.sum().mul(scale);
         }
-        return Autograd.record(loss, "nll_loss", g -> {
-            Tensor gLoss = perPosition.fullLike(g.item() * scale);
-            Tensor gLogp = Tensor.zeros(logp.backend(), ls);
-            logp.backend().nllLossBackward(target.storage(), gLoss.storage(), gLogp.storage(), outer, classes, inner);
-            return new Tensor[] {gLogp, null};
-        }, logp, target);
+        return Autograd.record(loss, new Op.NllLoss(), logp, target);
     }
 
     /** Checks scores (N, K, …) against class-index targets (N, …); returns the target shape. */
@@ -126,8 +122,7 @@ public final class Losses {
         try (var scope = Autograd.noGrad()) {
             out = perElement.sum().mul(scale);
         }
-        return Autograd.record(out, name, g -> new Tensor[] {
-                Arithmetic.binary(name, grad, prediction, target).mul(g.item() * scale), null}, prediction, target);
+        return Autograd.record(out, new Op.ElementwiseLoss(loss, grad), prediction, target);
     }
 
     private static void requireSameShape(String name, Tensor prediction, Tensor target) {

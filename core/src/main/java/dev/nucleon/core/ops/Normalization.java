@@ -1,6 +1,7 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 
@@ -85,16 +86,7 @@ public final class Normalization {
         Tensor y = Tensor.empty(x.backend(), s);
         x.backend().batchNormForward(x.storage(), n, c, spatial, mean.storage(), invStd.storage(), g.storage(),
                 b.storage(), y.storage());
-        Tensor savedMean = mean;
-        Tensor savedInvStd = invStd;
-        return Autograd.record(y, "batch_norm2d", gy -> {
-            Tensor gx = x.requiresGrad() ? Tensor.zeros(x.backend(), s) : null;
-            Tensor gGamma = gamma != null && gamma.requiresGrad() ? Tensor.zeros(x.backend(), c) : null;
-            Tensor gBeta = beta != null && beta.requiresGrad() ? Tensor.zeros(x.backend(), c) : null;
-            x.backend().batchNormBackward(x.storage(), gy.storage(), n, c, spatial, savedMean.storage(),
-                    savedInvStd.storage(), g.storage(), training, gx == null ? null : gx.storage(),
-                    gGamma == null ? null : gGamma.storage(), gBeta == null ? null : gBeta.storage());
-            return new Tensor[] {gx, null, null, gGamma, gBeta};
-        }, x, runningMean, runningVar, gamma, beta);
+        return Autograd.record(y, new Op.BatchNorm2d(training, eps, mean, invStd, g), x, runningMean, runningVar,
+                gamma, beta);
     }
 }

@@ -1,7 +1,7 @@
 package dev.nucleon.core.ops;
 
-import dev.nucleon.core.AdamStep;
-import dev.nucleon.core.SgdStep;
+import dev.nucleon.core.backend.AdamStep;
+import dev.nucleon.core.backend.SgdStep;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 
@@ -17,7 +17,7 @@ public final class OptimizerSteps {
     }
 
     /**
-     * Updates θ, m and v in place by one Adam/AdamW step from gradient g ({@link dev.nucleon.core.Backend#adamUpdate}
+     * Updates θ, m and v in place by one Adam/AdamW step from gradient g ({@link dev.nucleon.core.backend.Backend#adamUpdate}
      * gives the formulas and their float rounding).
      *
      * @param theta the parameter θ, updated
@@ -34,7 +34,7 @@ public final class OptimizerSteps {
 
     /**
      * Updates θ (and the momentum buffer, when momentum ≠ 0) in place by one SGD step
-     * ({@link dev.nucleon.core.Backend#sgdUpdate} gives the formulas and their float rounding).
+     * ({@link dev.nucleon.core.backend.Backend#sgdUpdate} gives the formulas and their float rounding).
      *
      * @param theta  the parameter θ, updated
      * @param grad   its gradient g, θ's shape, read only

@@ -1,7 +1,8 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.PoolGeometry;
+import dev.nucleon.core.Op;
+import dev.nucleon.core.backend.PoolGeometry;
 import dev.nucleon.core.Tensor;
 
 /**
@@ -28,11 +29,7 @@ public final class Pooling {
         PoolGeometry g = PoolGeometry.of(x.shape(), kernel, stride, padding, false);
         Tensor y = Tensor.empty(x.backend(), g.outputShape());
         x.backend().maxPool2d(g, x.storage(), y.storage());
-        return Autograd.record(y, "max_pool2d", gy -> {
-            Tensor gx = Tensor.zeros(x.backend(), x.shape());
-            x.backend().maxPool2dBackward(g, x.storage(), gy.storage(), gx.storage());
-            return new Tensor[] {gx};
-        }, x);
+        return Autograd.record(y, new Op.MaxPool2d(g), x);
     }
 
     /**
@@ -54,10 +51,6 @@ public final class Pooling {
         PoolGeometry g = PoolGeometry.of(x.shape(), kernel, stride, padding, countIncludePad);
         Tensor y = Tensor.empty(x.backend(), g.outputShape());
         x.backend().avgPool2d(g, x.storage(), y.storage());
-        return Autograd.record(y, "avg_pool2d", gy -> {
-            Tensor gx = Tensor.zeros(x.backend(), x.shape());
-            x.backend().avgPool2dBackward(g, gy.storage(), gx.storage());
-            return new Tensor[] {gx};
-        }, x);
+        return Autograd.record(y, new Op.AvgPool2d(g), x);
     }
 }

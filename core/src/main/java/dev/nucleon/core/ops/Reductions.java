@@ -1,8 +1,8 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.Op;
+import dev.nucleon.core.backend.ReduceOp;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 
@@ -37,7 +37,7 @@ public final class Reductions {
     public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
         int[] kept = keptShape("sum", x.shape(), dims);
         Tensor out = reduceRaw(ReduceOp.SUM, x, kept);
-        Autograd.record(out, "sum", g -> new Tensor[] {Shaping.expand(g.reshape(kept), x.shape())}, x);
+        Autograd.record(out, new Op.Sum(kept), x);
         return keepDim ? out : out.reshape(dropped(x.shape(), dims));
     }
 
@@ -92,11 +92,7 @@ public final class Reductions {
             throw new IllegalArgumentException("max: tensor of shape " + Shape.str(x.shape()) + " is empty");
         }
         Tensor out = reduceRaw(ReduceOp.MAX, x, kept);
-        Autograd.record(out, "max", g -> {
-            Tensor mask = Arithmetic.binary("max", BinaryOp.EQ, x, out);
-            Tensor ties = reduceRaw(ReduceOp.SUM, mask, kept);
-            return new Tensor[] {Arithmetic.mul(mask, Arithmetic.div(g.reshape(kept), ties))};
-        }, x);
+        Autograd.record(out, new Op.Max(kept), x);
         return keepDim ? out : out.reshape(dropped(x.shape(), dims));
     }
 

@@ -1,7 +1,8 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 
@@ -12,7 +13,7 @@ import java.util.List;
 /**
  * Shape and layout: reshape (a view), permute, slice/crop, pad, concat/split, expand. Everything but
  * reshape copies, since tensors are always contiguous; the copies all go through one backend op,
- * {@link dev.nucleon.core.Backend#copyRegion}, whose adjoint is itself with source and target swapped.
+ * {@link dev.nucleon.core.backend.Backend#copyRegion}, whose adjoint is itself with source and target swapped.
  */
 public final class Shaping {
 
@@ -49,7 +50,7 @@ public final class Shaping {
         }
         int[] original = x.shape();
         Tensor out = Tensor.fromStorage(x.storage(), shape);
-        return Autograd.record(out, "reshape", g -> new Tensor[] {reshape(g, original)}, x);
+        return Autograd.record(out, new Op.Reshape(), x);
     }
 
     /**
@@ -66,7 +67,6 @@ public final class Shaping {
         }
         int[] p = new int[rank];
         boolean[] seen = new boolean[rank];
-        int[] inverse = new int[rank];
         int[] outShape = new int[rank];
         for (int d = 0; d < rank; d++) {
             p[d] = Shape.axis("permute", perm[d], rank);
@@ -74,12 +74,11 @@ public final class Shaping {
                 throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " is not a permutation");
             }
             seen[p[d]] = true;
-            inverse[p[d]] = d;
             outShape[d] = x.shape()[p[d]];
         }
         Tensor out = Tensor.empty(x.backend(), outShape);
         x.backend().permute(x.storage(), x.shape(), p, out.storage());
-        return Autograd.record(out, "permute", g -> new Tensor[] {permute(g, inverse)}, x);
+        return Autograd.record(out, new Op.Permute(p), x);
     }
 
     /**
@@ -185,12 +184,7 @@ public final class Shaping {
         Tensor out = Tensor.empty(x.backend(), size);
         x.backend().copyRegion(x.storage(), shape, start.clone(), out.storage(), size, new int[shape.length],
                 size.clone(), false);
-        return Autograd.record(out, "crop", g -> {
-            Tensor gx = Tensor.zeros(g.backend(), shape);
-            g.backend().copyRegion(g.storage(), size, new int[shape.length], gx.storage(), shape, start.clone(),
-                    size.clone(), false);
-            return new Tensor[] {gx};
-        }, x);
+        return Autograd.record(out, new Op.Crop(start.clone()), x);
     }
 
     /**
@@ -223,7 +217,7 @@ public final class Shaping {
         }
         x.backend().copyRegion(x.storage(), shape, new int[shape.length], out.storage(), outShape, before.clone(),
                 shape, false);
-        return Autograd.record(out, "pad", g -> new Tensor[] {crop(g, before, shape)}, x);
+        return Autograd.record(out, new Op.Pad(before.clone(), after.clone(), value), x);
     }
 
     /**
@@ -268,7 +262,7 @@ public final class Shaping {
             out.backend().copyRegion(parts[i].storage(), s, new int[s.length], out.storage(), outShape, at, s, false);
             offset += s[a];
         }
-        return Autograd.record(out, "concat", g -> split(g, a, sizes).toArray(new Tensor[0]), parts);
+        return Autograd.record(out, new Op.Concat(a), parts);
     }
 
     /**
@@ -317,7 +311,6 @@ public final class Shaping {
         Tensor out = Tensor.empty(x.backend(), shape);
         x.backend().binary(BinaryOp.ADD, x.storage(), Shape.padLeft(x.shape(), shape.length), zero.storage(),
                 zero.shape(), out.storage(), shape);
-        int[] original = x.shape();
-        return Autograd.record(out, "expand", g -> new Tensor[] {Reductions.sumTo(g, original)}, x);
+        return Autograd.record(out, new Op.Expand(), x);
     }
 }

@@ -1,6 +1,7 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Op;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 
@@ -43,10 +44,6 @@ public final class Softmax {
         int inner = Shape.product(s, a + 1, s.length);
         Tensor y = Tensor.empty(x.backend(), s);
         x.backend().softmax(x.storage(), y.storage(), outer, s[a], inner, log);
-        return Autograd.record(y, name, g -> {
-            Tensor gx = Tensor.zeros(x.backend(), s);
-            x.backend().softmaxBackward(y.storage(), g.storage(), gx.storage(), outer, s[a], inner, log);
-            return new Tensor[] {gx};
-        }, x);
+        return Autograd.record(y, new Op.Softmax(a, log), x);
     }
 }

@@ -1,8 +1,9 @@
 package dev.nucleon.core.ops;
 
 import dev.nucleon.core.Autograd;
+import dev.nucleon.core.Op;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UpsampleMode;
 
 /**
  * Upsampling of (N, C, H, W) by an integer factor to (N, C, H·f, W·f): nearest copies each pixel into an
@@ -29,10 +30,6 @@ public final class Upsampling {
         int[] s = x.shape();
         Tensor y = Tensor.empty(x.backend(), s[0], s[1], s[2] * factor, s[3] * factor);
         x.backend().upsample(mode, s[0], s[1], s[2], s[3], factor, x.storage(), y.storage());
-        return Autograd.record(y, "upsample_" + mode.name().toLowerCase(java.util.Locale.ROOT), gy -> {
-            Tensor gx = Tensor.zeros(x.backend(), s);
-            x.backend().upsampleBackward(mode, s[0], s[1], s[2], s[3], factor, gy.storage(), gx.storage());
-            return new Tensor[] {gx};
-        }, x);
+        return Autograd.record(y, new Op.Upsample(mode, factor), x);
     }
 }

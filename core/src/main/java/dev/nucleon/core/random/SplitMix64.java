@@ -3,7 +3,7 @@ package dev.nucleon.core.random;
 /**
  * SplitMix64's output function, the one bit mixer of the project: a bijection on 64-bit values in which every
  * input bit flips each output bit with probability close to ½. Written once here; the counter-based generator
- * ({@link dev.nucleon.core.cpu.CounterRandom}), the seeds of weight initialisers ({@code nn.init.Initializers.mix})
+ * ({@link dev.nucleon.core.random.CounterRandom}), the seeds of weight initialisers ({@code nn.init.Initializers.mix})
  * and the patch order of training ({@code segmentation.train.PatchLoader}) all call it.
  *
  * <pre>

@@ -1,7 +1,7 @@
 package dev.nucleon.core.reference;
 
-import dev.nucleon.core.BinaryOp;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.BinaryOp;
+import dev.nucleon.core.backend.UnaryOp;
 
 /**
  * The elementwise primitives: {@code y[i] = f(x[i])} and {@code out[i] = f(a[i'], b[i''])} with NumPy
@@ -28,7 +28,7 @@ public final class ElementwiseLoops {
     }
 
     /**
-     * {@return op(x; p1, p2) in double: the formulas of {@link UnaryOp}, one per line}
+     * {@return op(x; p1, p2) in double: the row of the {@link UnaryOp} table}
      *
      * @param op the function
      * @param p1 its first scalar parameter
@@ -36,22 +36,7 @@ public final class ElementwiseLoops {
      * @param x  the argument
      */
     public static double unary(UnaryOp op, double p1, double p2, double x) {
-        return switch (op) {
-            case NEG -> -x;
-            case EXP -> Math.exp(x);
-            case LOG -> Math.log(x);
-            case SQRT -> Math.sqrt(x);
-            case ABS -> Math.abs(x);
-            case POW -> Math.pow(x, p1);
-            case ADD_SCALAR -> x + p1;
-            case MUL_SCALAR -> x * p1;
-            case CLAMP -> Math.min(Math.max(x, p1), p2);
-            case RELU -> Math.max(x, 0);
-            case ELU -> x > 0 ? x : p1 * Math.expm1(x);
-            case LEAKY_RELU -> x > 0 ? x : p1 * x;
-            case SIGMOID -> 1 / (1 + Math.exp(-x));
-            case TANH -> Math.tanh(x);
-        };
+        return op.reference(x, p1, p2);
     }
 
     /**

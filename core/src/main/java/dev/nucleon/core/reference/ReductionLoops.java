@@ -1,6 +1,6 @@
 package dev.nucleon.core.reference;
 
-import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.backend.ReduceOp;
 
 import java.util.Arrays;
 

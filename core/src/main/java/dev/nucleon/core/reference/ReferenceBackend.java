@@ -1,12 +1,12 @@
 package dev.nucleon.core.reference;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.BackendStatus;
-import dev.nucleon.core.BinaryOp;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.BackendStatus;
+import dev.nucleon.core.backend.BinaryOp;
 import dev.nucleon.core.Device;
-import dev.nucleon.core.ReduceOp;
-import dev.nucleon.core.Storage;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.ReduceOp;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
 
 /**
  * The reference backend: the eight primitives of {@link Backend}, as plain loops over float[] with double

@@ -1,7 +1,7 @@
 package dev.nucleon.core.reference;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Storage;
 
 /** A float[] on the Java heap, owned by the {@link ReferenceBackend}. */
 final class ReferenceStorage implements Storage {

@@ -3,7 +3,7 @@
  * tested against, and the template for a new device.
  *
  * <p>{@link dev.nucleon.core.reference.ReferenceBackend} implements only the eight primitives of
- * {@link dev.nucleon.core.Backend}, one short file per family, plain loops with double accumulation:
+ * {@link dev.nucleon.core.backend.Backend}, one short file per family, plain loops with double accumulation:
  * {@link dev.nucleon.core.reference.StridedCopyLoops} (all data movement), {@link dev.nucleon.core.reference.ElementwiseLoops}
  * (map, and zip with broadcasting), {@link dev.nucleon.core.reference.ReductionLoops} (sum and max over axes),
  * {@link dev.nucleon.core.reference.MatmulLoops} (batched matrix product). Every other op runs

@@ -1,7 +1,7 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.ConvGeometry;
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.reference.ReferenceConv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Storage;
 import dev.nucleon.core.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,16 +1,16 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.AdamStep;
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Backends;
-import dev.nucleon.core.ConvGeometry;
-import dev.nucleon.core.Epilogue;
-import dev.nucleon.core.PoolGeometry;
-import dev.nucleon.core.RandomDistribution;
-import dev.nucleon.core.SgdStep;
-import dev.nucleon.core.Storage;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.AdamStep;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Backends;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.PoolGeometry;
+import dev.nucleon.core.backend.RandomDistribution;
+import dev.nucleon.core.backend.SgdStep;
+import dev.nucleon.core.backend.Storage;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.core.reference.ReferenceBackend;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.PoolGeometry;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.PoolGeometry;
+import dev.nucleon.core.backend.UpsampleMode;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

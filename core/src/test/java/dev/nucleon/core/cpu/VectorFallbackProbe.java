@@ -1,6 +1,6 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.ConvGeometry;
+import dev.nucleon.core.backend.ConvGeometry;
 
 import java.util.Random;
 

@@ -1,7 +1,7 @@
 package dev.nucleon.core.onnx;
 
-import dev.nucleon.core.ConvGeometry;
-import dev.nucleon.core.PoolGeometry;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.PoolGeometry;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

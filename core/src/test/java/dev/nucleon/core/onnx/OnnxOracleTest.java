@@ -1,7 +1,7 @@
 package dev.nucleon.core.onnx;
 
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.core.ops.Convolution;
 import dev.nucleon.core.ops.Normalization;
 import dev.nucleon.core.ops.Pooling;

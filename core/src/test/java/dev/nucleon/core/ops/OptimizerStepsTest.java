@@ -1,7 +1,7 @@
 package dev.nucleon.core.ops;
 
-import dev.nucleon.core.AdamStep;
-import dev.nucleon.core.SgdStep;
+import dev.nucleon.core.backend.AdamStep;
+import dev.nucleon.core.backend.SgdStep;
 import dev.nucleon.core.Tensor;
 import org.junit.jupiter.api.Test;
 

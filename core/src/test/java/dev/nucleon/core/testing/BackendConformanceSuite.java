@@ -1,16 +1,16 @@
 package dev.nucleon.core.testing;
 
-import dev.nucleon.core.Backend;
-import dev.nucleon.core.Backends;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Backends;
 import dev.nucleon.core.Device;
-import dev.nucleon.core.Epilogue;
-import dev.nucleon.core.RandomDistribution;
-import dev.nucleon.core.Storage;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.RandomDistribution;
+import dev.nucleon.core.backend.Storage;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.core.UpsampleMode;
-import dev.nucleon.core.cpu.CounterRandom;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.core.ops.Convolution;
+import dev.nucleon.core.random.CounterRandom;
 import dev.nucleon.core.reference.ReferenceBatchNorm;
 import dev.nucleon.core.reference.ReferenceConv;
 import dev.nucleon.core.reference.ReferencePool;
@@ -174,6 +174,9 @@ public abstract class BackendConformanceSuite {
                         x -> ReferenceElementwise.leakyRelu(x, 0.01f)).awayFrom(0),
                 unary("sigmoid", m, Tensor::sigmoid, ReferenceElementwise::sigmoid).range(-8, 8),
                 unary("tanh", m, Tensor::tanh, Math::tanh).range(-3, 3),
+                unary("gelu", m, t -> t.unary(UnaryOp.GELU, 0f, 0f), ReferenceElementwise::gelu).range(-4, 4),
+                unary("gelu multi-threaded", s(36_001), t -> t.unary(UnaryOp.GELU, 0f, 0f), ReferenceElementwise::gelu)
+                        .range(-5, 5).sampleGradient(32),
                 // more than the CPU kernels' 32 768-element grain: the multi-threaded path
                 unary("sigmoid multi-threaded", s(3, 12_001), Tensor::sigmoid, ReferenceElementwise::sigmoid)
                         .range(-6, 6).sampleGradient(32),
@@ -435,7 +438,11 @@ public abstract class BackendConformanceSuite {
     Stream<DynamicTest> fusedActivations() {
         List<OpCheck> checks = new ArrayList<>();
         int[] one = s(1, 1);
-        for (Epilogue f : List.of(Epilogue.RELU, new Epilogue(UnaryOp.ELU, 1f), new Epilogue(UnaryOp.SIGMOID, 0f))) {
+        List<Epilogue> epilogues = new ArrayList<>();
+        for (UnaryOp op : Epilogue.ACTIVATIONS) { // every activation of the UnaryOp table, with a non-trivial parameter
+            epilogues.add(new Epilogue(op, op == UnaryOp.LEAKY_RELU ? 0.1f : op == UnaryOp.ELU ? 1f : 0f));
+        }
+        for (Epilogue f : epilogues) {
             int[] xs = s(2, 3, 9, 8);
             int[] ws = s(4, 3, 3, 3);
             checks.add(OpCheck.of("conv2d", "3x3 pad 1, bias, fused " + f)
@@ -456,12 +463,7 @@ public abstract class BackendConformanceSuite {
     }
 
     private static double[] activate(Epilogue f, double[] v) {
-        return ReferenceElementwise.map(v, switch (f.op()) {
-            case RELU -> ReferenceElementwise::relu;
-            case ELU -> x -> ReferenceElementwise.elu(x, f.p1());
-            case SIGMOID -> ReferenceElementwise::sigmoid;
-            default -> throw new IllegalArgumentException(String.valueOf(f));
-        });
+        return ReferenceElementwise.map(v, x -> f.op().reference(x, f.p1(), 0)); // the table's double f
     }
 
     @TestFactory

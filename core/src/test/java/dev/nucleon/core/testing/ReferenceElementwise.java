@@ -30,6 +30,12 @@ public final class ReferenceElementwise {
         return x > 0 ? x : slope * x;
     }
 
+    public static double gelu(double x) {
+        // GELU, tanh approximation, written out independently of UnaryOp's table: x·Φ̃(x), Φ̃(x) = ½(1 + tanh(√(2/π)(x + 0.044715x³)))
+        double inner = Math.sqrt(2.0 / Math.PI) * (x + 0.044715 * Math.pow(x, 3));
+        return x * 0.5 * (1.0 + Math.tanh(inner));
+    }
+
     public static double sigmoid(double x) {
         return 1 / (1 + Math.exp(-x));
     }

@@ -69,7 +69,7 @@ public final class Tolerances {
 
     /**
      * Seeded random fills against the documented counter-based generator
-     * ({@link dev.nucleon.core.cpu.CounterRandom}). Uniform values are a multiply-add of an exactly
+     * ({@link dev.nucleon.core.random.CounterRandom}). Uniform values are a multiply-add of an exactly
      * representable 24-bit fraction: a backend may fuse it (FMA) and differ in the last bit, hence 2 ulps
      * at |value| ≤ 4. Normal values go through log, sqrt and cos, which a GPU may evaluate in float with its
      * own ulp error (CUDA: ≤ 2–4 ulp each): 1e-5 absolute at |value| ≤ 6.
@@ -104,7 +104,7 @@ public final class Tolerances {
      * of the expected value. The draws are seeded, so the checks are deterministic; 5σ (a 1-in-1.7-million
      * chance for a correct generator with another seed) catches a keep probability of p instead of 1 − p, a
      * wrong scale or a biased generator, e.g. a dropout keep fraction off by more than 1.6 % at n = 20 000.
-     * (The exact streams are pinned separately, against {@link dev.nucleon.core.cpu.CounterRandom}.)
+     * (The exact streams are pinned separately, against {@link dev.nucleon.core.random.CounterRandom}.)
      */
     public static final double STATISTICAL_SIGMAS = 5;
 }

@@ -1,7 +1,7 @@
 package dev.nucleon.nn.init;
 
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.cpu.CounterRandom;
+import dev.nucleon.core.random.CounterRandom;
 import dev.nucleon.core.random.SplitMix64;
 
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,10 @@
 package dev.nucleon.nn.layers;
 
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.core.ops.Convolution;
 import dev.nucleon.core.ops.Shaping;
+import dev.nucleon.nn.ConcatReader;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.Parameter;
 import dev.nucleon.nn.init.Initializer;
@@ -24,7 +25,7 @@ import java.util.Objects;
  * kernel {@link Initializers#glorotUniform() glorot_uniform}, bias {@link Initializers#zeros() zeros}.
  * Parameters: {@code weight}, {@code bias} (PyTorch's names and layout).
  */
-public final class Conv2d extends Module {
+public final class Conv2d extends Module implements ConcatReader {
 
     private final int inChannels;
     private final int outChannels;
@@ -239,7 +240,7 @@ public final class Conv2d extends Module {
 
     /** Reads the parts in place ({@link Convolution#conv2d(Tensor[], Tensor, Tensor, int[], int[], int[], int, Epilogue)}). */
     @Override
-    protected Tensor computeConcat(Tensor[] parts) {
+    public Tensor computeConcat(Tensor[] parts) {
         int[] pad = {padding, padding};
         if (same) {
             int[][] beforeAfter = samePadding(parts[0].shape());

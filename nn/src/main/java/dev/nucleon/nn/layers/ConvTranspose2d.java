@@ -1,6 +1,6 @@
 package dev.nucleon.nn.layers;
 
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.core.ops.Convolution;
 import dev.nucleon.nn.Module;

@@ -1,14 +1,9 @@
 package dev.nucleon.nn.layers;
 
-import dev.nucleon.core.Epilogue;
-import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.nn.Module;
+import dev.nucleon.core.backend.UnaryOp;
 
 /** {@code x} for x > 0, {@code alpha·(eˣ − 1)} otherwise; any shape → the same shape. Default alpha 1. */
-public final class ELU extends Module implements ElementwiseActivation {
-
-    private final float alpha;
+public final class ELU extends Activation {
 
     /** ELU with alpha 1. */
     public ELU() {
@@ -21,26 +16,11 @@ public final class ELU extends Module implements ElementwiseActivation {
      * @param alpha the value approached as x → −∞ is −alpha
      */
     public ELU(float alpha) {
-        this.alpha = alpha;
-    }
-
-    @Override
-    protected Tensor compute(Tensor x) {
-        return x.elu(alpha);
-    }
-
-    @Override
-    protected String extraRepr() {
-        return "alpha=" + alpha;
+        super(UnaryOp.ELU, alpha);
     }
 
     /** {@return alpha} */
     public float alpha() {
-        return alpha;
-    }
-
-    @Override
-    public Epilogue epilogue() {
-        return new Epilogue(UnaryOp.ELU, alpha);
+        return p1();
     }
 }

@@ -1,17 +1,12 @@
 package dev.nucleon.nn.layers;
 
-import dev.nucleon.core.Epilogue;
-import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
-import dev.nucleon.nn.Module;
+import dev.nucleon.core.backend.UnaryOp;
 
 /**
  * {@code x} for x ≥ 0, {@code negativeSlope·x} otherwise; any shape → the same shape. Default slope 0.01
  * (PyTorch's; Keras 3's layer uses 0.3 — pass it explicitly to match).
  */
-public final class LeakyReLU extends Module implements ElementwiseActivation {
-
-    private final float negativeSlope;
+public final class LeakyReLU extends Activation {
 
     /** Leaky ReLU with slope 0.01. */
     public LeakyReLU() {
@@ -24,26 +19,11 @@ public final class LeakyReLU extends Module implements ElementwiseActivation {
      * @param negativeSlope the factor applied to negative inputs
      */
     public LeakyReLU(float negativeSlope) {
-        this.negativeSlope = negativeSlope;
-    }
-
-    @Override
-    protected Tensor compute(Tensor x) {
-        return x.leakyRelu(negativeSlope);
-    }
-
-    @Override
-    protected String extraRepr() {
-        return "negative_slope=" + negativeSlope;
+        super(UnaryOp.LEAKY_RELU, negativeSlope);
     }
 
     /** {@return the factor applied to negative inputs} */
     public float negativeSlope() {
-        return negativeSlope;
-    }
-
-    @Override
-    public Epilogue epilogue() {
-        return new Epilogue(UnaryOp.LEAKY_RELU, negativeSlope);
+        return p1();
     }
 }

@@ -1,19 +1,12 @@
 package dev.nucleon.nn.layers;
 
-import dev.nucleon.core.Epilogue;
-import dev.nucleon.core.Tensor;
-import dev.nucleon.nn.Module;
+import dev.nucleon.core.backend.UnaryOp;
 
 /** {@code max(x, 0)}, elementwise; any shape → the same shape. */
-public final class ReLU extends Module implements ElementwiseActivation {
+public final class ReLU extends Activation {
 
-    @Override
-    protected Tensor compute(Tensor x) {
-        return x.relu();
-    }
-
-    @Override
-    public Epilogue epilogue() {
-        return Epilogue.RELU;
+    /** ReLU. */
+    public ReLU() {
+        super(UnaryOp.RELU);
     }
 }

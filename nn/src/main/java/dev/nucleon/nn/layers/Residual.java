@@ -126,13 +126,6 @@ public final class Residual extends Module {
 
     @Override
     protected Tensor compute(Tensor x) {
-        Tensor b = body.forward(x);
-        Tensor s = shortcut.forward(x);
-        Tensor sum = b.add(s);
-        releaseIntermediate(b, x);
-        releaseIntermediate(s, x);
-        Tensor y = activation.forward(sum);
-        releaseIntermediate(sum, x, y);
-        return y;
+        return activation.forward(body.forward(x).add(shortcut.forward(x)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.nucleon.nn.layers;
 
 import dev.nucleon.core.Tensor;
+import dev.nucleon.nn.ConcatReader;
 import dev.nucleon.nn.Module;
 
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.List;
  * {@code 0.weight}, {@code 3.running_mean}, … as in PyTorch's {@code nn.Sequential}).
  * The output shape is the last module's.
  */
-public final class Sequential extends Module {
+public final class Sequential extends Module implements ConcatReader {
 
     private final List<Module> layers = new ArrayList<>();
 
@@ -67,26 +68,22 @@ public final class Sequential extends Module {
 
     @Override
     protected Tensor compute(Tensor x) {
-        return run(x, 0, x);
+        return run(x, 0);
     }
 
     /** The first layer reads the parts ({@link Module#forwardConcat}), the others its output. */
     @Override
-    protected Tensor computeConcat(Tensor[] parts) {
+    public Tensor computeConcat(Tensor[] parts) {
         if (layers.isEmpty()) {
             return null;
         }
-        return run(layers.get(0).forwardConcat(parts), 1, parts);
+        return run(layers.get(0).forwardConcat(parts), 1);
     }
 
-    /** Layers {@code from …} on y, releasing each consumed activation except the caller's tensors. */
-    private Tensor run(Tensor y, int from, Tensor... callers) {
+    /** Layers {@code from …} on y. */
+    private Tensor run(Tensor y, int from) {
         for (Module m : layers.subList(from, layers.size())) {
-            Tensor next = m.forward(y);
-            if (next.storage() != y.storage()) {
-                releaseIntermediate(y, callers);
-            }
-            y = next;
+            y = m.forward(y);
         }
         return y;
     }

@@ -1,25 +1,20 @@
 package dev.nucleon.nn.onnx;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.ConvGeometry;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.Op;
+import dev.nucleon.core.backend.PoolGeometry;
 import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.nn.Module;
-import dev.nucleon.nn.Parameter;
 import dev.nucleon.nn.io.AtomicFileWriter;
-import dev.nucleon.nn.layers.BatchNorm2d;
-import dev.nucleon.nn.layers.Conv2d;
-import dev.nucleon.nn.layers.ConvTranspose2d;
-import dev.nucleon.nn.layers.Dropout;
-import dev.nucleon.nn.layers.ElementwiseActivation;
-import dev.nucleon.nn.layers.Identity;
-import dev.nucleon.nn.layers.MaxPool2d;
-import dev.nucleon.nn.layers.AvgPool2d;
-import dev.nucleon.nn.layers.Softmax;
-import dev.nucleon.nn.layers.Upsample;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,24 +23,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Exports a {@link Module} in inference mode to an ONNX model (opset 17, no dependencies).
+ * Exports a {@link Module} in inference mode to an ONNX model (opset {@value #OPSET}, or the first opset that has
+ * every node used, e.g. 20 for GELU; no dependencies).
  *
- * <p>The graph is traced: the module runs forward once on an example input while a {@link Module.ForwardHook}
- * turns each known layer (Conv2d, ConvTranspose2d, BatchNorm2d, ReLU, LeakyReLU, ELU, Sigmoid, Softmax, MaxPool2d,
- * AvgPool2d, Upsample, Dropout, Identity) into ONNX nodes, and an {@link Autograd.OpObserver} captures the core
- * ops a network does in its own code between layers (concat → Concat; add/sub/mul/div → Add/Sub/Mul/Div, with
- * tensors not produced by the graph stored as constants). Anything else fails with a message naming the op.
- * Control flow must not depend on the input's size beyond what the traced shapes show.
+ * <p>The graph is traced: the module runs forward once on an example input while an {@link Autograd.OpObserver}
+ * sees every op as its typed {@link Op} record and writes the ONNX node that record describes — convolutions with
+ * their geometry (and fused activation), batch norm, the activations of the {@link UnaryOp} table (each row names
+ * its ONNX node), pooling, up-sampling, softmax, concat with its axis, pad and the broadcast arithmetic. An op whose
+ * inputs all come from outside the traced graph (weights, running statistics, constants derived from them) is not
+ * written: its inputs are stored as initializers where a graph op reads them, named after the module's parameters
+ * and buffers. Anything else fails with a message naming the op. Control flow and padding must not depend on the
+ * input's size beyond what the traced shapes show (a {@code Conv2d} with 'same' padding and stride &gt; 1 pads by
+ * the traced size's parity).
  *
  * <p>The model has one input {@code input} (N, C, H, W) with symbolic N, H and W and one output {@code output};
- * weights are initializers (raw little-endian floats) named after the module's parameters and buffers.
+ * weights are initializers (raw little-endian floats).
  */
 public final class OnnxExporter {
 
-    /** The ONNX opset the exported models declare. */
+    /** The ONNX opset the exported models declare, unless a node needs a later one (see {@link UnaryOp.Onnx}). */
     public static final int OPSET = 17;
     private static final int IR_VERSION = 8;
     private static final int FLOAT = 1;
+    private static final int INT64 = 7;
 
     private OnnxExporter() {
     }
@@ -68,9 +68,10 @@ public final class OnnxExporter {
         }
         Tracer t = new Tracer(module);
         t.names.put(example, "input");
+        t.traced.add(example);
         Tensor y;
         try (var noGrad = Autograd.noGrad(); var observed = Autograd.observe(t::onOp)) {
-            y = Module.withForwardHook(t::around, () -> module.forward(example));
+            y = module.forward(example);
         }
         ProtoWriter graph = new ProtoWriter();
         t.node("Identity", new String[] {t.name(y)}, new String[] {"output"}, null);
@@ -92,7 +93,7 @@ public final class OnnxExporter {
         model.int64(1, IR_VERSION);
         model.string(2, "nucleon");
         model.message(7, graph);
-        model.message(8, new ProtoWriter().string(1, "").int64(2, OPSET));
+        model.message(8, new ProtoWriter().string(1, "").int64(2, t.opset));
         return model.toByteArray();
     }
 
@@ -126,22 +127,29 @@ public final class OnnxExporter {
     }
 
     private static final class Tracer {
+        /** Every tensor the graph reads, by ONNX name: traced values and initializers. */
         final Map<Tensor, String> names = new IdentityHashMap<>();
-        final Map<Module, String> moduleNames = new IdentityHashMap<>();
+        /** The traced values: the input and the outputs of the ops written so far. */
+        final java.util.Set<Tensor> traced = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        /** The module's parameters and buffers, by tensor: their initializer names. */
+        final Map<Tensor, String> stateNames = new IdentityHashMap<>();
         final List<ProtoWriter> nodes = new ArrayList<>();
         final List<ProtoWriter> initializers = new ArrayList<>();
         final java.util.Set<String> initNames = new java.util.HashSet<>();
-        int inLayer;
+        int opset = OPSET;
         int counter;
 
         Tracer(Module root) {
-            root.namedModules().forEach((n, m) -> moduleNames.put(m, n.isEmpty() ? "model" : n));
+            root.namedParameters().forEach((n, p) -> stateNames.put(p.value(), n));
+            root.namedBuffers().forEach((n, b) -> stateNames.put(b.value(), n));
         }
 
+        /** The name of a tensor the graph reads: a traced tensor's, else an initializer's (created on first use). */
         String name(Tensor t) {
             String n = names.get(t);
             if (n == null) {
-                n = constant("const_" + counter++, t);
+                String state = stateNames.get(t);
+                n = constant(state != null ? state : "const_" + counter++, t.toArray(), t.shape());
                 names.put(t, n);
             }
             return n;
@@ -149,11 +157,6 @@ public final class OnnxExporter {
 
         String fresh(String base) {
             return base + "_" + counter++;
-        }
-
-        String constant(String name, Tensor t) {
-            float[] v = t.toArray();
-            return constant(name, v, t.shape());
         }
 
         String constant(String name, float[] v, int[] shape) {
@@ -170,8 +173,15 @@ public final class OnnxExporter {
             return name;
         }
 
-        String param(Module m, String local, Parameter p) {
-            return constant(moduleNames.get(m) + "." + local, p.value());
+        String constantInt64(String name, long[] v) {
+            if (initNames.add(name)) {
+                ByteBuffer raw = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (long x : v) {
+                    raw.putLong(x);
+                }
+                initializers.add(new ProtoWriter().int64(1, v.length).int64(2, INT64).string(8, name).bytes(9, raw.array()));
+            }
+            return name;
         }
 
         void node(String op, String[] in, String[] out, ProtoWriter[] attrs) {
@@ -212,97 +222,71 @@ public final class OnnxExporter {
             return new ProtoWriter().string(1, name).string(4, v).int64(20, 3);
         }
 
-        static boolean supported(Module m) {
-            return m instanceof Conv2d || m instanceof ConvTranspose2d || m instanceof BatchNorm2d
-                    || m instanceof ElementwiseActivation || m instanceof Softmax
-                    || m instanceof MaxPool2d || m instanceof AvgPool2d || m instanceof Upsample || m instanceof Dropout
-                    || m instanceof Identity;
+        /** One traced op: written as its ONNX node(s) when it reads the traced graph, skipped when it is constant. */
+        void onOp(Op op, Tensor output, Tensor[] inputs) {
+            boolean readsGraph = false;
+            for (Tensor t : inputs) {
+                readsGraph |= t != null && traced.contains(t);
+            }
+            if (!readsGraph) {
+                return; // a constant (e.g. 1/sqrt(running variance + eps)): its result is stored if the graph reads it
+            }
+            String out = fresh(op.name());
+            emit(op, inputs, out);
+            names.put(output, out);
+            traced.add(output);
         }
 
-        Tensor around(Module m, Tensor x, java.util.function.Supplier<Tensor> compute) {
-            if (inLayer > 0 || !supported(m)) {
-                return compute.get();
-            }
-            String in = name(x);
-            inLayer++;
-            Tensor y;
-            try {
-                y = compute.get();
-            } finally {
-                inLayer--;
-            }
-            String out = fresh(moduleNames.getOrDefault(m, "layer"));
-            emit(m, in, out);
-            names.put(y, out);
-            return y;
-        }
-
-        void emit(Module m, String in, String out) {
-            Epilogue fused = m instanceof Conv2d c ? c.fusedActivation()
-                    : m instanceof ConvTranspose2d t ? t.fusedActivation() : Epilogue.NONE;
-            if (!fused.isNone()) { // conv, then the activation node the fusion replaced
-                String conv = fresh(moduleNames.getOrDefault(m, "layer") + ".conv");
-                emitLayer(m, in, conv);
-                activation(fused, conv, out);
-            } else {
-                emitLayer(m, in, out);
-            }
-        }
-
-        /** The ONNX node of an activation. */
-        void activation(Epilogue f, String in, String out) {
-            String[] i = {in};
+        void emit(Op op, Tensor[] inputs, String out) {
             String[] o = {out};
-            switch (f.op()) {
-                case RELU -> node("Relu", i, o, null);
-                case LEAKY_RELU -> node("LeakyRelu", i, o, new ProtoWriter[] {floatAttr("alpha", f.p1())});
-                case ELU -> node("Elu", i, o, new ProtoWriter[] {floatAttr("alpha", f.p1())});
-                case SIGMOID -> node("Sigmoid", i, o, null);
-                case TANH -> node("Tanh", i, o, null);
-                default -> throw new IllegalStateException("no ONNX node for activation " + f);
-            }
-        }
-
-        void emitLayer(Module m, String in, String out) {
-            String[] o = {out};
-            if (m instanceof Conv2d c) {
-                List<String> ins = new ArrayList<>(List.of(in, param(c, "weight", c.weight())));
-                if (c.bias() != null) {
-                    ins.add(param(c, "bias", c.bias()));
+            String x = name(inputs[0]);
+            if (op instanceof Op.Unary u) {
+                unary(u.op(), u.p1(), u.p2(), x, out);
+            } else if (op instanceof Op.Binary b) {
+                String onnx = switch (b.op()) {
+                    case ADD -> "Add";
+                    case SUB -> "Sub";
+                    case MUL -> "Mul";
+                    case DIV -> "Div";
+                    default -> throw unsupported(op);
+                };
+                node(onnx, new String[] {x, name(inputs[1])}, o, null);
+            } else if (op instanceof Op.Conv2d c) {
+                ConvGeometry g = c.geometry();
+                String conv = c.epilogue().isNone() ? out : fresh("conv2d");
+                node("Conv", weights(x, inputs), new String[] {conv}, new ProtoWriter[] {
+                    ints("kernel_shape", g.kernelH(), g.kernelW()), ints("strides", g.strideH(), g.strideW()),
+                    ints("dilations", g.dilationH(), g.dilationW()), intAttr("group", g.groups()),
+                    ints("pads", g.padH(), g.padW(), g.padH(), g.padW())});
+                epilogue(c.epilogue(), conv, out);
+            } else if (op instanceof Op.ConvTranspose2d c) {
+                ConvGeometry g = c.geometry();
+                String conv = c.epilogue().isNone() ? out : fresh("conv_transpose2d");
+                node("ConvTranspose", weights(x, inputs), new String[] {conv}, new ProtoWriter[] {
+                    ints("kernel_shape", g.kernelH(), g.kernelW()), ints("strides", g.strideH(), g.strideW()),
+                    ints("dilations", g.dilationH(), g.dilationW()), intAttr("group", g.groups()),
+                    ints("pads", g.padH(), g.padW(), g.padH(), g.padW()),
+                    ints("output_padding", c.outputPadH(), c.outputPadW())});
+                epilogue(c.epilogue(), conv, out);
+            } else if (op instanceof Op.BatchNorm2d bn) {
+                if (bn.training()) {
+                    throw unsupported(op);
                 }
-                ProtoWriter pads = c.samePadding() ? stringAttr("auto_pad", "SAME_UPPER")
-                        : ints("pads", c.padding(), c.padding(), c.padding(), c.padding());
-                node("Conv", ins.toArray(new String[0]), o, new ProtoWriter[] {
-                    ints("kernel_shape", c.kernel(), c.kernel()), ints("strides", c.stride(), c.stride()),
-                    ints("dilations", c.dilation(), c.dilation()), intAttr("group", c.groups()), pads});
-            } else if (m instanceof ConvTranspose2d c) {
-                List<String> ins = new ArrayList<>(List.of(in, param(c, "weight", c.weight())));
-                if (c.bias() != null) {
-                    ins.add(param(c, "bias", c.bias()));
-                }
-                node("ConvTranspose", ins.toArray(new String[0]), o, new ProtoWriter[] {
-                    ints("kernel_shape", c.kernel(), c.kernel()), ints("strides", c.stride(), c.stride()),
-                    ints("dilations", c.dilation(), c.dilation()), intAttr("group", c.groups()),
-                    ints("pads", c.padding(), c.padding(), c.padding(), c.padding()),
-                    ints("output_padding", c.outputPadding(), c.outputPadding())});
-            } else if (m instanceof BatchNorm2d b) {
-                String prefix = moduleNames.get(b);
-                node("BatchNormalization", new String[] {in, param(b, "weight", b.weight()), param(b, "bias", b.bias()),
-                    constant(prefix + ".running_mean", b.runningMean().value()),
-                    constant(prefix + ".running_var", b.runningVar().value())}, o,
-                    new ProtoWriter[] {floatAttr("epsilon", b.eps())});
-            } else if (m instanceof ElementwiseActivation a) {
-                activation(a.epilogue(), in, out);
-            } else if (m instanceof Softmax s) {
-                node("Softmax", new String[] {in}, o, new ProtoWriter[] {intAttr("axis", s.dim())});
-            } else if (m instanceof MaxPool2d p) {
-                node("MaxPool", new String[] {in}, o, new ProtoWriter[] {ints("kernel_shape", p.kernel(), p.kernel()),
-                    ints("strides", p.stride(), p.stride()), ints("pads", p.padding(), p.padding(), p.padding(), p.padding())});
-            } else if (m instanceof AvgPool2d p) {
-                node("AveragePool", new String[] {in}, o, new ProtoWriter[] {ints("kernel_shape", p.kernel(), p.kernel()),
-                    ints("strides", p.stride(), p.stride()), ints("pads", p.padding(), p.padding(), p.padding(), p.padding()),
-                    intAttr("count_include_pad", p.countIncludePad() ? 1 : 0)});
-            } else if (m instanceof Upsample u) {
+                int c = inputs[0].shape()[1];
+                String scale = inputs[3] != null ? name(inputs[3]) : constant(fresh("ones"), filled(c, 1f), new int[] {c});
+                String shift = inputs[4] != null ? name(inputs[4]) : constant(fresh("zeros"), filled(c, 0f), new int[] {c});
+                node("BatchNormalization", new String[] {x, scale, shift, name(inputs[1]), name(inputs[2])}, o,
+                        new ProtoWriter[] {floatAttr("epsilon", bn.eps())});
+            } else if (op instanceof Op.MaxPool2d p) {
+                PoolGeometry g = p.geometry();
+                node("MaxPool", new String[] {x}, o, new ProtoWriter[] {ints("kernel_shape", g.kernelH(), g.kernelW()),
+                    ints("strides", g.strideH(), g.strideW()), ints("pads", g.padH(), g.padW(), g.padH(), g.padW())});
+            } else if (op instanceof Op.AvgPool2d p) {
+                PoolGeometry g = p.geometry();
+                node("AveragePool", new String[] {x}, o, new ProtoWriter[] {ints("kernel_shape", g.kernelH(), g.kernelW()),
+                    ints("strides", g.strideH(), g.strideW()), ints("pads", g.padH(), g.padW(), g.padH(), g.padW()),
+                    intAttr("count_include_pad", g.countIncludePad() ? 1 : 0)});
+            } else if (op instanceof Op.Upsample u) {
                 float f = u.factor();
                 String scales = constant("scales_" + u.factor(), new float[] {1f, 1f, f, f}, new int[] {4});
                 ProtoWriter[] attrs = u.mode() == UpsampleMode.NEAREST
@@ -310,62 +294,77 @@ public final class OnnxExporter {
                             stringAttr("coordinate_transformation_mode", "asymmetric"), stringAttr("nearest_mode", "floor")}
                         : new ProtoWriter[] {stringAttr("mode", "linear"),
                             stringAttr("coordinate_transformation_mode", "half_pixel")};
-                node("Resize", new String[] {in, "", scales}, o, attrs);
-            } else { // Dropout (eval), Identity
-                node("Identity", new String[] {in}, o, null);
-            }
-        }
-
-        void onOp(String op, Tensor output, Tensor[] inputs) {
-            if (inLayer > 0) {
-                return;
-            }
-            String onnx = switch (op) {
-                case "add" -> "Add";
-                case "sub" -> "Sub";
-                case "mul" -> "Mul";
-                case "div" -> "Div";
-                case "concat" -> "Concat";
-                default -> throw new UnsupportedOperationException("ONNX export: op '" + op
-                        + "' outside a supported layer is not supported (layers: Conv2d, ConvTranspose2d, BatchNorm2d, "
-                        + "activations, pooling, Upsample, Dropout, Identity; between layers: concat, add, sub, mul, div)");
-            };
-            String[] in = new String[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                in[i] = name(inputs[i]);
-            }
-            String out = fresh(op);
-            if (onnx.equals("Concat")) {
-                int axis = concatAxis(output, inputs);
-                node("Concat", in, new String[] {out}, new ProtoWriter[] {intAttr("axis", axis)});
+                node("Resize", new String[] {x, "", scales}, o, attrs);
+            } else if (op instanceof Op.Softmax sm) {
+                node(sm.log() ? "LogSoftmax" : "Softmax", new String[] {x}, o, new ProtoWriter[] {intAttr("axis", sm.axis())});
+            } else if (op instanceof Op.Concat c) {
+                String[] in = new String[inputs.length];
+                for (int i = 0; i < inputs.length; i++) {
+                    in[i] = name(inputs[i]);
+                }
+                node("Concat", in, o, new ProtoWriter[] {intAttr("axis", c.axis())});
+            } else if (op instanceof Op.Pad p) {
+                int rank = p.before().length;
+                long[] pads = new long[2 * rank];
+                for (int d = 0; d < rank; d++) {
+                    pads[d] = p.before()[d];
+                    pads[rank + d] = p.after()[d];
+                }
+                String padsName = constantInt64(fresh("pads"), pads);
+                String value = constant(fresh("pad_value"), new float[] {p.value()}, new int[0]);
+                node("Pad", new String[] {x, padsName, value}, o, new ProtoWriter[] {stringAttr("mode", "constant")});
             } else {
-                node(onnx, in, new String[] {out}, null);
+                throw unsupported(op);
             }
-            names.put(output, out);
         }
 
-        static int concatAxis(Tensor output, Tensor[] inputs) {
-            int[] os = output.shape();
-            for (int a = 0; a < os.length; a++) {
-                int sum = 0;
-                boolean othersEqual = true;
-                for (Tensor t : inputs) {
-                    sum += t.shape()[a];
-                    for (int b = 0; b < os.length; b++) {
-                        if (b != a && t.shape()[b] != os[b]) {
-                            othersEqual = false;
-                        }
-                    }
-                }
-                boolean differs = false;
-                for (Tensor t : inputs) {
-                    differs |= t.shape()[a] != os[a];
-                }
-                if (sum == os[a] && othersEqual && (inputs.length == 1 || differs)) {
-                    return a;
-                }
+        /** Conv inputs: x, the weight and the bias when present. */
+        String[] weights(String x, Tensor[] inputs) {
+            List<String> in = new ArrayList<>(List.of(x, name(inputs[1])));
+            if (inputs[2] != null) {
+                in.add(name(inputs[2]));
             }
-            return 1;
+            return in.toArray(new String[0]);
+        }
+
+        /** The activation a convolution applied as its epilogue, as the node after it (none for NONE). */
+        void epilogue(Epilogue e, String conv, String out) {
+            if (!e.isNone()) {
+                unary(e.op(), e.p1(), 0f, conv, out);
+            }
+        }
+
+        /** The ONNX node of a row of the {@link UnaryOp} table, as the row's {@link UnaryOp#onnx()} says. */
+        void unary(UnaryOp op, float p1, float p2, String in, String out) {
+            UnaryOp.Onnx onnx = op.onnx();
+            if (onnx == null) {
+                throw new UnsupportedOperationException("ONNX export: unary op " + op.label() + " has no ONNX node");
+            }
+            opset = Math.max(opset, onnx.sinceOpset());
+            List<String> ins = new ArrayList<>(List.of(in));
+            float[] parameters = {p1, p2};
+            for (int i = 0; i < onnx.parameterInputs(); i++) {
+                ins.add(constant(fresh(op.label() + "_p" + (i + 1)), new float[] {parameters[i]}, new int[0]));
+            }
+            List<ProtoWriter> attrs = new ArrayList<>();
+            if (onnx.p1Attribute() != null) {
+                attrs.add(floatAttr(onnx.p1Attribute(), p1));
+            }
+            onnx.attributes().forEach((k, v) -> attrs.add(stringAttr(k, v)));
+            node(onnx.op(), ins.toArray(new String[0]), new String[] {out}, attrs.toArray(new ProtoWriter[0]));
+        }
+
+        static float[] filled(int n, float v) {
+            float[] a = new float[n];
+            java.util.Arrays.fill(a, v);
+            return a;
+        }
+
+        static UnsupportedOperationException unsupported(Op op) {
+            return new UnsupportedOperationException("ONNX export: op '" + op.name() + "' is not supported (supported: "
+                    + "conv2d, conv_transpose2d, batch_norm2d in eval mode, the activations and elementwise functions of "
+                    + "UnaryOp that name an ONNX node, max/avg pooling, upsample, softmax, log_softmax, concat, pad, "
+                    + "add, sub, mul, div)");
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.nucleon.nn.optim;
 
-import dev.nucleon.core.AdamStep;
+import dev.nucleon.core.backend.AdamStep;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.core.ops.OptimizerSteps;
 import dev.nucleon.nn.Module;

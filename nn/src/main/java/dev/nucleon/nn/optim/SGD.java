@@ -1,6 +1,6 @@
 package dev.nucleon.nn.optim;
 
-import dev.nucleon.core.SgdStep;
+import dev.nucleon.core.backend.SgdStep;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.core.ops.OptimizerSteps;
 import dev.nucleon.nn.Module;

@@ -1,9 +1,9 @@
 package dev.nucleon.nn.layers;
 
 import dev.nucleon.core.Autograd;
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UnaryOp;
+import dev.nucleon.core.backend.UnaryOp;
 import dev.nucleon.nn.Module;
 import org.junit.jupiter.api.Test;
 

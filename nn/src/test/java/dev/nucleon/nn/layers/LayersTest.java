@@ -1,7 +1,7 @@
 package dev.nucleon.nn.layers;
 
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.ParameterCount;
 import dev.nucleon.nn.init.Initializers;

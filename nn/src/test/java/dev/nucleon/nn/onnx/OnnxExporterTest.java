@@ -1,6 +1,9 @@
 package dev.nucleon.nn.onnx;
 
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.Epilogue;
+import dev.nucleon.core.backend.UnaryOp;
+import dev.nucleon.core.backend.UpsampleMode;
+import dev.nucleon.nn.layers.Activation;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.layers.BatchNorm2d;
@@ -67,6 +70,49 @@ class OnnxExporterTest {
     void sigmoidHead() throws Exception {
         Module model = new Sequential(new Conv2d(1, 2, 3, 2, 1), new Sigmoid()).eval();
         OrtCheck.check(model, new int[] {1, 1, 64, 64}, new int[] {2, 1, 96, 96});
+    }
+
+    /**
+     * Every activation of the {@link UnaryOp} table, as a layer and fused into the convolution before it, through
+     * the ONNX node its row names (with its parameter), against ONNX Runtime at the traced size and another.
+     */
+    @Test
+    void everyActivationOfTheTableMatchesOnnxRuntime() throws Exception {
+        for (UnaryOp op : Epilogue.ACTIVATIONS) {
+            float p1 = op.parameterName() == null ? 0f : 0.3f;
+            Module layer = new Sequential(new Conv2d(1, 2, 3, 1, 1), new Activation(op, p1)).eval();
+            OrtCheck.check(layer, new int[] {1, 1, 16, 16}, new int[] {2, 1, 24, 20});
+            Conv2d fused = new Conv2d(1, 2, 3, 1, 1);
+            fused.fuseActivation(new Epilogue(op, p1));
+            OrtCheck.check(new Sequential(fused).eval(), new int[] {1, 1, 16, 16}, new int[] {2, 1, 24, 20});
+        }
+    }
+
+    @Test
+    void concatAxisAndPadComeFromTheRecords() throws Exception {
+        // a 2x2 'same' convolution pads one row and column after (a Pad node), then joins its output to its input
+        Module model = new Module() {
+            final Conv2d conv = registerModule("conv", Conv2d.builder(2, 3, 2).samePadding().build());
+
+            @Override
+            protected Tensor compute(Tensor x) {
+                return dev.nucleon.core.ops.Shaping.concat(1, conv.forward(x), x);
+            }
+        }.eval();
+        OrtCheck.check(model, new int[] {1, 2, 12, 12}, new int[] {2, 2, 9, 15});
+    }
+
+    @Test
+    void namesAnOpItCannotWrite() {
+        Module model = new Module() {
+            @Override
+            protected Tensor compute(Tensor x) {
+                return x.permute(0, 1, 3, 2);
+            }
+        }.eval();
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> OnnxExporter.export(model, OrtCheck.random(1, 1, 1, 4, 6)));
+        assertTrue(e.getMessage().contains("'permute'"), e.getMessage());
     }
 
     @Test

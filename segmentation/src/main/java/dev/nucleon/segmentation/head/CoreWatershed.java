@@ -3,20 +3,20 @@ package dev.nucleon.segmentation.head;
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.instance.ConnectedComponents;
-import dev.nucleon.segmentation.instance.Connectivity;
-import dev.nucleon.segmentation.instance.SmallHoleFilling;
-import dev.nucleon.segmentation.instance.SmallObjectRemoval;
-import dev.nucleon.segmentation.instance.Watershed;
+import dev.nucleon.segmentation.morphology.ConnectedComponents;
+import dev.nucleon.segmentation.morphology.Connectivity;
+import dev.nucleon.segmentation.morphology.SmallHoleFilling;
+import dev.nucleon.segmentation.morphology.SmallObjectRemoval;
+import dev.nucleon.segmentation.morphology.Watershed;
 
 /**
- * Instances from a two-channel head output ({@link Head#CONTOUR} or {@link Head#DISTANCE}): one marker per
+ * Instances from a head's two maps ({@link Head#CONTOUR}, {@link Head#DISTANCE}, {@link Head#CLASSES}): one marker per
  * nucleus core, grown over the nucleus mask.
  *
  * <ol>
  *   <li>mask: {@code p_nucleus > threshold}, holes &lt; {@code maxHoleArea} px filled;</li>
  *   <li>core score s per pixel: {@code p_nucleus · (1 − p_contour)} for the contour head, the predicted
- *       normalised distance for the distance head;</li>
+ *       normalised distance for the distance head, the interior-class score for the classes head;</li>
  *   <li>markers: 8-connected components of {@code s > coreThreshold} inside the mask; a mask component
  *       without any marker gets one at its highest s, so no detected nucleus is lost;</li>
  *   <li>watershed of −s from the markers inside the mask ({@link Watershed}), so each mask pixel joins the
@@ -38,8 +38,8 @@ public final class CoreWatershed {
     private final int maxHoleArea;
 
     private CoreWatershed(Head head, float threshold, float coreThreshold, int minObjectArea, int maxHoleArea) {
-        if (head.channels() != 2) {
-            throw new IllegalArgumentException("CoreWatershed: needs a two-channel head, got " + head.label());
+        if (head.mapCount() != 2) {
+            throw new IllegalArgumentException("CoreWatershed: needs a head of two maps, got " + head.label());
         }
         if (!(threshold > 0 && threshold < 1) || !(coreThreshold > 0 && coreThreshold < 1)) {
             throw new IllegalArgumentException("CoreWatershed: thresholds must be in (0, 1), got " + threshold + ", "
@@ -55,7 +55,7 @@ public final class CoreWatershed {
     /**
      * The default step for a head: thresholds 0.5 / 0.5, nuclei of at least 16 px, holes below 64 px filled.
      *
-     * @param head a two-channel head ({@link Head#CONTOUR} or {@link Head#DISTANCE})
+     * @param head a head of two maps ({@link Head#CONTOUR}, {@link Head#DISTANCE} or {@link Head#CLASSES})
      * @return the step
      * @throws IllegalArgumentException for a one-channel head
      */

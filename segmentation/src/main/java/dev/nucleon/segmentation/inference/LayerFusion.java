@@ -1,9 +1,10 @@
 package dev.nucleon.segmentation.inference;
 
 import dev.nucleon.core.Device;
-import dev.nucleon.core.Epilogue;
+import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UpsampleMode;
+import dev.nucleon.nn.InferencePlan;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.layers.Conv2d;
 import dev.nucleon.nn.layers.ConvTranspose2d;
@@ -51,8 +52,8 @@ public final class LayerFusion {
 
     /**
      * Everything a model loaded for prediction goes through: inference mode, batch norm folded into the
-     * convolution before it, {@link #fuse}, then {@link Module#releaseIntermediates(boolean) reuse of activation
-     * memory} (a forward pass without gradients hands each activation back once consumed). Call it on the CPU,
+     * convolution before it, {@link #fuse}, then an {@link InferencePlan} for reuse of activation memory (a
+     * forward pass without gradients hands each activation back once its last reader has run). Call it on the CPU,
      * before moving the model to a device, and before any thread uses the model.
      *
      * @param model the network, rewritten in place; it must not be trained afterwards
@@ -62,7 +63,7 @@ public final class LayerFusion {
         model.eval();
         BatchNormFolding.fold(model);
         Report report = fuse(model);
-        model.releaseIntermediates(true);
+        InferencePlan.attach(model);
         return report;
     }
 

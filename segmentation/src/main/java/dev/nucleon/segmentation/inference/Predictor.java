@@ -179,7 +179,7 @@ public final class Predictor {
      * information (images are never rescaled).
      *
      * @param model maps (N, C, H, W) to (N, K, H, W), C = {@code NetworkInput.channels(input)},
-     *              K = {@code head.channels()}
+     *              K = {@code head.channels()} (or (N, K, H/f, W/f): see {@link Head#fromNetwork})
      * @param input the {@link NetworkInput} conversion's name
      * @param head  the head the network was trained with
      * @throws IllegalArgumentException when the network's configured input channels do not match {@code input}
@@ -192,7 +192,7 @@ public final class Predictor {
      * Wraps a network with everything a model file records.
      *
      * @param model            maps (N, C, H, W) to (N, K, H, W), C = {@code NetworkInput.channels(input)},
-     *                         K = {@code head.channels()}
+     *                         K = {@code head.channels()} (or (N, K, H/f, W/f): see {@link Head#fromNetwork})
      * @param input            the {@link NetworkInput} conversion's name
      * @param head             the head the network was trained with
      * @param trainingDiameter median equivalent diameter of the training nuclei in pixels (NaN: unknown, no
@@ -506,7 +506,7 @@ public final class Predictor {
      * @param x    (n, C, side, side) tiles, C = {@link #inputChannels()}, row-major
      * @param n    tiles, ≥ 1
      * @param side tile side in pixels (a multiple of 16 for the U-Nets)
-     * @return (n, K, side, side) head outputs, K = {@code head().channels()}, a new array
+     * @return (n, K, side, side) head outputs, K = {@code head().mapCount()}, a new array
      */
     @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public float[] forwardTiles(float[] x, int n, int side) {
@@ -592,7 +592,7 @@ public final class Predictor {
      * The head output of a decoded image, after rescaling when the nuclei size asks for it.
      *
      * @param image (C, H, W) image with values in [0, 1]
-     * @return (K, H, W) head output at the image's size, K = {@link Head#channels()}
+     * @return (K, H, W) head output at the image's size, K = {@link Head#mapCount()}
      */
     public FloatImage output(FloatImage image) {
         return output(image, InferenceListener.NONE);
@@ -770,7 +770,7 @@ public final class Predictor {
     }
 
     private FloatImage grid(Settings s, FloatImage input, Progress progress) {
-        int w = input.width(), h = input.height(), k = head.channels(), patch = s.patch;
+        int w = input.width(), h = input.height(), k = head.mapCount(), patch = s.patch;
         PatchGrid grid = new PatchGrid(w, h, patch, s.stride);
         List<int[]> origins = grid.origins();
         MaxStitcher out = new MaxStitcher(w, h, k);
@@ -795,7 +795,7 @@ public final class Predictor {
     }
 
     private FloatImage tiled(Settings s, FloatImage input, Progress progress) {
-        int k = head.channels();
+        int k = head.mapCount();
         try {
             return new TiledInference(s.patch, s.tileMargin, TiledInference.Padding.REFLECT).run(input, tile -> {
                 int tw = tile.width(), th = tile.height(), side = Math.max(round16(tw), round16(th));
@@ -818,10 +818,10 @@ public final class Predictor {
         if (!s.flipTta) {
             return forward(s, x, n, side);
         }
-        float[] sum = new float[n * head.channels() * side * side];
+        float[] sum = new float[n * head.mapCount() * side * side];
         for (int flip = 0; flip < 4; flip++) {
             boolean fx = (flip & 1) != 0, fy = (flip & 2) != 0;
-            float[] y = flip(forward(s, flip(x, n * inChannels, side, fx, fy), n, side), n * head.channels(), side,
+            float[] y = flip(forward(s, flip(x, n * inChannels, side, fx, fy), n, side), n * head.mapCount(), side,
                     fx, fy);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += y[i];
@@ -838,8 +838,13 @@ public final class Predictor {
         if (!s.device.isCpu()) {
             t = t.to(s.device);
         }
-        float[] y = model.forward(t).toArray();
-        int k = head.channels();
+        float[] y;
+        try {
+            y = head.maps(head.fromNetwork(model.forward(t), side, side)).toArray();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Predictor: " + e.getMessage(), e);
+        }
+        int k = head.mapCount();
         if (y.length != n * k * side * side) {
             throw new IllegalStateException("Predictor: the " + head.label() + " head needs the network to map (N, C, H, W)"
                     + " to (N, " + k + ", H, W); got " + y.length + " values for " + n + " patches of " + side + "x" + side);

@@ -165,7 +165,7 @@ final class StreamedSegmentation {
         StreamedNetworkInput input = new StreamedNetworkInput(image, predictor.input());
         int w = input.width(), h = input.height();
         int[] tiling = predictor.blendedTiling();
-        Bands bands = new Bands(predictor, w, h, predictor.head().channels(), tiling[0]);
+        Bands bands = new Bands(predictor, w, h, predictor.head().mapCount(), tiling[0]);
         new BlendedTiling(tiling[0], tiling[1]).runRows(w, h, input.channels(), input::rows,
                 predictor::forwardTiles, predictor.batchSize(), bands::accept);
         return bands.finish();

@@ -3,6 +3,15 @@ package dev.nucleon.segmentation.instance;
 import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.morphology.ConnectedComponents;
+import dev.nucleon.segmentation.morphology.Connectivity;
+import dev.nucleon.segmentation.morphology.DistanceTransform;
+import dev.nucleon.segmentation.morphology.HMaxima;
+import dev.nucleon.segmentation.morphology.PeakLocalMax;
+import dev.nucleon.segmentation.morphology.SmallHoleFilling;
+import dev.nucleon.segmentation.morphology.SmallObjectRemoval;
+import dev.nucleon.segmentation.morphology.Threshold;
+import dev.nucleon.segmentation.morphology.Watershed;
 
 /**
  * From a nucleus probability map to an instance label map, the post-processing of papers 001 and 004:

@@ -2,6 +2,10 @@ package dev.nucleon.segmentation.instance;
 
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
+import dev.nucleon.segmentation.morphology.ConnectedComponents;
+import dev.nucleon.segmentation.morphology.Connectivity;
+import dev.nucleon.segmentation.morphology.SmallHoleFilling;
+import dev.nucleon.segmentation.morphology.SmallObjectRemoval;
 
 /**
  * Paper 004's post-processing ("Inference"): the nucleus probability (channel 0; any other channel of the head

@@ -1,35 +1,48 @@
 package dev.nucleon.segmentation.networks;
 
+import dev.nucleon.core.backend.UnaryOp;
 import dev.nucleon.nn.Module;
-import dev.nucleon.nn.layers.ELU;
 import dev.nucleon.nn.layers.Identity;
-import dev.nucleon.nn.layers.ReLU;
-import dev.nucleon.nn.layers.Sigmoid;
 
 import java.util.Locale;
 
 /**
- * The activation after a convolution, as the papers name them: ReLU, ELU (α = 1, paper 000's "Optimized
- * U-Net" and the encoder half of its carving), sigmoid (paper 001's Simple CNN) or none (a linear layer).
+ * The activations the network configurations choose from, as the papers name them: ReLU, ELU (α = 1, paper 000's
+ * "Optimized U-Net" and the encoder half of its carving), sigmoid (paper 001's Simple CNN) or none (a linear layer).
+ * Each is a row of core's {@link UnaryOp} table with its parameter (the function, its gradient, its ONNX node and
+ * whether a convolution can fuse it are stated there); this enum only names the configurations' choices.
  */
 public enum Activation {
     /** max(0, x). */
-    RELU,
+    RELU(UnaryOp.RELU, 0f),
     /** x for x &gt; 0, e^x − 1 otherwise (α = 1). */
-    ELU,
+    ELU(UnaryOp.ELU, 1f),
     /** 1 / (1 + e^(−x)), in (0, 1). */
-    SIGMOID,
+    SIGMOID(UnaryOp.SIGMOID, 0f),
     /** The identity: no activation. */
-    NONE;
+    NONE(null, 0f);
 
-    /** {@return a fresh layer computing this activation ({@link Identity} for {@link #NONE})} */
+    private final UnaryOp op;
+    private final float p1;
+
+    Activation(UnaryOp op, float p1) {
+        this.op = op;
+        this.p1 = p1;
+    }
+
+    /** {@return the row of the {@link UnaryOp} table this activation is, or null for {@link #NONE}} */
+    public UnaryOp op() {
+        return op;
+    }
+
+    /** {@return its parameter (ELU's α; 0 for the others)} */
+    public float p1() {
+        return p1;
+    }
+
+    /** {@return a fresh layer computing this activation ({@link Identity} for {@link #NONE}), under its usual name} */
     public Module create() {
-        return switch (this) {
-            case RELU -> new ReLU();
-            case ELU -> new ELU();
-            case SIGMOID -> new Sigmoid();
-            case NONE -> new Identity();
-        };
+        return op == null ? new Identity() : dev.nucleon.nn.layers.Activation.of(op, p1);
     }
 
     /**
@@ -45,7 +58,8 @@ public enum Activation {
                 return a;
             }
         }
-        throw new IllegalArgumentException("activation: '" + text + "' is not one of relu, elu, sigmoid, none");
+        throw new IllegalArgumentException("activation: '" + text + "' is not one of "
+                + java.util.Arrays.stream(values()).map(Activation::toString).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.nucleon.segmentation.networks;
 
+import dev.nucleon.nn.ModelBuilder;
+import dev.nucleon.nn.ModelCatalog;
 import dev.nucleon.nn.ModelConfig;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.init.Initializers;
@@ -13,10 +15,23 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The named networks that reproduce the five papers: name + options → {@link Module}. Each preset is also
- * an nn {@link dev.nucleon.nn.ModelBuilder} ({@link PresetBuilders}, listed in
- * {@code META-INF/services/dev.nucleon.nn.ModelBuilder}), so a network built here carries its
- * {@link ModelConfig} and {@code Checkpoint.load(path)} rebuilds it from the saved file alone.
+ * The named networks that reproduce the five papers: name + options → {@link Module}. Each {@link Preset} is an nn
+ * {@link ModelBuilder} and this class is the {@link ModelCatalog} that contributes them to nn's
+ * {@link dev.nucleon.nn.ModelRegistry} (one line in {@code META-INF/services/dev.nucleon.nn.ModelCatalog}), so a
+ * network built here carries its {@link ModelConfig} and {@code Checkpoint.load(path)} rebuilds it from the saved
+ * file alone.
+ *
+ * <p><b>One configuration vocabulary.</b> There used to be two: nn's {@code ModelConfig}/{@code ModelRegistry}
+ * and, here, a registry of presets of its own bridged to nn by one {@code ModelBuilder} class per preset
+ * ({@code PresetBuilders}). nn's stays, because it is the lower layer and what model files store: a preset name
+ * <em>is</em> a {@link ModelConfig#builder()} name, a preset option <em>is</em> a {@link ModelConfig} argument
+ * (metadata {@code nucleon.config} = {@code {"builder":"unet-plus","args":{"base":"8","up":"us"}}}), and the
+ * registry that {@code Checkpoint.load} asks is the one that lists the presets. This class keeps only what is
+ * about the papers: the table below (each row's paper, default input and options) and the option names. So every
+ * spelling written before still means the same network: the preset names, the option names, the benchmarks'
+ * {@code unet-plus:8:us}, and the {@code nucleon.config} of model files saved by earlier versions. {@link UNetConfig}
+ * is not a second vocabulary: it is the typed argument of {@link UNet}'s constructor (activation plan, dropout
+ * placement, head), which the U-Net presets fill from their options and which is never stored or looked up by name.
  *
  * <table>
  *   <caption>presets (weights with the default options)</caption>
@@ -44,7 +59,7 @@ import java.util.function.Function;
  * {@code depth}, {@code up}, {@code classes}, {@code dropout}, {@code width}, {@code output} (U-Nets: sigmoid or
  * softmax head). A preset refuses options it does not take.
  */
-public final class Presets {
+public final class Presets implements ModelCatalog {
 
     /** Preset name {@code unet-bn}: paper 002's U-Net with batch norm and transposed up-sampling. */
     public static final String UNET_BN = "unet-bn";
@@ -99,7 +114,7 @@ public final class Presets {
      * @param factory     builds the network from a configuration whose name and options are already checked
      */
     public record Preset(String name, String paper, String description, Set<String> options, int inChannels, int size,
-                         Function<ModelConfig, Module> factory) {
+                         Function<ModelConfig, Module> factory) implements ModelBuilder {
 
         /**
          * {@return a fresh network for {@code config} (its options checked), with the configuration attached}
@@ -108,6 +123,7 @@ public final class Presets {
          * @throws IllegalArgumentException when the configuration names another preset or an option this one does
          *                                  not take, or when an option's value is out of range
          */
+        @Override
         public Module build(ModelConfig config) {
             check(config);
             return factory.apply(config).withConfig(config);
@@ -171,7 +187,16 @@ public final class Presets {
                 }));
     }
 
-    private Presets() {
+    /**
+     * The catalogue, as the service loader creates it for nn's registry; everything else here is static.
+     */
+    public Presets() {
+    }
+
+    /** {@return every preset, as nn model builders (the same as {@link #all()})} */
+    @Override
+    public List<Preset> builders() {
+        return all();
     }
 
     private static void add(Preset p) {

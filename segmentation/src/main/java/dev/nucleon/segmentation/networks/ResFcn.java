@@ -131,7 +131,7 @@ public final class ResFcn extends Module {
         return out;
     }
 
-    /** The forward pass; with {@code record}, keeps every named feature map (and releases none). */
+    /** The forward pass; with {@code record}, keeps every named feature map. */
     private Tensor run(Tensor x, Map<String, Tensor> record) {
         UNet.requireInput("ResFcn", x, inChannels, 32, "five halvings");
         Tensor s1 = stem.forward(x);
@@ -140,34 +140,20 @@ public final class ResFcn extends Module {
         put(record, "stage1.pool", y);
         Tensor[] enc = new Tensor[4];
         for (int s = 0; s < 4; s++) {
-            Tensor in = y;
-            y = stages[s].forward(in);
-            if (s == 0) {   // stage 1's pooled map; the later stage inputs are skips, kept until their concat
-                release(record, in, x, y);
-            }
+            y = stages[s].forward(y);
             enc[s] = y;
             put(record, "stage" + (s + 2), y);
         }
         Tensor[] skips = {enc[2], enc[1], enc[0], s1};
         for (int s = 0; s < 4; s++) {
             Tensor up = ups[s].forward(y);
-            release(record, y, x, up);
             put(record, "stage" + (s + 6) + ".up", up);
             y = decoder[s].forwardConcat(up, skips[s]);
-            release(record, up, x, y);
-            release(record, skips[s], x, y);
             put(record, "stage" + (s + 7), y);
         }
         Tensor out = head.forward(y);
-        release(record, y, x, out);
         put(record, "output", out);
         return out;
-    }
-
-    private void release(Map<String, Tensor> record, Tensor t, Tensor... keep) {
-        if (record == null) {
-            releaseIntermediate(t, keep);
-        }
     }
 
     private static void put(Map<String, Tensor> record, String name, Tensor t) {

@@ -1,7 +1,7 @@
 package dev.nucleon.segmentation.networks;
 
 import dev.nucleon.core.Tensor;
-import dev.nucleon.core.UpsampleMode;
+import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.init.Initializer;
 import dev.nucleon.nn.init.Initializers;
@@ -134,34 +134,18 @@ public final class ResNetFcn extends Module {
     @Override
     protected Tensor compute(Tensor x) {
         UNet.requireInput("ResNetFcn", x, inChannels, 32, "five halvings");
-        Tensor y = stem.forward(x);
-        Tensor c1 = layers[0].forward(y);
-        releaseIntermediate(y, x, c1);
+        Tensor c1 = layers[0].forward(stem.forward(x));
         Tensor c2 = layers[1].forward(c1);
-        releaseIntermediate(c1, x, c2);
         Tensor c3 = layers[2].forward(c2);
         Tensor c4 = layers[3].forward(c3);
-        Tensor s32 = score32.forward(c4);
-        releaseIntermediate(c4, x, s32);
-        Tensor s16 = fuse(up32, s32, score16, c3);
+        Tensor s16 = fuse(up32, score32.forward(c4), score16, c3);
         Tensor s8 = fuse(up16, s16, score8, c2);
-        Tensor up = up8.forward(s8);
-        releaseIntermediate(s8, x, up);
-        Tensor out = output.forward(up);
-        releaseIntermediate(up, x, out);
-        return out;
+        return output.forward(up8.forward(s8));
     }
 
-    /** up(coarse) + score(features): one FCN skip; releases what it consumed. */
-    private Tensor fuse(Module up, Tensor coarse, Module score, Tensor features) {
-        Tensor a = up.forward(coarse);
-        releaseIntermediate(coarse, a);
-        Tensor b = score.forward(features);
-        releaseIntermediate(features, b);
-        Tensor sum = a.add(b);
-        releaseIntermediate(a);
-        releaseIntermediate(b);
-        return sum;
+    /** up(coarse) + score(features): one FCN skip. */
+    private static Tensor fuse(Module up, Tensor coarse, Module score, Tensor features) {
+        return up.forward(coarse).add(score.forward(features));
     }
 
     /** {@return the backbone's modules (stem and layer1 … layer4), e.g. to count or freeze them} */

@@ -89,12 +89,8 @@ public final class SimpleCnn extends Module {
         }
         Tensor y = inputNorm.forward(x);
         for (Module d : dense) {
-            Tensor next = d.forward(y);
-            releaseIntermediate(y, x, next);
-            y = next;
+            y = d.forward(y);
         }
-        Tensor out = output.forward(y);
-        releaseIntermediate(y, x, out);
-        return out;
+        return output.forward(y);
     }
 }

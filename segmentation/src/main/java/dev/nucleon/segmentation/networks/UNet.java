@@ -140,9 +140,7 @@ public final class UNet extends Module {
         Tensor[] skips = new Tensor[n];
         Tensor y = x;
         for (int level = 1; level <= n; level++) {
-            Tensor in = y;
-            y = encoder.get(level - 1).forward(in);
-            releaseIntermediate(in, x, y);
+            y = encoder.get(level - 1).forward(y);
             skips[level - 1] = y;
             if (level < n) {
                 y = pools.get(level - 1).forward(y);
@@ -151,14 +149,9 @@ public final class UNet extends Module {
         for (int i = 0; i < n - 1; i++) {
             int level = n - 1 - i;
             Tensor up = ups.get(i).forward(y);
-            releaseIntermediate(y, x, up);
             y = decoder.get(i).forwardConcat(up, skips[level - 1]); // = forward(concat(up, skip)), read in place
-            releaseIntermediate(up, x, y);
-            releaseIntermediate(skips[level - 1], x, y);
         }
-        Tensor out = head.forward(y);
-        releaseIntermediate(y, x, out);
-        return out;
+        return head.forward(y);
     }
 
     /** {@return the configuration this network was built from} */

@@ -203,15 +203,10 @@ public final class UNetPlus extends Module {
             int n = cell[0];
             int k = cell[1];
             Tensor in = n == 1 && k == 0 ? x : cellInput(out, n, k);
-            Tensor c = blocks.get(key('c', n, k)).forward(in);
-            out.put(key('c', n, k), c);
+            out.put(key('c', n, k), blocks.get(key('c', n, k)).forward(in));
             Module d = blocks.get(key('d', n, k));
-            Tensor down = d == null ? null : d.forward(in);
-            if (down != null) {
-                out.put(key('d', n, k), down);
-            }
-            if (!out.containsValue(in)) {   // a concatenation made for this cell
-                releaseIntermediate(in, x, c, down);
+            if (d != null) {
+                out.put(key('d', n, k), d.forward(in));
             }
         }
         Tensor u = null;
@@ -226,23 +221,9 @@ public final class UNetPlus extends Module {
                 parts.add(left);
             }
             parts.add(out.get(key('d', n, depth - n)));
-            Tensor in = parts.size() == 1 ? parts.get(0) : Shaping.concat(1, parts.toArray(new Tensor[0]));
-            Tensor next = ups[n].forward(in);
-            for (Tensor t : parts) {
-                releaseIntermediate(t, x, next);
-            }
-            releaseIntermediate(in, x, next);
-            u = next;
+            u = ups[n].forward(parts.size() == 1 ? parts.get(0) : Shaping.concat(1, parts.toArray(new Tensor[0])));
         }
-        Tensor last = out.get(key('c', 1, depth - 1));
-        Tensor joined = Shaping.concat(1, last, u);
-        Tensor result = head.forward(joined);
-        releaseIntermediate(joined, x, result);
-        releaseIntermediate(u, x, result);
-        for (Tensor t : out.values()) {   // what the decoder path did not consume: the rest of the grid
-            releaseIntermediate(t, x, result);
-        }
-        return result;
+        return head.forward(Shaping.concat(1, out.get(key('c', 1, depth - 1)), u));
     }
 
     private static Tensor cellInput(Map<String, Tensor> out, int n, int k) {

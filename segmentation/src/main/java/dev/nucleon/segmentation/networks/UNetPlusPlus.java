@@ -149,37 +149,22 @@ public final class UNetPlusPlus extends Module {
         }
         Tensor y = x;
         for (int i = 0; i < depth; i++) {
-            Tensor in = y;
-            y = nodes[i][0].forward(in);
-            releaseIntermediate(in, x, y);
+            y = nodes[i][0].forward(y);
             out[i][0] = y;
             if (i < depth - 1) {
                 y = pools[i].forward(y);
             }
         }
-        // row i ends at column depth − 1 − i; X(i, k) is read by the nodes to its right and by the up-sampling
-        // into X(i − 1, k + 1), so a row's nodes are dead once its last node ran, the last one once it is up-sampled
+        // X(i, j) = node(concat(up(X(i + 1, j − 1)), X(i, 0), …, X(i, j − 1))), column by column
         for (int j = 1; j < depth; j++) {
             for (int i = 0; i < depth - j; i++) {
-                boolean rowEnds = j == depth - 1 - i;   // and so does row i + 1 at column j − 1
                 Tensor[] parts = new Tensor[j + 1];
                 parts[0] = ups[i][j].forward(out[i + 1][j - 1]);
-                if (rowEnds) {
-                    releaseIntermediate(out[i + 1][j - 1], x, parts[0]);
-                }
                 System.arraycopy(out[i], 0, parts, 1, j);
                 out[i][j] = nodes[i][j].forwardConcat(parts);
-                releaseIntermediate(parts[0], x, out[i][j]);
-                if (rowEnds) {
-                    for (int k = 0; k < j; k++) {
-                        releaseIntermediate(out[i][k], x, out[i][j]);
-                    }
-                }
             }
         }
-        Tensor result = head.forward(out[0][depth - 1]);
-        releaseIntermediate(out[0][depth - 1], x, result);
-        return result;
+        return head.forward(out[0][depth - 1]);
     }
 
     @Override

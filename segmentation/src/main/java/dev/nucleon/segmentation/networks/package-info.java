@@ -8,8 +8,9 @@
  * {@link dev.nucleon.segmentation.networks.UNetPlus} (004, with our documented reading of its Fig. 5a),
  * {@link dev.nucleon.segmentation.networks.ResFcn} (003), {@link dev.nucleon.segmentation.networks.SimpleCnn}
  * and {@link dev.nucleon.segmentation.networks.ResNetFcn} (001). {@link dev.nucleon.segmentation.networks.Presets}
- * names the exact configurations ({@code unet-bn}, {@code unet}, {@code unet-carving}, …) and registers them as
- * nn model builders, so saved checkpoints rebuild themselves; {@code nucleon summary PRESET} prints their
- * Keras-style tables.
+ * names the exact configurations ({@code unet-bn}, {@code unet}, {@code unet-carving}, …) and is the catalogue that
+ * puts them in nn's one registry ({@code ModelRegistry}): a preset is an nn {@code ModelBuilder}, its name and
+ * options are an nn {@code ModelConfig}, so saved checkpoints rebuild themselves; {@code nucleon summary PRESET}
+ * prints their Keras-style tables. (Why nn's configuration vocabulary is the only one: see {@code Presets}.)
  */
 package dev.nucleon.segmentation.networks;

@@ -7,7 +7,8 @@ import dev.nucleon.segmentation.image.LabelImage;
  * (inside a nucleus), {@link #BORDER} = 2 (the nucleus' pixels bordering the background or another
  * nucleus). Border pixels are those of label k within {@code width} pixels (Chebyshev distance, i.e. a
  * 3×3 neighbourhood per step) of a pixel of another label; the image edge is not a border.
- * Width 1 gives the inner boundary of {@link BoundaryExtraction#ofLabels} with the 3×3 square.
+ * Width 1 gives the inner boundary of {@link dev.nucleon.segmentation.morphology.BoundaryExtraction#ofLabels}
+ * with the 3×3 square.
  */
 public final class ThreeClassTarget {
     /** Class of background pixels. */

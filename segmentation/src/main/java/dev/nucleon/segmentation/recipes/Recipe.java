@@ -13,8 +13,7 @@ import java.util.function.Supplier;
  * One row of a paper's results table as a training protocol: the network, the data handling, the loss, the
  * optimiser, the learning rate, the epochs, the batch, the augmentation and the checkpoint rule, all as the paper
  * describes them, so {@code nucleon train --recipe NAME --data DIR --out FILE} needs nothing else. Where this
- * project's machine or code forces a change, {@link #deviations()} says so; a recipe that cannot run at all says
- * why in {@link #notRunnable()}.
+ * project's machine or code forces a change, {@link #deviations()} says so.
  *
  * @param name          the command-line name, e.g. {@code paper004-unet-b8}
  * @param paper         the seed paper ("000" … "004")
@@ -32,12 +31,11 @@ import java.util.function.Supplier;
  *                      and specks removed, connected components; {@link PostProcessing#WATERSHED}: the project's),
  *                      recorded in the model file ({@code nucleon.post})
  * @param deviations    where this recipe differs from the paper, and why
- * @param notRunnable   why {@code train --recipe} refuses this recipe, or null when it runs
  */
 public record Recipe(String name, String paper, String row, String preset, Map<String, String> options,
                      TrainerConfig config, String input, Data data, int imageSize, double validationFraction,
                      Supplier<AugmentationPipeline> augmentation, boolean lowestValidationLoss, PostProcessing post,
-                     List<String> deviations, String notRunnable) {
+                     List<String> deviations) {
 
     /** How a recipe turns a DSB2018 folder into samples. */
     public enum Data {
@@ -47,19 +45,18 @@ public record Recipe(String name, String paper, String row, String preset, Map<S
         RESIZED
     }
 
-    /** {@return every recipe trains the nucleus-probability head (the papers' one output map)} */
+    /**
+     * {@return the head the recipe trains: the papers' one nucleus-probability map ({@link Head#FOREGROUND}), except
+     * for a recipe with paper 001's 3-class cross-entropy, which trains {@link Head#CLASSES}}
+     */
     public Head head() {
-        return Head.FOREGROUND;
+        return config.loss().equals("cross-entropy") ? Head.CLASSES : Head.FOREGROUND;
     }
 
-    /** {@return whether {@code train --recipe} runs it} */
-    public boolean runnable() {
-        return notRunnable == null;
-    }
 
     /** {@return one line for {@code --list-recipes}} */
     public String summary() {
-        return String.format(java.util.Locale.ROOT, "%-26s paper %s, %s: %s %s; %s%s", name, paper, row, preset,
-                options, config.describe(), runnable() ? "" : " [not runnable: " + notRunnable + "]");
+        return String.format(java.util.Locale.ROOT, "%-26s paper %s, %s: %s %s; %s", name, paper, row, preset,
+                options, config.describe());
     }
 }

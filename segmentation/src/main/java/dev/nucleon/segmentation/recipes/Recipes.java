@@ -4,6 +4,7 @@ import dev.nucleon.segmentation.augment.AugmentationPipeline;
 import dev.nucleon.segmentation.dataset.DatasetSplit;
 import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
+import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.instance.PostProcessing;
@@ -64,7 +65,7 @@ public final class Recipes {
     private static void add(Recipe r) {
         Recipe registered = r.augmentation() != null ? r : new Recipe(r.name(), r.paper(), r.row(), r.preset(),
                 r.options(), r.config().withAugment(false), r.input(), r.data(), r.imageSize(), r.validationFraction(),
-                null, r.lowestValidationLoss(), r.post(), r.deviations(), r.notRunnable());
+                null, r.lowestValidationLoss(), r.post(), r.deviations());
         RECIPES.put(registered.name(), registered);
     }
 
@@ -119,7 +120,7 @@ public final class Recipes {
                 add(new Recipe("paper004-" + n[0] + "-b" + b, "004", (b == 16 ? "Table 1" : "Table 2") + ", " + n[1]
                         + " (B = " + b + ")", n[2], Map.copyOf(options), config, NetworkInput.PAPER004_NAME,
                         Recipe.Data.PAPER004_PATCHES, Paper004Patches.SIZE, Paper004Patches.VALIDATION_FRACTION,
-                        AugmentationPipeline::paper004, true, PostProcessing.PAPER004, List.copyOf(deviations), null));
+                        AugmentationPipeline::paper004, true, PostProcessing.PAPER004, List.copyOf(deviations)));
             }
         }
     }
@@ -141,27 +142,32 @@ public final class Recipes {
                     Recipe.Data.RESIZED, 128, 0.1, null, true, PostProcessing.WATERSHED,
                     List.of("validation: 10 % of the images at random (the paper does not state its split)",
                             "input scaled per channel to its 1st-99.8th percentiles rather than divided by 255",
-                            "one run, not the mean of 10 repeats"), null));
+                            "one run, not the mean of 10 repeats")));
         }
     }
 
     // ----- paper 001 --------------------------------------------------------------------------------------
 
-    /** Paper 001's Table 1: Simple CNN (Adam 0.1, 15 epochs, batch 32), ResNet (Adadelta 0.1, 40, 10), U-Net. */
+    /** Paper 001's Table 1: Simple CNN (Adam 0.1, 15 epochs, batch 32), ResNet (Adadelta 0.1, 40, 10), U-Net (Adam 0.01, 20, 16). */
     private static void paper001() {
         add(new Recipe("paper001-simple-cnn", "001", "Table 1, Simple CNN", Presets.SIMPLE_CNN, Map.of(),
-                config(15, 32, 256, 0.1, "adam", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
-                Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED, List.of(),
-                "its 3-class per-pixel cross-entropy (nucleus / border / background) has no training path yet"));
+                config(15, 32, 256, 0.1, "adam", "cross-entropy", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
+                Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED,
+                List.of("border class: nucleus pixels within " + Head.CONTOUR_WIDTH + " px of the background or another "
+                                + "nucleus (the paper does not give the width)",
+                        "instances: markers from the interior class, watershed inside 1 − p_background (the paper "
+                                + "reports pixel accuracy and mean IoU, not how it counted nuclei)",
+                        "validation: 10 % of the images at random (the paper does not state its split)")));
         add(new Recipe("paper001-resnet", "001", "Table 1, ResNet", Presets.RESNET_FCN, Map.of(Presets.DEPTH, "152"),
-                config(40, 10, 256, 0.1, "adam", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
-                Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED, List.of("random init (no COCO weights offline)"),
-                "the Adadelta optimiser is not implemented, and ResNet-152 from scratch is weeks of CPU time here"));
+                config(40, 10, 256, 0.1, "adadelta", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
+                Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED,
+                List.of("random init (no COCO weights offline): ResNet-152 from scratch, weeks of CPU time here",
+                        "validation: 10 % of the images at random (the paper does not state its split)")));
         add(new Recipe("paper001-unet", "001", "Table 1, U-Net", Presets.UNET_ELU, Map.of(),
                 config(20, 16, 256, 0.01, "adam", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
                 Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED,
                 List.of("the paper's U-Net (\"sigmoid + ELU\") is read as the all-ELU Keras U-Net (unet-elu)",
-                        "validation: 10 % of the images at random (not stated)"), null));
+                        "validation: 10 % of the images at random (not stated)")));
     }
 
     // ----- paper 002 --------------------------------------------------------------------------------------
@@ -175,7 +181,7 @@ public final class Recipes {
                 config(35, 8, 256, 1e-3, "adam", "bce", 0, "none", 0, 0.5, 0), NetworkInput.RGB_NAME,
                 Recipe.Data.RESIZED, 256, 0.1, null, false, PostProcessing.WATERSHED,
                 List.of("batch 8 and lr 1e-3 (Keras' Adam default): the paper states neither",
-                        "validation: 10 % of the images at random (not stated)"), null));
+                        "validation: 10 % of the images at random (not stated)")));
     }
 
     // ----- paper 003 --------------------------------------------------------------------------------------
@@ -183,9 +189,12 @@ public final class Recipes {
     /** Paper 003: residual FCN, BCE + Dice, Adam, ≤ 60 epochs, lr × 0.1 after 5 epochs without improvement, stop after 10. */
     private static void paper003() {
         add(new Recipe("paper003-resfcn", "003", "Residual FCN", Presets.RESFCN, Map.of(),
-                config(60, 8, 256, 1e-3, "adam", "bce-dice", 0, "none", 0, 0.5, 10), NetworkInput.RGB_NAME,
-                Recipe.Data.RESIZED, 256, 0.1, AugmentationPipeline::paper003, true, PostProcessing.WATERSHED, List.of(),
-                "its output is 128×128 (half the input) with 2 softmax classes; the trainer compares full-size maps"));
+                config(60, 8, 256, 1e-3, "adam", "bce-dice", 0, "plateau", 5, 0.1, 10), NetworkInput.RGB_NAME,
+                Recipe.Data.RESIZED, 256, 0.1, AugmentationPipeline::paper003, true, PostProcessing.WATERSHED,
+                List.of("the loss compares the 128×128 nucleus-class output, bilinearly upsampled to 256×256, with the "
+                                + "256×256 mask (the paper: 128×128 against a downsized mask)",
+                        "lr 1e-3 (Keras' Adam default) and batch 8: the paper states neither",
+                        "validation: 10 % of the images at random (the paper does not state its split)")));
     }
 
     // ----- data ----------------------------------------------------------------------------------------------

@@ -374,10 +374,14 @@ public final class Trainer {
         if (data.emptyTraining()) {
             throw new IllegalArgumentException("Trainer: no training images");
         }
-        if (head.channels() > 1 && model.config() != null
+        if ((head == Head.CONTOUR || head == Head.DISTANCE) && model.config() != null
                 && Presets.outputOf(model.config()) != dev.nucleon.segmentation.networks.Output.SIGMOID) {
             throw new IllegalArgumentException("Trainer: the " + head.label() + " head needs independent sigmoid "
                     + "channels; build the network with the option output=sigmoid");
+        }
+        if ((head == Head.CLASSES) != config.loss().equals("cross-entropy")) {
+            throw new IllegalArgumentException("Trainer: the cross-entropy loss and the classes head go together; got "
+                    + "loss " + config.loss() + " with the " + head.label() + " head");
         }
         TrainingCheckpoint checkpoint = TrainingCheckpoint.of(modelFile).faultHook(faultHook);
         Files files = checkpoint.files();
@@ -386,7 +390,7 @@ public final class Trainer {
             throw new IllegalStateException(checkpoint.existingRunMessage());
         }
         Optimizer optimizer = config.createOptimizer(model);
-        Loss loss = head == Head.FOREGROUND ? config.createLoss() : HeadLoss.of(head);
+        Loss loss = head == Head.FOREGROUND || head == Head.CLASSES ? config.createLoss() : HeadLoss.of(head);
         boolean validate = data.validates();
         Mode mode = validate && !onValidationLoss ? Mode.MAX : Mode.MIN;
         LearningRateScheduler epochSchedule = config.createEpochSchedule(optimizer);
@@ -569,7 +573,7 @@ public final class Trainer {
             Tensor x = xy[0].to(model.device());
             Tensor y = xy[1].to(model.device());
             optimizer.zeroGrad();
-            Tensor l = loss.compute(model.forward(x), y);
+            Tensor l = loss.compute(head.fromNetwork(model.forward(x), x.shape()[2], x.shape()[3]), y);
             float value = l.item();
             if (!Float.isFinite(value)) {
                 throw new IllegalStateException("Trainer: loss is " + value + " at epoch " + epoch + ", batch " + (b + 1));
@@ -612,7 +616,7 @@ public final class Trainer {
                 }
                 Tensor xs = Tensor.of(x, n, cin, p, p).to(model.device());
                 Tensor ys = Tensor.of(y, n, cout, p, p).to(model.device());
-                sum += loss.compute(model.forward(xs), ys).item();
+                sum += loss.compute(head.fromNetwork(model.forward(xs), p, p), ys).item();
                 batches++;
             }
         }

@@ -3,6 +3,7 @@ package dev.nucleon.segmentation.train;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.loss.BinaryCrossEntropy;
 import dev.nucleon.nn.loss.Loss;
+import dev.nucleon.nn.optim.Adadelta;
 import dev.nucleon.nn.optim.Adam;
 import dev.nucleon.nn.optim.AdamW;
 import dev.nucleon.nn.optim.CosineAnnealingLR;
@@ -13,6 +14,7 @@ import dev.nucleon.nn.optim.RMSprop;
 import dev.nucleon.nn.optim.SGD;
 import dev.nucleon.segmentation.loss.BceDiceLoss;
 import dev.nucleon.segmentation.loss.BceLogDiceLoss;
+import dev.nucleon.segmentation.loss.CategoricalCrossEntropy;
 import dev.nucleon.segmentation.loss.DiceLoss;
 
 import java.util.List;
@@ -29,7 +31,7 @@ import java.util.Locale;
  * @param patchesPerImage    random patches drawn from each training image per epoch
  * @param learningRate       the optimiser's initial learning rate
  * @param optimizer          adam, adamw, sgd or rmsprop
- * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice or bce
+ * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice, bce, or cross-entropy (paper 001, the classes head)
  * @param weightDecay        L2 weight decay (0 = none)
  * @param plateauPatience    epochs without improvement before the learning rate is multiplied by
  *                           {@code plateauFactor} (0 = no schedule)
@@ -54,11 +56,11 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
                             boolean augment, boolean separateTouching, int validationPatch, String schedule) {
 
     /** The optimiser names {@code optimizer} accepts. */
-    public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop");
+    public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop", "adadelta");
     /** The schedule names {@code schedule} accepts. */
     public static final List<String> SCHEDULES = List.of("plateau", "cosine", "step", "none");
     /** The loss names {@code loss} accepts. */
-    public static final List<String> LOSSES = List.of("bce-log-dice", "bce-dice", "dice", "bce");
+    public static final List<String> LOSSES = List.of("bce-log-dice", "bce-dice", "dice", "bce", "cross-entropy");
 
     /**
      * Checks every value.
@@ -69,7 +71,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
      * @param patchesPerImage    random patches drawn from each training image per epoch
      * @param learningRate       the optimiser's initial learning rate
      * @param optimizer          adam, adamw, sgd or rmsprop
-     * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice or bce
+     * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice, bce, or cross-entropy (paper 001, the classes head)
      * @param weightDecay        L2 weight decay (0 = none)
      * @param plateauPatience    epochs without improvement before the learning rate is multiplied by
      *                           {@code plateauFactor} (0 = no schedule)
@@ -183,6 +185,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
             case "bce-dice" -> new BceDiceLoss();
             case "dice" -> new DiceLoss();
             case "bce" -> new BinaryCrossEntropy();
+            case "cross-entropy" -> new CategoricalCrossEntropy();
             default -> throw new IllegalStateException(loss);
         };
     }
@@ -211,6 +214,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
             case "adamw" -> new AdamW(model, learningRate);
             case "sgd" -> new SGD(model, learningRate);
             case "rmsprop" -> new RMSprop(model, learningRate);
+            case "adadelta" -> new Adadelta(model, learningRate);
             default -> throw new IllegalStateException(optimizer);
         };
     }

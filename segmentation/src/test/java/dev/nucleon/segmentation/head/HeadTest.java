@@ -2,9 +2,11 @@ package dev.nucleon.segmentation.head;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nucleon.core.Tensor;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.metrics.MeanAveragePrecision;
@@ -143,5 +145,56 @@ class HeadTest {
         assertTrue(e.getMessage().contains("2 channels"), e.getMessage());
         assertEquals(Head.DISTANCE, Head.parse(" Distance"));
         assertThrows(IllegalArgumentException.class, () -> Head.parse("stardist"));
+    }
+
+    @Test
+    void classesTargetIsOneHotInThreeClassTargetsOrder() {
+        LabelImage l = touching();
+        float[] t = Head.CLASSES.target(l);
+        int n = 24 * 12;
+        assertEquals(3 * n, t.length);
+        for (int i = 0; i < n; i++) {
+            assertEquals(1f, t[i] + t[n + i] + t[2 * n + i], 0f, "one class per pixel");
+        }
+        int centre = 5 * 24 + 4, rim = 5 * 24 + 7, outside = 0;
+        assertEquals(1f, t[outside], "background");
+        assertEquals(1f, t[n + centre], "interior");
+        assertEquals(1f, t[2 * n + rim], "border where nuclei 1 and 2 touch");
+    }
+
+    @Test
+    void classesMapsAreNucleusAndInteriorOfTheNormalisedScoresAndDecodeToTheTruth() {
+        // scores (background, interior, border) = (0.2, 0.6, 0.2) -> sum 1 -> maps (0.8, 0.6); doubled scores alike
+        for (float scale : new float[] {1f, 2f}) {
+            Tensor y = Tensor.of(new float[] {0.2f * scale, 0.6f * scale, 0.2f * scale}, 1, 3, 1, 1);
+            float[] m = Head.CLASSES.maps(y).toArray();
+            assertArrayEquals(new float[] {0.8f, 0.6f}, m, 1e-6f);
+        }
+        assertEquals(2, Head.CLASSES.mapCount());
+        assertEquals(3, Head.CLASSES.channels());
+        LabelImage truth = touching();
+        Tensor perfect = Tensor.of(Head.CLASSES.target(truth), 1, 3, 12, 24);
+        float[] maps = Head.CLASSES.maps(perfect).toArray();
+        LabelImage pred = CoreWatershed.of(Head.CLASSES).withMinObjectArea(4).segment(new FloatImage(24, 12, 2, maps));
+        assertEquals(3, pred.countLabels());
+        double score = MeanAveragePrecision.mean(java.util.List.of(MeanAveragePrecision.score("t", truth, pred)));
+        assertTrue(score > 0.99, "round trip score " + score);
+    }
+
+    @Test
+    void fromNetworkUpsamplesAHalfSizeOutputAndTakesTheNucleusClassOfTwo() {
+        // (1, 2, 2, 2) softmax-like output: class 1 = 0.25, 0.75 / 0.75, 0.25 -> (1, 1, 4, 4), bilinear x2
+        Tensor y = Tensor.of(new float[] {0.75f, 0.25f, 0.25f, 0.75f, 0.25f, 0.75f, 0.75f, 0.25f}, 1, 2, 2, 2);
+        Tensor p = Head.FOREGROUND.fromNetwork(y, 4, 4);
+        assertArrayEquals(new int[] {1, 1, 4, 4}, p.shape());
+        float[] v = p.toArray();
+        assertEquals(0.25f, v[0], 1e-6f, "corner keeps its value (half-pixel centres, edge clamped)");
+        assertEquals(0.375f, v[1], 1e-6f, "0.75·0.25 + 0.25·0.75 between the first two columns");
+        Tensor same = Tensor.of(new float[16], 1, 1, 4, 4);
+        assertSame(same, Head.FOREGROUND.fromNetwork(same, 4, 4), "an output of the input's size is unchanged");
+        assertSame(same, Head.DISTANCE.maps(same));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Head.FOREGROUND.fromNetwork(Tensor.of(new float[9], 1, 1, 3, 3), 4, 4));
+        assertTrue(e.getMessage().contains("4x4 to 3x3"), e.getMessage());
     }
 }

@@ -73,6 +73,25 @@ class SegmentationLossesTest {
         return lambda * ReferenceLoss.binaryCrossEntropy(p, y) + logDice / n;
     }
 
+    /** Paper 001's cross-entropy: −(1/(N·H·W)) Σ y_c log(p_c / Σ_k p_k), (N, K, H, W) in NCHW order. */
+    static double categoricalCrossEntropy(double[] p, double[] y, int[] shape) {
+        int n = shape[0], k = shape[1], plane = shape[2] * shape[3];
+        double sum = 0;
+        for (int b = 0; b < n; b++) {
+            for (int i = 0; i < plane; i++) {
+                double total = 0;
+                for (int c = 0; c < k; c++) {
+                    total += p[(b * k + c) * plane + i];
+                }
+                for (int c = 0; c < k; c++) {
+                    int at = (b * k + c) * plane + i;
+                    sum -= y[at] * Math.log(p[at] / total);
+                }
+            }
+        }
+        return sum / (n * plane);
+    }
+
     // ----- conformance-style checks -----------------------------------------------------------------------
 
     private static final int[][] SHAPES = {{2, 1, 4, 4}, {3, 2, 3, 5}, {1, 1, 6, 6}};
@@ -96,7 +115,27 @@ class SegmentationLossesTest {
                         () -> new BceLogDiceLoss(0.3f, 0.1f), a -> bceLogDice(a[0], a[1], n, 0.3, 0.1)));
             }
         }
+        for (int[] shape : new int[][] {{2, 3, 4, 4}, {1, 2, 3, 5}}) {
+            for (boolean soft : new boolean[] {false, true}) {
+                String sh = java.util.Arrays.toString(shape) + (soft ? ", soft targets" : ", 0/1 targets");
+                checks.add(check("categorical cross-entropy (001) " + sh, shape, soft, CategoricalCrossEntropy::new,
+                        a -> categoricalCrossEntropy(a[0], a[1], shape)));
+            }
+        }
         return checks.stream().map(c -> DynamicTest.dynamicTest(c.label(), () -> c.run(Device.CPU)));
+    }
+
+    @Test
+    void categoricalCrossEntropyByHandAndItsShapeCheck() {
+        // one pixel, scores (0.2, 0.6, 0.2) sum to 1; class 1: −ln 0.6. Doubled scores normalise to the same loss.
+        Tensor y = Tensor.of(new float[] {0, 1, 0}, 1, 3, 1, 1);
+        for (float scale : new float[] {1f, 2f}) {
+            Tensor p = Tensor.of(new float[] {0.2f * scale, 0.6f * scale, 0.2f * scale}, 1, 3, 1, 1);
+            assertEquals(-Math.log(0.6), new CategoricalCrossEntropy().compute(p, y).item(), 1e-6);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CategoricalCrossEntropy().compute(Tensor.zeros(1, 1, 2, 2), Tensor.zeros(1, 1, 2, 2)));
+        assertTrue(e.getMessage().contains("[1, 1, 2, 2]"), e.getMessage());
     }
 
     private static OpCheck check(String name, int[] shape, boolean soft, Supplier<Loss> loss,

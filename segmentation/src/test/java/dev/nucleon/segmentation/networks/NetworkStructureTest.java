@@ -158,7 +158,7 @@ class NetworkStructureTest {
 
     @Test
     void checkpointsRebuildEveryPresetFromTheFile(@TempDir Path dir) throws IOException {
-        assertTrue(ModelRegistry.names().containsAll(Presets.names()), "presets found as ModelBuilder services: "
+        assertTrue(ModelRegistry.names().containsAll(Presets.names()), "presets found through the Presets catalog service: "
                 + ModelRegistry.names());
         Module net = Presets.build("unet-plus", Map.of("base", 4, "up", "us"));
         Tensor x = Tensor.uniform(5, 0, 1, 2, 1, 16, 16);

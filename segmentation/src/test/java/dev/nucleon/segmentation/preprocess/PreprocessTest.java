@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nucleon.segmentation.TestData;
-import dev.nucleon.segmentation.image.BinaryMask;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
-import dev.nucleon.segmentation.instance.Connectivity;
 import dev.nucleon.segmentation.io.ImageFileReader;
 
 import java.io.IOException;
@@ -114,51 +112,6 @@ class PreprocessTest {
         FloatImage den = new TotalVariationDenoising().apply(new FloatImage(n, n, 1, noisy));
         assertTrue(rmse(den.data(), clean) < 0.6 * rmse(noisy, clean), "denoising removes most of the noise");
         assertTrue(Math.abs(den.get(32, 32) - 0.8f) < 0.1 && Math.abs(den.get(5, 5) - 0.2f) < 0.1, "edges kept");
-    }
-
-    @Test
-    void boundaryExtractionAndRegionFilling() {
-        BinaryMask square = BinaryMask.parse(
-                ".....",
-                ".###.",
-                ".###.",
-                ".###.",
-                ".....");
-        assertEquals(BinaryMask.parse(
-                ".....",
-                ".###.",
-                ".#.#.",
-                ".###.",
-                "....."), BoundaryExtraction.inner(square, Connectivity.EIGHT));
-        assertEquals(BinaryMask.parse("##", "##").count(), 4);
-        assertEquals(BinaryMask.empty(2, 2), BoundaryExtraction.inner(BinaryMask.parse("##", "##"), Connectivity.EIGHT),
-                "the image edge is no boundary");
-        assertEquals(BinaryMask.parse("##", "##"),
-                BoundaryExtraction.ofLabels(LabelImage.parse("12", "12"), Connectivity.FOUR),
-                "touching nuclei both get a boundary");
-
-        BinaryMask ring = BinaryMask.parse(
-                "#####.",
-                "#..#..",
-                "#####.",
-                "#.#...");
-        assertEquals(BinaryMask.parse(
-                "#####.",
-                "####..",
-                "#####.",
-                "#.#..."), RegionFilling.fillHoles(ring), "(4,1) and (1,3) reach the edge: not holes");
-        LabelImage labels = LabelImage.parse(
-                "111.222",
-                "1.1.2.2",
-                "111.222",
-                ".......",
-                "3344...",
-                "3.44...",
-                "3344...");
-        LabelImage filled = RegionFilling.fillHoles(labels);
-        assertEquals(1, filled.get(1, 1));
-        assertEquals(2, filled.get(5, 1));
-        assertEquals(0, filled.get(1, 5), "a hole between 3 and 4 touches both: left empty");
     }
 
     @Test

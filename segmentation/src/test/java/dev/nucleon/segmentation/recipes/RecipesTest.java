@@ -2,7 +2,6 @@ package dev.nucleon.segmentation.recipes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +51,6 @@ class RecipesTest {
             assertTrue(c.augment() && r.augmentation() != null, r.name());
             // threshold 0.5, holes and small objects removed, connected components
             assertEquals(dev.nucleon.segmentation.instance.PostProcessing.PAPER004, r.post(), r.name());
-            assertTrue(r.runnable(), r.name());
             if (r.preset().equals(Presets.UNET_PLUSPLUS)) {
                 // "U-Net++ was fine-tuned for another 5 epochs … with smaller learning rate 0.0001"
                 assertEquals(25, c.epochs(), r.name());
@@ -97,7 +95,6 @@ class RecipesTest {
             assertEquals(128, r.imageSize(), "128×128×3 input");
             assertEquals(Recipe.Data.RESIZED, r.data());
             assertTrue(r.lowestValidationLoss());
-            assertTrue(r.runnable());
         }
         assertEquals(Presets.UNET_CARVING, Recipes.get("paper000-unet-carving").preset());
     }
@@ -108,6 +105,9 @@ class RecipesTest {
         assertEquals(0.1, simple.learningRate(), 0);
         assertEquals(15, simple.epochs());
         assertEquals(32, simple.batchSize());
+        assertEquals("adam", simple.optimizer());
+        assertEquals("cross-entropy", simple.loss(), "3-class per-pixel cross-entropy");
+        assertEquals(Head.CLASSES, Recipes.get("paper001-simple-cnn").head(), "nucleus / border / background");
         TrainerConfig resnet = Recipes.get("paper001-resnet").config();
         assertEquals(40, resnet.epochs());
         assertEquals(10, resnet.batchSize());
@@ -122,14 +122,13 @@ class RecipesTest {
         TrainerConfig res = Recipes.get("paper003-resfcn").config();
         assertEquals("bce-dice", res.loss());
         assertEquals(60, res.epochs());
-        assertEquals(10, res.earlyStopping());
-        // recipes that cannot run say why
-        for (String name : List.of("paper001-simple-cnn", "paper001-resnet", "paper003-resfcn")) {
-            Recipe r = Recipes.get(name);
-            assertFalse(r.runnable(), name);
-            assertFalse(r.notRunnable().isBlank(), name);
-        }
-        assertNull(Recipes.get("paper002-unet-bn").notRunnable());
+        assertEquals(10, res.earlyStopping(), "stop after 10 epochs without improvement");
+        assertEquals("plateau", res.schedule());
+        assertEquals(5, res.plateauPatience(), "lr x 0.1 after 5 epochs without improvement");
+        assertEquals(0.1, res.plateauFactor(), 0);
+        assertEquals(Head.FOREGROUND, Recipes.get("paper003-resfcn").head());
+        assertEquals("adadelta", resnet.optimizer());
+        assertEquals(0.1, resnet.learningRate(), 0);
     }
 
     @Test
