@@ -1,6 +1,6 @@
 package dev.nucleon.core.cpu;
 
-import dev.nucleon.core.ReduceOp;
+import dev.nucleon.core.backend.ReduceOp;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
