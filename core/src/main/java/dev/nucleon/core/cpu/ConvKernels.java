@@ -28,7 +28,9 @@ import java.util.Arrays;
  * with flipped weights) and goes through forward; otherwise the product lands in a column buffer of at
  * most {@link #COLUMN_BUFFER_FLOATS} floats per thread and col2im scatters it. Backward weight sums over
  * positions, along which gy rows and im2col rows are both contiguous, so it uses the
- * {@link InnerProductKernel} on gy in place and on blocks of gathered im2col rows, with no transposing.
+ * {@link InnerProductKernel} on gy in place and on blocks of gathered im2col rows, with no transposing; at
+ * stride 1 on images at least {@link #WEIGHT_BAND_MIN_WIDTH} wide the im2col rows are not gathered but read as
+ * windows of a zero-padded band of input rows ({@link #usesWeightBand}).
  * 1×1 stride-1 unpadded convolutions skip im2col entirely: col is the image itself.
  *
  * <h2>Tiling and threads</h2>
@@ -39,8 +41,9 @@ import java.util.Arrays;
  * and transposed convolutions take for strides above 1 on wide images, allocates its phase outputs, as many
  * floats as the result). Backward data tiles over positions but parallelises over
  * (image × group × input-channel block), because neighbouring position tiles scatter into overlapping
- * pixels while distinct input channels never do. Backward weight sums over images and tiles, so each
- * thread accumulates into its own partial gW and the partials are added at the end, in a fixed order.
+ * pixels while distinct input channels never do. Backward weight sums over images and tiles, so each chunk
+ * of items (claimed by whichever thread is free) accumulates into its own partial gW and the partials are
+ * added at the end, in chunk order.
  * When a forward or backward-data call has fewer work items than threads, the GEMM inside parallelises
  * instead.
  */
@@ -53,6 +56,15 @@ public final class ConvKernels {
      * amortise the horizontal sums (measured 2048 / 4096 / 8192 → 73 / 79 / 76 GFLOP/s, one thread).
      */
     static final int WEIGHT_TILE = 4096;
+    /**
+     * Backward weight's partial sums per thread: each a chunk of work items with its own partial gW, claimed
+     * dynamically. 2 per thread evens out a thread slowed by another process at the cost of more partials to add.
+     */
+    static final int WEIGHT_CHUNKS_PER_THREAD = 2;
+    /** {@link #usesWeightBand}: output widths from which backward weight reads a padded band instead of im2col rows. */
+    static final int WEIGHT_BAND_MIN_WIDTH = 32;
+    /** {@link #usesWeightBand}: im2col rows (C_in/G · kH · kW) from which the band pays. */
+    static final int WEIGHT_BAND_MIN_ROWS = 16;
     /** im2col rows gathered at a time for backward weight: 32 × 4096 floats = 512 KiB per thread. */
     static final int WEIGHT_COLUMN_ROWS = 32;
     /** Bound on backward data's per-thread column buffer (K_block × tile floats): 4 MiB. */
@@ -364,11 +376,14 @@ public final class ConvKernels {
         Sizes s = new Sizes(g);
         Im2col im2col = new Im2col(g);
         int weightSize = g.outChannels() * s.k;
-        int tile = tileSize(s.positions, g.n() * g.groups(), WEIGHT_TILE);
+        boolean band = usesWeightBand(g, s);
+        int tile = band ? bandTile(g) : tileSize(s.positions, g.n() * g.groups(), WEIGHT_TILE);
         int tiles = ceilDiv(s.positions, tile);
         int items = g.n() * g.groups() * tiles;
-        // one partial sum per chunk of items; chunk 0 accumulates straight into gw
-        int chunks = Math.min(items, Parallel.threads());
+        // one partial sum per chunk of consecutive items, chunk 0 accumulating straight into gw; the threads claim
+        // the chunks as they go (several per thread, so one slowed by another process takes fewer), and the
+        // partials are added in chunk order, so the result does not depend on which thread ran which chunk
+        int chunks = Math.min(items, Parallel.threads() * WEIGHT_CHUNKS_PER_THREAD);
         float[][] partials = new float[chunks][];
         Arrays.fill(gw, 0, weightSize, 0f);
         Parallel.range(chunks, 1, (fromChunk, toChunk) -> {
@@ -391,6 +406,10 @@ public final class ConvKernels {
                                 x, xOffset + q0, s.pixels, s.k, sum, gwOffset, s.k);
                         continue;
                     }
+                    if (band && weightFromBand(kernel, g, s, x, xOffset, gy, gyOffset, q0 / g.outWidth(),
+                            count / g.outWidth(), sum, gwOffset)) {
+                        continue;
+                    }
                     int block = Math.min(s.k, WEIGHT_COLUMN_ROWS);
                     float[] columns = Workspace.current().columns(block * count);
                     for (int r0 = 0; r0 < s.k; r0 += block) {
@@ -404,12 +423,127 @@ public final class ConvKernels {
                 }
             }
         });
-        for (int chunk = 1; chunk < chunks; chunk++) {
-            float[] partial = partials[chunk];
-            for (int i = 0; i < weightSize; i++) {
-                gw[i] += partial[i];
+        Parallel.range(weightSize, Elementwise.GRAIN, (from, to) -> {
+            for (int chunk = 1; chunk < chunks; chunk++) {
+                float[] partial = partials[chunk];
+                for (int i = from; i < to; i++) {
+                    gw[i] += partial[i];
+                }
+            }
+        });
+    }
+
+    /**
+     * Whether backward weight reads im2col rows as windows of a padded band ({@link #weightFromBand}) instead of
+     * gathering them: stride 1, not pointwise, output rows at least {@link #WEIGHT_BAND_MIN_WIDTH} wide (on
+     * narrower ones the band's padding columns cost as much as the gathering saves) and at least
+     * {@link #WEIGHT_BAND_MIN_ROWS} im2col rows (with fewer, copying gy into the band's pitch costs more than it saves).
+     * Measured on the U-Net's layers at batch 8, one thread: 256² × 8 → 8 channels 49 → 67 GFLOP/s, 128² × 16 → 16
+     * 58 → 79, 64² × 32 → 32 61 → 81, 32² × 64 → 64 64 → 77, 16² × 128 → 128 47 either way, 256² × 1 → 8 35 → 28.
+     */
+    private static boolean usesWeightBand(ConvGeometry g, Sizes s) {
+        return !s.pointwise && g.strideH() == 1 && g.strideW() == 1 && g.outWidth() >= WEIGHT_BAND_MIN_WIDTH
+                && s.k >= WEIGHT_BAND_MIN_ROWS;
+    }
+
+    /**
+     * The band path's tile: whole output rows, about {@link #WEIGHT_TILE} band positions (rows × padded pitch), and
+     * enough tiles for the threads when the rows allow it.
+     */
+    private static int bandTile(ConvGeometry g) {
+        int pitch = g.width() + 2 * g.padW();
+        int rows = Math.max(1, Math.min(g.outHeight(), WEIGHT_TILE / pitch));
+        int wanted = ceilDiv(Parallel.threads() * ITEMS_PER_THREAD, g.n() * g.groups());
+        rows = Math.min(rows, Math.max(4, ceilDiv(g.outHeight(), wanted)));
+        return Math.min(rows, g.outHeight()) * g.outWidth();
+    }
+
+    /**
+     * One backward-weight work item (image, group, output rows [oh₀, oh₀ + rows)) at stride 1, with no im2col:
+     * im2col row (ci, kh, kw) over a band of output rows is a window of the zero-padded input, so the item copies its
+     * input rows once into a band (per channel: each row pW zeros, the W pixels, pW zeros, pitch W + 2·pW, then
+     * dW·(kW − 1) zeros of slack) and gy's rows into the same pitch (the pitch − W_out extra columns zero):
+     * <pre>
+     *   gW[co, ci, kh, kw] += Σ_{p < rows·pitch} gyPadded[co][p] · band[ci][kh·dH·pitch + kw·dW + p]
+     * </pre>
+     * At p = r·pitch + ow with ow &lt; W_out that is gy[co, oh₀ + r, ow] · x[ci, oh₀ + r + kh·dH − pH, ow + kw·dW − pW]
+     * (or 0 in the padding); the extra columns add 0 · (a band value), which is 0 unless that value is infinite or
+     * NaN. So the item is summed into a temporary first: if it holds a NaN (whether from such a product or from the
+     * data itself), the item returns false without adding anything and the caller gathers im2col rows for it; else
+     * the temporary is added into {@code sum}. The band is kH·kW times smaller than the im2col rows it replaces,
+     * whose copying took as long as the arithmetic for 8 output channels.
+     *
+     * @return false, having added nothing, when the band's sums hold a NaN
+     */
+    private static boolean weightFromBand(InnerProductKernel kernel, ConvGeometry g, Sizes s, float[] x, int xOffset,
+                                          float[] gy, int gyOffset, int oh0, int rows, float[] sum, int gwOffset) {
+        int height = g.height();
+        int width = g.width();
+        int padW = g.padW();
+        int outW = g.outWidth();
+        int pitch = width + 2 * padW; // = W_out + dW·(kW − 1) at stride 1
+        int length = rows * pitch;
+        int bandRows = rows + g.dilationH() * (g.kernelH() - 1);
+        int planeLength = bandRows * pitch + g.dilationW() * (g.kernelW() - 1);
+        Workspace workspace = Workspace.current();
+        float[] band = workspace.columns(s.inPerGroup * planeLength);
+        for (int ci = 0; ci < s.inPerGroup; ci++) {
+            int plane = xOffset + ci * s.pixels;
+            int base = ci * planeLength;
+            for (int r = 0; r < bandRows; r++) {
+                int ih = oh0 - g.padH() + r;
+                int d = base + r * pitch;
+                if (ih < 0 || ih >= height) {
+                    Arrays.fill(band, d, d + pitch, 0f);
+                } else {
+                    Arrays.fill(band, d, d + padW, 0f);
+                    System.arraycopy(x, plane + ih * width, band, d + padW, width);
+                    Arrays.fill(band, d + padW + width, d + pitch, 0f);
+                }
+            }
+            Arrays.fill(band, base + bandRows * pitch, base + planeLength, 0f);
+        }
+        float[] grads = workspace.gradientRows(s.outPerGroup * length);
+        for (int co = 0; co < s.outPerGroup; co++) {
+            for (int r = 0; r < rows; r++) {
+                int d = co * length + r * pitch;
+                System.arraycopy(gy, gyOffset + co * s.positions + r * outW, grads, d, outW);
+                Arrays.fill(grads, d + outW, d + pitch, 0f);
             }
         }
+        int kk = g.kernelH() * g.kernelW();
+        int[] rowStart = new int[s.k]; // where im2col row (ci, kh, kw) starts in the band
+        for (int k = 0; k < s.k; k++) {
+            rowStart[k] = k / kk * planeLength + k % kk / g.kernelW() * g.dilationH() * pitch
+                    + k % g.kernelW() * g.dilationW();
+        }
+        int size = s.outPerGroup * s.k;
+        float[] item = workspace.weightItem(size);
+        Arrays.fill(item, 0, size, 0f);
+        int block = InnerProductKernel.BLOCK;
+        for (int j = 0; j < s.k; j += block) {
+            for (int i = 0; i < s.outPerGroup; i += block) {
+                if (i + block <= s.outPerGroup && j + block <= s.k) {
+                    kernel.multiplyAdd4x4(length, grads, i * length, length, band,
+                            rowStart[j], rowStart[j + 1], rowStart[j + 2], rowStart[j + 3], item, i * s.k + j, s.k);
+                } else {
+                    for (int ii = i; ii < Math.min(s.outPerGroup, i + block); ii++) {
+                        for (int jj = j; jj < Math.min(s.k, j + block); jj++) {
+                            item[ii * s.k + jj] += kernel.dot(length, grads, ii * length, band, rowStart[jj]);
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            if (item[i] != item[i]) {
+                return false;
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            sum[gwOffset + i] += item[i];
+        }
+        return true;
     }
 
     /**

@@ -19,7 +19,17 @@ interface InnerProductKernel {
      * {@code c[cOffset + i·ldc + j] += Σ_{p < length} a[aOffset + i·lda + p] · b[bOffset + j·ldb + p]} for
      * {@code i, j < 4}.
      */
-    void multiplyAdd4x4(int length, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+    default void multiplyAdd4x4(int length, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                                float[] c, int cOffset, int ldc) {
+        multiplyAdd4x4(length, a, aOffset, lda, b, bOffset, bOffset + ldb, bOffset + 2 * ldb, bOffset + 3 * ldb,
+                c, cOffset, ldc);
+    }
+
+    /**
+     * {@link #multiplyAdd4x4} with B's four rows wherever they lie: {@code c[cOffset + i·ldc + j] +=
+     * Σ_{p < length} a[aOffset + i·lda + p] · b[bj + p]} for {@code i, j < 4}, bj = b0, b1, b2, b3.
+     */
+    void multiplyAdd4x4(int length, float[] a, int aOffset, int lda, float[] b, int b0, int b1, int b2, int b3,
                         float[] c, int cOffset, int ldc);
 
     /** {@code Σ_{p < length} a[aOffset + p] · b[bOffset + p]}, for the ragged edges of a 4 × 4 blocking. */

@@ -49,17 +49,29 @@ final class LayoutKernels {
         }
         long[] ss = dev.nucleon.core.Shape.strides(srcShape);
         long[] ds = dev.nucleon.core.Shape.strides(dstShape);
-        int cols = region[rank - 1];
-        int rows = dev.nucleon.core.Shape.product(region, 0, rank - 1);
+        // the region's rows: its last axis, joined with every axis before it along which the trailing axes are
+        // whole in both tensors (a channel slice of (N, C, H, W) is N rows of C'·H·W floats, not N·C'·H rows of W)
+        int inner = rank - 1;
+        long joined = region[rank - 1];
+        while (inner > 0 && region[inner] == srcShape[inner] && region[inner] == dstShape[inner]) {
+            inner--;
+            joined *= region[inner];
+        }
+        if (joined > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("copyRegion: " + joined + " floats in one row");
+        }
+        int cols = (int) joined;
+        int first = inner; // axes [first, rank) form a row; srcStart/dstStart are 0 on the whole axes after it
+        int rows = dev.nucleon.core.Shape.product(region, 0, first);
         if (cols == 0 || rows == 0) {
             return;
         }
         Parallel.range(rows, Math.max(1, Elementwise.GRAIN / cols), (from, to) -> {
             for (int row = from; row < to; row++) {
                 int r = row;
-                long s = srcStart[rank - 1];
-                long d = dstStart[rank - 1];
-                for (int ax = rank - 2; ax >= 0; ax--) {
+                long s = srcStart[first] * ss[first];
+                long d = dstStart[first] * ds[first];
+                for (int ax = first - 1; ax >= 0; ax--) {
                     int i = r % region[ax];
                     r /= region[ax];
                     s += (srcStart[ax] + i) * ss[ax];

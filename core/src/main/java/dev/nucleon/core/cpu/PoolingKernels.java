@@ -74,6 +74,16 @@ final class PoolingKernels {
     }
 
     static void maxPoolBackward(PoolGeometry g, float[] x, float[] gy, float[] gx) {
+        if (g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
+                && g.padH() == 0 && g.padW() == 0) {
+            maxPoolBackward2x2(g, x, gy, gx);
+            return;
+        }
+        maxPoolBackwardGeneral(g, x, gy, gx);
+    }
+
+    /** Any geometry: gx zeroed, then gy added at the first maximum of each window ({@link #argMax}). */
+    static void maxPoolBackwardGeneral(PoolGeometry g, float[] x, float[] gy, float[] gx) {
         int oh = g.outHeight();
         int ow = g.outWidth();
         int planeIn = g.height() * g.width();
@@ -84,6 +94,65 @@ final class PoolingKernels {
                     for (int j = 0; j < ow; j++) {
                         gx[p * planeIn + argMax(g, x, p * planeIn, i, j)] += gy[(p * oh + i) * ow + j];
                     }
+                }
+            }
+        });
+    }
+
+    /**
+     * 2×2 windows, stride 2, no padding: every input cell belongs to at most one window, so each window writes its
+     * four cells of gx (gy at the first maximum, as {@link #argMax} picks it, 0 elsewhere) and the rows and
+     * columns no window covers (odd H or W) are zeroed: gx is written once, on every thread, instead of being
+     * zero-filled on the calling thread and then scattered into.
+     */
+    private static void maxPoolBackward2x2(PoolGeometry g, float[] x, float[] gy, float[] gx) {
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int height = g.height();
+        int width = g.width();
+        int planeIn = height * width;
+        int planes = g.n() * g.channels();
+        Parallel.range(planes, Math.max(1, Elementwise.GRAIN / Math.max(1, planeIn)), (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int base = plane * planeIn;
+                for (int i = 0; i < oh; i++) {
+                    int top = base + 2 * i * width;
+                    int bottom = top + width;
+                    int out = (plane * oh + i) * ow;
+                    for (int j = 0; j < ow; j++) {
+                        int t = top + 2 * j;
+                        int b = bottom + 2 * j;
+                        float v0 = x[t];
+                        float v1 = x[t + 1];
+                        float v2 = x[b];
+                        float v3 = x[b + 1];
+                        // argMax's scan in the same order: a later cell wins only if greater, a NaN stops the scan
+                        int k = 0;
+                        float m = v0;
+                        if (m == m && !(v1 <= m)) {
+                            k = 1;
+                            m = v1;
+                        }
+                        if (m == m && !(v2 <= m)) {
+                            k = 2;
+                            m = v2;
+                        }
+                        if (m == m && !(v3 <= m)) {
+                            k = 3;
+                        }
+                        float grad = gy[out + j] + 0f; // as 0 + gy in the scatter: −0 becomes +0
+                        gx[t] = k == 0 ? grad : 0f;
+                        gx[t + 1] = k == 1 ? grad : 0f;
+                        gx[b] = k == 2 ? grad : 0f;
+                        gx[b + 1] = k == 3 ? grad : 0f;
+                    }
+                    if ((width & 1) != 0) { // the last column, in no window
+                        gx[top + width - 1] = 0f;
+                        gx[bottom + width - 1] = 0f;
+                    }
+                }
+                if ((height & 1) != 0) { // the last row, in no window
+                    java.util.Arrays.fill(gx, base + (height - 1) * width, base + planeIn, 0f);
                 }
             }
         });

@@ -12,10 +12,9 @@ final class ScalarInnerProductKernel implements InnerProductKernel {
     }
 
     @Override
-    public void multiplyAdd4x4(int length, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+    public void multiplyAdd4x4(int length, float[] a, int aOffset, int lda, float[] b, int b0, int b1, int b2, int b3,
                                float[] c, int cOffset, int ldc) {
         int a0 = aOffset, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        int b0 = bOffset, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
         float t00 = 0, t01 = 0, t02 = 0, t03 = 0;
         float t10 = 0, t11 = 0, t12 = 0, t13 = 0;
         float t20 = 0, t21 = 0, t22 = 0, t23 = 0;

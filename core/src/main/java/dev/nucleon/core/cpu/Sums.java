@@ -55,22 +55,32 @@ final class Sums {
 
     /** Σ g[i] and Σ g[i]·(x[i] − center) over [from, to), as {sum, dot}. */
     static void sumAndCenteredDot(float[] g, float[] x, int from, int to, double center, double[] out) {
+        // four independent chains per sum, as in sum(): with two, the adds' latency bounded the loop (batch-norm
+        // backward's first pass ran at half the speed of its second)
         double g0 = 0;
         double g1 = 0;
+        double g2 = 0;
+        double g3 = 0;
         double d0 = 0;
         double d1 = 0;
+        double d2 = 0;
+        double d3 = 0;
         int i = from;
-        for (; i + 1 < to; i += 2) {
+        for (; i + 3 < to; i += 4) {
             g0 += g[i];
             g1 += g[i + 1];
+            g2 += g[i + 2];
+            g3 += g[i + 3];
             d0 += g[i] * (x[i] - center);
             d1 += g[i + 1] * (x[i + 1] - center);
+            d2 += g[i + 2] * (x[i + 2] - center);
+            d3 += g[i + 3] * (x[i + 3] - center);
         }
         for (; i < to; i++) {
             g0 += g[i];
             d0 += g[i] * (x[i] - center);
         }
-        out[0] += g0 + g1;
-        out[1] += d0 + d1;
+        out[0] += (g0 + g1) + (g2 + g3);
+        out[1] += (d0 + d1) + (d2 + d3);
     }
 }

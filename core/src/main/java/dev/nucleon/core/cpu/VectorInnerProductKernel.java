@@ -24,10 +24,9 @@ final class VectorInnerProductKernel implements InnerProductKernel {
     }
 
     @Override
-    public void multiplyAdd4x4(int length, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+    public void multiplyAdd4x4(int length, float[] a, int aOffset, int lda, float[] b, int b0, int b1, int b2, int b3,
                                float[] c, int cOffset, int ldc) {
         int a0 = aOffset, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        int b0 = bOffset, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
         FloatVector s00 = FloatVector.zero(SPECIES), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00,
                 s12 = s00, s13 = s00, s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00,
                 s32 = s00, s33 = s00;

@@ -20,6 +20,8 @@ final class Workspace {
     private float[] edgeTile = new float[0];
     private float[] im2colRow = new float[0];
     private float[] columns = new float[0];
+    private float[] gradientRows = new float[0];
+    private float[] weightItem = new float[0];
     private float[] directBand = new float[0];
     private float[] directWeights = new float[0];
 
@@ -64,6 +66,20 @@ final class Workspace {
             columns = new float[length];
         }
         return columns;
+    }
+
+    float[] gradientRows(int length) {
+        if (gradientRows.length < length) {
+            gradientRows = new float[length];
+        }
+        return gradientRows;
+    }
+
+    float[] weightItem(int length) {
+        if (weightItem.length < length) {
+            weightItem = new float[length];
+        }
+        return weightItem;
     }
 
     float[] directBand(int length) {

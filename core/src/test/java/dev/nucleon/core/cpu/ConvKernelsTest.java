@@ -48,6 +48,9 @@ class ConvKernelsTest {
                 ConvGeometry.of(1, 5, 40, 45, 7, 3, 1, 1, 1, 1),           // 1800 positions: several tiles
                 ConvGeometry.of(2, 6, 33, 70, 4, 3, 2, 1, 2, 2),           // tiles with stride and dilation
                 ConvGeometry.of(1, 128, 8, 8, 160, 3, 1, 1, 1, 1),         // one work item: the GEMM inside splits
+                // backward weight from a padded band (stride 1, W_out ≥ 32, ≥ 16 im2col rows):
+                ConvGeometry.of(2, 6, 37, 40, 8, 3, 1, 2, 2, 2),           // dilation 2, pad 2, groups, ragged blocks
+                new ConvGeometry(1, 5, 70, 33, 7, 3, 2, 1, 1, 0, 1, 1, 1, 1), // 3×2 kernel, no row padding, several bands
                 // backward data by sub-pixel phases (stride > 1, no dilation; checked on that path at any width):
                 ConvGeometry.of(1, 8, 32, 32, 16, 3, 2, 1, 1, 1),          // the U-Net up-sampling, transposed (k 3, s 2, p 1)
                 ConvGeometry.of(2, 6, 17, 13, 4, 2, 2, 0, 1, 2),           // k = s: one tap per phase; odd sizes, groups
@@ -94,6 +97,57 @@ class ConvKernelsTest {
     @MethodSource("namedGeometries")
     void scalarKernelsGiveTheSameConvolutions(ConvGeometry g) {
         checkAgainstReference(ScalarSgemmKernel.INSTANCE, ScalarInnerProductKernel.INSTANCE, g, new Random(g.hashCode() + 1));
+    }
+
+    /**
+     * The band path of backward weight multiplies its padding columns by zero; with an infinity in the input those
+     * products are NaN, which must not reach a weight whose true gradient is finite: every entry equals the direct
+     * loop's (same infinity, same NaN, or within tolerance), with infinities on the image's first and last columns.
+     */
+    @Test
+    void backwardWeightWithInfiniteInputsMatchesTheDirectLoop() {
+        ConvGeometry g = ConvGeometry.of(2, 3, 12, 40, 4, 3, 1, 1, 1, 1);
+        Random random = new Random(17);
+        float[] x = new float[2 * 3 * 12 * 40];
+        float[] gy = new float[2 * 4 * 12 * 40];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat() * 2 - 1;
+        }
+        for (int i = 0; i < gy.length; i++) {
+            gy[i] = random.nextFloat() * 2 - 1;
+        }
+        x[(0 * 3 + 1) * 480 + 5 * 40 + 39] = Float.POSITIVE_INFINITY; // image 0, channel 1, last column
+        x[(1 * 3 + 2) * 480 + 7 * 40] = Float.NEGATIVE_INFINITY;      // image 1, channel 2, first column
+        float[] gw = new float[4 * 3 * 9];
+        ConvKernels.backwardWeight(g, x, gy, gw);
+        for (int co = 0; co < 4; co++) {
+            for (int ci = 0; ci < 3; ci++) {
+                for (int kh = 0; kh < 3; kh++) {
+                    for (int kw = 0; kw < 3; kw++) {
+                        double expected = 0;
+                        for (int n = 0; n < 2; n++) {
+                            for (int oh = 0; oh < 12; oh++) {
+                                for (int ow = 0; ow < 40; ow++) {
+                                    int ih = oh + kh - 1;
+                                    int iw = ow + kw - 1;
+                                    if (ih >= 0 && ih < 12 && iw >= 0 && iw < 40) {
+                                        expected += (double) gy[((n * 4 + co) * 12 + oh) * 40 + ow]
+                                                * x[((n * 3 + ci) * 12 + ih) * 40 + iw];
+                                    }
+                                }
+                            }
+                        }
+                        float got = gw[((co * 3 + ci) * 3 + kh) * 3 + kw];
+                        String at = "gw[" + co + "," + ci + "," + kh + "," + kw + "]";
+                        if (Double.isNaN(expected) || Double.isInfinite(expected)) {
+                            assertEquals((float) expected, got, at);
+                        } else {
+                            assertEquals(expected, got, TOLERANCE * 100, at);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test

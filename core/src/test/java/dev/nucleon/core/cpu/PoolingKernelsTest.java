@@ -40,6 +40,32 @@ class PoolingKernelsTest {
     }
 
     @Test
+    void maxPool2x2BackwardMatchesTheGeneralLoopBitForBit() {
+        Random random = new Random(7);
+        int[][] shapes = {{1, 1, 2, 2}, {2, 3, 5, 7}, {1, 16, 64, 64}, {3, 2, 9, 4}, {1, 1, 3, 3}, {4, 8, 130, 67}};
+        for (int[] s : shapes) {
+            float[] x = new float[s[0] * s[1] * s[2] * s[3]];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextInt(4) == 0 ? SPECIALS[random.nextInt(SPECIALS.length)] : random.nextInt(5) - 2;
+            }
+            PoolGeometry g = PoolGeometry.of(s, 2, 2, 0, true);
+            float[] gy = new float[g.n() * g.channels() * g.outHeight() * g.outWidth()];
+            for (int i = 0; i < gy.length; i++) {
+                gy[i] = random.nextInt(8) == 0 ? -0f : random.nextFloat() - 0.5f;
+            }
+            float[] fast = new float[x.length];
+            float[] general = new float[x.length];
+            java.util.Arrays.fill(fast, Float.NaN); // every element must be written
+            PoolingKernels.maxPoolBackward(g, x, gy, fast);
+            PoolingKernels.maxPoolBackwardGeneral(g, x, gy, general);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Float.floatToRawIntBits(general[i]), Float.floatToRawIntBits(fast[i]),
+                        java.util.Arrays.toString(s) + " entry " + i + ": " + fast[i] + " vs " + general[i]);
+            }
+        }
+    }
+
+    @Test
     void nearestUpsamplingRepeatsEachPixel() {
         Random random = new Random(6);
         int[][] shapes = {{1, 1, 1, 1}, {2, 3, 5, 7}, {1, 4, 16, 16}};
