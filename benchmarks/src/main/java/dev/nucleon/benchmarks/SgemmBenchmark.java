@@ -1,6 +1,6 @@
 package dev.nucleon.benchmarks;
 
-import dev.nucleon.core.cpu.Sgemm;
+import dev.nucleon.core.cpu.gemm.Sgemm;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -16,7 +16,7 @@ import java.util.Map;
  * <p>Bounded: arrays beyond {@link #capacityFloats} held in all are dropped for the garbage collector, as are
  * arrays under {@link #MIN_FLOATS} (thread-local allocation makes those almost free). Thread-safe.
  */
-final class ArrayPool {
+public final class ArrayPool {
 
     /** Smallest array worth keeping: 16 KiB. */
     static final int MIN_FLOATS = 1 << 12;
@@ -30,7 +30,7 @@ final class ArrayPool {
     }
 
     /** The CPU backend's pool, which kernels also use for their large temporaries. */
-    static final ArrayPool SHARED = forHeap();
+    public static final ArrayPool SHARED = forHeap();
 
     /** A pool holding at most an eighth of the maximum heap, and at most 512 MiB. */
     static ArrayPool forHeap() {
@@ -38,8 +38,12 @@ final class ArrayPool {
         return new ArrayPool(bytes / Float.BYTES);
     }
 
-    /** A kept array of exactly {@code length} floats (stale contents), or a new one. */
-    float[] takeOrNew(int length) {
+    /**
+     * {@return a kept array of exactly {@code length} floats (stale contents), or a new one}
+     *
+     * @param length the floats needed
+     */
+    public float[] takeOrNew(int length) {
         float[] a = take(length);
         return a != null ? a : new float[length];
     }
@@ -54,8 +58,12 @@ final class ArrayPool {
         return a;
     }
 
-    /** Keeps {@code a} for a later {@link #take} if it is large enough and fits under the capacity. */
-    synchronized void give(float[] a) {
+    /**
+     * Keeps {@code a} for a later {@link #take} if it is large enough and fits under the capacity.
+     *
+     * @param a an array no one reads or writes any more
+     */
+    public synchronized void give(float[] a) {
         if (a.length < MIN_FLOATS || heldFloats + a.length > capacityFloats) {
             return;
         }

@@ -1,5 +1,8 @@
 package dev.nucleon.core.cpu;
 
+import dev.nucleon.core.cpu.conv.ConvKernels;
+import dev.nucleon.core.cpu.gemm.Sgemm;
+
 import dev.nucleon.core.backend.AdamStep;
 import dev.nucleon.core.backend.Backend;
 import dev.nucleon.core.backend.BackendStatus;

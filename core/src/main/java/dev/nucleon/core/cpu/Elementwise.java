@@ -10,10 +10,10 @@ import dev.nucleon.core.random.CounterRandom;
  * CPU elementwise kernels: unary functions and their derivatives, broadcast binary ops, random fills.
  * Memory-bound; split into chunks of at least {@link #GRAIN} elements across threads.
  */
-final class Elementwise {
+public final class Elementwise {
 
     /** Below this many elements a loop runs on the calling thread. */
-    static final int GRAIN = 1 << 15;
+    public static final int GRAIN = 1 << 15;
 
     /** √(2/π), GELU's tanh-approximation constant. */
     private static final float GELU_C = 0.7978845608028654f;
@@ -25,8 +25,15 @@ final class Elementwise {
         Parallel.range(x.length, GRAIN, (from, to) -> unary(op, p1, p2, x, y, from, to));
     }
 
-    /** A convolution's epilogue: {@code y[from .. to) = f(y[from .. to))} in place, on the calling thread. */
-    static void apply(Epilogue epilogue, float[] y, int from, int to) {
+    /**
+     * A convolution's epilogue: {@code y[from .. to) = f(y[from .. to))} in place, on the calling thread.
+     *
+     * @param epilogue the activation to apply (none: nothing happens)
+     * @param y        the convolution's output
+     * @param from     the first element
+     * @param to       one past the last element
+     */
+    public static void apply(Epilogue epilogue, float[] y, int from, int to) {
         if (!epilogue.isNone()) {
             unary(epilogue.op(), epilogue.p1(), 0f, y, y, from, to);
         }

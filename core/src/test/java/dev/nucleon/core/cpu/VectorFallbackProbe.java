@@ -1,5 +1,12 @@
 package dev.nucleon.core.cpu;
 
+import dev.nucleon.core.cpu.conv.ConvKernels;
+import dev.nucleon.core.cpu.conv.DirectConvKernel;
+import dev.nucleon.core.cpu.conv.ScalarDirectConvKernel;
+import dev.nucleon.core.cpu.gemm.ScalarSgemmKernel;
+import dev.nucleon.core.cpu.gemm.Sgemm;
+import dev.nucleon.core.cpu.gemm.SgemmKernel;
+
 import dev.nucleon.core.backend.ConvGeometry;
 
 import java.util.Random;

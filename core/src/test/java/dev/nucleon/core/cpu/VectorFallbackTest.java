@@ -1,5 +1,7 @@
 package dev.nucleon.core.cpu;
 
+import dev.nucleon.core.cpu.gemm.Sgemm;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.File;

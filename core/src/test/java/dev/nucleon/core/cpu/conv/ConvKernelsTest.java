@@ -1,4 +1,9 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.conv;
+
+import dev.nucleon.core.cpu.gemm.InnerProductKernel;
+import dev.nucleon.core.cpu.gemm.ScalarInnerProductKernel;
+import dev.nucleon.core.cpu.gemm.ScalarSgemmKernel;
+import dev.nucleon.core.cpu.gemm.SgemmKernel;
 
 import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.backend.Epilogue;

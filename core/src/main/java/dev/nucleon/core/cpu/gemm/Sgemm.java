@@ -1,4 +1,8 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.gemm;
+
+import dev.nucleon.core.cpu.Parallel;
+import dev.nucleon.core.cpu.Workspace;
+import dev.nucleon.core.cpu.conv.ConvKernels;
 
 import java.util.Arrays;
 
@@ -118,7 +122,7 @@ public final class Sgemm {
     }
 
     /** {@link #multiply(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean)} with a chosen micro-kernel (tests run every one). */
-    static void multiply(SgemmKernel kernel, boolean transA, boolean transB, int m, int n, int k,
+    public static void multiply(SgemmKernel kernel, boolean transA, boolean transB, int m, int n, int k,
                          float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                          float[] c, int cOffset, int ldc, boolean accumulate) {
         if (m < 0 || n < 0 || k < 0) {
@@ -138,7 +142,7 @@ public final class Sgemm {
      * panel sources: {@code aT} is op(A)ᵀ (k × m), {@code b} is op(B) (k × n). Splits over threads when
      * the product is large enough and we are not already inside a worker.
      */
-    static void multiply(SgemmKernel kernel, PanelSource aT, PanelSource b, int m, int n, int k,
+    public static void multiply(SgemmKernel kernel, PanelSource aT, PanelSource b, int m, int n, int k,
                          float[] c, int cOffset, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) {
             return;

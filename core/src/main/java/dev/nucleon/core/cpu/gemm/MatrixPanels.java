@@ -1,4 +1,4 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.gemm;
 
 /**
  * A dense, row-major matrix as a GEMM {@link PanelSource}: the logical {@code k × width} matrix M is
@@ -8,7 +8,7 @@ package dev.nucleon.core.cpu;
  * <p>For {@code C = op(A)·op(B)}: B without transB and A with transA are stored as M; B with transB and A
  * without transA are stored transposed.
  */
-record MatrixPanels(float[] data, int offset, int ld, boolean transposed) implements PanelSource {
+public record MatrixPanels(float[] data, int offset, int ld, boolean transposed) implements PanelSource {
 
     @Override
     public void pack(int k0, int kc, int j0, int w, int sliver, float[] dst) {

@@ -1,4 +1,10 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.conv;
+
+import dev.nucleon.core.cpu.ArrayPool;
+import dev.nucleon.core.cpu.Elementwise;
+import dev.nucleon.core.cpu.Parallel;
+import dev.nucleon.core.cpu.Workspace;
+import dev.nucleon.core.cpu.gemm.SgemmKernel;
 
 import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.backend.Epilogue;

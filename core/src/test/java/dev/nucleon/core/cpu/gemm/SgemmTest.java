@@ -1,4 +1,6 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.gemm;
+
+import dev.nucleon.core.cpu.VectorSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

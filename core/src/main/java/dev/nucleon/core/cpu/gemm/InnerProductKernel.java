@@ -1,4 +1,6 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.gemm;
+
+import dev.nucleon.core.cpu.VectorSupport;
 
 /**
  * Micro-kernel for {@code C += A·Bᵀ} when the rows of A and of B are both contiguous along the summed
@@ -10,7 +12,7 @@ package dev.nucleon.core.cpu;
  * run along output positions: packing them for the outer-product kernel means transposing every
  * im2col element, which cost more than the arithmetic when C_out is small.
  */
-interface InnerProductKernel {
+public interface InnerProductKernel {
 
     /** Rows of A and of B per {@link #multiplyAdd4x4} call. */
     int BLOCK = 4;

@@ -1,12 +1,12 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.gemm;
 
 /**
  * Plain-Java {@link InnerProductKernel} (for JVMs without {@code jdk.incubator.vector}): 16 scalar
  * accumulators, 8 loads per 16 multiply-adds per step.
  */
-final class ScalarInnerProductKernel implements InnerProductKernel {
+public final class ScalarInnerProductKernel implements InnerProductKernel {
 
-    static final ScalarInnerProductKernel INSTANCE = new ScalarInnerProductKernel();
+    public static final ScalarInnerProductKernel INSTANCE = new ScalarInnerProductKernel();
 
     private ScalarInnerProductKernel() {
     }

@@ -1,4 +1,6 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.conv;
+
+import dev.nucleon.core.cpu.gemm.ScalarSgemmKernel;
 
 /**
  * The plain-Java {@link DirectConvKernel} (for JVMs without {@code jdk.incubator.vector}): a 4 × 4 tile
@@ -6,9 +8,9 @@ package dev.nucleon.core.cpu;
  * 4 input loads, 16 multiply-adds; the same register blocking as {@link ScalarSgemmKernel}, reading the
  * input in place instead of from a packed panel.
  */
-final class ScalarDirectConvKernel implements DirectConvKernel {
+public final class ScalarDirectConvKernel implements DirectConvKernel {
 
-    static final ScalarDirectConvKernel INSTANCE = new ScalarDirectConvKernel();
+    public static final ScalarDirectConvKernel INSTANCE = new ScalarDirectConvKernel();
 
     private static final int MR = 4;
     private static final int NR = 4;

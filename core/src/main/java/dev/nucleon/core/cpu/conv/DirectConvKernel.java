@@ -1,11 +1,15 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.conv;
+
+import dev.nucleon.core.cpu.VectorSupport;
+import dev.nucleon.core.cpu.gemm.ScalarSgemmKernel;
+import dev.nucleon.core.cpu.gemm.SgemmKernel;
 
 /**
  * The register-blocked inner step of {@link DirectConv}: one {@code mr × nr} tile of output (mr output
  * channels × nr consecutive positions), summed over all K = C_in/G·kH·kW taps.
  *
  * <pre>
- *   C[i][j] = bias[biasOffset + i] + Σ_{k < K} a[aOffset + k·mr + i] · x[xBase + offsets[k] + j]
+ *   C[i][j] = bias[biasOffset + i] + Σ_{k &lt; K} a[aOffset + k·mr + i] · x[xBase + offsets[k] + j]
  * </pre>
  * a is one block of packed weights (tap-major, mr output channels per tap), x the zero-padded input band
  * of {@link DirectConv}, and {@code offsets[k]} where tap k's input row starts relative to the output
@@ -13,7 +17,7 @@ package dev.nucleon.core.cpu;
  * consecutive too, so each tap is one contiguous (unaligned) load of nr floats, read in place.
  * C is written (not accumulated) at {@code c[cOffset + i·ldc + j]}.
  */
-interface DirectConvKernel {
+public interface DirectConvKernel {
 
     /** Output channels per tile. */
     int mr();

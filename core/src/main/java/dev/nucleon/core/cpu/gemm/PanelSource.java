@@ -1,4 +1,6 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.gemm;
+
+import dev.nucleon.core.cpu.conv.Im2colPanels;
 
 /**
  * One operand of a blocked matrix product, seen as a logical {@code k × width} matrix {@code M} that the
@@ -17,7 +19,7 @@ package dev.nucleon.core.cpu;
  *
  * <p>Implementations must be safe to call from several threads at once (they are read-only views).
  */
-interface PanelSource {
+public interface PanelSource {
 
     /**
      * Packs rows {@code [k0, k0 + kc)} and columns {@code [j0, j0 + w)} of M into {@code dst} in the sliver

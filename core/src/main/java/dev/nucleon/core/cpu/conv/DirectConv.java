@@ -1,4 +1,8 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.conv;
+
+import dev.nucleon.core.cpu.Elementwise;
+import dev.nucleon.core.cpu.Parallel;
+import dev.nucleon.core.cpu.Workspace;
 
 import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.backend.Epilogue;
@@ -44,7 +48,7 @@ import java.util.Arrays;
  * floats) even when that is more than {@link #BAND_FLOATS}; plus, on the calling thread, the packed
  * weights (the size of w, rounded up to whole channel blocks).
  */
-final class DirectConv {
+public final class DirectConv {
 
     /** Target floats in one padded input band (per thread): 256 KiB, a quarter of L2. */
     static final int BAND_FLOATS = 1 << 16;

@@ -1,4 +1,6 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.gemm;
+
+import dev.nucleon.core.cpu.VectorSupport;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Every vector is a local variable on purpose: putting them in an array or passing them around defeats
  * C2's escape analysis and the kernel drops to a few GFLOP/s.
  */
-final class VectorSgemmKernel implements SgemmKernel {
+public final class VectorSgemmKernel implements SgemmKernel {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
@@ -33,7 +35,7 @@ final class VectorSgemmKernel implements SgemmKernel {
     /** 6 × 2L: for ISAs with 16 vector registers (x86 up to AVX2). */
     static final VectorSgemmKernel SIX_ROWS = new VectorSgemmKernel(6);
     /** The one for this machine: x86 has 32 vector registers only with AVX-512 (16 floats per vector). */
-    static final VectorSgemmKernel INSTANCE = isX86() && L < 16 ? SIX_ROWS : EIGHT_ROWS;
+    public static final VectorSgemmKernel INSTANCE = isX86() && L < 16 ? SIX_ROWS : EIGHT_ROWS;
 
     private final int mr;
 

@@ -1,4 +1,4 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.gemm;
 
 /**
  * The plain-Java micro-kernel (for JVMs without {@code jdk.incubator.vector}): a 4 × 4 tile of C held in
@@ -9,9 +9,9 @@ package dev.nucleon.core.cpu;
  * loops stay scalar and lose to register blocking. Measured on Zen 4: ~11 GFLOP/s per core, close to
  * scalar peak (2 FP multiply + 2 FP add per cycle).
  */
-final class ScalarSgemmKernel implements SgemmKernel {
+public final class ScalarSgemmKernel implements SgemmKernel {
 
-    static final ScalarSgemmKernel INSTANCE = new ScalarSgemmKernel();
+    public static final ScalarSgemmKernel INSTANCE = new ScalarSgemmKernel();
 
     private static final int MR = 4;
     private static final int NR = 4;

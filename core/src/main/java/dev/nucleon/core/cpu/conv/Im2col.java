@@ -1,4 +1,4 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.conv;
 
 import dev.nucleon.core.backend.ConvGeometry;
 

@@ -1,4 +1,13 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.conv;
+
+import dev.nucleon.core.cpu.Elementwise;
+import dev.nucleon.core.cpu.Parallel;
+import dev.nucleon.core.cpu.Workspace;
+import dev.nucleon.core.cpu.gemm.InnerProductKernel;
+import dev.nucleon.core.cpu.gemm.MatrixPanels;
+import dev.nucleon.core.cpu.gemm.PanelSource;
+import dev.nucleon.core.cpu.gemm.Sgemm;
+import dev.nucleon.core.cpu.gemm.SgemmKernel;
 
 import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.backend.Epilogue;
@@ -109,11 +118,11 @@ public final class ConvKernels {
         forward(SgemmKernel.preferred(), g, x, w, bias, y, epilogue);
     }
 
-    static void forward(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+    public static void forward(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         forward(kernel, g, x, w, bias, y, Epilogue.NONE);
     }
 
-    static void forward(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y,
+    public static void forward(SgemmKernel kernel, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y,
                         Epilogue epilogue) {
         requireSize("conv2d forward", "x", x, g.inputShape());
         requireWeightsAndOutput("conv2d forward", g, w, bias, y);
@@ -129,7 +138,7 @@ public final class ConvKernels {
      * place by {@link DirectConv}; only for geometries it computes ({@link #usesDirect}): for the others the
      * CPU backend joins the parts first (the {@code Backend} default).
      */
-    static void forward(ConvGeometry g, float[][] parts, int[] partChannels, float[] w, float[] bias, float[] y,
+    public static void forward(ConvGeometry g, float[][] parts, int[] partChannels, float[] w, float[] bias, float[] y,
                         Epilogue epilogue) {
         if (!usesDirect(g)) {
             throw new IllegalArgumentException("conv2d forward over channel parts: not a direct-path geometry " + g);
@@ -145,13 +154,13 @@ public final class ConvKernels {
     /**
      * Which forward method computes {@code g}: {@link DirectConv} for stride 1, except pointwise (1×1,
      * unpadded) convolutions, which the GEMM reads in place already, and narrow images
-     * (W_out < {@link #DIRECT_MIN_WIDTH}) with many output channels (C_out/G ≥ {@link #GEMM_MIN_CHANNELS}),
+     * (W_out &lt; {@link #DIRECT_MIN_WIDTH}) with many output channels (C_out/G ≥ {@link #GEMM_MIN_CHANNELS}),
      * where the GEMM packs each im2col panel once for ≥ 16 channel blocks while the direct path loses
      * 2·pW of every W + 2·pW columns and a partial tile per band. im2col + GEMM otherwise.
      * Measured on the unet shapes (2 threads, AVX-512): direct 1.5–2.2× faster at 256² with 1–32
      * channels, 1.2–1.4× at 64²–128², 1.0–1.2× at 32²; at 16² with 256 channels GEMM 1.2× faster.
      */
-    static boolean usesDirect(ConvGeometry g) {
+    public static boolean usesDirect(ConvGeometry g) {
         if (!DirectConv.supports(g) || new Sizes(g).pointwise) {
             return false;
         }

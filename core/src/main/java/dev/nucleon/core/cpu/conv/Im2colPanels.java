@@ -1,4 +1,7 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.conv;
+
+import dev.nucleon.core.cpu.Workspace;
+import dev.nucleon.core.cpu.gemm.PanelSource;
 
 /**
  * The im2col matrix of one image and one convolution group (see {@link Im2col}) as the B operand of a
@@ -9,7 +12,7 @@ package dev.nucleon.core.cpu;
  * (K × positions). Each requested row piece is gathered into a per-thread row buffer
  * ({@code arraycopy}s for stride 1), then cut into slivers.
  */
-final class Im2colPanels implements PanelSource {
+public final class Im2colPanels implements PanelSource {
 
     private final Im2col im2col;
     private final float[] x;

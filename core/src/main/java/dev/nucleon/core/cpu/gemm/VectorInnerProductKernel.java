@@ -1,4 +1,6 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.gemm;
+
+import dev.nucleon.core.cpu.VectorSupport;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;

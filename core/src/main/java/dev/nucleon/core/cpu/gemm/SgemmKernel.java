@@ -1,4 +1,6 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.gemm;
+
+import dev.nucleon.core.cpu.VectorSupport;
 
 /**
  * A register-blocked GEMM micro-kernel: {@code C[mr × nr] (+)= Ã · B̃} where Ã is one packed sliver of A
@@ -8,7 +10,7 @@ package dev.nucleon.core.cpu;
  *
  * <p>Kernels only handle full tiles; {@link Sgemm} routes ragged edges through a scratch tile.
  */
-interface SgemmKernel {
+public interface SgemmKernel {
 
     /** Rows of C per call. */
     int mr();

@@ -1,4 +1,7 @@
-package dev.nucleon.core.cpu;
+package dev.nucleon.core.cpu.conv;
+
+import dev.nucleon.core.cpu.VectorSupport;
+import dev.nucleon.core.cpu.gemm.VectorSgemmKernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
