@@ -3,7 +3,6 @@ package dev.nucleon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nucleon.core.backend.BackendStatus;
 import dev.nucleon.core.backend.Backends;
 import dev.nucleon.cuda.CudaProbe;
 import dev.nucleon.nn.init.Initializers;

@@ -2,7 +2,6 @@ package dev.nucleon.core;
 
 import dev.nucleon.core.backend.Backend;
 import dev.nucleon.core.backend.Storage;
-import dev.nucleon.core.backend.UnaryOp;
 import dev.nucleon.core.backend.BinaryOp;
 import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.backend.ConvGeometry;
