@@ -4,6 +4,7 @@ import dev.nucleon.core.Device;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.init.Initializers;
 import dev.nucleon.nn.io.Checkpoint;
+import dev.nucleon.nn.io.SafeTensors;
 import dev.nucleon.segmentation.dataset.DatasetSplit;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.GroupedSplit;
@@ -13,6 +14,8 @@ import dev.nucleon.segmentation.dataset.TrainingSample;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.networks.Presets;
+import dev.nucleon.segmentation.networks.UNet;
+import dev.nucleon.segmentation.networks.UNetWidening;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
 import dev.nucleon.segmentation.recipes.Recipe;
 import dev.nucleon.segmentation.recipes.Recipes;
@@ -178,6 +181,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "the square root of their image counts instead of their counts (rare kinds seen more often).")
     boolean balanceKinds;
 
+    @Option(names = "--init", paramLabel = "MODEL", description = "Start from a model file's weights instead of "
+            + "random ones: the same network (fine-tuning), or the same U-Net at a base k× narrower, widened without "
+            + "changing what it computes (Net2WiderNet). Its head and input must be this run's.")
+    Path init;
+
     @Option(names = "--resume", description = "Continue the run whose files sit beside --out (from its last "
             + "complete epoch).")
     boolean resume;
@@ -211,6 +219,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (!Presets.names().contains(preset)) {
             throw new ParameterException(spec.commandLine(), "unknown preset '" + preset + "'; one of " + Presets.names());
+        }
+        if (init != null && resume) {
+            throw new ParameterException(spec.commandLine(), "--init and --resume exclude each other (a resumed run "
+                    + "continues from its own weights)");
         }
         TrainerConfig config;
         try {
@@ -277,6 +289,10 @@ public final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         Module model = startingModel(run, seed, preset, options); // before the data: a bad --option fails at once
+        String initialised = init == null ? null : initialise(model, outputHead, inputName, err);
+        if (init != null && initialised == null) {
+            return 1;
+        }
         Dsb2018Dataset dataset = Dsb2018Dataset.open(data);
         Map<String, String> kindOf = new TreeMap<>();
         List<NucleiSample> train;
@@ -303,6 +319,9 @@ public final class TrainCommand implements Callable<Integer> {
         log.printf("train: %s %s, %d parameters on %s; %d training and %d validation images (%s split) from %s%n",
                 preset, options, model.parameterCount().total(), device, train.size(), validation.size(),
                 validationFolder != null ? "folder" : split, dataset.folder());
+        if (initialised != null) {
+            log.println("train: " + initialised);
+        }
         log.println("train: " + config.describe() + " head=" + outputHead.label() + " input=" + inputName
                 + " scale-augment=" + scaleAugment + " colour-augment=" + colourAugment
                 + " balance-kinds=" + balanceKinds);
@@ -319,7 +338,7 @@ public final class TrainCommand implements Callable<Integer> {
     static final List<String> SET_BY_RECIPE = List.of("--model", "--option", "--validation", "--split", "--val-fraction",
             "--head", "--input", "--scale-augment", "--colour-augment", "--split-seed", "--batch", "--patch",
             "--patches-per-image", "--lr", "--optimizer", "--loss", "--weight-decay", "--schedule", "--plateau-patience",
-            "--plateau-factor", "--early-stopping", "--no-augment", "--no-separate", "--balance-kinds");
+            "--plateau-factor", "--early-stopping", "--no-augment", "--no-separate", "--balance-kinds", "--init");
 
     private static void listRecipes(PrintWriter out) {
         for (Recipe r : Recipes.all()) {
@@ -407,6 +426,41 @@ public final class TrainCommand implements Callable<Integer> {
             return Presets.build(name, presetOptions);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --init}: loads the file's weights into the fresh {@code model} (widened when it is a narrower U-Net).
+     * A head or input other than the run's, or a network that is neither the same nor a narrower U-Net, is a
+     * usage error; a file that cannot be read is reported (null: exit 1).
+     */
+    private String initialise(Module model, Head head, String inputName, PrintWriter err) throws IOException {
+        Module source;
+        Map<String, String> meta;
+        try {
+            source = Checkpoint.load(init);
+            meta = SafeTensors.read(init).metadata();
+        } catch (IOException e) {
+            err.println("nucleon: --init " + init + ": " + FailureMessage.of(e));
+            return null;
+        }
+        String fileHead = meta.getOrDefault(Predictor.META_HEAD, Head.FOREGROUND.label());
+        String fileInput = meta.getOrDefault(Predictor.META_INPUT, NetworkInput.NAME);
+        if (!fileHead.equals(head.label()) || !fileInput.equals(inputName)) {
+            throw new ParameterException(spec.commandLine(), "--init " + init + " was trained with head " + fileHead
+                    + " and input " + fileInput + "; this run has head " + head.label() + " and input " + inputName);
+        }
+        try {
+            if (source instanceof UNet narrow && model instanceof UNet wide) {
+                int k = UNetWidening.widen(narrow, wide, seed);
+                return "initialised from " + init + (k == 1 ? " (same network)" : " (U-Net base "
+                        + narrow.unetConfig().base() + " widened ×" + k + " to base " + wide.unetConfig().base()
+                        + ", the same function; Net2WiderNet, split seed " + seed + ")");
+            }
+            model.loadStateDict(source.stateDict(), true);
+            return "initialised from " + init + " (same network)";
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--init " + init + ": " + e.getMessage());
         }
     }
 

@@ -135,4 +135,32 @@ class TrainCommandTest {
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.err().contains("--resume") && r.err().contains("model"), r.toString());
     }
+
+    @Test
+    void initWidensANarrowerUnetAndRefusesAnotherHeadOrAFractionalFactor() {
+        Path narrow = dir.resolve("narrow/model.safetensors");
+        Run first = train(narrow);
+        assertEquals(0, first.exitCode(), first.toString());
+
+        Run wide = Run.of("train", "--data", data.toString(), "--model", "unet-bn", "--option", "base=8", "--option",
+                "depth=3", "--batch", "2", "--patch", "32", "--split", "random", "--val-fraction", "0.34",
+                "--no-progress", "--epochs", "1", "--init", narrow.toString(), "--out",
+                dir.resolve("wide/model.safetensors").toString());
+        assertEquals(0, wide.exitCode(), wide.toString());
+        assertTrue(wide.out().contains("U-Net base 4 widened ×2 to base 8"), wide.toString());
+
+        Run head = train(dir.resolve("h/model.safetensors"), "--init", narrow.toString(), "--head", "contour");
+        assertEquals(2, head.exitCode(), head.toString());
+        assertTrue(head.err().contains("head foreground") && head.err().contains("head contour"), head.toString());
+
+        Run fraction = Run.of("train", "--data", data.toString(), "--model", "unet-bn", "--option", "base=6", "--option",
+                "depth=3", "--init", narrow.toString(), "--out", dir.resolve("f/model.safetensors").toString());
+        assertEquals(2, fraction.exitCode(), fraction.toString());
+        assertTrue(fraction.err().contains("whole multiple"), fraction.toString());
+
+        Run both = train(narrow, "--init", narrow.toString(), "--resume");
+        assertEquals(2, both.exitCode(), both.toString());
+        assertTrue(both.err().contains("--init and --resume exclude each other"), both.toString());
+        assertFalse(Files.exists(dir.resolve("h/model.safetensors")));
+    }
 }
