@@ -22,10 +22,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code nucleon bench --model PRESET [--base B] [--up tc|us] --device cpu|cuda --batch N [--threads T] [--size H]
- * [--warmup W] [--repeats R] [--json]}: inference speed of a preset with fresh seeded weights, in eval mode with
- * batch norm folded (as {@code Predictor} runs it). After W warm-up passes, R timed forward passes on an
- * (N, C, H, H) input under no-grad; each timed pass includes, on CUDA, the input upload and the output download.
- * Prints the median (and best) milliseconds per patch and patches per second.
+ * [--warmup W|auto] [--repeats R] [--json]}: inference speed of a preset with fresh seeded weights, in eval mode
+ * with batch norm folded (as {@code Predictor} runs it). After the warm-up ({@code auto}: until the times are
+ * steady, see {@link Warmup}), R timed forward passes on an (N, C, H, H) input under no-grad; each timed pass
+ * includes, on CUDA, the input upload and the output download. Prints the median, best and 10th–90th percentile
+ * milliseconds per patch, the spread (half the 10–90 range over the median) and patches per second.
  *
  * <p>{@code --threads}: the CPU thread pool is sized once per JVM from {@code -Dnucleon.threads}, so a different
  * count is an error that says to set {@code NUCLEON_JAVA_OPTS=-Dnucleon.threads=T}.
@@ -59,8 +60,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "H", defaultValue = "256", description = "Patch height = width (default ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--warmup", paramLabel = "W", defaultValue = "3", description = "Untimed passes first (default ${DEFAULT-VALUE}).")
-    int warmup;
+    @Option(names = "--warmup", paramLabel = "W|auto", defaultValue = "auto", description = "Untimed passes first: a "
+            + "number, or auto (default): until the JIT has settled, see below.")
+    String warmup;
 
     @Option(names = "--repeats", paramLabel = "R", defaultValue = "10", description = "Timed passes (default ${DEFAULT-VALUE}).")
     int repeats;
@@ -70,9 +72,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batch < 1 || size < 1 || warmup < 0 || repeats < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch, --size and --repeats must be >= 1 and --warmup "
-                    + ">= 0, got " + batch + ", " + size + ", " + repeats + " and " + warmup);
+        int fixedWarmup = warmup.equals("auto") ? -1 : parseWarmup(warmup);
+        if (batch < 1 || size < 1 || repeats < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch, --size and --repeats must be >= 1, got " + batch
+                    + ", " + size + " and " + repeats);
         }
         int current = Parallel.threads();
         if (threads != null && threads != current) {
@@ -101,10 +104,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         Tensor x = Tensor.of(v, batch, src.inChannels, size, size);
         double[] ms = new double[repeats];
+        Warmup done;
         try (var g = Autograd.noGrad()) {
-            for (int i = 0; i < warmup; i++) {
-                pass(net, x, dev);
-            }
+            done = fixedWarmup >= 0 ? Warmup.fixed(fixedWarmup, () -> pass(net, x, dev))
+                    : Warmup.untilSteady(() -> pass(net, x, dev));
             for (int i = 0; i < repeats; i++) {
                 long t0 = System.nanoTime();
                 pass(net, x, dev);
@@ -113,27 +116,100 @@ final class BenchCommand implements Callable<Integer> {
         }
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        double median = repeats % 2 == 1 ? sorted[repeats / 2] : (sorted[repeats / 2 - 1] + sorted[repeats / 2]) / 2;
+        double median = quantile(sorted, 0.5);
         double min = sorted[0];
+        double p10 = quantile(sorted, 0.1);
+        double p90 = quantile(sorted, 0.9);
         double perSecond = 1000.0 / median;
         String devName = dev.isCpu() ? "cpu" : dev.type();
         int usedThreads = current;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(String.format(Locale.ROOT, "{\"model\":\"%s\",\"base\":%s,\"up\":%s,\"device\":\"%s\",\"batch\":%d,"
-                    + "\"threads\":%d,\"size\":%d,\"warmup\":%d,\"repeats\":%d,\"ms_per_patch\":%.4f,"
-                    + "\"min_ms_per_patch\":%.4f,\"patches_per_s\":%.3f}",
+                    + "\"threads\":%d,\"size\":%d,\"warmup\":%d,\"warmup_seconds\":%.2f,\"warmup_steady\":%s,"
+                    + "\"repeats\":%d,\"ms_per_patch\":%.4f,\"min_ms_per_patch\":%.4f,\"p10_ms_per_patch\":%.4f,"
+                    + "\"p90_ms_per_patch\":%.4f,\"patches_per_s\":%.3f}",
                     model, base == null ? "null" : base.toString(), up == null ? "null" : "\"" + up + "\"", devName, batch,
-                    usedThreads, size, warmup, repeats, median, min, perSecond));
+                    usedThreads, size, done.passes(), done.seconds(), done.steady(), repeats, median, min, p10, p90,
+                    perSecond));
         } else {
-            out.println(String.format(Locale.ROOT, "%s%s%s on %s, batch %d, %d thread(s), %dx%d patches, %d warm-up + %d timed passes",
-                    model, base == null ? "" : " base " + base, up == null ? "" : " up " + up, devName, batch, usedThreads,
-                    size, size, warmup, repeats));
-            out.println(String.format(Locale.ROOT, "%.3f ms per patch (median; best %.3f), %.2f patches/s",
-                    median, min, perSecond));
+            out.println(String.format(Locale.ROOT, "%s%s%s on %s, batch %d, %d thread(s), %dx%d patches, %d warm-up "
+                    + "passes (%.1f s%s) + %d timed passes", model, base == null ? "" : " base " + base,
+                    up == null ? "" : " up " + up, devName, batch, usedThreads, size, size, done.passes(), done.seconds(),
+                    fixedWarmup >= 0 ? "" : done.steady() ? ", steady" : ", NOT steady: the times still drift, the "
+                    + "figures are rough", repeats));
+            out.println(String.format(Locale.ROOT, "%.3f ms per patch (median; best %.3f, 10-90 %% %.3f-%.3f, spread "
+                    + "±%.1f %%), %.2f patches/s", median, min, p10, p90, 50 * (p90 - p10) / median, perSecond));
         }
         out.flush();
         return 0;
+    }
+
+    private int parseWarmup(String w) {
+        try {
+            int n = Integer.parseInt(w.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ParameterException(spec.commandLine(), "--warmup must be auto or a number >= 0, got '" + w + "'");
+    }
+
+    /** Linear interpolation between order statistics of {@code sorted} at quantile q ∈ [0, 1]. */
+    static double quantile(double[] sorted, double q) {
+        double at = q * (sorted.length - 1);
+        int lo = (int) Math.floor(at);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /**
+     * The warm-up a run did. {@code auto} runs windows of {@value #WINDOW} passes until the median of a window is
+     * within {@value #STEADY} (relative) of the previous window's, and at least {@value #MIN_SECONDS} s have passed
+     * (the JIT compiles the large kernels after a few seconds of running them; a few passes of a small network take
+     * milliseconds), giving up after {@value #MAX_SECONDS} s (then {@code steady} is false and says so).
+     */
+    record Warmup(int passes, double seconds, boolean steady) {
+        static final int WINDOW = 5;
+        static final double STEADY = 0.05;
+        static final double MIN_SECONDS = 3;
+        static final double MAX_SECONDS = 120;
+
+        static Warmup fixed(int n, Runnable pass) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                pass.run();
+            }
+            return new Warmup(n, (System.nanoTime() - t0) / 1e9, false);
+        }
+
+        static Warmup untilSteady(Runnable pass) {
+            long start = System.nanoTime();
+            double previous = Double.NaN;
+            int passes = 0;
+            while (true) {
+                double[] window = new double[WINDOW];
+                for (int i = 0; i < WINDOW; i++) {
+                    long t0 = System.nanoTime();
+                    pass.run();
+                    window[i] = System.nanoTime() - t0;
+                    passes++;
+                }
+                Arrays.sort(window);
+                double median = window[WINDOW / 2];
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                boolean settled = Math.abs(median - previous) <= STEADY * previous;
+                if (settled && elapsed >= MIN_SECONDS) {
+                    return new Warmup(passes, elapsed, true);
+                }
+                if (elapsed >= MAX_SECONDS) {
+                    return new Warmup(passes, elapsed, false);
+                }
+                previous = median;
+            }
+        }
     }
 
     private static void pass(Module net, Tensor x, Device dev) {

@@ -61,6 +61,28 @@ class ExportBenchCommandTest {
     }
 
     @Test
+    void benchWarmsUpUntilSteadyByDefaultAndPrintsTheSpread() {
+        Run r = Run.of("bench", "--model", "unet", "--base", "4", "--size", "32", "--repeats", "5", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        Map<?, ?> parsed = (Map<?, ?>) Json.parse(r.out().trim());
+        int passes = (int) ((Json.Number) parsed.get("warmup")).doubleValue();
+        double seconds = ((Json.Number) parsed.get("warmup_seconds")).doubleValue();
+        boolean steady = parsed.get("warmup_steady") == Boolean.TRUE;
+        assertTrue(passes >= 10 && passes % 5 == 0, "at least two windows of five: " + r);
+        assertTrue(steady ? seconds >= 3 : seconds >= 120, "steady only after the minimum, else the cap: " + r);
+        double p10 = ((Json.Number) parsed.get("p10_ms_per_patch")).doubleValue();
+        double p90 = ((Json.Number) parsed.get("p90_ms_per_patch")).doubleValue();
+        double best = ((Json.Number) parsed.get("min_ms_per_patch")).doubleValue();
+        assertTrue(best <= p10 && p10 <= p90, r.toString());
+
+        Run text = Run.of("bench", "--model", "unet", "--base", "4", "--size", "32", "--repeats", "3", "--warmup", "2");
+        assertTrue(text.out().contains("2 warm-up passes") && text.out().contains("spread ±"), text.toString());
+        Run bad = Run.of("bench", "--model", "unet", "--base", "4", "--warmup", "soon");
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("--warmup must be auto or a number"), bad.toString());
+    }
+
+    @Test
     void benchJson() {
         Run r = Run.of("bench", "--model", "unet-plus", "--base", "8", "--up", "us", "--batch", "1", "--size", "32",
                 "--warmup", "1", "--repeats", "2", "--json", "--threads", String.valueOf(Parallel.threads()));
