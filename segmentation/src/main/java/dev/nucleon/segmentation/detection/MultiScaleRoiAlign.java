@@ -64,9 +64,13 @@ public final class MultiScaleRoiAlign {
      * @param maps   the pyramid levels (N, C, H_l, W_l), finest first (P2 … P5; not the extra P6)
      * @param boxes  per image, its boxes as n·4 floats in image pixels
      * @param imageH the image height
-     * @throws IllegalArgumentException when there are no boxes at all or the counts disagree
+     * @throws IllegalArgumentException when there are no boxes at all or the image counts disagree
      */
     public Tensor pool(List<Tensor> maps, List<float[]> boxes, int imageH) {
+        if (boxes.size() != maps.get(0).size(0)) {
+            throw new IllegalArgumentException("multi-scale roi_align: boxes of " + boxes.size() + " images for maps of "
+                    + maps.get(0).size(0));
+        }
         int[] scaleLog2 = new int[maps.size()];
         for (int l = 0; l < maps.size(); l++) {
             scaleLog2[l] = (int) Math.round(Math.log((double) maps.get(l).size(2) / imageH) / Math.log(2));
