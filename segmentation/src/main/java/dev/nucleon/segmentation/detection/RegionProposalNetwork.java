@@ -140,6 +140,7 @@ public final class RegionProposalNetwork extends Module {
      * @param imageH the image height (boxes are clipped to it)
      * @param imageW the image width
      */
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
     public List<Proposals> proposals(HeadOutput out, int imageH, int imageW) {
         int n = out.objectness().size(0);
         int total = out.objectness().size(1);

@@ -227,6 +227,7 @@ public final class RoiHeads extends Module {
      * torchvision's {@code project_masks_on_boxes}: each foreground RoI's matched ground-truth mask, RoIAligned
      * (28×28, scale 1, adaptive sampling, not aligned) over the RoI's box; (P, 28, 28) in [0, 1].
      */
+    @SuppressWarnings("try") // the no-grad scope is used only for its effect
     static Tensor maskTargets(List<GroundTruth> targets, List<Integer> image, List<Integer> matched,
                               List<float[]> boxes) {
         int p = boxes.size();

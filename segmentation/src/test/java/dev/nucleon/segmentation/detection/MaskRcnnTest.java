@@ -82,28 +82,35 @@ class MaskRcnnTest {
         Function<MaskRcnn.Losses, Tensor> rpn = l -> l.objectness().add(l.rpnBoxReg());
         Function<MaskRcnn.Losses, Tensor> heads = l -> l.classifier().add(l.boxReg()).add(l.mask());
         // the RPN's losses do not depend on the proposals, the heads' do (through top-k and NMS, which a change of
-        // the RPN or the backbone can flip): each parameter is checked against the losses it reaches smoothly
-        record Check(String name, int index, float h, Function<MaskRcnn.Losses, Tensor> loss) {
+        // the RPN or the backbone can flip): each parameter is checked against the losses it reaches smoothly, at
+        // its element of largest gradient
+        record Check(String name, Function<MaskRcnn.Losses, Tensor> loss) {
         }
         List<Check> checks = List.of(
-                new Check("backbone.conv2.weight", 5, 1e-2f, rpn),
-                new Check("fpn.layer0.weight", 17, 1e-2f, rpn),
-                new Check("rpn.head.cls_logits.bias", 1, 1e-2f, rpn),
-                new Check("rpn.head.bbox_pred.weight", 30, 1e-2f, rpn),
-                new Check("roi_heads.box_head.fc6.weight", 100, 1e-2f, heads),
-                new Check("roi_heads.box_predictor.cls_score.bias", 1, 1e-2f, heads),
-                new Check("roi_heads.box_predictor.bbox_pred.bias", 5, 1e-2f, heads),
-                new Check("roi_heads.mask_head.mask_fcn2.weight", 40, 1e-2f, heads),
-                new Check("roi_heads.mask_predictor.mask_fcn_logits.bias", 1, 1e-2f, heads));
+                new Check("backbone.conv2.weight", rpn),
+                new Check("fpn.layer0.weight", rpn),
+                new Check("rpn.head.cls_logits.bias", rpn),
+                new Check("rpn.head.bbox_pred.weight", rpn),
+                new Check("roi_heads.box_head.fc6.weight", heads),
+                new Check("roi_heads.box_predictor.cls_score.bias", heads),
+                new Check("roi_heads.box_predictor.bbox_pred.bias", heads),
+                new Check("roi_heads.mask_head.mask_fcn2.weight", heads),
+                new Check("roi_heads.mask_predictor.mask_fcn_logits.bias", heads));
         for (Check c : checks) {
             Parameter p = params.get(c.name());
             assertTrue(p != null, c.name() + " in " + params.keySet());
             net.zeroGrad();
             net.reseed(3);
             c.loss().apply(net.losses(TinyDetector.images(2, 2), TinyDetector.twoImages())).backward();
-            double analytic = p.grad().toArray()[c.index()];
-            double numeric = finiteDifference(net, p, c.index(), c.h(), c.loss());
-            assertEquals(numeric, analytic, 2e-3 + 2e-2 * Math.abs(numeric), c.name() + "[" + c.index() + "]");
+            float[] g = p.grad().toArray();
+            int index = 0;
+            for (int i = 1; i < g.length; i++) {
+                index = Math.abs(g[i]) > Math.abs(g[index]) ? i : index;
+            }
+            double analytic = g[index];
+            double numeric = finiteDifference(net, p, index, 1e-2f, c.loss());
+            assertTrue(Math.abs(analytic) > 1e-4, c.name() + ": gradient " + analytic);
+            assertEquals(numeric, analytic, 1e-5 + 2e-2 * Math.abs(numeric), c.name() + "[" + index + "]");
         }
     }
 
