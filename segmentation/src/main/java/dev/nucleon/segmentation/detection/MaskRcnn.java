@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * </pre>
  * Two entry points: {@link #losses} (images + ground truth → the five training losses, differentiable) and
  * {@link #detect} (images → per image boxes, scores, labels and 28×28 mask probabilities). {@link #forward} runs
- * {@link #detect} and packs its boxes as one tensor, so the network is an ordinary module for summaries.
+ * {@link #detect} and packs its detections as one (D, 7) tensor, so the network is an ordinary module for summaries.
  *
  * <p><b>Images</b> are taken as they come: no resizing and no normalisation inside (torchvision's
  * {@code GeneralizedRCNNTransform} is the caller's job); H and W must be multiples of 32 (the pyramid), every image
@@ -54,6 +54,25 @@ public final class MaskRcnn extends Module {
                            int rpnPreNmsTopNTest, int rpnPostNmsTopNTrain, int rpnPostNmsTopNTest,
                            int rpnBatchSizePerImage, int boxBatchSizePerImage, float boxScoreThresh, float boxNmsThresh,
                            int detectionsPerImage, long samplingSeed) {
+
+        /**
+         * Checks the values.
+         *
+         * @throws IllegalArgumentException when a size or count is below 1 or a threshold outside [0, 1]
+         */
+        public Settings {
+            int[] counts = {fpnChannels, representationSize, maskChannels, rpnPreNmsTopNTrain, rpnPreNmsTopNTest,
+                rpnPostNmsTopNTrain, rpnPostNmsTopNTest, rpnBatchSizePerImage, boxBatchSizePerImage,
+                detectionsPerImage};
+            if (java.util.Arrays.stream(counts).anyMatch(c -> c < 1)) {
+                throw new IllegalArgumentException("MaskRcnn settings: sizes and counts must be >= 1, got "
+                        + java.util.Arrays.toString(counts));
+            }
+            if (!(boxScoreThresh >= 0 && boxScoreThresh <= 1 && boxNmsThresh >= 0 && boxNmsThresh <= 1)) {
+                throw new IllegalArgumentException("MaskRcnn settings: score and NMS thresholds must be in [0, 1], got "
+                        + boxScoreThresh + ", " + boxNmsThresh);
+            }
+        }
 
         /** {@return torchvision's defaults for {@code maskrcnn_resnet50_fpn}, sampling seed 0} */
         public static Settings torchvision() {
