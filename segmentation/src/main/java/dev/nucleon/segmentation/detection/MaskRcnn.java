@@ -55,25 +55,6 @@ public final class MaskRcnn extends Module {
                            int rpnBatchSizePerImage, int boxBatchSizePerImage, float boxScoreThresh, float boxNmsThresh,
                            int detectionsPerImage, long samplingSeed) {
 
-        /**
-         * Checks the values.
-         *
-         * @throws IllegalArgumentException when a size or count is below 1 or a threshold outside [0, 1]
-         */
-        public Settings {
-            int[] counts = {fpnChannels, representationSize, maskChannels, rpnPreNmsTopNTrain, rpnPreNmsTopNTest,
-                rpnPostNmsTopNTrain, rpnPostNmsTopNTest, rpnBatchSizePerImage, boxBatchSizePerImage,
-                detectionsPerImage};
-            if (java.util.Arrays.stream(counts).anyMatch(c -> c < 1)) {
-                throw new IllegalArgumentException("MaskRcnn settings: sizes and counts must be >= 1, got "
-                        + java.util.Arrays.toString(counts));
-            }
-            if (!(boxScoreThresh >= 0 && boxScoreThresh <= 1 && boxNmsThresh >= 0 && boxNmsThresh <= 1)) {
-                throw new IllegalArgumentException("MaskRcnn settings: score and NMS thresholds must be in [0, 1], got "
-                        + boxScoreThresh + ", " + boxNmsThresh);
-            }
-        }
-
         /** {@return torchvision's defaults for {@code maskrcnn_resnet50_fpn}, sampling seed 0} */
         public static Settings torchvision() {
             return new Settings(256, 1024, 256, 2000, 1000, 2000, 1000, 256, 512, 0.05f, 0.5f, 100, 0);
@@ -136,13 +117,14 @@ public final class MaskRcnn extends Module {
      *
      * @param backbone the body giving C2 … C5
      * @param classes  K, with the background, ≥ 2
-     * @param settings sizes and counts
+     * @param settings sizes and counts (each size and count ≥ 1, thresholds in [0, 1])
      * @throws IllegalArgumentException when a value is out of range
      */
     public MaskRcnn(Backbone backbone, int classes, Settings settings) {
         if (classes < 2) {
             throw new IllegalArgumentException("MaskRcnn: need classes >= 2 (background included), got " + classes);
         }
+        requireValid(settings);
         this.inChannels = backbone.inChannels();
         this.classes = classes;
         this.settings = settings;
@@ -244,6 +226,19 @@ public final class MaskRcnn extends Module {
             }
         }
         return Tensor.of(rows, d, 7).to(images.device());
+    }
+
+    private static void requireValid(Settings s) {
+        int[] counts = {s.fpnChannels(), s.representationSize(), s.maskChannels(), s.rpnPreNmsTopNTrain(),
+            s.rpnPreNmsTopNTest(), s.rpnPostNmsTopNTrain(), s.rpnPostNmsTopNTest(), s.rpnBatchSizePerImage(),
+            s.boxBatchSizePerImage(), s.detectionsPerImage()};
+        if (java.util.Arrays.stream(counts).anyMatch(c -> c < 1)) {
+            throw new IllegalArgumentException("MaskRcnn settings: sizes and counts must be >= 1, got " + s);
+        }
+        if (!(s.boxScoreThresh() >= 0 && s.boxScoreThresh() <= 1 && s.boxNmsThresh() >= 0 && s.boxNmsThresh() <= 1)) {
+            throw new IllegalArgumentException("MaskRcnn settings: score and NMS thresholds must be in [0, 1], got "
+                    + s.boxScoreThresh() + ", " + s.boxNmsThresh());
+        }
     }
 
     private void requireImages(Tensor images) {
