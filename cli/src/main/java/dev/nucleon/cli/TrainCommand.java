@@ -212,6 +212,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Presets.names().contains(preset)) {
             throw new ParameterException(spec.commandLine(), "unknown preset '" + preset + "'; one of " + Presets.names());
         }
+        if (preset.equals(Presets.MASK_RCNN)) {
+            throw new ParameterException(spec.commandLine(), ModelSource.DETECTOR_NOT_YET);
+        }
         TrainerConfig config;
         try {
             config = new TrainerConfig(epochs, batch, patch, patchesPerImage, lr, optimizer, loss, weightDecay,
