@@ -41,7 +41,9 @@ class ModelSpecTest {
             assertEquals(ALL, values, benchmark.getSimpleName() + "'s @Param model");
         }
         Set<String> presets = ALL.stream().map(m -> ModelSpec.parse(m).preset()).collect(Collectors.toSet());
-        assertEquals(Presets.names(), presets, "every preset is benchmarked");
+        Set<String> perPixel = new java.util.LinkedHashSet<>(Presets.names());
+        perPixel.remove(Presets.MASK_RCNN); // a detector: its benchmark comes with its training (issue 21, item 3)
+        assertEquals(perPixel, presets, "every per-pixel preset is benchmarked");
         ALL.forEach(m -> ModelSpec.parse(m).config());
     }
 

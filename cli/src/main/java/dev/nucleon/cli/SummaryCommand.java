@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = {"Print a network preset's layers, output shapes and weight counts (Keras-style).",
                 "Presets: unet-bn (002), unet (004), unet-relu, unet-elu, unet-carving (000), unet-plusplus,"
-                        + " unet-plus (004), resfcn (003), simple-cnn, resnet-fcn (001)."})
+                        + " unet-plus (004), resfcn (003), simple-cnn, resnet-fcn, mask-rcnn (001)."})
 final class SummaryCommand implements Callable<Integer> {
 
     @Spec
@@ -52,7 +52,8 @@ final class SummaryCommand implements Callable<Integer> {
     Integer inChannels;
 
     @Option(names = "--depth", paramLabel = "D",
-            description = "resnet-fcn backbone depth (18, 34, 50, 101, 152; default 152); U-Net levels otherwise.")
+            description = "resnet-fcn / mask-rcnn backbone depth (18, 34, 50, 101, 152; default 152 / 50);"
+                    + " U-Net levels otherwise.")
     Integer depth;
 
     @Option(names = "--classes", paramLabel = "K", description = "Output classes, where the preset allows it.")

@@ -220,6 +220,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Presets.names().contains(preset)) {
             throw new ParameterException(spec.commandLine(), "unknown preset '" + preset + "'; one of " + Presets.names());
         }
+        if (preset.equals(Presets.MASK_RCNN)) {
+            throw new ParameterException(spec.commandLine(), ModelSource.DETECTOR_NOT_YET);
+        }
         if (init != null && resume) {
             throw new ParameterException(spec.commandLine(), "--init and --resume exclude each other (a resumed run "
                     + "continues from its own weights)");

@@ -98,6 +98,25 @@ class SummaryCommandTest {
     }
 
     @Test
+    void maskRcnnCountsAndRunsItsDetector() {
+        // ResNet-50 FPN, 2 classes: torchvision's 43,922,395 + 53,120 batch-norm γ/β (trainable here, frozen there)
+        Run count = run("summary", "mask-rcnn", "--size", "0");
+        assertEquals(0, count.exitCode(), count.toString());
+        assertTrue(count.out().contains(totals("44,028,635", "43,975,515", "53,120")), count.toString());
+        Run r = run("summary", "mask-rcnn", "--depth", "18", "--size", "32");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().startsWith("mask-rcnn (paper 001): "), r.toString());
+        assertTrue(r.out().contains("Model: \"MaskRcnn\""), r.toString());
+        for (String row : new String[] {" fpn.layer0 (Conv2d) ", "(None, 256, 8, 8)", " rpn.head.cls_logits (Conv2d) ",
+                " roi_heads.box_head.fc6 (Conv2d) ", " roi_heads.mask_predictor.mask_fcn_logits (Conv2d) "}) {
+            assertTrue(r.out().contains(row), row + " in\n" + r.out());
+        }
+        Run size = run("summary", "mask-rcnn", "--depth", "18", "--size", "40");
+        assertEquals(2, size.exitCode(), size.toString());
+        assertTrue(size.err().contains("multiples of 32"), size.err());
+    }
+
+    @Test
     void otherPresetsAndOptions() {
         Run r = run("summary", "simple-cnn", "--size", "8");
         assertEquals(0, r.exitCode(), r.toString());

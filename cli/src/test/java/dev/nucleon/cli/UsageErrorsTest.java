@@ -72,7 +72,10 @@ class UsageErrorsTest {
                 Arguments.of("--split", train("--split", "kmeans")),
                 Arguments.of("--loss cross-entropy go together", train("--head", "classes")),
                 Arguments.of("--loss cross-entropy go together", train("--loss", "cross-entropy")),
-                Arguments.of("unknown preset", new String[] {"train", "--data", "D", "--model", "unet3000", out, "m.safetensors"}));
+                Arguments.of("unknown preset", new String[] {"train", "--data", "D", "--model", "unet3000", out, "m.safetensors"}),
+                Arguments.of("is a detector", new String[] {"train", "--data", "D", "--model", "mask-rcnn", out, "m.safetensors"}),
+                Arguments.of("is a detector", new String[] {"bench", "--model", "mask-rcnn"}),
+                Arguments.of("is a detector", new String[] {"export", "--model", "mask-rcnn", "--onnx", "x.onnx"}));
     }
 
     /** {@code train} on a data folder that does not exist: the usage error must come before the data is read. */

@@ -24,7 +24,7 @@ import java.util.List;
  * Parameters: Σ_i (C_i·F + F) + levels·(9·F² + F); for ResNet-50's (256, 512, 1024, 2048) → F = 256 that is
  * 3,344,384, torchvision's count. The backbone's map sizes must halve level to level (inputs multiples of 32).
  *
- * <p>Part of the Mask R-CNN work (issue 21) and not yet in a preset: {@link #pyramid} is its entry point; the
+ * <p>Part of {@link MaskRcnn} (the {@code fpn} child): {@link #pyramid} is its entry point; the
  * single-tensor {@link #forward} of a {@link Module} does not apply.
  */
 public final class FeaturePyramid extends Module {

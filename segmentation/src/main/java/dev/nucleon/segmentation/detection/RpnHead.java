@@ -17,7 +17,7 @@ import dev.nucleon.nn.layers.Conv2d;
  * Parameters: 9·F² + F + (F·A + A) + (F·4A + 4A); 593,935 for F = 256, A = 3 (torchvision's count). Kernels start
  * N(0, 0.01²) and biases 0, as torchvision's. {@link #forward} returns the two joined along the channels
  * (N, 5·A, H, W) so the head is an ordinary module (summary, state dict); {@link #objectness} and {@link #deltas}
- * split it. Part of the Mask R-CNN work (issue 21), not yet in a preset.
+ * split it. Part of {@link RegionProposalNetwork} (its {@code head} child), shared by every pyramid level.
  */
 public final class RpnHead extends Module {
 

@@ -1,7 +1,23 @@
 /**
- * What a two-stage detector (Faster/Mask R-CNN) adds on top of the tensor ops: anchors per feature-pyramid level
- * ({@link dev.nucleon.segmentation.detection.AnchorGenerator}) and the box coding of regression targets
- * ({@link dev.nucleon.segmentation.detection.BoxCoder}), with torchvision's {@code models.detection} semantics.
+ * A two-stage detector, Mask R-CNN, with torchvision's {@code models.detection} semantics. Read top down:
+ * {@link dev.nucleon.segmentation.detection.MaskRcnn} assembles a
+ * {@link dev.nucleon.segmentation.detection.Backbone} (C2 … C5), a
+ * {@link dev.nucleon.segmentation.detection.FeaturePyramid} (P2 … P6), the
+ * {@link dev.nucleon.segmentation.detection.RegionProposalNetwork} (its
+ * {@link dev.nucleon.segmentation.detection.RpnHead} over the
+ * {@link dev.nucleon.segmentation.detection.AnchorGenerator}'s anchors → proposals, and its two losses) and the
+ * {@link dev.nucleon.segmentation.detection.RoiHeads} (pooled by
+ * {@link dev.nucleon.segmentation.detection.MultiScaleRoiAlign}: {@link dev.nucleon.segmentation.detection.TwoMlpHead}
+ * → {@link dev.nucleon.segmentation.detection.FastRcnnPredictor} for classes and boxes,
+ * {@link dev.nucleon.segmentation.detection.MaskRcnnHeads} → {@link dev.nucleon.segmentation.detection.MaskRcnnPredictor}
+ * for 28×28 masks, and their three losses). Training picks its examples with a
+ * {@link dev.nucleon.segmentation.detection.Matcher} (IoU thresholds) and a
+ * {@link dev.nucleon.segmentation.detection.BalancedSampler}; box regression targets are
+ * {@link dev.nucleon.segmentation.detection.BoxCoder} deltas under a
+ * {@link dev.nucleon.segmentation.detection.SmoothL1Loss}. Everything a loss needs is differentiable through core's
+ * autograd; the decisions (top-k, NMS, matching, sampling) are made on the host, as torchvision makes them without
+ * gradients. The {@code mask-rcnn} preset ({@code segmentation.networks}) puts the {@code resnet-fcn} ResNet
+ * underneath.
  *
  * <p>The ops these build on are core's, as torchvision keeps them in {@code torchvision.ops}: RoIAlign
  * ({@code dev.nucleon.core.ops.RoiAlign}), IoU and non-maximum suppression ({@code dev.nucleon.core.ops.Boxes}),

@@ -5,6 +5,7 @@ import dev.nucleon.nn.ModelCatalog;
 import dev.nucleon.nn.ModelConfig;
 import dev.nucleon.nn.Module;
 import dev.nucleon.nn.init.Initializers;
+import dev.nucleon.segmentation.detection.MaskRcnn;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -53,6 +54,9 @@ import java.util.function.Function;
  *       64</td><td>22,799</td></tr>
  *   <tr><td>{@code resnet-fcn}</td><td>001</td><td>{@link ResNetFcn}, random init instead of COCO</td>
  *       <td>in_channels 3, depth 152 (18, 34, 50, 101), classes 1</td><td>backbone as torchvision's</td></tr>
+ *   <tr><td>{@code mask-rcnn}</td><td>001</td><td>{@link MaskRcnn} (ResNet + FPN, RPN, box and mask heads), random
+ *       init; its forward packs the detections (D, 7)</td><td>in_channels 3, depth 50, classes 2 (background
+ *       included)</td><td>43,975,515 (53,120 non-trainable)</td></tr>
  * </table>
  *
  * <p>Option names are the {@link ModelConfig} argument names: {@code in_channels}, {@code base},
@@ -81,12 +85,14 @@ public final class Presets implements ModelCatalog {
     public static final String SIMPLE_CNN = "simple-cnn";
     /** Preset name {@code resnet-fcn}: {@link ResNetFcn}, paper 001. */
     public static final String RESNET_FCN = "resnet-fcn";
+    /** Preset name {@code mask-rcnn}: {@link dev.nucleon.segmentation.detection.MaskRcnn}, paper 001. */
+    public static final String MASK_RCNN = "mask-rcnn";
 
     /** Option {@code in_channels}: input channels C_in (1 gray, 3 RGB). */
     public static final String IN_CHANNELS = "in_channels";
     /** Option {@code base}: U-Nets: B, the filters of level 1. */
     public static final String BASE = "base";
-    /** Option {@code depth}: U-Nets: the number of levels N; resnet-fcn: the backbone depth (18, 34, 50, 101, 152). */
+    /** Option {@code depth}: U-Nets: the number of levels N; resnet-fcn, mask-rcnn: the backbone depth (18, 34, 50, 101, 152). */
     public static final String DEPTH = "depth";
     /** Option {@code up}: unet-plus: the up-sampling, {@code tc} (transposed) or {@code us} (nearest). */
     public static final String UP = "up";
@@ -185,6 +191,9 @@ public final class Presets implements ModelCatalog {
                     return new ResNetFcn(c.getInt(IN_CHANNELS, 3), c.getInt(DEPTH, 152), classes,
                             classes == 1 ? Output.SIGMOID : Output.SOFTMAX, Initializers.heNormal());
                 }));
+        add(new Preset(MASK_RCNN, "001", "Mask R-CNN: ResNet (depth 18/34/50/...) + FPN, RPN, box and 28x28 mask heads",
+                Set.of(IN_CHANNELS, DEPTH, CLASSES), 3, 256, c -> new MaskRcnn(new ResNetBody(c.getInt(IN_CHANNELS, 3),
+                        c.getInt(DEPTH, 50), Initializers.heNormal()), c.getInt(CLASSES, 2))));
     }
 
     /**

@@ -75,32 +75,19 @@ public final class ResNetFcn extends Module {
      *                                  classes are below 1
      */
     public ResNetFcn(int inChannels, int depth, int classes, Output out, Initializer init) {
-        int[] blocks = blocks(depth);
+        blocks(depth); // the depth is checked first
         if (inChannels < 1 || classes < 1) {
             throw new IllegalArgumentException("ResNetFcn: need input channels and classes >= 1, got " + inChannels
                     + ", " + classes);
         }
         this.inChannels = inChannels;
         this.depth = depth;
-        boolean bottleneck = depth >= 50;
-        stem = registerModule("stem", new Sequential(
-                Conv2d.builder(inChannels, 64, 7).stride(2).padding(3).bias(false).kernelInitializer(init).build(),
-                new BatchNorm2d(64), new ReLU(), new MaxPool2d(3, 2, 1)));
-        int c = 64;
-        int[] widths = {64, 128, 256, 512};
-        int[] channelsAt = new int[4];
+        Module[] body = body(inChannels, depth, init);
+        stem = registerModule("stem", body[0]);
         for (int l = 0; l < 4; l++) {
-            Sequential layer = new Sequential();
-            for (int b = 0; b < blocks[l]; b++) {
-                int stride = b == 0 && l > 0 ? 2 : 1;
-                Residual block = bottleneck ? Residual.bottleneck(c, widths[l], stride, init)
-                        : Residual.basic(c, widths[l], stride, init);
-                layer.append(block);
-                c = bottleneck ? widths[l] * Residual.BOTTLENECK_EXPANSION : widths[l];
-            }
-            channelsAt[l] = c;
-            layers[l] = registerModule("layer" + (l + 1), layer);
+            layers[l] = registerModule("layer" + (l + 1), body[l + 1]);
         }
+        int[] channelsAt = featureChannels(depth);
         score32 = registerModule("score32", Conv2d.builder(channelsAt[3], classes, 1).kernelInitializer(init).build());
         up32 = registerModule("up32", new Upsample(2, UpsampleMode.BILINEAR));
         score16 = registerModule("score16", Conv2d.builder(channelsAt[2], classes, 1).kernelInitializer(init).build());
@@ -108,6 +95,51 @@ public final class ResNetFcn extends Module {
         score8 = registerModule("score8", Conv2d.builder(channelsAt[1], classes, 1).kernelInitializer(init).build());
         up8 = registerModule("up8", new Upsample(8, UpsampleMode.BILINEAR));
         output = registerModule("output", out.create());
+    }
+
+    /**
+     * {@return a fresh backbone: stem, layer1 … layer4 (outputs C2 … C5 at strides 4, 8, 16, 32 with
+     * {@link #featureChannels} channels), the modules this network registers under those names; Mask R-CNN's
+     * feature pyramid reads the same four maps}
+     *
+     * @param inChannels C_in, ≥ 1
+     * @param depth      one of {@link #DEPTHS} (50 and deeper use bottleneck blocks)
+     * @param init       the initialiser of every convolution kernel
+     * @throws IllegalArgumentException when the depth is not one of {@link #DEPTHS}
+     */
+    public static Module[] body(int inChannels, int depth, Initializer init) {
+        int[] blocks = blocks(depth);
+        boolean bottleneck = depth >= 50;
+        Module stem = new Sequential(
+                Conv2d.builder(inChannels, 64, 7).stride(2).padding(3).bias(false).kernelInitializer(init).build(),
+                new BatchNorm2d(64), new ReLU(), new MaxPool2d(3, 2, 1));
+        Module[] body = {stem, null, null, null, null};
+        int c = 64;
+        int[] widths = {64, 128, 256, 512};
+        for (int l = 0; l < 4; l++) {
+            Sequential layer = new Sequential();
+            for (int b = 0; b < blocks[l]; b++) {
+                int stride = b == 0 && l > 0 ? 2 : 1;
+                layer.append(bottleneck ? Residual.bottleneck(c, widths[l], stride, init)
+                        : Residual.basic(c, widths[l], stride, init));
+                c = bottleneck ? widths[l] * Residual.BOTTLENECK_EXPANSION : widths[l];
+            }
+            body[l + 1] = layer;
+        }
+        return body;
+    }
+
+    /**
+     * {@return the channels of C2 … C5 (layer1 … layer4's outputs): 64, 128, 256, 512 for depths 18 and 34, four
+     * times that from 50 on}
+     *
+     * @param depth one of {@link #DEPTHS}
+     * @throws IllegalArgumentException when it is not
+     */
+    public static int[] featureChannels(int depth) {
+        blocks(depth);
+        int expansion = depth >= 50 ? Residual.BOTTLENECK_EXPANSION : 1;
+        return new int[] {64 * expansion, 128 * expansion, 256 * expansion, 512 * expansion};
     }
 
     /**

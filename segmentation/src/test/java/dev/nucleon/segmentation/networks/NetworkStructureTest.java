@@ -178,7 +178,7 @@ class NetworkStructureTest {
         // and through the registry alone, for every preset (small options where the preset allows them)
         for (String name : Presets.names()) {
             Map<String, Object> small = switch (name) {
-                case "resnet-fcn" -> Map.of("depth", 18);
+                case "resnet-fcn", "mask-rcnn" -> Map.of("depth", 18);
                 case "resfcn", "simple-cnn" -> Map.of();
                 default -> Map.of("base", 2);
             };
