@@ -292,6 +292,69 @@ class SegmentSparkTest {
         assertEquals(2, runSpark("--out", tmp.resolve("x").toString()).exitCode());
     }
 
+    /**
+     * {@code segment}'s other options on Spark: the instance step, tiling, ROI sets, GeoJSON and the RLE submission
+     * give the CLI's files, byte for byte, under the same names; the manifest records them under the CLI's names;
+     * a rerun with another --rle path skips the image and writes the submission again from the label map on disk.
+     */
+    @Test
+    @Order(9)
+    void theCliOptionsGiveTheCliFiles() throws IOException {
+        Path one = tmp.resolve("in-options");
+        Files.createDirectories(one);
+        writeDisks(one.resolve("disks.png"));
+        List<String> options = List.of("--post", "paper004", "--tiles", "64", "--overlap", "16", "--core-threshold",
+                "0.6", "--save-rois", "--geojson", "--quiet");
+        Path cliOpt = tmp.resolve("cli-options"), sparkOpt = tmp.resolve("spark-options");
+        List<String> c = new ArrayList<>(List.of("segment", one.toString(), "--out", cliOpt.toString(), "--rle",
+                cliOpt.resolve("submission.csv").toString()));
+        c.addAll(options);
+        Result cliRun = runCli(c.toArray(new String[0]));
+        assertEquals(0, cliRun.exitCode(), cliRun.toString());
+        List<String> s = new ArrayList<>(List.of(one.toString(), "--out", sparkOpt.toString(), "--rle",
+                sparkOpt.resolve("submission.csv").toString(), "--device", "cpu"));
+        s.addAll(options);
+        Result sparkRun = runSpark(s.toArray(new String[0]));
+        assertEquals(0, sparkRun.exitCode(), sparkRun.toString());
+
+        List<String> files = imageFiles(sparkOpt);
+        assertEquals(List.of("disks.geojson", "disks_labels.png", "disks_nuclei.csv", "disks_overlay.png",
+                "disks_rois.zip", "submission.csv"), files);
+        assertEquals(imageFiles(cliOpt), files);
+        for (String f : files) {
+            assertArrayEquals(Files.readAllBytes(cliOpt.resolve(f)), Files.readAllBytes(sparkOpt.resolve(f)), f);
+        }
+        assertTrue(Files.readString(sparkOpt.resolve("submission.csv")).lines().count() > 3, "the disks, encoded");
+
+        Map<?, ?> cm = (Map<?, ?>) dev.nucleon.nn.io.Json.parse(Files.readString(cliOpt.resolve("manifest.json")));
+        Map<?, ?> sm = (Map<?, ?>) dev.nucleon.nn.io.Json.parse(Files.readString(sparkOpt.resolve("manifest.json")));
+        Map<?, ?> co = (Map<?, ?>) cm.get("options"), so = (Map<?, ?>) sm.get("options");
+        java.util.Set<Object> keys = new java.util.TreeSet<>();
+        co.keySet().forEach(keys::add);
+        keys.removeAll(List.of("out", "overwrite", "rle"));
+        for (Object k : keys) { // the CLI writes a float option as its double (0.6000000238418579), the job as given
+            Object cv = co.get(k), sv = so.get(k);
+            if (cv instanceof Number cn && sv instanceof Number sn) {
+                assertEquals(cn.floatValue(), sn.floatValue(), "option " + k);
+            } else {
+                assertEquals(String.valueOf(cv), String.valueOf(sv), "option " + k);
+            }
+        }
+        assertEquals(keys.size() + 2, so.size(), "the CLI's options, plus model and rle: " + so.keySet());
+        assertEquals("paper004", so.get("post"));
+        assertEquals(((Map<?, ?>) ((List<?>) cm.get("images")).get(0)).get("files"),
+                ((Map<?, ?>) ((List<?>) sm.get("images")).get(0)).get("files"));
+        assertTrue(((List<?>) sm.get("files")).contains("submission.csv"), sm.get("files").toString());
+
+        List<String> again = new ArrayList<>(s);
+        again.set(again.indexOf("--rle") + 1, tmp.resolve("submission-2.csv").toString());
+        Result rerun = runSpark(again.toArray(new String[0]));
+        assertEquals(0, rerun.exitCode(), rerun.toString());
+        assertTrue(rerun.out().contains("0 image(s) segmented, 1 skipped"), rerun.out());
+        assertEquals(Files.readString(cliOpt.resolve("submission.csv")),
+                Files.readString(tmp.resolve("submission-2.csv")));
+    }
+
     static List<String> lines(String s) {
         return new ArrayList<>(s.lines().toList());
     }
