@@ -49,11 +49,13 @@ import org.apache.spark.storage.StorageLevel;
  * A whole screen segmented on Spark, with {@code nucleon segment}'s model and outputs (the driver's side; each task
  * is a {@link SegmentPartition}).
  *
- * <p>Into {@code --out}, per image under its CLI name: {@code <name>_labels.png}, {@code <name>_overlay.png},
- * {@code <name>_nuclei.csv}; for the run: {@code nuclei.parquet/} (one row per nucleus, the CSVs' columns:
+ * <p>Into {@code --out}, per image under its CLI name ({@link OutputNames}): {@code <name>_labels.png},
+ * {@code <name>_overlay.png}, {@code <name>_nuclei.csv} (and {@code <name>_rois.zip}, {@code <name>.geojson} when
+ * asked: {@link ImageOutputFiles}); for the run: {@code nuclei.parquet/} (one row per nucleus, the CSVs' columns:
  * {@link NucleusTable}), {@code images.parquet/} (one row per image: input, name, status, error, nuclei,
- * area_unit, mean_area, files), {@code summary.csv} (as the CLI's) and last {@code manifest.json} (as the CLI's, command
- * {@code segment-spark}).
+ * area_unit, mean_area, files), {@code summary.csv} (as the CLI's), with {@code --rle} the submission (as the CLI's, rebuilt from every
+ * label map in the folder) and last {@code manifest.json} ({@link RunManifest}, as the CLI's, command
+ * {@code segment-spark}, plus the master and the number of runs).
  *
  * <p>Runs and reruns: each job appends its rows to both tables as a partition {@code run=N}, written by Spark's
  * commit protocol (a task attempt's files become visible only when it commits, once; {@code _SUCCESS} when the job

@@ -28,8 +28,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The work of one task: the images of one partition, one after another, each exactly as {@code nucleon segment}
- * does one ({@link ImageFileSegmentation#run}: label map, overlay and {@code _nuclei.csv} under {@code --out}, by
- * their output names), with the executor's shared model ({@link ExecutorModel}).
+ * does one ({@link ImageOutputFiles#write}: label map, overlay and {@code _nuclei.csv}, and the ROI set and
+ * detections when asked, under {@code --out} by their output names), with the executor's shared model
+ * ({@link ExecutorModel}).
  *
  * <p>Yields {@link #SCHEMA} rows, lazily (one image's rows in memory at a time): per image one {@code image} row
  * (its status, error, nucleus count and files) and one {@code nucleus} row per nucleus ({@link NucleusTable}'s

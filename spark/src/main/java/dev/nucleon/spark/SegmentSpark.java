@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "segment-spark", mixinStandardHelpOptions = true,
         description = {"Segment the nuclei of a folder, glob or list of images on Apache Spark: the outputs of "
-                + "`nucleon segment` (labels, overlay, _nuclei.csv per image, summary.csv, manifest.json) plus "
+                + "`nucleon segment` (labels, overlay, _nuclei.csv per image, summary.csv, manifest.json; its options) plus "
                 + "nuclei.parquet (one row per nucleus) and images.parquet (one row per image, errors included).",
                 "A rerun into the same --out segments only the images not done yet. Exit code 1 when any image "
                         + "failed, 2 for a usage error."})
