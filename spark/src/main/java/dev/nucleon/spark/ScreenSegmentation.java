@@ -53,9 +53,9 @@ import org.apache.spark.storage.StorageLevel;
  * {@code <name>_overlay.png}, {@code <name>_nuclei.csv} (and {@code <name>_rois.zip}, {@code <name>.geojson} when
  * asked: {@link ImageOutputFiles}); for the run: {@code nuclei.parquet/} (one row per nucleus, the CSVs' columns:
  * {@link NucleusTable}), {@code images.parquet/} (one row per image: input, name, status, error, nuclei,
- * area_unit, mean_area, files), {@code summary.csv} (as the CLI's), with {@code --rle} the submission (as the CLI's, rebuilt from every
- * label map in the folder) and last {@code manifest.json} ({@link RunManifest}, as the CLI's, command
- * {@code segment-spark}, plus the master and the number of runs).
+ * area_unit, mean_area, files), {@code summary.csv} (as the CLI's), with {@code --rle} the submission (as the
+ * CLI's, rebuilt from every label map in the folder) and last {@code manifest.json} ({@link RunManifest}, as the
+ * CLI's, command {@code segment-spark}, plus the master and the number of runs).
  *
  * <p>Runs and reruns: each job appends its rows to both tables as a partition {@code run=N}, written by Spark's
  * commit protocol (a task attempt's files become visible only when it commits, once; {@code _SUCCESS} when the job
