@@ -188,7 +188,8 @@ public final class SegmentSpark implements Callable<Integer> {
             throw new ParameterException(cl, "--pixel-size must be > 0 (micrometres per pixel), got " + pixelSize);
         }
         if (channel != null && channel < 0 || page != null && page < 0) {
-            throw new ParameterException(cl, "--channel and --page must be >= 0 (0 is the first)");
+            throw new ParameterException(cl, (channel != null && channel < 0 ? "--channel" : "--page")
+                    + " must be >= 0 (0 is the first), got " + (channel != null && channel < 0 ? channel : page));
         }
         if (!labelFormat.equals("png") && !labelFormat.equals("tiff")) {
             throw new ParameterException(cl, "--label-format must be png or tiff, got " + labelFormat);

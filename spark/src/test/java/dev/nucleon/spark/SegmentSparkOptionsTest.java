@@ -91,6 +91,7 @@ class SegmentSparkOptionsTest {
                 "give one of them"));
         assertTrue(usageError("in", "--out", "o", "--tile", "32").contains("--overlap must be in [0, tile/2), got "
                 + Predictor.DEFAULT_OVERLAP + " (the default;"));
+        assertEquals("--page must be >= 0 (0 is the first), got -1", usageError("in", "--out", "o", "--page", "-1"));
         assertTrue(usageError("in", "--out", "o", "--tile", "32", "--tile-margin", "40").contains(
                 "--tile-margin must be in [0, tile] (tile 32), got 40"));
     }
