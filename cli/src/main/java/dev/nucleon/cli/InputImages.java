@@ -1,5 +1,7 @@
 package dev.nucleon.cli;
 
+import dev.nucleon.segmentation.output.OutputNames;
+
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -8,12 +10,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The images a {@code segment} run works on, and the output name of each: unique within the run and the same every
@@ -24,17 +22,13 @@ import java.util.Set;
  * hidden files and the run's own {@code --out} folder. A folder that cannot be read is reported as a problem and
  * skipped; the search goes on. {@code -} stands for one image read from standard input.
  *
- * <p>Naming: every image's path is taken relative to one root, the deepest folder holding all inputs (a folder
- * input itself, a file input's folder), and mirrored under {@code --out} without its extension: inputs
- * {@code d1/a.png d2/a.png d3/a-2.png} become {@code d1/a}, {@code d2/a}, {@code d3/a-2}; {@code segment data}
- * with {@code data/x/y.tif} gives {@code x/y}. A DSB2018 sample is named by its folder, as the contest names it:
- * {@code <id>/image.png} and {@code <id>/images/<id>.png} are {@code <id>}, so {@code evaluate --pred} finds
- * {@code <id>_labels.png}. When two images would still share a name (ignoring case: {@code a.png} and
- * {@code a.tif}), each of them keeps its extension ({@code a.png}, {@code a.tif}); never a counter, which could
- * collide with a real file name. Standard input is named {@code stdin}.
+ * <p>Naming: by {@link OutputNames}, the rules {@code segment-spark} shares: every image's path relative to the
+ * deepest folder holding all inputs, mirrored under {@code --out} without its extension ({@code d1/a.png} ->
+ * {@code d1/a}); a DSB2018 sample {@code <id>/image.png} is {@code <id>}, so {@code evaluate --pred} finds
+ * {@code <id>_labels.png}; two images that would share a name keep their extensions. Standard input is named
+ * {@code stdin}.
  */
 final class InputImages {
-    static final List<String> EXTENSIONS = List.of(".png", ".tif", ".tiff", ".jpg", ".jpeg", ".bmp");
     /** The input argument that means standard input. */
     static final String STDIN = "-";
 
@@ -90,64 +84,24 @@ final class InputImages {
                 problems.add(new Problem(in.toString(), "no such file or folder"));
             }
         }
-        Path root = commonFolder(roots);
-        List<InputImage> images = new ArrayList<>();
-        Set<Path> seen = new LinkedHashSet<>();
-        List<String> primary = new ArrayList<>();
-        List<Path> kept = new ArrayList<>();
-        List<String> keptGiven = new ArrayList<>();
+        List<Integer> order = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            if (seen.add(absolute(files.get(i)))) { // the same file given twice is one image
-                kept.add(files.get(i));
-                keptGiven.add(given.get(i));
-                primary.add(name(absolute(files.get(i)), root, false));
-            }
+            order.add(i);
         }
-        Map<String, Integer> count = new HashMap<>();
-        for (String n : primary) {
-            count.merge(key(n), 1, Integer::sum);
-        }
-        Set<String> taken = new java.util.HashSet<>();
-        for (int i = 0; i < kept.size(); i++) {
-            String n = count.get(key(primary.get(i))) == 1 ? primary.get(i) : name(absolute(kept.get(i)), root, true);
-            if (!taken.add(key(n))) {
-                problems.add(new Problem(keptGiven.get(i), "its output name " + n + " is taken by another input"));
+        List<InputImage> images = new ArrayList<>();
+        java.util.Set<String> taken = new java.util.HashSet<>(); // lower case, as the names compare
+        for (OutputNames.Named<Integer> n : OutputNames.name(order, i -> absolute(files.get(i)), roots)) {
+            if (n.name() == null) {
+                problems.add(new Problem(given.get(n.image()), n.problem()));
                 continue;
             }
-            images.add(new InputImage(keptGiven.get(i), kept.get(i), n));
+            taken.add(n.name().toLowerCase(Locale.ROOT));
+            images.add(new InputImage(given.get(n.image()), files.get(n.image()), n.name()));
         }
         if (stdin) {
             images.add(new InputImage(STDIN, null, taken.contains("stdin") ? "stdin-input" : "stdin"));
         }
         return new InputImages(images, problems);
-    }
-
-    /**
-     * The output name of {@code file} (absolute, normalised) relative to {@code root}: the sample path (see the
-     * class comment) without extension, or with it when {@code withExtension}.
-     */
-    static String name(Path file, Path root, boolean withExtension) {
-        String fileName = file.getFileName().toString();
-        int dot = fileName.lastIndexOf('.');
-        String stem = dot > 0 ? fileName.substring(0, dot) : fileName;
-        Path parent = file.getParent();
-        Path sample;
-        if (withExtension) {
-            sample = file;
-        } else if (stem.equals("image") && parent != null && parent.getFileName() != null) {
-            sample = parent; // <id>/image.png
-        } else if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("images")
-                && parent.getParent() != null && parent.getParent().getFileName() != null
-                && parent.getParent().getFileName().toString().equals(stem)) {
-            sample = parent.getParent(); // <id>/images/<id>.png
-        } else {
-            sample = parent == null ? Path.of(stem) : parent.resolve(stem);
-        }
-        Path rel = root == null ? sample.getFileName() : root.relativize(sample);
-        if (rel.toString().isEmpty() || rel.startsWith("..")) {
-            rel = sample.getFileName();
-        }
-        return rel.toString().replace('\\', '/');
     }
 
     /** Images under a folder, sorted (see the class comment); unreadable subfolders become problems. */
@@ -193,45 +147,11 @@ final class InputImages {
     }
 
     static boolean isImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (EXTENSIONS.stream().noneMatch(n::endsWith)) {
-            return false;
-        }
-        String stem = n.substring(0, n.lastIndexOf('.'));
-        if (stem.equals("labels") || stem.endsWith("_labels") || stem.endsWith("_overlay") || n.startsWith(".")) {
-            return false;
-        }
-        Path parent = p.getParent();
-        return parent == null || parent.getFileName() == null || !parent.getFileName().toString().equals("masks");
-    }
-
-    /** The deepest folder holding all of {@code folders}; null when they share none (different drives). */
-    static Path commonFolder(List<Path> folders) {
-        Path common = null;
-        for (Path f : folders) {
-            if (f == null) {
-                continue;
-            }
-            if (common == null) {
-                common = f;
-                continue;
-            }
-            while (common != null && !f.startsWith(common)) {
-                common = common.getParent();
-            }
-            if (common == null) {
-                return null;
-            }
-        }
-        return common;
+        return OutputNames.isImage(p);
     }
 
     private static Path absolute(Path p) {
         return p.toAbsolutePath().normalize();
     }
 
-    /** Names compare without case: a.png and A.png would be one file on macOS and Windows. */
-    private static String key(String name) {
-        return name.toLowerCase(Locale.ROOT);
-    }
 }

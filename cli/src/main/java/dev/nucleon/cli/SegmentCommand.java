@@ -16,11 +16,9 @@ import dev.nucleon.segmentation.io.ImageFileException;
 import dev.nucleon.segmentation.io.ImageFileReader;
 import dev.nucleon.segmentation.io.ImageFileWriter;
 import dev.nucleon.segmentation.io.Overlay;
+import dev.nucleon.segmentation.output.ImageOutputFiles;
+import dev.nucleon.segmentation.output.RunManifest;
 import dev.nucleon.segmentation.preprocess.Grayscale;
-import dev.nucleon.segmentation.roi.GeoJsonDetections;
-import dev.nucleon.segmentation.roi.ImageJRoiZip;
-import dev.nucleon.segmentation.roi.Outline;
-import dev.nucleon.segmentation.roi.OutlineTracing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -209,9 +207,9 @@ public final class SegmentCommand implements Callable<Integer> {
         }
         removeEarlierRun(err);
 
-        RunManifest manifest = new RunManifest(inputs.stream().map(Path::toString).toList(), options(dev),
-                model == null ? "bundled" : model.toString());
-        found.problems.forEach(manifest::problem);
+        RunManifest manifest = new RunManifest("segment", NucleonVersion.get(),
+                inputs.stream().map(Path::toString).toList(), options(dev), model == null ? "bundled" : model.toString());
+        found.problems.forEach(p -> manifest.problem(p.path(), p.message()));
         long started = System.nanoTime();
         int done = 0, total = found.images.size();
         for (InputImages.InputImage image : found.images) {
@@ -292,26 +290,15 @@ public final class SegmentCommand implements Callable<Integer> {
      * the image outlives this call.
      */
     private ImageOutputs segmentFile(Predictor predictor, Path file, String name, String input) throws IOException {
-        List<String> files = outputFiles(name);
         ImageFileSegmentation.Settings settings = new ImageFileSegmentation.Settings(channel, page,
                 pixelSize == null ? Double.NaN : pixelSize, input, labelFormat.equals("tiff"));
-        ImageFileSegmentation.Result r = ImageFileSegmentation.run(predictor, file, settings,
-                out.resolve(name + "_labels.png"), out.resolve(files.get(1)), out.resolve(files.get(2)));
-        // big images stream; > 65,535 nuclei or --label-format tiff: .tif
-        List<String> written = new ArrayList<>(List.of(out.relativize(r.labelsFile()).toString().replace('\\', '/'),
-                files.get(1), files.get(2)));
-        if (saveRois || geojson) {
-            List<Outline> outlines = OutlineTracing.trace(r.labels());
-            if (saveRois) {
-                ImageJRoiZip.write(outlines, out.resolve(name + "_rois.zip"));
-                written.add(name + "_rois.zip");
-            }
-            if (geojson) {
-                GeoJsonDetections.write(outlines, r.nuclei(), r.micronsPerPixel(), out.resolve(name + ".geojson"));
-                written.add(name + ".geojson");
-            }
-        }
-        return new ImageOutputs(r.nuclei().size(), written);
+        ImageOutputFiles.Written w = imageOutputFiles().write(predictor, file, settings, out, name);
+        return new ImageOutputs(w.result().nuclei().size(), w.files());
+    }
+
+    /** The per-image files of this run's options ({@code --label-format}, {@code --save-rois}, {@code --geojson}). */
+    private ImageOutputFiles imageOutputFiles() {
+        return new ImageOutputFiles(labelFormat.equals("tiff"), saveRois, geojson);
     }
 
     /**
@@ -319,15 +306,7 @@ public final class SegmentCommand implements Callable<Integer> {
      * first, then the label map's other spellings and the optional outputs (for removal after a failure).
      */
     List<String> outputFiles(String name) {
-        List<String> files = new ArrayList<>(List.of((labelFormat.equals("tiff") ? name + "_labels.tif"
-                : name + "_labels.png"), name + "_overlay.png", name + "_nuclei.csv", name + "_labels.tif"));
-        if (saveRois) {
-            files.add(name + "_rois.zip");
-        }
-        if (geojson) {
-            files.add(name + ".geojson");
-        }
-        return files;
+        return imageOutputFiles().possibleFiles(name);
     }
 
     /**
@@ -373,9 +352,7 @@ public final class SegmentCommand implements Callable<Integer> {
         }
         for (Path folder : foldersOf(out)) {
             try (var files = Files.list(folder)) {
-                var result = files.map(p -> p.getFileName().toString())
-                        .filter(n -> n.endsWith("_labels.png") || n.endsWith("_overlay.png") || n.endsWith("_nuclei.csv")
-                                || n.endsWith("_labels.tif") || n.endsWith("_rois.zip") || n.endsWith(".geojson"))
+                var result = files.map(p -> p.getFileName().toString()).filter(ImageOutputFiles::isOutput)
                         .findFirst();
                 if (result.isPresent()) {
                     return out.relativize(folder.resolve(result.get())).toString().replace('\\', '/');

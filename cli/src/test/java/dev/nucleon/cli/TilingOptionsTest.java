@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nucleon.segmentation.io.TiffBuilder;
+import dev.nucleon.segmentation.output.RunManifest;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -14,6 +14,7 @@
  * {@code metrics}
  * (DSB2018 score, average IoU, pixel metrics, folder evaluation). {@code networks} holds the papers' networks
  * and their named presets (exact published weight counts), {@code loss} their losses (soft Dice, BCE + Dice,
- * BCE − log Dice); training and inference land with the [pipeline] issue.
+ * BCE − log Dice); training and inference land with the [pipeline] issue. {@code output} names a run's output
+ * folder (image names, per-image files, {@code manifest.json}) for {@code nucleon segment} and {@code segment-spark}.
  */
 package dev.nucleon.segmentation;

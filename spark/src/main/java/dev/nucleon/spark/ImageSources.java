@@ -1,5 +1,7 @@
 package dev.nucleon.spark;
 
+import dev.nucleon.segmentation.output.OutputNames;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -29,6 +31,18 @@ final class ImageSources {
     private ImageSources() {
     }
 
+    /**
+     * An image found.
+     *
+     * @param input its path as the user gave it (a folder input joined with the path found in it; a glob's match:
+     *              its path, or its URI on a remote file system)
+     * @param uri   where a task reads it
+     * @param path  its absolute path on its file system (the path part of an {@code hdfs://} or {@code s3a://} URI
+     *              too: names never depend on the scheme)
+     */
+    record Found(String input, String uri, java.nio.file.Path path) {
+    }
+
     /** An input that cannot be used: the message is one line naming it. */
     static final class BadInput extends Exception {
         private static final long serialVersionUID = 1L;
@@ -49,17 +63,17 @@ final class ImageSources {
      * @return the images, sorted by path, named by {@link OutputNames}
      * @throws BadInput when an input is missing, unreadable or matches nothing
      */
-    static List<OutputNames.Named> find(SparkSession spark, List<String> inputs, String list, java.nio.file.Path out)
-            throws BadInput {
+    static List<OutputNames.Named<Found>> find(SparkSession spark, List<String> inputs, String list,
+            java.nio.file.Path out) throws BadInput {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        List<OutputNames.Found> found = new ArrayList<>();
+        List<Found> found = new ArrayList<>();
         List<java.nio.file.Path> roots = new ArrayList<>();
         if (list != null) {
             check(conf, list, false);
             for (String p : listed(spark, list)) {
                 Path q = qualified(conf, p);
                 java.nio.file.Path abs = java.nio.file.Path.of(q.toUri().getPath());
-                found.add(new OutputNames.Found(p, q.toUri().toString(), abs));
+                found.add(new Found(p, q.toUri().toString(), abs));
                 roots.add(abs.getParent());
             }
         }
@@ -69,14 +83,14 @@ final class ImageSources {
             if (status != null && status.isFile()) {
                 Path q = status.getPath();
                 java.nio.file.Path abs = java.nio.file.Path.of(q.toUri().getPath());
-                found.add(new OutputNames.Found(in, q.toUri().toString(), abs));
+                found.add(new Found(in, q.toUri().toString(), abs));
                 roots.add(abs.getParent());
                 continue;
             }
             java.nio.file.Path root = java.nio.file.Path.of(qualified(conf, glob ? fixedPrefix(in) : in).toUri()
                     .getPath());
             roots.add(root);
-            List<OutputNames.Found> here = new ArrayList<>();
+            List<Found> here = new ArrayList<>();
             for (String uri : binaryFiles(spark, in)) {
                 java.nio.file.Path abs = java.nio.file.Path.of(URI.create(uri).getPath()).normalize();
                 if (abs.startsWith(out) || !OutputNames.isImage(abs)) {
@@ -84,12 +98,12 @@ final class ImageSources {
                 }
                 String given = !glob && isLocal(uri) ? java.nio.file.Path.of(in).resolve(root.relativize(abs)).toString()
                         : isLocal(uri) ? abs.toString() : uri;
-                here.add(new OutputNames.Found(given, uri, abs));
+                here.add(new Found(given, uri, abs));
             }
-            here.sort(Comparator.comparing(OutputNames.Found::path));
+            here.sort(Comparator.comparing(Found::path));
             found.addAll(here);
         }
-        return OutputNames.name(found, roots);
+        return OutputNames.name(found, Found::path, roots);
     }
 
     /** Whether a URI Spark gave names a file on this machine's file system. */

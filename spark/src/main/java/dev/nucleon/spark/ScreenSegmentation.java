@@ -1,8 +1,14 @@
 package dev.nucleon.spark;
 
 import dev.nucleon.nn.io.AtomicFileWriter;
+import dev.nucleon.segmentation.dataset.RunLengthCsv;
 import dev.nucleon.segmentation.io.Csv;
+import dev.nucleon.segmentation.io.ImageFileReader;
+import dev.nucleon.segmentation.output.ImageOutputFiles;
+import dev.nucleon.segmentation.output.OutputNames;
+import dev.nucleon.segmentation.output.RunManifest;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -15,11 +21,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -41,11 +49,13 @@ import org.apache.spark.storage.StorageLevel;
  * A whole screen segmented on Spark, with {@code nucleon segment}'s model and outputs (the driver's side; each task
  * is a {@link SegmentPartition}).
  *
- * <p>Into {@code --out}, per image under its CLI name: {@code <name>_labels.png}, {@code <name>_overlay.png},
- * {@code <name>_nuclei.csv}; for the run: {@code nuclei.parquet/} (one row per nucleus, the CSVs' columns:
+ * <p>Into {@code --out}, per image under its CLI name ({@link OutputNames}): {@code <name>_labels.png},
+ * {@code <name>_overlay.png}, {@code <name>_nuclei.csv} (and {@code <name>_rois.zip}, {@code <name>.geojson} when
+ * asked: {@link ImageOutputFiles}); for the run: {@code nuclei.parquet/} (one row per nucleus, the CSVs' columns:
  * {@link NucleusTable}), {@code images.parquet/} (one row per image: input, name, status, error, nuclei,
- * area_unit, mean_area, files), {@code summary.csv} (as the CLI's) and last {@code manifest.json} (as the CLI's, command
- * {@code segment-spark}).
+ * area_unit, mean_area, files), {@code summary.csv} (as the CLI's), with {@code --rle} the submission (as the
+ * CLI's, rebuilt from every label map in the folder) and last {@code manifest.json} ({@link RunManifest}, as the
+ * CLI's, command {@code segment-spark}, plus the master and the number of runs).
  *
  * <p>Runs and reruns: each job appends its rows to both tables as a partition {@code run=N}, written by Spark's
  * commit protocol (a task attempt's files become visible only when it commits, once; {@code _SUCCESS} when the job
@@ -57,10 +67,15 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class ScreenSegmentation {
     /** The manifest's file name, as the CLI's. */
-    static final String MANIFEST = "manifest.json";
+    static final String MANIFEST = RunManifest.FILE;
     static final String NUCLEI = "nuclei.parquet";
     static final String IMAGES = "images.parquet";
     private static final Pattern RUN = Pattern.compile("run=(\\d+)");
+    /**
+     * Options a rerun may change: they say what is done with the images segmented, not how they are segmented
+     * ({@code --rle} is rebuilt from every label map of the folder after each run).
+     */
+    private static final Set<String> RUN_WIDE_OPTIONS = Set.of("rle");
 
     /** The per-image columns of {@code images.parquet}. */
     static final List<String> IMAGE_COLUMNS = List.of("input", "name", "status", "error", "nuclei", "area_unit",
@@ -79,9 +94,10 @@ public final class ScreenSegmentation {
      * @param settings   the segmentation options (model left null: set here)
      * @param partitions the number of partitions, or 0 for 4 per core of the cluster
      * @param overwrite  whether an earlier run's results in {@code out} are removed first
+     * @param rle        where the DSB2018 submission of every image done goes ({@code --rle}), or null
      */
     public record Request(List<String> inputs, String list, Path out, String modelGiven, JobSettings settings,
-            int partitions, boolean overwrite) {
+            int partitions, boolean overwrite, Path rle) {
     }
 
     /**
@@ -117,14 +133,17 @@ public final class ScreenSegmentation {
     public static Outcome run(SparkSession spark, Request req, PrintWriter err)
             throws ImageSources.BadInput, Refused, IOException {
         Path out = req.out().toAbsolutePath().normalize();
-        Map<String, Object> options = req.settings().manifestOptions(req.modelGiven());
+        Map<String, Object> options = req.settings().manifestOptions(req.modelGiven(),
+                req.rle() == null ? null : req.rle().toString());
+        RunManifest manifest = new RunManifest("segment-spark", version(), describeInputs(req), options,
+                req.modelGiven() == null ? "bundled" : req.modelGiven());
         prepareOutput(out, options, req.overwrite(), err);
         if (req.modelGiven() != null && !Files.isRegularFile(Path.of(req.modelGiven()))) {
             throw new ImageSources.BadInput(req.modelGiven() + ": no such model file");
         }
-        List<OutputNames.Named> named = ImageSources.find(spark, req.inputs(), req.list(), out);
+        List<OutputNames.Named<ImageSources.Found>> named = ImageSources.find(spark, req.inputs(), req.list(), out);
         int problems = 0;
-        for (OutputNames.Named n : named) {
+        for (OutputNames.Named<ImageSources.Found> n : named) {
             if (n.name() == null) {
                 err.println("segment-spark: " + n.image().input() + ": " + n.problem() + ", skipped");
                 problems++;
@@ -133,7 +152,7 @@ public final class ScreenSegmentation {
         Map<String, Row> before = latestImageRows(spark, out);
         List<ImageTask> tasks = new ArrayList<>();
         int skipped = 0;
-        for (OutputNames.Named n : named) {
+        for (OutputNames.Named<ImageSources.Found> n : named) {
             if (n.name() == null) {
                 continue;
             }
@@ -152,9 +171,7 @@ public final class ScreenSegmentation {
             JobSettings settings = req.settings();
             if (req.modelGiven() != null) { // shipped to every executor once, loaded there once
                 spark.sparkContext().addFile(Path.of(req.modelGiven()).toAbsolutePath().toString());
-                settings = new JobSettings(Path.of(req.modelGiven()).getFileName().toString(), settings.threshold(),
-                        settings.minSize(), settings.tta(), settings.diameter(), settings.tile(), settings.pixelSize(),
-                        settings.channel(), settings.page(), settings.tiffLabels());
+                settings = settings.withModel(Path.of(req.modelGiven()).getFileName().toString());
             }
             int partitions = req.partitions() > 0 ? req.partitions()
                     : 4 * spark.sparkContext().defaultParallelism();
@@ -190,9 +207,27 @@ public final class ScreenSegmentation {
             }
         }
         err.flush();
-        writeSummary(out, after);
-        SparkRunManifest.write(out, describeInputs(req), options, spark.sparkContext().master(),
-                committedRuns(out).size(), after.values());
+        Map<String, String> unreadable = req.rle() == null ? Map.of() : writeSubmission(spark, out, after, req.rle());
+        for (Map.Entry<String, String> u : unreadable.entrySet()) {
+            err.println("segment-spark: " + after.get(u.getKey()).getAs("input") + ": " + u.getValue());
+            failed++;
+        }
+        err.flush();
+        writeSummary(out, after, unreadable.keySet());
+        manifest.field("master", spark.sparkContext().master()).field("runs", committedRuns(out).size());
+        for (Row r : after.values().stream().sorted(Comparator.comparing(r -> r.<String>getAs("name"))).toList()) {
+            String name = r.getAs("name");
+            String error = "ok".equals(r.getAs("status")) ? unreadable.get(name) : r.<String>getAs("error");
+            manifest.add(new RunManifest.ImageRecord(r.getAs("input"), name, error,
+                    error == null ? r.<Integer>getAs("nuclei") : 0, r.getList(r.fieldIndex("files"))));
+        }
+        manifest.file("summary.csv");
+        manifest.file(NUCLEI);
+        manifest.file(IMAGES);
+        if (req.rle() != null && req.rle().toAbsolutePath().normalize().startsWith(out)) {
+            manifest.file(out.relativize(req.rle().toAbsolutePath().normalize()).toString().replace('\\', '/'));
+        }
+        manifest.write(out);
         return new Outcome(segmented, skipped, failed);
     }
 
@@ -269,21 +304,21 @@ public final class ScreenSegmentation {
     private static String conflict(Path out, Map<String, Object> options) throws IOException {
         Path manifest = out.resolve(MANIFEST);
         if (Files.exists(manifest)) {
-            Map<?, ?> m = SparkRunManifest.read(manifest);
+            Map<?, ?> m = RunManifest.read(manifest);
             if (!"segment-spark".equals(m.get("command"))) {
                 return "holds the results of a `nucleon " + m.get("command") + "` run (" + MANIFEST + ")";
             }
-            Map<String, String> earlier = new TreeMap<>(), now = new TreeMap<>();
-            if (m.get("options") instanceof Map<?, ?> o) {
-                o.forEach((k, v) -> earlier.put(String.valueOf(k), SparkRunManifest.text(v)));
-            }
-            SparkRunManifest.roundTrip(options).forEach((k, v) -> now.put(String.valueOf(k), SparkRunManifest.text(v)));
-            if (!earlier.equals(now)) {
-                String diff = now.keySet().stream().filter(k -> !now.get(k).equals(earlier.get(k)))
-                        .map(k -> k + " " + earlier.get(k) + " -> " + now.get(k)).collect(Collectors.joining(", "));
-                return "holds a run with other options (" + diff + ")";
-            }
-            return null;
+            Map<?, ?> earlier = m.get("options") instanceof Map<?, ?> o ? o : Map.of();
+            Map<?, ?> now = RunManifest.roundTrip(options);
+            Set<String> keys = new TreeSet<>();
+            earlier.keySet().forEach(k -> keys.add(String.valueOf(k)));
+            now.keySet().forEach(k -> keys.add(String.valueOf(k)));
+            keys.removeAll(RUN_WIDE_OPTIONS);
+            String diff = keys.stream()
+                    .filter(k -> !RunManifest.text(earlier.get(k)).equals(RunManifest.text(now.get(k))))
+                    .map(k -> k + " " + RunManifest.text(earlier.get(k)) + " -> " + RunManifest.text(now.get(k)))
+                    .collect(Collectors.joining(", "));
+            return diff.isEmpty() ? null : "holds a run with other options (" + diff + ")";
         }
         if (Files.exists(out.resolve(IMAGES))) {
             return null; // a run that committed its tables but was killed before its manifest: continued
@@ -292,9 +327,7 @@ public final class ScreenSegmentation {
             return "holds the results of another run (summary.csv)";
         }
         try (Stream<Path> files = Files.list(out)) {
-            var result = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("_labels.png")
-                    || n.endsWith("_overlay.png") || n.endsWith("_nuclei.csv") || n.endsWith("_labels.tif"))
-                    .findFirst();
+            var result = files.map(p -> p.getFileName().toString()).filter(ImageOutputFiles::isOutput).findFirst();
             return result.map(n -> "holds the results of another run (" + n + ")").orElse(null);
         }
     }
@@ -305,7 +338,7 @@ public final class ScreenSegmentation {
         Path manifest = out.resolve(MANIFEST);
         if (Files.exists(manifest)) {
             try {
-                files.addAll(SparkRunManifest.filesOf(out));
+                files.addAll(RunManifest.filesOf(out));
             } catch (IOException e) {
                 // only the files of the usual names below
             }
@@ -390,12 +423,14 @@ public final class ScreenSegmentation {
     /**
      * {@code summary.csv} as the CLI writes it (image = the input path, nuclei, mean area, output name, area unit),
      * one row per image done, from the committed {@code images.parquet} rows (each task summed its image's areas
-     * as the CLI sums its CSV's: no aggregation job).
+     * as the CLI sums its CSV's: no aggregation job), less {@code failedSince} (label maps {@code --rle} could not
+     * read back, as the CLI leaves them out).
      */
-    private static void writeSummary(Path out, Map<String, Row> images) throws IOException {
+    private static void writeSummary(Path out, Map<String, Row> images, Set<String> failedSince)
+            throws IOException {
         StringBuilder summary = new StringBuilder(Csv.row("image", "nuclei", "mean_area", "output", "area_unit"));
         for (Row r : images.values().stream().sorted(Comparator.comparing(r -> r.<String>getAs("name"))).toList()) {
-            if (!"ok".equals(r.getAs("status"))) {
+            if (!"ok".equals(r.getAs("status")) || failedSince.contains(r.<String>getAs("name"))) {
                 continue;
             }
             summary.append(Csv.row(r.getAs("input"), Integer.toString(r.<Integer>getAs("nuclei")),
@@ -403,6 +438,68 @@ public final class ScreenSegmentation {
                     r.getAs("area_unit")));
         }
         AtomicFileWriter.writeString(out.resolve("summary.csv"), summary);
+    }
+
+    /**
+     * {@code --rle}: the DSB2018 submission ({@code ImageId,EncodedPixels}, ImageId = output name, as the CLI's) of
+     * every image done in the folder, by name, rebuilt from the label maps on disk as the CLI rebuilds it: read where
+     * they lie by a Spark job (the executors see {@code --out}), encoded there, streamed to the driver a partition
+     * at a time and written atomically.
+     *
+     * @return the images whose label map could not be read back, by name, with why (the CLI marks them failed)
+     */
+    private static Map<String, String> writeSubmission(SparkSession spark, Path out, Map<String, Row> images,
+            Path rle) throws IOException {
+        List<List<String>> done = new ArrayList<>();
+        for (Row r : images.values().stream().sorted(Comparator.comparing(r -> r.<String>getAs("name"))).toList()) {
+            if ("ok".equals(r.getAs("status"))) {
+                done.add(List.of(r.<String>getAs("name"), r.<String>getList(r.fieldIndex("files")).get(0)));
+            }
+        }
+        Map<String, String> unreadable = new TreeMap<>();
+        String folder = out.toString();
+        AtomicFileWriter.write(rle, tmp -> {
+            try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
+                w.write(RunLengthCsv.header(false));
+                if (done.isEmpty()) {
+                    return;
+                }
+                int partitions = Math.max(1, Math.min(done.size(), 4 * spark.sparkContext().defaultParallelism()));
+                Iterator<List<String>> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                        .parallelize(done, partitions).map(image -> {
+                            try {
+                                StringBuilder sb = new StringBuilder();
+                                RunLengthCsv.appendRows(sb, image.get(0),
+                                        ImageFileReader.readLabels(Path.of(folder).resolve(image.get(1))), false);
+                                return List.of(image.get(0), sb.toString(), "");
+                            } catch (Exception | OutOfMemoryError e) {
+                                return List.of(image.get(0), "", "label map unreadable after writing: " + reason(e));
+                            }
+                        }).toLocalIterator();
+                while (rows.hasNext()) {
+                    List<String> r = rows.next();
+                    if (r.get(2).isEmpty()) {
+                        w.write(r.get(1));
+                    } else {
+                        unreadable.put(r.get(0), r.get(2));
+                    }
+                }
+            }
+        });
+        return unreadable;
+    }
+
+    /** The Nucleon version this module was built as ({@code version.properties}, filtered by Maven). */
+    static String version() {
+        try (var in = ScreenSegmentation.class.getResourceAsStream("version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** {@code out} and its subfolders, hidden ones and the Parquet tables left out. */

@@ -4,6 +4,7 @@ import dev.nucleon.segmentation.inference.ImageFileSegmentation;
 import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.instance.MeasurementsCsv;
 import dev.nucleon.segmentation.instance.NucleusMeasurement;
+import dev.nucleon.segmentation.output.ImageOutputFiles;
 
 import java.io.IOException;
 import java.net.URI;
@@ -27,8 +28,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The work of one task: the images of one partition, one after another, each exactly as {@code nucleon segment}
- * does one ({@link ImageFileSegmentation#run}: label map, overlay and {@code _nuclei.csv} under {@code --out}, by
- * their output names), with the executor's shared model ({@link ExecutorModel}).
+ * does one ({@link ImageOutputFiles#write}: label map, overlay and {@code _nuclei.csv}, and the ROI set and
+ * detections when asked, under {@code --out} by their output names), with the executor's shared model
+ * ({@link ExecutorModel}).
  *
  * <p>Yields {@link #SCHEMA} rows, lazily (one image's rows in memory at a time): per image one {@code image} row
  * (its status, error, nucleus count and files) and one {@code nucleus} row per nucleus ({@link NucleusTable}'s
@@ -106,8 +108,7 @@ final class SegmentPartition implements FlatMapFunction<Iterator<ImageTask>, Row
     /** One image's rows: its nuclei then its {@code image} row, or only an {@code image} row with the error. */
     List<Row> segment(ImageTask image) {
         Path folder = Path.of(out);
-        List<String> files = List.of(image.name() + settings.labelsSuffix(), image.name() + "_overlay.png",
-                image.name() + "_nuclei.csv");
+        ImageOutputFiles outputs = settings.outputFiles();
         List<Row> rows = new ArrayList<>();
         Path copy = null;
         try {
@@ -119,13 +120,10 @@ final class SegmentPartition implements FlatMapFunction<Iterator<ImageTask>, Row
                 copy = localCopy(image.uri());
                 file = copy;
             }
-            Path labels = folder.resolve(image.name() + "_labels.png");
-            Files.createDirectories(labels.getParent());
-            ImageFileSegmentation.Result r = ImageFileSegmentation.run(predictor, file,
-                    settings.fileSettings(image.input()), labels, folder.resolve(files.get(1)),
-                    folder.resolve(files.get(2)));
-            List<String> written = List.of(folder.relativize(r.labelsFile()).toString().replace('\\', '/'),
-                    files.get(1), files.get(2));
+            Files.createDirectories(folder.resolve(image.name()).getParent());
+            ImageOutputFiles.Written w = outputs.write(predictor, file, settings.fileSettings(image.input()), folder,
+                    image.name());
+            ImageFileSegmentation.Result r = w.result();
             double areaSum = 0; // as the CLI's summary: the written values, summed in row order
             int area = 1 + NucleusTable.COLUMNS.indexOf(MeasurementsCsv.calibrated(r.micronsPerPixel()) ? "area_um2"
                     : "area_px");
@@ -140,10 +138,10 @@ final class SegmentPartition implements FlatMapFunction<Iterator<ImageTask>, Row
             }
             rows.add(imageRow(image, "ok", null, r.nuclei().size(),
                     MeasurementsCsv.calibrated(r.micronsPerPixel()) ? "um2" : "px",
-                    r.nuclei().isEmpty() ? 0 : areaSum / r.nuclei().size(), written));
+                    r.nuclei().isEmpty() ? 0 : areaSum / r.nuclei().size(), w.files()));
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             rows.clear();
-            for (String f : List.of(files.get(0), files.get(1), files.get(2), image.name() + "_labels.tif")) {
+            for (String f : outputs.possibleFiles(image.name())) {
                 try {
                     Files.deleteIfExists(folder.resolve(f));
                 } catch (IOException | RuntimeException ignored) {

@@ -57,16 +57,20 @@ class SegmentSparkTest {
     }
 
     @BeforeAll
-    static void segmentBothWays() throws IOException {
+    static void segmentBothWays() throws Exception {
         in = tmp.resolve("in");
         Files.createDirectories(in.resolve(SAMPLES.get(0)));
         Files.copy(samples().resolve(SAMPLES.get(0)).resolve("image.png"), in.resolve(SAMPLES.get(0)).resolve("image.png"));
         writeDisks(in.resolve("disks.png"));
         Files.write(in.resolve("corrupt.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3});
+        cliOut = tmp.resolve("cli");
+        // the CLI's run while Spark starts (two independent things: a few seconds saved)
+        java.util.concurrent.FutureTask<Result> cliRun = new java.util.concurrent.FutureTask<>(
+                () -> runCli("segment", in.toString(), "--out", cliOut.toString(), "--quiet"));
+        new Thread(cliRun, "nucleon-segment").start();
         spark = SparkSession.builder().master("local[2,2]").appName("SegmentSparkTest")
                 .config("spark.ui.enabled", "false").config("spark.sql.debug.maxToStringFields", "100").getOrCreate();
-        cliOut = tmp.resolve("cli");
-        cli = runCli("segment", in.toString(), "--out", cliOut.toString(), "--quiet");
+        cli = cliRun.get();
         sparkOut = tmp.resolve("spark");
         // the first attempt of the task holding "disks" dies after segmenting it: its retry must not add rows twice
         SegmentPartition.failFirstAttemptAfter = "disks";
@@ -163,7 +167,8 @@ class SegmentSparkTest {
     @Test
     @Order(2)
     void parquetRowsEqualTheCliCsvRows() throws IOException {
-        Dataset<Row> nuclei = table(sparkOut, "nuclei.parquet");
+        // the whole table in one query (a few hundred rows), checked here: one Spark job, not four per image
+        List<Row> all = table(sparkOut, "nuclei.parquet").collectAsList();
         int csvRows = 0;
         for (String s : SAMPLES) {
             List<List<String>> csv = Csv.records(Files.readString(cliOut.resolve(s + "_nuclei.csv")));
@@ -171,7 +176,8 @@ class SegmentSparkTest {
             List<String> header = csv.get(0);
             assertEquals("area_px", header.get(2));
             String image = csv.get(1).get(0);
-            List<Row> rows = nuclei.where(nuclei.col("image").equalTo(image)).orderBy("label").collectAsList();
+            List<Row> rows = all.stream().filter(r -> image.equals(r.getAs("image")))
+                    .sorted(java.util.Comparator.comparing(r -> r.<Integer>getAs("label"))).toList();
             assertEquals(csv.size() - 1, rows.size(), image + ": one row per nucleus, none twice");
             for (int i = 1; i < csv.size(); i++) {
                 Row r = rows.get(i - 1);
@@ -193,21 +199,21 @@ class SegmentSparkTest {
             csvRows += csv.size() - 1;
         }
         assertTrue(csvRows > 10, "the samples hold nuclei: " + csvRows);
-        assertEquals(csvRows, nuclei.count());
-        assertEquals(csvRows, nuclei.select("image", "label").distinct().count());
+        assertEquals(csvRows, all.size());
+        assertEquals(csvRows, all.stream().map(r -> r.getAs("image") + "#" + r.getAs("label")).distinct().count());
     }
 
     @Test
     @Order(3)
     void aCorruptImageIsAnErrorRowAndTheManifestSaysSo() throws IOException {
-        Dataset<Row> images = table(sparkOut, "images.parquet");
-        assertEquals(3, images.count());
-        Row bad = images.where("status = 'failed'").collectAsList().get(0);
+        List<Row> images = table(sparkOut, "images.parquet").collectAsList();
+        assertEquals(3, images.size());
+        Row bad = images.stream().filter(r -> "failed".equals(r.getAs("status"))).findFirst().orElseThrow();
         assertEquals(in.resolve("corrupt.png").toString(), bad.getAs("input"));
         String error = bad.getAs("error");
         assertFalse(error.isBlank() || error.contains("\n"), error);
         assertTrue(first.err().contains("corrupt.png: " + error), first.err());
-        assertEquals(2, images.where("status = 'ok'").count());
+        assertEquals(2, images.stream().filter(r -> "ok".equals(r.getAs("status"))).count());
         String manifest = Files.readString(sparkOut.resolve("manifest.json"));
         assertTrue(manifest.contains("\"command\":\"segment-spark\""), manifest);
         assertTrue(manifest.contains("\"ok\":2,\"failed\":1"), manifest);
@@ -237,8 +243,9 @@ class SegmentSparkTest {
         Result fixed = runSpark(in.toString(), "--out", sparkOut.toString());
         assertEquals(0, fixed.exitCode(), fixed.toString());
         assertTrue(fixed.out().contains("1 image(s) segmented, 2 skipped"), fixed.out());
-        Dataset<Row> nuclei = table(sparkOut, "nuclei.parquet");
-        assertEquals(nuclei.count(), nuclei.select("image", "label").distinct().count());
+        List<Row> nuclei = table(sparkOut, "nuclei.parquet").collectAsList();
+        assertEquals(nuclei.size(), nuclei.stream().map(r -> r.getAs("image") + "#" + r.getAs("label")).distinct()
+                .count());
         assertTrue(Files.readString(sparkOut.resolve("manifest.json")).contains("\"ok\":3,\"failed\":0"));
         assertTrue(Files.exists(sparkOut.resolve("corrupt_labels.png")));
     }
@@ -290,6 +297,85 @@ class SegmentSparkTest {
     void badOptionsAreUsageErrors() {
         assertEquals(2, runSpark(in.toString(), "--out", tmp.resolve("x").toString(), "--tile", "100").exitCode());
         assertEquals(2, runSpark("--out", tmp.resolve("x").toString()).exitCode());
+    }
+
+    /**
+     * {@code segment}'s other options on Spark: the instance step, tiling, ROI sets, GeoJSON and the RLE submission
+     * give the CLI's files, byte for byte, under the same names; the manifest records them under the CLI's names;
+     * a rerun with another --rle path skips the image and writes the submission again from the label map on disk.
+     */
+    @Test
+    @Order(9)
+    void theCliOptionsGiveTheCliFiles() throws IOException {
+        Path one = tmp.resolve("in-options");
+        Files.createDirectories(one);
+        writeDisks(one.resolve("disks.png"));
+        List<String> options = List.of("--post", "paper004", "--tiles", "64", "--overlap", "16", "--core-threshold",
+                "0.6", "--save-rois", "--geojson", "--quiet");
+        Path cliOpt = tmp.resolve("cli-options"), sparkOpt = tmp.resolve("spark-options");
+        List<String> c = new ArrayList<>(List.of("segment", one.toString(), "--out", cliOpt.toString(), "--rle",
+                cliOpt.resolve("submission.csv").toString()));
+        c.addAll(options);
+        Result cliRun = runCli(c.toArray(new String[0]));
+        assertEquals(0, cliRun.exitCode(), cliRun.toString());
+        List<String> s = new ArrayList<>(List.of(one.toString(), "--out", sparkOpt.toString(), "--rle",
+                sparkOpt.resolve("submission.csv").toString(), "--device", "cpu"));
+        s.addAll(options);
+        Result sparkRun = runSpark(s.toArray(new String[0]));
+        assertEquals(0, sparkRun.exitCode(), sparkRun.toString());
+
+        List<String> files = imageFiles(sparkOpt);
+        assertEquals(List.of("disks.geojson", "disks_labels.png", "disks_nuclei.csv", "disks_overlay.png",
+                "disks_rois.zip", "submission.csv"), files);
+        assertEquals(imageFiles(cliOpt), files);
+        for (String f : files) {
+            if (f.endsWith(".zip")) { // a zip holds its entries' times: the same entries, byte for byte
+                assertEquals(zipEntries(cliOpt.resolve(f)), zipEntries(sparkOpt.resolve(f)), f);
+                assertTrue(zipEntries(sparkOpt.resolve(f)).size() > 3, "one ROI per disk");
+            } else {
+                assertArrayEquals(Files.readAllBytes(cliOpt.resolve(f)), Files.readAllBytes(sparkOpt.resolve(f)), f);
+            }
+        }
+        assertTrue(Files.readString(sparkOpt.resolve("submission.csv")).lines().count() > 3, "the disks, encoded");
+
+        Map<?, ?> cm = (Map<?, ?>) dev.nucleon.nn.io.Json.parse(Files.readString(cliOpt.resolve("manifest.json")));
+        Map<?, ?> sm = (Map<?, ?>) dev.nucleon.nn.io.Json.parse(Files.readString(sparkOpt.resolve("manifest.json")));
+        Map<?, ?> co = (Map<?, ?>) cm.get("options"), so = (Map<?, ?>) sm.get("options");
+        java.util.Set<Object> keys = new java.util.TreeSet<>();
+        co.keySet().forEach(keys::add);
+        keys.removeAll(List.of("out", "overwrite", "rle"));
+        for (Object k : keys) { // the CLI writes a float option as its double (0.6000000238418579), the job as given
+            Object cv = co.get(k), sv = so.get(k);
+            if (cv instanceof dev.nucleon.nn.io.Json.Number cn && sv instanceof dev.nucleon.nn.io.Json.Number sn) {
+                assertEquals((float) Double.parseDouble(cn.text()), (float) Double.parseDouble(sn.text()), "option " + k);
+            } else {
+                assertEquals(String.valueOf(cv), String.valueOf(sv), "option " + k);
+            }
+        }
+        assertEquals(keys.size() + 2, so.size(), "the CLI's options, plus model and rle: " + so.keySet());
+        assertEquals("paper004", so.get("post"));
+        assertEquals(((Map<?, ?>) ((List<?>) cm.get("images")).get(0)).get("files"),
+                ((Map<?, ?>) ((List<?>) sm.get("images")).get(0)).get("files"));
+        assertTrue(((List<?>) sm.get("files")).contains("submission.csv"), sm.get("files").toString());
+
+        List<String> again = new ArrayList<>(s);
+        again.set(again.indexOf("--rle") + 1, tmp.resolve("submission-2.csv").toString());
+        Result rerun = runSpark(again.toArray(new String[0]));
+        assertEquals(0, rerun.exitCode(), rerun.toString());
+        assertTrue(rerun.out().contains("0 image(s) segmented, 1 skipped"), rerun.out());
+        assertEquals(Files.readString(cliOpt.resolve("submission.csv")),
+                Files.readString(tmp.resolve("submission-2.csv")));
+    }
+
+    /** A zip's entries: name and content (as Base64, to compare), in order. */
+    static Map<String, String> zipEntries(Path zip) throws IOException {
+        Map<String, String> entries = new java.util.LinkedHashMap<>();
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), java.util.Base64.getEncoder().encodeToString(in.readAllBytes()));
+            }
+        }
+        return entries;
     }
 
     static List<String> lines(String s) {

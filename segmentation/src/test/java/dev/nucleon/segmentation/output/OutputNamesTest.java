@@ -1,4 +1,4 @@
-package dev.nucleon.spark;
+package dev.nucleon.segmentation.output;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,18 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The CLI's naming rules, without Spark: the cases {@code InputImages}' comment lists. */
+/** The naming rules {@code nucleon segment} and {@code segment-spark} share: the cases the class comment lists. */
 class OutputNamesTest {
-    static List<OutputNames.Named> names(String root, String... files) {
-        List<OutputNames.Found> found = new ArrayList<>();
+    static List<OutputNames.Named<Path>> names(String root, String... files) {
+        List<Path> found = new ArrayList<>();
         for (String f : files) {
-            Path p = Path.of(root, f);
-            found.add(new OutputNames.Found(f, "file:" + p, p));
+            found.add(Path.of(root, f));
         }
-        return OutputNames.name(found, List.of(Path.of(root)));
+        return OutputNames.name(found, p -> p, List.of(Path.of(root)));
     }
 
-    static List<String> only(List<OutputNames.Named> named) {
+    static List<String> only(List<OutputNames.Named<Path>> named) {
         return named.stream().map(OutputNames.Named::name).toList();
     }
 
@@ -45,7 +44,7 @@ class OutputNamesTest {
     @Test
     void theSameFileTwiceIsOneImageAndATakenNameIsAProblem() {
         assertEquals(List.of("a"), only(names("/data", "a.png", "a.png")));
-        List<OutputNames.Named> clash = names("/data", "a.png", "a.tif", "a.png.png");
+        List<OutputNames.Named<Path>> clash = names("/data", "a.png", "a.tif", "a.png.png");
         assertNull(clash.get(2).name(), clash.toString());
         assertTrue(clash.get(2).problem().contains("is taken by another input"));
     }
@@ -60,10 +59,13 @@ class OutputNamesTest {
     }
 
     @Test
-    void aGlobIsRootedAtItsFixedFolder() {
-        assertEquals("data", ImageSources.fixedPrefix("data/plate*/*.tif"));
-        assertEquals("/screen/a", ImageSources.fixedPrefix("/screen/a/b?/x.png"));
-        assertEquals(".", ImageSources.fixedPrefix("*.png"));
-        assertEquals("/", ImageSources.fixedPrefix("/*.png"));
+    void theRootIsTheDeepestFolderHoldingAllInputs() {
+        assertEquals(Path.of("/data"), OutputNames.commonFolder(java.util.Arrays.asList(Path.of("/data/a"), null,
+                Path.of("/data/b/c"))));
+        List<OutputNames.Named<Path>> named = OutputNames.name(List.of(Path.of("/data/a/x.png"),
+                Path.of("/data/b/x.png")), p -> p, List.of(Path.of("/data/a"), Path.of("/data/b")));
+        assertEquals(List.of("a/x", "b/x"), only(named));
+        assertEquals("x", OutputNames.name(Path.of("/elsewhere/x.png"), Path.of("/data"), false),
+                "a file outside the root keeps its own name");
     }
 }
