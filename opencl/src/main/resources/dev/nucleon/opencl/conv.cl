@@ -1,4 +1,5 @@
-// Backend.conv2d (forward, with the bias and an activation applied as y is written): implicit GEMM.
+// The convolution kernels: the forward pass (with the bias and an activation applied as y is written) and both
+// backward passes, each an implicit GEMM. Forward:
 //
 // Per image b and group g (the third global dimension, b·groups + g) the convolution is the product
 //   Y_g (C_out/groups × H_out·W_out) = W_g (C_out/groups × K) · X_g (K × H_out·W_out),   K = C_in/groups · kH · kW,
@@ -64,5 +65,144 @@ __kernel void conv2d_forward(__global const float* x, __global const float* w, _
             v = unary_value(epilogue, v, epilogue_p1, 0.f);
         }
         y[((long)b * c_out + co) * n + col] = v;
+    }
+}
+
+// Backend.conv2dBackwardData: gx = ∂(conv2d)/∂x applied to gy (also the forward pass of a transposed convolution).
+// An implicit GEMM too, per image b and group g (third global dimension, b·groups + g), with Cg = C_in/groups input
+// and Og = C_out/groups output channels per group and R = Og·kH·kW:
+//   GX_g (Cg × H·W) = A (Cg × R) · B (R × H·W),
+//   A(ci, r) = w[g·Og + co, ci, ky, kx]                              for r = (co, ky, kx)   (Wᵀ of the group)
+//   B(r, q)  = gy[b, g·Og + co, oy, ox]   for q = (iy, ix), where   iy + pH − ky·dH = oy·sH,  ix + pW − kx·dW = ox·sW,
+//              0 ≤ oy < H_out and 0 ≤ ox < W_out; else 0 (input pixel q lies under tap (ky, kx) of no window).
+// Each input pixel gathers the output gradients of the windows that read it, so every gx element is written once
+// (no atomics, no zero fill, no col2im scatter of a K × H_out·W_out temporary as in the composed default). With a
+// stride above 1 most of B is zeros (the taps that miss the stride grid); they cost loads, not correctness.
+__kernel void conv2d_backward_data(__global const float* gy, __global const float* w, __global float* gx,
+                                   int c_in, int h, int wd, int c_out, int kh, int kw, int sh, int sw, int ph, int pw,
+                                   int dh, int dw, int groups, int h_out, int w_out) {
+    int col = get_global_id(0);   // q = iy·W + ix
+    int row = get_global_id(1);   // ci, the input channel within the group
+    int z = get_global_id(2);     // b·groups + g
+    int lc = get_local_id(0);
+    int lr = get_local_id(1);
+    int b = z / groups;
+    int g = z % groups;
+    int m = c_in / groups;        // Cg: rows of GX_g
+    int og = c_out / groups;
+    int taps = kh * kw;
+    int k = og * taps;            // R
+    int n = h * wd;
+    __local float as[TILE][TILE];
+    __local float bs[TILE][TILE + 1];
+    __global const float* wg = w + (long)g * og * m * taps;                          // w[g·Og, 0, 0, 0]
+    __global const float* gyb = gy + ((long)b * c_out + (long)g * og) * h_out * w_out; // gy[b, g·Og, 0, 0]
+    int iy = col / wd;
+    int ix = col % wd;
+    float acc = 0.f;
+    for (int t = 0; t < k; t += TILE) {
+        int ap = t + lc; // A(row, ap): w[g·Og + co, row, ky, kx] = wg[(co·Cg + row)·taps + tap]
+        float a = 0.f;
+        if (row < m && ap < k) {
+            int co = ap / taps;
+            a = wg[((long)co * m + row) * taps + (ap - co * taps)];
+        }
+        as[lr][lc] = a;
+        int bp = t + lr; // B(bp, col)
+        float v = 0.f;
+        if (bp < k && col < n) {
+            int co = bp / taps;
+            int r = bp - co * taps;
+            int ky = r / kw;
+            int kx = r - ky * kw;
+            int ty = iy + ph - ky * dh;  // oy·sH when pixel (iy, ix) is tap (ky, kx) of window (oy, ox)
+            int tx = ix + pw - kx * dw;
+            if (ty >= 0 && tx >= 0 && ty % sh == 0 && tx % sw == 0) {
+                int oy = ty / sh;
+                int ox = tx / sw;
+                if (oy < h_out && ox < w_out) {
+                    v = gyb[((long)co * h_out + oy) * w_out + ox];
+                }
+            }
+        }
+        bs[lr][lc] = v;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int p = 0; p < TILE; p++) {
+            acc += as[lr][p] * bs[p][lc];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (row < m && col < n) {
+        gx[((long)b * c_in + (long)g * m + row) * n + col] = acc;
+    }
+}
+
+// Backend.conv2dBackwardWeight: gw = ∂(conv2d)/∂w applied to gy. Per group g, with K = Cg·kH·kW and
+// P = N·H_out·W_out (the reduction runs over the whole batch):
+//   GW_g (Og × K) = A (Og × P) · B (P × K),
+//   A(co, p) = gy[b, g·Og + co, oy, ox]                                   for p = (b, oy, ox)
+//   B(p, kk) = x[b, g·Cg + ci, oy·sH − pH + ky·dH, ox·sW − pW + kx·dW]    for kk = (ci, ky, kx), 0 outside the image
+// (B is the transposed im2col matrix, gathered on the fly). The output is small (C_out·K floats) and P large, so the
+// reduction is split: the third global dimension is s·groups + g, split s covering p ∈ [s·chunk, (s+1)·chunk) and
+// writing its partial product to out + s·split_stride (the Java side then sums the splits with reduce.cl, in
+// double where the device has it; with one split, out is gw itself). chunk is a multiple of TILE.
+__kernel void conv2d_backward_weight(__global const float* x, __global const float* gy, __global float* out,
+                                     long split_stride, int chunk, int n_batch, int c_in, int h, int wd, int c_out,
+                                     int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups,
+                                     int h_out, int w_out) {
+    int col = get_global_id(0);   // kk = (ci·kH + ky)·kW + kx
+    int row = get_global_id(1);   // co, the output channel within the group
+    int z = get_global_id(2);     // s·groups + g
+    int lc = get_local_id(0);
+    int lr = get_local_id(1);
+    int s = z / groups;
+    int g = z % groups;
+    int m = c_out / groups;       // Og: rows of GW_g
+    int cin_g = c_in / groups;
+    int taps = kh * kw;
+    int k = cin_g * taps;         // K: columns of GW_g
+    int plane = h_out * w_out;
+    long p_total = (long)n_batch * plane;
+    long p_begin = (long)s * chunk;
+    long p_end = min(p_begin + chunk, p_total);
+    // this work-item's column of B: the input channel and tap it gathers (fixed across the reduction)
+    int ci = col / taps;
+    int r = col - ci * taps;
+    int ky = r / kw;
+    int kx = r - ky * kw;
+    float acc = 0.f;
+    __local float as[TILE][TILE];
+    __local float bs[TILE][TILE + 1];
+    for (long t = p_begin; t < p_end; t += TILE) {
+        long ap = t + lc; // A(row, ap)
+        float a = 0.f;
+        if (row < m && ap < p_end) {
+            int b = (int)(ap / plane);
+            int pix = (int)(ap - (long)b * plane);
+            a = gy[((long)b * c_out + (long)g * m + row) * plane + pix];
+        }
+        as[lr][lc] = a;
+        long bp = t + lr; // B(bp, col)
+        float v = 0.f;
+        if (bp < p_end && col < k) {
+            int b = (int)(bp / plane);
+            int pix = (int)(bp - (long)b * plane);
+            int oy = pix / w_out;
+            int ox = pix - oy * w_out;
+            int iy = oy * sh - ph + ky * dh;
+            int ix = ox * sw - pw + kx * dw;
+            if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+                v = x[(((long)b * c_in + (long)g * cin_g + ci) * h + iy) * wd + ix];
+            }
+        }
+        bs[lr][lc] = v;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int p = 0; p < TILE; p++) {
+            acc += as[lr][p] * bs[p][lc];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (row < m && col < k) {
+        out[(long)s * split_stride + ((long)g * m + row) * k + col] = acc;
     }
 }

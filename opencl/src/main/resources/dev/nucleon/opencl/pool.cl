@@ -1,4 +1,5 @@
-// Backend.maxPool2d and avgPool2d, forward: one work-item per output element walks its window.
+// Backend.maxPool2d and avgPool2d, forward: one work-item per output element walks its window; maxPool2dBackward
+// (at the end): one work-item per input element.
 //
 // The composed defaults gather every window into a (taps × outputs) temporary with one strided copy per tap and
 // reduce it; here each output reads its kH·kW inputs directly (they overlap between neighbours and stay in cache):
@@ -33,4 +34,59 @@ __kernel void pool2d_forward(__global const float* x, __global float* y, int ave
     } else {
         y[i] = largest;
     }
+}
+
+// Backend.maxPool2dBackward: gx[i] = Σ gy over the windows whose first maximum is input cell i.
+//
+// One work-item per input element (N·C·H·W, plane-major as x). Window (oy, ox) covers rows oy·sH − pH … oy·sH − pH
+// + kH − 1, so the windows over row iy are those with ⌈(iy + pH − kH + 1) / sH⌉ ≤ oy ≤ ⌊(iy + pH) / sH⌋ (at most
+// ⌈kH / sH⌉ of them; the same for columns). For each, the work-item recomputes the window's maximum (padded taps are
+// −∞, NaN wins: the forward pass's rule) and the first tap in row-major order that equals it, exactly as the
+// composed default routes the gradient (so a padded first tap, or a NaN maximum, routes nowhere), and adds gy of the
+// windows it wins. Every gx element is written once: no zero fill, no atomics, no (taps × outputs) temporary. With
+// non-overlapping windows (U-Net's 2×2, stride 2) each input reads one window: kH·kW loads of x, one of gy.
+__kernel void max_pool2d_backward(__global const float* x, __global const float* gy, __global float* gx,
+                                  int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int h_out, int w_out,
+                                  long n) {
+    long i = get_global_id(0);
+    if (i >= n) return;
+    int ix = (int)(i % w);
+    int iy = (int)((i / w) % h);
+    long plane = i / ((long)w * h);
+    __global const float* xp = x + plane * h * w;
+    __global const float* gyp = gy + plane * h_out * w_out;
+    int first_row = iy + ph - kh + 1;
+    int first_col = ix + pw - kw + 1;
+    int oy_lo = first_row <= 0 ? 0 : (first_row + sh - 1) / sh;
+    int ox_lo = first_col <= 0 ? 0 : (first_col + sw - 1) / sw;
+    int oy_hi = min(h_out - 1, (iy + ph) / sh);
+    int ox_hi = min(w_out - 1, (ix + pw) / sw);
+    float sum = 0.f;
+    for (int oy = oy_lo; oy <= oy_hi; oy++) {
+        int hs = oy * sh - ph;
+        for (int ox = ox_lo; ox <= ox_hi; ox++) {
+            int ws = ox * sw - pw;
+            float largest = -INFINITY;
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int y = hs + ky, xx = ws + kx;
+                    float v = y >= 0 && y < h && xx >= 0 && xx < w ? xp[(long)y * w + xx] : -INFINITY;
+                    largest = java_max(largest, v);
+                }
+            }
+            int winner = -1; // the first tap equal to the maximum, as y·w + x (-1: a padded tap, or none)
+            for (int tap = 0; tap < kh * kw && winner == -1; tap++) {
+                int y = hs + tap / kw, xx = ws + tap % kw;
+                bool inside = y >= 0 && y < h && xx >= 0 && xx < w;
+                float v = inside ? xp[(long)y * w + xx] : -INFINITY;
+                if (v == largest) {
+                    winner = inside ? y * w + xx : -2;
+                }
+            }
+            if (winner == iy * w + ix) {
+                sum += gyp[(long)oy * w_out + ox];
+            }
+        }
+    }
+    gx[i] = sum;
 }

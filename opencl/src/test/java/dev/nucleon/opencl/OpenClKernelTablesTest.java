@@ -43,11 +43,16 @@ class OpenClKernelTablesTest {
         String[][] kernels = {{"layout", "copy_strided"}, {"elementwise", "unary_forward"}, {"elementwise", "unary_backward"},
                 {"elementwise", "binary_same_shape"}, {"elementwise", "binary_broadcast"}, {"elementwise", "adam_update"},
                 {"elementwise", "sgd_update"}, {"reduce", "reduce_outputs"}, {"gemm", "gemm"}, {"conv", "conv2d_forward"}, {"pool", "pool2d_forward"},
-                {"normalization", "batch_norm_forward"}};
+                {"normalization", "batch_norm_forward"}, {"conv", "conv2d_backward_data"},
+                {"conv", "conv2d_backward_weight"}, {"pool", "max_pool2d_backward"},
+                {"normalization", "batch_norm_backward_sums"}, {"normalization", "batch_norm_backward_data"}};
         for (String[] k : kernels) {
             assertTrue(KernelLibrary.PROGRAMS.contains(k[0]), k[0]);
             assertTrue(KernelLibrary.source(k[0]).contains("__kernel void " + k[1] + "("), k[0] + ".cl: " + k[1]);
         }
+        // the batch-norm sums launch work-groups of the size the kernel's local arrays are declared with
+        assertTrue(KernelLibrary.source("normalization").contains("#define SUM_GROUP " + NormalizationOps.SUM_GROUP + "\n"),
+                "normalization.cl's SUM_GROUP is NormalizationOps.SUM_GROUP = " + NormalizationOps.SUM_GROUP);
     }
 
     @Test
