@@ -3,8 +3,9 @@ package dev.nucleon.opencl;
 import java.util.function.LongFunction;
 
 /**
- * Launches the kernels of {@code normalization.cl}: the batch-norm forward pass with given statistics, and the
- * backward pass (per-channel sums, one work-group per channel, then one work-item per element of gx).
+ * Launches the kernels of {@code normalization.cl}: the batch statistics (one work-group per channel), the batch-norm
+ * forward pass with given statistics, and the backward pass (per-channel sums, one work-group per channel, then one
+ * work-item per element of gx).
  */
 final class NormalizationOps {
 
@@ -21,6 +22,14 @@ final class NormalizationOps {
     NormalizationOps(OpenClContext context, LongFunction<OpenClStorage> scratch) {
         this.context = context;
         this.scratch = scratch;
+    }
+
+    /** Per channel of x (n, c, spatial): the mean and the biased variance, c floats each. */
+    void statistics(OpenClStorage x, int n, int c, int spatial, OpenClStorage mean, OpenClStorage variance) {
+        if ((long) n * c * spatial > 0) {
+            context.launch("normalization", "batch_norm_statistics", new long[] {(long) SUM_GROUP * c},
+                    new long[] {SUM_GROUP}, x, mean, variance, n, c, (long) spatial);
+        }
     }
 
     void forward(OpenClStorage x, int n, int c, int spatial, OpenClStorage mean, OpenClStorage invStd,

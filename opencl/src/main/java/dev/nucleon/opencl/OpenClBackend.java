@@ -26,8 +26,8 @@ import java.util.Locale;
  * driver call replaces a chain: fill and copy (driver calls), the unary backward, the fused optimizer steps, the
  * convolution's forward pass (an implicit GEMM with the bias and activation fused) and both backward passes
  * ({@code conv.cl}), the pooling forward passes and the max-pooling backward pass ({@code pool.cl}), and the
- * batch-norm forward and backward passes ({@code normalization.cl}). Everything else (the average-pooling backward,
- * the batch statistics, softmax, losses, upsampling) runs the composed defaults of {@code dev.nucleon.core.composed}
+ * batch statistics and the batch-norm forward and backward passes ({@code normalization.cl}). Everything else (the
+ * average-pooling backward, softmax, losses, upsampling) runs the composed defaults of {@code dev.nucleon.core.composed}
  * on these kernels.
  *
  * <p>Every call only enqueues work on the device's one in-order queue; {@link #download} is where the host
@@ -250,6 +250,11 @@ public final class OpenClBackend implements Backend {
     @Override
     public void avgPool2d(PoolGeometry g, Storage x, Storage y) {
         pooling.forward(g, cl(x), cl(y), true);
+    }
+
+    @Override
+    public void batchNormStatistics(Storage x, int n, int c, int spatial, Storage mean, Storage variance) {
+        normalization.statistics(cl(x), n, c, spatial, cl(mean), cl(variance));
     }
 
     @Override

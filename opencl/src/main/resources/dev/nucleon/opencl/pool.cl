@@ -40,11 +40,12 @@ __kernel void pool2d_forward(__global const float* x, __global float* y, int ave
 //
 // One work-item per input element (N·C·H·W, plane-major as x). Window (oy, ox) covers rows oy·sH − pH … oy·sH − pH
 // + kH − 1, so the windows over row iy are those with ⌈(iy + pH − kH + 1) / sH⌉ ≤ oy ≤ ⌊(iy + pH) / sH⌋ (at most
-// ⌈kH / sH⌉ of them; the same for columns). For each, the work-item recomputes the window's maximum (padded taps are
-// −∞, NaN wins: the forward pass's rule) and the first tap in row-major order that equals it, exactly as the
-// composed default routes the gradient (so a padded first tap, or a NaN maximum, routes nowhere), and adds gy of the
-// windows it wins. Every gx element is written once: no zero fill, no atomics, no (taps × outputs) temporary. With
-// non-overlapping windows (U-Net's 2×2, stride 2) each input reads one window: kH·kW loads of x, one of gy.
+// ⌈kH / sH⌉ of them; the same for columns). For each, the work-item finds the window's winner in one pass over its
+// taps in row-major order, with the composed default's rule (the maximum as the forward pass takes it: padded taps
+// are −∞ and NaN wins; then the first tap equal to it): the first tap is the provisional winner, a later tap wins
+// only with a strictly larger value, and a NaN leaves the window without a winner (NaN equals nothing), as does a
+// padded winner. It adds gy of the windows it wins. Every gx element is written once: no zero fill, no atomics, no
+// (taps × outputs) temporary. With non-overlapping windows (U-Net's 2×2, stride 2) each input reads one window.
 __kernel void max_pool2d_backward(__global const float* x, __global const float* gy, __global float* gx,
                                   int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int h_out, int w_out,
                                   long n) {
@@ -61,29 +62,27 @@ __kernel void max_pool2d_backward(__global const float* x, __global const float*
     int ox_lo = first_col <= 0 ? 0 : (first_col + sw - 1) / sw;
     int oy_hi = min(h_out - 1, (iy + ph) / sh);
     int ox_hi = min(w_out - 1, (ix + pw) / sw);
+    int self = iy * w + ix;
     float sum = 0.f;
     for (int oy = oy_lo; oy <= oy_hi; oy++) {
         int hs = oy * sh - ph;
         for (int ox = ox_lo; ox <= ox_hi; ox++) {
             int ws = ox * sw - pw;
-            float largest = -INFINITY;
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    int y = hs + ky, xx = ws + kx;
-                    float v = y >= 0 && y < h && xx >= 0 && xx < w ? xp[(long)y * w + xx] : -INFINITY;
-                    largest = java_max(largest, v);
-                }
-            }
-            int winner = -1; // the first tap equal to the maximum, as y·w + x (-1: a padded tap, or none)
-            for (int tap = 0; tap < kh * kw && winner == -1; tap++) {
+            float best = 0.f;
+            int winner = -1; // y·w + x of the winning tap; -1: a padded tap, or a NaN in the window
+            for (int tap = 0; tap < kh * kw; tap++) {
                 int y = hs + tap / kw, xx = ws + tap % kw;
                 bool inside = y >= 0 && y < h && xx >= 0 && xx < w;
                 float v = inside ? xp[(long)y * w + xx] : -INFINITY;
-                if (v == largest) {
-                    winner = inside ? y * w + xx : -2;
+                if (tap > 0 && isnan(best)) {
+                    break;
+                }
+                if (tap == 0 || isnan(v) || v > best) {
+                    best = v;
+                    winner = inside && !isnan(v) ? y * w + xx : -1;
                 }
             }
-            if (winner == iy * w + ix) {
+            if (winner == self) {
                 sum += gyp[(long)oy * w_out + ox];
             }
         }

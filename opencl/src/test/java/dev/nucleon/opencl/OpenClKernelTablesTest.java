@@ -45,7 +45,8 @@ class OpenClKernelTablesTest {
                 {"elementwise", "sgd_update"}, {"reduce", "reduce_outputs"}, {"gemm", "gemm"}, {"conv", "conv2d_forward"}, {"pool", "pool2d_forward"},
                 {"normalization", "batch_norm_forward"}, {"conv", "conv2d_backward_data"},
                 {"conv", "conv2d_backward_weight"}, {"pool", "max_pool2d_backward"},
-                {"normalization", "batch_norm_backward_sums"}, {"normalization", "batch_norm_backward_data"}};
+                {"normalization", "batch_norm_backward_sums"}, {"normalization", "batch_norm_backward_data"},
+                {"normalization", "batch_norm_statistics"}};
         for (String[] k : kernels) {
             assertTrue(KernelLibrary.PROGRAMS.contains(k[0]), k[0]);
             assertTrue(KernelLibrary.source(k[0]).contains("__kernel void " + k[1] + "("), k[0] + ".cl: " + k[1]);
