@@ -35,41 +35,49 @@ final class ConvOps {
         this.scratch = scratch;
     }
 
-    /** y (N, C_out, H_out, W_out) = f(conv2d(x, w) + bias); global (H_out·W_out, C_out/groups, N·groups). */
-    void forward(ConvGeometry g, OpenClStorage x, OpenClStorage w, OpenClStorage bias, OpenClStorage y, Epilogue epilogue) {
-        int m = g.outChannels() / g.groups();
-        long n = (long) g.outHeight() * g.outWidth();
+    /**
+     * The launch of a blocked product of {@code rows × columns} per {@code batch} (gemm.cl's layout: work-groups of
+     * TILE×TILE work-items, each work-group a BLOCK×BLOCK block of the product, BLOCK = TILE·WPT).
+     */
+    private long[][] blocked(long columns, long rows, long batch) {
         int tile = context.gemmTile();
-        long[] global = {roundUp(n, tile), roundUp(m, tile), (long) g.n() * g.groups()};
-        long[] local = {tile, tile, 1};
+        long block = (long) tile * GemmOps.WPT;
+        return new long[][] {{ceilDiv(columns, block) * tile, ceilDiv(rows, block) * tile, batch}, {tile, tile, 1}};
+    }
+
+    /** y (N, C_out, H_out, W_out) = f(conv2d(x, w) + bias); the product (C_out/groups × H_out·W_out) per image and group. */
+    void forward(ConvGeometry g, OpenClStorage x, OpenClStorage w, OpenClStorage bias, OpenClStorage y, Epilogue epilogue) {
+        long[][] launch = blocked((long) g.outHeight() * g.outWidth(), g.outChannels() / g.groups(), (long) g.n() * g.groups());
+        long[] global = launch[0];
+        long[] local = launch[1];
         context.launch("conv", "conv2d_forward", global, local, x, w, bias == null ? w : bias, bias == null ? 0 : 1, y,
                 g.inChannels(), g.height(), g.width(), g.outChannels(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(),
                 g.padH(), g.padW(), g.dilationH(), g.dilationW(), g.groups(), g.outHeight(), g.outWidth(),
                 epilogue.isNone() ? -1 : epilogue.op().ordinal(), epilogue.p1());
     }
 
-    /** gx (N, C_in, H, W) from gy (N, C_out, H_out, W_out) and w; global (H·W, C_in/groups, N·groups). */
+    /** gx (N, C_in, H, W) from gy (N, C_out, H_out, W_out) and w; the product (C_in/groups × H·W) per image and group. */
     void backwardData(ConvGeometry g, OpenClStorage gy, OpenClStorage w, OpenClStorage gx) {
-        int m = g.inChannels() / g.groups();
-        long n = (long) g.height() * g.width();
-        int tile = context.gemmTile();
-        long[] global = {roundUp(n, tile), roundUp(m, tile), (long) g.n() * g.groups()};
-        long[] local = {tile, tile, 1};
+        long[][] launch = blocked((long) g.height() * g.width(), g.inChannels() / g.groups(), (long) g.n() * g.groups());
+        long[] global = launch[0];
+        long[] local = launch[1];
         context.launch("conv", "conv2d_backward_data", global, local, gy, w, gx,
                 g.inChannels(), g.height(), g.width(), g.outChannels(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(),
                 g.padH(), g.padW(), g.dilationH(), g.dilationW(), g.groups(), g.outHeight(), g.outWidth());
     }
 
     /**
-     * gw (C_out, C_in/groups, kH, kW) from x and gy; global (K, C_out/groups, splits·groups). With more than one
-     * split the partial products go to a (splits, gw.size()) scratch, summed over the splits into gw.
+     * gw (C_out, C_in/groups, kH, kW) from x and gy; the product (C_out/groups × K) per group and split of the
+     * reduction. With more than one split the partial products go to a (splits, gw.size()) scratch, summed over the
+     * splits into gw.
      */
     void backwardWeight(ConvGeometry g, OpenClStorage x, OpenClStorage gy, OpenClStorage gw) {
         int m = g.outChannels() / g.groups();
         int k = g.inChannels() / g.groups() * g.kernelH() * g.kernelW();
         int tile = context.gemmTile();
+        long block = (long) tile * GemmOps.WPT;
         long positions = (long) g.n() * g.outHeight() * g.outWidth();
-        long outputTiles = ceilDiv(m, tile) * ceilDiv(k, tile) * g.groups();
+        long outputTiles = ceilDiv(m, block) * ceilDiv(k, block) * g.groups();
         long wanted = ceilDiv((long) GROUPS_PER_COMPUTE_UNIT * context.computeUnits(), outputTiles);
         long most = ceilDiv(positions, (long) MIN_TILES_PER_SPLIT * tile);
         long splits = Math.max(1, Math.min(wanted, most));
@@ -77,8 +85,9 @@ final class ConvOps {
         splits = ceilDiv(positions, chunk);
         int[] perSplit = {1, Math.toIntExact(gw.size())};
         OpenClStorage out = splits == 1 ? gw : scratch.apply(splits * gw.size());
-        long[] global = {roundUp(k, tile), roundUp(m, tile), splits * g.groups()};
-        long[] local = {tile, tile, 1};
+        long[][] launch = blocked(k, m, splits * g.groups());
+        long[] global = launch[0];
+        long[] local = launch[1];
         context.launch("conv", "conv2d_backward_weight", global, local, x, gy, out, gw.size(), Math.toIntExact(chunk),
                 g.n(), g.inChannels(), g.height(), g.width(), g.outChannels(), g.kernelH(), g.kernelW(), g.strideH(),
                 g.strideW(), g.padH(), g.padW(), g.dilationH(), g.dilationW(), g.groups(), g.outHeight(), g.outWidth());

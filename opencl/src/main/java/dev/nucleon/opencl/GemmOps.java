@@ -3,6 +3,9 @@ package dev.nucleon.opencl;
 /** Launches the kernel of {@code gemm.cl}: batched matrix products. */
 final class GemmOps {
 
+    /** Outputs per work-item side: gemm.cl's WPT. */
+    static final int WPT = 4;
+
     private final OpenClContext context;
 
     GemmOps(OpenClContext context) {
@@ -15,7 +18,8 @@ final class GemmOps {
             return;
         }
         int tile = context.gemmTile();
-        long[] global = {roundUp(n, tile), roundUp(m, tile), batch};
+        int block = tile * WPT; // outputs per work-group side (gemm.cl's BLOCK)
+        long[] global = {roundUp(n, block) / WPT, roundUp(m, block) / WPT, batch};
         long[] local = {tile, tile, 1};
         context.launch("gemm", "gemm", global, local, a, aBatchStride, transA ? 1 : 0, b, bBatchStride, transB ? 1 : 0,
                 c, m, n, k);

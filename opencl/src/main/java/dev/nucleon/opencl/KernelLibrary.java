@@ -29,8 +29,11 @@ final class KernelLibrary {
     /** The kernel families, one {@code .cl} file each. */
     static final List<String> PROGRAMS = List.of("layout", "elementwise", "reduce", "gemm", "conv", "pool", "normalization");
 
-    /** Files a family's program includes between common.cl and its own (conv applies elementwise's activations). */
-    static final Map<String, List<String>> INCLUDES = Map.of("conv", List.of("elementwise"));
+    /**
+     * Files a family's program includes between common.cl and its own (conv applies elementwise's activations and
+     * runs gemm's blocked product).
+     */
+    static final Map<String, List<String>> INCLUDES = Map.of("conv", List.of("elementwise", "gemm"));
 
     private final cl_context context;
     private final cl_device_id device;

@@ -54,6 +54,9 @@ class OpenClKernelTablesTest {
         // the batch-norm sums launch work-groups of the size the kernel's local arrays are declared with
         assertTrue(KernelLibrary.source("normalization").contains("#define SUM_GROUP " + NormalizationOps.SUM_GROUP + "\n"),
                 "normalization.cl's SUM_GROUP is NormalizationOps.SUM_GROUP = " + NormalizationOps.SUM_GROUP);
+        // the blocked products' launch sizes (GemmOps, ConvOps) assume gemm.cl's outputs per work-item
+        assertTrue(KernelLibrary.source("gemm").contains("#define WPT " + GemmOps.WPT + "\n"),
+                "gemm.cl's WPT is GemmOps.WPT = " + GemmOps.WPT);
     }
 
     @Test
