@@ -36,21 +36,38 @@ final class ConvOps {
     }
 
     /**
-     * The launch of a blocked product of {@code rows × columns} per {@code batch} (gemm.cl's layout: work-groups of
-     * TILE×TILE work-items, each work-group a BLOCK×BLOCK block of the product, BLOCK = TILE·WPT).
+     * {@return the program for a product with {@code rows} rows: "conv" (64-row blocks with TILE 16) when the rows
+     * fill such a block, else "conv_narrow" (one row per work-item: 16-row blocks), so that few channels do not leave
+     * most of a block idle}
      */
-    private long[][] blocked(long columns, long rows, long batch) {
+    private String program(long rows) {
+        return rows >= (long) context.gemmTile() * GemmOps.WPT_M ? "conv" : "conv_narrow";
+    }
+
+    /** {@return output rows per work-item of {@code program}} */
+    private static int rowsPerItem(String program) {
+        return program.equals("conv") ? GemmOps.WPT_M : 1;
+    }
+
+    /**
+     * The launch of a blocked product of {@code rows × columns} per {@code batch} (gemm.cl's layout: work-groups of
+     * TILE×TILE work-items, each work-group a (TILE·WPT_M) × (TILE·WPT_N) block of the product).
+     */
+    private long[][] blocked(String program, long columns, long rows, long batch) {
         int tile = context.gemmTile();
-        long block = (long) tile * GemmOps.WPT;
-        return new long[][] {{ceilDiv(columns, block) * tile, ceilDiv(rows, block) * tile, batch}, {tile, tile, 1}};
+        long[] global = {ceilDiv(columns, (long) tile * GemmOps.WPT_N) * tile,
+                ceilDiv(rows, (long) tile * rowsPerItem(program)) * tile, batch};
+        return new long[][] {global, {tile, tile, 1}};
     }
 
     /** y (N, C_out, H_out, W_out) = f(conv2d(x, w) + bias); the product (C_out/groups × H_out·W_out) per image and group. */
     void forward(ConvGeometry g, OpenClStorage x, OpenClStorage w, OpenClStorage bias, OpenClStorage y, Epilogue epilogue) {
-        long[][] launch = blocked((long) g.outHeight() * g.outWidth(), g.outChannels() / g.groups(), (long) g.n() * g.groups());
+        String program = program(g.outChannels() / g.groups());
+        long[][] launch = blocked(program, (long) g.outHeight() * g.outWidth(), g.outChannels() / g.groups(),
+                (long) g.n() * g.groups());
         long[] global = launch[0];
         long[] local = launch[1];
-        context.launch("conv", "conv2d_forward", global, local, x, w, bias == null ? w : bias, bias == null ? 0 : 1, y,
+        context.launch(program, "conv2d_forward", global, local, x, w, bias == null ? w : bias, bias == null ? 0 : 1, y,
                 g.inChannels(), g.height(), g.width(), g.outChannels(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(),
                 g.padH(), g.padW(), g.dilationH(), g.dilationW(), g.groups(), g.outHeight(), g.outWidth(),
                 epilogue.isNone() ? -1 : epilogue.op().ordinal(), epilogue.p1());
@@ -58,10 +75,12 @@ final class ConvOps {
 
     /** gx (N, C_in, H, W) from gy (N, C_out, H_out, W_out) and w; the product (C_in/groups × H·W) per image and group. */
     void backwardData(ConvGeometry g, OpenClStorage gy, OpenClStorage w, OpenClStorage gx) {
-        long[][] launch = blocked((long) g.height() * g.width(), g.inChannels() / g.groups(), (long) g.n() * g.groups());
+        String program = program(g.inChannels() / g.groups());
+        long[][] launch = blocked(program, (long) g.height() * g.width(), g.inChannels() / g.groups(),
+                (long) g.n() * g.groups());
         long[] global = launch[0];
         long[] local = launch[1];
-        context.launch("conv", "conv2d_backward_data", global, local, gy, w, gx,
+        context.launch(program, "conv2d_backward_data", global, local, gy, w, gx,
                 g.inChannels(), g.height(), g.width(), g.outChannels(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(),
                 g.padH(), g.padW(), g.dilationH(), g.dilationW(), g.groups(), g.outHeight(), g.outWidth());
     }
@@ -75,9 +94,10 @@ final class ConvOps {
         int m = g.outChannels() / g.groups();
         int k = g.inChannels() / g.groups() * g.kernelH() * g.kernelW();
         int tile = context.gemmTile();
-        long block = (long) tile * GemmOps.WPT;
+        String program = program(m);
         long positions = (long) g.n() * g.outHeight() * g.outWidth();
-        long outputTiles = ceilDiv(m, block) * ceilDiv(k, block) * g.groups();
+        long outputTiles = ceilDiv(m, (long) tile * rowsPerItem(program)) * ceilDiv(k, (long) tile * GemmOps.WPT_N)
+                * g.groups();
         long wanted = ceilDiv((long) GROUPS_PER_COMPUTE_UNIT * context.computeUnits(), outputTiles);
         long most = ceilDiv(positions, (long) MIN_TILES_PER_SPLIT * tile);
         long splits = Math.max(1, Math.min(wanted, most));
@@ -85,10 +105,10 @@ final class ConvOps {
         splits = ceilDiv(positions, chunk);
         int[] perSplit = {1, Math.toIntExact(gw.size())};
         OpenClStorage out = splits == 1 ? gw : scratch.apply(splits * gw.size());
-        long[][] launch = blocked(k, m, splits * g.groups());
+        long[][] launch = blocked(program, k, m, splits * g.groups());
         long[] global = launch[0];
         long[] local = launch[1];
-        context.launch("conv", "conv2d_backward_weight", global, local, x, gy, out, gw.size(), Math.toIntExact(chunk),
+        context.launch(program, "conv2d_backward_weight", global, local, x, gy, out, gw.size(), Math.toIntExact(chunk),
                 g.n(), g.inChannels(), g.height(), g.width(), g.outChannels(), g.kernelH(), g.kernelW(), g.strideH(),
                 g.strideW(), g.padH(), g.padW(), g.dilationH(), g.dilationW(), g.groups(), g.outHeight(), g.outWidth());
         if (out != gw) {

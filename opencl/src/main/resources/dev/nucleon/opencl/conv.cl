@@ -1,22 +1,16 @@
 // The convolution kernels: the forward pass (with the bias and an activation applied as y is written) and both
-// backward passes, each an implicit GEMM: the blocked GEMM of gemm.cl (a work-group computes a BLOCK×BLOCK block of
-// the product, each work-item WPT×WPT outputs, accumulate_block), except that the slices of the operand that im2col
-// would materialise are gathered from the tensors as they are loaded into local memory: no temporary of
+// backward passes, each an implicit GEMM: the blocked GEMM of gemm.cl (a work-group computes a BLOCK_M×BLOCK_N block
+// of the product, each work-item WPT_M×WPT_N outputs, accumulate_block), except that the slices of the operand that
+// im2col would materialise are gathered from the tensors as they are loaded into local memory: no temporary of
 // K × H_out·W_out floats, one launch instead of one strided copy per kernel tap, a GEMM and a permute.
-// This file is built after elementwise.cl (unary_value) and gemm.cl (TILE, WPT, BLOCK, accumulate_block).
+// This file is built after elementwise.cl (unary_value) and gemm.cl (TILE, WPT_M, WPT_N, BLOCK_M, BLOCK_N,
+// zero_block, accumulate_block), twice: program "conv" with WPT_M = 4 (64-row blocks for products with many rows:
+// channels), and "conv_narrow" with WPT_M = 1 (16-row blocks: U-Net's 8- and 16-channel layers would leave most
+// of a 64-row block idle); ConvOps picks one per launch.
 //
-// Each kernel's loop body has the same shape: WPT loads of each operand per work-item (a BLOCK×TILE slice of A into
-// as[p][r] and a TILE×BLOCK slice of B into bs[p][q], zero outside the matrices), a barrier, TILE rank-1 updates, a
-// barrier. Work-item (lr, lc) owns the outputs at rows row0 + lr + i·TILE and columns col0 + lc + j·TILE, i, j < WPT.
-
-/** Sets the WPT×WPT accumulators to zero. */
-inline void zero_block(float (*acc)[WPT]) {
-    for (int i = 0; i < WPT; i++) {
-        for (int j = 0; j < WPT; j++) {
-            acc[i][j] = 0.f;
-        }
-    }
-}
+// Each kernel's loop body has the same shape: WPT_M loads of A and WPT_N of B per work-item (a BLOCK_M×TILE slice of
+// A into as[p][r], a TILE×BLOCK_N slice of B into bs[p][q], zero outside the matrices), a barrier, TILE rank-1
+// updates, a barrier. Work-item (lr, lc) owns the outputs at rows row0 + lr + i·TILE and columns col0 + lc + j·TILE.
 
 // Backend.conv2d, forward. Per image b and group g (the third global dimension, b·groups + g) the convolution is
 //   Y_g (C_out/groups × H_out·W_out) = W_g (C_out/groups × K) · X_g (K × H_out·W_out),   K = C_in/groups · kH · kW,
@@ -29,8 +23,8 @@ __kernel void conv2d_forward(__global const float* x, __global const float* w, _
                              float epilogue_p1) {
     int lc = get_local_id(0);
     int lr = get_local_id(1);
-    int col0 = get_group_id(0) * BLOCK;   // first q (= oh·W_out + ow) of the block
-    int row0 = get_group_id(1) * BLOCK;   // first output channel (within the group) of the block
+    int col0 = get_group_id(0) * BLOCK_N;   // first q (= oh·W_out + ow) of the block
+    int row0 = get_group_id(1) * BLOCK_M;   // first output channel (within the group) of the block
     int z = get_global_id(2);             // b·groups + g
     int b = z / groups;
     int g = z % groups;
@@ -39,20 +33,23 @@ __kernel void conv2d_forward(__global const float* x, __global const float* w, _
     int taps = kh * kw;
     int k = cin_g * taps;
     int n = h_out * w_out;
-    __local float as[TILE][BLOCK];
-    __local float bs[TILE][BLOCK];
+    __local float as[TILE][BLOCK_M];
+    __local float bs[TILE][BLOCK_N];
     __global const float* wg = w + (long)g * m * k;
     __global const float* xb = x + ((long)b * c_in + (long)g * cin_g) * h * wd;
-    float acc[WPT][WPT];
+    float acc[WPT_M][WPT_N];
     zero_block(acc);
     int id = lr * TILE + lc;
     for (int t = 0; t < k; t += TILE) {
-        for (int e = 0; e < WPT; e++) {
+        for (int e = 0; e < WPT_M; e++) {
             int l = e * TILE * TILE + id;
             int r = l / TILE, p = l % TILE;       // A(row0 + r, t + p) = W_g
             int row = row0 + r, ap = t + p;
             as[p][r] = row < m && ap < k ? wg[(long)row * k + ap] : 0.f;
-            int q = l % BLOCK, p2 = l / BLOCK;    // B(t + p2, col0 + q) = X_g, gathered from x
+        }
+        for (int e = 0; e < WPT_N; e++) {
+            int l = e * TILE * TILE + id;
+            int q = l % BLOCK_N, p2 = l / BLOCK_N;    // B(t + p2, col0 + q) = X_g, gathered from x
             int col = col0 + q, bp = t + p2;
             float v = 0.f;
             if (bp < k && col < n) {
@@ -73,9 +70,9 @@ __kernel void conv2d_forward(__global const float* x, __global const float* w, _
         accumulate_block(as, bs, acc, lr, lc);
         barrier(CLK_LOCAL_MEM_FENCE);
     }
-    for (int i = 0; i < WPT; i++) {
+    for (int i = 0; i < WPT_M; i++) {
         int row = row0 + lr + i * TILE;
-        for (int j = 0; j < WPT; j++) {
+        for (int j = 0; j < WPT_N; j++) {
             int col = col0 + lc + j * TILE;
             if (row < m && col < n) {
                 int co = g * m + row;
@@ -104,8 +101,8 @@ __kernel void conv2d_backward_data(__global const float* gy, __global const floa
                                    int dh, int dw, int groups, int h_out, int w_out) {
     int lc = get_local_id(0);
     int lr = get_local_id(1);
-    int col0 = get_group_id(0) * BLOCK;   // first q (= iy·W + ix) of the block
-    int row0 = get_group_id(1) * BLOCK;   // first input channel (within the group) of the block
+    int col0 = get_group_id(0) * BLOCK_N;   // first q (= iy·W + ix) of the block
+    int row0 = get_group_id(1) * BLOCK_M;   // first input channel (within the group) of the block
     int z = get_global_id(2);             // b·groups + g
     int b = z / groups;
     int g = z % groups;
@@ -114,15 +111,15 @@ __kernel void conv2d_backward_data(__global const float* gy, __global const floa
     int taps = kh * kw;
     int k = og * taps;            // R
     int n = h * wd;
-    __local float as[TILE][BLOCK];
-    __local float bs[TILE][BLOCK];
+    __local float as[TILE][BLOCK_M];
+    __local float bs[TILE][BLOCK_N];
     __global const float* wg = w + (long)g * og * m * taps;                          // w[g·Og, 0, 0, 0]
     __global const float* gyb = gy + ((long)b * c_out + (long)g * og) * h_out * w_out; // gy[b, g·Og, 0, 0]
-    float acc[WPT][WPT];
+    float acc[WPT_M][WPT_N];
     zero_block(acc);
     int id = lr * TILE + lc;
     for (int t = 0; t < k; t += TILE) {
-        for (int e = 0; e < WPT; e++) {
+        for (int e = 0; e < WPT_M; e++) {
             int l = e * TILE * TILE + id;
             int r = l / TILE, p = l % TILE;       // A(row0 + r, t + p): w[g·Og + co, ci, ky, kx] = wg[(co·Cg + ci)·taps + tap]
             int row = row0 + r, ap = t + p;
@@ -132,7 +129,10 @@ __kernel void conv2d_backward_data(__global const float* gy, __global const floa
                 a = wg[((long)co * m + row) * taps + (ap - co * taps)];
             }
             as[p][r] = a;
-            int q = l % BLOCK, p2 = l / BLOCK;    // B(t + p2, col0 + q), gathered from gy
+        }
+        for (int e = 0; e < WPT_N; e++) {
+            int l = e * TILE * TILE + id;
+            int q = l % BLOCK_N, p2 = l / BLOCK_N;    // B(t + p2, col0 + q), gathered from gy
             int col = col0 + q, bp = t + p2;
             float v = 0.f;
             if (bp < k && col < n) {
@@ -157,9 +157,9 @@ __kernel void conv2d_backward_data(__global const float* gy, __global const floa
         accumulate_block(as, bs, acc, lr, lc);
         barrier(CLK_LOCAL_MEM_FENCE);
     }
-    for (int i = 0; i < WPT; i++) {
+    for (int i = 0; i < WPT_M; i++) {
         int row = row0 + lr + i * TILE;
-        for (int j = 0; j < WPT; j++) {
+        for (int j = 0; j < WPT_N; j++) {
             int col = col0 + lc + j * TILE;
             if (row < m && col < n) {
                 gx[((long)b * c_in + (long)g * m + row) * n + col] = acc[i][j];
@@ -183,8 +183,8 @@ __kernel void conv2d_backward_weight(__global const float* x, __global const flo
                                      int h_out, int w_out) {
     int lc = get_local_id(0);
     int lr = get_local_id(1);
-    int col0 = get_group_id(0) * BLOCK;   // first kk (= (ci·kH + ky)·kW + kx) of the block
-    int row0 = get_group_id(1) * BLOCK;   // first output channel (within the group) of the block
+    int col0 = get_group_id(0) * BLOCK_N;   // first kk (= (ci·kH + ky)·kW + kx) of the block
+    int row0 = get_group_id(1) * BLOCK_M;   // first output channel (within the group) of the block
     int z = get_global_id(2);             // s·groups + g
     int s = z / groups;
     int g = z % groups;
@@ -196,13 +196,13 @@ __kernel void conv2d_backward_weight(__global const float* x, __global const flo
     long p_total = (long)n_batch * plane;
     long p_begin = (long)s * chunk;
     long p_end = min(p_begin + chunk, p_total);
-    __local float as[TILE][BLOCK];
-    __local float bs[TILE][BLOCK];
-    float acc[WPT][WPT];
+    __local float as[TILE][BLOCK_M];
+    __local float bs[TILE][BLOCK_N];
+    float acc[WPT_M][WPT_N];
     zero_block(acc);
     int id = lr * TILE + lc;
     for (long t = p_begin; t < p_end; t += TILE) {
-        for (int e = 0; e < WPT; e++) {
+        for (int e = 0; e < WPT_M; e++) {
             int l = e * TILE * TILE + id;
             int r = l / TILE, p = l % TILE;       // A(row0 + r, t + p) = gy
             int row = row0 + r;
@@ -214,7 +214,10 @@ __kernel void conv2d_backward_weight(__global const float* x, __global const flo
                 a = gy[((long)b * c_out + (long)g * m + row) * plane + pix];
             }
             as[p][r] = a;
-            int q = l % BLOCK, p2 = l / BLOCK;    // B(t + p2, col0 + q), gathered from x
+        }
+        for (int e = 0; e < WPT_N; e++) {
+            int l = e * TILE * TILE + id;
+            int q = l % BLOCK_N, p2 = l / BLOCK_N;    // B(t + p2, col0 + q), gathered from x
             int col = col0 + q;
             long bp = t + p2;
             float v = 0.f;
@@ -239,9 +242,9 @@ __kernel void conv2d_backward_weight(__global const float* x, __global const flo
         accumulate_block(as, bs, acc, lr, lc);
         barrier(CLK_LOCAL_MEM_FENCE);
     }
-    for (int i = 0; i < WPT; i++) {
+    for (int i = 0; i < WPT_M; i++) {
         int row = row0 + lr + i * TILE;
-        for (int j = 0; j < WPT; j++) {
+        for (int j = 0; j < WPT_N; j++) {
             int col = col0 + lc + j * TILE;
             if (row < m && col < k) {
                 out[(long)s * split_stride + ((long)g * m + row) * k + col] = acc[i][j];

@@ -55,8 +55,10 @@ class OpenClKernelTablesTest {
         assertTrue(KernelLibrary.source("normalization").contains("#define SUM_GROUP " + NormalizationOps.SUM_GROUP + "\n"),
                 "normalization.cl's SUM_GROUP is NormalizationOps.SUM_GROUP = " + NormalizationOps.SUM_GROUP);
         // the blocked products' launch sizes (GemmOps, ConvOps) assume gemm.cl's outputs per work-item
-        assertTrue(KernelLibrary.source("gemm").contains("#define WPT " + GemmOps.WPT + "\n"),
-                "gemm.cl's WPT is GemmOps.WPT = " + GemmOps.WPT);
+        String gemm = KernelLibrary.source("gemm");
+        assertTrue(gemm.contains("#define WPT_M " + GemmOps.WPT_M + "\n") && gemm.contains("#define WPT_N " + GemmOps.WPT_N + "\n"),
+                "gemm.cl's WPT_M and WPT_N are GemmOps' " + GemmOps.WPT_M + " and " + GemmOps.WPT_N);
+        assertEquals("-DWPT_M=1", KernelLibrary.VARIANTS.get("conv_narrow").options(), "ConvOps assumes one row per work-item");
     }
 
     @Test
