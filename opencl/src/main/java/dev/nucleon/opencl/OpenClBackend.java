@@ -55,7 +55,7 @@ public final class OpenClBackend implements Backend {
         this.reductions = new ReductionOps(context);
         this.gemm = new GemmOps(context);
         this.conv = new ConvOps(context, reductions, size -> new OpenClStorage(this, size));
-        this.pooling = new PoolingOps(context);
+        this.pooling = new PoolingOps(context, s -> fill(s, 0f));
         this.normalization = new NormalizationOps(context, size -> new OpenClStorage(this, size));
     }
 

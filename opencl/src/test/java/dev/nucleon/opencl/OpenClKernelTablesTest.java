@@ -44,7 +44,7 @@ class OpenClKernelTablesTest {
                 {"elementwise", "binary_same_shape"}, {"elementwise", "binary_broadcast"}, {"elementwise", "adam_update"},
                 {"elementwise", "sgd_update"}, {"reduce", "reduce_outputs"}, {"gemm", "gemm"}, {"conv", "conv2d_forward"}, {"pool", "pool2d_forward"},
                 {"normalization", "batch_norm_forward"}, {"conv", "conv2d_backward_data"},
-                {"conv", "conv2d_backward_weight"}, {"pool", "max_pool2d_backward"},
+                {"conv", "conv2d_backward_weight"}, {"pool", "max_pool2d_backward"}, {"pool", "max_pool2d_backward_windows"},
                 {"normalization", "batch_norm_backward_sums"}, {"normalization", "batch_norm_backward_data"},
                 {"normalization", "batch_norm_statistics"}};
         for (String[] k : kernels) {
