@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * The {@code backend} parameter of the network benchmarks: {@code cpu} (threads from {@code threads}, Vector API
- * kernels) or {@code cuda}. An unavailable CUDA backend fails the benchmark's setup with
- * {@code "CUDA unavailable: <reason>"}, which JMH prints before moving on to the next parameter combination (when
+ * kernels), {@code cuda} or {@code opencl} ({@code cuda:N}, {@code opencl:N}). An unavailable device fails the
+ * benchmark's setup with {@code "CUDA unavailable: <reason>"} (or {@code "OPENCL unavailable: <reason>"}), which JMH prints before moving on to the next parameter combination (when
  * run without {@code -foe true}); it never silently measures the CPU instead.
  */
 public final class BackendChoice {

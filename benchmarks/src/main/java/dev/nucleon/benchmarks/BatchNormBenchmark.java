@@ -1,5 +1,6 @@
 package dev.nucleon.benchmarks;
 
+import dev.nucleon.core.Device;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.core.ops.Normalization;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * reads x three times, writes y once) and forward + backward (adds reading x and gy twice, writing gx).
  * Memory-bound; compare the time with {@link ElementwiseBenchmark#add} (3 passes) to read it as bandwidth.
  *
- * <p>Run: {@code java -Dnucleon.threads=2 -jar benchmarks/target/benchmarks.jar BatchNorm}
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar BatchNorm -p threads=2 -p backend=cpu,opencl} (the
+ * backend's kernels alone, without autograd: {@link DeviceKernelBenchmark}'s {@code batchNorm*} methods).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,6 +36,14 @@ public class BatchNormBenchmark {
     @Param({"8,64,128,128"})
     public String shape;
 
+    /** CPU backend threads (ignored by device backends). */
+    @Param({"2"})
+    public int threads;
+
+    /** cpu, cuda or opencl, as in {@link InferenceBenchmark}. */
+    @Param({"cpu"})
+    public String backend;
+
     private Tensor x;
     private Tensor gamma;
     private Tensor beta;
@@ -43,13 +53,14 @@ public class BatchNormBenchmark {
 
     @Setup
     public void setUp() {
+        Device device = BackendChoice.select(backend, threads);
         int[] s = java.util.Arrays.stream(shape.split(",")).mapToInt(Integer::parseInt).toArray();
-        x = Tensor.uniform(1, -1, 1, s).requiresGrad(true);
-        gamma = Tensor.ones(s[1]).requiresGrad(true);
-        beta = Tensor.zeros(s[1]).requiresGrad(true);
-        runningMean = Tensor.zeros(s[1]);
-        runningVar = Tensor.ones(s[1]);
-        seed = Tensor.uniform(2, -1, 1, s);
+        x = Tensor.uniform(1, -1, 1, s).to(device).requiresGrad(true);
+        gamma = Tensor.ones(s[1]).to(device).requiresGrad(true);
+        beta = Tensor.zeros(s[1]).to(device).requiresGrad(true);
+        runningMean = Tensor.zeros(s[1]).to(device);
+        runningVar = Tensor.ones(s[1]).to(device);
+        seed = Tensor.uniform(2, -1, 1, s).to(device);
     }
 
     @Benchmark

@@ -3,6 +3,11 @@ package dev.nucleon.opencl;
 /** Launches the kernel of {@code gemm.cl}: batched matrix products. */
 final class GemmOps {
 
+    /** Output rows per work-item: gemm.cl's default WPT_M (conv.cl's "conv_narrow" build has 1). */
+    static final int WPT_M = 4;
+    /** Output columns per work-item: gemm.cl's WPT_N. */
+    static final int WPT_N = 4;
+
     private final OpenClContext context;
 
     GemmOps(OpenClContext context) {
@@ -15,7 +20,8 @@ final class GemmOps {
             return;
         }
         int tile = context.gemmTile();
-        long[] global = {roundUp(n, tile), roundUp(m, tile), batch};
+        // a work-group of tile × tile work-items computes a (tile·WPT_M) × (tile·WPT_N) block of c
+        long[] global = {roundUp(n, tile * WPT_N) / WPT_N, roundUp(m, tile * WPT_M) / WPT_M, batch};
         long[] local = {tile, tile, 1};
         context.launch("gemm", "gemm", global, local, a, aBatchStride, transA ? 1 : 0, b, bBatchStride, transB ? 1 : 0,
                 c, m, n, k);

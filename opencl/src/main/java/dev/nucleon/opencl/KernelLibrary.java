@@ -26,11 +26,25 @@ import java.util.Map;
  */
 final class KernelLibrary {
 
-    /** The kernel families, one {@code .cl} file each. */
-    static final List<String> PROGRAMS = List.of("layout", "elementwise", "reduce", "gemm", "conv", "pool", "normalization");
+    /** The programs: a kernel family's {@code .cl} file each, and the variants of {@link #VARIANTS}. */
+    static final List<String> PROGRAMS = List.of("layout", "elementwise", "reduce", "gemm", "conv", "conv_narrow", "pool",
+            "normalization");
 
-    /** Files a family's program includes between common.cl and its own (conv applies elementwise's activations). */
-    static final Map<String, List<String>> INCLUDES = Map.of("conv", List.of("elementwise"));
+    /**
+     * Programs built from another family's file with extra build options: {@code conv_narrow} is conv.cl with one
+     * output row per work-item (16-row blocks, for convolutions with few channels; see conv.cl).
+     */
+    static final Map<String, Variant> VARIANTS = Map.of("conv_narrow", new Variant("conv", "-DWPT_M=1"));
+
+    /** A program built from {@code family}'s file with {@code options} added. */
+    record Variant(String family, String options) {
+    }
+
+    /**
+     * Files a family's program includes between common.cl and its own (conv applies elementwise's activations and
+     * runs gemm's blocked product).
+     */
+    static final Map<String, List<String>> INCLUDES = Map.of("conv", List.of("elementwise", "gemm"));
 
     private final cl_context context;
     private final cl_device_id device;
@@ -67,17 +81,20 @@ final class KernelLibrary {
         if (p != null) {
             return p;
         }
+        Variant variant = VARIANTS.getOrDefault(family, new Variant(family, ""));
+        String file = variant.family();
         List<String> files = new java.util.ArrayList<>(List.of("common"));
-        files.addAll(INCLUDES.getOrDefault(family, List.of()));
-        files.add(family);
+        files.addAll(INCLUDES.getOrDefault(file, List.of()));
+        files.add(file);
         String[] sources = files.stream().map(KernelLibrary::source).toArray(String[]::new);
         p = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
         try {
-            CL.clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
+            CL.clBuildProgram(p, 1, new cl_device_id[] {device}, (options + " " + variant.options()).strip(), null, null);
         } catch (CLException e) {
             String log = buildLog(p);
             CL.clReleaseProgram(p);
-            throw new OpenClUnavailableException("kernel build failed for " + family + ".cl: " + firstError(log, e));
+            throw new OpenClUnavailableException("kernel build failed for " + file + ".cl"
+                    + (variant.options().isEmpty() ? "" : " (" + variant.options() + ")") + ": " + firstError(log, e));
         }
         programs.put(family, p);
         return p;

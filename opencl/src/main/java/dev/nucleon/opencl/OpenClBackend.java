@@ -24,10 +24,11 @@ import java.util.Locale;
  * of the contract with kernels ({@code layout.cl}: the strided copy; {@code elementwise.cl}: unary and broadcast
  * binary ops; {@code reduce.cl}; {@code gemm.cl}), and overrides a few composed ops where one kernel or one
  * driver call replaces a chain: fill and copy (driver calls), the unary backward, the fused optimizer steps, the
- * convolution forward pass ({@code conv.cl}: an implicit GEMM with the bias and activation fused), the pooling
- * forward passes ({@code pool.cl}) and the batch-norm forward pass ({@code normalization.cl}). Everything else (the
- * backward passes of convolution, pooling and batch norm, the batch statistics, softmax, losses, upsampling) runs
- * the composed defaults of {@code dev.nucleon.core.composed} on these kernels.
+ * convolution's forward pass (an implicit GEMM with the bias and activation fused) and both backward passes
+ * ({@code conv.cl}), the pooling forward passes and the max-pooling backward pass ({@code pool.cl}), and the
+ * batch statistics and the batch-norm forward and backward passes ({@code normalization.cl}). Everything else (the
+ * average-pooling backward, softmax, losses, upsampling) runs the composed defaults of {@code dev.nucleon.core.composed}
+ * on these kernels.
  *
  * <p>Every call only enqueues work on the device's one in-order queue; {@link #download} is where the host
  * waits. Storage returns to the {@link BufferPool} at {@link #release} or when it becomes unreachable.
@@ -53,9 +54,9 @@ public final class OpenClBackend implements Backend {
         this.elementwise = new ElementwiseOps(context);
         this.reductions = new ReductionOps(context);
         this.gemm = new GemmOps(context);
-        this.conv = new ConvOps(context);
-        this.pooling = new PoolingOps(context);
-        this.normalization = new NormalizationOps(context);
+        this.conv = new ConvOps(context, reductions, size -> new OpenClStorage(this, size));
+        this.pooling = new PoolingOps(context, s -> fill(s, 0f));
+        this.normalization = new NormalizationOps(context, size -> new OpenClStorage(this, size));
     }
 
     OpenClContext context() {
@@ -227,8 +228,23 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void conv2dBackwardData(ConvGeometry g, Storage gy, Storage w, Storage gx) {
+        conv.backwardData(g, cl(gy), cl(w), cl(gx));
+    }
+
+    @Override
+    public void conv2dBackwardWeight(ConvGeometry g, Storage x, Storage gy, Storage gw) {
+        conv.backwardWeight(g, cl(x), cl(gy), cl(gw));
+    }
+
+    @Override
     public void maxPool2d(PoolGeometry g, Storage x, Storage y) {
         pooling.forward(g, cl(x), cl(y), false);
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolGeometry g, Storage x, Storage gy, Storage gx) {
+        pooling.maxBackward(g, cl(x), cl(gy), cl(gx));
     }
 
     @Override
@@ -237,9 +253,21 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void batchNormStatistics(Storage x, int n, int c, int spatial, Storage mean, Storage variance) {
+        normalization.statistics(cl(x), n, c, spatial, cl(mean), cl(variance));
+    }
+
+    @Override
     public void batchNormForward(Storage x, int n, int c, int spatial, Storage mean, Storage invStd, Storage gamma,
                                  Storage beta, Storage y) {
         normalization.forward(cl(x), n, c, spatial, cl(mean), cl(invStd), cl(gamma), cl(beta), cl(y));
+    }
+
+    @Override
+    public void batchNormBackward(Storage x, Storage gy, int n, int c, int spatial, Storage mean, Storage invStd,
+                                  Storage gamma, boolean batchStatistics, Storage gx, Storage gGamma, Storage gBeta) {
+        normalization.backward(cl(x), cl(gy), n, c, spatial, cl(mean), cl(invStd), cl(gamma), batchStatistics,
+                gx == null ? null : cl(gx), gGamma == null ? null : cl(gGamma), gBeta == null ? null : cl(gBeta));
     }
 
     @Override

@@ -35,6 +35,7 @@ final class OpenClContext {
     private final KernelLibrary kernels;
     private final BufferPool pool;
     private final int gemmTile;
+    private final int computeUnits;
 
     OpenClContext(Device device, OpenClProbe.Found found) {
         this.device = device;
@@ -45,6 +46,9 @@ final class OpenClContext {
         this.queue = createQueue(context, found.device());
         long maxWorkGroup = deviceLong(found.device(), CL.CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t);
         this.gemmTile = maxWorkGroup >= 256 ? 16 : 8;
+        int[] units = {0};
+        CL.clGetDeviceInfo(found.device(), CL.CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint, Pointer.to(units), null);
+        this.computeUnits = Math.max(1, units[0]);
         long[] fpConfig = {0};
         CL.clGetDeviceInfo(found.device(), CL.CL_DEVICE_SINGLE_FP_CONFIG, Sizeof.cl_ulong, Pointer.to(fpConfig), null);
         String options = "-DTILE=" + gemmTile
@@ -96,6 +100,11 @@ final class OpenClContext {
 
     int gemmTile() {
         return gemmTile;
+    }
+
+    /** {@return the device's compute units (CL_DEVICE_MAX_COMPUTE_UNITS: SMs or CUs of a GPU, cores under PoCL), ≥ 1} */
+    int computeUnits() {
+        return computeUnits;
     }
 
     /** Waits for every command enqueued so far. */

@@ -43,11 +43,22 @@ class OpenClKernelTablesTest {
         String[][] kernels = {{"layout", "copy_strided"}, {"elementwise", "unary_forward"}, {"elementwise", "unary_backward"},
                 {"elementwise", "binary_same_shape"}, {"elementwise", "binary_broadcast"}, {"elementwise", "adam_update"},
                 {"elementwise", "sgd_update"}, {"reduce", "reduce_outputs"}, {"gemm", "gemm"}, {"conv", "conv2d_forward"}, {"pool", "pool2d_forward"},
-                {"normalization", "batch_norm_forward"}};
+                {"normalization", "batch_norm_forward"}, {"conv", "conv2d_backward_data"},
+                {"conv", "conv2d_backward_weight"}, {"pool", "max_pool2d_backward"}, {"pool", "max_pool2d_backward_windows"},
+                {"normalization", "batch_norm_backward_sums"}, {"normalization", "batch_norm_backward_data"},
+                {"normalization", "batch_norm_statistics"}};
         for (String[] k : kernels) {
             assertTrue(KernelLibrary.PROGRAMS.contains(k[0]), k[0]);
             assertTrue(KernelLibrary.source(k[0]).contains("__kernel void " + k[1] + "("), k[0] + ".cl: " + k[1]);
         }
+        // the batch-norm sums launch work-groups of the size the kernel's local arrays are declared with
+        assertTrue(KernelLibrary.source("normalization").contains("#define SUM_GROUP " + NormalizationOps.SUM_GROUP + "\n"),
+                "normalization.cl's SUM_GROUP is NormalizationOps.SUM_GROUP = " + NormalizationOps.SUM_GROUP);
+        // the blocked products' launch sizes (GemmOps, ConvOps) assume gemm.cl's outputs per work-item
+        String gemm = KernelLibrary.source("gemm");
+        assertTrue(gemm.contains("#define WPT_M " + GemmOps.WPT_M + "\n") && gemm.contains("#define WPT_N " + GemmOps.WPT_N + "\n"),
+                "gemm.cl's WPT_M and WPT_N are GemmOps' " + GemmOps.WPT_M + " and " + GemmOps.WPT_N);
+        assertEquals("-DWPT_M=1", KernelLibrary.VARIANTS.get("conv_narrow").options(), "ConvOps assumes one row per work-item");
     }
 
     @Test
