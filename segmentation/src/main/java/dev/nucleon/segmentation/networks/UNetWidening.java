@@ -154,12 +154,12 @@ public final class UNetWidening {
                         + newShape[inDim]);
             }
         }
-        int[] oldStrides = strides(oldShape);
-        int[] newStrides = strides(newShape);
+        long[] oldStrides = Shape.strides(oldShape);
+        long[] newStrides = Shape.strides(newShape);
         int total = Math.toIntExact(Shape.numel(newShape));
         float[] fraction = new float[total];
         if (splitInputs) {
-            int segmentStride = newStrides[inDim];
+            int segmentStride = (int) newStrides[inDim];
             for (int e = 0; e < total; e++) {
                 int j = (e / segmentStride) % newShape[inDim];
                 if (copyOf[j] != 0) {
@@ -183,25 +183,15 @@ public final class UNetWidening {
         float[] out = new float[total];
         int[] index = new int[rank];
         for (int e = 0; e < total; e++) {
-            int rest = e;
-            int o = 0;
+            long rest = e;
+            long o = 0;
             for (int d = 0; d < rank; d++) {
-                index[d] = rest / newStrides[d];
+                index[d] = (int) (rest / newStrides[d]);
                 rest %= newStrides[d];
                 o += map[d][index[d]] * oldStrides[d];
             }
-            out[e] = old[o] * fraction[e];
+            out[e] = old[(int) o] * fraction[e];
         }
         return out;
-    }
-
-    private static int[] strides(int[] shape) {
-        int[] s = new int[shape.length];
-        int acc = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            s[d] = acc;
-            acc *= shape[d];
-        }
-        return s;
     }
 }
