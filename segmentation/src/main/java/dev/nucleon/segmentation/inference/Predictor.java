@@ -7,6 +7,8 @@ import dev.nucleon.nn.Module;
 import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.nn.io.SafeTensors;
 import dev.nucleon.nn.io.SafeTensorsFile;
+import dev.nucleon.segmentation.detection.MaskPasting;
+import dev.nucleon.segmentation.detection.MaskRcnn;
 import dev.nucleon.segmentation.head.CoreWatershed;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.image.FloatImage;
@@ -144,6 +146,8 @@ public final class Predictor {
     private final String input;
     private final Head head;
     private final double trainingDiameter;
+    /** The detector path when the model is a {@link MaskRcnn} (one pass per whole image, masks pasted); else null. */
+    private final DetectionSegmentation detection;
     /** The configuration; replaced whole by each setter, read once per call. */
     private volatile Settings settings = new Settings(Tiling.BLENDED, 256, 256, DEFAULT_OVERLAP, -1, 4, false,
             Double.NaN, Device.CPU, defaultPostProcessing(), CoreWatershed.DEFAULT_CORE_THRESHOLD,
@@ -211,6 +215,13 @@ public final class Predictor {
         this.input = input;
         this.head = head;
         this.trainingDiameter = trainingDiameter;
+        this.detection = model instanceof MaskRcnn detector ? new DetectionSegmentation(detector,
+                new MaskPasting(MaskPasting.DEFAULT_MIN_SCORE, MaskPasting.MASK_THRESHOLD, DEFAULT_MIN_SIZE)) : null;
+    }
+
+    /** {@return true when the model is a detector (Mask R-CNN): whole images, one mask per detection, pasted} */
+    public boolean isDetector() {
+        return detection != null;
     }
 
     /**
@@ -234,7 +245,8 @@ public final class Predictor {
         String in = meta.getOrDefault(META_INPUT, NetworkInput.NAME);
         try {
             NetworkInput.channels(in);
-            Head h = Head.parse(meta.getOrDefault(META_HEAD, Head.FOREGROUND.label()));
+            Head h = m instanceof MaskRcnn ? Head.FOREGROUND
+                    : Head.parse(meta.getOrDefault(META_HEAD, Head.FOREGROUND.label()));
             double d = meta.containsKey(META_DIAMETER) ? Double.parseDouble(meta.get(META_DIAMETER)) : Double.NaN;
             Predictor p = new Predictor(m, in, h, d);
             if (meta.containsKey(META_THRESHOLD)) {
@@ -512,6 +524,9 @@ public final class Predictor {
     public float[] forwardTiles(float[] x, int n, int side) {
         Settings s = settings;
         checkInferenceMode();
+        if (detection != null) {
+            throw new IllegalStateException("Predictor: a detector (mask-rcnn) segments whole images, not tiles");
+        }
         try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
             return run(s, x, n, side);
         }
@@ -566,6 +581,11 @@ public final class Predictor {
      */
     public LabelImage segmentInput(FloatImage in, InferenceListener listener) {
         Settings s = settings;
+        if (detection != null) {
+            checkInferenceMode();
+            new Progress(listener).check();
+            return detection.segment(in, s.device);
+        }
         Progress progress = new Progress(listener);
         Pass first = new Pass();
         double f = scaleFor(s, in, first, progress);
@@ -662,7 +682,7 @@ public final class Predictor {
 
     /** Scale factor for an input; a first pass run to estimate it is kept in {@code first}. */
     private double scaleFor(Settings s, FloatImage in, Pass first, Progress progress) {
-        if (s.diameter == 0 || Double.isNaN(trainingDiameter)) {
+        if (s.diameter == 0 || Double.isNaN(trainingDiameter) || detection != null) {
             return 1;
         }
         double d = s.diameter;
@@ -729,6 +749,10 @@ public final class Predictor {
     @SuppressWarnings("try") // the no-grad scope is used only for its effect
     private FloatImage probabilityOfInput(Settings s, FloatImage input, Progress progress) {
         checkInferenceMode();
+        if (detection != null) {
+            progress.check();
+            return detection.probability(input, s.device);
+        }
         progress.total += tileCount(s, input.width(), input.height());
         try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
             return switch (s.tiling) {
