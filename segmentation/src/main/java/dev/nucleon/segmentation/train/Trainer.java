@@ -390,6 +390,10 @@ public final class Trainer {
             throw new IllegalArgumentException("Trainer: a detector (mask-rcnn) trains on instances: no --head, and "
                     + "its best epoch is the one of highest validation score (or lowest training loss)");
         }
+        if (detector && config.patchSize() % 32 != 0) {
+            throw new IllegalArgumentException("Trainer: a detector (mask-rcnn) needs a patch size that is a multiple "
+                    + "of 32 (its pyramid's strides), got " + config.patchSize());
+        }
         TrainingCheckpoint checkpoint = TrainingCheckpoint.of(modelFile).faultHook(faultHook);
         Files files = checkpoint.files();
         checkpoint.checkWritable();
