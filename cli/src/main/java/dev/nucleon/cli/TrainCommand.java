@@ -225,6 +225,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--model mask-rcnn trains boxes and masks per nucleus: "
                     + "--head and --init do not apply to it");
         }
+        if (detector && patch % 32 != 0) {
+            throw new ParameterException(spec.commandLine(), "--patch " + patch + " is not a multiple of 32, which "
+                    + "mask-rcnn needs (its pyramid's strides)");
+        }
         if (init != null && resume) {
             throw new ParameterException(spec.commandLine(), "--init and --resume exclude each other (a resumed run "
                     + "continues from its own weights)");
