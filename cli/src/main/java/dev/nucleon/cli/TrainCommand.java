@@ -428,7 +428,12 @@ public final class TrainCommand implements Callable<Integer> {
     private Module startingModel(TrainingCheckpoint run, long seed, String name, Map<String, String> presetOptions)
             throws IOException {
         if (resume) {
-            return Checkpoint.load(run.resumeWeights());
+            Module last = Checkpoint.load(run.resumeWeights());
+            if (last.config() != null && !last.config().builder().equals(name)) {
+                throw new ParameterException(spec.commandLine(), "--resume: " + run.resumeWeights() + " is a "
+                        + last.config().builder() + " model, not " + name);
+            }
+            return last;
         }
         Initializers.manualSeed(seed);
         try {

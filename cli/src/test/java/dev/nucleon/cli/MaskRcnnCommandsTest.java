@@ -55,6 +55,12 @@ class MaskRcnnCommandsTest {
         assertTrue(resumed.out().contains("resuming after epoch 1") && resumed.out().contains("epoch 2/2"),
                 resumed.toString());
 
+        Run otherPreset = Run.of("train", "--data", data.toString(), "--model", "unet-bn", "--out", model.toString(),
+                "--resume", "--epochs", "3", "--no-progress");
+        assertEquals(2, otherPreset.exitCode(), otherPreset.toString());
+        assertTrue(otherPreset.err().lines().findFirst().orElse("").contains("is a mask-rcnn model, not unet-bn"),
+                otherPreset.toString());
+
         Path seg = dir.resolve("seg");
         Run segmented = Run.of("segment", data.resolve("s0/image.png").toString(), "--model", model.toString(),
                 "--out", seg.toString());
