@@ -53,6 +53,13 @@ import java.util.concurrent.CancellationException;
  *       {@link Paper004PostProcessing}).</li>
  * </ol>
  *
+ * <p><b>Detectors.</b> When the model is a {@link MaskRcnn} (the {@code mask-rcnn} preset), steps 2–5 are replaced by
+ * {@link DetectionSegmentation}: the whole image in one pass (padded to multiples of 32 and cropped back), each
+ * detection's 28×28 mask pasted into the label image by {@link MaskPasting} (score ≥ 0.5, mask ≥ 0.5, descending
+ * score order, no overlaps, remnants under {@value #DEFAULT_MIN_SIZE} px dropped). Tiling, flip TTA and rescaling
+ * do not apply; {@link #output} gives the largest pasted mask probability per pixel. {@link #isDetector()} says
+ * which path a predictor takes.
+ *
  * <p>A model loaded from a file goes through {@link LayerFusion#forInference}: batch norm folded into the
  * preceding convolution, activations fused into the convolutions, nearest up-sampling + 2×2 conv replaced by one
  * transposed conv. Each removes passes over the activations and gives the same outputs within float rounding.

@@ -44,6 +44,12 @@ import java.util.function.Consumer;
  * metric and steps ReduceLROnPlateau and early stopping on that score. The epoch's state is then committed as
  * one generation by {@link TrainingCheckpoint}.
  *
+ * <p><b>Detectors.</b> A {@link MaskRcnn} model trains through the same loop, files and resume: its patches carry
+ * their instance labels (same crops and augmentation), {@link InstanceTargets} turns each into boxes and masks, and
+ * the step minimises {@link MaskRcnn#losses}' total (RPN objectness + RPN boxes + classifier + boxes + masks) instead
+ * of the configured per-pixel loss; validation goes through {@link Predictor}'s detector path. The patch side must
+ * be a multiple of 32; the head stays {@link Head#FOREGROUND} and is not recorded.
+ *
  * <p>Files, for a model path {@code dir/name.safetensors} (see {@link TrainingCheckpoint} for the generations
  * under {@code name.run/} that hold them consistently):
  * <ul>
