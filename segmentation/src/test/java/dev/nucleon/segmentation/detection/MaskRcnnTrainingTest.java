@@ -98,7 +98,28 @@ class MaskRcnnTrainingTest {
         double trained = meanScore(predictor, images);
         System.out.printf("mask-rcnn tiny overfit: loss %.3f -> %.3f, official score %.3f (untrained %.3f)%n", first,
                 last, trained, untrained);
+        FloatImage blank = new FloatImage(64, 64, 3, new float[3 * 64 * 64]);
+        java.util.Arrays.fill(blank.data(), 0.1f);
+        assertEquals(LabelImage.empty(64, 64), predictor.segmentInput(blank), "the trained detector finds no nuclei "
+                + "on an image of background only");
         assertTrue(last < 0.5 * first, "training loss " + first + " -> " + last + "\n" + log);
         assertTrue(trained > 0.4 && trained > untrained + 0.3, "score " + untrained + " -> " + trained + "\n" + log);
+    }
+
+    @Test
+    void anImageWithoutNucleiTrainsAndInfersEmptyLabels(@TempDir Path dir) throws IOException {
+        TrainingSample some = syntheticImages(4).get(0);
+        TrainingSample none = new TrainingSample("empty", new FloatImage(64, 64, 3, new float[3 * 64 * 64]),
+                LabelImage.empty(64, 64), ImageKind.GRAY);
+        MaskRcnn net = TinyDetector.create(2);
+        TrainerConfig config = new TrainerConfig(1, 2, 64, 1, 1e-3, "sgd-momentum", "bce", 0, 0, 0.5, 1e-5, 0, 5, 1, 2,
+                true, false, 64, "none");
+        Trainer.Result r = new Trainer(config, new PrintStream(new ByteArrayOutputStream(), true)).inPlaceProgress(false)
+                .input(NetworkInput.RGB_NAME).fitPrepared(net, List.of(none, some), List.of(none),
+                        dir.resolve("m.safetensors"));
+        assertTrue(Double.isFinite(r.history().get(0).trainLoss()));
+        assertTrue(Double.isFinite(r.bestScore()), "validated on the empty image: " + r.bestScore());
+        LabelImage l = new Predictor(net, NetworkInput.RGB_NAME, Head.FOREGROUND).segmentInput(none.input());
+        assertEquals(64, l.width());
     }
 }

@@ -74,6 +74,22 @@ class DetectionSegmentationTest {
     }
 
     @Test
+    void anImageLargeEnoughToStreamIsRefusedInOneLineNamingTheFile(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("big.png");
+        dev.nucleon.segmentation.io.ImageFileWriter.writeGray(new FloatImage(64, 64, 1, new float[64 * 64]), png, 8);
+        Predictor p = new Predictor(smallPreset(), NetworkInput.RGB_NAME, dev.nucleon.segmentation.head.Head.FOREGROUND);
+        System.setProperty("nucleon.streamAbovePixels", "1000");
+        try {
+            IOException e = assertThrows(IOException.class, () -> ImageFileSegmentation.run(p, png,
+                    dir.resolve("l.png"), dir.resolve("o.png"), dir.resolve("m.csv")));
+            assertTrue(e.getMessage().contains(png.toString()) && e.getMessage().contains("whole images only")
+                    && !e.getMessage().contains("\n"), e.getMessage());
+        } finally {
+            System.clearProperty("nucleon.streamAbovePixels");
+        }
+    }
+
+    @Test
     void tilesAreRefusedInOneLine() {
         Predictor p = new Predictor(smallPreset(), NetworkInput.RGB_NAME, dev.nucleon.segmentation.head.Head.FOREGROUND);
         IllegalStateException e = assertThrows(IllegalStateException.class,
