@@ -588,10 +588,14 @@ public final class Predictor {
      */
     public LabelImage segmentInput(FloatImage in, InferenceListener listener) {
         Settings s = settings;
-        if (detection != null) {
+        if (detection != null) { // one pass over the whole image, reported as one tile
             checkInferenceMode();
-            new Progress(listener).check();
-            return detection.segment(in, s.device);
+            Progress one = new Progress(listener);
+            one.total = 1;
+            one.check();
+            LabelImage labels = detection.segment(in, s.device);
+            one.tiles(1);
+            return labels;
         }
         Progress progress = new Progress(listener);
         Pass first = new Pass();
