@@ -18,10 +18,14 @@ import java.util.Map;
  */
 final class ModelSource {
 
+    /**
+     * Why bench and export refuse the detector (train, segment and evaluate take it): bench times per-pixel tiles
+     * through the fused inference plan, and the ONNX exporter has no RoiAlign / NonMaxSuppression / TopK yet.
+     */
+    static final String DETECTOR_NOT_YET = "mask-rcnn is a detector (a box and mask per nucleus): bench and export "
+            + "do not take it yet (train, segment and evaluate do); 'nucleon summary mask-rcnn' shows it";
+
     /** The options name no model: no such file or preset, or a value the preset refuses. */
-    /** Why the per-pixel commands refuse the detector preset (its pipeline is issue 21's next item). */
-    static final String DETECTOR_NOT_YET = "preset 'mask-rcnn' is a detector (a box and mask per nucleus): train, "
-            + "bench and export do not take it yet; 'nucleon summary mask-rcnn' shows it";
 
     static final class BadOption extends IllegalArgumentException {
         BadOption(String message) {
@@ -80,6 +84,9 @@ final class ModelSource {
                 throw new BadOption("--base and --up apply to a preset, not to the model file " + model);
             }
             Module m = Checkpoint.load(file);
+            if (m instanceof dev.nucleon.segmentation.detection.MaskRcnn) {
+                throw new BadOption(model + ": " + DETECTOR_NOT_YET);
+            }
             m.eval();
             return new ModelSource(m, firstConvChannels(m), file.getFileName().toString(), false);
         }

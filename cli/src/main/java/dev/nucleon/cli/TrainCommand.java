@@ -136,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate, default ${DEFAULT-VALUE}.")
     double lr;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd, rmsprop, adadelta; default ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd, sgd-momentum (0.9), rmsprop, adadelta; default ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--loss", defaultValue = "bce-log-dice",
@@ -220,8 +220,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Presets.names().contains(preset)) {
             throw new ParameterException(spec.commandLine(), "unknown preset '" + preset + "'; one of " + Presets.names());
         }
-        if (preset.equals(Presets.MASK_RCNN)) {
-            throw new ParameterException(spec.commandLine(), ModelSource.DETECTOR_NOT_YET);
+        boolean detector = preset.equals(Presets.MASK_RCNN); // trains on instances: boxes and masks from the labels
+        if (detector && (spec.commandLine().getParseResult().hasMatchedOption("--head") || init != null)) {
+            throw new ParameterException(spec.commandLine(), "--model mask-rcnn trains boxes and masks per nucleus: "
+                    + "--head and --init do not apply to it");
+        }
+        if (detector && patch % 32 != 0) {
+            throw new ParameterException(spec.commandLine(), "--patch " + patch + " is not a multiple of 32, which "
+                    + "mask-rcnn needs (its pyramid's strides)");
         }
         if (init != null && resume) {
             throw new ParameterException(spec.commandLine(), "--init and --resume exclude each other (a resumed run "
@@ -273,7 +279,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (chosen.options().contains(Presets.IN_CHANNELS)) {
             options.putIfAbsent(Presets.IN_CHANNELS, Integer.toString(NetworkInput.channels(inputName)));
         }
-        if (chosen.options().contains(Presets.CLASSES)) {
+        if (chosen.options().contains(Presets.CLASSES) && !detector) { // a detector's classes: background, nucleus
             options.putIfAbsent(Presets.CLASSES, Integer.toString(outputHead.channels()));
         }
         if (outputHead.channels() > 1 && chosen.options().contains(Presets.OUTPUT)) {
@@ -422,7 +428,12 @@ public final class TrainCommand implements Callable<Integer> {
     private Module startingModel(TrainingCheckpoint run, long seed, String name, Map<String, String> presetOptions)
             throws IOException {
         if (resume) {
-            return Checkpoint.load(run.resumeWeights());
+            Module last = Checkpoint.load(run.resumeWeights());
+            if (last.config() != null && !last.config().builder().equals(name)) {
+                throw new ParameterException(spec.commandLine(), "--resume: " + run.resumeWeights() + " is a "
+                        + last.config().builder() + " model, not " + name);
+            }
+            return last;
         }
         Initializers.manualSeed(seed);
         try {

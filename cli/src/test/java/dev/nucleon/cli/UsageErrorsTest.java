@@ -73,7 +73,8 @@ class UsageErrorsTest {
                 Arguments.of("--loss cross-entropy go together", train("--head", "classes")),
                 Arguments.of("--loss cross-entropy go together", train("--loss", "cross-entropy")),
                 Arguments.of("unknown preset", new String[] {"train", "--data", "D", "--model", "unet3000", out, "m.safetensors"}),
-                Arguments.of("is a detector", new String[] {"train", "--data", "D", "--model", "mask-rcnn", out, "m.safetensors"}),
+                Arguments.of("--head and --init do not apply", new String[] {"train", "--data", "D", "--model", "mask-rcnn",
+                        "--head", "contour", out, "m.safetensors"}),
                 Arguments.of("is a detector", new String[] {"bench", "--model", "mask-rcnn"}),
                 Arguments.of("is a detector", new String[] {"export", "--model", "mask-rcnn", "--onnx", "x.onnx"}));
     }

@@ -19,6 +19,11 @@
  * gradients. The {@code mask-rcnn} preset ({@code segmentation.networks}) puts the {@code resnet-fcn} ResNet
  * underneath.
  *
+ * <p>Between the network and the images: {@link dev.nucleon.segmentation.detection.InstanceTargets} makes the
+ * ground truth (boxes and masks) of an instance label map, as the trainer's patches carry it, and
+ * {@link dev.nucleon.segmentation.detection.MaskPasting} turns detections back into one label image without
+ * overlaps ({@code inference.Predictor}'s detector path).
+ *
  * <p>The ops these build on are core's, as torchvision keeps them in {@code torchvision.ops}: RoIAlign
  * ({@code dev.nucleon.core.ops.RoiAlign}), IoU and non-maximum suppression ({@code dev.nucleon.core.ops.Boxes}),
  * gather, scatter-add and top-k ({@code dev.nucleon.core.ops.Indexing}). The split: an op on tensors that a

@@ -122,6 +122,10 @@ public final class ImageFileSegmentation {
         long heap = Runtime.getRuntime().maxMemory();
         boolean streamable = !header.floatSamples() && (header.bits() == 8 || header.bits() == 16);
         if (streams(header) || (streamable && StreamedSegmentation.wholeImageBytes(header) > heap)) {
+            if (predictor.isDetector()) {
+                throw new dev.nucleon.segmentation.io.ImageFileException(file, header.pixels() + " px are streamed in"
+                        + " tiles, and a detector (mask-rcnn) model segments whole images only");
+            }
             StreamedSegmentation.Result r = StreamedSegmentation.segmentFile(predictor, file, plane, settings.image(),
                     microns, labelsFile, overlayFile, measurementsFile);
             return new Result(r.nuclei(), r.labelsFile(), r.labels(), true, microns);

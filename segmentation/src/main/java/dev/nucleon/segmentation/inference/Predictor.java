@@ -7,6 +7,8 @@ import dev.nucleon.nn.Module;
 import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.nn.io.SafeTensors;
 import dev.nucleon.nn.io.SafeTensorsFile;
+import dev.nucleon.segmentation.detection.MaskPasting;
+import dev.nucleon.segmentation.detection.MaskRcnn;
 import dev.nucleon.segmentation.head.CoreWatershed;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.image.FloatImage;
@@ -50,6 +52,13 @@ import java.util.concurrent.CancellationException;
  *       paper 004's connected components without watershed ({@link #postProcessing(PostProcessing)},
  *       {@link Paper004PostProcessing}).</li>
  * </ol>
+ *
+ * <p><b>Detectors.</b> When the model is a {@link MaskRcnn} (the {@code mask-rcnn} preset), steps 2–5 are replaced by
+ * {@link DetectionSegmentation}: the whole image in one pass (padded to multiples of 32 and cropped back), each
+ * detection's 28×28 mask pasted into the label image by {@link MaskPasting} (score ≥ 0.5, mask ≥ 0.5, descending
+ * score order, no overlaps, remnants under {@value #DEFAULT_MIN_SIZE} px dropped). Tiling, flip TTA and rescaling
+ * do not apply; {@link #output} gives the largest pasted mask probability per pixel. {@link #isDetector()} says
+ * which path a predictor takes.
  *
  * <p>A model loaded from a file goes through {@link LayerFusion#forInference}: batch norm folded into the
  * preceding convolution, activations fused into the convolutions, nearest up-sampling + 2×2 conv replaced by one
@@ -144,6 +153,8 @@ public final class Predictor {
     private final String input;
     private final Head head;
     private final double trainingDiameter;
+    /** The detector path when the model is a {@link MaskRcnn} (one pass per whole image, masks pasted); else null. */
+    private final DetectionSegmentation detection;
     /** The configuration; replaced whole by each setter, read once per call. */
     private volatile Settings settings = new Settings(Tiling.BLENDED, 256, 256, DEFAULT_OVERLAP, -1, 4, false,
             Double.NaN, Device.CPU, defaultPostProcessing(), CoreWatershed.DEFAULT_CORE_THRESHOLD,
@@ -211,6 +222,13 @@ public final class Predictor {
         this.input = input;
         this.head = head;
         this.trainingDiameter = trainingDiameter;
+        this.detection = model instanceof MaskRcnn detector ? new DetectionSegmentation(detector,
+                new MaskPasting(MaskPasting.DEFAULT_MIN_SCORE, MaskPasting.MASK_THRESHOLD, DEFAULT_MIN_SIZE)) : null;
+    }
+
+    /** {@return true when the model is a detector (Mask R-CNN): whole images, one mask per detection, pasted} */
+    public boolean isDetector() {
+        return detection != null;
     }
 
     /**
@@ -234,7 +252,8 @@ public final class Predictor {
         String in = meta.getOrDefault(META_INPUT, NetworkInput.NAME);
         try {
             NetworkInput.channels(in);
-            Head h = Head.parse(meta.getOrDefault(META_HEAD, Head.FOREGROUND.label()));
+            Head h = m instanceof MaskRcnn ? Head.FOREGROUND
+                    : Head.parse(meta.getOrDefault(META_HEAD, Head.FOREGROUND.label()));
             double d = meta.containsKey(META_DIAMETER) ? Double.parseDouble(meta.get(META_DIAMETER)) : Double.NaN;
             Predictor p = new Predictor(m, in, h, d);
             if (meta.containsKey(META_THRESHOLD)) {
@@ -512,6 +531,9 @@ public final class Predictor {
     public float[] forwardTiles(float[] x, int n, int side) {
         Settings s = settings;
         checkInferenceMode();
+        if (detection != null) {
+            throw new IllegalStateException("Predictor: a detector (mask-rcnn) segments whole images, not tiles");
+        }
         try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
             return run(s, x, n, side);
         }
@@ -566,6 +588,15 @@ public final class Predictor {
      */
     public LabelImage segmentInput(FloatImage in, InferenceListener listener) {
         Settings s = settings;
+        if (detection != null) { // one pass over the whole image, reported as one tile
+            checkInferenceMode();
+            Progress one = new Progress(listener);
+            one.total = 1;
+            one.check();
+            LabelImage labels = detection.segment(in, s.device);
+            one.tiles(1);
+            return labels;
+        }
         Progress progress = new Progress(listener);
         Pass first = new Pass();
         double f = scaleFor(s, in, first, progress);
@@ -662,7 +693,7 @@ public final class Predictor {
 
     /** Scale factor for an input; a first pass run to estimate it is kept in {@code first}. */
     private double scaleFor(Settings s, FloatImage in, Pass first, Progress progress) {
-        if (s.diameter == 0 || Double.isNaN(trainingDiameter)) {
+        if (s.diameter == 0 || Double.isNaN(trainingDiameter) || detection != null) {
             return 1;
         }
         double d = s.diameter;
@@ -729,6 +760,10 @@ public final class Predictor {
     @SuppressWarnings("try") // the no-grad scope is used only for its effect
     private FloatImage probabilityOfInput(Settings s, FloatImage input, Progress progress) {
         checkInferenceMode();
+        if (detection != null) {
+            progress.check();
+            return detection.probability(input, s.device);
+        }
         progress.total += tileCount(s, input.width(), input.height());
         try (Autograd.NoGradScope ignored = Autograd.noGrad()) {
             return switch (s.tiling) {

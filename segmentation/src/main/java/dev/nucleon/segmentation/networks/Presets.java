@@ -107,6 +107,21 @@ public final class Presets implements ModelCatalog {
      * nucleus + contour maps) or {@code softmax} (one class per pixel); default sigmoid for 1 class, softmax for more.
      */
     public static final String OUTPUT = "output";
+    /** Option {@code fpn_channels}: mask-rcnn: F, the feature pyramid's channels (256). */
+    public static final String FPN_CHANNELS = "fpn_channels";
+    /** Option {@code representation}: mask-rcnn: D, the box head's width (1024). */
+    public static final String REPRESENTATION = "representation";
+    /** Option {@code mask_channels}: mask-rcnn: the mask trunk's channels (256). */
+    public static final String MASK_CHANNELS = "mask_channels";
+    /** Option {@code rois}: mask-rcnn: RoIs sampled per image for the heads' losses (512). */
+    public static final String ROIS = "rois";
+    /**
+     * Option {@code proposals}: mask-rcnn: proposals kept per level before NMS and per image after NMS, in training
+     * (2000); inference keeps at most half as many (1000).
+     */
+    public static final String PROPOSALS = "proposals";
+    /** Option {@code detections}: mask-rcnn: the most detections per image (100; DSB2018 images hold up to ~400 nuclei). */
+    public static final String DETECTIONS = "detections";
 
     /**
      * One named network.
@@ -192,8 +207,21 @@ public final class Presets implements ModelCatalog {
                             classes == 1 ? Output.SIGMOID : Output.SOFTMAX, Initializers.heNormal());
                 }));
         add(new Preset(MASK_RCNN, "001", "Mask R-CNN: ResNet (depth 18/34/50/...) + FPN, RPN, box and 28x28 mask heads",
-                Set.of(IN_CHANNELS, DEPTH, CLASSES), 3, 256, c -> new MaskRcnn(new ResNetBody(c.getInt(IN_CHANNELS, 3),
-                        c.getInt(DEPTH, 50), Initializers.heNormal()), c.getInt(CLASSES, 2))));
+                Set.of(IN_CHANNELS, DEPTH, CLASSES, FPN_CHANNELS, REPRESENTATION, MASK_CHANNELS, ROIS, PROPOSALS,
+                        DETECTIONS), 3,
+                256, c -> new MaskRcnn(new ResNetBody(c.getInt(IN_CHANNELS, 3), c.getInt(DEPTH, 50),
+                        Initializers.heNormal()), c.getInt(CLASSES, 2), maskRcnnSettings(c))));
+    }
+
+    /** The mask-rcnn preset's sizes: torchvision's, with the options given replacing theirs. */
+    private static MaskRcnn.Settings maskRcnnSettings(ModelConfig c) {
+        MaskRcnn.Settings t = MaskRcnn.Settings.torchvision();
+        int train = c.getInt(PROPOSALS, t.rpnPostNmsTopNTrain());
+        int test = Math.max(1, train / 2);
+        return new MaskRcnn.Settings(c.getInt(FPN_CHANNELS, t.fpnChannels()),
+                c.getInt(REPRESENTATION, t.representationSize()), c.getInt(MASK_CHANNELS, t.maskChannels()), train,
+                test, train, test, t.rpnBatchSizePerImage(), c.getInt(ROIS, t.boxBatchSizePerImage()),
+                t.boxScoreThresh(), t.boxNmsThresh(), c.getInt(DETECTIONS, t.detectionsPerImage()), t.samplingSeed());
     }
 
     /**

@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * @param config        epochs, batch, patch side, optimiser, learning rate, loss, schedule, early stopping, seed
  * @param input         the {@link dev.nucleon.segmentation.preprocess.NetworkInput} conversion
  * @param data          how the training folder becomes training and validation samples
- * @param imageSize     for {@link Data#RESIZED}: the side every image is resized to
- * @param validationFraction for {@link Data#RESIZED}: the fraction of images held out at random
+ * @param imageSize     for {@link Data#RESIZED}: the side every image is resized to (unused by the others)
+ * @param validationFraction for {@link Data#RESIZED} and {@link Data#WHOLE}: the fraction of images held out at
+ *                      random
  * @param augmentation  the training augmentation (null: none)
  * @param lowestValidationLoss keep the epoch of lowest validation loss (else highest validation score)
  * @param post          the instance step the paper scored with ({@link PostProcessing#PAPER004}: threshold, holes
@@ -42,7 +43,13 @@ public record Recipe(String name, String paper, String row, String preset, Map<S
         /** Paper 004: gray images only, CLAHE → TV → [0, 1], 256² grid + random patches, 8 : 2 split of patches. */
         PAPER004_PATCHES,
         /** Every image resized to {@code imageSize}², a seeded random split of the images. */
-        RESIZED
+        RESIZED,
+        /**
+         * Every image at its own size, a seeded random split of the images; each epoch the trainer cuts random
+         * {@code patch}² crops of the training images (nuclei cut by the crop keep their visible part) and predicts
+         * the validation images whole (the detector recipes).
+         */
+        WHOLE
     }
 
     /**

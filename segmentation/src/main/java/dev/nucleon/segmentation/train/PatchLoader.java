@@ -55,9 +55,14 @@ final class PatchLoader implements AutoCloseable {
     /** Largest hue shift of the colour augmentation, degrees. */
     static final double HUE_DEGREES = 20;
 
-    /** What the patches are drawn from and how they are turned into network input and targets. */
+    /**
+     * What the patches are drawn from and how they are turned into network input and targets; with
+     * {@code instances} (a detector's run), y is the patch's instance labels themselves, (N, 1, P, P) label ids as
+     * floats, for {@link dev.nucleon.segmentation.detection.InstanceTargets}, instead of the head's maps.
+     */
     record Setup(TrainerConfig config, String input, Head head, double minScale, double maxScale,
-                 boolean colourAugment, Map<String, String> groups, AugmentationPipeline augmentation) {
+                 boolean colourAugment, Map<String, String> groups, AugmentationPipeline augmentation,
+                 boolean instances) {
     }
 
     private final Setup setup;
@@ -183,7 +188,8 @@ final class PatchLoader implements AutoCloseable {
     private Tensor[] build(List<Integer> o, int e, int b) {
         int p = config.patchSize();
         int from = b * config.batchSize(), to = Math.min(o.size(), from + config.batchSize());
-        int n = to - from, plane = p * p, cin = NetworkInput.channels(setup.input()), cout = setup.head().channels();
+        int n = to - from, plane = p * p, cin = NetworkInput.channels(setup.input());
+        int cout = setup.instances() ? 1 : setup.head().channels();
         float[] x = new float[n * cin * plane], y = new float[n * cout * plane];
         for (int i = 0; i < n; i++) {
             int position = from + i;
@@ -198,7 +204,8 @@ final class PatchLoader implements AutoCloseable {
             for (int k = 0; k < cin * plane; k++) {
                 x[i * cin * plane + k] = Math.max(0f, Math.min(1f, d[k]));
             }
-            float[] t = target(setup.head(), a.target(), config.separateTouching());
+            float[] t = setup.instances() ? labelIds(a.target()) : target(setup.head(), a.target(),
+                    config.separateTouching());
             System.arraycopy(t, 0, y, i * cout * plane, cout * plane);
         }
         return new Tensor[] {Tensor.of(x, n, cin, p, p), Tensor.of(y, n, cout, p, p)};
@@ -269,6 +276,16 @@ final class PatchLoader implements AutoCloseable {
     static TrainingSample load(NucleiSample s, String input) throws IOException {
         FloatImage image = s.readImage();
         return new TrainingSample(s.id(), NetworkInput.prepare(image, input), s.readLabels(), ImageKind.of(image));
+    }
+
+    /** The label ids of a patch as floats (exact below 2<sup>24</sup>), a detector's target. */
+    static float[] labelIds(LabelImage labels) {
+        int[] l = labels.data();
+        float[] t = new float[l.length];
+        for (int i = 0; i < l.length; i++) {
+            t[i] = l[i];
+        }
+        return t;
     }
 
     /**

@@ -12,6 +12,8 @@ import dev.nucleon.segmentation.augment.AugmentationPipeline;
 import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.dataset.TrainingSample;
+import dev.nucleon.segmentation.detection.InstanceTargets;
+import dev.nucleon.segmentation.detection.MaskRcnn;
 import dev.nucleon.segmentation.head.Head;
 import dev.nucleon.segmentation.head.HeadLoss;
 import dev.nucleon.segmentation.image.LabelImage;
@@ -41,6 +43,12 @@ import java.util.function.Consumer;
  * through {@link Predictor} (the same path as {@code nucleon segment}), scores them with the DSB2018 official
  * metric and steps ReduceLROnPlateau and early stopping on that score. The epoch's state is then committed as
  * one generation by {@link TrainingCheckpoint}.
+ *
+ * <p><b>Detectors.</b> A {@link MaskRcnn} model trains through the same loop, files and resume: its patches carry
+ * their instance labels (same crops and augmentation), {@link InstanceTargets} turns each into boxes and masks, and
+ * the step minimises {@link MaskRcnn#losses}' total (RPN objectness + RPN boxes + classifier + boxes + masks) instead
+ * of the configured per-pixel loss; validation goes through {@link Predictor}'s detector path. The patch side must
+ * be a multiple of 32; the head stays {@link Head#FOREGROUND} and is not recorded.
  *
  * <p>Files, for a model path {@code dir/name.safetensors} (see {@link TrainingCheckpoint} for the generations
  * under {@code name.run/} that hold them consistently):
@@ -383,6 +391,15 @@ public final class Trainer {
             throw new IllegalArgumentException("Trainer: the cross-entropy loss and the classes head go together; got "
                     + "loss " + config.loss() + " with the " + head.label() + " head");
         }
+        boolean detector = model instanceof MaskRcnn;
+        if (detector && (head != Head.FOREGROUND || onValidationLoss)) {
+            throw new IllegalArgumentException("Trainer: a detector (mask-rcnn) trains on instances: no --head, and "
+                    + "its best epoch is the one of highest validation score (or lowest training loss)");
+        }
+        if (detector && config.patchSize() % 32 != 0) {
+            throw new IllegalArgumentException("Trainer: a detector (mask-rcnn) needs a patch size that is a multiple "
+                    + "of 32 (its pyramid's strides), got " + config.patchSize());
+        }
         TrainingCheckpoint checkpoint = TrainingCheckpoint.of(modelFile).faultHook(faultHook);
         Files files = checkpoint.files();
         checkpoint.checkWritable();
@@ -435,14 +452,14 @@ public final class Trainer {
                     done, best, bestEpoch, optimizer.learningRate(), restored.from());
         }
         List<TrainingSample> validationSet = validate ? data.validation(input) : List.of();
-        boolean patchValidation = validate && validationSet.stream().allMatch(v -> v.input().width() == config.patchSize()
+        boolean patchValidation = validate && !detector && validationSet.stream().allMatch(v -> v.input().width() == config.patchSize()
                 && v.input().height() == config.patchSize());
         if (onValidationLoss && !patchValidation) {
             throw new IllegalArgumentException("Trainer: keeping the model of lowest validation loss needs validation "
                     + "samples of the patch size (" + config.patchSize() + ")");
         }
         PatchLoader source = data.loader(new PatchLoader.Setup(config, input, head, minScale, maxScale,
-                colourAugment, groups, augmentation));
+                colourAugment, groups, augmentation, detector));
         if (!groups.isEmpty()) {
             log.println(source.balanceSummary());
         }
@@ -484,7 +501,7 @@ public final class Trainer {
                 if (plateau != null) {
                     plateau.state().forEach((k, v) -> optimizerMeta.put("trainer.plateau." + k, v));
                 }
-                checkpoint.commit(new TrainingCheckpoint.EpochState(epoch, improved, model, modelMetadata(epoch, metric),
+                checkpoint.commit(new TrainingCheckpoint.EpochState(epoch, improved, model, modelMetadata(epoch, metric, detector),
                         optimizer, optimizerMeta, List.copyOf(history), bestEpoch, best));
                 double perEpoch = (System.nanoTime() - runStart) / 1e9 / epochsRun;
                 double eta = perEpoch * (config.epochs() - epoch);
@@ -537,10 +554,12 @@ public final class Trainer {
     }
 
     /** The metadata of the best and last model files: input, head, training diameter, augmentation, epoch, score. */
-    private Map<String, String> modelMetadata(int epoch, double metric) {
+    private Map<String, String> modelMetadata(int epoch, double metric, boolean detector) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(Predictor.META_INPUT, input);
-        meta.put(Predictor.META_HEAD, head.label());
+        if (!detector) { // a detector has no per-pixel head: Predictor recognises it by its network
+            meta.put(Predictor.META_HEAD, head.label());
+        }
         if (recordDiameter && Double.isFinite(trainingDiameter)) {
             meta.put(Predictor.META_DIAMETER, String.format(Locale.ROOT, "%.2f", trainingDiameter));
         }
@@ -573,7 +592,9 @@ public final class Trainer {
             Tensor x = xy[0].to(model.device());
             Tensor y = xy[1].to(model.device());
             optimizer.zeroGrad();
-            Tensor l = loss.compute(head.fromNetwork(model.forward(x), x.shape()[2], x.shape()[3]), y);
+            Tensor l = model instanceof MaskRcnn detector
+                    ? detector.losses(x, InstanceTargets.ofBatch(xy[1], InstanceTargets.DEFAULT_MIN_AREA)).total()
+                    : loss.compute(head.fromNetwork(model.forward(x), x.shape()[2], x.shape()[3]), y);
             float value = l.item();
             if (!Float.isFinite(value)) {
                 throw new IllegalStateException("Trainer: loss is " + value + " at epoch " + epoch + ", batch " + (b + 1));

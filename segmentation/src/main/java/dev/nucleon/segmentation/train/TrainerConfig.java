@@ -30,7 +30,7 @@ import java.util.Locale;
  * @param patchSize          side of the square training patches (a multiple of 16 for the U-Nets)
  * @param patchesPerImage    random patches drawn from each training image per epoch
  * @param learningRate       the optimiser's initial learning rate
- * @param optimizer          adam, adamw, sgd or rmsprop
+ * @param optimizer          adam, adamw, sgd, sgd-momentum (momentum 0.9, L2 weight decay), rmsprop or adadelta
  * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice, bce, or cross-entropy (paper 001, the classes head)
  * @param weightDecay        L2 weight decay (0 = none)
  * @param plateauPatience    epochs without improvement before the learning rate is multiplied by
@@ -56,7 +56,8 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
                             boolean augment, boolean separateTouching, int validationPatch, String schedule) {
 
     /** The optimiser names {@code optimizer} accepts. */
-    public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop", "adadelta");
+    public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "rmsprop", "adadelta",
+            "sgd-momentum");
     /** The schedule names {@code schedule} accepts. */
     public static final List<String> SCHEDULES = List.of("plateau", "cosine", "step", "none");
     /** The loss names {@code loss} accepts. */
@@ -70,7 +71,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
      * @param patchSize          side of the square training patches (a multiple of 16 for the U-Nets)
      * @param patchesPerImage    random patches drawn from each training image per epoch
      * @param learningRate       the optimiser's initial learning rate
-     * @param optimizer          adam, adamw, sgd or rmsprop
+     * @param optimizer          adam, adamw, sgd, sgd-momentum (momentum 0.9, L2 weight decay), rmsprop or adadelta
      * @param loss               bce-log-dice (paper 004), bce-dice (paper 003), dice, bce, or cross-entropy (paper 001, the classes head)
      * @param weightDecay        L2 weight decay (0 = none)
      * @param plateauPatience    epochs without improvement before the learning rate is multiplied by
@@ -213,6 +214,7 @@ public record TrainerConfig(int epochs, int batchSize, int patchSize, int patche
             case "adam" -> new Adam(model, learningRate).weightDecay(weightDecay);
             case "adamw" -> new AdamW(model, learningRate);
             case "sgd" -> new SGD(model, learningRate);
+            case "sgd-momentum" -> new SGD(model, learningRate).momentum(0.9).weightDecay(weightDecay); // Mask R-CNN's
             case "rmsprop" -> new RMSprop(model, learningRate);
             case "adadelta" -> new Adadelta(model, learningRate);
             default -> throw new IllegalStateException(optimizer);
