@@ -49,15 +49,16 @@ public final class MaskRcnn extends Module {
      * @param boxNmsThresh         the per-class NMS IoU threshold of detections (0.5)
      * @param detectionsPerImage   the most detections per image (100)
      * @param samplingSeed         the seed of the training samplers' generator
+     * @param smallestAnchor       the RPN anchors' side on P2 in pixels, doubling per level (32: 32 … 512)
      */
     public record Settings(int fpnChannels, int representationSize, int maskChannels, int rpnPreNmsTopNTrain,
                            int rpnPreNmsTopNTest, int rpnPostNmsTopNTrain, int rpnPostNmsTopNTest,
                            int rpnBatchSizePerImage, int boxBatchSizePerImage, float boxScoreThresh, float boxNmsThresh,
-                           int detectionsPerImage, long samplingSeed) {
+                           int detectionsPerImage, long samplingSeed, int smallestAnchor) {
 
         /** {@return torchvision's defaults for {@code maskrcnn_resnet50_fpn}, sampling seed 0} */
         public static Settings torchvision() {
-            return new Settings(256, 1024, 256, 2000, 1000, 2000, 1000, 256, 512, 0.05f, 0.5f, 100, 0);
+            return new Settings(256, 1024, 256, 2000, 1000, 2000, 1000, 256, 512, 0.05f, 0.5f, 100, 0, 32);
         }
     }
 
@@ -132,7 +133,7 @@ public final class MaskRcnn extends Module {
         fpn = registerModule("fpn", new FeaturePyramid(backbone.channels(), settings.fpnChannels()));
         rpn = registerModule("rpn", new RegionProposalNetwork(settings.fpnChannels(), settings.rpnPreNmsTopNTrain(),
                 settings.rpnPreNmsTopNTest(), settings.rpnPostNmsTopNTrain(), settings.rpnPostNmsTopNTest(),
-                settings.rpnBatchSizePerImage()));
+                settings.rpnBatchSizePerImage(), settings.smallestAnchor()));
         roiHeads = registerModule("roi_heads", new RoiHeads(settings.fpnChannels(), settings.representationSize(),
                 settings.maskChannels(), classes, settings.boxBatchSizePerImage(), settings.boxScoreThresh(),
                 settings.boxNmsThresh(), settings.detectionsPerImage()));

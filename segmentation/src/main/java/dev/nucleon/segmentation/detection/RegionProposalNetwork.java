@@ -93,9 +93,35 @@ public final class RegionProposalNetwork extends Module {
      */
     public RegionProposalNetwork(int channels, int preNmsTopNTrain, int preNmsTopNTest, int postNmsTopNTrain,
                                  int postNmsTopNTest, int batchSizePerImage) {
-        float[][] ratios = new float[ANCHOR_SIZES.length][];
+        this(channels, preNmsTopNTrain, preNmsTopNTest, postNmsTopNTrain, postNmsTopNTest, batchSizePerImage,
+                ANCHOR_SIZES[0][0]);
+    }
+
+    /**
+     * An RPN whose anchors have side {@code smallestAnchor} on P2, doubling per level up to P6 (torchvision: 32, so
+     * 32 … 512; nuclei of 10–20 px want 8, so 8 … 128), ratios 0.5, 1, 2.
+     *
+     * @param channels          F, the pyramid's channels
+     * @param preNmsTopNTrain   proposals per level before NMS in training (2000)
+     * @param preNmsTopNTest    … in inference (1000)
+     * @param postNmsTopNTrain  proposals per image after NMS in training (2000)
+     * @param postNmsTopNTest   … in inference (1000)
+     * @param batchSizePerImage anchors sampled per image for the losses (256)
+     * @param smallestAnchor    the anchors' side on P2, pixels (&gt; 0)
+     */
+    public RegionProposalNetwork(int channels, int preNmsTopNTrain, int preNmsTopNTest, int postNmsTopNTrain,
+                                 int postNmsTopNTest, int batchSizePerImage, float smallestAnchor) {
+        if (!(smallestAnchor > 0)) {
+            throw new IllegalArgumentException("RegionProposalNetwork: the smallest anchor must be > 0 px, got "
+                    + smallestAnchor);
+        }
+        float[][] sizes = new float[ANCHOR_SIZES.length][];
+        for (int level = 0; level < sizes.length; level++) {
+            sizes[level] = new float[] {smallestAnchor * (1 << level)};
+        }
+        float[][] ratios = new float[sizes.length][];
         Arrays.fill(ratios, ASPECT_RATIOS);
-        anchorGenerator = new AnchorGenerator(ANCHOR_SIZES, ratios);
+        anchorGenerator = new AnchorGenerator(sizes, ratios);
         head = registerModule("head", new RpnHead(channels, anchorGenerator.anchorsPerLocation(0)));
         sampler = new BalancedSampler(batchSizePerImage, POSITIVE_FRACTION);
         this.preNmsTopNTrain = preNmsTopNTrain;

@@ -107,6 +107,8 @@ public final class Presets implements ModelCatalog {
      * nucleus + contour maps) or {@code softmax} (one class per pixel); default sigmoid for 1 class, softmax for more.
      */
     public static final String OUTPUT = "output";
+    /** Option {@code anchor}: mask-rcnn: the RPN anchors' side on P2 in pixels, doubling per level (32: 32 … 512). */
+    public static final String ANCHOR = "anchor";
     /** Option {@code fpn_channels}: mask-rcnn: F, the feature pyramid's channels (256). */
     public static final String FPN_CHANNELS = "fpn_channels";
     /** Option {@code representation}: mask-rcnn: D, the box head's width (1024). */
@@ -208,7 +210,7 @@ public final class Presets implements ModelCatalog {
                 }));
         add(new Preset(MASK_RCNN, "001", "Mask R-CNN: ResNet (depth 18/34/50/...) + FPN, RPN, box and 28x28 mask heads",
                 Set.of(IN_CHANNELS, DEPTH, CLASSES, FPN_CHANNELS, REPRESENTATION, MASK_CHANNELS, ROIS, PROPOSALS,
-                        DETECTIONS), 3,
+                        DETECTIONS, ANCHOR), 3,
                 256, c -> new MaskRcnn(new ResNetBody(c.getInt(IN_CHANNELS, 3), c.getInt(DEPTH, 50),
                         Initializers.heNormal()), c.getInt(CLASSES, 2), maskRcnnSettings(c))));
     }
@@ -221,7 +223,8 @@ public final class Presets implements ModelCatalog {
         return new MaskRcnn.Settings(c.getInt(FPN_CHANNELS, t.fpnChannels()),
                 c.getInt(REPRESENTATION, t.representationSize()), c.getInt(MASK_CHANNELS, t.maskChannels()), train,
                 test, train, test, t.rpnBatchSizePerImage(), c.getInt(ROIS, t.boxBatchSizePerImage()),
-                t.boxScoreThresh(), t.boxNmsThresh(), c.getInt(DETECTIONS, t.detectionsPerImage()), t.samplingSeed());
+                t.boxScoreThresh(), t.boxNmsThresh(), c.getInt(DETECTIONS, t.detectionsPerImage()), t.samplingSeed(),
+                c.getInt(ANCHOR, t.smallestAnchor()));
     }
 
     /**

@@ -235,7 +235,7 @@ class MaskRcnnTest {
         assertTrue(label.getMessage().contains("label 2"), label.getMessage());
         assertThrows(IllegalArgumentException.class, () -> net.losses(Tensor.zeros(1, 3, 64, 64), List.of()));
         assertThrows(IllegalArgumentException.class, () -> new MaskRcnn(new TinyDetector.TinyBackbone(3), 2,
-                new MaskRcnn.Settings(8, 16, 8, 100, 100, 50, 30, 0, 32, 0.05f, 0.5f, 100, 7)));
+                new MaskRcnn.Settings(8, 16, 8, 100, 100, 50, 30, 0, 32, 0.05f, 0.5f, 100, 7, 32)));
         assertThrows(IllegalArgumentException.class, () -> new MaskRcnn(new TinyDetector.TinyBackbone(3), 1,
                 TinyDetector.SETTINGS));
     }

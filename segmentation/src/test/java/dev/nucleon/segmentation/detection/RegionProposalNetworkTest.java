@@ -206,4 +206,26 @@ class RegionProposalNetworkTest {
         assertEquals(expected / 4, losses[0].item(), 1e-6);
         assertEquals(0f, losses[1].item(), 0f);
     }
+
+    @Test
+    void anchorsStartAtTheSmallestSideAndDoublePerLevel() {
+        for (float[] c : new float[][] {{32, 32, 512}, {8, 8, 128}}) {
+            RegionProposalNetwork rpn = c[0] == 32 ? new RegionProposalNetwork(8, 10, 10, 10, 10, 256)
+                    : new RegionProposalNetwork(8, 10, 10, 10, 10, 256, c[0]);
+            AnchorGenerator g = rpn.anchorGenerator();
+            assertEquals(5, g.levels());
+            float[] p2 = g.cellAnchors(0).toArray(); // ratios 0.5, 1, 2: the square one is the second
+            float[] p6 = g.cellAnchors(4).toArray();
+            assertEquals(c[1], p2[4 + 2] - p2[4], 1e-4f, "P2 square anchor side");
+            assertEquals(c[2], p6[4 + 2] - p6[4], 1e-4f, "P6 square anchor side");
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new RegionProposalNetwork(8, 10, 10, 10, 10, 256, 0));
+        assertTrue(e.getMessage().contains("smallest anchor"), e.getMessage());
+        MaskRcnn preset = (MaskRcnn) dev.nucleon.segmentation.networks.Presets.build("mask-rcnn",
+                java.util.Map.of("depth", 18, "fpn_channels", 8, "representation", 16, "mask_channels", 8,
+                        "anchor", 8));
+        float[] fromPreset = preset.rpn().anchorGenerator().cellAnchors(0).toArray();
+        assertEquals(8, fromPreset[4 + 2] - fromPreset[4], 1e-4f, "the preset's anchor option reaches the RPN");
+    }
 }

@@ -54,7 +54,7 @@ final class TinyDetector {
 
     /** F 8, D 16, mask 8; 100/100 pre-NMS, 50/30 post-NMS; 64 anchors and 32 RoIs sampled; seed 7. */
     static final MaskRcnn.Settings SETTINGS = new MaskRcnn.Settings(8, 16, 8, 100, 100, 50, 30, 64, 32, 0.05f, 0.5f,
-            100, 7);
+            100, 7, 32);
 
     /** {@return a fresh tiny detector (2 classes), parameters from {@code seed}} */
     static MaskRcnn create(long seed) {
