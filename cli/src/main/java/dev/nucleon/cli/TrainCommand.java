@@ -5,6 +5,7 @@ import dev.nucleon.nn.Module;
 import dev.nucleon.nn.init.Initializers;
 import dev.nucleon.nn.io.Checkpoint;
 import dev.nucleon.nn.io.SafeTensors;
+import dev.nucleon.nn.io.SafeTensorsFile;
 import dev.nucleon.segmentation.dataset.DatasetSplit;
 import dev.nucleon.segmentation.dataset.Dsb2018Dataset;
 import dev.nucleon.segmentation.dataset.GroupedSplit;
@@ -452,8 +453,9 @@ public final class TrainCommand implements Callable<Integer> {
         Module source;
         Map<String, String> meta;
         try {
-            source = Checkpoint.load(init);
-            meta = SafeTensors.read(init).metadata();
+            SafeTensorsFile file = SafeTensors.read(init); // read once: the network and its metadata
+            source = Checkpoint.load(file);
+            meta = file.metadata();
         } catch (IOException e) {
             err.println("nucleon: --init " + init + ": " + FailureMessage.of(e));
             return null;
