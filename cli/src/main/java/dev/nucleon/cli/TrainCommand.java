@@ -119,6 +119,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--colour-augment", description = "Hue, stain-strength and to-gray jitter of rgb inputs.")
     boolean colourAugment;
 
+    @Option(names = "--seam-weight", paramLabel = "W", defaultValue = "0",
+            description = "Contour and distance heads: pixels within 3 px of two different nuclei weigh 1 + W in the "
+                    + "cross-entropy (U-Net's weight map, as a band), so the seams between touching nuclei count; "
+                    + "default ${DEFAULT-VALUE} (off), U-Net used 10.")
+    float seamWeight;
+
     @Option(names = "--split-seed", defaultValue = "2018", description = "Seed of the validation split, default ${DEFAULT-VALUE}.")
     long splitSeed;
 
@@ -265,6 +271,10 @@ public final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--input must be gray or rgb, got '" + input + "'");
             };
             scales = parseScales(scaleAugment);
+            if (seamWeight != 0 && (outputHead.channels() != 2 || !(seamWeight > 0) || Float.isInfinite(seamWeight))) {
+                throw new IllegalArgumentException("--seam-weight needs --head contour or distance and a finite "
+                        + "value >= 0, got " + seamWeight + " with --head " + outputHead.label());
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -334,10 +344,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         log.println("train: " + config.describe() + " head=" + outputHead.label() + " input=" + inputName
                 + " scale-augment=" + scaleAugment + " colour-augment=" + colourAugment
-                + " balance-kinds=" + balanceKinds);
+                + " balance-kinds=" + balanceKinds + (seamWeight > 0 ? " seam-weight=" + seamWeight : ""));
         Trainer trainer = new Trainer(config, log).head(outputHead).input(inputName)
                 .scaleAugmentation(scales[0], scales[1]).colourAugment(colourAugment)
-                .balanceGroups(kindOf).overwrite(overwrite)
+                .seamWeight(seamWeight).balanceGroups(kindOf).overwrite(overwrite)
                 .inPlaceProgress(progress != null ? progress : System.console() != null);
         Trainer.Result r = resume ? trainer.resume(model, train, validation, out) : trainer.fit(model, train, validation, out);
         log.flush();
@@ -348,7 +358,8 @@ public final class TrainCommand implements Callable<Integer> {
     static final List<String> SET_BY_RECIPE = List.of("--model", "--option", "--validation", "--split", "--val-fraction",
             "--head", "--input", "--scale-augment", "--colour-augment", "--split-seed", "--batch", "--patch",
             "--patches-per-image", "--lr", "--optimizer", "--loss", "--weight-decay", "--schedule", "--plateau-patience",
-            "--plateau-factor", "--early-stopping", "--no-augment", "--no-separate", "--balance-kinds", "--init");
+            "--plateau-factor", "--early-stopping", "--no-augment", "--no-separate", "--balance-kinds", "--init",
+            "--seam-weight");
 
     private static void listRecipes(PrintWriter out) {
         for (Recipe r : Recipes.all()) {

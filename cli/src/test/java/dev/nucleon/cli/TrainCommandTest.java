@@ -113,6 +113,21 @@ class TrainCommandTest {
         }
     }
 
+    @Test
+    void seamWeightTrainsADistanceHeadAndIsAUsageErrorWithTheForegroundHead() throws IOException {
+        Path out = dir.resolve("seam/model.safetensors");
+        Run fg = train(out, "--seam-weight", "10");
+        assertEquals(2, fg.exitCode(), fg.toString());
+        assertTrue(fg.err().contains("--seam-weight needs --head contour or distance"), fg.toString());
+        Run negative = train(out, "--head", "distance", "--seam-weight", "-1");
+        assertEquals(2, negative.exitCode(), negative.toString());
+        assertFalse(Files.exists(out));
+        Run ok = train(out, "--head", "distance", "--seam-weight", "10");
+        assertEquals(0, ok.exitCode(), ok.toString());
+        assertTrue(ok.out().contains("seam-weight=10.0") || ok.err().contains("seam-weight=10.0"), ok.toString());
+        assertEquals("10.0", dev.nucleon.nn.io.SafeTensors.read(out).metadata().get("trainer.seamWeight"));
+    }
+
     /** Issue 17: {@code --base} as summary/export/bench spell it, {@code --option base=} kept as its alias. */
     @Test
     void baseIsAcceptedLikeTheOtherCommandsAndMustAgreeWithOptionBase() {

@@ -4,6 +4,7 @@ import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.nn.loss.Loss;
 import dev.nucleon.segmentation.loss.BceLogDiceLoss;
+import dev.nucleon.segmentation.loss.SoftDice;
 
 import java.util.Arrays;
 
@@ -13,13 +14,25 @@ import java.util.Arrays;
  * <pre>  L = Σ_c w_c · (BCE(p_c, y_c) − mean_n log D(p_{n,c}, y_{n,c}))</pre>
  * so that the nucleus channel and the separating channel (contour, or normalised distance as a soft target in
  * [0, 1]) are both learned as masks; Dice keeps the thin contour channel from collapsing to 0.
+ * <p>
+ * {@linkplain #withPixelWeights() With pixel weights} (e.g. {@link SeamWeights}) the target carries one more
+ * channel, the weight ω of each pixel, and the cross-entropy term becomes a weighted mean over the N·H·W pixels,
+ * <pre>  BCE_ω(p_c, y_c) = (1/NHW) Σ ω · −[y_c ln p_c + (1 − y_c) ln(1 − p_c)],   p clamped to [1e-7, 1 − 1e-7]</pre>
+ * (ω ≡ 1 gives the plain loss); the Dice term is unweighted.
  */
 public final class HeadLoss implements Loss {
+    private static final float EPSILON = 1e-7f;
+
     private final Loss perChannel = new BceLogDiceLoss();
     private final float[] weights;
+    private final boolean pixelWeights;
 
     /** @param weights one weight per output channel */
     public HeadLoss(float... weights) {
+        this(false, weights);
+    }
+
+    private HeadLoss(boolean pixelWeights, float... weights) {
         if (weights.length == 0) {
             throw new IllegalArgumentException("HeadLoss: need at least one channel weight");
         }
@@ -30,6 +43,20 @@ public final class HeadLoss implements Loss {
             }
         }
         this.weights = weights.clone();
+        this.pixelWeights = pixelWeights;
+    }
+
+    /**
+     * {@return this loss reading a per-pixel weight of the cross-entropy from the target's last channel}: the target
+     * is then (N, C + 1, H, W), C the prediction's channels.
+     */
+    public HeadLoss withPixelWeights() {
+        return new HeadLoss(true, weights);
+    }
+
+    /** {@return whether the target's last channel holds per-pixel weights} */
+    public boolean pixelWeighted() {
+        return pixelWeights;
     }
 
     /**
@@ -45,21 +72,35 @@ public final class HeadLoss implements Loss {
 
     @Override
     public Tensor compute(Tensor probabilities, Tensor target) {
-        if (probabilities.rank() != 4 || probabilities.shape()[1] != weights.length
-                || !Arrays.equals(probabilities.shape(), target.shape())) {
-            throw new IllegalArgumentException("HeadLoss: expected prediction and target (N, " + weights.length
-                    + ", H, W), got " + Shape.str(probabilities.shape()) + " and " + Shape.str(target.shape()));
+        int c = weights.length, extra = pixelWeights ? 1 : 0;
+        int[] s = probabilities.shape(), t = target.shape();
+        if (s.length != 4 || s[1] != c || t.length != 4 || t[0] != s[0] || t[1] != c + extra || t[2] != s[2]
+                || t[3] != s[3]) {
+            throw new IllegalArgumentException("HeadLoss: expected prediction (N, " + c + ", H, W) and target (N, "
+                    + (c + extra) + ", H, W), got " + Shape.str(s) + " and " + Shape.str(t));
         }
+        Tensor omega = pixelWeights ? target.slice(1, c, c + 1) : null;
         Tensor total = null;
-        for (int c = 0; c < weights.length; c++) {
-            Tensor l = perChannel.compute(probabilities.slice(1, c, c + 1), target.slice(1, c, c + 1)).mul(weights[c]);
+        for (int k = 0; k < c; k++) {
+            Tensor p = probabilities.slice(1, k, k + 1), y = target.slice(1, k, k + 1);
+            Tensor l = omega == null ? perChannel.compute(p, y)
+                    : weightedBce(p, y, omega).add(SoftDice.perSample(p, y, SoftDice.DEFAULT_SMOOTH).log().mean().neg());
+            l = l.mul(weights[k]);
             total = total == null ? l : total.add(l);
         }
         return total;
     }
 
+    /** Mean over all pixels of ω · BCE(p, y), the BCE of {@link BceLogDiceLoss} with per-pixel weights. */
+    private static Tensor weightedBce(Tensor p, Tensor y, Tensor omega) {
+        Tensor q = p.clamp(EPSILON, 1f - EPSILON);
+        Tensor logLikelihood = y.mul(q.log()).add(y.neg().add(1f).mul(q.neg().add(1f).log()));
+        return logLikelihood.mul(omega).mean().neg();
+    }
+
     @Override
     public String toString() {
-        return "HeadLoss(bce-log-dice per channel, weights=" + Arrays.toString(weights) + ")";
+        return "HeadLoss(bce-log-dice per channel, weights=" + Arrays.toString(weights)
+                + (pixelWeights ? ", pixel-weighted cross-entropy" : "") + ")";
     }
 }

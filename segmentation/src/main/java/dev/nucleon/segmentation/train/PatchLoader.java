@@ -16,6 +16,7 @@ import dev.nucleon.segmentation.dataset.ImageKind;
 import dev.nucleon.segmentation.dataset.NucleiSample;
 import dev.nucleon.segmentation.dataset.TrainingSample;
 import dev.nucleon.segmentation.head.Head;
+import dev.nucleon.segmentation.head.SeamWeights;
 import dev.nucleon.segmentation.image.FloatImage;
 import dev.nucleon.segmentation.image.LabelImage;
 import dev.nucleon.segmentation.preprocess.NetworkInput;
@@ -58,11 +59,17 @@ final class PatchLoader implements AutoCloseable {
     /**
      * What the patches are drawn from and how they are turned into network input and targets; with
      * {@code instances} (a detector's run), y is the patch's instance labels themselves, (N, 1, P, P) label ids as
-     * floats, for {@link dev.nucleon.segmentation.detection.InstanceTargets}, instead of the head's maps.
+     * floats, for {@link dev.nucleon.segmentation.detection.InstanceTargets}, instead of the head's maps. A
+     * {@code seamWeight} w_0 &gt; 0 appends one more plane to y: the {@link SeamWeights} of the patch (1, or 1 + w_0
+     * near the seams between touching nuclei), read by {@link dev.nucleon.segmentation.head.HeadLoss#withPixelWeights()}.
      */
     record Setup(TrainerConfig config, String input, Head head, double minScale, double maxScale,
                  boolean colourAugment, Map<String, String> groups, AugmentationPipeline augmentation,
-                 boolean instances) {
+                 boolean instances, float seamWeight) {
+        /** {@return the planes of y per patch} */
+        int targetChannels() {
+            return instances ? 1 : head.channels() + (seamWeight > 0 ? 1 : 0);
+        }
     }
 
     private final Setup setup;
@@ -189,7 +196,7 @@ final class PatchLoader implements AutoCloseable {
         int p = config.patchSize();
         int from = b * config.batchSize(), to = Math.min(o.size(), from + config.batchSize());
         int n = to - from, plane = p * p, cin = NetworkInput.channels(setup.input());
-        int cout = setup.instances() ? 1 : setup.head().channels();
+        int cout = setup.targetChannels();
         float[] x = new float[n * cin * plane], y = new float[n * cout * plane];
         for (int i = 0; i < n; i++) {
             int position = from + i;
@@ -205,7 +212,7 @@ final class PatchLoader implements AutoCloseable {
                 x[i * cin * plane + k] = Math.max(0f, Math.min(1f, d[k]));
             }
             float[] t = setup.instances() ? labelIds(a.target()) : target(setup.head(), a.target(),
-                    config.separateTouching());
+                    config.separateTouching(), setup.seamWeight());
             System.arraycopy(t, 0, y, i * cout * plane, cout * plane);
         }
         return new Tensor[] {Tensor.of(x, n, cin, p, p), Tensor.of(y, n, cout, p, p)};
@@ -294,6 +301,21 @@ final class PatchLoader implements AutoCloseable {
      */
     static float[] target(Head head, LabelImage labels, boolean separate) {
         return head == Head.FOREGROUND ? target(labels, separate) : head.target(labels);
+    }
+
+    /**
+     * {@link #target(Head, LabelImage, boolean)}, followed by the plane of {@link SeamWeights} (radius
+     * {@value SeamWeights#DEFAULT_RADIUS}) when {@code seamWeight} &gt; 0.
+     */
+    static float[] target(Head head, LabelImage labels, boolean separate, float seamWeight) {
+        float[] t = target(head, labels, separate);
+        if (!(seamWeight > 0)) {
+            return t;
+        }
+        float[] out = java.util.Arrays.copyOf(t, t.length + labels.width() * labels.height());
+        float[] w = SeamWeights.of(labels, SeamWeights.DEFAULT_RADIUS, seamWeight);
+        System.arraycopy(w, 0, out, t.length, w.length);
+        return out;
     }
 
     /**

@@ -75,6 +75,8 @@ public final class Trainer {
     private String input = NetworkInput.NAME;
     private double minScale = 1, maxScale = 1;
     private boolean colourAugment;
+    /** w_0 of the {@link dev.nucleon.segmentation.head.SeamWeights} of the cross-entropy; 0: unweighted. */
+    private float seamWeight;
     /** Group of each training image id, for balanced sampling; empty: every image equally often. */
     private Map<String, String> groups = Map.of();
     /** Median equivalent diameter of the training nuclei, measured at the start of a run (recorded in model files). */
@@ -167,6 +169,23 @@ public final class Trainer {
      */
     public Trainer colourAugment(boolean on) {
         this.colourAugment = on;
+        return this;
+    }
+
+    /**
+     * Seam weighting of a two-map head's cross-entropy ({@link dev.nucleon.segmentation.head.SeamWeights}, U-Net's
+     * weight map in band form): pixels within {@value dev.nucleon.segmentation.head.SeamWeights#DEFAULT_RADIUS} px
+     * of two different nuclei weigh 1 + w_0 instead of 1 ({@link HeadLoss#withPixelWeights()}). Default 0 (off).
+     *
+     * @param w0 the extra weight, finite and ≥ 0
+     * @return this trainer
+     * @throws IllegalArgumentException when negative or not finite
+     */
+    public Trainer seamWeight(float w0) {
+        if (!(w0 >= 0) || Float.isInfinite(w0)) {
+            throw new IllegalArgumentException("Trainer: the seam weight must be finite and >= 0, got " + w0);
+        }
+        this.seamWeight = w0;
         return this;
     }
 
@@ -407,7 +426,12 @@ public final class Trainer {
             throw new IllegalStateException(checkpoint.existingRunMessage());
         }
         Optimizer optimizer = config.createOptimizer(model);
-        Loss loss = head == Head.FOREGROUND || head == Head.CLASSES ? config.createLoss() : HeadLoss.of(head);
+        if (seamWeight > 0 && (head.channels() != 2 || detector)) {
+            throw new IllegalArgumentException("Trainer: seam weights need a two-map head (contour or distance), got "
+                    + (detector ? "a detector" : "the " + head.label() + " head"));
+        }
+        Loss loss = head == Head.FOREGROUND || head == Head.CLASSES ? config.createLoss()
+                : seamWeight > 0 ? HeadLoss.of(head).withPixelWeights() : HeadLoss.of(head);
         boolean validate = data.validates();
         Mode mode = validate && !onValidationLoss ? Mode.MAX : Mode.MIN;
         LearningRateScheduler epochSchedule = config.createEpochSchedule(optimizer);
@@ -459,7 +483,7 @@ public final class Trainer {
                     + "samples of the patch size (" + config.patchSize() + ")");
         }
         PatchLoader source = data.loader(new PatchLoader.Setup(config, input, head, minScale, maxScale,
-                colourAugment, groups, augmentation, detector));
+                colourAugment, groups, augmentation, detector, seamWeight));
         if (!groups.isEmpty()) {
             log.println(source.balanceSummary());
         }
@@ -565,6 +589,9 @@ public final class Trainer {
         }
         meta.put("trainer.augment.scale", minScale + ".." + maxScale);
         meta.put("trainer.augment.colour", Boolean.toString(colourAugment));
+        if (seamWeight > 0) {
+            meta.put("trainer.seamWeight", Float.toString(seamWeight));
+        }
         meta.put(TrainingCheckpoint.EPOCH_KEY, Integer.toString(epoch));
         meta.put("trainer.metric", Double.toString(metric));
         meta.put("trainer.config", config.describe());
@@ -622,7 +649,8 @@ public final class Trainer {
      */
     private double validationLoss(Module model, Loss loss, List<TrainingSample> set) {
         model.eval();
-        int p = config.patchSize(), plane = p * p, cin = NetworkInput.channels(input), cout = head.channels();
+        int p = config.patchSize(), plane = p * p, cin = NetworkInput.channels(input);
+        int cout = head.channels() + (seamWeight > 0 ? 1 : 0);
         double sum = 0;
         int batches = 0;
         try (var guard = dev.nucleon.core.Autograd.noGrad()) {
@@ -632,7 +660,7 @@ public final class Trainer {
                 for (int i = 0; i < n; i++) {
                     TrainingSample s = set.get(from + i);
                     System.arraycopy(s.input().data(), 0, x, i * cin * plane, cin * plane);
-                    float[] t = PatchLoader.target(head, s.labels(), config.separateTouching());
+                    float[] t = PatchLoader.target(head, s.labels(), config.separateTouching(), seamWeight);
                     System.arraycopy(t, 0, y, i * cout * plane, cout * plane);
                 }
                 Tensor xs = Tensor.of(x, n, cin, p, p).to(model.device());

@@ -157,6 +157,55 @@ class TrainerTest {
         assertEquals(r.history().get(0).trainLoss(), r2.history().get(0).trainLoss(), 0.0);
     }
 
+    @Test
+    void seamWeightsTrainADistanceHeadAndAreRecordedButNeedATwoMapHead(@TempDir Path dir) throws IOException {
+        Initializers.manualSeed(5);
+        Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 1, "classes", 2, "output", "sigmoid"));
+        List<NucleiSample> all = samples();
+        Path model = dir.resolve("seam.safetensors");
+        Trainer.Result r = new Trainer(config(1), new PrintStream(new ByteArrayOutputStream())).inPlaceProgress(false)
+                .head(Head.DISTANCE).seamWeight(10f).fit(net, all, List.of(all.get(1)), model);
+        assertTrue(Double.isFinite(r.history().get(0).trainLoss()));
+        assertEquals("10.0", SafeTensors.read(model).metadata().get("trainer.seamWeight"));
+        // the target of touching nuclei carries a third plane: 11 at their seam, 1 far from it
+        int[] l = new int[24 * 12]; // two touching 7×7 nuclei
+        for (int y = 2; y < 9; y++) {
+            for (int x = 1; x < 8; x++) {
+                l[y * 24 + x] = 1;
+                l[y * 24 + x + 7] = 2;
+            }
+        }
+        LabelImage touching = new LabelImage(24, 12, l);
+        float[] t = PatchLoader.target(Head.DISTANCE, touching, true, 10f);
+        int plane = touching.width() * touching.height();
+        assertEquals(3 * plane, t.length);
+        float[] w = java.util.Arrays.copyOfRange(t, 2 * plane, 3 * plane);
+        assertArrayEquals(dev.nucleon.segmentation.head.SeamWeights.of(touching, 3, 10f), w);
+        assertTrue(max(w) == 11f && min(w) == 1f, "weights span 1..11");
+        assertArrayEquals(Head.DISTANCE.target(touching), java.util.Arrays.copyOf(t, 2 * plane));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1),
+                new PrintStream(new ByteArrayOutputStream())).seamWeight(10f).fit(tiny(), all, List.of(),
+                dir.resolve("fg.safetensors")));
+        assertTrue(e.getMessage().contains("two-map head"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1), System.out).seamWeight(-1f));
+    }
+
+    private static float max(float[] v) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (float x : v) {
+            m = Math.max(m, x);
+        }
+        return m;
+    }
+
+    private static float min(float[] v) {
+        float m = Float.POSITIVE_INFINITY;
+        for (float x : v) {
+            m = Math.min(m, x);
+        }
+        return m;
+    }
+
     /** 64×64 patches of the test samples, converted with paper 004's input, as a recipe prepares them. */
     static List<TrainingSample> patches() throws IOException {
         List<TrainingSample> out = new java.util.ArrayList<>();
