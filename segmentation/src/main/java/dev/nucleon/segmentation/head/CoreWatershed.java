@@ -18,7 +18,9 @@ import dev.nucleon.segmentation.morphology.Watershed;
  *   <li>core score s per pixel: {@code p_nucleus · (1 − p_contour)} for the contour head, the predicted
  *       normalised distance for the distance head, the interior-class score for the classes head;</li>
  *   <li>markers: 8-connected components of {@code s > coreThreshold} inside the mask; a mask component
- *       without any marker gets one at its highest s, so no detected nucleus is lost;</li>
+ *       without any marker gets one at its highest s, so no detected nucleus is lost — unless
+ *       {@linkplain #withSeedUnmarked seeding is off}, when such a component (a blob the network found no
+ *       centre in, most often debris or a fragment) is dropped;</li>
  *   <li>watershed of −s from the markers inside the mask ({@link Watershed}), so each mask pixel joins the
  *       core it reaches first climbing down s;</li>
  *   <li>nuclei smaller than {@code minObjectArea} px dropped, labels renumbered 1..N in raster order.</li>
@@ -36,8 +38,10 @@ public final class CoreWatershed {
     private final float coreThreshold;
     private final int minObjectArea;
     private final int maxHoleArea;
+    private final boolean seedUnmarked;
 
-    private CoreWatershed(Head head, float threshold, float coreThreshold, int minObjectArea, int maxHoleArea) {
+    private CoreWatershed(Head head, float threshold, float coreThreshold, int minObjectArea, int maxHoleArea,
+                          boolean seedUnmarked) {
         if (head.mapCount() != 2) {
             throw new IllegalArgumentException("CoreWatershed: needs a head of two maps, got " + head.label());
         }
@@ -50,6 +54,7 @@ public final class CoreWatershed {
         this.coreThreshold = coreThreshold;
         this.minObjectArea = Math.max(0, minObjectArea);
         this.maxHoleArea = Math.max(0, maxHoleArea);
+        this.seedUnmarked = seedUnmarked;
     }
 
     /**
@@ -60,7 +65,7 @@ public final class CoreWatershed {
      * @throws IllegalArgumentException for a one-channel head
      */
     public static CoreWatershed of(Head head) {
-        return new CoreWatershed(head, DEFAULT_THRESHOLD, DEFAULT_CORE_THRESHOLD, 16, 64);
+        return new CoreWatershed(head, DEFAULT_THRESHOLD, DEFAULT_CORE_THRESHOLD, 16, 64, true);
     }
 
     /**
@@ -70,7 +75,7 @@ public final class CoreWatershed {
      * @throws IllegalArgumentException when {@code t} is outside (0, 1)
      */
     public CoreWatershed withThreshold(float t) {
-        return new CoreWatershed(head, t, coreThreshold, minObjectArea, maxHoleArea);
+        return new CoreWatershed(head, t, coreThreshold, minObjectArea, maxHoleArea, seedUnmarked);
     }
 
     /**
@@ -80,7 +85,7 @@ public final class CoreWatershed {
      * @throws IllegalArgumentException when {@code t} is outside (0, 1)
      */
     public CoreWatershed withCoreThreshold(float t) {
-        return new CoreWatershed(head, threshold, t, minObjectArea, maxHoleArea);
+        return new CoreWatershed(head, threshold, t, minObjectArea, maxHoleArea, seedUnmarked);
     }
 
     /**
@@ -89,7 +94,16 @@ public final class CoreWatershed {
      * @param a the smallest area kept, pixels (negative: 0)
      */
     public CoreWatershed withMinObjectArea(int a) {
-        return new CoreWatershed(head, threshold, coreThreshold, a, maxHoleArea);
+        return new CoreWatershed(head, threshold, coreThreshold, a, maxHoleArea, seedUnmarked);
+    }
+
+    /**
+     * {@return a copy that keeps (true, the default) or drops (false) the mask components without a core}
+     *
+     * @param on whether a component with no pixel above the core threshold is seeded at its highest core score
+     */
+    public CoreWatershed withSeedUnmarked(boolean on) {
+        return new CoreWatershed(head, threshold, coreThreshold, minObjectArea, maxHoleArea, on);
     }
 
     /**
@@ -119,8 +133,8 @@ public final class CoreWatershed {
         for (int i = 0; i < n; i++) {
             core[i] = m[i] && s[i] > coreThreshold;
         }
-        LabelImage markers = seedUnmarked(mask, s, ConnectedComponents.label(new BinaryMask(w, h, core),
-                Connectivity.EIGHT));
+        LabelImage cores = ConnectedComponents.label(new BinaryMask(w, h, core), Connectivity.EIGHT);
+        LabelImage markers = seedUnmarked ? seedUnmarked(mask, s, cores) : cores;
         float[] elevation = new float[n];
         for (int i = 0; i < n; i++) {
             elevation[i] = -s[i];

@@ -103,6 +103,11 @@ public final class Predictor {
      * StarDist stores its tuned thresholds with the model); absent: {@link CoreWatershed#DEFAULT_CORE_THRESHOLD}.
      */
     public static final String META_CORE_THRESHOLD = "nucleon.coreThreshold";
+    /**
+     * Model metadata key: {@code false} when the two-map heads' instance step should drop nucleus-mask components
+     * that hold no core ({@link #seedUnmarked(boolean)}); absent: {@code true}.
+     */
+    public static final String META_SEED_UNMARKED = "nucleon.seedUnmarked";
     /** Model metadata key: the nucleus probability threshold chosen for this model; absent: {@link #DEFAULT_THRESHOLD}. */
     public static final String META_THRESHOLD = "nucleon.threshold";
     /**
@@ -157,20 +162,22 @@ public final class Predictor {
     private final DetectionSegmentation detection;
     /** The configuration; replaced whole by each setter, read once per call. */
     private volatile Settings settings = new Settings(Tiling.BLENDED, 256, 256, DEFAULT_OVERLAP, -1, 4, false,
-            Double.NaN, Device.CPU, defaultPostProcessing(), CoreWatershed.DEFAULT_CORE_THRESHOLD,
+            Double.NaN, Device.CPU, defaultPostProcessing(), CoreWatershed.DEFAULT_CORE_THRESHOLD, true,
             PostProcessing.WATERSHED);
 
     /**
      * One configuration of a predictor, immutable: how images are tiled ({@code patch}: tile side; {@code stride}:
      * grid step; {@code overlap}: blending overlap; {@code tileMargin}: core-tile context), the batch, flips, the
      * nuclei diameter, the device and the instance step ({@code method}: which one; {@code post}: the
-     * one-channel watershed step, whose threshold every method uses).
+     * one-channel watershed step, whose threshold every method uses; {@code coreThreshold} and
+     * {@code seedUnmarked}: the two-map heads' {@link CoreWatershed}).
      */
     private record Settings(Tiling tiling, int patch, int stride, int overlap, int tileMargin, int batchSize,
             boolean flipTta, double diameter, Device device, InstanceSegmentation post, float coreThreshold,
-            PostProcessing method) {
+            boolean seedUnmarked, PostProcessing method) {
         Settings with(Tiling t, int p, int s, int o, int m) {
-            return new Settings(t, p, s, o, m, batchSize, flipTta, diameter, device, post, coreThreshold, method);
+            return new Settings(t, p, s, o, m, batchSize, flipTta, diameter, device, post, coreThreshold,
+                    seedUnmarked, method);
         }
     }
 
@@ -265,6 +272,13 @@ public final class Predictor {
             }
             if (meta.containsKey(META_CORE_THRESHOLD)) {
                 p.coreThreshold(Float.parseFloat(meta.get(META_CORE_THRESHOLD)));
+            }
+            if (meta.containsKey(META_SEED_UNMARKED)) {
+                String v = meta.get(META_SEED_UNMARKED).trim();
+                if (!v.equals("true") && !v.equals("false")) {
+                    throw new IllegalArgumentException(META_SEED_UNMARKED + " must be true or false, got '" + v + "'");
+                }
+                p.seedUnmarked(Boolean.parseBoolean(v));
             }
             if (meta.containsKey(META_POST)) {
                 p.postProcessing(PostProcessing.parse(meta.get(META_POST)));
@@ -369,7 +383,7 @@ public final class Predictor {
         }
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta, d,
-                s.device, s.post, s.coreThreshold, s.method);
+                s.device, s.post, s.coreThreshold, s.seedUnmarked, s.method);
         return this;
     }
 
@@ -406,7 +420,7 @@ public final class Predictor {
         }
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, n, s.flipTta, s.diameter,
-                s.device, s.post, s.coreThreshold, s.method);
+                s.device, s.post, s.coreThreshold, s.seedUnmarked, s.method);
         return this;
     }
 
@@ -420,7 +434,7 @@ public final class Predictor {
     public Predictor flipTta(boolean on) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, on, s.diameter,
-                s.device, s.post, s.coreThreshold, s.method);
+                s.device, s.post, s.coreThreshold, s.seedUnmarked, s.method);
         return this;
     }
 
@@ -435,7 +449,7 @@ public final class Predictor {
         model.to(d);
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
-                s.diameter, d, s.post, s.coreThreshold, s.method);
+                s.diameter, d, s.post, s.coreThreshold, s.seedUnmarked, s.method);
         return this;
     }
 
@@ -449,7 +463,7 @@ public final class Predictor {
     public Predictor postProcessing(InstanceSegmentation p) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
-                s.diameter, s.device, p, s.coreThreshold, s.method);
+                s.diameter, s.device, p, s.coreThreshold, s.seedUnmarked, s.method);
         return this;
     }
 
@@ -469,7 +483,7 @@ public final class Predictor {
     public Predictor postProcessing(PostProcessing method) {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
-                s.diameter, s.device, s.post, s.coreThreshold, method);
+                s.diameter, s.device, s.post, s.coreThreshold, s.seedUnmarked, method);
         return this;
     }
 
@@ -493,13 +507,33 @@ public final class Predictor {
         }
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
-                s.diameter, s.device, s.post, t, s.method);
+                s.diameter, s.device, s.post, t, s.seedUnmarked, s.method);
         return this;
     }
 
     /** {@return the two-channel heads' core threshold in use} */
     public float coreThreshold() {
         return settings.coreThreshold;
+    }
+
+    /**
+     * Whether the two-map heads' instance step keeps a nucleus-mask component that holds no core (no pixel above
+     * the core threshold), seeded at its highest core score ({@link CoreWatershed#withSeedUnmarked}); default true.
+     * A model file may say false ({@value #META_SEED_UNMARKED}).
+     *
+     * @param on false to drop such components
+     * @return this predictor
+     */
+    public Predictor seedUnmarked(boolean on) {
+        Settings s = settings;
+        settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
+                s.diameter, s.device, s.post, s.coreThreshold, on, s.method);
+        return this;
+    }
+
+    /** {@return whether core-less mask components are kept (see {@link #seedUnmarked(boolean)})} */
+    public boolean seedUnmarked() {
+        return settings.seedUnmarked;
     }
 
     /**
@@ -734,7 +768,7 @@ public final class Predictor {
             return s.post.segment(output);
         }
         return CoreWatershed.of(head).withThreshold(s.post.threshold()).withCoreThreshold(s.coreThreshold)
-                .withMinObjectArea(s.post.minObjectArea()).segment(output);
+                .withSeedUnmarked(s.seedUnmarked).withMinObjectArea(s.post.minObjectArea()).segment(output);
     }
 
     /**

@@ -130,6 +130,28 @@ class HeadTest {
     }
 
     @Test
+    void withoutSeedingAComponentWithoutACoreIsDroppedAndOneWithACoreKept() {
+        int w = 20, n = w * w;
+        float[] o = new float[2 * n];
+        for (int y = 2; y < 6; y++) {
+            for (int x = 2; x < 6; x++) {
+                o[y * w + x] = 0.9f;               // a blob with distance at most 0.4: no core above 0.5
+                o[n + y * w + x] = 0.4f;
+                o[(y + 10) * w + x + 10] = 0.9f;   // a nucleus with a core at its centre
+                o[n + (y + 10) * w + x + 10] = (x == 3 || x == 4) && (y == 3 || y == 4) ? 0.9f : 0.3f;
+            }
+        }
+        FloatImage out = new FloatImage(w, w, 2, o);
+        CoreWatershed step = CoreWatershed.of(Head.DISTANCE).withMinObjectArea(1);
+        assertEquals(2, step.segment(out).countLabels(), "seeded by default");
+        LabelImage kept = step.withSeedUnmarked(false).segment(out);
+        assertEquals(1, kept.countLabels());
+        assertEquals(16, kept.areas()[1]);
+        assertEquals(0, kept.data()[3 * w + 3], "the core-less blob is background");
+        assertEquals(1, kept.data()[13 * w + 13]);
+    }
+
+    @Test
     void emptyOutputGivesAnEmptyLabelMap() {
         LabelImage l = CoreWatershed.of(Head.DISTANCE).segment(FloatImage.zeros(30, 20, 2));
         assertEquals(0, l.countLabels());

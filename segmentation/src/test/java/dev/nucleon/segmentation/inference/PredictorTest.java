@@ -234,10 +234,20 @@ class PredictorTest {
         Module net = Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2, "output", "sigmoid"));
         Path file = dir.resolve("m.safetensors");
         Checkpoint.save(file, net, Map.of(Predictor.META_HEAD, "distance", Predictor.META_INPUT, NetworkInput.RGB_NAME,
-                Predictor.META_THRESHOLD, "0.3", Predictor.META_CORE_THRESHOLD, "0.7"));
+                Predictor.META_THRESHOLD, "0.3", Predictor.META_CORE_THRESHOLD, "0.7",
+                Predictor.META_SEED_UNMARKED, "false"));
         Predictor p = Predictor.load(file);
         assertEquals(0.3f, p.postProcessing().threshold());
         assertEquals(0.7f, p.coreThreshold());
+        assertEquals(false, p.seedUnmarked());
+        assertEquals(0.7f, p.seedUnmarked(true).coreThreshold(), "one setting changes, the others stay");
+        assertEquals(true, p.seedUnmarked());
+
+        Path typo = dir.resolve("typo.safetensors");
+        Checkpoint.save(typo, net, Map.of(Predictor.META_HEAD, "distance", Predictor.META_INPUT, NetworkInput.RGB_NAME,
+                Predictor.META_SEED_UNMARKED, "no"));
+        IOException t = assertThrows(IOException.class, () -> Predictor.load(typo));
+        assertTrue(t.getMessage().contains("nucleon.seedUnmarked"), t.getMessage());
 
         Path bad = dir.resolve("bad.safetensors");
         Checkpoint.save(bad, net, Map.of(Predictor.META_HEAD, "distance", Predictor.META_INPUT, NetworkInput.RGB_NAME,
