@@ -67,6 +67,11 @@ public class InstanceStepBounds {
             }
             if (++done % 50 == 0) System.err.printf("%d/%d %.1f img/s%n", done, samples.size(), done / ((System.nanoTime() - t0) / 1e9));
         }
+        printTable(byKind, names);
+    }
+
+    /** One row per kind (and "all"), one column per variant: the mean official score. */
+    static void printTable(Map<String, Map<String, List<ImageScore>>> byKind, List<String> names) {
         System.out.print("kind");
         for (String n : names) System.out.print("\t" + n);
         System.out.println();

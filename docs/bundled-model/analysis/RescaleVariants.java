@@ -55,14 +55,7 @@ public class RescaleVariants {
             if (++done % 50 == 0) System.err.printf("%d/%d %.2f img/s%n", done, samples.size(), done / ((System.nanoTime() - t0) / 1e9));
         }
         List<String> names = new ArrayList<>(byKind.get("all").keySet());
-        System.out.print("kind");
-        for (String n : names) System.out.print("\t" + n);
-        System.out.println();
-        for (var e : byKind.entrySet()) {
-            System.out.print(e.getKey() + "(" + e.getValue().get(names.get(0)).size() + ")");
-            for (String n : names) System.out.printf("\t%.4f", MeanAveragePrecision.mean(e.getValue().get(n)));
-            System.out.println();
-        }
+        InstanceStepBounds.printTable(byKind, names);
     }
 
     static double awm(LabelImage labels) {
