@@ -2,7 +2,8 @@
 # Images per second: `nucleon segment` against `segment-spark` in local[1] and local[2], on the same images.
 # Not a timed test: run it by hand, on a quiet machine if you can (say in the numbers if not).
 #
-#   spark/bench.sh [N] [DATA]     N images (default 24) from a DSB2018-layout folder
+#   [ROUNDS=R] [THREADS="1 2"] spark/bench.sh [N] [DATA]
+#                                 N images (default 24) from a DSB2018-layout folder
 #                                 (default /work/shared/datasets/dsb2018/stage1_train, <id>/image.png), at most 512 x 512 each
 #
 # Every command runs on 1 image and on N. End to end (JVM start, Spark start, model load, listing, writing the
@@ -56,10 +57,16 @@ row() { # label, command...
     "$c1" "$n" "$cn" "$(echo "($cn - $c1) / ($n - 1)" | bc -l)"
 }
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
-for round in 1 2; do # interleaved, twice: the machine's load drifts
-  row "nucleon segment (1 thread)" env NUCLEON_JAVA_OPTS=-Dnucleon.threads=1 "$root/nucleon" segment --quiet
-  row "segment-spark local[1] (1 thread)" "$root/spark/segment-spark" --master 'local[1]'
-  row "nucleon segment (2 threads)" "$root/nucleon" segment --quiet
-  row "segment-spark local[2] (2 x 1)" "$root/spark/segment-spark" --master 'local[2]'
+# ROUNDS=1 (default 2) and THREADS=2 (default "1 2") for a shorter run, e.g. on 200 images
+for round in $(seq 1 "${ROUNDS:-2}"); do # interleaved: the machine's load drifts
+  for t in ${THREADS:-1 2}; do
+    if [ "$t" = 1 ]; then
+      row "nucleon segment (1 thread)" env NUCLEON_JAVA_OPTS=-Dnucleon.threads=1 "$root/nucleon" segment --quiet
+      row "segment-spark local[1] (1 thread)" "$root/spark/segment-spark" --master 'local[1]'
+    else
+      row "nucleon segment (2 threads)" "$root/nucleon" segment --quiet
+      row "segment-spark local[2] (2 x 1)" "$root/spark/segment-spark" --master 'local[2]'
+    fi
+  done
 done
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at end"
