@@ -134,7 +134,7 @@ public final class CoreWatershed {
             core[i] = m[i] && s[i] > coreThreshold;
         }
         LabelImage cores = ConnectedComponents.label(new BinaryMask(w, h, core), Connectivity.EIGHT);
-        LabelImage markers = seedUnmarked ? seedUnmarked(mask, s, cores) : cores;
+        LabelImage markers = seedUnmarked ? withSeedsInUnmarkedComponents(mask, s, cores) : cores;
         float[] elevation = new float[n];
         for (int i = 0; i < n; i++) {
             elevation[i] = -s[i];
@@ -144,7 +144,7 @@ public final class CoreWatershed {
     }
 
     /** Adds a marker at the highest score of every mask component that has none. */
-    private static LabelImage seedUnmarked(BinaryMask mask, float[] s, LabelImage markers) {
+    private static LabelImage withSeedsInUnmarkedComponents(BinaryMask mask, float[] s, LabelImage markers) {
         LabelImage cc = ConnectedComponents.label(mask, Connectivity.EIGHT);
         int[] c = cc.data(), out = markers.data().clone();
         int count = cc.maxLabel(), next = markers.maxLabel();

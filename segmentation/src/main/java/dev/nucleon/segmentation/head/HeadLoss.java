@@ -4,7 +4,6 @@ import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.nn.loss.Loss;
 import dev.nucleon.segmentation.loss.BceLogDiceLoss;
-import dev.nucleon.segmentation.loss.SoftDice;
 
 import java.util.Arrays;
 
@@ -21,9 +20,7 @@ import java.util.Arrays;
  * (ω ≡ 1 gives the plain loss); the Dice term is unweighted.
  */
 public final class HeadLoss implements Loss {
-    private static final float EPSILON = 1e-7f;
-
-    private final Loss perChannel = new BceLogDiceLoss();
+    private final BceLogDiceLoss perChannel = new BceLogDiceLoss();
     private final float[] weights;
     private final boolean pixelWeights;
 
@@ -83,19 +80,10 @@ public final class HeadLoss implements Loss {
         Tensor total = null;
         for (int k = 0; k < c; k++) {
             Tensor p = probabilities.slice(1, k, k + 1), y = target.slice(1, k, k + 1);
-            Tensor l = omega == null ? perChannel.compute(p, y)
-                    : weightedBce(p, y, omega).add(SoftDice.perSample(p, y, SoftDice.DEFAULT_SMOOTH).log().mean().neg());
-            l = l.mul(weights[k]);
+            Tensor l = (omega == null ? perChannel.compute(p, y) : perChannel.compute(p, y, omega)).mul(weights[k]);
             total = total == null ? l : total.add(l);
         }
         return total;
-    }
-
-    /** Mean over all pixels of ω · BCE(p, y), the BCE of {@link BceLogDiceLoss} with per-pixel weights. */
-    private static Tensor weightedBce(Tensor p, Tensor y, Tensor omega) {
-        Tensor q = p.clamp(EPSILON, 1f - EPSILON);
-        Tensor logLikelihood = y.mul(q.log()).add(y.neg().add(1f).mul(q.neg().add(1f).log()));
-        return logLikelihood.mul(omega).mean().neg();
     }
 
     @Override

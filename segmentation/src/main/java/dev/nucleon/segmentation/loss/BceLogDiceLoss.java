@@ -16,6 +16,9 @@ public final class BceLogDiceLoss implements Loss {
     /** λ_BCE of paper 004. */
     public static final float PAPER_LAMBDA = 1f;
 
+    /** The probability clamp of {@link BinaryCrossEntropy} (Keras' epsilon). */
+    private static final float EPSILON = 1e-7f;
+
     private final Loss bce = new BinaryCrossEntropy();
     private final float lambda;
     private final float smooth;
@@ -42,8 +45,29 @@ public final class BceLogDiceLoss implements Loss {
 
     @Override
     public Tensor compute(Tensor probabilities, Tensor target) {
-        Tensor logDice = SoftDice.perSample(probabilities, target, smooth).log().mean().neg();
-        return bce.compute(probabilities, target).mul(lambda).add(logDice);
+        return bce.compute(probabilities, target).mul(lambda).add(negativeLogDice(probabilities, target));
+    }
+
+    /**
+     * The loss with a per-pixel weight ω on the cross-entropy term (e.g. U-Net's weight map), the Dice term unweighted:
+     * <pre>  L = λ·(1/M) Σ ω·−[y ln p + (1 − y) ln(1 − p)] + (1/N) Σ_i −log D(y_i, p_i)</pre>
+     * M the number of elements, p clamped to [1e-7, 1 − 1e-7] as in the unweighted loss; ω ≡ 1 gives
+     * {@link #compute(Tensor, Tensor)}.
+     *
+     * @param probabilities p, any shape
+     * @param target        y in [0, 1], p's shape
+     * @param omega         ω ≥ 0, p's shape (a constant: no gradient)
+     * @return the loss, a scalar
+     */
+    public Tensor compute(Tensor probabilities, Tensor target, Tensor omega) {
+        Tensor q = probabilities.clamp(EPSILON, 1f - EPSILON);
+        Tensor logLikelihood = target.mul(q.log()).add(target.neg().add(1f).mul(q.neg().add(1f).log()));
+        Tensor weightedBce = logLikelihood.mul(omega).mean().neg();
+        return weightedBce.mul(lambda).add(negativeLogDice(probabilities, target));
+    }
+
+    private Tensor negativeLogDice(Tensor probabilities, Tensor target) {
+        return SoftDice.perSample(probabilities, target, smooth).log().mean().neg();
     }
 
     @Override

@@ -68,8 +68,13 @@ final class PatchLoader implements AutoCloseable {
                  boolean instances, float seamWeight) {
         /** {@return the planes of y per patch} */
         int targetChannels() {
-            return instances ? 1 : head.channels() + (seamWeight > 0 ? 1 : 0);
+            return instances ? 1 : PatchLoader.targetChannels(head, seamWeight);
         }
+    }
+
+    /** {@return the planes of {@link #target(Head, LabelImage, boolean, float)}: the head's, plus one for seam weights} */
+    static int targetChannels(Head head, float seamWeight) {
+        return head.channels() + (seamWeight > 0 ? 1 : 0);
     }
 
     private final Setup setup;

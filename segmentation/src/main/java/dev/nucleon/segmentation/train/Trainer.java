@@ -650,7 +650,7 @@ public final class Trainer {
     private double validationLoss(Module model, Loss loss, List<TrainingSample> set) {
         model.eval();
         int p = config.patchSize(), plane = p * p, cin = NetworkInput.channels(input);
-        int cout = head.channels() + (seamWeight > 0 ? 1 : 0);
+        int cout = PatchLoader.targetChannels(head, seamWeight);
         double sum = 0;
         int batches = 0;
         try (var guard = dev.nucleon.core.Autograd.noGrad()) {

@@ -195,4 +195,16 @@ class SegmentationLossesTest {
         assertThrows(IllegalArgumentException.class, () -> new BceLogDiceLoss(Float.NaN, 1f));
         assertThrows(IllegalArgumentException.class, () -> SoftDice.perSample(Tensor.zeros(4), Tensor.zeros(4), 1f));
     }
+
+    @Test
+    void pixelWeightsScaleTheCrossEntropyTermOnlyAndOnesGiveThePlainLoss() {
+        Tensor p = Tensor.uniform(21, 0.05f, 0.95f, 2, 1, 4, 4);
+        Tensor y = Tensor.uniform(22, 0f, 1f, 2, 1, 4, 4);
+        BceLogDiceLoss loss = new BceLogDiceLoss(0.5f, 1f);
+        assertEquals(loss.compute(p, y).item(), loss.compute(p, y, Tensor.full(1f, 2, 1, 4, 4)).item(), 1e-5);
+        // ω ≡ 3: the BCE term triples, the Dice term stays: L(3) − L(1) = 2 · λ · BCE
+        float bce = new dev.nucleon.nn.loss.BinaryCrossEntropy().compute(p, y).item();
+        assertEquals(2 * 0.5f * bce, loss.compute(p, y, Tensor.full(3f, 2, 1, 4, 4)).item() - loss.compute(p, y).item(),
+                1e-4);
+    }
 }
