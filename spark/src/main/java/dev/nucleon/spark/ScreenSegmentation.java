@@ -2,6 +2,7 @@ package dev.nucleon.spark;
 
 import dev.nucleon.nn.io.AtomicFileWriter;
 import dev.nucleon.segmentation.dataset.RunLengthCsv;
+import dev.nucleon.segmentation.inference.Predictor;
 import dev.nucleon.segmentation.io.Csv;
 import dev.nucleon.segmentation.io.ImageFileReader;
 import dev.nucleon.segmentation.output.ImageOutputFiles;
@@ -170,7 +171,9 @@ public final class ScreenSegmentation {
         if (!tasks.isEmpty()) {
             JobSettings settings = req.settings();
             if (req.modelGiven() != null) { // shipped to every executor once, loaded there once
-                spark.sparkContext().addFile(Path.of(req.modelGiven()).toAbsolutePath().toString());
+                for (Path f : Predictor.filesOf(Path.of(req.modelGiven()))) { // with its colour model, if any
+                    spark.sparkContext().addFile(f.toAbsolutePath().toString());
+                }
                 settings = settings.withModel(Path.of(req.modelGiven()).getFileName().toString());
             }
             int partitions = req.partitions() > 0 ? req.partitions()

@@ -26,11 +26,13 @@ import dev.nucleon.segmentation.preprocess.Resize;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 
 /**
  * A trained network applied to whole images:
@@ -59,6 +61,10 @@ import java.util.concurrent.CancellationException;
  * score order, no overlaps, remnants under {@value #DEFAULT_MIN_SIZE} px dropped). Tiling, flip TTA and rescaling
  * do not apply; {@link #output} gives the largest pasted mask probability per pixel. {@link #isDetector()} says
  * which path a predictor takes.
+ *
+ * <p><b>Colour images</b> may go to a second model ({@link #colourModel(Predictor)}; a model file names it in its
+ * metadata, {@value #META_COLOUR_MODEL}): the bundled model hands H&amp;E / brightfield colour images to a copy of
+ * itself fine-tuned on such images, chosen per image from its pixels.
  *
  * <p>A model loaded from a file goes through {@link LayerFusion#forInference}: batch norm folded into the
  * preceding convolution, activations fused into the convolutions, nearest up-sampling + 2×2 conv replaced by one
@@ -116,6 +122,12 @@ public final class Predictor {
      * paper's way with no extra flag); absent: {@link PostProcessing#WATERSHED}.
      */
     public static final String META_POST = "nucleon.post";
+    /**
+     * Model metadata key: the file name of a second model, in the same folder (or class-path folder), that
+     * segments <b>colour</b> images instead of this one (as StarDist ships {@code 2D_versatile_fluo} and
+     * {@code 2D_versatile_he}, here chosen per image): see {@link #colourModel(Predictor)}; absent: none.
+     */
+    public static final String META_COLOUR_MODEL = "nucleon.colourModel";
 
     /** Default overlap of the blended tiles, pixels. */
     public static final int DEFAULT_OVERLAP = 32;
@@ -160,6 +172,8 @@ public final class Predictor {
     private final double trainingDiameter;
     /** The detector path when the model is a {@link MaskRcnn} (one pass per whole image, masks pasted); else null. */
     private final DetectionSegmentation detection;
+    /** The model that segments colour images instead of this one ({@link #colourModel(Predictor)}), or null. */
+    private volatile Predictor colourModel;
     /** The configuration; replaced whole by each setter, read once per call. */
     private volatile Settings settings = new Settings(Tiling.BLENDED, 256, 256, DEFAULT_OVERLAP, -1, 4, false,
             Double.NaN, Device.CPU, defaultPostProcessing(), CoreWatershed.DEFAULT_CORE_THRESHOLD, true,
@@ -248,11 +262,72 @@ public final class Predictor {
      *                     names the file)
      */
     public static Predictor load(Path modelFile) throws IOException {
-        return load(SafeTensors.read(modelFile));
+        Path folder = modelFile.toAbsolutePath().getParent();
+        return load(SafeTensors.read(modelFile), name -> SafeTensors.read(folder.resolve(name)));
     }
 
-    /** As {@link #load(Path)}, from a model file already read (from disk or a stream). */
-    private static Predictor load(SafeTensorsFile file) throws IOException {
+    /**
+     * The files a model file needs, to ship it elsewhere (e.g. to a cluster's executors): itself, and the colour
+     * model its metadata names ({@value #META_COLOUR_MODEL}), which {@link #load(Path)} reads from the same folder.
+     *
+     * @param modelFile a {@code .safetensors} model file
+     * @return the file, then its colour model if it names one
+     * @throws IOException when the file cannot be read
+     */
+    public static List<Path> filesOf(Path modelFile) throws IOException {
+        String colour = SafeTensors.read(modelFile).metadata().get(META_COLOUR_MODEL);
+        if (colour == null) {
+            return List.of(modelFile);
+        }
+        Path sibling = modelFile.resolveSibling(colour.trim());
+        if (!Files.isRegularFile(sibling)) {
+            throw new IOException(modelFile + ": its colour model " + colour.trim() + " (" + META_COLOUR_MODEL
+                    + ") is not a file beside it");
+        }
+        return List.of(modelFile, sibling);
+    }
+
+    /** Reads a model file named in another's metadata, beside it. */
+    private interface Sibling {
+        SafeTensorsFile read(String name) throws IOException;
+    }
+
+    /**
+     * As {@link #load(Path)}, from a model file already read (from disk or a stream); {@code sibling} reads the
+     * colour model its metadata names ({@value #META_COLOUR_MODEL}), if any.
+     */
+    private static Predictor load(SafeTensorsFile file, Sibling sibling) throws IOException {
+        Predictor p = loadOne(file);
+        String colour = file.metadata().get(META_COLOUR_MODEL);
+        if (colour == null) {
+            return p;
+        }
+        String name = colour.trim();
+        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")) {
+            throw new IOException(file.source() + ": bad model metadata: " + META_COLOUR_MODEL
+                    + " must be a file name in the model's folder, got '" + colour + "'");
+        }
+        SafeTensorsFile other;
+        try {
+            other = sibling.read(name);
+        } catch (IOException e) {
+            throw new IOException(file.source() + ": its colour model " + name + " (" + META_COLOUR_MODEL
+                    + ") cannot be read: " + e.getMessage(), e);
+        }
+        if (other.metadata().containsKey(META_COLOUR_MODEL)) {
+            throw new IOException(other.source() + ": bad model metadata: a colour model cannot name a colour model"
+                    + " of its own (" + META_COLOUR_MODEL + ")");
+        }
+        Predictor c = loadOne(other);
+        if (p.isDetector() || c.isDetector()) {
+            throw new IOException(file.source() + ": bad model metadata: " + META_COLOUR_MODEL
+                    + " pairs segmentation networks, not detectors (mask-rcnn)");
+        }
+        return p.colourModel(c);
+    }
+
+    /** One model file, its own metadata applied (a colour model it names is not read). */
+    private static Predictor loadOne(SafeTensorsFile file) throws IOException {
         Map<String, String> meta = file.metadata();
         Module m = Checkpoint.load(file);
         LayerFusion.forInference(m);
@@ -316,7 +391,18 @@ public final class Predictor {
             if (in == null) {
                 throw new IOException("no bundled model on the classpath at " + BUNDLED_RESOURCE);
             }
-            return load(SafeTensors.read(in, "classpath:" + BUNDLED_RESOURCE));
+            return load(SafeTensors.read(in, "classpath:" + BUNDLED_RESOURCE), Predictor::bundledSibling);
+        }
+    }
+
+    /** A model file in the bundled model's class-path folder. */
+    private static SafeTensorsFile bundledSibling(String name) throws IOException {
+        String resource = BUNDLED_RESOURCE.substring(0, BUNDLED_RESOURCE.lastIndexOf('/') + 1) + name;
+        try (InputStream in = Predictor.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("no model on the classpath at " + resource);
+            }
+            return SafeTensors.read(in, "classpath:" + resource);
         }
     }
 
@@ -334,6 +420,49 @@ public final class Predictor {
     }
 
     /**
+     * Sets the model that segments <b>colour</b> images (any pixel whose red, green and blue differ; an alpha plane
+     * is ignored) instead of this one: {@link #segment(FloatImage)} and {@link #output(FloatImage)} hand such
+     * images to it whole, gray ones (one channel, or three equal channels) stay here. The choice is made per image
+     * from its pixels alone, so every image of a batch gets the model made for its kind. Every setter called on this
+     * predictor from now on is applied to it too (a model file's own settings, read when it was loaded, hold until
+     * then). Not used by {@link #segmentInput} or {@link #forwardTiles}, which see converted input, so images
+     * streamed in bands (over 16.8 megapixels) are segmented by this model.
+     *
+     * @param colour a predictor for colour images (not a detector, without a colour model of its own), or null for
+     *               none
+     * @return this predictor
+     * @throws IllegalArgumentException when either predictor is a detector, or {@code colour} has a colour model
+     */
+    public Predictor colourModel(Predictor colour) {
+        if (colour != null && (colour == this || colour.colourModel != null || colour.isDetector() || isDetector())) {
+            throw new IllegalArgumentException("Predictor: a colour model is a segmentation network without a colour "
+                    + "model of its own, paired with another");
+        }
+        colourModel = colour;
+        return this;
+    }
+
+    /** {@return the model that segments colour images instead of this one, or null (see {@link #colourModel(Predictor)})} */
+    public Predictor colourModel() {
+        return colourModel;
+    }
+
+    /** {@return the predictor that segments {@code image}: the colour model for a colour image when there is one} */
+    private Predictor routeOf(FloatImage image) {
+        Predictor c = colourModel;
+        return c != null && !image.isGrayscale(0f) ? c : this;
+    }
+
+    /** Applies a setter to the colour model as well, if there is one; returns this. */
+    private Predictor alsoColour(Consumer<Predictor> setter) {
+        Predictor c = colourModel;
+        if (c != null) {
+            setter.accept(c);
+        }
+        return this;
+    }
+
+    /**
      * Switches to paper 004's max-stitched grid of patches (overlaps are joined by the per-pixel maximum).
      *
      * @param size   patch side in pixels, ≥ 16; should suit the network (a multiple of 16)
@@ -348,7 +477,7 @@ public final class Predictor {
         }
         Settings s = settings;
         settings = s.with(Tiling.GRID, size, stride, s.overlap, s.tileMargin);
-        return this;
+        return alsoColour(c -> c.patches(size, stride));
     }
 
     /**
@@ -364,7 +493,7 @@ public final class Predictor {
         new BlendedTiling(tile, overlap); // checks the arguments
         Settings s = settings;
         settings = s.with(Tiling.BLENDED, tile, s.stride, overlap, s.tileMargin);
-        return this;
+        return alsoColour(c -> c.blendedTiles(tile, overlap));
     }
 
     /**
@@ -384,7 +513,7 @@ public final class Predictor {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta, d,
                 s.device, s.post, s.coreThreshold, s.seedUnmarked, s.method);
-        return this;
+        return alsoColour(c -> c.diameter(d));
     }
 
     /**
@@ -404,7 +533,7 @@ public final class Predictor {
         }
         Settings s = settings;
         settings = s.with(Tiling.CORES, tile, s.stride, s.overlap, margin);
-        return this;
+        return alsoColour(c -> c.tiles(tile, margin));
     }
 
     /**
@@ -421,7 +550,7 @@ public final class Predictor {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, n, s.flipTta, s.diameter,
                 s.device, s.post, s.coreThreshold, s.seedUnmarked, s.method);
-        return this;
+        return alsoColour(c -> c.batchSize(n));
     }
 
     /**
@@ -435,7 +564,7 @@ public final class Predictor {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, on, s.diameter,
                 s.device, s.post, s.coreThreshold, s.seedUnmarked, s.method);
-        return this;
+        return alsoColour(c -> c.flipTta(on));
     }
 
     /**
@@ -450,7 +579,7 @@ public final class Predictor {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
                 s.diameter, d, s.post, s.coreThreshold, s.seedUnmarked, s.method);
-        return this;
+        return alsoColour(c -> c.device(d));
     }
 
     /**
@@ -464,7 +593,7 @@ public final class Predictor {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
                 s.diameter, s.device, p, s.coreThreshold, s.seedUnmarked, s.method);
-        return this;
+        return alsoColour(c -> c.postProcessing(p));
     }
 
     /** {@return the one-channel watershed instance step in use (its threshold is every method's threshold)} */
@@ -484,7 +613,7 @@ public final class Predictor {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
                 s.diameter, s.device, s.post, s.coreThreshold, s.seedUnmarked, method);
-        return this;
+        return alsoColour(c -> c.postProcessing(method));
     }
 
     /** {@return the instance step in use} */
@@ -508,7 +637,7 @@ public final class Predictor {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
                 s.diameter, s.device, s.post, t, s.seedUnmarked, s.method);
-        return this;
+        return alsoColour(c -> c.coreThreshold(t));
     }
 
     /** {@return the two-channel heads' core threshold in use} */
@@ -528,7 +657,7 @@ public final class Predictor {
         Settings s = settings;
         settings = new Settings(s.tiling, s.patch, s.stride, s.overlap, s.tileMargin, s.batchSize, s.flipTta,
                 s.diameter, s.device, s.post, s.coreThreshold, on, s.method);
-        return this;
+        return alsoColour(c -> c.seedUnmarked(on));
     }
 
     /** {@return whether core-less mask components are kept (see {@link #seedUnmarked(boolean)})} */
@@ -599,6 +728,10 @@ public final class Predictor {
      * @throws CancellationException when {@code listener} cancelled the call (nothing is returned or kept)
      */
     public LabelImage segment(FloatImage image, InferenceListener listener) {
+        Predictor p = routeOf(image);
+        if (p != this) {
+            return p.segment(image, listener);
+        }
         return segmentInput(NetworkInput.prepare(image, input), listener);
     }
 
@@ -672,6 +805,10 @@ public final class Predictor {
      * @throws CancellationException when {@code listener} cancelled the call
      */
     public FloatImage output(FloatImage image, InferenceListener listener) {
+        Predictor p = routeOf(image);
+        if (p != this) {
+            return p.output(image, listener);
+        }
         Settings s = settings;
         FloatImage in = NetworkInput.prepare(image, input);
         Pass first = new Pass();
@@ -778,7 +915,8 @@ public final class Predictor {
      * @return (K, H, W) head output (K = 1: the nucleus probability)
      */
     public FloatImage probability(FloatImage image) {
-        return probabilityOfInput(NetworkInput.prepare(image, input));
+        Predictor p = routeOf(image);
+        return p.probabilityOfInput(NetworkInput.prepare(image, p.input));
     }
 
     /**

@@ -64,6 +64,19 @@ class BundledModelTest {
         assertEquals(Head.DISTANCE, p.head());
         // chosen on the grouped training part (docs/bundled-model/distance/core-threshold-tuning.csv), stored with the model
         assertEquals(0.8f, p.coreThreshold());
+        assertEquals(false, p.seedUnmarked());
+    }
+
+    @Test
+    void theBundledModelHandsColourImagesToItsColourModel() throws IOException {
+        Predictor p = Predictor.bundled();
+        Predictor colour = p.colourModel();
+        assertTrue(colour != null, "the bundled model names nuclei-colour.safetensors beside it");
+        assertEquals(Head.DISTANCE, colour.head());
+        assertEquals(p.input(), colour.input());
+        assertEquals(0.8f, colour.coreThreshold());
+        assertEquals(false, colour.seedUnmarked());
+        assertTrue(colour.trainingDiameter() != p.trainingDiameter(), "a network of its own, trained on other images");
     }
 
     @Test

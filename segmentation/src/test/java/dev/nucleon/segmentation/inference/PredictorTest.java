@@ -256,4 +256,87 @@ class PredictorTest {
         assertTrue(e.getMessage().contains("bad model metadata") && e.getMessage().contains("nucleon.threshold"),
                 e.getMessage());
     }
+
+    /** A 3-channel distance-head U-Net with seeded weights. */
+    private static Module rgbDistanceNet(long seed) {
+        Initializers.manualSeed(seed);
+        return Presets.build("unet-bn", Map.of("base", 4, "depth", 3, "in_channels", 3, "classes", 2, "output",
+                "sigmoid"));
+    }
+
+    @Test
+    void colourImagesGoToTheColourModelTheModelFileNamesAndGrayOnesStay(@TempDir Path dir) throws IOException {
+        Map<String, String> meta = Map.of(Predictor.META_HEAD, "distance", Predictor.META_INPUT, NetworkInput.RGB_NAME);
+        Module main = rgbDistanceNet(1), colour = rgbDistanceNet(2);
+        Checkpoint.save(dir.resolve("colour.safetensors"), colour, new LinkedHashMap<>(Map.of(Predictor.META_HEAD,
+                "distance", Predictor.META_INPUT, NetworkInput.RGB_NAME, Predictor.META_CORE_THRESHOLD, "0.6")));
+        Map<String, String> pair = new LinkedHashMap<>(meta);
+        pair.put(Predictor.META_COLOUR_MODEL, "colour.safetensors");
+        Checkpoint.save(dir.resolve("main.safetensors"), main, pair);
+        Predictor p = Predictor.load(dir.resolve("main.safetensors"));
+        Predictor mainAlone = Predictor.load(saved(dir, "alone", main, meta));
+        Predictor colourAlone = Predictor.load(saved(dir, "colour-alone", colour, meta));
+        assertEquals(0.6f, p.colourModel().coreThreshold(), "the colour model keeps its own file's settings");
+        assertEquals(java.util.List.of(dir.resolve("main.safetensors"), dir.resolve("colour.safetensors")),
+                Predictor.filesOf(dir.resolve("main.safetensors")), "what shipping the model takes");
+        assertEquals(java.util.List.of(dir.resolve("colour.safetensors")),
+                Predictor.filesOf(dir.resolve("colour.safetensors")));
+
+        Random r = new Random(7);
+        float[] gray = random(r, 48 * 40, 0, 1);
+        float[] rgb = new float[3 * gray.length];
+        for (int c = 0; c < 3; c++) {
+            System.arraycopy(gray, 0, rgb, c * gray.length, gray.length);
+        }
+        FloatImage grayImage = new FloatImage(48, 40, 1, gray);
+        FloatImage grayAsRgb = new FloatImage(48, 40, 3, rgb.clone());
+        rgb[5] += 0.2f; // one pixel off gray: a colour image
+        FloatImage colourImage = new FloatImage(48, 40, 3, rgb);
+        assertArrayEquals(mainAlone.output(grayImage).data(), p.output(grayImage).data());
+        assertArrayEquals(mainAlone.output(grayAsRgb).data(), p.output(grayAsRgb).data(), "three equal channels: gray");
+        assertArrayEquals(colourAlone.output(colourImage).data(), p.output(colourImage).data());
+        assertArrayEquals(colourAlone.probability(colourImage).data(), p.probability(colourImage).data());
+        assertTrue(!java.util.Arrays.equals(mainAlone.output(colourImage).data(), p.output(colourImage).data()),
+                "the two networks differ, so the comparison above says which one ran");
+
+        p.flipTta(true).coreThreshold(0.75f);
+        assertEquals(0.75f, p.colourModel().coreThreshold(), "setters reach the colour model");
+        colourAlone.flipTta(true).coreThreshold(0.75f);
+        assertArrayEquals(colourAlone.segment(colourImage).data(), p.segment(colourImage).data());
+    }
+
+    @Test
+    void aMissingOrMalformedColourModelIsABadModelFileNamingBoth(@TempDir Path dir) throws IOException {
+        Module net = rgbDistanceNet(1);
+        Map<String, String> meta = new LinkedHashMap<>(Map.of(Predictor.META_HEAD, "distance", Predictor.META_INPUT,
+                NetworkInput.RGB_NAME, Predictor.META_COLOUR_MODEL, "absent.safetensors"));
+        Path missing = saved(dir, "missing", net, meta);
+        for (IOException e : new IOException[] {assertThrows(IOException.class, () -> Predictor.load(missing)),
+                assertThrows(IOException.class, () -> Predictor.filesOf(missing))}) {
+            assertTrue(e.getMessage().contains("missing.safetensors") && e.getMessage().contains("absent.safetensors"),
+                    e.getMessage());
+        }
+        IOException e;
+
+        meta.put(Predictor.META_COLOUR_MODEL, "../elsewhere.safetensors");
+        Path outside = saved(dir, "outside", net, meta);
+        e = assertThrows(IOException.class, () -> Predictor.load(outside));
+        assertTrue(e.getMessage().contains("bad model metadata") && e.getMessage().contains("nucleon.colourModel"),
+                e.getMessage());
+
+        meta.put(Predictor.META_COLOUR_MODEL, "outside.safetensors"); // a colour model naming one of its own
+        Path chain = saved(dir, "chain", net, meta);
+        e = assertThrows(IOException.class, () -> Predictor.load(chain));
+        assertTrue(e.getMessage().contains("outside.safetensors") && e.getMessage().contains("of its own"),
+                e.getMessage());
+        Predictor p = Predictor.load(saved(dir, "plain", net, Map.of(Predictor.META_HEAD, "distance",
+                Predictor.META_INPUT, NetworkInput.RGB_NAME)));
+        assertThrows(IllegalArgumentException.class, () -> p.colourModel(p));
+    }
+
+    private static Path saved(Path dir, String name, Module net, Map<String, String> meta) throws IOException {
+        Path f = dir.resolve(name + ".safetensors");
+        Checkpoint.save(f, net, meta);
+        return f;
+    }
 }
