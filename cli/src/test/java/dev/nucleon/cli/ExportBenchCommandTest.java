@@ -83,6 +83,15 @@ class ExportBenchCommandTest {
     }
 
     @Test
+    void timedPassesThatFormTwoPopulationsDrift() {
+        // the unet base-16 run that was taken for a steady one: 51 ms until a kernel was compiled, 28 ms after
+        assertTrue(BenchCommand.Warmup.drifts(new double[] {53, 52, 51, 52, 51, 29, 28, 28, 29, 28}));
+        assertTrue(BenchCommand.Warmup.drifts(new double[] {28, 29, 28, 28, 29, 40, 41, 40, 42, 40}), "slower too");
+        assertTrue(!BenchCommand.Warmup.drifts(new double[] {28, 29, 31, 28, 27, 28, 30, 28, 29, 28}), "noise");
+        assertTrue(!BenchCommand.Warmup.drifts(new double[] {28, 90, 28}), "too few passes to tell");
+    }
+
+    @Test
     void benchJson() {
         Run r = Run.of("bench", "--model", "unet-plus", "--base", "8", "--up", "us", "--batch", "1", "--size", "32",
                 "--warmup", "1", "--repeats", "2", "--json", "--threads", String.valueOf(Parallel.threads()));
