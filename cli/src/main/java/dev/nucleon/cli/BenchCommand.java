@@ -8,10 +8,13 @@ import dev.nucleon.nn.Module;
 import dev.nucleon.segmentation.inference.LayerFusion;
 
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -178,7 +181,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * The warm-up a run did. {@code auto} runs windows of {@value #WINDOW} passes until the median of a window is
-     * within {@value #STEADY} (relative) of the previous window's, and at least {@value #MIN_SECONDS} s have passed
+     * within {@value #STEADY} (relative) of the previous window's, the JIT compiled (almost) nothing during the
+     * window, and at least {@value #MIN_SECONDS} s have passed
      * (the JIT compiles the large kernels after a few seconds of running them; a few passes of a small network take
      * milliseconds), giving up after {@value #MAX_SECONDS} s (then {@code steady} is false and says so).
      */
@@ -189,6 +193,8 @@ final class BenchCommand implements Callable<Integer> {
         static final double DRIFT = 0.10;
         /** Most times the timed passes are taken again when they drift. */
         static final int MAX_RETAKES = 5;
+        /** JIT compilation time a steady window may still see, milliseconds. */
+        static final long JIT_QUIET_MS = 5;
         static final double MIN_SECONDS = 3;
         static final double MAX_SECONDS = 120;
 
@@ -223,10 +229,21 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         static Warmup untilSteady(Runnable pass) {
+            return untilSteady(pass, BenchCommand::jitMillis);
+        }
+
+        /**
+         * As {@link #untilSteady(Runnable)}, also waiting until the JIT is quiet: {@code jitMillis} (total
+         * compilation time so far, or -1 when unknown) grew by at most {@value #JIT_QUIET_MS} ms during the window.
+         * The compiler threads share the cores with the passes, so how soon the large kernels are compiled depends on
+         * the machine's speed, not only on how many passes ran.
+         */
+        static Warmup untilSteady(Runnable pass, LongSupplier jitMillis) {
             long start = System.nanoTime();
             double previous = Double.NaN;
             int passes = 0;
             while (true) {
+                long jitBefore = jitMillis.getAsLong();
                 double[] window = new double[WINDOW];
                 for (int i = 0; i < WINDOW; i++) {
                     long t0 = System.nanoTime();
@@ -237,7 +254,9 @@ final class BenchCommand implements Callable<Integer> {
                 Arrays.sort(window);
                 double median = window[WINDOW / 2];
                 double elapsed = (System.nanoTime() - start) / 1e9;
-                boolean settled = Math.abs(median - previous) <= STEADY * previous;
+                long jitAfter = jitMillis.getAsLong();
+                boolean jitQuiet = jitBefore < 0 || jitAfter - jitBefore <= JIT_QUIET_MS;
+                boolean settled = Math.abs(median - previous) <= STEADY * previous && jitQuiet;
                 if (settled && elapsed >= MIN_SECONDS) {
                     return new Warmup(passes, elapsed, true);
                 }
@@ -247,6 +266,12 @@ final class BenchCommand implements Callable<Integer> {
                 previous = median;
             }
         }
+    }
+
+    /** {@return the JVM's total JIT compilation time so far in milliseconds, or -1 when it does not say} */
+    static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     private static void pass(Module net, Tensor x, Device dev) {

@@ -92,6 +92,25 @@ class ExportBenchCommandTest {
     }
 
     @Test
+    void theWarmUpWaitsForTheJitToBeQuiet() {
+        Runnable pass = () -> { // 2 ms of busy work, as steady as a pass can be
+            long end = System.nanoTime() + 2_000_000;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        };
+        long start = System.nanoTime();
+        long[] calls = {0};
+        // the "JIT" compiles for the first 4.5 s
+        BenchCommand.Warmup busy = BenchCommand.Warmup.untilSteady(pass,
+                () -> System.nanoTime() - start < 4_500_000_000L ? 100 * ++calls[0] : 100 * calls[0]);
+        assertTrue(busy.steady() && busy.seconds() >= 4.5, busy.toString());
+        BenchCommand.Warmup unknown = BenchCommand.Warmup.untilSteady(pass, () -> -1);
+        assertTrue(unknown.steady() && unknown.seconds() >= BenchCommand.Warmup.MIN_SECONDS,
+                "unknown JIT time: the times alone decide, " + unknown);
+    }
+
+    @Test
     void benchJson() {
         Run r = Run.of("bench", "--model", "unet-plus", "--base", "8", "--up", "us", "--batch", "1", "--size", "32",
                 "--warmup", "1", "--repeats", "2", "--json", "--threads", String.valueOf(Parallel.threads()));
