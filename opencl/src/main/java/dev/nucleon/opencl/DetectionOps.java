@@ -80,19 +80,9 @@ final class DetectionOps {
                     classes != null ? classes : boxes, classes != null ? 1 : 0, n, words, iouThreshold, mask, total);
             float[] halves = new float[Math.toIntExact(2 * total)];
             download.read(mask, halves);
-            return join(halves);
+            return NmsLoops.joinHalves(halves);
         } finally {
             mask.release();
         }
-    }
-
-    /** 64-bit words from their two halves, stored as the raw bits of consecutive floats (low half first). */
-    static long[] join(float[] halves) {
-        long[] words = new long[halves.length / 2];
-        for (int k = 0; k < words.length; k++) {
-            words[k] = Integer.toUnsignedLong(Float.floatToRawIntBits(halves[2 * k]))
-                    | (long) Float.floatToRawIntBits(halves[2 * k + 1]) << 32;
-        }
-        return words;
     }
 }

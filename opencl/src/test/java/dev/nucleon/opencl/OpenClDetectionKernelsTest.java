@@ -45,7 +45,7 @@ class OpenClDetectionKernelsTest {
             halves[2 * k] = Float.intBitsToFloat((int) words[k]);
             halves[2 * k + 1] = Float.intBitsToFloat((int) (words[k] >>> 32));
         }
-        assertArrayEquals(words, DetectionOps.join(halves));
+        assertArrayEquals(words, NmsLoops.joinHalves(halves));
     }
 
     @Test

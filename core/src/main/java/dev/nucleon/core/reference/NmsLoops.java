@@ -89,4 +89,20 @@ public final class NmsLoops {
         }
         return java.util.Arrays.copyOf(keep, kept);
     }
+
+    /**
+     * {@return 64-bit mask words from their halves}, as a device backend downloads them: word k is the raw bits of
+     * halves[2k] (bits 0…31) and halves[2k + 1] (bits 32…63), each half a uint32 stored in a float's place (read with
+     * {@link Float#floatToRawIntBits}, so half-words that spell a NaN survive).
+     *
+     * @param halves 2·words floats
+     */
+    public static long[] joinHalves(float[] halves) {
+        long[] words = new long[halves.length / 2];
+        for (int k = 0; k < words.length; k++) {
+            words[k] = Integer.toUnsignedLong(Float.floatToRawIntBits(halves[2 * k]))
+                    | (long) Float.floatToRawIntBits(halves[2 * k + 1]) << 32;
+        }
+        return words;
+    }
 }
