@@ -9,6 +9,7 @@ import dev.nucleon.core.Device;
 import dev.nucleon.core.backend.PoolGeometry;
 import dev.nucleon.core.backend.RandomDistribution;
 import dev.nucleon.core.backend.ReduceOp;
+import dev.nucleon.core.backend.RoiAlignGeometry;
 import dev.nucleon.core.backend.SgdStep;
 import dev.nucleon.core.backend.Storage;
 import dev.nucleon.core.backend.UnaryOp;
@@ -21,7 +22,7 @@ import java.util.Locale;
 /**
  * {@link Backend} on one NVIDIA GPU. Memory operations are here; every compute op is one call into its
  * family ({@link ElementwiseOps}, {@link ReductionOps}, {@link LayoutOps}, {@link PoolingOps},
- * {@link GemmOps}, {@link ConvOps}, {@link NormalizationOps}), which picks a kernel of the matching
+ * {@link GemmOps}, {@link ConvOps}, {@link NormalizationOps}, {@link DetectionOps}), which picks a kernel of the matching
  * {@code .cu} file and its launch shape. Every call only enqueues work on the device's stream;
  * {@link #download} and {@link #synchronize()} are the points where the host waits.
  */
@@ -40,6 +41,7 @@ public final class CudaBackend implements Backend {
     private final GemmOps gemm;
     private final ConvOps conv;
     private final NormalizationOps normalization;
+    private final DetectionOps detection;
 
     /** The backend of {@code device} ({@code cuda:N}), which is the driver's device {@code ordinal} (see CudaProbe). */
     CudaBackend(Device device, int ordinal) {
@@ -51,6 +53,7 @@ public final class CudaBackend implements Backend {
         this.gemm = new GemmOps(context);
         this.conv = new ConvOps(context);
         this.normalization = new NormalizationOps(context);
+        this.detection = new DetectionOps(this);
     }
 
     CudaContext context() {
@@ -320,5 +323,22 @@ public final class CudaBackend implements Backend {
     public void copyRegion(Storage src, int[] srcShape, int[] srcStart, Storage dst, int[] dstShape, int[] dstStart,
                            int[] region, boolean accumulate) {
         layout.copyRegion(cuda(src), srcShape, srcStart, cuda(dst), dstShape, dstStart, region, accumulate);
+    }
+
+    // ----- detection ---------------------------------------------------------------------------
+
+    @Override
+    public void roiAlign(RoiAlignGeometry g, Storage x, Storage rois, Storage y) {
+        detection.roiAlign(g, cuda(x), cuda(rois), cuda(y));
+    }
+
+    @Override
+    public void roiAlignBackward(RoiAlignGeometry g, Storage rois, Storage gy, Storage gx) {
+        detection.roiAlignBackward(g, cuda(rois), cuda(gy), cuda(gx));
+    }
+
+    @Override
+    public long[] nmsMask(Storage boxes, Storage classes, int n, float iouThreshold) {
+        return detection.nmsMask(cuda(boxes), classes == null ? null : cuda(classes), n, iouThreshold);
     }
 }

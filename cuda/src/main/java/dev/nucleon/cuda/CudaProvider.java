@@ -69,6 +69,6 @@ public final class CudaProvider implements BackendProvider {
     /** Every kernel the Java side launches, family by family. */
     static List<Kernel> kernels() {
         return Stream.of(ElementwiseOps.KERNELS, ReductionOps.KERNELS, LayoutOps.KERNELS, PoolingOps.KERNELS,
-                GemmOps.KERNELS, ConvOps.KERNELS, NormalizationOps.KERNELS).flatMap(List::stream).toList();
+                GemmOps.KERNELS, ConvOps.KERNELS, NormalizationOps.KERNELS, DetectionOps.KERNELS).flatMap(List::stream).toList();
     }
 }

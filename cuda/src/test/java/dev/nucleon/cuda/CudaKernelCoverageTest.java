@@ -31,8 +31,6 @@ class CudaKernelCoverageTest {
                 "conv2d/6",                  // conv2d, then the epilogue as a unary op
                 "conv2d/7",                  // joins the channel parts, then conv2d
                 "convTranspose2d/6",         // conv2dBackwardData, bias and epilogue as elementwise ops
-                "roiAlign/4",                // host round trip; CUDA kernels for RoIAlign: issue 21, later
-                "roiAlignBackward/4",
                 "gather/7",                  // one copyStrided per index
                 "scatterAdd/7"),
                 inherited);

@@ -152,7 +152,7 @@ class HostEmulationTest {
         return v;
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (Path.of(dir, program).toFile().canExecute()) {
                 return true;

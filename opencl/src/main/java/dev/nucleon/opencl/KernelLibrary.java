@@ -28,7 +28,7 @@ final class KernelLibrary {
 
     /** The programs: a kernel family's {@code .cl} file each, and the variants of {@link #VARIANTS}. */
     static final List<String> PROGRAMS = List.of("layout", "elementwise", "reduce", "gemm", "conv", "conv_narrow", "pool",
-            "normalization");
+            "normalization", "detection");
 
     /**
      * Programs built from another family's file with extra build options: {@code conv_narrow} is conv.cl with one

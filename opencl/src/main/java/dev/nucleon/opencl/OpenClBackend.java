@@ -9,6 +9,7 @@ import dev.nucleon.core.backend.ConvGeometry;
 import dev.nucleon.core.backend.Epilogue;
 import dev.nucleon.core.backend.PoolGeometry;
 import dev.nucleon.core.backend.ReduceOp;
+import dev.nucleon.core.backend.RoiAlignGeometry;
 import dev.nucleon.core.backend.SgdStep;
 import dev.nucleon.core.backend.Storage;
 import dev.nucleon.core.backend.UnaryOp;
@@ -26,7 +27,8 @@ import java.util.Locale;
  * driver call replaces a chain: fill and copy (driver calls), the unary backward, the fused optimizer steps, the
  * convolution's forward pass (an implicit GEMM with the bias and activation fused) and both backward passes
  * ({@code conv.cl}), the pooling forward passes and the max-pooling backward pass ({@code pool.cl}), and the
- * batch statistics and the batch-norm forward and backward passes ({@code normalization.cl}). Everything else (the
+ * batch statistics and the batch-norm forward and backward passes ({@code normalization.cl}), and the detection ops:
+ * RoIAlign forward and backward and the NMS suppression mask ({@code detection.cl}). Everything else (the
  * average-pooling backward, softmax, losses, upsampling) runs the composed defaults of {@code dev.nucleon.core.composed}
  * on these kernels.
  *
@@ -46,6 +48,7 @@ public final class OpenClBackend implements Backend {
     private final ConvOps conv;
     private final PoolingOps pooling;
     private final NormalizationOps normalization;
+    private final DetectionOps detection;
 
     OpenClBackend(Device device, OpenClProbe.Found found) {
         this.context = new OpenClContext(device, found);
@@ -57,6 +60,8 @@ public final class OpenClBackend implements Backend {
         this.conv = new ConvOps(context, reductions, size -> new OpenClStorage(this, size));
         this.pooling = new PoolingOps(context, s -> fill(s, 0f));
         this.normalization = new NormalizationOps(context, size -> new OpenClStorage(this, size));
+        this.detection = new DetectionOps(context, s -> fill(s, 0f), size -> new OpenClStorage(this, size),
+                (source, target) -> download(source, 0, target, 0, target.length));
     }
 
     OpenClContext context() {
@@ -278,5 +283,22 @@ public final class OpenClBackend implements Backend {
     @Override
     public void sgdUpdate(Storage theta, Storage grad, Storage buffer, SgdStep step) {
         elementwise.sgdUpdate(cl(theta), cl(grad), buffer == null ? null : cl(buffer), step);
+    }
+
+    // ----- detection ---------------------------------------------------------------------------
+
+    @Override
+    public void roiAlign(RoiAlignGeometry g, Storage x, Storage rois, Storage y) {
+        detection.roiAlign(g, cl(x), cl(rois), cl(y));
+    }
+
+    @Override
+    public void roiAlignBackward(RoiAlignGeometry g, Storage rois, Storage gy, Storage gx) {
+        detection.roiAlignBackward(g, cl(rois), cl(gy), cl(gx));
+    }
+
+    @Override
+    public long[] nmsMask(Storage boxes, Storage classes, int n, float iouThreshold) {
+        return detection.nmsMask(cl(boxes), classes == null ? null : cl(classes), n, iouThreshold);
     }
 }

@@ -46,7 +46,8 @@ class OpenClKernelTablesTest {
                 {"normalization", "batch_norm_forward"}, {"conv", "conv2d_backward_data"},
                 {"conv", "conv2d_backward_weight"}, {"pool", "max_pool2d_backward"}, {"pool", "max_pool2d_backward_windows"},
                 {"normalization", "batch_norm_backward_sums"}, {"normalization", "batch_norm_backward_data"},
-                {"normalization", "batch_norm_statistics"}};
+                {"normalization", "batch_norm_statistics"}, {"detection", "roi_align_forward"},
+                {"detection", "roi_align_backward"}, {"detection", "nms_mask"}};
         for (String[] k : kernels) {
             assertTrue(KernelLibrary.PROGRAMS.contains(k[0]), k[0]);
             assertTrue(KernelLibrary.source(k[0]).contains("__kernel void " + k[1] + "("), k[0] + ".cl: " + k[1]);

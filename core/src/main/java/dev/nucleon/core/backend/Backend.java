@@ -10,6 +10,7 @@ import dev.nucleon.core.composed.ComposedNormalization;
 import dev.nucleon.core.composed.ComposedOptimizers;
 import dev.nucleon.core.composed.ComposedPooling;
 import dev.nucleon.core.composed.ComposedIndexing;
+import dev.nucleon.core.composed.ComposedNms;
 import dev.nucleon.core.composed.ComposedRoiAlign;
 
 /**
@@ -654,7 +655,8 @@ public interface Backend {
 
     /**
      * y = RoIAlign of x over the regions; the formula is in {@link RoiAlignGeometry}. (default: a round trip to
-     * the host running {@code RoiAlignLoops}; reads x and the regions back)
+     * the host running {@code RoiAlignLoops}; reads x and the regions back. OpenCL and CUDA: one work-item per
+     * element of y)
      *
      * @param g    the sizes
      * @param x    the feature map (N, C, H, W)
@@ -667,7 +669,13 @@ public interface Backend {
 
     /**
      * gx = ∂(roiAlign)/∂x applied to gy: each output's gradient shared among the four neighbours of each of its
-     * samples with the bilinear weights. (default: a round trip to the host)
+     * samples with the bilinear weights:
+     * <pre>
+     *   gx[b, c, yy, xx] = Σ_{r: batch(r) = b} Σ_{ph, pw} Σ_{samples s of bin (ph, pw)} w_s(yy, xx) · gy[r, c, ph, pw] / count_r
+     * </pre>
+     * with w_s the bilinear weight sample s gives neighbour (yy, xx) and count_r = max(1, gridH·gridW).
+     * (default: a round trip to the host. OpenCL and CUDA: zero-fill, then one work-item per element of gy adding
+     * its shares with float atomic adds: the sums' order, and so their last bits, vary from run to run)
      *
      * @param g    the sizes
      * @param rois the regions (R, 5)
@@ -676,6 +684,27 @@ public interface Backend {
      */
     default void roiAlignBackward(RoiAlignGeometry g, Storage rois, Storage gy, Storage gx) {
         ComposedRoiAlign.backward(this, g, rois, gy, gx);
+    }
+
+    /**
+     * The suppression bitmask of greedy non-maximum suppression (torchvision's CUDA {@code nms} does the same), for
+     * n boxes already sorted by descending score: row i holds {@code words = ⌈n / 64⌉} 64-bit words, and bit
+     * (j mod 64) of {@code mask[i·words + j/64]} is set iff
+     * <pre>
+     *   j &gt; i  and  class[j] = class[i]  and  IoU(box i, box j) &gt; iouThreshold
+     * </pre>
+     * with IoU computed in float exactly as {@code NmsLoops.iou} computes it (a NaN IoU sets no bit). The greedy scan
+     * over the rows ({@code NmsLoops.greedyScan}) then runs on the host. (default: a round trip to the host running
+     * {@code NmsLoops.suppressionMask}; reads the boxes and classes back)
+     *
+     * @param boxes        (n, 4) = x1, y1, x2, y2, highest score first
+     * @param classes      n class labels as whole-number floats (exact: below 2²⁴), or null for one class
+     * @param n            the number of boxes, ≥ 1
+     * @param iouThreshold the IoU above which box i suppresses a later box j
+     * @return the mask, n·⌈n / 64⌉ words, row-major, on the host
+     */
+    default long[] nmsMask(Storage boxes, Storage classes, int n, float iouThreshold) {
+        return ComposedNms.mask(this, boxes, classes, n, iouThreshold);
     }
 
     /**

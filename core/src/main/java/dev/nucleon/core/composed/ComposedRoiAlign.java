@@ -9,7 +9,8 @@ import dev.nucleon.core.reference.RoiAlignLoops;
  * RoIAlign's default: not a composition but a round trip to the host. The feature map, the regions (and for the
  * backward pass the output gradient) are read back, {@link RoiAlignLoops} runs there, and the result is uploaded.
  * Correct on every backend and slow on a device (it moves the whole feature map twice); a device backend
- * overrides {@link Backend#roiAlign} and {@link Backend#roiAlignBackward} with a kernel (CUDA: not yet, issue 21).
+ * overrides {@link Backend#roiAlign} and {@link Backend#roiAlignBackward} with a kernel (OpenCL: detection.cl,
+ * CUDA: detection.cu).
  *
  * <p>Why not primitives: the bilinear sampling is separable, y_r,c = A_y(r) · x_b,c · A_x(r)ᵀ with per-region
  * interpolation matrices, so two batched {@link Backend#matmul}s per image would do — but over the whole H×W

@@ -5,7 +5,11 @@ import dev.nucleon.core.Shape;
 import dev.nucleon.core.Tensor;
 import dev.nucleon.core.backend.BinaryOp;
 
+import dev.nucleon.core.reference.NmsLoops;
+
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Axis-aligned boxes (x1, y1, x2, y2), as torchvision's {@code ops.boxes}: the pairwise IoU matrix and non-maximum
@@ -62,18 +66,14 @@ public final class Boxes {
      * @return |i ∩ j| / (|i| + |j| − |i ∩ j|)
      */
     public static float iou(float[] boxes, int i, int j) {
-        float areaI = (boxes[4 * i + 2] - boxes[4 * i]) * (boxes[4 * i + 3] - boxes[4 * i + 1]);
-        float areaJ = (boxes[4 * j + 2] - boxes[4 * j]) * (boxes[4 * j + 3] - boxes[4 * j + 1]);
-        float w = Math.max(0f, Math.min(boxes[4 * i + 2], boxes[4 * j + 2]) - Math.max(boxes[4 * i], boxes[4 * j]));
-        float h = Math.max(0f, Math.min(boxes[4 * i + 3], boxes[4 * j + 3]) - Math.max(boxes[4 * i + 1], boxes[4 * j + 1]));
-        float inter = w * h;
-        return inter / (areaI + areaJ - inter);
+        return NmsLoops.iou(boxes, i, j);
     }
 
     /**
      * {@return the indices of the boxes non-maximum suppression keeps, highest score first}: boxes are visited in
      * decreasing score (equal scores in index order), and each kept box removes every later box whose IoU with it
-     * is above the threshold (torchvision's {@code nms}). Reads the boxes and scores back to the host.
+     * is above the threshold (torchvision's {@code nms}). Reads the boxes and scores back to the host; on a device,
+     * the boxes stay there and only the scores and the suppression bitmask come back ({@link #batchedNmsByMask}).
      *
      * @param boxes        (N, 4)
      * @param scores       (N)
@@ -99,7 +99,64 @@ public final class Boxes {
             throw new IllegalArgumentException("nms: scores must be (" + boxes.size(0) + "), got "
                     + Shape.str(scores.shape()));
         }
-        return batchedNms(boxes.toArray(), scores.toArray(), classes, iouThreshold);
+        if (boxes.device().isCpu()) {
+            return batchedNms(boxes.toArray(), scores.toArray(), classes, iouThreshold);
+        }
+        return batchedNmsByMask(boxes, scores, classes, iouThreshold);
+    }
+
+    /**
+     * {@link #batchedNms(Tensor, Tensor, int[], float)} as torchvision's CUDA kernel runs it, the path
+     * {@code batchedNms} takes for tensors on a device (public so the conformance suite runs it on every backend):
+     * the scores are read back and ordered on the host ({@link Indexing#topK}: descending, ties by index), the boxes
+     * are gathered into that order on their device, the device computes the suppression bitmask
+     * ({@code Backend.nmsMask}: one 64-bit word per (box, 64 later boxes)), and the host scans it greedily
+     * ({@link NmsLoops#greedyScan}). Classes are renumbered 0, 1, … (exact in float) and compared in the mask
+     * instead of offsetting the boxes per class (torchvision's {@code batched_nms} trick), whose shifted coordinates
+     * would round differently from the host path's. Keeps exactly the indices the host path keeps.
+     *
+     * @param boxes        (N, 4)
+     * @param scores       (N)
+     * @param classes      N labels, or null for one class
+     * @param iouThreshold the IoU above which a box is dropped
+     * @return the kept indices, highest score first
+     * @throws IllegalArgumentException when the shapes disagree
+     */
+    public static int[] batchedNmsByMask(Tensor boxes, Tensor scores, int[] classes, float iouThreshold) {
+        requireBoxes("nms", "boxes", boxes);
+        int n = boxes.size(0);
+        if (scores.rank() != 1 || scores.size(0) != n || (classes != null && classes.length != n)) {
+            throw new IllegalArgumentException("nms: boxes " + Shape.str(boxes.shape()) + ", scores "
+                    + Shape.str(scores.shape()) + (classes == null ? "" : ", " + classes.length + " classes")
+                    + ": the counts must agree");
+        }
+        Arithmetic.requireSameDevice("nms", boxes, scores);
+        if (n == 0) {
+            return new int[0];
+        }
+        int[] order = Indexing.topK(scores.toArray(), n);
+        int[] kept;
+        try (var scope = Autograd.noGrad()) {
+            Tensor sorted = Indexing.gather(boxes.detach(), 0, order);
+            Tensor labels = classes == null ? null : Tensor.of(renumber(classes, order), n).to(boxes.device());
+            long[] mask = boxes.backend().nmsMask(sorted.storage(), labels == null ? null : labels.storage(), n,
+                    iouThreshold);
+            kept = NmsLoops.greedyScan(mask, n);
+        }
+        for (int k = 0; k < kept.length; k++) {
+            kept[k] = order[kept[k]];
+        }
+        return kept;
+    }
+
+    /** classes[order[a]] for every a, each distinct label replaced by its rank of first appearance (0, 1, …). */
+    private static float[] renumber(int[] classes, int[] order) {
+        Map<Integer, Integer> ids = new HashMap<>();
+        float[] out = new float[order.length];
+        for (int a = 0; a < order.length; a++) {
+            out[a] = ids.computeIfAbsent(classes[order[a]], c -> ids.size());
+        }
+        return out;
     }
 
     /**

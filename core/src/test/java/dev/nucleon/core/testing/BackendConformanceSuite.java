@@ -1038,7 +1038,7 @@ public abstract class BackendConformanceSuite {
 
     @TestFactory
     Stream<DynamicTest> detectionOps() {
-        return Stream.of(DetectionOpCases.roiAlignCases(device()), DetectionOpCases.indexingCases(device()),
+        return Stream.of(DetectionOpCases.roiAlignCases(device()), DetectionOpCases.roiAlignRandomCases(device()), DetectionOpCases.indexingCases(device()),
                 DetectionOpCases.boxCases(device()), DetectionOpCases.behaviourCases(device())).flatMap(s -> s);
     }
 

@@ -2,7 +2,12 @@ package dev.nucleon.core.testing;
 
 import dev.nucleon.core.Device;
 import dev.nucleon.core.Tensor;
+import dev.nucleon.core.backend.Backend;
+import dev.nucleon.core.backend.Backends;
+import dev.nucleon.core.backend.RoiAlignGeometry;
 import dev.nucleon.core.ops.Boxes;
+import dev.nucleon.core.reference.NmsLoops;
+import dev.nucleon.core.reference.RoiAlignLoops;
 import dev.nucleon.core.ops.Indexing;
 import dev.nucleon.core.ops.RoiAlign;
 import org.junit.jupiter.api.DynamicTest;
@@ -64,6 +69,87 @@ final class DetectionOpCases {
         checks.add(roiAlign("one region, one channel, 1x1 output", new int[] {1, 1, 5, 5},
                 new float[] {0, 0.5f, 1.5f, 3.5f, 4.25f}, 1, 1, 1f, 0, true));
         return checks.stream().map(c -> DynamicTest.dynamicTest("roi_align " + c.name(), () -> c.run(device)));
+    }
+
+    /**
+     * The backend's {@code roiAlign} and {@code roiAlignBackward} called directly on random maps, gradients and
+     * regions (corners anywhere in −4 … size + 4 of the image, so many lie partly outside the map; some smaller than a
+     * pixel; some reversed), both {@code aligned} values, sampling ratios 0 (adaptive) and 1 … 3, scales 1/2 … 2, and
+     * no regions at all: against {@link RoiAlignLoops} on the host. The backward pass is compared after a zero fill
+     * of gx with NaN on the device beforehand (it must write every element).
+     */
+    static Stream<DynamicTest> roiAlignRandomCases(Device device) {
+        List<DynamicTest> tests = new ArrayList<>();
+        int seed = 0;
+        for (boolean aligned : new boolean[] {false, true}) {
+            for (int sampling : new int[] {0, 1, 2, 3}) {
+                for (int rois : sampling == 2 ? new int[] {0, 9} : new int[] {9}) {
+                    int s = seed++;
+                    String name = "roi_align " + rois + " random regions, sampling " + sampling
+                            + (aligned ? ", aligned" : "") + " = RoiAlignLoops (forward, backward)";
+                    tests.add(DynamicTest.dynamicTest(name, () -> checkRoiAlignRandom(device, s, rois, sampling, aligned)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void checkRoiAlignRandom(Device device, int seed, int r, int sampling, boolean aligned) {
+        SplittableRandom g = new SplittableRandom(1000 + seed);
+        int n = 2, c = 3, h = 7 + g.nextInt(5), w = 6 + g.nextInt(6), outH = 1 + g.nextInt(4), outW = 1 + g.nextInt(4);
+        float scale = new float[] {0.5f, 1f, 1.25f, 2f}[g.nextInt(4)];
+        float[] x = new float[n * c * h * w];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (g.nextDouble() * 2 - 1);
+        }
+        float imageH = h / scale, imageW = w / scale;
+        float[] rois = new float[5 * r];
+        for (int i = 0; i < r; i++) {
+            rois[5 * i] = g.nextInt(n);
+            for (int k = 0; k < 4; k++) {
+                double extent = k % 2 == 0 ? imageW : imageH;
+                rois[5 * i + 1 + k] = (float) (g.nextDouble() * (extent + 8) - 4);
+            }
+            if (i % 3 == 0) {                                                    // smaller than a pixel
+                rois[5 * i + 3] = rois[5 * i + 1] + 0.3f;
+                rois[5 * i + 4] = rois[5 * i + 2] + 0.2f;
+            }
+        }
+        float[] gy = new float[r * c * outH * outW];
+        for (int i = 0; i < gy.length; i++) {
+            gy[i] = (float) (g.nextDouble() * 2 - 1);
+        }
+        RoiAlignGeometry geometry = new RoiAlignGeometry(n, c, h, w, r, outH, outW, scale, sampling, aligned);
+        float[] expected = new float[gy.length];
+        RoiAlignLoops.forward(geometry, x, rois, expected);
+        float[] expectedGrad = new float[x.length];
+        RoiAlignLoops.backward(geometry, rois, gy, expectedGrad);
+
+        Backend backend = Backends.get(device);
+        Tensor xt = Tensor.of(x, n, c, h, w).to(device);
+        Tensor rt = Tensor.of(rois, r, 5).to(device);
+        Tensor yt = Tensor.full(Float.NaN, r, c, outH, outW).to(device);
+        Tensor gyt = Tensor.of(gy, r, c, outH, outW).to(device);
+        Tensor gxt = Tensor.full(Float.NaN, n, c, h, w).to(device);
+        if (r > 0) {
+            backend.roiAlign(geometry, xt.storage(), rt.storage(), yt.storage());
+        }
+        backend.roiAlignBackward(geometry, rt.storage(), gyt.storage(), gxt.storage());
+        float[] y = yt.toArray();
+        float[] gx = gxt.toArray();
+        for (int i = 0; i < y.length; i++) {
+            assertEquals(expected[i], y[i], 1e-5f * (1 + Math.abs(expected[i])), "y[" + i + "] of " + geometry);
+        }
+        for (int i = 0; i < gx.length; i++) {
+            assertEquals(expectedGrad[i], gx[i], 1e-5f * (1 + Math.abs(expectedGrad[i])), "gx[" + i + "] of " + geometry);
+        }
+        if (r > 0) {                                                             // not vacuous: samples landed
+            double mass = 0;
+            for (float v : expectedGrad) {
+                mass += Math.abs(v);
+            }
+            assertTrue(mass > 0, "no region of " + geometry + " touches the map");
+        }
     }
 
     static Stream<DynamicTest> indexingCases(Device device) {
@@ -150,6 +236,13 @@ final class DetectionOpCases {
                 }
             }
         }
+        for (int n : new int[] {1, 63, 64, 65, 200}) {
+            for (boolean perClass : new boolean[] {false, true}) {
+                String name = "nms by the backend's mask, " + n + " boxes (duplicates, zero-area, tied scores"
+                        + (perClass ? ", 4 classes" : "") + ") = host path";
+                tests.add(DynamicTest.dynamicTest(name, () -> checkMaskNms(device, n, perClass, name)));
+            }
+        }
         tests.add(DynamicTest.dynamicTest("nms keeps the first of equal boxes with equal scores, drops the rest", () -> {
             float[] boxes = {0, 0, 2, 2, 0, 0, 2, 2, 5, 5, 6, 6, 0, 0, 2, 2};
             int[] keep = Boxes.nms(Tensor.of(boxes, 4, 4).to(device), Tensor.of(new float[] {0.5f, 0.9f, 0.1f, 0.9f}, 4)
@@ -180,6 +273,57 @@ final class DetectionOpCases {
             }
         }));
         return tests.stream();
+    }
+
+    /**
+     * Random boxes with exact duplicates, zero-area boxes (a point, a segment), a NaN-free but degenerate pair
+     * (two identical points: union 0, IoU NaN) and tied scores: the backend's {@code nmsMask} equals the host's
+     * {@link NmsLoops#suppressionMask} bit for bit, and {@link Boxes#batchedNmsByMask} keeps exactly the host
+     * path's indices, at three thresholds (0 included: any overlap suppresses).
+     */
+    private static void checkMaskNms(Device device, int n, boolean perClass, String name) {
+        SplittableRandom g = new SplittableRandom(n * 131L + (perClass ? 1 : 0));
+        float[] boxes = randomBoxes(g, n, 20, 12);
+        float[] scores = new float[n];
+        int[] classes = perClass ? new int[n] : null;
+        for (int i = 0; i < n; i++) {
+            scores[i] = Math.round(g.nextDouble() * 10) / 10f;
+            if (perClass) {
+                classes[i] = 1000 * g.nextInt(4) - 7;                        // labels far apart, negative too
+            }
+            int kind = g.nextInt(10);
+            if (kind == 0 && i > 0) {                                        // a duplicate of an earlier box
+                int k = g.nextInt(i);
+                System.arraycopy(boxes, 4 * k, boxes, 4 * i, 4);
+                if (g.nextBoolean()) {
+                    scores[i] = scores[k];
+                }
+            } else if (kind == 1) {                                          // a point
+                boxes[4 * i + 2] = boxes[4 * i];
+                boxes[4 * i + 3] = boxes[4 * i + 1];
+            } else if (kind == 2) {                                          // a horizontal segment
+                boxes[4 * i + 3] = boxes[4 * i + 1];
+            }
+        }
+        Backend backend = Backends.get(device);
+        Tensor b = Tensor.of(boxes, n, 4).to(device);
+        Tensor s = Tensor.of(scores, n).to(device);
+        for (float threshold : new float[] {0f, 0.4f, 0.75f}) {
+            int[] expected = Boxes.batchedNms(boxes, scores, classes, threshold);
+            assertArrayEquals(expected, Boxes.batchedNmsByMask(b, s, classes, threshold), name + ", IoU > " + threshold);
+            assertArrayEquals(expected, Boxes.batchedNms(b, s, classes, threshold), name + ", IoU > " + threshold);
+            float[] labels = null;
+            if (perClass) {
+                labels = new float[n];
+                for (int i = 0; i < n; i++) {
+                    labels[i] = classes[i];
+                }
+            }
+            long[] mask = backend.nmsMask(b.storage(), labels == null ? null : Tensor.of(labels, n).to(device).storage(),
+                    n, threshold);
+            assertArrayEquals(NmsLoops.suppressionMask(boxes, labels, n, threshold), mask,
+                    name + ", IoU > " + threshold + ": the mask (unsorted boxes)");
+        }
     }
 
     static Stream<DynamicTest> behaviourCases(Device device) {
