@@ -425,8 +425,8 @@ public final class Predictor {
      * images to it whole, gray ones (one channel, or three equal channels) stay here. The choice is made per image
      * from its pixels alone, so every image of a batch gets the model made for its kind. Every setter called on this
      * predictor from now on is applied to it too (a model file's own settings, read when it was loaded, hold until
-     * then). Not used by {@link #segmentInput} or {@link #forwardTiles}, which see converted input, so images
-     * streamed in bands (over 16.8 megapixels) are segmented by this model.
+     * then). Not used by {@link #segmentInput} or {@link #forwardTiles}, which see converted input; images streamed
+     * in bands (over 16.8 megapixels) are routed by the same rule on their decoded samples.
      *
      * @param colour a predictor for colour images (not a detector, without a colour model of its own), or null for
      *               none

@@ -215,6 +215,46 @@ class StreamedSegmentationTest {
     }
 
     @Test
+    void aStreamedColourImageGoesToTheColourModelAndAGrayOneStays() throws IOException {
+        BufferedImage gray = blobs(260, 300, 6);
+        BufferedImage rgb = new BufferedImage(260, 300, BufferedImage.TYPE_INT_RGB);
+        BufferedImage tinted = new BufferedImage(260, 300, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 300; y++) {
+            for (int x = 0; x < 260; x++) {
+                int v = gray.getRaster().getSample(x, y, 0);
+                rgb.setRGB(x, y, v << 16 | v << 8 | v);
+                tinted.setRGB(x, y, v << 16 | v << 8 | Math.max(0, v - 40)); // blue lowered: a colour image
+            }
+        }
+        Conv2d wide = (Conv2d) ((Sequential) blobDetector()).get(0);
+        wide.bias().assign(Tensor.of(new float[] {-3f}, 1)); // a lower threshold: other labels than blobDetector's
+        Predictor colour = new Predictor(new Sequential(wide, new Sigmoid()).eval(), NetworkInput.NAME, Head.FOREGROUND)
+                .blendedTiles(64, 16);
+        Predictor main = new Predictor(blobDetector(), NetworkInput.NAME, Head.FOREGROUND).blendedTiles(64, 16);
+        Predictor pair = new Predictor(blobDetector(), NetworkInput.NAME, Head.FOREGROUND).colourModel(colour)
+                .blendedTiles(64, 16);
+        assertTrue(StreamedSegmentation.isColour(tinted.getRaster()));
+        assertTrue(!StreamedSegmentation.isColour(rgb.getRaster()) && !StreamedSegmentation.isColour(gray.getRaster()));
+        for (BufferedImage img : new BufferedImage[] {tinted, rgb}) {
+            Path file = png(img, "img.png");
+            Predictor alone = img == tinted ? colour : main;
+            LabelImage want = ImageFileReader.readLabels(StreamedSegmentation.segmentFile(alone, file,
+                    dir.resolve("a_labels.png"), dir.resolve("a_overlay.png"), dir.resolve("a.csv")).labelsFile());
+            LabelImage got = ImageFileReader.readLabels(StreamedSegmentation.segmentFile(pair, file,
+                    dir.resolve("b_labels.png"), dir.resolve("b_overlay.png"), dir.resolve("b.csv")).labelsFile());
+            assertEquals(want, got, img == tinted ? "colour image: the colour model" : "gray as RGB: the main model");
+        }
+        LabelImage mainLabels = ImageFileReader.readLabels(dir.resolve("a_labels.png"));
+        Path file = png(tinted, "tinted.png");
+        LabelImage viaMain = ImageFileReader.readLabels(StreamedSegmentation.segmentFile(main, file,
+                dir.resolve("c_labels.png"), dir.resolve("c_overlay.png"), dir.resolve("c.csv")).labelsFile());
+        LabelImage viaColour = ImageFileReader.readLabels(StreamedSegmentation.segmentFile(colour, file,
+                dir.resolve("d_labels.png"), dir.resolve("d_overlay.png"), dir.resolve("d.csv")).labelsFile());
+        assertTrue(!viaMain.equals(viaColour) && mainLabels.countLabels() > 0,
+                "the two networks give different labels, so the comparison above says which one ran");
+    }
+
+    @Test
     void segmentFileWritesLabelsOverlayAndMeasurements() throws IOException {
         Path file = png(blobs(260, 300, 5, 150), "img.png");
         Predictor p = new Predictor(blobDetector(), NetworkInput.NAME, Head.FOREGROUND).blendedTiles(64, 16);
