@@ -381,4 +381,34 @@ class SegmentSparkTest {
     static List<String> lines(String s) {
         return new ArrayList<>(s.lines().toList());
     }
+
+    /**
+     * A model file that names a colour model beside it (the bundled pair, copied to a folder): the job ships both to
+     * the executors, which load the pair, and a colour image gets the CLI's labels byte for byte.
+     */
+    @Test
+    @Order(10)
+    void aModelFileWithAColourModelIsShippedWithIt() throws IOException {
+        Path models = tmp.resolve("models");
+        Files.createDirectories(models);
+        for (String name : List.of("nuclei-default.safetensors", "nuclei-colour.safetensors")) {
+            try (java.io.InputStream r = dev.nucleon.segmentation.inference.Predictor.class
+                    .getResourceAsStream("/dev/nucleon/segmentation/models/" + name)) {
+                assertNotNull(r, name);
+                Files.copy(r, models.resolve(name));
+            }
+        }
+        String model = models.resolve("nuclei-default.safetensors").toString();
+        assertEquals(2, dev.nucleon.segmentation.inference.Predictor.filesOf(Path.of(model)).size());
+        Path one = tmp.resolve("in-colour");
+        Files.createDirectories(one.resolve("0121d675"));
+        Files.copy(samples().resolve("0121d675").resolve("image.png"), one.resolve("0121d675").resolve("image.png"));
+        Path cliCol = tmp.resolve("cli-colour"), sparkCol = tmp.resolve("spark-colour");
+        Result c = runCli("segment", one.toString(), "--out", cliCol.toString(), "--model", model, "--quiet");
+        assertEquals(0, c.exitCode(), c.toString());
+        Result s = runSpark(one.toString(), "--out", sparkCol.toString(), "--model", model, "--quiet");
+        assertEquals(0, s.exitCode(), s.toString());
+        assertArrayEquals(Files.readAllBytes(cliCol.resolve("0121d675_labels.png")),
+                Files.readAllBytes(sparkCol.resolve("0121d675_labels.png")));
+    }
 }

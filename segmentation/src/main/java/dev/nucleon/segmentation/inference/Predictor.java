@@ -312,7 +312,8 @@ public final class Predictor {
             other = sibling.read(name);
         } catch (IOException e) {
             throw new IOException(file.source() + ": its colour model " + name + " (" + META_COLOUR_MODEL
-                    + ") cannot be read: " + e.getMessage(), e);
+                    + ") cannot be read: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file "
+                    : "") + e.getMessage(), e);
         }
         if (other.metadata().containsKey(META_COLOUR_MODEL)) {
             throw new IOException(other.source() + ": bad model metadata: a colour model cannot name a colour model"
