@@ -1,6 +1,8 @@
 package dev.nucleon.cli;
 
+import dev.nucleon.nn.io.SafeTensors;
 import dev.nucleon.nn.onnx.OnnxExporter;
+import dev.nucleon.segmentation.inference.Predictor;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -64,6 +66,14 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("Wrote " + onnx + " (" + src.label + ", ONNX opset " + OnnxExporter.OPSET + ", input (N, "
                 + src.inChannels + ", H, W), " + Files.size(onnx) + " bytes)");
+        Path file = Path.of(model);
+        String colour = Files.isRegularFile(file)
+                ? SafeTensors.read(file).metadata().get(Predictor.META_COLOUR_MODEL) : null;
+        if (colour != null) { // the pair is two networks: say so rather than leave colour images to the wrong one
+            out.println("Note: " + model + " hands colour images to its colour model " + colour.trim()
+                    + ", a separate network not in this graph: export it with --model "
+                    + file.resolveSibling(colour.trim()));
+        }
         out.flush();
         return 0;
     }

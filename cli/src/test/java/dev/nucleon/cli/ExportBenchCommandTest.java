@@ -42,6 +42,14 @@ class ExportBenchCommandTest {
         Run r = Run.of("export", "--model", model.toString(), "--onnx", out.toString(), "--size", "32");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(Files.size(out) > 0, r.toString());
+        assertTrue(!r.out().contains("colour model"), r.toString());
+
+        Path pair = dir.resolve("pair.safetensors");
+        Checkpoint.save(pair, Presets.build("unet-plus", Map.of("base", 4, "up", "us")),
+                Map.of(dev.nucleon.segmentation.inference.Predictor.META_COLOUR_MODEL, "m.safetensors"));
+        Run p = Run.of("export", "--model", pair.toString(), "--onnx", dir.resolve("pair.onnx").toString(), "--size", "32");
+        assertEquals(0, p.exitCode(), p.toString());
+        assertTrue(p.out().contains("colour model m.safetensors") && p.out().contains("--model " + model), p.toString());
     }
 
     @Test
