@@ -421,9 +421,11 @@ public final class Predictor {
     }
 
     /**
-     * Sets the model that segments <b>colour</b> images (any pixel whose red, green and blue differ; an alpha plane
-     * is ignored) instead of this one: {@link #segment(FloatImage)} and {@link #output(FloatImage)} hand such
-     * images to it whole, gray ones (one channel, or three equal channels) stay here. The choice is made per image
+     * Sets the model that segments <b>colour</b> images instead of this one — stained, transmitted-light images:
+     * at least 5 % of the pixels off gray by more than 8 levels of 255, and a lit background (median luma ≥ 0.25),
+     * see {@link ColourRule} — {@link #segment(FloatImage)}, {@link #output(FloatImage)} and
+     * {@link #probability(FloatImage)} hand such images to it whole; gray ones (one channel, three equal or
+     * nearly equal channels) and dark false-colour fluorescence stay here. The choice is made per image
      * from its pixels alone, so every image of a batch gets the model made for its kind. Every setter called on this
      * predictor from now on is applied to it too (a model file's own settings, read when it was loaded, hold until
      * then). Not used by {@link #segmentInput} or {@link #forwardTiles}, which see converted input; images streamed
@@ -451,7 +453,7 @@ public final class Predictor {
     /** {@return the predictor that segments {@code image}: the colour model for a colour image when there is one} */
     private Predictor routeOf(FloatImage image) {
         Predictor c = colourModel;
-        return c != null && !image.isGrayscale(0f) ? c : this;
+        return c != null && ColourRule.isColour(image) ? c : this;
     }
 
     /** Applies a setter to the colour model as well, if there is one; returns this. */

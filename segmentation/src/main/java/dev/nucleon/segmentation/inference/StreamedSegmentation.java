@@ -148,7 +148,7 @@ final class StreamedSegmentation {
             throw new ImageFileException(file, "an image this large (" + header + ") is segmented by streaming, "
                     + "which reads 8- and 16-bit integer images without a palette");
         }
-        if (predictor.colourModel() != null && isColour(decoded.getRaster())) {
+        if (predictor.colourModel() != null && ColourRule.isColour(decoded.getRaster())) {
             predictor = predictor.colourModel(); // the Predictor's rule for whole images, on the decoded samples
         }
         if (!StreamedNetworkInput.streams(predictor.input())) {
@@ -161,31 +161,6 @@ final class StreamedSegmentation {
         StreamedOverlay.write(decoded, labels, overlayFile);
         MeasurementsCsv.write(image, rows, micronsPerPixel, measurementsFile);
         return new Result(rows, written, labels);
-    }
-
-    /**
-     * Whether a decoded raster is a colour image by {@link Predictor#colourModel(Predictor)}'s rule: three or more
-     * bands (a fourth, alpha, ignored) and a pixel whose first three samples are not all equal. Reads row by row and
-     * stops at the first such pixel.
-     *
-     * @param r a raster of integer samples
-     * @return true for a colour image
-     */
-    static boolean isColour(Raster r) {
-        if (r.getNumBands() < 3) {
-            return false;
-        }
-        int w = r.getWidth(), bands = r.getNumBands();
-        int[] row = new int[w * bands];
-        for (int y = 0; y < r.getHeight(); y++) {
-            r.getPixels(r.getMinX(), r.getMinY() + y, w, 1, row);
-            for (int i = 0; i < row.length; i += bands) {
-                if (row[i] != row[i + 1] || row[i] != row[i + 2]) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** {@return the instances of a decoded image, streamed (see the class comment)} */

@@ -290,7 +290,9 @@ class PredictorTest {
         }
         FloatImage grayImage = new FloatImage(48, 40, 1, gray);
         FloatImage grayAsRgb = new FloatImage(48, 40, 3, rgb.clone());
-        rgb[5] += 0.2f; // one pixel off gray: a colour image
+        for (int i = 0; i < gray.length; i++) { // blue lowered by a fifth: a stained-looking colour image
+            rgb[2 * gray.length + i] *= 0.8f;
+        }
         FloatImage colourImage = new FloatImage(48, 40, 3, rgb);
         assertArrayEquals(mainAlone.output(grayImage).data(), p.output(grayImage).data());
         assertArrayEquals(mainAlone.output(grayAsRgb).data(), p.output(grayAsRgb).data(), "three equal channels: gray");

@@ -221,9 +221,9 @@ class StreamedSegmentationTest {
         BufferedImage tinted = new BufferedImage(260, 300, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 300; y++) {
             for (int x = 0; x < 260; x++) {
-                int v = gray.getRaster().getSample(x, y, 0);
+                int v = 255 - gray.getRaster().getSample(x, y, 0); // dark nuclei on a lit background
                 rgb.setRGB(x, y, v << 16 | v << 8 | v);
-                tinted.setRGB(x, y, v << 16 | v << 8 | Math.max(0, v - 40)); // blue lowered: a colour image
+                tinted.setRGB(x, y, v << 16 | v << 8 | Math.max(0, v - 40)); // blue lowered: a stained colour image
             }
         }
         Conv2d wide = (Conv2d) ((Sequential) blobDetector()).get(0);
@@ -233,8 +233,8 @@ class StreamedSegmentationTest {
         Predictor main = new Predictor(blobDetector(), NetworkInput.NAME, Head.FOREGROUND).blendedTiles(64, 16);
         Predictor pair = new Predictor(blobDetector(), NetworkInput.NAME, Head.FOREGROUND).colourModel(colour)
                 .blendedTiles(64, 16);
-        assertTrue(StreamedSegmentation.isColour(tinted.getRaster()));
-        assertTrue(!StreamedSegmentation.isColour(rgb.getRaster()) && !StreamedSegmentation.isColour(gray.getRaster()));
+        assertTrue(ColourRule.isColour(tinted.getRaster()));
+        assertTrue(!ColourRule.isColour(rgb.getRaster()) && !ColourRule.isColour(gray.getRaster()));
         for (BufferedImage img : new BufferedImage[] {tinted, rgb}) {
             Path file = png(img, "img.png");
             Predictor alone = img == tinted ? colour : main;
