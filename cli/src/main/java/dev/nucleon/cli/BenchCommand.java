@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
  * with batch norm folded (as {@code Predictor} runs it). After the warm-up ({@code auto}: until the times are
  * steady, see {@link Warmup}), R timed forward passes on an (N, C, H, H) input under no-grad; each timed pass
  * includes, on CUDA, the input upload and the output download. With {@code auto}, timed passes that drift (their
- * halves' medians more than 10 % apart: a JIT compilation landed among them) are taken again, at most 5 times. Prints the median, best and 10th–90th percentile
- * milliseconds per patch, the spread (half the 10–90 range over the median) and patches per second.
+ * halves' medians more than 10 % apart: a JIT compilation landed among them) are taken again, at most 5 times.
+ * Prints the median, best and 10th–90th percentile milliseconds per patch, the spread (half the 10–90 range over
+ * the median) and patches per second.
  *
  * <p>{@code --threads}: the CPU thread pool is sized once per JVM from {@code -Dnucleon.threads}, so a different
  * count is an error that says to set {@code NUCLEON_JAVA_OPTS=-Dnucleon.threads=T}.
@@ -211,7 +212,8 @@ final class BenchCommand implements Callable<Integer> {
             if (h < 2) {
                 return false;
             }
-            double a = medianOf(Arrays.copyOfRange(ms, 0, h)), b = medianOf(Arrays.copyOfRange(ms, ms.length - h, ms.length));
+            double a = medianOf(Arrays.copyOfRange(ms, 0, h));
+            double b = medianOf(Arrays.copyOfRange(ms, ms.length - h, ms.length));
             return Math.abs(a - b) > DRIFT * Math.min(a, b);
         }
 
