@@ -18,6 +18,7 @@ import dev.nucleon.core.backend.Storage;
 import dev.nucleon.core.backend.UnaryOp;
 import dev.nucleon.core.backend.UpsampleMode;
 import dev.nucleon.core.reference.StridedCopyLoops;
+import dev.nucleon.core.reference.NmsLoops;
 import dev.nucleon.core.reference.RoiAlignLoops;
 import dev.nucleon.core.backend.RoiAlignGeometry;
 
@@ -355,6 +356,12 @@ public final class CpuBackend implements Backend {
         float[] out = a(gx);
         Arrays.fill(out, 0f);
         RoiAlignLoops.backward(g, a(rois), a(gy), out);
+    }
+
+    @Override
+    public long[] nmsMask(Storage boxes, Storage classes, int n, float iouThreshold) {
+        return NmsLoops.suppressionMask(Arrays.copyOf(a(boxes), 4 * n),
+                classes == null ? null : Arrays.copyOf(a(classes), n), n, iouThreshold);
     }
 
     @Override

@@ -15,7 +15,11 @@ public final class NmsLoops {
     private NmsLoops() {
     }
 
-    /** {@return ⌈n / 64⌉, the 64-bit words of one row of the suppression mask of n boxes} */
+    /**
+     * {@return ⌈n / 64⌉, the 64-bit words of one row of the suppression mask of n boxes}
+     *
+     * @param n the number of boxes, ≥ 0
+     */
     public static int words(int n) {
         return (n + 63) >>> 6;
     }
