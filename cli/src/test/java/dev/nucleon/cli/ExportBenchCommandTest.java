@@ -112,7 +112,7 @@ class ExportBenchCommandTest {
         // the "JIT" compiles for the first 4.5 s
         BenchCommand.Warmup busy = BenchCommand.Warmup.untilSteady(pass,
                 () -> System.nanoTime() - start < 4_500_000_000L ? 100 * ++calls[0] : 100 * calls[0]);
-        assertTrue(busy.steady() && busy.seconds() >= 4.5, busy.toString());
+        assertTrue(busy.steady() && busy.seconds() >= 4.4, "not before the JIT went quiet (4.5 s after the test began, a little less after the warm-up began): " + busy);
         BenchCommand.Warmup unknown = BenchCommand.Warmup.untilSteady(pass, () -> -1);
         assertTrue(unknown.steady() && unknown.seconds() >= BenchCommand.Warmup.MIN_SECONDS,
                 "unknown JIT time: the times alone decide, " + unknown);
